@@ -1,0 +1,69 @@
+/**
+ * The one Pothos builder. Authorization is declared with scopes (scope-auth); lists are Relay
+ * connections; arguments are validated with zod (validation plugin).
+ */
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { badInput, forbidden } from '../domain/errors.js';
+import { hasRole } from './auth/principal.js';
+import type { WardenContext } from './context.js';
+
+export interface AuthScopes {
+  /** Any verified caller. */
+  authenticated: boolean;
+  /** A person (not an agent). */
+  human: boolean;
+  admin: boolean;
+  security: boolean;
+  approver: boolean;
+  /** The caller is the human owner of the agent with this id. */
+  ownerOfAgent: string;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: WardenContext;
+  AuthScopes: AuthScopes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: string; Output: string };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: async (ctx) => ({
+      authenticated: Boolean(ctx.principal),
+      human: ctx.principal?.kind === 'human',
+      admin: hasRole(ctx.principal, 'admin'),
+      security: hasRole(ctx.principal, 'security'),
+      approver: hasRole(ctx.principal, 'approver'),
+      ownerOfAgent: async (agentId: string) =>
+        ctx.principal?.kind === 'human' && (await ctx.services.agents.ownerOf(agentId)) === ctx.principal.email,
+    }),
+    unauthorizedError: (_parent, _ctx, info) =>
+      forbidden(`You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`),
+  },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  validation: {
+    validationError: (result) =>
+      badInput(
+        result.issues
+          .map((issue) => `${issue.path?.length ? `${issue.path.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')}: ` : ''}${issue.message}`)
+          .join('; '),
+      ),
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
+    return new Date(value).toISOString();
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

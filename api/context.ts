@@ -1,0 +1,14 @@
+/** What every resolver sees: the authenticated principal and the service layer. */
+import type { Principal } from './auth/principal.js';
+import type { AgentDirectory } from './services/agent-directory.js';
+import type { PeopleDirectory } from './services/people-directory.js';
+
+export interface Services {
+  agents: AgentDirectory;
+  people: PeopleDirectory;
+}
+
+export interface WardenContext {
+  principal: Principal;
+  services: Services;
+}

@@ -1,0 +1,35 @@
+/**
+ * The error contract: every error leaves with `extensions.code` and a message a person can act on.
+ * WardenErrors (and Pothos validation errors) keep their message; anything unexpected is masked, logged
+ * with a reference, and reported as INTERNAL_SERVER_ERROR — never a stack trace.
+ */
+import { randomUUID } from 'node:crypto';
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, isErrorCode, WardenError } from '../domain/errors.js';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export function toGraphQLError(code: ErrorCode, message: string, source?: GraphQLError, headers?: Record<string, string>): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    nodes: source?.nodes,
+    path: source?.path,
+    extensions: { code, ...(status ? { http: { status, ...(headers ? { headers } : {}) } } : {}) },
+  });
+}
+
+export function maskError(error: unknown, _message: string): Error {
+  const graphQLError = error instanceof GraphQLError ? error : undefined;
+  const original = graphQLError ? (graphQLError.originalError ?? graphQLError) : error;
+  if (original instanceof WardenError) return toGraphQLError(original.code, original.message, graphQLError);
+  if (original instanceof PothosValidationError) return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
+  if (original instanceof GraphQLError && isErrorCode(original.extensions?.code)) return original;
+  if (graphQLError && !graphQLError.originalError) {
+    // GraphQL's own errors (parse, validation, variable coercion): the message is the useful part.
+    return toGraphQLError(ErrorCode.BAD_USER_INPUT, graphQLError.message, graphQLError);
+  }
+  const reference = randomUUID();
+  console.error(`api: unexpected error ${reference}:`, original instanceof Error ? (original.stack ?? original.message) : original);
+  return toGraphQLError(ErrorCode.INTERNAL_SERVER_ERROR, `Unexpected error; reference ${reference}.`, graphQLError);
+}

@@ -1,0 +1,7 @@
+/** The GraphQL schema: the builder plus one module per type. */
+import { builder } from './builder.js';
+import './types/viewer.js';
+import './types/person.js';
+import './types/agent.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

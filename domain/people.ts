@@ -1,0 +1,51 @@
+/** People: the humans who own agents and approve actions. Pure definitions, safe inside workflows. */
+
+export const ROLES = ['admin', 'approver', 'security'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Person {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface PersonInput {
+  email: string;
+  displayName: string;
+  roles: Role[];
+}
+
+/** Deliberately strict: the local part and domain of ordinary corporate addresses, nothing exotic. */
+const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$/;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL.test(email);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Returns a list of problems; empty means the input is acceptable. */
+export function validatePersonInput(input: PersonInput): string[] {
+  const problems: string[] = [];
+  if (!isValidEmail(input.email)) problems.push(`"${input.email.slice(0, 80)}" is not a valid email address`);
+  const name = input.displayName.trim();
+  if (name.length === 0 || name.length > 120) problems.push('displayName must be 1 to 120 characters');
+  for (const role of input.roles) {
+    if (!isRole(role)) problems.push(`unknown role "${String(role).slice(0, 40)}" (known: ${ROLES.join(', ')})`);
+  }
+  if (new Set(input.roles).size !== input.roles.length) problems.push('roles must not repeat');
+  return problems;
+}
+
+export function personWorkflowId(email: string): string {
+  return `person:${normalizeEmail(email)}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the whole platform on one machine — a Temporal dev server (unless TEMPORAL_ADDRESS points
+ * at a cluster), one worker process and one API process — then seeds the people directory and prints
+ * where everything is. Ctrl-C stops it all cleanly; state stays in the data folder for next time.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createServices } from '../api/server.js';
+import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
+import { loadConfig, PROJECT_ROOT } from '../config/config.js';
+import { connectClient } from '../temporal/connection.js';
+import { startDevServer, stopChild, type DevServer } from '../temporal/dev-server.js';
+import { ensureSearchAttributes } from '../temporal/namespace.js';
+import { seedPeople } from './seed-people.js';
+
+const say = (line: string) => console.log(`warden: ${line}`);
+const config = loadConfig();
+const children: ChildProcess[] = [];
+let devServer: DevServer | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await Promise.all(children.map((c) => stopChild(c, 15_000)));
+    await devServer?.stop();
+    say('stopped');
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+/** Starts a part as its own process and resolves when it reports ready. */
+function startPart(name: 'worker' | 'api', entry: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(PROJECT_ROOT, entry), [], {
+      execArgv: ['--import', 'tsx'],
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.push(child);
+    child.once('message', () => resolve(child));
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`warden: the ${name} exited unexpectedly (${signal ?? `code ${code}`})`);
+        reject(new Error(`${name} exited`));
+        void stopAll(1);
+      }
+    });
+  });
+}
+
+try {
+  if (config.temporal.external) {
+    say(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  } else {
+    devServer = await startDevServer({
+      dataDir: config.dataDir,
+      dbFile: config.temporal.dev.dbFile,
+      ip: config.temporal.dev.ip,
+      port: config.temporal.dev.port,
+      uiPort: config.temporal.dev.uiPort,
+      namespace: config.temporal.namespace,
+      logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+      log: say,
+    });
+  }
+  const { client, connection } = await connectClient(config.temporal);
+  const added = await ensureSearchAttributes(connection, config.temporal.namespace);
+  if (added.length) say(`registered search attributes ${added.join(', ')}`);
+
+  const env = { ...process.env, TEMPORAL_ADDRESS: config.temporal.address };
+  await Promise.all([startPart('worker', 'worker/main.ts', env), startPart('api', 'api/main.ts', env)]);
+
+  const seeded = await seedPeople(createServices(client, config).people, config.peopleSeedFile);
+  if (seeded.length) say(`added ${seeded.join(', ')} to the people directory (from ${path.relative(PROJECT_ROOT, config.peopleSeedFile)})`);
+
+  const graphql = `${config.api.publicUrl}/graphql`;
+  say(`GraphQL      ${graphql}${config.production ? '' : '  (open it in a browser for GraphiQL)'}`);
+  if (devServer) say(`Temporal UI  ${devServer.uiUrl}`);
+  say(`Temporal     ${config.temporal.address}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`);
+  if (!config.humans.jwksUrl) {
+    const token = await signDevToken(await loadDevIssuerKey(config.dataDir), {
+      email: 'alice@example.com', roles: ['admin', 'approver'], issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds: 8 * 3600,
+    });
+    say('a development admin token (8 h; more with `npm run token -- --sub EMAIL --roles admin`):');
+    console.log(`\n  Authorization: Bearer ${token}\n`);
+  }
+  say('ready. Ctrl-C stops everything.');
+} catch (err) {
+  console.error(`warden: could not start: ${(err as Error).message}`);
+  await stopAll(1);
+}

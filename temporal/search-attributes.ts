@@ -1,0 +1,46 @@
+/**
+ * Warden's custom search attributes: the directory *is* Temporal visibility, so these are how agents
+ * (and later actions) are listed and filtered — by the API and in the Temporal Web UI alike.
+ * Safe to import from workflow code.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
+
+export const AgentId = defineSearchAttributeKey('AgentId', SearchAttributeType.KEYWORD);
+export const AgentName = defineSearchAttributeKey('AgentName', SearchAttributeType.KEYWORD);
+export const AgentStatus = defineSearchAttributeKey('AgentStatus', SearchAttributeType.KEYWORD);
+export const AgentOwner = defineSearchAttributeKey('AgentOwner', SearchAttributeType.KEYWORD);
+export const AgentPlatform = defineSearchAttributeKey('AgentPlatform', SearchAttributeType.KEYWORD);
+export const PersonRoles = defineSearchAttributeKey('PersonRoles', SearchAttributeType.KEYWORD_LIST);
+
+/** Everything Warden registers on its namespace. */
+export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[] = [
+  AgentId,
+  AgentName,
+  AgentStatus,
+  AgentOwner,
+  AgentPlatform,
+  PersonRoles,
+];
+
+/** The CLI's spelling of each type (`--search-attribute Name=Keyword`). */
+export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+/** temporal.api.enums.v1.IndexedValueType numbers, for the operator API. */
+export const INDEXED_VALUE_TYPES: Record<SearchAttributeType, number> = {
+  TEXT: 1,
+  KEYWORD: 2,
+  INT: 3,
+  DOUBLE: 4,
+  BOOL: 5,
+  DATETIME: 6,
+  KEYWORD_LIST: 7,
+};

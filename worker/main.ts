@@ -1,0 +1,27 @@
+/**
+ * `npm run worker`: one worker process. Run as many as you like against one cluster; Temporal spreads the
+ * work. Stops cleanly on SIGINT/SIGTERM (in-flight tasks finish, nothing is lost if it is killed instead).
+ */
+import fs from 'node:fs';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { loadConfig } from '../config/config.js';
+import { connectClient, connectWorker } from '../temporal/connection.js';
+import { createWardenWorker } from './worker.js';
+
+const config = loadConfig();
+Runtime.install({ logger: new DefaultLogger((process.env.WARDEN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
+
+const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
+if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${bundle} does not exist`);
+
+const connection = await connectWorker(config.temporal);
+const { client, connection: clientConnection } = await connectClient(config.temporal);
+const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+process.send?.({ ready: 'worker' });
+await worker.run();
+await clientConnection.close();
+await connection.close();
+console.log('worker: stopped');

@@ -1,0 +1,25 @@
+/** Builds the Warden worker: every workflow and activity on Warden's task queue. */
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { WardenConfig } from '../config/config.js';
+import { WORKFLOWS_PATH } from './bundle.js';
+
+export interface WardenWorkerOptions {
+  config: WardenConfig;
+  connection: NativeConnection;
+  /** Client the activities use to talk to Temporal (e.g. to read the people directory). */
+  client: Client;
+  /** Path of a prebuilt workflow bundle; without one the worker bundles the workflows itself. */
+  workflowBundlePath?: string;
+}
+
+export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.config.temporal.namespace,
+    taskQueue: o.config.temporal.taskQueue,
+    ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ client: o.client }),
+  });
+}
