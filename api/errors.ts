@@ -25,9 +25,9 @@ export function maskError(error: unknown, _message: string): Error {
   if (original instanceof WardenError) return toGraphQLError(original.code, original.message, graphQLError);
   if (original instanceof PothosValidationError) return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
   if (original instanceof GraphQLError && isErrorCode(original.extensions?.code)) return original;
-  if (graphQLError && !graphQLError.originalError) {
+  if (original instanceof GraphQLError) {
     // GraphQL's own errors (parse, validation, variable coercion): the message is the useful part.
-    return toGraphQLError(ErrorCode.BAD_USER_INPUT, graphQLError.message, graphQLError);
+    return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
   }
   const reference = randomUUID();
   console.error(`api: unexpected error ${reference}:`, original instanceof Error ? (original.stack ?? original.message) : original);

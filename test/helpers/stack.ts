@@ -1,0 +1,111 @@
+/**
+ * A Warden stack for one test file, on the run's real Temporal server: a worker on its own task queue
+ * (so test files never steal each other's tasks), the real API over real HTTP, and its own data folder
+ * (so its development issuer key is its own).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
+import { startApiServer, type ApiServer } from '../../api/server.js';
+import { loadConfig, type WardenConfig } from '../../config/config.js';
+import type { Role } from '../../domain/people.js';
+import { connectClient, connectWorker } from '../../temporal/connection.js';
+import { createWardenWorker } from '../../worker/worker.js';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
+}
+
+export interface Stack {
+  config: WardenConfig;
+  client: Client;
+  connection: Connection;
+  api: ApiServer;
+  /** A unique suffix for names and emails in this file, so visibility filters see only its own data. */
+  tag: string;
+  token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  quietRuntime();
+  const tag = randomUUID().slice(0, 8);
+  const dataDir = path.join(inject('runDir'), `stack-${tag}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    WARDEN_TASK_QUEUE: `warden-test-${tag}`,
+    WARDEN_DATA_DIR: dataDir,
+    WARDEN_API_PORT: '0',
+    ...options.env,
+  });
+  const { client, connection } = await connectClient(config.temporal);
+  const workerConnection = await connectWorker(config.temporal);
+  const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
+  const running = worker.run();
+  const api = await startApiServer(config, client);
+  const issuerKey = await loadDevIssuerKey(dataDir);
+
+  const token = (email: string, roles: Role[], ttlSeconds = 600) =>
+    signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds });
+
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    const res = await fetch(api.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+    return { status: res.status, headers: res.headers, ...body };
+  };
+
+  return {
+    config,
+    client,
+    connection,
+    api,
+    tag,
+    token,
+    gql,
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value (visibility is eventually consistent). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
