@@ -1,10 +1,24 @@
 /** Every activity the worker registers; workflows import only the *type* of this. */
 import type { Client } from '@temporalio/client';
+import type { WardenConfig } from '../config/config.js';
+import type { KeyRing } from '../vault/envelope.js';
+import { createCredentialActivities } from './credentials.js';
+import { createNotificationActivities } from './notifications.js';
 import { createPeopleActivities } from './people.js';
+import { createVaultActivities } from './vault.js';
 
-export function createActivities(deps: { client: Client }) {
+export interface ActivityDeps {
+  client: Client;
+  config: WardenConfig;
+  vault: KeyRing;
+}
+
+export function createActivities(deps: ActivityDeps) {
   return {
     ...createPeopleActivities(deps.client),
+    ...createCredentialActivities({ vault: deps.vault }),
+    ...createVaultActivities({ vault: deps.vault }),
+    ...createNotificationActivities({ client: deps.client, settings: deps.config.notifications, issuer: deps.config.credentials.issuer, taskQueue: deps.config.temporal.taskQueue }),
   };
 }
 

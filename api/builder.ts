@@ -15,6 +15,10 @@ export interface AuthScopes {
   authenticated: boolean;
   /** A person (not an agent). */
   human: boolean;
+  /** An agent, with its own access token. */
+  agent: boolean;
+  /** The caller is the agent with this id. */
+  selfAgent: string;
   admin: boolean;
   security: boolean;
   approver: boolean;
@@ -28,6 +32,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
   };
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin],
@@ -36,6 +41,8 @@ export const builder = new SchemaBuilder<{
     authScopes: async (ctx) => ({
       authenticated: Boolean(ctx.principal),
       human: ctx.principal?.kind === 'human',
+      agent: ctx.principal?.kind === 'agent',
+      selfAgent: (agentId: string) => ctx.principal?.kind === 'agent' && ctx.principal.agentId === agentId,
       admin: hasRole(ctx.principal, 'admin'),
       security: hasRole(ctx.principal, 'security'),
       approver: hasRole(ctx.principal, 'approver'),
@@ -63,6 +70,12 @@ builder.scalarType('DateTime', {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
     return new Date(value).toISOString();
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'A JSON value (used for JSON Web Keys).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });
 
 builder.queryType({});

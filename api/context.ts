@@ -2,10 +2,14 @@
 import type { Principal } from './auth/principal.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { PeopleDirectory } from './services/people-directory.js';
+import type { SigningKeys } from './services/signing-keys.js';
+import type { ToolRegistry } from './services/tool-registry.js';
 
 export interface Services {
   agents: AgentDirectory;
   people: PeopleDirectory;
+  tools: ToolRegistry;
+  signingKeys: SigningKeys;
 }
 
 export interface WardenContext {

@@ -3,5 +3,6 @@ import { builder } from './builder.js';
 import './types/viewer.js';
 import './types/person.js';
 import './types/agent.js';
+import './types/tool.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

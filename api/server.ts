@@ -1,6 +1,7 @@
 /**
- * The API process's HTTP server: GraphQL at /graphql (graphql-yoga), health at /healthz. Stateless: any
- * number of these can run against one Temporal cluster.
+ * The API process's HTTP server: GraphQL at /graphql (graphql-yoga), the OAuth endpoints and discovery
+ * documents, the gateway for VAULTED_SECRET tools, the codec server for the Temporal UI, and /healthz.
+ * Stateless: any number of these can run against one Temporal cluster.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,29 +10,55 @@ import type { Client } from '@temporalio/client';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { WardenConfig } from '../config/config.js';
+import { codecKeyRing, vaultKeyRing } from '../config/keys.js';
 import { ErrorCode } from '../domain/errors.js';
-import { TokenError } from './auth/errors.js';
-import { createHumanTokenVerifier } from './auth/human-tokens.js';
-import type { WardenContext, Services } from './context.js';
+import { createPayloadCodec } from '../temporal/codec.js';
+import { TokenError } from '../tokens/errors.js';
+import { AgentTokens } from './auth/agent-tokens.js';
+import { createHumanTokenVerifier, type HumanTokenVerifier } from './auth/human-tokens.js';
+import type { Principal } from './auth/principal.js';
+import { createCodecHandler } from './codec-server.js';
+import type { Services, WardenContext } from './context.js';
 import { maskError, toGraphQLError } from './errors.js';
+import { createGateway } from './gateway.js';
+import { sendJson } from './oauth/http.js';
+import { createIntrospectionEndpoint } from './oauth/introspection.js';
+import { authorizationServerMetadata, protectedResourceMetadata } from './oauth/metadata.js';
+import { createRevocationEndpoint } from './oauth/revocation.js';
+import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { schema } from './schema.js';
 import { AgentDirectory } from './services/agent-directory.js';
+import { AuditLog } from './services/audit-log.js';
+import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
+import { SigningKeys } from './services/signing-keys.js';
+import { ToolRegistry } from './services/tool-registry.js';
 
 export interface ApiServer {
   url: string;
   graphqlUrl: string;
   services: Services;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
 export function createServices(client: Client, config: WardenConfig): Services {
+  const vault = vaultKeyRing(config);
   const people = new PeopleDirectory(client, config.temporal.taskQueue);
-  const agents = new AgentDirectory(client, people, {
+  const tools = new ToolRegistry(client, vault, {
+    reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
+    taskQueue: config.temporal.taskQueue,
+    vaultRotationMs: config.credentials.vaultRotationMs,
+    vaultGraceMs: config.credentials.vaultGraceMs,
+  });
+  const agents = new AgentDirectory(client, people, tools, vault, {
     taskQueue: config.temporal.taskQueue,
     continueAsNewAfterEvents: config.continueAsNewAfterEvents,
+    credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
+    sessionCacheMs: config.credentials.revocationCacheMs,
   });
-  return { people, agents };
+  const signingKeys = new SigningKeys(client, config.temporal.taskQueue, config.credentials.signingKeyRotationMs);
+  return { people, agents, tools, signingKeys };
 }
 
 /** Introspection off in production, with GraphQL's own validation rule. */
@@ -39,15 +66,34 @@ const disableIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-function unauthenticated(message: string): GraphQLError {
-  return toGraphQLError(ErrorCode.UNAUTHENTICATED, message, undefined, {
-    'WWW-Authenticate': `Bearer realm="warden", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
-  });
+function isLoopback(req: http.IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
-export async function startApiServer(config: WardenConfig, client: Client, options: { port?: number } = {}): Promise<ApiServer> {
-  const services = createServices(client, config);
-  const verifyHuman = await createHumanTokenVerifier(config.humans, config.dataDir);
+export async function startApiServer(config: WardenConfig, client: Client, options: { services?: Services } = {}): Promise<ApiServer> {
+  const services = options.services ?? createServices(client, config);
+  const settings = config.credentials;
+  await services.signingKeys.ensureStarted();
+  const audit = new AuditLog(config.dataDir);
+  const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
+  const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
+  const grants = new GrantService(services.agents, services.tools, services.signingKeys, audit, settings);
+  const resourceMetadataUrl = `${settings.issuer}/.well-known/oauth-protected-resource`;
+
+  const unauthenticated = (message: string): GraphQLError =>
+    toGraphQLError(ErrorCode.UNAUTHENTICATED, message, undefined, {
+      'WWW-Authenticate': `Bearer realm="warden", error="invalid_token", error_description="${message.replace(/"/g, "'")}", resource_metadata="${resourceMetadataUrl}"`,
+    });
+
+  /** A bearer token is either Warden's own (an agent) or a person's from the OIDC issuer. */
+  const authenticate = async (token: string): Promise<Principal> => {
+    if (agentTokens.isWardenIssued(token)) {
+      const at = await agentTokens.verifyAccess(token);
+      return { kind: 'agent', subject: at.agentId, agentId: at.agentId, tokenId: at.jti, tokenExpiresAt: at.expiresAt };
+    }
+    return verifyHuman(token);
+  };
 
   const yoga = createYoga<Record<string, unknown>, WardenContext>({
     schema,
@@ -72,7 +118,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
       const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
       if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
       try {
-        return { principal: await verifyHuman(match[1]!), services };
+        return { principal: await authenticate(match[1]!), services };
       } catch (err) {
         if (err instanceof TokenError) throw unauthenticated(err.message);
         throw err;
@@ -80,23 +126,61 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     },
   });
 
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman, grants, keys: services.signingKeys, audit, settings });
+  const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman, tools: services.tools, keys: services.signingKeys, settings });
+  const revoke = createRevocationEndpoint({ agentTokens, agents: services.agents, keys: services.signingKeys, settings });
+  const gateway = createGateway({ tools: services.tools, agentTokens, audit, settings });
+  const codec = createCodecHandler({
+    codec: createPayloadCodec(codecKeyRing(config)),
+    allowedOrigins: config.api.codecOrigins,
+    authorize: async (req) => {
+      const match = /^Bearer ([^\s]+)$/i.exec((req.headers.authorization ?? '').trim());
+      if (match) {
+        try {
+          const person = await verifyHuman(match[1]!);
+          return person.roles.includes('admin');
+        } catch {
+          return false;
+        }
+      }
+      // The local dev server's UI sends no token; in development it is trusted from this machine.
+      return config.api.codecTrustsLocalUi && isLoopback(req) && config.api.codecOrigins.includes(String(req.headers.origin ?? ''));
+    },
+  });
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/graphql') return yoga(req, res);
-    res.setHeader('content-type', 'application/json');
-    if (path === '/healthz') {
-      res.end(JSON.stringify({ status: 'ok' }));
-      return;
+    if (path === '/oauth/token') return token(req, res);
+    if (path === '/oauth/introspect') return introspect(req, res);
+    if (path === '/oauth/revoke') return revoke(req, res);
+    if (path.startsWith('/gateway/')) return gateway(req, res, path);
+    if (path.startsWith('/codec/')) return codec(req, res, path);
+    if (path === '/.well-known/jwks.json') return sendJson(res, 200, await services.signingKeys.jwks(), { 'cache-control': 'public, max-age=60' });
+    if (path === '/.well-known/oauth-authorization-server') return sendJson(res, 200, authorizationServerMetadata(settings), { 'cache-control': 'public, max-age=300' });
+    if (path === '/.well-known/oauth-protected-resource') return sendJson(res, 200, protectedResourceMetadata(settings, settings.apiAudience, 'Warden GraphQL API'));
+    const gatewayMeta = /^\/\.well-known\/oauth-protected-resource\/gateway\/([a-z0-9][a-z0-9-]{0,62})$/.exec(path);
+    if (gatewayMeta) {
+      const tool = await services.tools.find(gatewayMeta[1]!);
+      if (tool?.authMode === 'VAULTED_SECRET') return sendJson(res, 200, protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`));
     }
-    res.statusCode = 404;
-    res.end(JSON.stringify({ error: 'not_found', message: `Nothing at ${path}. GraphQL is at /graphql.` }));
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    return sendJson(res, 404, { error: 'not_found', message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.` });
+  };
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((err) => {
+      console.error('api: request failed:', err);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', message: 'Unexpected error.' });
+      else res.destroy();
+    });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? config.api.port, config.api.host, () => resolve());
+    server.listen(config.api.port, config.api.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${port}`;
@@ -104,6 +188,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     url,
     graphqlUrl: `${url}/graphql`,
     services,
+    audit,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -39,11 +39,52 @@ export interface HumanIssuerSettings {
   emailClaim: string;
 }
 
+export interface CredentialSettings {
+  /** `iss` of every token Warden issues (its public URL). */
+  issuer: string;
+  /** `aud` of agent access tokens for the Warden API (RFC 8707 resource of the API). */
+  apiAudience: string;
+  /** Token endpoint URL: client assertions must name it (or the issuer) as audience. */
+  tokenEndpoint: string;
+  accessTokenTtlSeconds: number;
+  grantTtlSeconds: number;
+  /** Agent credentials' maximum age, and the share of it after which a successor is issued. */
+  agentCredentialMaxAgeMs: number;
+  agentCredentialRotateAt: number;
+  signingKeyRotationMs: number;
+  /** How stale an API process's view of an agent's revocation point may be (universal logout bound). */
+  revocationCacheMs: number;
+  /** Key rings ("kid:base64,…"; first encrypts); unset in development = generated files in the data folder. */
+  vaultKeys?: string;
+  codecKeys?: string;
+  /** Upstream vaulted secrets: rotation interval and grace period before the old one is revoked. */
+  vaultRotationMs: number;
+  vaultGraceMs: number;
+}
+
+export interface NotificationSettings {
+  /** Webhook for people-facing notifications (owners, security): JSON; Slack-compatible when `slack`. */
+  webhookUrl?: string;
+  webhookFormat: 'json' | 'slack';
+  /** Shared Signals (CAEP) receivers that get session-revoked events pushed (RFC 8935). */
+  ssfReceivers: string[];
+}
+
 export interface WardenConfig {
   production: boolean;
+  credentials: CredentialSettings;
+  notifications: NotificationSettings;
   dataDir: string;
   temporal: TemporalSettings;
-  api: { host: string; port: number; publicUrl: string };
+  api: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /** Web origins (the Temporal UI) allowed to call the codec server. */
+    codecOrigins: string[];
+    /** Development only: the local Temporal UI may use the codec server without a token. */
+    codecTrustsLocalUi: boolean;
+  };
   humans: HumanIssuerSettings;
   peopleSeedFile: string;
   /** Lets tests exercise continue-as-new without thousands of events; unset in normal use. */
@@ -56,6 +97,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** Durations like 900, 15m, 1h, 24h, 2d, 500ms (a bare number is seconds). */
+export function parseDuration(raw: string, name: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (!m) throw new Error(`${name} must be a duration like 30s, 15m, 1h or 1d, got "${raw}"`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd']);
+}
+
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  return parseDuration(env[name] || fallback, name);
 }
 
 function list(raw: string | undefined, fallback: string[]): string[] {
@@ -93,8 +145,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
 
   const cae = env.WARDEN_CONTINUE_AS_NEW_AFTER_EVENTS ? int(env, 'WARDEN_CONTINUE_AS_NEW_AFTER_EVENTS', 0) : undefined;
 
+  const webhookFormat = env.WARDEN_NOTIFY_WEBHOOK_FORMAT ?? 'json';
+  if (webhookFormat !== 'json' && webhookFormat !== 'slack') throw new Error('WARDEN_NOTIFY_WEBHOOK_FORMAT must be json or slack');
+  if (production && (!env.WARDEN_VAULT_KEYS || !env.WARDEN_CODEC_KEYS)) {
+    throw new Error('NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see README)');
+  }
+
   return {
     production,
+    credentials: {
+      issuer: publicUrl,
+      apiAudience: `${publicUrl}/graphql`,
+      tokenEndpoint: `${publicUrl}/oauth/token`,
+      accessTokenTtlSeconds: Math.round(duration(env, 'WARDEN_ACCESS_TOKEN_TTL', '5m') / 1000),
+      grantTtlSeconds: Math.round(duration(env, 'WARDEN_GRANT_TTL', '5m') / 1000),
+      agentCredentialMaxAgeMs: duration(env, 'WARDEN_AGENT_CREDENTIAL_MAX_AGE', '24h'),
+      agentCredentialRotateAt: 0.75,
+      signingKeyRotationMs: duration(env, 'WARDEN_SIGNING_KEY_ROTATION', '24h'),
+      revocationCacheMs: duration(env, 'WARDEN_REVOCATION_CACHE', '500ms'),
+      vaultKeys: env.WARDEN_VAULT_KEYS || undefined,
+      codecKeys: env.WARDEN_CODEC_KEYS || undefined,
+      vaultRotationMs: duration(env, 'WARDEN_VAULT_ROTATION', '24h'),
+      vaultGraceMs: duration(env, 'WARDEN_VAULT_GRACE', '10m'),
+    },
+    notifications: {
+      webhookUrl: env.WARDEN_NOTIFY_WEBHOOK_URL || undefined,
+      webhookFormat,
+      ssfReceivers: list(env.WARDEN_SSF_RECEIVERS, []),
+    },
     dataDir,
     temporal: {
       address: env.TEMPORAL_ADDRESS || `${devIp}:${devPort}`,
@@ -110,7 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
         ip: devIp,
       },
     },
-    api: { host: apiHost, port: apiPort, publicUrl },
+    api: {
+      host: apiHost,
+      port: apiPort,
+      publicUrl,
+      codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [`http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`, `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`]),
+      codecTrustsLocalUi: !production && env.WARDEN_CODEC_REQUIRE_TOKEN !== 'true',
+    },
     humans: {
       issuer: env.WARDEN_OIDC_ISSUER ?? DEV_ISSUER,
       jwksUrl,

@@ -9,6 +9,11 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export type AgentEventKind =
   | 'REGISTERED'
+  | 'CREDENTIAL_ROTATION_STARTED'
+  | 'CREDENTIAL_ROTATED'
+  | 'CREDENTIAL_ROTATION_MISSED'
+  | 'UNIVERSAL_LOGOUT'
+  | 'ALLOWED_TOOLS_CHANGED'
   | 'DISCOVERED'
   | 'CLAIMED'
   | 'SUSPENDED'
@@ -45,7 +50,25 @@ export interface AgentState {
   updatedAt: string;
   /** Most recent events, oldest first; the full record is the workflow history and the audit trail. */
   events: AgentEvent[];
+  /** The key the agent signs client assertions with (null for a shadow agent). */
+  credential: AgentCredential | null;
+  /** A successor during a rotation's overlap window. */
+  successor: PendingSuccessor | null;
+  /** Universal logout: every token issued at or before this instant is refused. */
+  revokedBefore: string | null;
+  /** Single tokens revoked (RFC 7009), kept until they would have expired anyway. */
+  revokedTokens: { jti: string; expiresAtMs: number }[];
+  /** Tools (by name) and the operations on each that this agent may be granted. */
+  allowedTools: AllowedTool[];
+  credentialPolicy: CredentialPolicy;
 }
+
+export interface AllowedTool {
+  tool: string;
+  operations: string[];
+}
+
+import type { AgentCredential, CredentialPolicy, PendingSuccessor } from './credentials.js';
 
 /** Events kept in workflow state; older ones stay in history (and, later, the audit trail). */
 export const MAX_EVENTS_IN_STATE = 200;

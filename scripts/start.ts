@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createServices } from '../api/server.js';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
+import { dataConverterFor } from '../config/keys.js';
 import { connectClient } from '../temporal/connection.js';
 import { startDevServer, stopChild, type DevServer } from '../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../temporal/namespace.js';
@@ -64,10 +65,12 @@ try {
       uiPort: config.temporal.dev.uiPort,
       namespace: config.temporal.namespace,
       logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+      // The Web UI decodes encrypted payloads through the API's codec server.
+      uiCodecEndpoint: `${config.api.publicUrl}/codec`,
       log: say,
     });
   }
-  const { client, connection } = await connectClient(config.temporal);
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
   const added = await ensureSearchAttributes(connection, config.temporal.namespace);
   if (added.length) say(`registered search attributes ${added.join(', ')}`);
 

@@ -1,6 +1,7 @@
 /** One place that turns Warden's Temporal settings into SDK connection options, for clients and workers. */
 import fs from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalSettings } from '../config/config.js';
 
@@ -25,13 +26,14 @@ async function tlsOptions(settings: TemporalSettings): Promise<TlsOptions | unde
   return tls;
 }
 
-export async function connectClient(settings: TemporalSettings): Promise<{ client: Client; connection: Connection }> {
+/** A client; pass Warden's data converter (config/keys.ts) so payloads are encrypted. */
+export async function connectClient(settings: TemporalSettings, dataConverter?: DataConverter): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     address: settings.address,
     tls: (await tlsOptions(settings)) ?? false,
     apiKey: settings.apiKey,
   });
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
   return { client, connection };
 }
 

@@ -108,6 +108,11 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   child.once('exit', (code, signal) => {
     exit = `Temporal dev server exited (${signal ?? `code ${code}`}); see ${o.logFile}`;
   });
+  // A CLI that cannot be launched at all (bad interpreter, wrong architecture) emits 'error' and no 'exit';
+  // unhandled, that event would crash the whole process instead of failing this start.
+  child.once('error', (err) => {
+    exit = `could not run the Temporal CLI ${cli.path}: ${err.message}`;
+  });
   try {
     await waitForFrontend(address, 60_000, () => exit);
   } catch (err) {

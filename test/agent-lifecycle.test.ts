@@ -41,7 +41,7 @@ afterAll(() => stack?.stop());
 
 describe('agent lifecycle', () => {
   it('goes ACTIVE → SUSPENDED → ACTIVE → DECOMMISSIONED, recording who, when and why', async () => {
-    const agent = await services.agents.register(admin, { name: 'Support bot', platform: 'custom', description: 'answers tickets', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, { name: 'Support bot', platform: 'custom', description: 'answers tickets', ownerEmail: owner() });
     expect(agent.status).toBe('ACTIVE');
     const suspended = await services.agents.suspend(admin, agent.id, 'odd traffic at night');
     expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'odd traffic at night' });
@@ -61,7 +61,7 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses invalid transitions with CONFLICT, leaving state and history unchanged', async () => {
-    const agent = await services.agents.register(admin, { name: 'Refusals', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, { name: 'Refusals', platform: 'custom', description: '', ownerEmail: owner() });
     const before = await services.agents.get(agent.id);
     const length = await historyLength(agent.id);
     expect(await codeOf(services.agents.resume(admin, agent.id, 'not suspended'))).toBe('CONFLICT');
@@ -84,7 +84,7 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses a missing reason and an unknown or unchanged owner with BAD_USER_INPUT / CONFLICT', async () => {
-    const agent = await services.agents.register(admin, { name: 'Owners', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, { name: 'Owners', platform: 'custom', description: '', ownerEmail: owner() });
     expect(await codeOf(services.agents.suspend(admin, agent.id, '   '))).toBe('BAD_USER_INPUT');
     expect(await codeOf(services.agents.transferOwnership(admin, agent.id, `nobody-${stack.tag}@example.com`))).toBe('BAD_USER_INPUT');
     expect(await codeOf(services.agents.transferOwnership(admin, agent.id, 'not an email'))).toBe('BAD_USER_INPUT');
@@ -96,12 +96,12 @@ describe('agent lifecycle', () => {
   });
 
   it('the workflow itself refuses bad updates even when the API is bypassed', async () => {
-    const agent = await services.agents.register(admin, { name: 'Direct', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, { name: 'Direct', platform: 'custom', description: '', ownerEmail: owner() });
     const handle = stack.client.workflow.getHandle(agentWorkflowId(agent.id));
-    const err = await handle.executeUpdate('resumeAgent', { args: [{ actor: admin, reason: 'x' }] }).catch((e) => e);
+    const err: any = await handle.executeUpdate('resumeAgent', { args: [{ actor: admin, reason: 'x' }] }).catch((e: any) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.type).toBe('CONFLICT');
-    const err2 = await handle.executeUpdate('transferAgentOwnership', { args: [{ actor: admin, ownerEmail: `ghost-${stack.tag}@example.com` }] }).catch((e) => e);
+    const err2: any = await handle.executeUpdate('transferAgentOwnership', { args: [{ actor: admin, ownerEmail: `ghost-${stack.tag}@example.com` }] }).catch((e: any) => e);
     expect(err2.cause.type).toBe('BAD_USER_INPUT');
     expect((await services.agents.get(agent.id)).status).toBe('ACTIVE');
   });
@@ -126,7 +126,7 @@ describe('continue-as-new', () => {
     try {
       const svc = createServices(small.client, small.config);
       await svc.people.upsert(admin, { email: owner(), displayName: 'Owner', roles: [] });
-      const agent = await svc.agents.register(admin, { name: 'Long lived', platform: 'custom', description: 'many changes', ownerEmail: owner() });
+      const { agent } = await svc.agents.register(admin, { name: 'Long lived', platform: 'custom', description: 'many changes', ownerEmail: owner() });
       const handle = small.client.workflow.getHandle(agentWorkflowId(agent.id));
       const firstRun = (await handle.describe()).runId;
       // Fire updates concurrently so some are in flight while the run hands over to the next one.

@@ -244,8 +244,9 @@ describe('agents through the API', () => {
       return parsed.length ? parsed : undefined;
     });
     expect(rows.map((r) => r.execution.workflowId)).toEqual([`agent:${id}`]);
-    const described = JSON.parse(execFileSync(inject('temporalCli'), ['workflow', 'describe', '--address', stack.config.temporal.address, '-w', `agent:${id}`, '-o', 'json'], { encoding: 'utf8' }));
-    expect(JSON.stringify(described)).toContain('Visible in UI');
+    // Names are search attributes (plain, for filtering); everything else in the memo is encrypted.
+    const byName = execFileSync(inject('temporalCli'), ['workflow', 'list', '--address', stack.config.temporal.address, '--query', `AgentName = 'Visible in UI' AND AgentPlatform = '${platform}'`, '-o', 'json'], { encoding: 'utf8' });
+    expect(JSON.parse(byName).map((r: any) => r.execution.workflowId)).toEqual([`agent:${id}`]);
   });
 });
 
@@ -265,7 +266,7 @@ describe('hardening', () => {
   });
 
   it('turns introspection and GraphiQL off in production', async () => {
-    const config = loadConfig({ ...process.env, ...{ TEMPORAL_ADDRESS: stack.config.temporal.address, WARDEN_DATA_DIR: stack.config.dataDir, WARDEN_API_PORT: '0', NODE_ENV: 'production', WARDEN_ALLOW_DEV_ISSUER: 'true' } });
+    const config = loadConfig({ ...process.env, ...{ TEMPORAL_ADDRESS: stack.config.temporal.address, WARDEN_DATA_DIR: stack.config.dataDir, WARDEN_API_PORT: '0', NODE_ENV: 'production', WARDEN_ALLOW_DEV_ISSUER: 'true', WARDEN_VAULT_KEYS: inject('vaultKeys'), WARDEN_CODEC_KEYS: inject('codecKeys'), WARDEN_TASK_QUEUE: stack.config.temporal.taskQueue } });
     const prod = await startApiServer(config, stack.client);
     try {
       const res = await fetch(prod.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query: '{ __schema { types { name } } }' }) });

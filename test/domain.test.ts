@@ -1,6 +1,7 @@
 /** Pure lifecycle and validation rules (no Temporal needed). */
 import { describe, expect, it } from 'vitest';
 import { AGENT_STATUSES, applyEvent, canTransition, MAX_EVENTS_IN_STATE, transitionRefusal, validateAgentRegistration, validateReason, type AgentState } from '../domain/agents.js';
+import { DEFAULT_CREDENTIAL_POLICY } from '../domain/credentials.js';
 import { isValidEmail, validatePersonInput } from '../domain/people.js';
 
 describe('agent lifecycle transitions', () => {
@@ -23,6 +24,7 @@ describe('agent state', () => {
     let state: AgentState = {
       id: 'x', name: 'n', platform: 'p', description: '', status: 'ACTIVE', ownerEmail: 'o@example.com',
       statusReason: '', createdAt: '', updatedAt: '', events: [],
+      credential: null, successor: null, revokedBefore: null, revokedTokens: [], allowedTools: [], credentialPolicy: DEFAULT_CREDENTIAL_POLICY,
     };
     for (let i = 0; i < MAX_EVENTS_IN_STATE + 10; i++) {
       state = applyEvent(state, { kind: 'SUSPENDED', at: String(i), actor: { kind: 'system', id: 'warden' }, reason: `r${i}`, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
+import { generateKeySpec } from '../vault/envelope.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { freePort } from './helpers/ports.js';
 
@@ -17,6 +18,9 @@ declare module 'vitest' {
     temporalCli: string;
     workflowBundle: string;
     runDir: string;
+    /** Key rings every Warden process of this run shares, as a deployment would. */
+    codecKeys: string;
+    vaultKeys: string;
   }
 }
 
@@ -45,6 +49,8 @@ export async function setup(project: TestProject) {
   project.provide('temporalCli', cli.path);
   project.provide('workflowBundle', workflowBundle);
   project.provide('runDir', runDir);
+  project.provide('codecKeys', generateKeySpec('test-codec'));
+  project.provide('vaultKeys', generateKeySpec('test-vault'));
 }
 
 export async function teardown() {

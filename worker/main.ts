@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
+import { dataConverterFor } from '../config/keys.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { createWardenWorker } from './worker.js';
 
@@ -15,7 +16,7 @@ const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
 if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${bundle} does not exist`);
 
 const connection = await connectWorker(config.temporal);
-const { client, connection: clientConnection } = await connectClient(config.temporal);
+const { client, connection: clientConnection } = await connectClient(config.temporal, dataConverterFor(config));
 const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { WardenConfig } from '../config/config.js';
+import { dataConverterFor, vaultKeyRing } from '../config/keys.js';
 import { WORKFLOWS_PATH } from './bundle.js';
 
 export interface WardenWorkerOptions {
@@ -20,6 +21,7 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
     ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ client: o.client }),
+    dataConverter: dataConverterFor(o.config),
+    activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
   });
 }

@@ -5,18 +5,28 @@
  *
  * Every change is an Update whose validator refuses impossible transitions before anything is written;
  * each accepted change records who, when and why. The directory is this workflow's search attributes and
- * memo; its full state is the `getAgent` Query. History rolls over with continue-as-new, keeping state.
+ * memo; its full state is the `getAgent` Query.
+ *
+ * The workflow also owns the agent's credential: it authenticates each client assertion (refusing
+ * replays), rotates the key on a durable timer (a successor is issued, both work during the overlap
+ * window, then the old one is refused; an agent that never takes up its successor is suspended and its
+ * owner told), and holds the revocation point of universal logout. History rolls over with
+ * continue-as-new, keeping state, remembered assertions and pending notifications.
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
+  condition,
   continueAsNew,
   defineQuery,
   defineUpdate,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import {
@@ -29,15 +39,21 @@ import {
   type AgentEventKind,
   type AgentState,
   type AgentStatus as Status,
+  type AllowedTool,
 } from '../domain/agents.js';
+import { MAX_REMEMBERED_ASSERTIONS, newCredential, type AssertionRecord, type Jwk } from '../domain/credentials.js';
 import { ErrorCode } from '../domain/errors.js';
+import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import { AgentId, AgentName, AgentOwner, AgentPlatform, AgentStatus } from '../temporal/search-attributes.js';
-import { untilContinueAsNew } from './continue-as-new.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
   continueAsNewAfterEvents?: number;
+  /** Carried across continue-as-new: client-assertion ids still inside their lifetime. */
+  assertions?: AssertionRecord[];
+  /** Carried across continue-as-new: notifications not yet delivered. */
+  outbox?: Notification[];
 }
 
 export interface StatusChangeRequest {
@@ -51,16 +67,55 @@ export interface OwnershipTransferRequest {
   reason?: string;
 }
 
+export interface AuthenticateRequest {
+  /** `kid` of the key that signed the (already verified) client assertion. */
+  kid: string;
+  jti: string;
+  expiresAtMs: number;
+}
+
+export interface AuthenticateResult {
+  revokedBefore: string | null;
+}
+
+export interface RotateCredentialRequest {
+  actor: Actor;
+  /** The agent's own new public key; without one Warden generates the successor. */
+  publicJwk?: Jwk;
+  kid?: string;
+}
+
+export interface SetAllowedToolsRequest {
+  actor: Actor;
+  tools: AllowedTool[];
+}
+
 export const suspendAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('suspendAgent');
 export const resumeAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('resumeAgent');
 export const decommissionAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('decommissionAgent');
 export const transferAgentOwnershipUpdate = defineUpdate<AgentState, [OwnershipTransferRequest]>('transferAgentOwnership');
+export const authenticateAgentUpdate = defineUpdate<AuthenticateResult, [AuthenticateRequest]>('authenticateAgent');
+export const universalLogoutUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('universalLogout');
+export const rotateCredentialUpdate = defineUpdate<AgentState, [RotateCredentialRequest]>('rotateCredential');
+export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJwk: unknown; expiresAt: string }, []>('collectSuccessor');
+export const setAllowedToolsUpdate = defineUpdate<AgentState, [SetAllowedToolsRequest]>('setAllowedTools');
+export const revokeTokenUpdate = defineUpdate<AgentState, [{ jti: string; expiresAtMs: number }]>('revokeToken');
 export const getAgentQuery = defineQuery<AgentState>('getAgent');
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
+const { issueAgentKeyPair } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 10 },
+});
+const { deliverNotification } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+const SYSTEM: Actor = { kind: 'system', id: 'warden' };
 
 function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -68,6 +123,10 @@ function refuse(type: ErrorCode, message: string): never {
 
 export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<void> {
   let state = args.state;
+  let assertions: AssertionRecord[] = args.assertions ?? [];
+  const seenJtis = new Set(assertions.map((a) => a.jti));
+  const outbox: Notification[] = [...(args.outbox ?? [])];
+  let issuingSuccessor = false;
 
   const publish = () => {
     upsertSearchAttributes([
@@ -91,19 +150,27 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     setCurrentDetails(
       [
         `**${state.status}** · owner: ${state.ownerEmail ?? '_none (shadow agent)_'} · platform: ${state.platform}`,
+        state.credential ? `Credential ${state.credential.kid} expires ${state.credential.expiresAt}${state.successor ? ` · successor ${state.successor.kid} issued` : ''}` : '',
+        state.revokedBefore ? `Tokens issued before ${state.revokedBefore} are revoked.` : '',
         last ? `Last change: ${last.kind} by ${describeActor(last.actor)} at ${last.at} — ${last.reason}` : '',
-      ].join('\n\n'),
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
     );
   };
 
-  const change = (kind: AgentEventKind, to: Status, request: StatusChangeRequest, patch: Partial<AgentState> = {}, details?: Record<string, string>) => {
+  const record = (kind: AgentEventKind, to: Status, actor: Actor, reason: string, patch: Partial<AgentState> = {}, details?: Record<string, string>) => {
     state = applyEvent(
       state,
-      { kind, at: new Date().toISOString(), actor: request.actor, reason: request.reason.trim(), fromStatus: state.status, toStatus: to, ...(details ? { details } : {}) },
+      { kind, at: new Date().toISOString(), actor, reason: reason.trim(), fromStatus: state.status, toStatus: to, ...(details ? { details } : {}) },
       patch,
     );
     publish();
     return state;
+  };
+
+  const notifyOwner = (subject: string, text: string) => {
+    if (state.ownerEmail) outbox.push({ kind: 'agent', agentId: state.id, to: [state.ownerEmail], subject, text, at: new Date().toISOString() });
   };
 
   /** Validators run before anything is written to history: a refused change leaves no trace but the error. */
@@ -116,14 +183,14 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   publish();
   setHandler(getAgentQuery, () => state);
 
-  setHandler(suspendAgentUpdate, (r) => change('SUSPENDED', 'SUSPENDED', r), { validator: transitionValidator('SUSPENDED') });
-  setHandler(resumeAgentUpdate, (r) => change('RESUMED', 'ACTIVE', r), {
+  setHandler(suspendAgentUpdate, (r) => record('SUSPENDED', 'SUSPENDED', r.actor, r.reason), { validator: transitionValidator('SUSPENDED') });
+  setHandler(resumeAgentUpdate, (r) => record('RESUMED', 'ACTIVE', r.actor, r.reason), {
     validator: (r) => {
       transitionValidator('ACTIVE')(r);
       if (state.status !== 'SUSPENDED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}, not SUSPENDED: only a suspended agent can be resumed.`);
     },
   });
-  setHandler(decommissionAgentUpdate, (r) => change('DECOMMISSIONED', 'DECOMMISSIONED', r), {
+  setHandler(decommissionAgentUpdate, (r) => record('DECOMMISSIONED', 'DECOMMISSIONED', r.actor, r.reason, { successor: null }), {
     validator: transitionValidator('DECOMMISSIONED'),
   });
 
@@ -139,10 +206,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`);
       }
       const previous = state.ownerEmail ?? '';
-      return change(
+      return record(
         'OWNER_TRANSFERRED',
         state.status,
-        { actor: request.actor, reason: request.reason?.trim() || `ownership transferred from ${previous} to ${ownerEmail}` },
+        request.actor,
+        request.reason?.trim() || `ownership transferred from ${previous} to ${ownerEmail}`,
         { ownerEmail },
         { previousOwner: previous, newOwner: ownerEmail },
       );
@@ -160,8 +228,197 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     },
   );
 
-  // A decommissioned agent keeps its workflow open: it stays listable, queryable and answers late
-  // requests with a clear CONFLICT rather than "workflow not found".
-  await untilContinueAsNew(args.continueAsNewAfterEvents);
-  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state });
+  // --- Credentials ---------------------------------------------------------------------------------
+
+  /** Keys an assertion may be signed with right now. */
+  const usableKid = (kid: string): boolean => {
+    const now = Date.now();
+    const live = (c: { kid: string; expiresAt: string } | null) => c !== null && c.kid === kid && Date.parse(c.expiresAt) > now;
+    return live(state.credential) || live(state.successor);
+  };
+
+  setHandler(
+    authenticateAgentUpdate,
+    (request) => {
+      const now = Date.now();
+      assertions = assertions.filter((a) => a.expiresAtMs > now);
+      if (assertions.length >= MAX_REMEMBERED_ASSERTIONS) assertions.shift();
+      assertions.push({ jti: request.jti, expiresAtMs: request.expiresAtMs });
+      seenJtis.clear();
+      for (const a of assertions) seenJtis.add(a.jti);
+      if (state.successor && request.kid === state.successor.kid && !state.successor.takenUpAt) {
+        state = { ...state, successor: { ...state.successor, takenUpAt: new Date(now).toISOString() } };
+      }
+      return { revokedBefore: state.revokedBefore };
+    },
+    {
+      validator: (request) => {
+        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot obtain tokens.`);
+        if (!usableKid(request.kid)) refuse(ErrorCode.UNAUTHENTICATED, `The key ${request.kid.slice(0, 64)} is not a current credential of agent ${state.id}.`);
+        if (typeof request.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256) refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti.');
+        if (seenJtis.has(request.jti)) refuse(ErrorCode.CONFLICT, 'This client assertion was already used (jti replayed).');
+      },
+    },
+  );
+
+  setHandler(
+    universalLogoutUpdate,
+    (request) => {
+      const at = new Date().toISOString();
+      const to: Status = state.status === 'ACTIVE' ? 'SUSPENDED' : state.status;
+      record('UNIVERSAL_LOGOUT', to, request.actor, request.reason, { revokedBefore: at });
+      notifyOwner(
+        `Agent ${state.name} was logged out everywhere`,
+        `Every token of agent ${state.name} (${state.id}) issued before ${at} is revoked and the agent is ${to}. Reason: ${request.reason.trim()} (by ${describeActor(request.actor)}).`,
+      );
+      outbox.push({ kind: 'session-revoked', agentId: state.id, to: [], subject: 'session-revoked', text: request.reason.trim(), at });
+      return state;
+    },
+    {
+      validator: (request) => {
+        const problems = validateReason(request.reason);
+        if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
+        if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED') {
+          refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it holds no tokens to revoke.`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    revokeTokenUpdate,
+    ({ jti, expiresAtMs }) => {
+      const now = Date.now();
+      const kept = state.revokedTokens.filter((t) => t.expiresAtMs > now && t.jti !== jti);
+      state = { ...state, revokedTokens: [...kept.slice(-999), { jti, expiresAtMs }] };
+      return state;
+    },
+    {
+      validator: ({ jti, expiresAtMs }) => {
+        if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256 || !Number.isFinite(expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'jti and expiry are required');
+      },
+    },
+  );
+
+  /** Issues a successor: the agent's own public key, or a pair Warden generates (private part vaulted). */
+  const issueSuccessor = async (actor: Actor, reason: string, own?: { publicJwk: Jwk; kid: string }) => {
+    issuingSuccessor = true;
+    try {
+      const issued = own ? { ...own, sealedPrivateJwk: null } : await issueAgentKeyPair(state.id);
+      const credential = newCredential(issued.publicJwk, issued.kid, Date.now(), state.credentialPolicy, !own);
+      record('CREDENTIAL_ROTATION_STARTED', state.status, actor, reason, {
+        successor: { ...credential, sealedPrivateJwk: issued.sealedPrivateJwk, takenUpAt: null },
+      }, { successorKid: credential.kid });
+      if (!own) notifyOwner(`Agent ${state.name}: new credential ready`, `A successor credential (${credential.kid}) was issued for agent ${state.name}; the current one stops working at ${state.credential?.expiresAt}.`);
+    } finally {
+      issuingSuccessor = false;
+    }
+  };
+
+  setHandler(
+    rotateCredentialUpdate,
+    async (request) => {
+      // A forced rotation replaces any successor still pending, and takes effect at once for the new key.
+      await issueSuccessor(request.actor, 'credential rotation forced', request.publicJwk ? { publicJwk: request.publicJwk, kid: request.kid! } : undefined);
+      return state;
+    },
+    {
+      validator: (request) => {
+        if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it has no credential to rotate.`);
+        if (issuingSuccessor) refuse(ErrorCode.CONFLICT, `A rotation of agent ${state.id} is already under way.`);
+        if (request.publicJwk && !request.kid) refuse(ErrorCode.BAD_USER_INPUT, 'A public key needs its kid (thumbprint).');
+      },
+    },
+  );
+
+  setHandler(
+    collectSuccessorUpdate,
+    () => {
+      const successor = state.successor!;
+      const sealed = successor.sealedPrivateJwk;
+      // Handed out exactly once: the vaulted private key leaves state as it leaves Warden.
+      state = { ...state, successor: { ...successor, sealedPrivateJwk: null } };
+      return { kid: successor.kid, sealedPrivateJwk: sealed, expiresAt: successor.expiresAt };
+    },
+    {
+      validator: () => {
+        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}.`);
+        if (!state.successor || !state.successor.sealedPrivateJwk) refuse(ErrorCode.NOT_FOUND, 'No successor credential is waiting to be collected.');
+      },
+    },
+  );
+
+  setHandler(
+    setAllowedToolsUpdate,
+    (request) => {
+      const tools = request.tools.map((t: AllowedTool) => ({ tool: t.tool, operations: [...new Set(t.operations)].sort() })).sort((a, b) => a.tool.localeCompare(b.tool));
+      return record('ALLOWED_TOOLS_CHANGED', state.status, request.actor, `allowed tools: ${tools.map((t) => `${t.tool}(${t.operations.join(',')})`).join(' ') || 'none'}`, { allowedTools: tools });
+    },
+    {
+      validator: (request) => {
+        if (state.status === 'DECOMMISSIONED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is DECOMMISSIONED.`);
+        const names = request.tools.map((t: AllowedTool) => t.tool);
+        if (new Set(names).size !== names.length) refuse(ErrorCode.BAD_USER_INPUT, 'each tool may appear once');
+      },
+    },
+  );
+
+  // --- The agent's clock: rotation timers and notification delivery ---------------------------------
+
+  const nextDeadline = (): number | undefined => {
+    if (state.status === 'DECOMMISSIONED' || !state.credential) return undefined;
+    // A suspended agent gets no new key; rotation resumes when it does.
+    if (!state.successor) return state.status === 'ACTIVE' ? Date.parse(state.credential.rotationDueAt) : undefined;
+    return Date.parse(state.credential.expiresAt);
+  };
+
+  const onDeadline = async () => {
+    const credential = state.credential!;
+    if (!state.successor) {
+      await issueSuccessor(SYSTEM, 'credential rotation due');
+      return;
+    }
+    const successor = state.successor;
+    if (successor.takenUpAt || !successor.generatedByWarden) {
+      // The old key's overlap window is over: from now on only the successor works.
+      const { sealedPrivateJwk: _sealed, takenUpAt: _taken, ...next } = successor;
+      record('CREDENTIAL_ROTATED', state.status, SYSTEM, `credential ${credential.kid} retired; ${next.kid} is current`, { credential: next, successor: null });
+      return;
+    }
+    // The agent never used its successor: the old key expires, and a person must look.
+    const { sealedPrivateJwk: _sealed, takenUpAt: _taken, ...next } = successor;
+    record(
+      'CREDENTIAL_ROTATION_MISSED',
+      state.status === 'ACTIVE' ? 'SUSPENDED' : state.status,
+      SYSTEM,
+      `the agent did not take up its successor credential before ${credential.expiresAt}`,
+      { credential: { ...next }, successor: null },
+    );
+    notifyOwner(
+      `Agent ${state.name} suspended: credential rotation missed`,
+      `Agent ${state.name} (${state.id}) did not start using its new credential before the old one expired, so it was suspended. Resume it after rotating its credential.`,
+    );
+  };
+
+  const continueAsNewDue = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (args.continueAsNewAfterEvents !== undefined && args.continueAsNewAfterEvents > 0 && workflowInfo().historyLength >= args.continueAsNewAfterEvents);
+
+  for (;;) {
+    const deadline = nextDeadline();
+    const before = state;
+    const wait = () => outbox.length > 0 || continueAsNewDue() || state !== before;
+    if (deadline === undefined) await condition(wait);
+    else if (deadline > Date.now()) await condition(wait, deadline - Date.now());
+
+    while (outbox.length > 0) {
+      await deliverNotification(outbox[0]!);
+      outbox.shift();
+    }
+    const due = nextDeadline();
+    if (due !== undefined && due <= Date.now() && !issuingSuccessor) await onDeadline();
+    if (continueAsNewDue() && !issuingSuccessor) break;
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox });
 }

@@ -14,7 +14,7 @@ import {
 import type { HumanIssuerSettings } from '../../config/config.js';
 import { isRole, isValidEmail, normalizeEmail, type Role } from '../../domain/people.js';
 import { loadDevIssuerKey } from './dev-issuer.js';
-import { TokenError } from './errors.js';
+import { TokenError } from '../../tokens/errors.js';
 import type { HumanPrincipal } from './principal.js';
 
 export const MAX_TOKEN_BYTES = 8192;

@@ -1,6 +1,6 @@
 /**
- * Who is calling. Humans come from an OIDC issuer; agents (with their own credentials) join this union
- * in the credentials issue. Authorization scopes are computed from the principal, never from raw claims.
+ * Who is calling: a person (token from an OIDC issuer) or an agent (access token from Warden's own token
+ * endpoint). Authorization scopes are computed from the principal, never from raw claims.
  */
 import type { Actor } from '../../domain/agents.js';
 import type { Role } from '../../domain/people.js';
@@ -15,10 +15,18 @@ export interface HumanPrincipal {
   tokenId?: string;
 }
 
-export type Principal = HumanPrincipal;
+export interface AgentPrincipal {
+  kind: 'agent';
+  subject: string;
+  agentId: string;
+  tokenId: string;
+  tokenExpiresAt: Date;
+}
+
+export type Principal = HumanPrincipal | AgentPrincipal;
 
 export function actorOf(principal: Principal): Actor {
-  return { kind: principal.kind, id: principal.email };
+  return principal.kind === 'human' ? { kind: 'human', id: principal.email } : { kind: 'agent', id: principal.agentId };
 }
 
 export function hasRole(principal: Principal | undefined, role: Role): boolean {

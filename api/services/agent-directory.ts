@@ -13,16 +13,28 @@ import {
   validateAgentRegistration,
   validateReason,
   type Actor,
-  type AgentEvent,
   type AgentRegistration,
   type AgentState,
   type AgentStatus,
+  type AllowedTool,
 } from '../../domain/agents.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import * as SA from '../../temporal/search-attributes.js';
+import { agentKeyAad } from '../../activities/credentials.js';
+import { newCredential, publicOnly, validatePublicJwk, type CredentialPolicy, type Jwk } from '../../domain/credentials.js';
+import { generateAgentKey, thumbprintOf } from '../../tokens/agent-keys.js';
+import { openSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
 import {
   agentLifecycleWorkflow,
+  authenticateAgentUpdate,
+  collectSuccessorUpdate,
+  revokeTokenUpdate,
+  rotateCredentialUpdate,
+  setAllowedToolsUpdate,
+  universalLogoutUpdate,
+  type AuthenticateRequest,
+  type AuthenticateResult,
   decommissionAgentUpdate,
   getAgentQuery,
   resumeAgentUpdate,
@@ -30,10 +42,12 @@ import {
   transferAgentOwnershipUpdate,
 } from '../../workflows/agent-lifecycle.js';
 import type { PeopleDirectory } from './people-directory.js';
+import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';
 
-/** An agent as the directory lists it; `events` is present when the full state was read. */
-export type AgentRecord = Omit<AgentState, 'events'> & { events?: AgentEvent[] };
+/** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */
+export type AgentRecord = Pick<AgentState, 'id' | 'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'> &
+  Partial<AgentState>;
 
 export interface AgentFilter {
   status?: AgentStatus | null;
@@ -44,6 +58,30 @@ export interface AgentFilter {
 export interface AgentDirectoryOptions {
   taskQueue: string;
   continueAsNewAfterEvents?: number;
+  credentialPolicy: CredentialPolicy;
+}
+
+export interface AgentRegistrationInput extends AgentRegistration {
+  /** The agent's own public key; without one Warden generates a key pair and returns the private key once. */
+  publicJwk?: unknown;
+  allowedTools?: AllowedTool[];
+}
+
+export interface RegisteredAgent {
+  agent: AgentState;
+  credential: { clientId: string; kid: string; expiresAt: string; privateJwk: Jwk | null };
+}
+
+/** What token checks need to know about an agent, cached briefly per API process. */
+export interface AgentSession {
+  status: AgentStatus;
+  revokedBefore: string | null;
+  revokedTokens: string[];
+  ownerEmail: string | null;
+}
+
+function sessionOf(state: AgentState): AgentSession {
+  return { status: state.status, revokedBefore: state.revokedBefore, revokedTokens: (state.revokedTokens ?? []).map((t) => t.jti), ownerEmail: state.ownerEmail };
 }
 
 /** Lists page by offset over visibility; deeper pages cost more, so depth is capped. */
@@ -55,28 +93,87 @@ function quote(value: string): string {
 }
 
 export class AgentDirectory {
+  private readonly sessionCacheMs: number;
+
   constructor(
     private readonly client: Client,
     private readonly people: PeopleDirectory,
-    private readonly options: AgentDirectoryOptions,
-  ) {}
+    private readonly tools: ToolRegistry,
+    private readonly vault: KeyRing,
+    private readonly options: AgentDirectoryOptions & { sessionCacheMs: number },
+  ) {
+    this.sessionCacheMs = options.sessionCacheMs;
+  }
 
   private handle(agentId: string) {
     if (!isValidAgentId(agentId)) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
     return this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId));
   }
 
-  async register(actor: Actor, input: AgentRegistration): Promise<AgentState> {
+  private sessions = new Map<string, { session: AgentSession | null; at: number }>();
+
+  /**
+   * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
+   * API process may take to honour a universal logout; the process that performed it knows at once.
+   */
+  async session(agentId: string): Promise<AgentSession | null> {
+    const hit = this.sessions.get(agentId);
+    if (hit && Date.now() - hit.at < this.sessionCacheMs) return hit.session;
+    const state = await this.find(agentId);
+    this.remember(agentId, state);
+    return state ? sessionOf(state) : null;
+  }
+
+  private remember(agentId: string, state: AgentState | null) {
+    if (this.sessions.size > 50_000) this.sessions.clear();
+    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, at: Date.now() });
+  }
+
+  /** Checks requested tools and operations against the registry. */
+  private async checkAllowedTools(tools: AllowedTool[]): Promise<AllowedTool[]> {
+    const problems: string[] = [];
+    const out: AllowedTool[] = [];
+    if (tools.length > 100) throw badInput('at most 100 tools per agent');
+    for (const entry of tools) {
+      const tool = await this.tools.find(entry.tool);
+      if (!tool) {
+        problems.push(`no tool named "${entry.tool.slice(0, 64)}"`);
+        continue;
+      }
+      const known = new Set(tool.operations.map((o) => o.name));
+      const unknown = entry.operations.filter((o) => !known.has(o));
+      if (unknown.length) problems.push(`tool ${tool.name} has no operation ${unknown.map((o) => `"${o.slice(0, 64)}"`).join(', ')}`);
+      if (entry.operations.length === 0) problems.push(`name at least one operation of ${tool.name}`);
+      out.push({ tool: tool.name, operations: [...new Set(entry.operations)].sort() });
+    }
+    if (new Set(tools.map((t) => t.tool)).size !== tools.length) problems.push('each tool may appear once');
+    if (problems.length) throw badInput(problems.join('; '));
+    return out;
+  }
+
+  async register(actor: Actor, input: AgentRegistrationInput): Promise<RegisteredAgent> {
     const registration = { ...input, name: input.name.trim(), ownerEmail: normalizeEmail(input.ownerEmail), description: input.description.trim() };
     const problems = validateAgentRegistration(registration);
     if (!isValidEmail(registration.ownerEmail)) problems.push(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
     if (problems.length) throw badInput(problems.join('; '));
+    let own: { publicJwk: Jwk; kid: string } | null = null;
+    if (input.publicJwk !== undefined && input.publicJwk !== null) {
+      const keyProblems = validatePublicJwk(input.publicJwk);
+      if (keyProblems.length) throw badInput(keyProblems.join('; '));
+      const publicJwk = publicOnly(input.publicJwk as Jwk);
+      own = { publicJwk, kid: await thumbprintOf(publicJwk) };
+    }
     if (!(await this.people.find(registration.ownerEmail))) {
       throw badInput(`${registration.ownerEmail} is not a known person: add them with upsertPerson first.`);
     }
+    const allowedTools = await this.checkAllowedTools(input.allowedTools ?? []);
+    const generated = own ? null : await generateAgentKey();
+    const key = own ?? { publicJwk: generated!.publicJwk, kid: generated!.kid };
 
     const id = randomUUID();
-    const now = new Date().toISOString();
+    const nowMs = Date.now();
+    const now = new Date(nowMs).toISOString();
+    const credential = newCredential(key.publicJwk, key.kid, nowMs, this.options.credentialPolicy, !own);
     const state: AgentState = {
       id,
       name: registration.name,
@@ -88,6 +185,12 @@ export class AgentDirectory {
       createdAt: now,
       updatedAt: now,
       events: [{ kind: 'REGISTERED', at: now, actor, reason: 'registered', fromStatus: null, toStatus: 'ACTIVE' }],
+      credential,
+      successor: null,
+      revokedBefore: null,
+      revokedTokens: [],
+      allowedTools,
+      credentialPolicy: this.options.credentialPolicy,
     };
     await viaTemporal(
       () =>
@@ -108,7 +211,7 @@ export class AgentDirectory {
         }),
       `No agent ${id}.`,
     );
-    return state;
+    return { agent: state, credential: { clientId: id, kid: credential.kid, expiresAt: credential.expiresAt, privateJwk: generated?.privateJwk ?? null } };
   }
 
   /** The agent's full state, or null when there is no such agent. */
@@ -184,10 +287,55 @@ export class AgentDirectory {
     );
   }
 
+  /** Records a verified client assertion: refuses a replayed jti, a retired key or an inactive agent. */
+  async authenticate(agentId: string, request: AuthenticateRequest): Promise<AuthenticateResult> {
+    return viaTemporal(() => this.handle(agentId).executeUpdate(authenticateAgentUpdate, { args: [request] }), `No agent with id "${agentId}".`);
+  }
+
+  /** Revokes one token (RFC 7009). */
+  async revokeToken(agentId: string, jti: string, expiresAt: Date): Promise<void> {
+    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(revokeTokenUpdate, { args: [{ jti, expiresAtMs: expiresAt.getTime() }] }), `No agent with id "${agentId}".`);
+    this.remember(agentId, state);
+  }
+
+  /** From the moment this returns, every token issued to the agent before is refused. */
+  async universalLogout(actor: Actor, agentId: string, reason: string): Promise<AgentState> {
+    const problems = validateReason(reason);
+    if (problems.length) throw badInput(problems.join('; '));
+    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(universalLogoutUpdate, { args: [{ actor, reason }] }), `No agent with id "${agentId}".`);
+    this.remember(agentId, state);
+    return state;
+  }
+
+  async rotateCredential(actor: Actor, agentId: string, publicJwk?: unknown): Promise<AgentState> {
+    let own: { publicJwk: Jwk; kid: string } | undefined;
+    if (publicJwk !== undefined && publicJwk !== null) {
+      const problems = validatePublicJwk(publicJwk);
+      if (problems.length) throw badInput(problems.join('; '));
+      const key = publicOnly(publicJwk as Jwk);
+      own = { publicJwk: key, kid: await thumbprintOf(key) };
+    }
+    return viaTemporal(() => this.handle(agentId).executeUpdate(rotateCredentialUpdate, { args: [{ actor, ...(own ?? {}) }] }), `No agent with id "${agentId}".`);
+  }
+
+  /** Hands the agent its Warden-generated successor private key, exactly once. */
+  async collectSuccessor(agentId: string): Promise<{ kid: string; privateJwk: Jwk; expiresAt: string }> {
+    const collected = await viaTemporal(() => this.handle(agentId).executeUpdate(collectSuccessorUpdate), `No agent with id "${agentId}".`);
+    const privateJwk = JSON.parse(openSecret(this.vault, collected.sealedPrivateJwk as SealedSecret, agentKeyAad(agentId))) as Jwk;
+    return { kid: collected.kid, privateJwk, expiresAt: collected.expiresAt };
+  }
+
+  async setAllowedTools(actor: Actor, agentId: string, tools: AllowedTool[]): Promise<AgentState> {
+    const checked = await this.checkAllowedTools(tools);
+    return viaTemporal(() => this.handle(agentId).executeUpdate(setAllowedToolsUpdate, { args: [{ actor, tools: checked }] }), `No agent with id "${agentId}".`);
+  }
+
   private async statusChange(agentId: string, call: () => Promise<AgentState>, reason: string): Promise<AgentState> {
     const problems = validateReason(reason);
     if (problems.length) throw badInput(problems.join('; '));
-    return viaTemporal(call, `No agent with id "${agentId.slice(0, 64)}".`);
+    const state = await viaTemporal(call, `No agent with id "${agentId.slice(0, 64)}".`);
+    this.remember(agentId, state);
+    return state;
   }
 }
 

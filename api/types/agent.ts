@@ -4,10 +4,11 @@
  */
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { AGENT_STATUSES, LIMITS, type AgentEvent as AgentEventModel, type AgentState } from '../../domain/agents.js';
+import { AGENT_STATUSES, LIMITS, type AgentEvent as AgentEventModel, type AgentState, type AllowedTool as AllowedToolModel } from '../../domain/agents.js';
+import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
 import { actorOf, seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
-import type { AgentRecord } from '../services/agent-directory.js';
+import type { AgentRecord, RegisteredAgent } from '../services/agent-directory.js';
 import { Person } from './person.js';
 
 export const AgentStatus = builder.enumType('AgentStatus', {
@@ -45,10 +46,33 @@ const AgentOwner = builder.objectRef<{ email: string; displayName: string }>('Ag
   fields: (t) => ({ email: t.exposeString('email'), displayName: t.exposeString('displayName') }),
 });
 
+const AgentCredential = builder.objectRef<Pick<AgentCredentialModel, 'kid' | 'issuedAt' | 'expiresAt' | 'rotationDueAt'>>('AgentCredential').implement({
+  fields: (t) => ({
+    kid: t.exposeString('kid', { description: 'RFC 7638 thumbprint of the public key; the `kid` of client assertions.' }),
+    issuedAt: t.field({ type: 'DateTime', resolve: (c) => c.issuedAt }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+    rotationDueAt: t.field({ type: 'DateTime', resolve: (c) => c.rotationDueAt }),
+  }),
+});
+
+export const AllowedToolRef = builder.objectRef<AllowedToolModel>('AllowedTool').implement({
+  fields: (t) => ({ tool: t.exposeString('tool'), operations: t.exposeStringList('operations') }),
+});
+
+export const AllowedToolInput = builder.inputType('AllowedToolInput', {
+  fields: (t) => ({
+    tool: t.string({ required: true, validate: z.string().max(63) }),
+    operations: t.stringList({ required: true, validate: z.array(z.string().max(64)).max(100) }),
+  }),
+});
+
 export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
   description: 'An AI agent governed by Warden.',
   // Checked for every agent returned, lists included: the owner, admins and the security team may see it.
-  authScopes: (agent, ctx) => (ctx.principal.kind === 'human' && agent.ownerEmail === ctx.principal.email ? true : { admin: true, security: true }),
+  authScopes: (agent, ctx) =>
+    (ctx.principal.kind === 'human' && agent.ownerEmail === ctx.principal.email) || (ctx.principal.kind === 'agent' && ctx.principal.agentId === agent.id)
+      ? true
+      : { admin: true, security: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -67,6 +91,28 @@ export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
     statusReason: t.exposeString('statusReason'),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (a) => a.updatedAt }),
+    credential: t.field({
+      type: AgentCredential,
+      nullable: true,
+      description: 'The key the agent authenticates with (public facts only).',
+      resolve: async (a, _args, ctx) => (a.credential !== undefined ? a.credential : (await ctx.services.agents.get(a.id)).credential),
+    }),
+    successorCredential: t.field({
+      type: AgentCredential,
+      nullable: true,
+      description: 'A successor issued during rotation, usable alongside the current key until that one expires.',
+      resolve: async (a, _args, ctx) => (a.successor !== undefined ? a.successor : (await ctx.services.agents.get(a.id)).successor),
+    }),
+    allowedTools: t.field({
+      type: [AllowedToolRef],
+      resolve: async (a, _args, ctx) => a.allowedTools ?? (await ctx.services.agents.get(a.id)).allowedTools,
+    }),
+    revokedBefore: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Universal logout: tokens issued at or before this instant are refused.',
+      resolve: async (a, _args, ctx) => (a.revokedBefore !== undefined ? a.revokedBefore : (await ctx.services.agents.get(a.id)).revokedBefore),
+    }),
     events: t.field({
       type: [AgentEvent],
       description: 'Recent lifecycle events, oldest first.',
@@ -94,7 +140,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: AgentFilter }) },
     resolve: (_root, args, ctx) => {
       const filter = { ...args.filter };
-      if (!seesAllAgents(ctx.principal)) filter.ownerEmail = ctx.principal.email;
+      if (ctx.principal.kind === 'human' && !seesAllAgents(ctx.principal)) filter.ownerEmail = ctx.principal.email;
       return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
         ctx.services.agents.list(filter, limit, offset),
       );
@@ -104,7 +150,7 @@ builder.queryFields((t) => ({
     type: Agent,
     nullable: true,
     args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
-    authScopes: (_root, args) => ({ admin: true, security: true, ownerOfAgent: String(args.id) }),
+    authScopes: (_root, args) => ({ admin: true, security: true, ownerOfAgent: String(args.id), selfAgent: String(args.id) }),
     resolve: (_root, args, ctx) => ctx.services.agents.get(String(args.id)),
   }),
 }));
@@ -115,6 +161,8 @@ const AgentPayload = builder.objectRef<{ agent: AgentState }>('AgentPayload').im
 
 const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
   fields: (t) => ({
+    publicJwk: t.field({ type: 'JSON', description: "The agent's own public key (JWK). Without one, Warden generates a key pair and returns the private key once." }),
+    allowedTools: t.field({ type: [AllowedToolInput], description: 'Tools and operations the agent may be granted.' }),
     name: t.string({ required: true, validate: z.string().max(LIMITS.nameMax) }),
     ownerEmail: t.string({ required: true, validate: z.string().max(254) }),
     platform: t.string({ required: true, validate: z.string().max(LIMITS.platformMax) }),
@@ -137,15 +185,80 @@ const TransferAgentOwnershipInput = builder.inputType('TransferAgentOwnershipInp
   }),
 });
 
+const IssuedCredential = builder.objectRef<RegisteredAgent['credential']>('IssuedCredential').implement({
+  description: 'How the agent authenticates: its client id, and its private key when Warden generated it (shown once).',
+  fields: (t) => ({
+    clientId: t.exposeString('clientId'),
+    kid: t.exposeString('kid'),
+    privateJwk: t.field({ type: 'JSON', nullable: true, description: 'Only when Warden generated the key; never shown again.', resolve: (c) => c.privateJwk }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+  }),
+});
+
+const RegisterAgentPayload = builder.objectRef<RegisteredAgent>('RegisterAgentPayload').implement({
+  fields: (t) => ({
+    agent: t.field({ type: Agent, resolve: (p) => p.agent }),
+    credential: t.field({ type: IssuedCredential, resolve: (p) => p.credential }),
+  }),
+});
+
+const CollectedCredential = builder.objectRef<{ kid: string; privateJwk: Jwk; expiresAt: string }>('CollectedCredential').implement({
+  fields: (t) => ({
+    kid: t.exposeString('kid'),
+    privateJwk: t.field({ type: 'JSON', resolve: (c) => c.privateJwk }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+  }),
+});
+
+const UniversalLogoutPayload = builder.objectRef<{ agent: AgentState }>('UniversalLogoutPayload').implement({
+  fields: (t) => ({
+    agent: t.field({ type: Agent, resolve: (p) => p.agent }),
+    revokedAt: t.field({ type: 'DateTime', description: 'Every token issued at or before this instant is refused.', resolve: (p) => p.agent.revokedBefore! }),
+  }),
+});
+
 builder.mutationFields((t) => ({
-  registerAgent: t.field({
+  setAgentAllowedTools: t.field({
     type: AgentPayload,
+    description: 'Sets the tools and operations an agent may be granted (replacing the previous set). Admins only.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: builder.inputType('SetAgentAllowedToolsInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), tools: f.field({ type: [AllowedToolInput], required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.setAllowedTools(actorOf(ctx.principal), String(input.agentId), input.tools) }),
+  }),
+  rotateAgentCredential: t.field({
+    type: AgentPayload,
+    description: "Starts a credential rotation now: a successor (the given public key, or one Warden generates) works alongside the current key until that one expires.",
+    authScopes: (_root, { input }) => ({ admin: true, ownerOfAgent: String(input.agentId) }),
+    args: { input: t.arg({ type: builder.inputType('RotateAgentCredentialInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), publicJwk: f.field({ type: 'JSON' }) }) }), required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.rotateCredential(actorOf(ctx.principal), String(input.agentId), input.publicJwk ?? undefined) }),
+  }),
+  collectCredentialSuccessor: t.field({
+    type: CollectedCredential,
+    description: 'For an agent: collects the successor private key Warden generated for it. Works once.',
+    authScopes: { agent: true },
+    resolve: (_root, _args, ctx) => ctx.services.agents.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
+  }),
+  universalLogout: t.field({
+    type: UniversalLogoutPayload,
+    description: "Revokes every token the agent holds, at once, everywhere, and suspends it; its owner is told and Shared Signals receivers get a CAEP session-revoked event.",
+    authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
+    args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.universalLogout(actorOf(ctx.principal), String(input.agentId), input.reason) }),
+  }),
+  registerAgent: t.field({
+    type: RegisterAgentPayload,
     description: 'Registers an agent owned by a known person; it starts ACTIVE. Admins only.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterAgentInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.register(actorOf(ctx.principal), { ...input, description: input.description ?? '' }),
-    }),
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.agents.register(actorOf(ctx.principal), {
+        name: input.name,
+        ownerEmail: input.ownerEmail,
+        platform: input.platform,
+        description: input.description ?? '',
+        publicJwk: input.publicJwk ?? undefined,
+        allowedTools: input.allowedTools ?? [],
+      }),
   }),
   suspendAgent: t.field({
     type: AgentPayload,

@@ -2,6 +2,7 @@
 import { ROLES } from '../../domain/people.js';
 import type { Principal } from '../auth/principal.js';
 import { builder } from '../builder.js';
+import { Agent } from './agent.js';
 import { Person, Role } from './person.js';
 
 export const PrincipalKind = builder.enumType('PrincipalKind', { values: ['HUMAN', 'AGENT'] as const });
@@ -13,6 +14,12 @@ export const Viewer = builder.objectRef<Principal>('Viewer').implement({
     subject: t.exposeString('subject', { description: 'The `sub` of the token that authenticated this request.' }),
     email: t.string({ nullable: true, resolve: (p) => (p.kind === 'human' ? p.email : null) }),
     roles: t.field({ type: [Role], resolve: (p) => (p.kind === 'human' ? p.roles.filter((r) => ROLES.includes(r)) : []) }),
+    agent: t.field({
+      type: Agent,
+      nullable: true,
+      description: 'The agent itself, when an agent is calling.',
+      resolve: (p, _args, ctx) => (p.kind === 'agent' ? ctx.services.agents.get(p.agentId) : null),
+    }),
     person: t.field({
       type: Person,
       nullable: true,

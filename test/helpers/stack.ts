@@ -12,6 +12,8 @@ import { inject } from 'vitest';
 import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig, type WardenConfig } from '../../config/config.js';
+import { dataConverterFor } from '../../config/keys.js';
+import { freePort } from './ports.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';
 import { createWardenWorker } from '../../worker/worker.js';
@@ -51,14 +53,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tag = randomUUID().slice(0, 8);
   const dataDir = path.join(inject('runDir'), `stack-${tag}`);
   fs.mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
   const config = loadConfig({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     WARDEN_TASK_QUEUE: `warden-test-${tag}`,
     WARDEN_DATA_DIR: dataDir,
-    WARDEN_API_PORT: '0',
+    WARDEN_API_PORT: String(port),
+    WARDEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    WARDEN_CODEC_KEYS: inject('codecKeys'),
+    WARDEN_VAULT_KEYS: inject('vaultKeys'),
     ...options.env,
   });
-  const { client, connection } = await connectClient(config.temporal);
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
   const workerConnection = await connectWorker(config.temporal);
   const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
   const running = worker.run();

@@ -1,0 +1,60 @@
+/**
+ * Delivers notifications: people-facing ones to the configured webhook (plain JSON, or a Slack-compatible
+ * body), and CAEP `session-revoked` Security Event Tokens pushed to Shared Signals receivers (RFC 8935).
+ * Failures throw, so Temporal retries with backoff; the workflow's outbox keeps the message meanwhile.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { NotificationSettings } from '../config/config.js';
+import type { Notification } from '../domain/notifications.js';
+import { mintSessionRevoked } from '../tokens/security-events.js';
+import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
+
+const TIMEOUT_MS = 10_000;
+
+export function slackBody(n: Notification): Record<string, unknown> {
+  return {
+    text: `${n.subject}: ${n.text}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: n.subject.slice(0, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: n.text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Warden · ${n.kind}${n.agentId ? ` · agent ${n.agentId}` : ''} · ${n.at}` }] },
+    ],
+  };
+}
+
+async function post(url: string, contentType: string, body: string, okStatuses: number[]): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (okStatuses.includes(res.status) || res.ok) return;
+  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+    throw ApplicationFailure.nonRetryable(`${new URL(url).host} refused the notification: HTTP ${res.status}`, 'NotificationRefused');
+  }
+  throw new Error(`${new URL(url).host} answered HTTP ${res.status}`);
+}
+
+export function createNotificationActivities(deps: { client: Client; settings: NotificationSettings; issuer: string; taskQueue: string }) {
+  return {
+    async deliverNotification(n: Notification): Promise<void> {
+      if (n.kind === 'session-revoked') {
+        if (deps.settings.ssfReceivers.length === 0) return;
+        const ring = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);
+        if (!ring) throw new Error('signing keys are not ready yet');
+        for (const receiver of deps.settings.ssfReceivers) {
+          const set = await mintSessionRevoked({
+            key: ring.current,
+            issuer: deps.issuer,
+            audience: receiver,
+            agentId: n.agentId,
+            reason: n.text,
+            eventTimestamp: new Date(n.at),
+          });
+          await post(receiver, 'application/secevent+jwt', set, [202]);
+        }
+        return;
+      }
+      if (!deps.settings.webhookUrl) return;
+      const body = deps.settings.webhookFormat === 'slack' ? slackBody(n) : { type: `warden.${n.kind}`, ...n };
+      await post(deps.settings.webhookUrl, 'application/json', JSON.stringify(body), []);
+    },
+  };
+}

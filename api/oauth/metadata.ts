@@ -1,0 +1,33 @@
+/** Discovery documents: authorization-server metadata (RFC 8414) and protected-resource metadata (RFC 9728). */
+import type { CredentialSettings } from '../../config/config.js';
+import { TOKEN_EXCHANGE } from './token-endpoint.js';
+
+export function authorizationServerMetadata(s: CredentialSettings) {
+  return {
+    issuer: s.issuer,
+    token_endpoint: s.tokenEndpoint,
+    jwks_uri: `${s.issuer}/.well-known/jwks.json`,
+    revocation_endpoint: `${s.issuer}/oauth/revoke`,
+    introspection_endpoint: `${s.issuer}/oauth/introspect`,
+    grant_types_supported: ['client_credentials', TOKEN_EXCHANGE],
+    token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'],
+    revocation_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'bearer'],
+    response_types_supported: [],
+    scopes_supported: [],
+    authorization_response_iss_parameter_supported: false,
+  };
+}
+
+/** RFC 9728 metadata of a protected resource (the API, or a tool behind the gateway). */
+export function protectedResourceMetadata(s: CredentialSettings, resource: string, name: string) {
+  return {
+    resource,
+    authorization_servers: [s.issuer],
+    jwks_uri: `${s.issuer}/.well-known/jwks.json`,
+    bearer_methods_supported: ['header'],
+    resource_signing_alg_values_supported: ['ES256'],
+    resource_name: name,
+  };
+}

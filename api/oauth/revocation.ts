@@ -1,0 +1,48 @@
+/**
+ * POST /oauth/revoke (RFC 7009): an agent revokes one of its own tokens (an access token or a grant),
+ * authenticating with its access token as bearer. Per the RFC, an unknown or invalid token still gets
+ * 200; a token of another agent is not touched.
+ */
+import type http from 'node:http';
+import type { CredentialSettings } from '../../config/config.js';
+import { TokenError } from '../../tokens/errors.js';
+import { inspectCompactJwt } from '../../tokens/verify.js';
+import type { AgentTokens } from '../auth/agent-tokens.js';
+import type { AgentDirectory } from '../services/agent-directory.js';
+import type { SigningKeys } from '../services/signing-keys.js';
+import { bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
+import { jwtVerify, createLocalJWKSet } from 'jose';
+
+export function createRevocationEndpoint(deps: { agentTokens: AgentTokens; agents: AgentDirectory; keys: SigningKeys; settings: CredentialSettings }) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    try {
+      const bearer = bearerToken(req);
+      if (!bearer) throw new OAuthError('invalid_client', 'Authenticate with your access token (Authorization: Bearer).', 401);
+      let agentId: string;
+      try {
+        agentId = (await deps.agentTokens.verifyAccess(bearer)).agentId;
+      } catch (err) {
+        if (err instanceof TokenError) throw new OAuthError('invalid_client', err.message, 401);
+        throw err;
+      }
+      const form = await readForm(req);
+      const token = form.get('token');
+      if (!token) throw new OAuthError('invalid_request', 'token is required.');
+      try {
+        inspectCompactJwt(token, 'token');
+        // Signature and issuer only: an expired or foreign-audience token of ours can still be revoked.
+        const { payload } = await jwtVerify(token, createLocalJWKSet(await deps.keys.jwks()), { issuer: deps.settings.issuer, algorithms: ['ES256'] });
+        if (payload.client_id === agentId && typeof payload.jti === 'string' && typeof payload.exp === 'number' && payload.exp * 1000 > Date.now()) {
+          await deps.agents.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
+        }
+      } catch {
+        /* RFC 7009 §2.2: invalid tokens do not cause an error response */
+      }
+      sendJson(res, 200, {});
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
+      console.error('oauth: revocation failed:', err);
+      sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));
+    }
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * POST /oauth/token — two grant types:
+ *  - client_credentials with `private_key_jwt` (RFC 7523): an agent proves itself with an assertion signed
+ *    by its current (or overlapping successor) key; the assertion's `jti` is recorded durably in the
+ *    agent's workflow, so a replay is refused by every API process. Answer: an RFC 9068 access token.
+ *  - token exchange (RFC 8693): the agent's access token as subject (or a person's token as subject and
+ *    the agent's as actor), `resource` = the tool (RFC 8707), `scope` = operations. Answer: a grant.
+ */
+import type http from 'node:http';
+import type { CredentialSettings } from '../../config/config.js';
+import { isValidAgentId } from '../../domain/agents.js';
+import { WardenError } from '../../domain/errors.js';
+import { mintAccessToken } from '../../tokens/access-tokens.js';
+import { CLIENT_ASSERTION_TYPE, peekClientId, verifyClientAssertion } from '../../tokens/client-assertions.js';
+import { TokenError } from '../../tokens/errors.js';
+import type { AgentTokens } from '../auth/agent-tokens.js';
+import type { HumanTokenVerifier } from '../auth/human-tokens.js';
+import type { AgentDirectory } from '../services/agent-directory.js';
+import type { AuditLog } from '../services/audit-log.js';
+import type { GrantService } from '../services/grants.js';
+import type { SigningKeys } from '../services/signing-keys.js';
+import { OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+
+export interface TokenEndpointDeps {
+  agents: AgentDirectory;
+  agentTokens: AgentTokens;
+  verifyHuman: HumanTokenVerifier;
+  grants: GrantService;
+  keys: SigningKeys;
+  audit: AuditLog;
+  settings: CredentialSettings;
+}
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
+
+function parseScope(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const scopes = raw.split(' ').filter(Boolean);
+  if (scopes.length > 100 || scopes.some((s) => !SCOPE_TOKEN.test(s))) throw new OAuthError('invalid_scope', 'scope must be space-separated operation names.');
+  return [...new Set(scopes)];
+}
+
+export function createTokenEndpoint(deps: TokenEndpointDeps) {
+  const s = deps.settings;
+
+  async function clientCredentials(form: Map<string, string>) {
+    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE || !form.get('client_assertion')) {
+      throw new OAuthError('invalid_client', `Authenticate with private_key_jwt: client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion.`, 401);
+    }
+    const assertion = form.get('client_assertion')!;
+    let agentId: string;
+    try {
+      agentId = peekClientId(assertion);
+    } catch {
+      throw new OAuthError('invalid_client', 'The client assertion is not a JWT naming its client.', 401);
+    }
+    const claimed = form.get('client_id');
+    if (!isValidAgentId(agentId) || (claimed !== undefined && claimed !== agentId)) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+    const agent = await deps.agents.find(agentId);
+    if (!agent || !agent.credential) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+    const now = Date.now();
+    const keys = [agent.credential, agent.successor]
+      .filter((c): c is NonNullable<typeof c> => c !== null && Date.parse(c.expiresAt) > now)
+      .map((c) => ({ ...c.publicJwk, kid: c.kid }));
+    let verified;
+    try {
+      verified = await verifyClientAssertion(assertion, { expectedClientId: agentId, publicKeys: keys as never, audiences: [s.tokenEndpoint, s.issuer] });
+    } catch (err) {
+      if (err instanceof TokenError) throw new OAuthError('invalid_client', err.message, 401);
+      throw err;
+    }
+    try {
+      // Durable: the jti is remembered by the agent's workflow before any token leaves.
+      await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: verified.expiresAt.getTime() });
+    } catch (err) {
+      if (err instanceof WardenError) {
+        deps.audit.record({ action: 'token.refused', outcome: 'failure', agentId, reason: err.message });
+        throw new OAuthError('invalid_client', err.message, 401);
+      }
+      throw err;
+    }
+    const scope = parseScope(form.get('scope'));
+    const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
+    deps.audit.record({ action: 'token.issued', outcome: 'success', agentId, jti: minted.jti });
+    return {
+      access_token: minted.token,
+      token_type: 'Bearer',
+      expires_in: Math.round((minted.expiresAt.getTime() - Date.now()) / 1000),
+      ...(scope.length ? { scope: scope.join(' ') } : {}),
+    };
+  }
+
+  async function agentFrom(token: string, what: string): Promise<string> {
+    try {
+      return (await deps.agentTokens.verifyAccess(token)).agentId;
+    } catch (err) {
+      if (err instanceof TokenError) throw new OAuthError('invalid_grant', `The ${what} is not acceptable: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async function tokenExchange(form: Map<string, string>) {
+    const subjectToken = form.get('subject_token');
+    const subjectType = form.get('subject_token_type');
+    if (!subjectToken || !subjectType) throw new OAuthError('invalid_request', 'subject_token and subject_token_type are required.');
+    if (subjectType !== ACCESS_TOKEN_TYPE && subjectType !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'subject_token_type must be an access token.');
+    const requested = form.get('requested_token_type');
+    if (requested && requested !== ACCESS_TOKEN_TYPE && requested !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'Warden issues access tokens only.');
+    const resource = form.get('resource') ?? form.get('audience');
+    if (!resource) throw new OAuthError('invalid_target', 'resource (the tool\'s URI, RFC 8707) is required.');
+    if (resource.length > 2048 || !URL.canParse(resource)) throw new OAuthError('invalid_target', 'resource must be an absolute URI.');
+    const operations = parseScope(form.get('scope'));
+
+    const actorToken = form.get('actor_token');
+    let agentId: string;
+    let onBehalfOf: string | undefined;
+    if (actorToken) {
+      // Delegation: a person (subject) lets the agent (actor) act for them.
+      const actorType = form.get('actor_token_type');
+      if (actorType !== ACCESS_TOKEN_TYPE && actorType !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'actor_token_type must be an access token.');
+      agentId = await agentFrom(actorToken, 'actor token');
+      try {
+        onBehalfOf = (await deps.verifyHuman(subjectToken)).email;
+      } catch (err) {
+        throw new OAuthError('invalid_grant', `The subject token is not acceptable: ${(err as Error).message}`);
+      }
+    } else {
+      agentId = await agentFrom(subjectToken, 'subject token');
+    }
+    const grant = await deps.grants.request({ agentId, resource, operations, ...(onBehalfOf ? { onBehalfOf } : {}) });
+    return {
+      access_token: grant.token,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: Math.round((grant.expiresAt.getTime() - Date.now()) / 1000),
+      scope: grant.operations.join(' '),
+    };
+  }
+
+  return async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    try {
+      const form = await readForm(req);
+      const grantType = form.get('grant_type');
+      if (grantType === 'client_credentials') return sendJson(res, 200, await clientCredentials(form));
+      if (grantType === TOKEN_EXCHANGE) return sendJson(res, 200, await tokenExchange(form));
+      throw new OAuthError('unsupported_grant_type', 'Warden supports client_credentials and token exchange (RFC 8693).');
+    } catch (err) {
+      if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
+      console.error('oauth: token endpoint failed:', err);
+      return sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));
+    }
+  };
+}

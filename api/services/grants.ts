@@ -1,0 +1,71 @@
+/**
+ * Grant decisions: may this agent have a grant for these operations on this tool, now? Today the steps
+ * are: the agent is active → the tool exists → the agent is allowed this tool and every operation →
+ * mint. Anomaly scoring and human approval (the enforcement issue) slot in as steps before `mint`.
+ */
+import type { CredentialSettings } from '../../config/config.js';
+import { mintGrant } from '../../tokens/grants.js';
+import { OAuthError } from '../oauth/http.js';
+import type { AgentDirectory } from './agent-directory.js';
+import type { AuditLog } from './audit-log.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+export interface GrantRequest {
+  agentId: string;
+  /** The tool's resource URI (RFC 8707 `resource`). */
+  resource: string;
+  operations: string[];
+  /** The person the agent acts for (RFC 8693 delegation), when a human token was the subject. */
+  onBehalfOf?: string;
+}
+
+export interface IssuedGrant {
+  token: string;
+  jti: string;
+  tool: string;
+  audience: string;
+  operations: string[];
+  expiresAt: Date;
+}
+
+export class GrantService {
+  constructor(
+    private readonly agents: AgentDirectory,
+    private readonly tools: ToolRegistry,
+    private readonly keys: SigningKeys,
+    private readonly audit: AuditLog,
+    private readonly settings: CredentialSettings,
+  ) {}
+
+  async request(req: GrantRequest): Promise<IssuedGrant> {
+    const refuse = (error: string, reason: string, tool?: string): never => {
+      this.audit.record({ action: 'grant.refused', outcome: 'failure', agentId: req.agentId, ...(req.onBehalfOf ? { actor: req.onBehalfOf } : {}), ...(tool ? { tool } : {}), operations: req.operations, reason });
+      throw new OAuthError(error, reason);
+    };
+    const agent = await this.agents.find(req.agentId);
+    if (!agent || agent.status !== 'ACTIVE') return refuse('invalid_grant', `The agent is ${agent?.status ?? 'unknown'}; it cannot be granted anything.`);
+    const tool = await this.tools.findByResource(req.resource);
+    if (!tool) return refuse('invalid_target', 'No registered tool has this resource URI.');
+    const allowed = agent.allowedTools.find((t) => t.tool === tool.name);
+    if (!allowed) return refuse('invalid_target', `This agent may not use the tool ${tool.name}.`, tool.name);
+    const operations = req.operations.length ? req.operations : allowed.operations;
+    const known = new Set(tool.operations.map((o) => o.name));
+    const unknown = operations.filter((o) => !known.has(o));
+    if (unknown.length) return refuse('invalid_scope', `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`, tool.name);
+    const outside = operations.filter((o) => !allowed.operations.includes(o));
+    if (outside.length) return refuse('invalid_scope', `This agent may not perform ${outside.join(', ')} on ${tool.name}.`, tool.name);
+
+    const minted = await mintGrant({
+      key: await this.keys.current(),
+      issuer: this.settings.issuer,
+      resource: tool.resource,
+      agentId: agent.id,
+      operations,
+      ttlSeconds: this.settings.grantTtlSeconds,
+      ...(req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {}),
+    });
+    this.audit.record({ action: 'grant.issued', outcome: 'success', agentId: agent.id, ...(req.onBehalfOf ? { actor: req.onBehalfOf } : {}), tool: tool.name, operations, jti: minted.jti });
+    return { token: minted.token, jti: minted.jti, tool: tool.name, audience: tool.resource, operations, expiresAt: minted.expiresAt };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Warden's signing keys as the API sees them: read from the deployment's signing-keys workflow and cached
+ * (re-read every few seconds, and at once when a token names a key we do not know yet), so signing and
+ * verifying cost no round trip to Temporal.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { publicJwks, type SigningKey, type SigningKeyRing } from '../../tokens/signing-keys.js';
+import { getSigningKeysQuery, rotateSigningKeysUpdate, signingKeysWorkflowId, signingKeysWorkflow } from '../../workflows/signing-keys.js';
+
+const REFRESH_MS = 5_000;
+const MIN_FORCED_REFRESH_MS = 1_000;
+
+export class SigningKeys {
+  private ring: SigningKeyRing | null = null;
+  private loadedAt = 0;
+  private loading: Promise<SigningKeyRing> | null = null;
+  private readonly workflowId: string;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly rotationIntervalMs: number,
+  ) {
+    this.workflowId = signingKeysWorkflowId(taskQueue);
+  }
+
+  /** Starts the signing-keys workflow unless it runs already (safe from any number of processes). */
+  async ensureStarted(): Promise<void> {
+    await this.client.workflow.start(signingKeysWorkflow, {
+      workflowId: this.workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ ring: null, rotationIntervalMs: this.rotationIntervalMs }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: "Warden's token signing keys",
+      staticDetails: 'Holds the previous, current and next ES256 keys and rotates them on a durable timer. The JWKS publishes all three.',
+    });
+  }
+
+  private async load(): Promise<SigningKeyRing> {
+    this.loading ??= (async () => {
+      try {
+        for (let attempt = 0; ; attempt++) {
+          let ring: SigningKeyRing | null = null;
+          try {
+            ring = await this.client.workflow.getHandle(this.workflowId).query(getSigningKeysQuery);
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+            await this.ensureStarted();
+          }
+          if (ring) {
+            this.ring = ring;
+            this.loadedAt = Date.now();
+            return ring;
+          }
+          // The first keys are still being generated.
+          if (attempt > 100) throw new Error('signing keys did not become ready');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  async get(): Promise<SigningKeyRing> {
+    if (this.ring && Date.now() - this.loadedAt < REFRESH_MS) return this.ring;
+    return this.load();
+  }
+
+  /** The key to sign with now. */
+  async current(): Promise<SigningKey> {
+    return (await this.get()).current;
+  }
+
+  /** The published JWKS; `kid` unknown to our cached ring triggers one re-read (rate-limited). */
+  async jwks(kid?: string): Promise<{ keys: ReturnType<typeof publicJwks>['keys'] }> {
+    let ring = await this.get();
+    if (kid && !publicJwks(ring).keys.some((k) => k.kid === kid) && Date.now() - this.loadedAt > MIN_FORCED_REFRESH_MS) ring = await this.load();
+    return publicJwks(ring);
+  }
+
+  async rotate(): Promise<SigningKeyRing> {
+    const ring = await this.client.workflow.getHandle(this.workflowId).executeUpdate(rotateSigningKeysUpdate);
+    this.ring = ring;
+    this.loadedAt = Date.now();
+    return ring;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The tool registry over Temporal: one `tool:<name>` workflow per tool. Upstream secrets are sealed
+ * (vault envelope) here, before they reach Temporal, and are never returned by anything in this module.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Actor } from '../../domain/agents.js';
+import { badInput, notFound } from '../../domain/errors.js';
+import { isValidToolName, toolWorkflowId, validateToolRegistration, type ToolRegistration, type ToolState } from '../../domain/tools.js';
+import { toolSecretAad } from '../../activities/vault.js';
+import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
+import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow } from '../../workflows/tool.js';
+import { viaTemporal } from './temporal-errors.js';
+
+/** A tool as callers may see it: no secrets, sealed or not. */
+export type ToolView = Omit<ToolState, 'vault' | 'clientSecretDigest'> & {
+  vault: { currentSecretId: string; rotations: number; rotatedAt: string; rotationUrl: string | null; lastError: string | null } | null;
+};
+
+export interface ToolRegistrationInput extends ToolRegistration {
+  /** VAULTED_SECRET: the upstream secret (sealed at once, never stored or returned in clear). */
+  secret?: string | null;
+  rotationUrl?: string | null;
+}
+
+const CACHE_MS = 2_000;
+
+export function viewOf(tool: ToolState): ToolView {
+  const { vault, clientSecretDigest: _digest, ...rest } = tool;
+  return {
+    ...rest,
+    vault: vault ? { currentSecretId: vault.current.id, rotations: vault.rotations, rotatedAt: vault.rotatedAt, rotationUrl: vault.rotationUrl, lastError: vault.lastError } : null,
+  };
+}
+
+export class ToolRegistry {
+  private cache = new Map<string, { tool: ToolState | null; at: number }>();
+  private all: { tools: ToolState[]; at: number } | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly vault: KeyRing,
+    private readonly options: { taskQueue: string; vaultRotationMs: number; vaultGraceMs: number; reservedResources: string[] },
+  ) {}
+
+  /** Registers a tool; the answer carries the tool's client secret (for introspection) exactly once. */
+  async register(actor: Actor, input: ToolRegistrationInput): Promise<{ tool: ToolState; clientSecret: string }> {
+    const problems = validateToolRegistration(input);
+    if (input.authMode === 'VAULTED_SECRET' && !input.secret) problems.push('a VAULTED_SECRET tool needs its upstream secret');
+    if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl)) problems.push('only VAULTED_SECRET tools take a secret');
+    if (input.secret && input.secret.length > 4096) problems.push('secret must be at most 4096 characters');
+    if (input.rotationUrl) {
+      try {
+        const url = new URL(input.rotationUrl);
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))) problems.push('rotationUrl must use https');
+      } catch {
+        problems.push('rotationUrl must be an absolute URL');
+      }
+    }
+    // A grant for a tool whose resource is Warden's own API would pass as an API access token.
+    if (this.options.reservedResources.includes(input.resource.replace(/\/$/, ''))) problems.push('resource must not be Warden\'s own API');
+    if (problems.length) throw badInput(problems.join('; '));
+    const existing = await this.findByResource(input.resource);
+    if (existing && existing.name !== input.name) throw badInput(`resource ${input.resource} already belongs to tool ${existing.name}`);
+    const now = new Date().toISOString();
+    const client = newClientSecret();
+    const tool: ToolState = {
+      name: input.name,
+      resource: input.resource,
+      description: input.description,
+      operations: input.operations.map((o) => ({ name: o.name, sensitivity: o.sensitivity, method: o.method?.toUpperCase() ?? null, path: o.path ?? null })),
+      authMode: input.authMode,
+      upstreamUrl: input.upstreamUrl ?? null,
+      secretHeader: input.secretHeader || 'Authorization',
+      secretPrefix: input.secretPrefix ?? (input.secretHeader && input.secretHeader.toLowerCase() !== 'authorization' ? '' : 'Bearer '),
+      vault: input.secret
+        ? {
+            current: { id: 'initial', sealed: sealSecret(this.vault, input.secret, toolSecretAad(input.name)), createdAt: now },
+            previous: null,
+            rotationUrl: input.rotationUrl ?? null,
+            rotationIntervalMs: this.options.vaultRotationMs,
+            graceMs: this.options.vaultGraceMs,
+            rotatedAt: now,
+            rotations: 0,
+            lastError: null,
+          }
+        : null,
+      clientSecretDigest: client.digest,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.id,
+    };
+    const registered = await viaTemporal(
+      () =>
+        this.client.workflow.executeUpdateWithStart(registerToolUpdate, {
+          args: [{ actor, tool }],
+          startWorkflowOperation: new WithStartWorkflowOperation(toolWorkflow, {
+            workflowId: toolWorkflowId(tool.name),
+            taskQueue: this.options.taskQueue,
+            args: [{ name: tool.name, tool: null }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: `Tool «${tool.name}» (${tool.authMode})`,
+            staticDetails: `Resource ${tool.resource}. Registered by ${actor.id}.`,
+          }),
+        }),
+      `No tool ${tool.name}.`,
+    );
+    this.all = null;
+    this.cache.set(tool.name, { tool: registered, at: Date.now() });
+    return { tool: registered, clientSecret: client.secret };
+  }
+
+  async find(name: string): Promise<ToolState | null> {
+    if (!isValidToolName(name)) return null;
+    const hit = this.cache.get(name);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.tool;
+    let tool: ToolState | null = null;
+    try {
+      tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery), 'missing');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    }
+    this.cache.set(name, { tool, at: Date.now() });
+    return tool;
+  }
+
+  async get(name: string): Promise<ToolState> {
+    const tool = await this.find(name);
+    if (!tool) throw notFound(`No tool named "${name.slice(0, 64)}".`);
+    return tool;
+  }
+
+  async list(): Promise<ToolState[]> {
+    if (this.all && Date.now() - this.all.at < CACHE_MS) return this.all.tools;
+    const names: string[] = [];
+    for await (const info of this.client.workflow.list({ query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running'` })) {
+      names.push(info.workflowId.slice('tool:'.length));
+    }
+    const tools = (await Promise.all(names.map((n) => this.find(n)))).filter((t): t is ToolState => t !== null);
+    tools.sort((a, b) => a.name.localeCompare(b.name));
+    this.all = { tools, at: Date.now() };
+    return tools;
+  }
+
+  async findByResource(resource: string): Promise<ToolState | null> {
+    const match = (tools: ToolState[]) => tools.find((t) => t.resource === resource) ?? null;
+    const cached = match(await this.list());
+    if (cached) return cached;
+    this.all = null;
+    return match(await this.list());
+  }
+
+  /** The upstream secret in clear, for the gateway to inject. Never leaves the process otherwise. */
+  async upstreamSecret(tool: ToolState): Promise<string> {
+    if (!tool.vault) throw new Error(`tool ${tool.name} has no vaulted secret`);
+    return openSecret(this.vault, tool.vault.current.sealed as SealedSecret, toolSecretAad(tool.name));
+  }
+
+  async rotateSecret(actor: Actor, name: string): Promise<ToolState> {
+    const tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).executeUpdate(rotateToolSecretUpdate, { args: [{ actor }] }), `No tool named "${name}".`);
+    this.cache.set(name, { tool, at: Date.now() });
+    return tool;
+  }
+}
+
+/** Introspection secrets for tools: random, shown once, stored only as a SHA-256 digest. */
+export function newClientSecret(): { secret: string; digest: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { secret, digest: createHash('sha256').update(secret).digest('base64url') };
+}
+
+export function secretMatches(secret: string, digest: string): boolean {
+  const a = createHash('sha256').update(secret).digest();
+  const b = Buffer.from(digest, 'base64url');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,151 @@
+/** Tools: what agents connect to (an MCP server, a SaaS API), their operations and how they trust grants. */
+
+export const SENSITIVITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+/**
+ * WARDEN_JWT: the tool verifies grants itself against Warden's JWKS (as an MCP server does).
+ * VAULTED_SECRET: the tool only knows a static secret; agents call it through Warden's gateway, which
+ * checks the grant and injects the vaulted secret.
+ */
+export const AUTH_MODES = ['WARDEN_JWT', 'VAULTED_SECRET'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+export interface ToolOperation {
+  name: string;
+  sensitivity: Sensitivity;
+  /**
+   * Gateway tools: the HTTP requests this operation covers — a method and a path pattern under the
+   * tool (`*` matches one path segment, a trailing `**` any rest). A request that matches no operation
+   * of a gateway tool is refused.
+   */
+  method?: string | null;
+  path?: string | null;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/*{}:@]*$/;
+
+/** Which operation of a tool covers an HTTP request to `path` (relative to the tool), if any. */
+export function matchOperation(operations: ToolOperation[], method: string, path: string): ToolOperation | undefined {
+  return operations.find((op) => op.method && op.path && op.method === method.toUpperCase() && pathMatches(op.path, path));
+}
+
+export function pathMatches(pattern: string, path: string): boolean {
+  const want = pattern.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === '**') return i === want.length - 1;
+    if (i >= have.length) return false;
+    if (want[i] !== '*' && want[i] !== have[i]) return false;
+  }
+  return want.length === have.length;
+}
+
+export interface VaultedSecretRef {
+  /** The upstream's id for this secret (from the rotation endpoint), or "initial". */
+  id: string;
+  /** AES-256-GCM envelope (vault/envelope.ts SealedSecret). */
+  sealed: unknown;
+  createdAt: string;
+}
+
+export interface ToolVault {
+  current: VaultedSecretRef;
+  /** The secret being replaced: still valid upstream until `revokeAt` (the grace period). */
+  previous: (VaultedSecretRef & { revokeAt: string }) | null;
+  /** The upstream's rotation endpoint (see README "Vault rotation contract"); none = no automatic rotation. */
+  rotationUrl: string | null;
+  rotationIntervalMs: number;
+  graceMs: number;
+  rotatedAt: string;
+  rotations: number;
+  /** Last failure of a rotation attempt, for people to see; cleared on success. */
+  lastError: string | null;
+}
+
+export interface ToolState {
+  name: string;
+  resource: string;
+  description: string;
+  operations: ToolOperation[];
+  authMode: AuthMode;
+  /** VAULTED_SECRET: where the gateway forwards to, and how it presents the secret. */
+  upstreamUrl: string | null;
+  secretHeader: string;
+  secretPrefix: string;
+  vault: ToolVault | null;
+  /** SHA-256 (base64url) of the tool's client secret, with which it calls introspection (RFC 7662). */
+  clientSecretDigest: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+}
+
+export interface ToolRegistration {
+  name: string;
+  resource: string;
+  description: string;
+  operations: ToolOperation[];
+  authMode: AuthMode;
+  upstreamUrl?: string | null;
+  secretHeader?: string | null;
+  secretPrefix?: string | null;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const OPERATION = /^[a-z][a-z0-9_.:-]{0,63}$/;
+const HEADER = /^[A-Za-z0-9-]{1,64}$/;
+
+export function toolWorkflowId(name: string): string {
+  return `tool:${name}`;
+}
+
+export function isValidToolName(name: string): boolean {
+  return NAME.test(name);
+}
+
+export function isValidOperationName(name: string): boolean {
+  return OPERATION.test(name);
+}
+
+function isHttpUrl(value: string, field: string, problems: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`${field} must be an absolute URL`);
+    return;
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) problems.push(`${field} must use https (http only for localhost)`);
+  if (url.hash) problems.push(`${field} must not have a fragment`);
+  if (url.username || url.password) problems.push(`${field} must not carry credentials`);
+}
+
+export function validateToolRegistration(input: ToolRegistration): string[] {
+  const problems: string[] = [];
+  if (!NAME.test(input.name)) problems.push('name must be 1 to 63 lowercase letters, digits or "-" (e.g. "erp", "bank-api")');
+  isHttpUrl(input.resource, 'resource', problems);
+  if (input.description.length > 2000) problems.push('description must be at most 2000 characters');
+  if (input.operations.length === 0 || input.operations.length > 100) problems.push('a tool needs 1 to 100 operations');
+  const names = new Set<string>();
+  for (const op of input.operations) {
+    if (!OPERATION.test(op.name)) problems.push(`operation "${op.name.slice(0, 64)}" must be lowercase letters, digits, "_", ".", ":" or "-"`);
+    if (!(SENSITIVITIES as readonly string[]).includes(op.sensitivity)) problems.push(`operation ${op.name.slice(0, 64)}: unknown sensitivity`);
+    if (names.has(op.name)) problems.push(`operation ${op.name} is listed twice`);
+    if (op.method && !METHODS.includes(op.method)) problems.push(`operation ${op.name}: method must be one of ${METHODS.join(', ')}`);
+    if (op.path && (!PATH_PATTERN.test(op.path) || op.path.length > 256 || op.path.includes('..'))) problems.push(`operation ${op.name}: path must be a pattern like /invoices/* or /transfers/**`);
+    if (Boolean(op.method) !== Boolean(op.path)) problems.push(`operation ${op.name}: give both method and path, or neither`);
+    if (input.authMode === 'VAULTED_SECRET' && !(op.method && op.path)) problems.push(`operation ${op.name}: a gateway (VAULTED_SECRET) tool's operations need method and path`);
+    names.add(op.name);
+  }
+  if (!(AUTH_MODES as readonly string[]).includes(input.authMode)) problems.push('authMode must be WARDEN_JWT or VAULTED_SECRET');
+  if (input.authMode === 'VAULTED_SECRET') {
+    if (!input.upstreamUrl) problems.push('a VAULTED_SECRET tool needs upstreamUrl (where the gateway forwards to)');
+    else isHttpUrl(input.upstreamUrl, 'upstreamUrl', problems);
+  }
+  if (input.secretHeader && !HEADER.test(input.secretHeader)) problems.push('secretHeader must be an HTTP header name');
+  if (input.secretPrefix && input.secretPrefix.length > 32) problems.push('secretPrefix must be at most 32 characters');
+  return problems;
+}

@@ -1,0 +1,101 @@
+/**
+ * Warden's own ES256 signing keys and their rotation ring.
+ *
+ * Keys are plain JSON (JWKs and an ISO date) because they live in Temporal workflow state, encrypted by
+ * the payload codec. Generating one needs WebCrypto randomness, so call `generateSigningKey` from an
+ * activity, never from workflow code.
+ *
+ * The ring publishes three keys: `next` is published before it signs anything, so verifiers that cache
+ * the JWKS already know it when it becomes `current`; `previous` stays published after it stops signing,
+ * so tokens it signed verify until they expire. Rotate no more often than the longest token lifetime.
+ */
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+
+export const SIGNING_ALG = 'ES256';
+
+export interface SigningKey {
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string;
+  alg: 'ES256';
+  privateJwk: JWK;
+  publicJwk: JWK;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface SigningKeyRing {
+  previous: SigningKey | null;
+  current: SigningKey;
+  next: SigningKey;
+}
+
+export async function generateSigningKey(now: Date): Promise<SigningKey> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+  const { kty, crv, x, y, d } = await exportJWK(privateKey);
+  const publicPart = { kty, crv, x, y };
+  const kid = await calculateJwkThumbprint(publicPart);
+  return {
+    kid,
+    alg: SIGNING_ALG,
+    privateJwk: { ...publicPart, d, kid, alg: SIGNING_ALG },
+    publicJwk: { ...publicPart, kid, alg: SIGNING_ALG, use: 'sig' },
+    createdAt: now.toISOString(),
+  };
+}
+
+/** A first ring: nothing previous, a current key and a pre-published next one. */
+export async function newSigningKeyRing(now: Date): Promise<SigningKeyRing> {
+  const [current, next] = await Promise.all([generateSigningKey(now), generateSigningKey(now)]);
+  return { previous: null, current, next };
+}
+
+/** previous ← current, current ← next, next ← newNext. The old previous is no longer published. */
+export function rotateRing(ring: SigningKeyRing, newNext: SigningKey): SigningKeyRing {
+  if (newNext.kid === ring.current.kid || newNext.kid === ring.next.kid) {
+    throw new TypeError('The new signing key is already in the ring; generate a fresh one.');
+  }
+  return { previous: ring.current, current: ring.next, next: newNext };
+}
+
+/** The JWKS to publish: public members only, rebuilt field by field so a private member can never leak. */
+export function publicJwks(ring: SigningKeyRing): { keys: JWK[] } {
+  const keys = [ring.current, ring.next, ...(ring.previous ? [ring.previous] : [])];
+  return { keys: keys.map(publicJwkOf) };
+}
+
+function publicJwkOf(key: SigningKey): JWK {
+  const { kty, crv, x, y } = key.publicJwk;
+  return { kty, crv, x, y, kid: key.kid, alg: key.alg, use: 'sig' };
+}
+
+const MAX_CACHED_SIGNERS = 16;
+const signers = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The non-extractable CryptoKey for a signing key, imported once per kid. The first import checks that the
+ * kid really is the key's thumbprint, so a cache hit can trust the kid alone.
+ */
+export function importPrivate(key: SigningKey): Promise<CryptoKey> {
+  const cached = signers.get(key.kid);
+  if (cached) return cached;
+  const pending = importChecked(key);
+  signers.set(key.kid, pending);
+  // A failed import is not cached: the caller sees the error, the next call tries again.
+  pending.catch(() => {
+    if (signers.get(key.kid) === pending) signers.delete(key.kid);
+  });
+  // Keys rotate; keep the cache small by dropping the oldest import.
+  if (signers.size > MAX_CACHED_SIGNERS) signers.delete(signers.keys().next().value!);
+  return pending;
+}
+
+async function importChecked(key: SigningKey): Promise<CryptoKey> {
+  const { kty, crv, x, y, d } = key.privateJwk;
+  if (key.alg !== SIGNING_ALG || kty !== 'EC' || crv !== 'P-256' || typeof d !== 'string') {
+    throw new TypeError('A Warden signing key must be an ES256 (P-256) private key.');
+  }
+  if ((await calculateJwkThumbprint({ kty, crv, x, y })) !== key.kid) {
+    throw new TypeError("The signing key's kid is not the thumbprint of its key.");
+  }
+  return (await importJWK({ kty, crv, x, y, d }, SIGNING_ALG, { extractable: false })) as CryptoKey;
+}
