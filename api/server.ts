@@ -99,6 +99,8 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Expected client errors are not server errors; maskError logs the unexpected ones with a reference.
+    logging: false,
     graphiql: config.production ? false : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
     maskedErrors: { maskError },
     plugins: [

@@ -81,7 +81,7 @@ export function findTemporalCli(options: FindCliOptions): FoundCli | undefined {
     if (!isExecutable(explicit)) throw new Error(`TEMPORAL_CLI=${explicit} is not an executable file`);
     return { path: explicit, source: 'TEMPORAL_CLI' };
   }
-  const fromPath = onPath('temporal', env.PATH);
+  const fromPath = onPath('temporal', env.PATH ?? '');
   if (fromPath) return { path: fromPath, source: 'PATH' };
   const local = projectLocalCliPath(options.dataDir);
   if (isExecutable(local)) return { path: local, source: 'project-local' };

@@ -252,7 +252,7 @@ describe('agents through the API', () => {
 
 describe('hardening', () => {
   it('limits query depth and aliases, and hides field suggestions', async () => {
-    const ordinary = `{ viewer { person { email } } agents { edges { node { events { actor { id } } } } } }`;
+    const ordinary = `{ viewer { person { email } } agents(first: 5, filter: { ownerEmail: "${email('owner')}" }) { edges { node { events { actor { id } } } } } }`;
     expect((await stack.gql(ordinary, {}, adminToken)).errors).toBeUndefined();
     // Deeper than any real query needs (more than 10 levels).
     const nested = `{ __type(name: "Agent") { fields { type { ofType { ofType { ofType { fields { type { ofType { ofType { name } } } } } } } } } } }`;

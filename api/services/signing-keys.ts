@@ -63,8 +63,13 @@ export class SigningKeys {
     return this.loading;
   }
 
+  /** Re-read well within a rotation period, so we never sign with a key that is no longer published. */
+  private get refreshMs(): number {
+    return Math.min(REFRESH_MS, Math.max(100, this.rotationIntervalMs / 4));
+  }
+
   async get(): Promise<SigningKeyRing> {
-    if (this.ring && Date.now() - this.loadedAt < REFRESH_MS) return this.ring;
+    if (this.ring && Date.now() - this.loadedAt < this.refreshMs) return this.ring;
     return this.load();
   }
 
