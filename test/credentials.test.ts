@@ -280,6 +280,20 @@ describe('universal logout', () => {
 });
 
 describe('secrets stay secret', () => {
+  it('the codec server lets an admin read encrypted payloads, and nobody else', async () => {
+    const raw = await stack.connection.workflowService.getWorkflowExecutionHistory({ namespace: stack.config.temporal.namespace, execution: { workflowId: toolWorkflowId(`erp-${stack.tag}`) } });
+    const started = raw.history!.events![0]!.workflowExecutionStartedEventAttributes!;
+    const payload = started.input!.payloads![0]!;
+    const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data!).toString('base64') }] });
+    const decode = (headers: Record<string, string>) => fetch(`${stack.api.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const ok = await decode({ authorization: `Bearer ${admin}` });
+    expect(ok.status).toBe(200);
+    const decoded = (await ok.json()) as { payloads: { data: string }[] };
+    expect(Buffer.from(decoded.payloads[0]!.data, 'base64').toString()).toContain(`erp-${stack.tag}`);
+    expect((await decode({})).status).toBe(401);
+    expect((await decode({ authorization: `Bearer ${await stack.token(owner(), ['approver'])}` })).status).toBe(401);
+  });
+
   it('raw workflow histories (without the codec) hold no private key, secret, access token or grant', async () => {
     const ids = [signingKeysWorkflowId(stack.config.temporal.taskQueue), toolWorkflowId(`bank-${stack.tag}`), toolWorkflowId(`erp-${stack.tag}`)];
     for await (const info of stack.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND AgentOwner = '${owner()}'` })) ids.push(info.workflowId);
