@@ -2,6 +2,8 @@
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import type { KeyRing } from '../vault/envelope.js';
+import { createActionActivities } from './actions.js';
+import { createAuditActivities } from './audit.js';
 import { createCredentialActivities } from './credentials.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPeopleActivities } from './people.js';
@@ -18,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createPeopleActivities(deps.client),
     ...createCredentialActivities({ vault: deps.vault }),
     ...createVaultActivities({ vault: deps.vault }),
+    ...createActionActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, credentials: deps.config.credentials }),
+    ...createAuditActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, settings: deps.config.audit }),
     ...createNotificationActivities({ client: deps.client, settings: deps.config.notifications, issuer: deps.config.credentials.issuer, taskQueue: deps.config.temporal.taskQueue }),
   };
 }

@@ -1,5 +1,6 @@
 /** What every resolver sees: the authenticated principal and the service layer. */
 import type { Principal } from './auth/principal.js';
+import type { ActionService } from './services/actions.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { PeopleDirectory } from './services/people-directory.js';
 import type { SigningKeys } from './services/signing-keys.js';
@@ -10,6 +11,7 @@ export interface Services {
   people: PeopleDirectory;
   tools: ToolRegistry;
   signingKeys: SigningKeys;
+  actions: ActionService;
 }
 
 export interface WardenContext {

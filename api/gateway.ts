@@ -11,7 +11,6 @@ import { matchOperation } from '../domain/tools.js';
 import { TokenError } from '../tokens/errors.js';
 import type { AgentTokens } from './auth/agent-tokens.js';
 import { bearerToken, sendJson } from './oauth/http.js';
-import type { AuditLog } from './services/audit-log.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length', 'cookie']);
@@ -22,7 +21,7 @@ export function gatewayResourceMetadataUrl(issuer: string, tool: string): string
   return `${issuer}/.well-known/oauth-protected-resource/gateway/${tool}`;
 }
 
-export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; audit: AuditLog; settings: CredentialSettings }) {
+export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; settings: CredentialSettings }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
     const match = /^\/gateway\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(path);
     const tool = match ? await deps.tools.find(match[1]!) : null;
@@ -44,7 +43,6 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
       verified = await deps.agentTokens.verifyGrant(grant, tool.resource, operation.name);
     } catch (err) {
       if (err instanceof TokenError) {
-        deps.audit.record({ action: 'gateway.refused', outcome: 'failure', tool: tool.name, operations: [operation.name], reason: err.code });
         if (err.code === 'token_scope') return sendJson(res, 403, { error: 'insufficient_scope', message: err.message }, challenge('insufficient_scope', err.message));
         return sendJson(res, 401, { error: 'invalid_token', message: err.message }, challenge('invalid_token', err.message));
       }
@@ -77,7 +75,6 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     } catch {
       return sendJson(res, 502, { error: 'bad_gateway', message: `${tool.name} did not answer.` });
     }
-    deps.audit.record({ action: 'gateway.forwarded', outcome: 'success', agentId: verified.agentId, tool: tool.name, operations: [operation.name], jti: verified.jti });
     const out: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name) && name !== 'set-cookie' && name !== 'content-encoding') out[name] = value;

@@ -4,5 +4,6 @@ import './types/viewer.js';
 import './types/person.js';
 import './types/agent.js';
 import './types/tool.js';
+import './types/action.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -27,6 +27,7 @@ import { authorizationServerMetadata, protectedResourceMetadata } from './oauth/
 import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { schema } from './schema.js';
+import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { GrantService } from './services/grants.js';
@@ -58,7 +59,12 @@ export function createServices(client: Client, config: WardenConfig): Services {
     sessionCacheMs: config.credentials.revocationCacheMs,
   });
   const signingKeys = new SigningKeys(client, config.temporal.taskQueue, config.credentials.signingKeyRotationMs);
-  return { people, agents, tools, signingKeys };
+  const actions = new ActionService(client, agents, tools, {
+    taskQueue: config.temporal.taskQueue,
+    approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
+    resumeOnApprove: config.enforcement.resumeOnApprove,
+  });
+  return { people, agents, tools, signingKeys, actions };
 }
 
 /** Introspection off in production, with GraphQL's own validation rule. */
@@ -75,7 +81,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const services = options.services ?? createServices(client, config);
   const settings = config.credentials;
   await services.signingKeys.ensureStarted();
-  const audit = new AuditLog(config.dataDir);
+  const audit = new AuditLog(client, config.temporal.taskQueue, config.audit);
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
   const grants = new GrantService(services.agents, services.tools, services.signingKeys, audit, settings);
@@ -131,7 +137,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman, grants, keys: services.signingKeys, audit, settings });
   const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman, tools: services.tools, keys: services.signingKeys, settings });
   const revoke = createRevocationEndpoint({ agentTokens, agents: services.agents, keys: services.signingKeys, settings });
-  const gateway = createGateway({ tools: services.tools, agentTokens, audit, settings });
+  const gateway = createGateway({ tools: services.tools, agentTokens, settings });
   const codec = createCodecHandler({
     codec: createPayloadCodec(codecKeyRing(config)),
     allowedOrigins: config.api.codecOrigins,

@@ -70,8 +70,27 @@ export interface NotificationSettings {
   ssfReceivers: string[];
 }
 
+export interface EnforcementSettings {
+  /** How long a held action waits for a person before it EXPIRES (= denied). */
+  approvalTimeoutMs: number;
+  /** Approving a contained agent's action resumes the agent. */
+  resumeOnApprove: boolean;
+}
+
+export interface AuditSettings {
+  /** The JSON-lines file the audit trail is written to (hash-chained). */
+  file: string;
+  /** Also send each batch here (CloudEvents batch, or plain OCSF). */
+  webhookUrl?: string;
+  webhookFormat: 'cloudevents' | 'ocsf';
+  /** Names this Warden in each event's `source` (urn:warden:<deployment>). */
+  deployment: string;
+}
+
 export interface WardenConfig {
   production: boolean;
+  audit: AuditSettings;
+  enforcement: EnforcementSettings;
   credentials: CredentialSettings;
   notifications: NotificationSettings;
   dataDir: string;
@@ -151,8 +170,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     throw new Error('NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see README)');
   }
 
+  const auditFormat = env.WARDEN_AUDIT_WEBHOOK_FORMAT ?? 'cloudevents';
+  if (auditFormat !== 'cloudevents' && auditFormat !== 'ocsf') throw new Error('WARDEN_AUDIT_WEBHOOK_FORMAT must be cloudevents or ocsf');
+
   return {
     production,
+    audit: {
+      file: path.resolve(env.WARDEN_AUDIT_FILE ?? path.join(dataDir, 'audit', 'events.jsonl')),
+      webhookUrl: env.WARDEN_AUDIT_WEBHOOK_URL || undefined,
+      webhookFormat: auditFormat,
+      deployment: env.WARDEN_DEPLOYMENT ?? 'default',
+    },
+    enforcement: {
+      approvalTimeoutMs: duration(env, 'WARDEN_APPROVAL_TIMEOUT', '24h'),
+      resumeOnApprove: env.WARDEN_RESUME_ON_APPROVE !== 'false',
+    },
     credentials: {
       issuer: publicUrl,
       apiAudience: `${publicUrl}/graphql`,

@@ -12,6 +12,9 @@ export const AgentStatus = defineSearchAttributeKey('AgentStatus', SearchAttribu
 export const AgentOwner = defineSearchAttributeKey('AgentOwner', SearchAttributeType.KEYWORD);
 export const AgentPlatform = defineSearchAttributeKey('AgentPlatform', SearchAttributeType.KEYWORD);
 export const PersonRoles = defineSearchAttributeKey('PersonRoles', SearchAttributeType.KEYWORD_LIST);
+export const ActionStatus = defineSearchAttributeKey('ActionStatus', SearchAttributeType.KEYWORD);
+export const RiskScore = defineSearchAttributeKey('RiskScore', SearchAttributeType.INT);
+export const ToolName = defineSearchAttributeKey('ToolName', SearchAttributeType.KEYWORD);
 
 /** Everything Warden registers on its namespace. */
 export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[] = [
@@ -21,6 +24,9 @@ export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[]
   AgentOwner,
   AgentPlatform,
   PersonRoles,
+  ActionStatus,
+  RiskScore,
+  ToolName,
 ];
 
 /** The CLI's spelling of each type (`--search-attribute Name=Keyword`). */

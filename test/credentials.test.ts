@@ -177,8 +177,12 @@ describe('grants (token exchange) and the two ways tools trust them', () => {
     expect(await target.json()).toMatchObject({ error: 'invalid_target' });
     const unknown = await exchange(agent, token, 'https://nowhere.example.com/', 'read');
     expect(await unknown.json()).toMatchObject({ error: 'invalid_target' });
-    const refused = stack.api.audit.read().filter((e) => e.agentId === agent.id && e.action === 'grant.refused');
-    expect(refused.map((e) => e.reason)).toHaveLength(3);
+    const refused = await eventually(async () => {
+      const page = await stack.api.audit.query({ agentId: agent.id, type: 'io.warden.grant.refused' }, 50, null);
+      return page.events.length === 3 ? page.events : undefined;
+    });
+    expect(refused.map((e) => e.data.message).join('\n')).toMatch(/invalid_scope[\s\S]*invalid_target[\s\S]*invalid_target/);
+    expect(await stack.api.audit.verify()).toEqual({ ok: true });
   });
 
   it('a person can delegate to an agent: the grant carries an act claim', async () => {

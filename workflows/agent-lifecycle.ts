@@ -46,6 +46,10 @@ import { ErrorCode } from '../domain/errors.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import { AgentId, AgentName, AgentOwner, AgentPlatform, AgentStatus } from '../temporal/search-attributes.js';
+import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
+import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
+import { factsOf } from '../risk/facts.js';
+import { learnActionSignal } from './agent-signals.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
@@ -54,6 +58,17 @@ export interface AgentLifecycleArgs {
   assertions?: AssertionRecord[];
   /** Carried across continue-as-new: notifications not yet delivered. */
   outbox?: Notification[];
+  /** Carried across continue-as-new: the behavioural baseline, learned from allowed/approved actions. */
+  baseline?: Baseline;
+  /** Carried across continue-as-new: ids of actions already learned (a retried signal is ignored). */
+  learnedActions?: string[];
+  /** This agent's risk policy, over Warden's defaults (thresholds, warm-up, hard rules). */
+  riskPolicy?: PolicyOverride | null;
+}
+
+export interface RiskProfile {
+  baseline: Baseline;
+  policy: PolicyOverride | null;
 }
 
 export interface StatusChangeRequest {
@@ -101,6 +116,8 @@ export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJ
 export const setAllowedToolsUpdate = defineUpdate<AgentState, [SetAllowedToolsRequest]>('setAllowedTools');
 export const revokeTokenUpdate = defineUpdate<AgentState, [{ jti: string; expiresAtMs: number }]>('revokeToken');
 export const getAgentQuery = defineQuery<AgentState>('getAgent');
+export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
+export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [{ actor: Actor; policy: PolicyOverride | null }]>('setRiskPolicy');
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
@@ -127,6 +144,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   const seenJtis = new Set(assertions.map((a) => a.jti));
   const outbox: Notification[] = [...(args.outbox ?? [])];
   let issuingSuccessor = false;
+  let baseline: Baseline = args.baseline ?? emptyBaseline();
+  let learnedActions: string[] = args.learnedActions ?? [];
+  let riskPolicy: PolicyOverride | null = args.riskPolicy ?? null;
 
   const publish = () => {
     upsertSearchAttributes([
@@ -182,6 +202,27 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   publish();
   setHandler(getAgentQuery, () => state);
+  setHandler(getRiskProfileQuery, () => ({ baseline, policy: riskPolicy }));
+  setHandler(
+    setRiskPolicyUpdate,
+    ({ actor, policy }) => {
+      riskPolicy = policy;
+      record('RISK_POLICY_CHANGED', state.status, actor, policy ? 'risk policy set for this agent' : 'risk policy reset to the defaults');
+      return riskPolicy;
+    },
+    {
+      validator: ({ policy }) => {
+        if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
+        if (JSON.stringify(policy ?? {}).length > 8192) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be at most 8 KiB of JSON');
+      },
+    },
+  );
+  // Only allowed or approved actions reach here; each is learned once however often it is signalled.
+  setHandler(learnActionSignal, ({ actionId, action }) => {
+    if (learnedActions.includes(actionId)) return;
+    learnedActions = [...learnedActions.slice(-499), actionId];
+    baseline = learn(baseline, factsOf(action), policyFor(DEFAULT_POLICY, riskPolicy));
+  });
 
   setHandler(suspendAgentUpdate, (r) => record('SUSPENDED', 'SUSPENDED', r.actor, r.reason), { validator: transitionValidator('SUSPENDED') });
   setHandler(resumeAgentUpdate, (r) => record('RESUMED', 'ACTIVE', r.actor, r.reason), {
@@ -420,5 +461,5 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (continueAsNewDue() && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox });
+  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy });
 }

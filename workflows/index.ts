@@ -3,3 +3,5 @@ export { agentLifecycleWorkflow } from './agent-lifecycle.js';
 export { personWorkflow } from './person.js';
 export { signingKeysWorkflow } from './signing-keys.js';
 export { toolWorkflow } from './tool.js';
+export { sensitiveActionWorkflow } from './sensitive-action.js';
+export { auditTrailWorkflow } from './audit-trail.js';

@@ -78,14 +78,14 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: verified.expiresAt.getTime() });
     } catch (err) {
       if (err instanceof WardenError) {
-        deps.audit.record({ action: 'token.refused', outcome: 'failure', agentId, reason: err.message });
+        await deps.audit.record({ kind: 'token.refused', agentId, actor: { kind: 'agent', id: agentId }, message: `Token refused: ${err.message}` });
         throw new OAuthError('invalid_client', err.message, 401);
       }
       throw err;
     }
     const scope = parseScope(form.get('scope'));
     const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
-    deps.audit.record({ action: 'token.issued', outcome: 'success', agentId, jti: minted.jti });
+    await deps.audit.record({ kind: 'token.issued', agentId, actor: { kind: 'agent', id: agentId }, message: 'Access token issued (private_key_jwt).', jti: minted.jti });
     return {
       access_token: minted.token,
       token_type: 'Bearer',

@@ -30,6 +30,7 @@ import {
   authenticateAgentUpdate,
   collectSuccessorUpdate,
   revokeTokenUpdate,
+  setRiskPolicyUpdate,
   rotateCredentialUpdate,
   setAllowedToolsUpdate,
   universalLogoutUpdate,
@@ -122,6 +123,11 @@ export class AgentDirectory {
     const state = await this.find(agentId);
     this.remember(agentId, state);
     return state ? sessionOf(state) : null;
+  }
+
+  /** Drops what this process knows of an agent's session (it changed elsewhere, e.g. containment). */
+  forget(agentId: string): void {
+    this.sessions.delete(agentId);
   }
 
   private remember(agentId: string, state: AgentState | null) {
@@ -290,6 +296,13 @@ export class AgentDirectory {
   /** Records a verified client assertion: refuses a replayed jti, a retired key or an inactive agent. */
   async authenticate(agentId: string, request: AuthenticateRequest): Promise<AuthenticateResult> {
     return viaTemporal(() => this.handle(agentId).executeUpdate(authenticateAgentUpdate, { args: [request] }), `No agent with id "${agentId}".`);
+  }
+
+  /** Sets (or with null, clears) the agent's risk policy over Warden's defaults. */
+  async setRiskPolicy(actor: Actor, agentId: string, policy: unknown): Promise<unknown> {
+    if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))) throw badInput('policy must be a JSON object (or null for the defaults)');
+    if (JSON.stringify(policy ?? {}).length > 8192) throw badInput('policy must be at most 8 KiB of JSON');
+    return viaTemporal(() => this.handle(agentId).executeUpdate(setRiskPolicyUpdate, { args: [{ actor, policy: policy as never }] }), `No agent with id "${agentId}".`);
   }
 
   /** Revokes one token (RFC 7009). */

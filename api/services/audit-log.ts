@@ -1,38 +1,59 @@
 /**
- * Audit entries for grant decisions, as JSON lines in the data folder. A first sink: the enforcement
- * issue replaces it with OCSF events in CloudEvents envelopes, hash-chained, with more sinks.
+ * The API's side of the audit trail: records about tokens and grants go to the audit trail's single
+ * writer (a workflow), and `auditEvents` reads the chained records back from the file sink.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { auditSinkFor, submitAudit } from '../../activities/audit.js';
+import type { AuditInput } from '../../audit/events.js';
+import type { ChainedAuditEvent } from '../../audit/events.js';
+import type { AuditSettings } from '../../config/config.js';
+import { badInput } from '../../domain/errors.js';
 
-export interface AuditEntry {
-  at: string;
-  /** e.g. grant.issued, grant.refused, token.issued, token.refused */
-  action: string;
-  outcome: 'success' | 'failure';
-  agentId?: string;
-  actor?: string;
-  tool?: string;
-  operations?: string[];
-  reason?: string;
-  jti?: string;
+export interface AuditFilter {
+  agentId?: string | null;
+  type?: string | null;
+  actionId?: string | null;
+  since?: string | null;
+  until?: string | null;
 }
 
 export class AuditLog {
-  private readonly file: string;
+  private readonly file;
 
-  constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'audit', 'audit.jsonl');
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    settings: AuditSettings,
+  ) {
+    this.file = auditSinkFor(settings).file;
   }
 
-  record(entry: Omit<AuditEntry, 'at'>): void {
-    fs.appendFileSync(this.file, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
+  /** Durably hands one record to the audit trail (it is chained and written shortly after). */
+  async record(input: AuditInput): Promise<void> {
+    await submitAudit(this.client, this.taskQueue, [{ id: `api/${randomUUID()}`, at: new Date().toISOString(), input }]);
   }
 
-  /** Every entry (tests and small deployments; the enforcement issue adds a queryable store). */
-  read(): AuditEntry[] {
-    if (!fs.existsSync(this.file)) return [];
-    return fs.readFileSync(this.file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
+  async query(filter: AuditFilter, first: number, after: number | null): Promise<{ events: ChainedAuditEvent[]; hasNextPage: boolean; endCursor: number | null }> {
+    try {
+      return await this.file.query({
+        filter: {
+          ...(filter.agentId ? { agentId: filter.agentId } : {}),
+          ...(filter.type ? { type: filter.type } : {}),
+          ...(filter.actionId ? { actionId: filter.actionId } : {}),
+          ...(filter.since ? { since: filter.since } : {}),
+          ...(filter.until ? { until: filter.until } : {}),
+        },
+        first,
+        ...(after !== null ? { after } : {}),
+      });
+    } catch (err) {
+      if (err instanceof RangeError) throw badInput(err.message);
+      throw err;
+    }
+  }
+
+  async verify() {
+    return this.file.verify();
   }
 }

@@ -39,22 +39,26 @@ export class GrantService {
   ) {}
 
   async request(req: GrantRequest): Promise<IssuedGrant> {
-    const refuse = (error: string, reason: string, tool?: string): never => {
-      this.audit.record({ action: 'grant.refused', outcome: 'failure', agentId: req.agentId, ...(req.onBehalfOf ? { actor: req.onBehalfOf } : {}), ...(tool ? { tool } : {}), operations: req.operations, reason });
+    const refuse = async (error: string, reason: string, tool?: string): Promise<never> => {
+      await this.audit.record({
+        kind: 'grant.refused', agentId: req.agentId, actor: { kind: 'agent', id: req.agentId },
+        message: `Grant refused (${error}): ${reason}${req.onBehalfOf ? ` — on behalf of ${req.onBehalfOf}` : ''}`,
+        ...(tool ? { tool } : {}), operation: req.operations.join(' '),
+      });
       throw new OAuthError(error, reason);
     };
     const agent = await this.agents.find(req.agentId);
-    if (!agent || agent.status !== 'ACTIVE') return refuse('invalid_grant', `The agent is ${agent?.status ?? 'unknown'}; it cannot be granted anything.`);
+    if (!agent || agent.status !== 'ACTIVE') return await refuse('invalid_grant', `The agent is ${agent?.status ?? 'unknown'}; it cannot be granted anything.`);
     const tool = await this.tools.findByResource(req.resource);
-    if (!tool) return refuse('invalid_target', 'No registered tool has this resource URI.');
+    if (!tool) return await refuse('invalid_target', 'No registered tool has this resource URI.');
     const allowed = agent.allowedTools.find((t) => t.tool === tool.name);
-    if (!allowed) return refuse('invalid_target', `This agent may not use the tool ${tool.name}.`, tool.name);
+    if (!allowed) return await refuse('invalid_target', `This agent may not use the tool ${tool.name}.`, tool.name);
     const operations = req.operations.length ? req.operations : allowed.operations;
     const known = new Set(tool.operations.map((o) => o.name));
     const unknown = operations.filter((o) => !known.has(o));
-    if (unknown.length) return refuse('invalid_scope', `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`, tool.name);
+    if (unknown.length) return await refuse('invalid_scope', `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`, tool.name);
     const outside = operations.filter((o) => !allowed.operations.includes(o));
-    if (outside.length) return refuse('invalid_scope', `This agent may not perform ${outside.join(', ')} on ${tool.name}.`, tool.name);
+    if (outside.length) return await refuse('invalid_scope', `This agent may not perform ${outside.join(', ')} on ${tool.name}.`, tool.name);
 
     const minted = await mintGrant({
       key: await this.keys.current(),
@@ -65,7 +69,11 @@ export class GrantService {
       ttlSeconds: this.settings.grantTtlSeconds,
       ...(req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {}),
     });
-    this.audit.record({ action: 'grant.issued', outcome: 'success', agentId: agent.id, ...(req.onBehalfOf ? { actor: req.onBehalfOf } : {}), tool: tool.name, operations, jti: minted.jti });
+    await this.audit.record({
+      kind: 'grant.issued', agentId: agent.id, actor: { kind: 'agent', id: agent.id },
+      message: `Grant issued for ${tool.name}: ${operations.join(' ')}${req.onBehalfOf ? ` on behalf of ${req.onBehalfOf}` : ''}`,
+      tool: tool.name, operation: operations.join(' '), jti: minted.jti,
+    });
     return { token: minted.token, jti: minted.jti, tool: tool.name, audience: tool.resource, operations, expiresAt: minted.expiresAt };
   }
 }

@@ -232,6 +232,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: builder.inputType('RotateAgentCredentialInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), publicJwk: f.field({ type: 'JSON' }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.rotateCredential(actorOf(ctx.principal), String(input.agentId), input.publicJwk ?? undefined) }),
   }),
+  setAgentRiskPolicy: t.field({
+    type: 'JSON',
+    nullable: true,
+    description: "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Admins only.",
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: builder.inputType('SetAgentRiskPolicyInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), policy: f.field({ type: 'JSON' }) }) }), required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.services.agents.setRiskPolicy(actorOf(ctx.principal), String(input.agentId), input.policy ?? null),
+  }),
   collectCredentialSuccessor: t.field({
     type: CollectedCredential,
     description: 'For an agent: collects the successor private key Warden generated for it. Works once.',

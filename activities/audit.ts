@@ -1,0 +1,54 @@
+/**
+ * Audit activities: workflows hand records to the audit trail's single writer (a signal-with-start), and
+ * the writer's activity hash-chains each batch and writes it to the sinks (a JSON-lines file, and a
+ * webhook in CloudEvents batch format when configured).
+ */
+import type { Client } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
+import { chainAll } from '../audit/chain.js';
+import { auditEvent } from '../audit/events.js';
+import { actionAuditInputs } from '../audit/from-action.js';
+import { JsonLinesFileSink, MultiSink, WebhookSink, type AuditSink } from '../audit/sinks.js';
+import type { AuditSettings } from '../config/config.js';
+import type { ActionRecord } from '../domain/actions.js';
+import { appendAuditSignal, auditTrailWorkflow, auditTrailWorkflowId, type AuditItem, type ChainHead } from '../workflows/audit-trail.js';
+
+export function auditSinkFor(settings: AuditSettings): { file: JsonLinesFileSink; sink: AuditSink } {
+  const file = new JsonLinesFileSink(settings.file);
+  const sinks: AuditSink[] = [file];
+  if (settings.webhookUrl) sinks.push(new WebhookSink(settings.webhookUrl, { format: settings.webhookFormat }));
+  return { file, sink: sinks.length === 1 ? file : new MultiSink(sinks) };
+}
+
+/** Hands records to the audit trail's writer, starting it if needed (from the API or an activity). */
+export async function submitAudit(client: Client, taskQueue: string, items: AuditItem[]): Promise<void> {
+  await client.workflow.signalWithStart(auditTrailWorkflow, {
+    workflowId: auditTrailWorkflowId(taskQueue),
+    taskQueue,
+    args: [{ head: null }],
+    signal: appendAuditSignal,
+    signalArgs: [items],
+    staticSummary: 'Audit trail writer',
+  });
+}
+
+export function createAuditActivities(deps: { client: Client; taskQueue: string; settings: AuditSettings }) {
+  const { sink } = auditSinkFor(deps.settings);
+  return {
+    async recordAudit(entry: { kind: 'action.decided' | 'action.resolved'; action: ActionRecord }): Promise<void> {
+      const workflowExecution = Context.current().info.workflowExecution ?? { workflowId: `activity-${Context.current().info.activityId}`, runId: "" };
+      const inputs = actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId: workflowExecution.runId, policy: 'default' });
+      const at = new Date().toISOString();
+      await submitAudit(deps.client, deps.taskQueue, inputs.map((input, i) => ({ id: `${workflowExecution.workflowId}/${entry.kind}/${i}`, at, input })));
+    },
+
+    /** The writer's one step: chain the batch after `head` and write it; returns the new head. */
+    async writeAuditBatch(input: { head: ChainHead | null; items: AuditItem[] }): Promise<ChainHead | null> {
+      const events = input.items.map((item) => auditEvent(item.input, new Date(item.at), { id: item.id, deployment: deps.settings.deployment }));
+      const chained = chainAll(input.head, events);
+      await sink.write(chained);
+      const last = chained.at(-1);
+      return last ? { seq: last.wardenseq, hash: last.wardenhash } : input.head;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Sensitive actions over Temporal: each request is its own `action:<id>` workflow, started with
+ * Update-with-Start so the decision comes back in the same round trip and a retry with the same
+ * idempotency key lands on the same workflow (the id is derived from the agent and the key).
+ */
+import { createHash } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
+import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
+import * as SA from '../../temporal/search-attributes.js';
+import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
+import type { HumanPrincipal } from '../auth/principal.js';
+import type { AgentDirectory } from './agent-directory.js';
+import { viaTemporal } from './temporal-errors.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+/** An action as lists show it (from visibility); the full record comes from the workflow. */
+export type ActionSummary = Pick<ActionRecord, 'id' | 'agentId' | 'agentName' | 'tool' | 'operation' | 'sensitivity' | 'volume' | 'amount' | 'status' | 'decision' | 'requestedAt' | 'decidedAt' | 'ownerEmail'> & {
+  score: number | null;
+} & Partial<ActionRecord>;
+
+export interface ActionFilter {
+  agentId?: string | null;
+  status?: ActionStatus | null;
+  /** Restricts to actions of agents this person owns. */
+  ownerEmail?: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The same agent and idempotency key always name the same action. */
+export function actionIdFor(agentId: string, idempotencyKey: string): string {
+  const h = createHash('sha256').update(`${agentId}\n${idempotencyKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class ActionService {
+  constructor(
+    private readonly client: Client,
+    private readonly agents: AgentDirectory,
+    private readonly tools: ToolRegistry,
+    private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
+  ) {}
+
+  async request(agentId: string, input: ActionRequestInput): Promise<ActionRecord> {
+    const problems = validateActionInput(input);
+    if (problems.length) throw badInput(problems.join('; '));
+    const agent = await this.agents.get(agentId);
+    if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
+    const tool = await this.tools.find(input.tool);
+    if (!tool) throw badInput(`No tool named "${input.tool.slice(0, 64)}".`);
+    const operation = tool.operations.find((o) => o.name === input.operation);
+    if (!operation) throw badInput(`The tool ${tool.name} has no operation "${input.operation.slice(0, 64)}".`);
+    const allowedOutright = agent.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
+
+    const id = actionIdFor(agentId, input.idempotencyKey);
+    const workflowId = actionWorkflowId(id);
+    const action: ActionRecord = {
+      id,
+      agentId,
+      agentName: agent.name,
+      platform: agent.platform,
+      ownerEmail: agent.ownerEmail,
+      tool: tool.name,
+      toolResource: tool.resource,
+      operation: operation.name,
+      sensitivity: operation.sensitivity,
+      allowedOutright,
+      resourceId: input.resourceId ?? null,
+      volume: input.volume,
+      amount: input.amount,
+      justification: input.justification,
+      context: input.context,
+      idempotencyKey: input.idempotencyKey,
+      requestedAt: new Date().toISOString(),
+      decision: null,
+      status: 'PENDING_DECISION',
+      risk: null,
+      contained: false,
+      approval: null,
+      grant: null,
+      decidedAt: null,
+      workflowId,
+    };
+    const decided = await viaTemporal(
+      () =>
+        this.client.workflow.executeUpdateWithStart(decideActionUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
+            workflowId,
+            taskQueue: this.options.taskQueue,
+            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove }],
+            // A retry with the same key meets the workflow that already exists and gets its decision.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            typedSearchAttributes: new TypedSearchAttributes([
+              { key: SA.AgentId, value: agentId },
+              { key: SA.ToolName, value: tool.name },
+              { key: SA.ActionStatus, value: 'PENDING_DECISION' },
+              ...(agent.ownerEmail ? [{ key: SA.AgentOwner, value: agent.ownerEmail }] : []),
+            ]),
+            staticSummary: `${agent.name} → ${tool.name}.${operation.name} (${operation.sensitivity})`,
+            staticDetails: `Action ${id} of agent ${agentId}; idempotency key ${input.idempotencyKey}.`,
+          }),
+        }),
+      `No action ${id}.`,
+    );
+    // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
+    if (decided.contained) this.agents.forget(agentId);
+    return decided;
+  }
+
+  async find(actionId: string): Promise<ActionRecord | null> {
+    if (!UUID.test(actionId)) return null;
+    try {
+      return await viaTemporal(() => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery), 'missing');
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  async get(actionId: string): Promise<ActionRecord> {
+    const action = await this.find(actionId);
+    if (!action) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    return action;
+  }
+
+  /** A finished action's workflow has closed: a late decision is a CONFLICT, not a missing action. */
+  private async decideOrExplain(actionId: string, call: () => Promise<ActionRecord>): Promise<ActionRecord> {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+      const action = await this.find(actionId);
+      if (action) throw conflict(`Action ${actionId} is ${action.status}: there is nothing left to decide.`);
+      throw err;
+    }
+  }
+
+  async approve(person: HumanPrincipal, actionId: string, comment: string): Promise<ActionRecord> {
+    if (!UUID.test(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    return this.decideOrExplain(actionId, () => viaTemporal(
+      () => this.client.workflow.getHandle(actionWorkflowId(actionId)).executeUpdate(approveActionUpdate, { args: [{ approver: { kind: 'human', id: person.email }, approverRoles: person.roles, comment }] }),
+      `No action with id "${actionId}".`,
+    ));
+  }
+
+  async deny(person: HumanPrincipal, actionId: string, reason: string): Promise<ActionRecord> {
+    if (!UUID.test(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    if (!reason.trim()) throw badInput('a reason is required to deny');
+    return this.decideOrExplain(actionId, () => viaTemporal(
+      () => this.client.workflow.getHandle(actionWorkflowId(actionId)).executeUpdate(denyActionUpdate, { args: [{ approver: { kind: 'human', id: person.email }, approverRoles: person.roles, comment: reason }] }),
+      `No action with id "${actionId}".`,
+    ));
+  }
+
+  async list(filter: ActionFilter, limit: number, offset: number): Promise<ActionSummary[]> {
+    if (offset > 10_000) throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
+    const clauses = [`WorkflowType = 'sensitiveActionWorkflow'`];
+    if (filter.agentId) {
+      if (!UUID.test(filter.agentId)) throw badInput('agentId must be an agent id (a UUID)');
+      clauses.push(`AgentId = '${filter.agentId}'`);
+    }
+    if (filter.status) {
+      if (!(ACTION_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
+      clauses.push(`ActionStatus = '${filter.status}'`);
+    }
+    if (filter.ownerEmail) clauses.push(`AgentOwner = '${filter.ownerEmail.replace(/[\\']/g, '')}'`);
+    const out: ActionSummary[] = [];
+    let index = 0;
+    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(offset + limit, 1000) })) {
+      const summary = summaryOf(info);
+      if (!summary) continue;
+      if (index++ < offset) continue;
+      out.push(summary);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}
+
+function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
+  const memo = (info.memo ?? {}) as Record<string, unknown>;
+  if (!info.workflowId.startsWith('action:') || typeof memo.tool !== 'string') return null;
+  return {
+    id: info.workflowId.slice('action:'.length),
+    agentId: info.typedSearchAttributes.get(SA.AgentId) ?? '',
+    agentName: String(memo.agentName ?? ''),
+    ownerEmail: info.typedSearchAttributes.get(SA.AgentOwner) ?? null,
+    tool: memo.tool,
+    operation: String(memo.operation),
+    sensitivity: memo.sensitivity as ActionRecord['sensitivity'],
+    volume: Number(memo.volume ?? 0),
+    amount: Number(memo.amount ?? 0),
+    status: (info.typedSearchAttributes.get(SA.ActionStatus) as ActionStatus | undefined) ?? (memo.status as ActionStatus),
+    decision: (memo.decision as ActionRecord['decision']) ?? null,
+    score: typeof memo.score === 'number' ? memo.score : null,
+    requestedAt: String(memo.requestedAt ?? info.startTime.toISOString()),
+    decidedAt: (memo.decidedAt as string | null) ?? null,
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * ActionRequest: a sensitive request of an agent, its risk, its decision and its approval. Agents request
+ * actions; their owners and the security team see and decide them. A grant is shown only to the agent
+ * that asked.
+ */
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { z } from 'zod';
+import { ACTION_DECISIONS, ACTION_LIMITS, ACTION_STATUSES, type ActionApproval, type ActionGrant, type RiskReason } from '../../domain/actions.js';
+import { seesAllAgents } from '../auth/principal.js';
+import { builder } from '../builder.js';
+import type { ActionSummary } from '../services/actions.js';
+import { Agent } from './agent.js';
+
+const ActionDecision = builder.enumType('ActionDecision', { values: ACTION_DECISIONS });
+const ActionStatus = builder.enumType('ActionStatus', { values: ACTION_STATUSES });
+
+const Reason = builder.objectRef<RiskReason>('RiskReason').implement({
+  fields: (t) => ({
+    signal: t.exposeString('signal'),
+    contribution: t.exposeFloat('contribution'),
+    detail: t.exposeString('detail'),
+  }),
+});
+
+const Risk = builder.objectRef<{ score: number; reasons: RiskReason[] }>('Risk').implement({
+  fields: (t) => ({ score: t.exposeInt('score'), reasons: t.field({ type: [Reason], resolve: (r) => r.reasons }) }),
+});
+
+const Approval = builder.objectRef<ActionApproval>('Approval').implement({
+  fields: (t) => ({
+    deadline: t.field({ type: 'DateTime', resolve: (a) => a.deadline }),
+    decidedBy: t.exposeString('decidedBy', { nullable: true }),
+    decision: t.exposeString('decision', { nullable: true }),
+    comment: t.exposeString('comment', { nullable: true }),
+    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
+  }),
+});
+
+const Grant = builder.objectRef<ActionGrant>('Grant').implement({
+  description: 'A grant bound to exactly this request (tool, operation, resource, volume ceiling).',
+  fields: (t) => ({
+    token: t.exposeString('token'),
+    audience: t.exposeString('audience'),
+    scope: t.exposeStringList('scope'),
+    expiresAt: t.field({ type: 'DateTime', resolve: (g) => g.expiresAt }),
+  }),
+});
+
+/** The full record, loaded on demand when a list item is asked for more than its summary. */
+const full = async (a: ActionSummary, ctx: { services: { actions: { get(id: string): Promise<any> } } }) => (a.workflowId ? a : await ctx.services.actions.get(a.id));
+
+export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
+  authScopes: (a, ctx) =>
+    (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId) || (ctx.principal.kind === 'human' && a.ownerEmail === ctx.principal.email)
+      ? true
+      : { admin: true, security: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    agent: t.field({ type: Agent, resolve: (a, _args, ctx) => ctx.services.agents.get(a.agentId) }),
+    tool: t.exposeString('tool'),
+    operation: t.exposeString('operation'),
+    sensitivity: t.string({ resolve: (a) => a.sensitivity }),
+    resourceId: t.string({ nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).resourceId }),
+    volume: t.exposeInt('volume'),
+    amount: t.exposeFloat('amount'),
+    justification: t.string({ resolve: async (a, _args, ctx) => (await full(a, ctx)).justification }),
+    decision: t.field({ type: ActionDecision, nullable: true, resolve: (a) => a.decision }),
+    status: t.field({ type: ActionStatus, resolve: (a) => a.status }),
+    contained: t.boolean({ resolve: async (a, _args, ctx) => (await full(a, ctx)).contained }),
+    risk: t.field({ type: Risk, nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).risk }),
+    approval: t.field({ type: Approval, nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).approval }),
+    grant: t.field({
+      type: Grant,
+      nullable: true,
+      description: 'Only the agent that asked sees its grant.',
+      resolve: async (a, _args, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? (await full(a, ctx)).grant : null),
+    }),
+    requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),
+    decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
+    workflowId: t.string({ resolve: (a) => `action:${a.id}` }),
+  }),
+});
+
+const RequestActionInput = builder.inputType('RequestActionInput', {
+  fields: (t) => ({
+    tool: t.string({ required: true, validate: z.string().max(63) }),
+    operation: t.string({ required: true, validate: z.string().max(64) }),
+    resourceId: t.string({ validate: z.string().max(ACTION_LIMITS.resourceIdMax) }),
+    volume: t.int({ required: true, defaultValue: 0 }),
+    amount: t.float({ required: true, defaultValue: 0 }),
+    justification: t.string({ required: true, defaultValue: '', validate: z.string().max(ACTION_LIMITS.justificationMax) }),
+    idempotencyKey: t.string({ required: true, validate: z.string().max(ACTION_LIMITS.idempotencyKeyMax) }),
+    context: t.field({ type: 'JSON', description: 'Free key/values, e.g. {"sourceNetwork": "10.2.0.0/16", "onBehalfOf": "alice@example.com"}.' }),
+  }),
+});
+
+const ActionPayload = builder.objectRef<{ action: ActionSummary }>('ActionPayload').implement({
+  fields: (t) => ({ action: t.field({ type: ActionRequest, resolve: (p) => p.action }) }),
+});
+
+const ActionFilter = builder.inputType('ActionFilter', {
+  fields: (t) => ({ agentId: t.id(), status: t.field({ type: ActionStatus }) }),
+});
+
+function contextOf(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('context must be an object of strings');
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+builder.queryFields((t) => ({
+  actionRequest: t.field({
+    type: ActionRequest,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
+    authScopes: { authenticated: true },
+    resolve: async (_root, args, ctx) => {
+      const action = await ctx.services.actions.get(String(args.id));
+      return { ...action, score: action.risk?.score ?? null };
+    },
+  }),
+  actionRequests: t.connection({
+    type: ActionRequest,
+    authScopes: { authenticated: true },
+    args: { filter: t.arg({ type: ActionFilter }) },
+    description: "Actions, newest first: an agent sees its own, an owner their agents', admins and security all.",
+    resolve: (_root, args, ctx) => {
+      const p = ctx.principal;
+      const filter = { agentId: args.filter?.agentId ? String(args.filter.agentId) : null, status: args.filter?.status ?? null, ownerEmail: null as string | null };
+      if (p.kind === 'agent') filter.agentId = p.agentId;
+      else if (!seesAllAgents(p)) filter.ownerEmail = p.email;
+      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list(filter, limit, offset));
+    },
+  }),
+  pendingApprovals: t.connection({
+    type: ActionRequest,
+    authScopes: { human: true },
+    description: 'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
+    resolve: (_root, args, ctx) => {
+      const p = ctx.principal;
+      const ownerEmail = p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
+      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, limit, offset));
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  requestAction: t.field({
+    type: ActionPayload,
+    description: 'For an agent: asks to perform a sensitive action. ALLOW and DENY come back at once; REVIEW comes back pending.',
+    authScopes: { agent: true },
+    args: { input: t.arg({ type: RequestActionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (ctx.principal.kind !== 'agent') throw new Error('unreachable');
+      const action = await ctx.services.actions.request(ctx.principal.agentId, {
+        tool: input.tool, operation: input.operation, resourceId: input.resourceId ?? null, volume: input.volume, amount: input.amount,
+        justification: input.justification, idempotencyKey: input.idempotencyKey, context: contextOf(input.context),
+      });
+      return { action: { ...action, score: action.risk?.score ?? null } };
+    },
+  }),
+  approveAction: t.field({
+    type: ActionPayload,
+    description: "Approves a held action (the agent's owner or the security team). The grant is minted for exactly the approved request.",
+    authScopes: { human: true },
+    args: { input: t.arg({ type: builder.inputType('ApproveActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (ctx.principal.kind !== 'human') throw new Error('unreachable');
+      const action = await ctx.services.actions.approve(ctx.principal, String(input.actionId), input.comment ?? '');
+      return { action: { ...action, score: action.risk?.score ?? null } };
+    },
+  }),
+  denyAction: t.field({
+    type: ActionPayload,
+    description: "Denies a held action (the agent's owner or the security team).",
+    authScopes: { human: true },
+    args: { input: t.arg({ type: builder.inputType('DenyActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (ctx.principal.kind !== 'human') throw new Error('unreachable');
+      const action = await ctx.services.actions.deny(ctx.principal, String(input.actionId), input.reason);
+      return { action: { ...action, score: action.risk?.score ?? null } };
+    },
+  }),
+}));
+
+// --- Subscriptions (GraphQL over SSE) ------------------------------------------------------------------
+// API processes are stateless, so subscriptions watch Temporal (the action's query, or visibility) at a
+// short interval rather than an in-memory bus that another process's events would never reach.
+
+const POLL_MS = 500;
+const MAX_SUBSCRIPTION_MS = 24 * 3600_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+builder.subscriptionType({});
+
+builder.subscriptionFields((t) => ({
+  actionDecided: t.field({
+    type: ActionRequest,
+    description: 'Emits the action now and whenever its status changes; ends when it is final.',
+    args: { actionId: t.arg.id({ required: true, validate: z.string().max(64) }) },
+    authScopes: { authenticated: true },
+    subscribe: async function* (_root, args, ctx) {
+      let last = '';
+      const until = Date.now() + MAX_SUBSCRIPTION_MS;
+      while (Date.now() < until) {
+        const action = await ctx.services.actions.get(String(args.actionId));
+        if (action.status !== last) {
+          last = action.status;
+          yield { ...action, score: action.risk?.score ?? null };
+        }
+        if (['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status)) return;
+        await sleep(POLL_MS);
+      }
+    },
+    resolve: (action) => action as ActionSummary,
+  }),
+  approvalRequested: t.field({
+    type: ActionRequest,
+    description: 'Emits each action that starts waiting for a decision you may make.',
+    authScopes: { human: true },
+    subscribe: async function* (_root, _args, ctx) {
+      const p = ctx.principal;
+      const ownerEmail = p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
+      const seen = new Set((await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, 100, 0)).map((a) => a.id));
+      const until = Date.now() + MAX_SUBSCRIPTION_MS;
+      while (Date.now() < until) {
+        await sleep(POLL_MS * 2);
+        for (const action of await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, 100, 0)) {
+          if (seen.has(action.id)) continue;
+          seen.add(action.id);
+          yield action;
+        }
+      }
+    },
+    resolve: (action) => action as ActionSummary,
+  }),
+}));

@@ -1,0 +1,95 @@
+/**
+ * From a sensitive action's record to its audit inputs. Typed structurally (the fields of
+ * domain/actions.ts `ActionRecord` it needs), so any ActionRecord can be passed as it is.
+ */
+import type { AuditActor, AuditDecision, AuditInput, AuditReason } from './events.js';
+
+export interface ActionLike {
+  id: string;
+  agentId: string;
+  agentName?: string;
+  ownerEmail?: string | null;
+  tool: string;
+  operation: string;
+  resourceId?: string | null;
+  volume: number;
+  amount: number;
+  decision: AuditDecision | null;
+  status: string;
+  risk: { score: number; reasons: AuditReason[] } | null;
+  contained: boolean;
+  approval: { decidedBy: string | null; decision: 'APPROVE' | 'DENY' | 'EXPIRE' | null; comment: string | null } | null;
+  workflowId: string;
+}
+
+export interface ActionAuditContext {
+  runId?: string;
+  /** Policy id (optionally `id@version`) the decision applied. */
+  policy?: string;
+  /** Who contained the agent (default Warden itself). */
+  containedBy?: AuditActor;
+}
+
+const WARDEN: AuditActor = { kind: 'system', id: 'warden' };
+
+/**
+ * `decided`: the decision (and, when it contained the agent, the containment);
+ * `resolved`: the approver's approval or denial, or the expiry at the deadline.
+ */
+export function actionAuditInputs(a: ActionLike, step: 'decided' | 'resolved', ctx: ActionAuditContext = {}): AuditInput[] {
+  const common = {
+    agentId: a.agentId,
+    ...(a.agentName ? { agentName: a.agentName } : {}),
+    ownerEmail: a.ownerEmail ?? null,
+    tool: a.tool,
+    operation: a.operation,
+    resourceId: a.resourceId ?? null,
+    volume: a.volume,
+    amount: a.amount,
+    status: a.status,
+    actionId: a.id,
+    workflowId: a.workflowId,
+    ...(ctx.runId ? { runId: ctx.runId } : {}),
+    ...(ctx.policy ? { policy: ctx.policy } : {}),
+    ...(a.risk ? { score: a.risk.score, reasons: a.risk.reasons } : {}),
+  };
+  const what = `${a.tool} ${a.operation} (volume ${a.volume}${a.amount ? `, amount ${a.amount}` : ''})`;
+  if (step === 'decided') {
+    if (!a.decision) throw new TypeError(`action ${a.id} has no decision yet`);
+    const out: AuditInput[] = [
+      {
+        ...common,
+        kind: 'action.decided',
+        decision: a.decision,
+        actor: { kind: 'agent', id: a.agentId },
+        message: `${a.decision === 'ALLOW' ? 'Allowed' : a.decision === 'DENY' ? 'Denied' : 'Held for approval'}: ${what}${a.risk ? `, risk ${a.risk.score}` : ''}`,
+      },
+    ];
+    if (a.contained) {
+      out.push({
+        ...common,
+        kind: 'agent.contained',
+        status: 'SUSPENDED',
+        actor: ctx.containedBy ?? WARDEN,
+        message: `Agent ${a.agentName ?? a.agentId} suspended and every token revoked after ${what}${a.risk ? ` scored ${a.risk.score}` : ''}`,
+      });
+    }
+    return out;
+  }
+  const ap = a.approval;
+  if (!ap?.decision) throw new TypeError(`action ${a.id} has no approval decision yet`);
+  if (ap.decision === 'EXPIRE') {
+    return [{ ...common, kind: 'action.expired', actor: WARDEN, message: `Approval deadline passed, denied: ${what}` }];
+  }
+  if (!ap.decidedBy) throw new TypeError(`action ${a.id}: approval without an approver`);
+  return [
+    {
+      ...common,
+      kind: ap.decision === 'APPROVE' ? 'action.approved' : 'action.denied',
+      actor: { kind: 'human', id: ap.decidedBy },
+      approver: ap.decidedBy,
+      ...(ap.comment ? { comment: ap.comment } : {}),
+      message: `${ap.decision === 'APPROVE' ? 'Approved' : 'Denied'} by ${ap.decidedBy}: ${what}`,
+    },
+  ];
+}

@@ -1,0 +1,122 @@
+/**
+ * Sensitive actions: what an agent asks to do, how Warden decided, and who approved. Pure data and
+ * validation, safe inside workflows.
+ */
+import type { Actor } from './agents.js';
+import type { Sensitivity } from './tools.js';
+
+export const ACTION_DECISIONS = ['ALLOW', 'REVIEW', 'DENY'] as const;
+export type ActionDecision = (typeof ACTION_DECISIONS)[number];
+
+export const ACTION_STATUSES = ['PENDING_DECISION', 'ALLOWED', 'PENDING_APPROVAL', 'APPROVED', 'DENIED', 'EXPIRED'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const FINAL_STATUSES: readonly ActionStatus[] = ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'];
+
+export interface ActionRequestInput {
+  tool: string;
+  operation: string;
+  resourceId?: string | null;
+  /** Records or items touched. */
+  volume: number;
+  /** Money, where it applies. */
+  amount: number;
+  justification: string;
+  idempotencyKey: string;
+  context: Record<string, string>;
+}
+
+export interface RiskReason {
+  signal: string;
+  contribution: number;
+  detail: string;
+}
+
+export interface ActionGrant {
+  token: string;
+  audience: string;
+  scope: string[];
+  expiresAt: string;
+}
+
+export interface ActionApproval {
+  deadline: string;
+  decidedBy: string | null;
+  decision: 'APPROVE' | 'DENY' | 'EXPIRE' | null;
+  comment: string | null;
+  decidedAt: string | null;
+}
+
+export interface ActionRecord {
+  id: string;
+  agentId: string;
+  agentName: string;
+  platform: string;
+  ownerEmail: string | null;
+  tool: string;
+  toolResource: string;
+  operation: string;
+  sensitivity: Sensitivity;
+  /** Whether the operation is in the agent's allowed set. */
+  allowedOutright: boolean;
+  resourceId: string | null;
+  volume: number;
+  amount: number;
+  justification: string;
+  context: Record<string, string>;
+  idempotencyKey: string;
+  requestedAt: string;
+  decision: ActionDecision | null;
+  status: ActionStatus;
+  risk: { score: number; reasons: RiskReason[] } | null;
+  /** True when the decision contained the agent (suspended, tokens revoked). */
+  contained: boolean;
+  approval: ActionApproval | null;
+  /** Present once ALLOWED or APPROVED; shown only to the requesting agent. */
+  grant: ActionGrant | null;
+  decidedAt: string | null;
+  /** Set on the workflow that records this action. */
+  workflowId: string;
+}
+
+export interface ApprovalRequest {
+  approver: Actor;
+  /** Roles of the approver (from their token), checked by the validator. */
+  approverRoles: string[];
+  comment: string;
+}
+
+export const ACTION_LIMITS = {
+  maxVolume: 1_000_000_000,
+  maxAmount: 1_000_000_000_000,
+  justificationMax: 2000,
+  idempotencyKeyMax: 128,
+  contextEntries: 20,
+  contextKeyMax: 64,
+  contextValueMax: 256,
+  resourceIdMax: 256,
+  commentMax: 1000,
+} as const;
+
+const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+const CONTEXT_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+export function validateActionInput(input: ActionRequestInput): string[] {
+  const p: string[] = [];
+  if (!Number.isInteger(input.volume) || input.volume < 0 || input.volume > ACTION_LIMITS.maxVolume) p.push(`volume must be a whole number from 0 to ${ACTION_LIMITS.maxVolume}`);
+  if (!Number.isFinite(input.amount) || input.amount < 0 || input.amount > ACTION_LIMITS.maxAmount) p.push(`amount must be from 0 to ${ACTION_LIMITS.maxAmount}`);
+  if (input.justification.length > ACTION_LIMITS.justificationMax) p.push(`justification must be at most ${ACTION_LIMITS.justificationMax} characters`);
+  if (!KEY.test(input.idempotencyKey)) p.push('idempotencyKey must be 1 to 128 letters, digits, ".", "_", ":" or "-"');
+  if (input.resourceId != null && (input.resourceId.length === 0 || input.resourceId.length > ACTION_LIMITS.resourceIdMax)) p.push(`resourceId must be 1 to ${ACTION_LIMITS.resourceIdMax} characters`);
+  const entries = Object.entries(input.context);
+  if (entries.length > ACTION_LIMITS.contextEntries) p.push(`context may have at most ${ACTION_LIMITS.contextEntries} entries`);
+  for (const [k, v] of entries) {
+    if (!CONTEXT_KEY.test(k)) p.push(`context key "${k.slice(0, 40)}" must be a simple name`);
+    if (typeof v !== 'string' || v.length > ACTION_LIMITS.contextValueMax) p.push(`context value of ${k.slice(0, 40)} must be a string of at most ${ACTION_LIMITS.contextValueMax} characters`);
+  }
+  return p;
+}
+
+export function actionWorkflowId(actionId: string): string {
+  return `action:${actionId}`;
+}

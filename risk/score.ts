@@ -1,0 +1,291 @@
+/**
+ * Scores one request against the agent's baseline: pure, deterministic and explained.
+ *
+ * Five signals, each giving points (0 to its weight) and a sentence:
+ * - novelty: a tool, audience or operation the agent never used. Points by the operation's sensitivity,
+ *   scaled by how rarely this agent starts using something new (a Good-Turing-style estimate, so a young
+ *   baseline, where everything is new, gives few points) and, if peer statistics are given, by how rare
+ *   the tool is among agents of the same platform;
+ * - volume: records and money against this agent's usual range for that tool+operation (or, for an
+ *   operation it barely used, against the most it usually touches or moves in any request);
+ * - sequence: surprise (bits) of this operation after the agent's previous one, from smoothed Markov
+ *   transition counts;
+ * - rate: requests in the sliding window against the agent's usual busiest window;
+ * - context: a source network, delegating person or client never seen for this agent (weighted by how
+ *   often this agent sees new values), and an hour at which it is almost never active.
+ *
+ * The score is the sum of the (rounded) contributions, capped at 100. While the baseline warms up
+ * every contribution is multiplied by `policy.warmup.signalFactor`.
+ */
+import {
+  RATE_BUCKETS,
+  SESSION_START,
+  hourOf,
+  isWarmingUp,
+  newValueProbability,
+  opKey,
+  own,
+  requestsInWindow,
+  usualRange,
+  type Baseline,
+  type Categorical,
+  type Dist,
+} from './baseline.js';
+import { cleanValue, formatNumber, formatRatio } from './format.js';
+import type { ActionFacts, AssessmentFlags, PeerStats, Policy, Reason, RiskAssessment, Signal } from './types.js';
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+const SIGNAL_ORDER: Signal[] = ['rule', 'novelty', 'volume', 'sequence', 'rate', 'context'];
+
+// ------------------------------------------------------------------------------------------- formatting
+
+function quote(v: string): string {
+  return `"${v}"`;
+}
+
+function mostCommon(cat: Categorical | undefined): string | null {
+  if (!cat) return null;
+  let best: string | null = null;
+  for (const [k, v] of Object.entries(cat.n)) if (best === null || v > cat.n[best]! || (v === cat.n[best] && k < best)) best = k;
+  return best;
+}
+
+/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in 1,000 or rarer. */
+function noveltySurprise(cat: Categorical | undefined): number {
+  const p = cat ? newValueProbability(cat) : 0.5;
+  return clamp((-Math.log10(p) - 1) / 2, 0, 1);
+}
+
+// -------------------------------------------------------------------------------------------- signals
+
+function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers: PeerStats | undefined, out: Reason[], flags: AssessmentFlags): void {
+  const tool = cleanValue(f.tool);
+  const audience = cleanValue(f.toolResource);
+  flags.novelTool = own(b.tools.n, tool) === undefined;
+  flags.novelAudience = own(b.audiences.n, audience) === undefined;
+  flags.novelOperation = own(b.ops.n, key) === undefined;
+  if (!flags.novelTool && !flags.novelAudience && !flags.novelOperation) return;
+
+  const base = policy.novelty.tool[f.sensitivity] ?? policy.novelty.tool.CRITICAL;
+  let points: number;
+  let detail: string;
+  let peerNote = '';
+  let peerMult = 1;
+  if (peers && peers.agents > 0) {
+    const users = flags.novelTool ? (own(peers.toolUsers, tool) ?? 0) : (own(peers.operationUsers, key) ?? 0);
+    const share = clamp(users / peers.agents, 0, 1);
+    peerMult = 1.4 - 0.8 * share;
+    peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} agents on platform ${quote(cleanValue(f.platform))} use it`;
+  }
+  if (flags.novelTool || flags.novelAudience) {
+    const surprise = noveltySurprise(flags.novelTool ? b.tools : b.audiences);
+    points = base * surprise * peerMult;
+    detail = flags.novelTool
+      ? `First use of tool ${tool} (audience ${audience}) by this agent, for a ${f.sensitivity} operation (${f.operation})${peerNote}.`
+      : `First use of audience ${audience} for tool ${tool} by this agent, for a ${f.sensitivity} operation (${f.operation})${peerNote}.`;
+  } else {
+    const surprise = noveltySurprise(b.ops);
+    points = base * policy.novelty.operationFactor * surprise * peerMult;
+    detail = `First use of operation ${f.operation} on ${tool} (${f.sensitivity}) by this agent${peerNote}.`;
+  }
+  out.push({ signal: 'novelty', contribution: points, detail });
+}
+
+function volumePoints(value: number, upper: number, policy: Policy): number {
+  const excess = Math.log10((value + 1) / (upper + 1));
+  if (!(excess > 0)) return 0;
+  return policy.volume.max * (1 - Math.exp(-excess / policy.volume.scale));
+}
+
+/** The largest usual upper bound among the agent's well-sampled operations (volume or amount). */
+function largestUsual(b: Baseline, policy: Policy, kind: 'volume' | 'amount'): { upper: number; key: string } | null {
+  let best: { upper: number; key: string } | null = null;
+  for (const [k, s] of Object.entries(b.stats)) {
+    const d: Dist | undefined = kind === 'volume' ? s.vol : s.amt;
+    if (!d) continue;
+    const r = usualRange(d, policy, kind);
+    if (!best || r.upper > best.upper) best = { upper: r.upper, key: k };
+  }
+  return best;
+}
+
+function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
+  const V = policy.volume;
+  const stats = own(b.stats, key);
+  const x = Math.max(0, f.volume);
+  // Records.
+  if (stats && stats.vol.n >= V.minKeySamples) {
+    const r = usualRange(stats.vol, policy, 'volume');
+    const pts = volumePoints(x, r.upper, policy);
+    if (pts > 0) {
+      out.push({
+        signal: 'volume',
+        contribution: pts,
+        detail: `Volume ${formatNumber(x)} records is ${formatRatio(x / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
+      });
+    }
+  } else {
+    const most = largestUsual(b, policy, 'volume');
+    const upper = Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio;
+    const pts = volumePoints(x, upper, policy);
+    if (pts > 0) {
+      out.push({
+        signal: 'volume',
+        contribution: pts,
+        detail: most
+          ? `Volume ${formatNumber(x)} records on ${key}, which this agent has rarely or never used, is ${formatRatio(x / Math.max(most.upper, 1))}× the most it usually touches in one request (${formatNumber(most.upper)}, on ${most.key}).`
+          : `Volume ${formatNumber(x)} records from an agent with no history yet (more than ${formatNumber(upper)} is unusual for a first request).`,
+      });
+    }
+  }
+  // Money.
+  const amount = Math.max(0, f.amount);
+  if (!(amount > 0)) return;
+  if (stats?.amt && stats.amt.n >= V.minKeySamples) {
+    const r = usualRange(stats.amt, policy, 'amount');
+    const pts = volumePoints(amount, r.upper, policy);
+    if (pts > 0) {
+      out.push({
+        signal: 'volume',
+        contribution: pts,
+        detail: `Amount ${formatNumber(amount)} is ${formatRatio(amount / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
+      });
+    }
+    return;
+  }
+  const most = largestUsual(b, policy, 'amount');
+  const upper = most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance;
+  const pts = volumePoints(amount, upper, policy);
+  if (pts > 0) {
+    out.push({
+      signal: 'volume',
+      contribution: pts,
+      detail: most
+        ? `Amount ${formatNumber(amount)} on ${key}, where this agent has rarely or never moved money, is ${formatRatio(amount / Math.max(most.upper, 1))}× the largest amount it usually moves (${formatNumber(most.upper)}, on ${most.key}).`
+        : `Amount ${formatNumber(amount)} from an agent that has never moved money (a first amount above ${formatNumber(upper)} is unusual).`,
+    });
+  }
+}
+
+function sequence(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
+  const S = policy.sequence;
+  const from = b.last && f.at >= b.last.at && f.at - b.last.at <= S.sessionGapMs && own(b.ops.n, b.last.op) !== undefined ? b.last.op : SESSION_START;
+  const row = own(b.trans, from) ?? {};
+  let nPrev = 0;
+  for (const v of Object.values(row)) nPrev += v;
+  const count = own(row, key) ?? 0;
+  const pNew = newValueProbability(b.ops);
+  const opCount = own(b.ops.n, key);
+  const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
+  const p = (count + S.alpha * p0) / (nPrev + S.alpha);
+  const bits = -Math.log2(p);
+  const pts = S.weight * clamp((bits - S.bitsFrom) / (S.bitsTo - S.bitsFrom), 0, 1);
+  if (!(pts > 0)) return;
+  const what =
+    from === SESSION_START
+      ? count === 0
+        ? `${key} as the first request of a session: this agent has never started a session that way (${formatNumber(nPrev)} sessions seen).`
+        : `${key} as the first request of a session is rare for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} sessions).`
+      : count === 0
+        ? `${from} → ${key}: this agent has never made that step (${formatNumber(nPrev)} steps seen after ${from}).`
+        : `${from} → ${key} is a rare step for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} times after ${from}).`;
+  out.push({ signal: 'sequence', contribution: pts, detail: what });
+}
+
+/** The upper edge of the histogram bucket where the cumulative share reaches `quantile`. */
+function usualBusiest(b: Baseline, policy: Policy): { usual: number; history: number } {
+  const total = b.rate.reduce((a, v) => a + v, 0);
+  let usual = 0;
+  if (total > 0) {
+    let cum = 0;
+    for (let i = 0; i < b.rate.length; i++) {
+      cum += b.rate[i] ?? 0;
+      if (cum >= policy.rate.quantile * total) {
+        usual = RATE_BUCKETS[i] ?? RATE_BUCKETS[RATE_BUCKETS.length - 1]!;
+        break;
+      }
+    }
+  }
+  if (b.learned < policy.rate.minHistory) usual = Math.max(usual, policy.rate.defaultUsual);
+  return { usual: Math.max(usual, policy.rate.minUsual), history: total };
+}
+
+function rate(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
+  const R = policy.rate;
+  const count = requestsInWindow(b, f.at, R.windowMs) + 1;
+  const { usual } = usualBusiest(b, policy);
+  const excess = Math.log2(count / (R.tolerance * usual));
+  const pts = R.weight * clamp(excess / R.doublings, 0, 1);
+  if (!(pts > 0)) return;
+  const minutes = formatNumber(R.windowMs / 60_000);
+  out.push({
+    signal: 'rate',
+    contribution: pts,
+    detail: `${formatNumber(count)} requests in the last ${minutes} minutes; this agent's busiest ${minutes} minutes usually hold at most ${formatNumber(usual)}.`,
+  });
+}
+
+function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
+  for (const { key, label, weight } of policy.context.keys) {
+    const cat = own(b.context, key);
+    if (!cat || cat.tot === 0) continue;
+    const value = cleanValue(own(f.context, key));
+    if (own(cat.n, value) !== undefined) continue;
+    const pts = weight * noveltySurprise(cat);
+    if (!(pts > 0)) continue;
+    const usual = mostCommon(cat);
+    const detail =
+      key === 'onBehalfOf' && value !== '(none)'
+        ? `Acting for ${quote(value)}, a person this agent has not acted for before${usual && usual !== '(none)' ? ` (most often it acts for ${quote(usual)})` : ''}.`
+        : `${label[0]!.toUpperCase()}${label.slice(1)} ${quote(value)} is new for this agent${usual ? ` (usually ${quote(usual)})` : ''}.`;
+    out.push({ signal: 'context', contribution: pts, detail });
+  }
+  const tot = b.hours.reduce((a, v) => a + v, 0);
+  if (tot > 0) {
+    const h = hourOf(f.at, policy);
+    const at = (i: number) => b.hours[(i + 24) % 24] ?? 0;
+    const p = (at(h) + 0.25 * (at(h - 1) + at(h + 1)) + 0.5) / (1.5 * tot + 12);
+    const pts = policy.context.hourWeight * clamp((-Math.log10(p) - 1.5) / 1.5, 0, 1);
+    if (pts > 0) {
+      const off = policy.context.utcOffsetMinutes;
+      const zone = off === 0 ? 'UTC' : `UTC${off > 0 ? '+' : '-'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+      const share = (100 * at(h)) / tot;
+      out.push({
+        signal: 'context',
+        contribution: pts,
+        detail: `Request at ${String(h).padStart(2, '0')}:00 ${zone}, an hour when this agent is rarely active (${share < 0.1 ? (share === 0 ? 'none' : 'under 0.1%') : `${formatNumber(share)}%`} of its requests).`,
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- assess
+
+/** Scores a request. Pure and deterministic: the same baseline, facts, policy and peers give the same answer. */
+export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
+  const key = opKey(facts);
+  const warm = isWarmingUp(baseline, facts.at, policy);
+  const flags: AssessmentFlags = { novelTool: true, novelAudience: true, novelOperation: true, warmingUp: warm };
+  const raw: Reason[] = [];
+  novelty(baseline, facts, key, policy, peers, raw, flags);
+  volume(baseline, facts, key, policy, raw);
+  sequence(baseline, facts, key, policy, raw);
+  rate(baseline, facts, policy, raw);
+  context(baseline, facts, policy, raw);
+
+  const factor = warm ? policy.warmup.signalFactor : 1;
+  const reasons: Reason[] = raw
+    .map((r) => ({ ...r, contribution: Math.round(r.contribution * factor) }))
+    .filter((r) => r.contribution > 0)
+    .sort((a, b) => b.contribution - a.contribution || SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal));
+  const score = Math.min(100, reasons.reduce((a, r) => a + r.contribution, 0));
+  if (warm && reasons.length > 0) {
+    const days = baseline.firstSeen === null ? 0 : Math.max(0, (facts.at - baseline.firstSeen) / 86_400_000);
+    reasons.push({
+      signal: 'rule',
+      contribution: 0,
+      detail: `This agent's baseline is still warming up (${formatNumber(baseline.learned)} of ${formatNumber(policy.warmup.actions)} actions, ${formatNumber(Math.floor(days))} of ${formatNumber(policy.warmup.days)} days): statistical signals count ${formatNumber(factor * 100)}%.`,
+    });
+  }
+  return { score, reasons, flags };
+}

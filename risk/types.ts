@@ -1,0 +1,286 @@
+/**
+ * Risk scoring: the facts the scorer sees, what it answers, and the policy that tunes it.
+ *
+ * Everything in `risk/` is pure and deterministic: no I/O, no clocks, no randomness. Time comes in as
+ * `ActionFacts.at`; state (the baseline) and policy are plain JSON. `assess` runs in a (local) activity,
+ * `learn` runs inside the agent's workflow.
+ */
+
+export const SENSITIVITY_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Sensitivity = (typeof SENSITIVITY_LEVELS)[number];
+
+/**
+ * What an agent asks to do. The request's free-text `justification` is deliberately NOT here: it is
+ * written by the agent (or by whoever injected a prompt into it), so it must never lower a score or
+ * change a decision.
+ */
+export interface ActionFacts {
+  agentId: string;
+  platform: string;
+  tool: string;
+  /** The tool's resource URI, i.e. the audience of the grant. */
+  toolResource: string;
+  operation: string;
+  sensitivity: Sensitivity;
+  resourceId?: string;
+  /** Records or items touched. */
+  volume: number;
+  /** Money moved, where it applies (0 otherwise). */
+  amount: number;
+  /** Free key/values, e.g. sourceNetwork, onBehalfOf, userAgent. */
+  context: Record<string, string>;
+  /** When it was requested, epoch milliseconds. */
+  at: number;
+}
+
+export type Signal = 'novelty' | 'volume' | 'sequence' | 'rate' | 'context' | 'rule';
+
+export interface Reason {
+  signal: Signal;
+  /** Points this reason adds to the score (0–100 scale; the score is their sum, capped at 100). */
+  contribution: number;
+  /** A sentence a person understands. Never contains secrets; context values are sanitised and shortened. */
+  detail: string;
+}
+
+/** Machine-readable facts about the assessment that hard rules use (no free text). */
+export interface AssessmentFlags {
+  /** The agent has never used this tool. */
+  novelTool: boolean;
+  /** The agent has never used this audience (resource URI). */
+  novelAudience: boolean;
+  /** The agent has never used this operation of the tool. */
+  novelOperation: boolean;
+  /** The agent's baseline is still warming up (see `Policy.warmup`). */
+  warmingUp: boolean;
+}
+
+export interface RiskAssessment {
+  /** 0–100. */
+  score: number;
+  /** Most important first. Empty when nothing is unusual. */
+  reasons: Reason[];
+  flags?: AssessmentFlags;
+}
+
+export type Decision = 'ALLOW' | 'REVIEW' | 'DENY';
+
+export interface DecisionOutcome {
+  decision: Decision;
+  /** Suspend the agent, revoke its tokens (universal logout) and hold for a person. */
+  contain: boolean;
+  /** Sentences naming each hard rule that fired. */
+  ruleHits: string[];
+}
+
+/** How many agents of the same platform use a tool / an operation (optional input to novelty). */
+export interface PeerStats {
+  agents: number;
+  toolUsers: Record<string, number>;
+  /** Keyed `tool:op`. */
+  operationUsers: Record<string, number>;
+}
+
+export interface Thresholds {
+  /** Score at or above which the action waits for a person. */
+  review: number;
+  /** Score at or above which the agent is contained (suspended, tokens revoked) while it waits. */
+  contain: number;
+}
+
+export interface ContextKeyPolicy {
+  /** The key in `ActionFacts.context`. */
+  key: string;
+  /** How a person calls it, e.g. "source network". */
+  label: string;
+  /** Points when the value is new for this agent and this agent rarely sees new values. */
+  weight: number;
+}
+
+export interface Policy {
+  /** Per tool-operation sensitivity. */
+  thresholds: Record<Sensitivity, Thresholds>;
+  /**
+   * Warm-up: until the baseline has learned `actions` actions AND spans `days` days. During warm-up the
+   * baseline learns at full weight, and every statistical signal is multiplied by `signalFactor`
+   * ("conservative but not paranoid": a strong deviation still holds the one action, but statistics
+   * alone do not contain an agent that has barely been seen). Hard rules apply in full.
+   */
+  warmup: { actions: number; days: number; signalFactor: number };
+  learning: {
+    /** A tool+operation's first samples are learned at full weight (running mean). */
+    keyWarmupSamples: number;
+    /** After that (and after the agent's warm-up) each update's weight is at most this. */
+    maxWeight: number;
+    /** ...and its centre may move at most this many natural-log units per elapsed day (0.02 ≈ 2 %/day). */
+    maxDriftPerDay: number;
+    /** ...and its spread may change at most this many log units per elapsed day. */
+    maxSpreadChangePerDay: number;
+    /** Residuals are clipped at this many spreads before they are learned (Huber-style). */
+    clip: number;
+  };
+  novelty: {
+    /** Points for a tool this agent never used, by sensitivity of the requested operation. */
+    tool: Record<Sensitivity, number>;
+    /** A new operation on a known tool gets this fraction of the tool points. */
+    operationFactor: number;
+  };
+  volume: {
+    /** Upper usual bound = centre + k·spread (log space). */
+    k: number;
+    /** Spread floor (natural-log units): a very regular agent is not flagged for tiny changes. */
+    minSpread: number;
+    /** Spread ceiling. */
+    maxSpread: number;
+    /** The usual upper bound is at least this multiple of the centre... */
+    minRatio: number;
+    /** ...and at least the centre plus this many records... */
+    minAbsVolume: number;
+    /** ...or this much money. */
+    minAbsAmount: number;
+    /** A tool+operation with few samples widens its bound by 1 + smallSampleWiden/√n. */
+    smallSampleWiden: number;
+    /** A tool+operation seen fewer times than this is compared with the agent's other operations. */
+    minKeySamples: number;
+    /** New operation: records allowed up to this multiple of the agent's largest usual volume. */
+    newKeyVolumeRatio: number;
+    /** New operation: money allowed up to this multiple of the agent's largest usual amount. */
+    newKeyAmountRatio: number;
+    /** An agent that never moved money: its first amount is compared with this allowance. */
+    firstMoneyAllowance: number;
+    /** Points approach `max` as log10(value / usual upper bound) grows past `scale`. */
+    scale: number;
+    max: number;
+  };
+  sequence: {
+    /** Dirichlet smoothing: pseudo-count spread over the agent's operation mix. */
+    alpha: number;
+    /** A gap longer than this starts a new session (transition from "start"). */
+    sessionGapMs: number;
+    /** Points rise linearly from `bitsFrom` to `bitsTo` bits of surprise, up to `weight`. */
+    bitsFrom: number;
+    bitsTo: number;
+    weight: number;
+  };
+  rate: {
+    windowMs: number;
+    /** The usual busy rate is this quantile of the window counts seen when learning. */
+    quantile: number;
+    /** Never consider the usual busy rate lower than this. */
+    minUsual: number;
+    /** Until `minHistory` learned actions, assume at least `defaultUsual`. */
+    minHistory: number;
+    defaultUsual: number;
+    /** Points start above `tolerance` × usual and reach `weight` at `tolerance` × usual × 2^`doublings`. */
+    tolerance: number;
+    doublings: number;
+    weight: number;
+  };
+  context: {
+    keys: ContextKeyPolicy[];
+    /** Points for a request at an hour this agent is (almost) never active. */
+    hourWeight: number;
+    /** Hours are taken at UTC + this offset (for the histogram and the sentences). */
+    utcOffsetMinutes: number;
+  };
+  /** Bounds on the baseline's size (it lives in workflow state). */
+  limits: {
+    tools: number;
+    operations: number;
+    transitionsPerOperation: number;
+    contextValues: number;
+    recentTimestamps: number;
+    /** Counts are halved (rounded up) when a map's total passes this: old habits fade, numbers stay small. */
+    halveAt: number;
+  };
+  rules: {
+    /** A CRITICAL operation on a tool the agent never used: at least this decision. */
+    criticalOnNewTool: 'REVIEW' | 'DENY' | 'OFF';
+    /** An amount above this is always denied (null: no ceiling). */
+    amountCeiling: number | null;
+    /** A volume above this is always denied (null: no ceiling). */
+    volumeCeiling: number | null;
+    /** `tool:op` (or `tool:*`) always denied. */
+    denyOperations: string[];
+    /** `tool:op` (or `tool:*`) always reviewed. */
+    reviewOperations: string[];
+    /** A hard DENY also contains the agent. */
+    containOnHardDeny: boolean;
+  };
+}
+
+export const DEFAULT_POLICY: Policy = {
+  thresholds: {
+    LOW: { review: 60, contain: 90 },
+    MEDIUM: { review: 45, contain: 80 },
+    HIGH: { review: 35, contain: 70 },
+    CRITICAL: { review: 25, contain: 55 },
+  },
+  warmup: { actions: 200, days: 7, signalFactor: 0.5 },
+  learning: { keyWarmupSamples: 30, maxWeight: 0.02, maxDriftPerDay: 0.02, maxSpreadChangePerDay: 0.01, clip: 3 },
+  novelty: {
+    tool: { LOW: 10, MEDIUM: 25, HIGH: 40, CRITICAL: 55 },
+    operationFactor: 0.7,
+  },
+  volume: {
+    k: 3.5,
+    minSpread: 0.2,
+    maxSpread: 1.5,
+    minRatio: 3,
+    minAbsVolume: 10,
+    minAbsAmount: 100,
+    smallSampleWiden: 2,
+    minKeySamples: 5,
+    newKeyVolumeRatio: 10,
+    newKeyAmountRatio: 3,
+    firstMoneyAllowance: 10_000,
+    scale: 0.6,
+    max: 100,
+  },
+  sequence: { alpha: 2, sessionGapMs: 30 * 60_000, bitsFrom: 9, bitsTo: 14, weight: 40 },
+  rate: { windowMs: 10 * 60_000, quantile: 0.995, minUsual: 4, minHistory: 200, defaultUsual: 20, tolerance: 1.5, doublings: 1.5, weight: 70 },
+  context: {
+    keys: [
+      { key: 'sourceNetwork', label: 'source network', weight: 45 },
+      { key: 'onBehalfOf', label: 'delegating person', weight: 20 },
+      { key: 'userAgent', label: 'client software', weight: 10 },
+    ],
+    hourWeight: 25,
+    utcOffsetMinutes: 0,
+  },
+  limits: { tools: 32, operations: 48, transitionsPerOperation: 12, contextValues: 48, recentTimestamps: 200, halveAt: 50_000 },
+  rules: {
+    criticalOnNewTool: 'REVIEW',
+    amountCeiling: 5_000_000,
+    volumeCeiling: null,
+    denyOperations: [],
+    reviewOperations: [],
+    containOnHardDeny: true,
+  },
+};
+
+/** A partial policy: any subset of fields, at any depth. Arrays replace, they do not merge. */
+export type PolicyOverride = { [K in keyof Policy]?: DeepPartial<Policy[K]> };
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = merge(base[k], v);
+  }
+  return out;
+}
+
+/** The effective policy of one agent: `base` with each override (e.g. platform, then agent) merged in order. */
+export function policyFor(base: Policy, ...overrides: Array<PolicyOverride | null | undefined>): Policy {
+  let p: unknown = base;
+  for (const o of overrides) if (o) p = merge(p, o);
+  return p as Policy;
+}

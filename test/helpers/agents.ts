@@ -1,0 +1,55 @@
+/** Test helpers for acting as an agent: register one, get its access token with private_key_jwt. */
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { expect } from 'vitest';
+import type { Stack } from './stack.js';
+
+export interface TestAgent {
+  id: string;
+  privateJwk: JWK;
+  token(): Promise<string>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
+}
+
+export async function registerTestAgent(
+  stack: Stack,
+  admin: string,
+  o: { name: string; ownerEmail: string; platform?: string; allowedTools: { tool: string; operations: string[] }[] },
+): Promise<TestAgent> {
+  const res = await stack.gql<any>(
+    `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } credential { privateJwk } } }`,
+    { input: { name: o.name, ownerEmail: o.ownerEmail, platform: o.platform ?? 'custom', allowedTools: o.allowedTools } },
+    admin,
+  );
+  expect(res.errors).toBeUndefined();
+  const id = res.data.registerAgent.agent.id as string;
+  const privateJwk = res.data.registerAgent.credential.privateJwk as JWK;
+  let cached: { token: string; until: number } | null = null;
+  const token = async () => {
+    if (cached && cached.until > Date.now()) return cached.token;
+    const key = await importJWK(privateJwk, 'ES256');
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid as string })
+      .setIssuer(id)
+      .setSubject(id)
+      .setAudience(stack.config.credentials.tokenEndpoint)
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .setJti(crypto.randomUUID())
+      .sign(key);
+    const r = await fetch(`${stack.api.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    });
+    const body = (await r.json()) as { access_token?: string; error_description?: string };
+    if (!body.access_token) throw new Error(`no token for agent ${id}: ${body.error_description}`);
+    cached = { token: body.access_token, until: Date.now() + 60_000 };
+    return body.access_token;
+  };
+  return {
+    id,
+    privateJwk,
+    token,
+    gql: async (query, variables) => stack.gql(query, variables, await token()),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The audit trail's single writer (`warden-audit:<task queue>`): records arrive as signals (from the API
+ * and from other workflows), and this workflow appends them in order, one batch at a time, through an
+ * activity that hash-chains and writes them to the configured sinks. Its state holds the chain's head,
+ * out of reach of anyone who can edit the file — the anchor against which the file is verified.
+ */
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { WardenActivities } from '../activities/index.js';
+import type { AuditInput } from '../audit/events.js';
+
+export interface AuditItem {
+  /** Stable id (e.g. `<workflowId>/<kind>`): a retried signal is written once. */
+  id: string;
+  at: string;
+  input: AuditInput;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export const auditTrailWorkflowId = (taskQueue: string) => `warden-audit:${taskQueue}`;
+export const appendAuditSignal = defineSignal<[AuditItem[]]>('appendAudit');
+export const getAuditHeadQuery = defineQuery<ChainHead | null>('getAuditHead');
+
+const { writeAuditBatch } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const BATCH = 200;
+
+export async function auditTrailWorkflow(args: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
+  let head = args.head;
+  const pending: AuditItem[] = [...(args.pending ?? [])];
+  const seen = new Set<string>();
+  setHandler(getAuditHeadQuery, () => head);
+  setHandler(appendAuditSignal, (items) => {
+    for (const item of items) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      pending.push(item);
+    }
+  });
+
+  while (!workflowInfo().continueAsNewSuggested) {
+    await condition(() => pending.length > 0 || workflowInfo().continueAsNewSuggested);
+    if (pending.length === 0) break;
+    const batch = pending.slice(0, BATCH);
+    head = await writeAuditBatch({ head, items: batch });
+    pending.splice(0, batch.length);
+    setCurrentDetails(`Audit trail head: record **${head?.seq ?? 0}**, hash ${head?.hash.slice(0, 16) ?? '—'}…`);
+  }
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof auditTrailWorkflow>({ head, pending });
+}

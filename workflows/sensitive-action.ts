@@ -1,0 +1,196 @@
+/**
+ * One sensitive action, as one workflow (`action:<id>`), started by Update-with-Start so the caller gets
+ * its decision synchronously and a retried request finds the same action:
+ *
+ *   score → ALLOW (mint a grant bound to exactly this request)
+ *         → DENY (with the reasons)
+ *         → REVIEW: hold for a human — and above the containment threshold, first suspend the agent,
+ *           revoke its tokens and tell the security team. The approval has a deadline; at the deadline
+ *           the action is EXPIRED, which means denied. Approve → the grant for exactly this request.
+ *
+ * Every step is recorded in the audit trail; the agent's baseline learns only from allowed or approved
+ * actions (a signal to the agent's workflow, deduplicated there).
+ */
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { WardenActivities } from '../activities/index.js';
+import { agentWorkflowId } from '../domain/agents.js';
+import { FINAL_STATUSES, type ActionRecord, type ApprovalRequest } from '../domain/actions.js';
+import { ErrorCode } from '../domain/errors.js';
+import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
+import { learnActionSignal } from './agent-signals.js';
+
+export interface SensitiveActionArgs {
+  action: ActionRecord;
+  /** How long an approval may wait before the action expires (default 24 h). */
+  approvalTimeoutMs: number;
+  /** Approving a contained agent's action resumes the agent. */
+  resumeOnApprove: boolean;
+}
+
+export const decideActionUpdate = defineUpdate<ActionRecord, []>('decideAction');
+export const approveActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('approveAction');
+export const denyActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('denyAction');
+export const getActionQuery = defineQuery<ActionRecord>('getAction');
+
+const { assessAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 10 },
+});
+const { containAgent, resumeContainedAgent, deliverNotification, recordAudit } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 },
+});
+
+function refuse(type: ErrorCode, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promise<ActionRecord> {
+  let action = args.action;
+  let decided = false;
+  let approval: { request: ApprovalRequest; approve: boolean } | null = null;
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: AgentId, value: action.agentId },
+      { key: ToolName, value: action.tool },
+      { key: ActionStatus, value: action.status },
+      { key: RiskScore, value: action.risk?.score ?? 0 },
+      { key: AgentOwner, value: action.ownerEmail },
+    ]);
+    // The list view (no grant, no justification): what the API's action lists show without a query each.
+    upsertMemo({
+      agentName: action.agentName, tool: action.tool, operation: action.operation, sensitivity: action.sensitivity,
+      volume: action.volume, amount: action.amount, status: action.status, decision: action.decision,
+      score: action.risk?.score ?? null, requestedAt: action.requestedAt, decidedAt: action.decidedAt,
+    });
+    setCurrentDetails(
+      [
+        `**${action.status}** · ${action.agentName} asked ${action.tool}.${action.operation} (${action.sensitivity})` +
+          `${action.volume ? ` for ${action.volume} records` : ''}${action.amount ? `, amount ${action.amount}` : ''}${action.resourceId ? ` on ${action.resourceId}` : ''}`,
+        action.risk ? `Risk ${action.risk.score}/100: ${action.risk.reasons.map((r) => `${r.signal} +${r.contribution}`).join(', ') || 'nothing unusual'}` : '',
+        action.contained ? 'The agent was contained: suspended, every token revoked.' : '',
+        action.approval?.decidedBy ? `${action.approval.decision} by ${action.approval.decidedBy}${action.approval.comment ? `: ${action.approval.comment}` : ''}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  };
+
+  setHandler(getActionQuery, () => action);
+  // Whoever asks — the first request or a retry with the same idempotency key — gets the decision.
+  setHandler(decideActionUpdate, async () => {
+    await condition(() => decided);
+    return action;
+  });
+
+  const approvalValidator = (request: ApprovalRequest) => {
+    if (request.approver.kind !== 'human') refuse(ErrorCode.FORBIDDEN, 'Only a person can decide an approval; an agent never approves, least of all its own request.');
+    const isOwner = action.ownerEmail !== null && request.approver.id === action.ownerEmail;
+    if (!isOwner && !request.approverRoles.includes('security')) refuse(ErrorCode.FORBIDDEN, "Only the agent's owner or the security team may decide this approval.");
+    if (action.status !== 'PENDING_APPROVAL') refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
+    if (approval) refuse(ErrorCode.CONFLICT, `Action ${action.id} is already being decided.`);
+    if (action.approval && Date.now() >= Date.parse(action.approval.deadline)) refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);
+    if (request.comment.length > 1000) refuse(ErrorCode.BAD_USER_INPUT, 'comment must be at most 1000 characters');
+  };
+  setHandler(
+    approveActionUpdate,
+    async (request) => {
+      approval = { request, approve: true };
+      await condition(() => FINAL_STATUSES.includes(action.status));
+      return action;
+    },
+    { validator: approvalValidator },
+  );
+  setHandler(
+    denyActionUpdate,
+    async (request) => {
+      if (!request.comment.trim()) refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
+      approval = { request, approve: false };
+      await condition(() => FINAL_STATUSES.includes(action.status));
+      return action;
+    },
+    { validator: approvalValidator },
+  );
+
+  const learn = () => getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, { actionId: action.id, action });
+
+  const grantNow = async () => {
+    action = { ...action, grant: await mintActionGrant(action) };
+  };
+
+  publish();
+
+  // 1. Score and decide.
+  const assessment = await assessAction(action);
+  const now = new Date().toISOString();
+  action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };
+
+  if (assessment.decision === 'ALLOW') {
+    await grantNow();
+    action = { ...action, status: 'ALLOWED' };
+  } else if (assessment.decision === 'DENY') {
+    action = { ...action, status: 'DENIED' };
+  } else {
+    if (assessment.contain) {
+      // Containment completes before the caller hears back: every earlier token is dead by then.
+      await containAgent({ agentId: action.agentId, actionId: action.id, reason: `contained by Warden: ${action.tool}.${action.operation} scored ${assessment.score}/100` });
+      action = { ...action, contained: true };
+    }
+    action = {
+      ...action,
+      status: 'PENDING_APPROVAL',
+      approval: { deadline: new Date(Date.now() + args.approvalTimeoutMs).toISOString(), decidedBy: null, decision: null, comment: null, decidedAt: null },
+    };
+  }
+  decided = true;
+  publish();
+  await recordAudit({ kind: 'action.decided', action });
+  if (action.status === 'ALLOWED') await learn();
+  if (action.status !== 'PENDING_APPROVAL') return action;
+
+  // 2. Hold for a human.
+  const reasons = action.risk!.reasons.map((r) => `• ${r.detail}`).join('\n');
+  await deliverNotification({
+    kind: 'security',
+    agentId: action.agentId,
+    to: action.ownerEmail ? [action.ownerEmail] : [],
+    subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
+    text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
+    at: new Date().toISOString(),
+  });
+
+  const deadline = Date.parse(action.approval!.deadline);
+  const answered = await condition(() => approval !== null, Math.max(0, deadline - Date.now()));
+  const decidedAt = new Date().toISOString();
+  if (!answered) {
+    action = { ...action, status: 'EXPIRED', approval: { ...action.approval!, decision: 'EXPIRE', decidedAt } };
+  } else {
+    const { request, approve } = approval!;
+    action = {
+      ...action,
+      status: approve ? 'APPROVED' : 'DENIED',
+      approval: { ...action.approval!, decidedBy: request.approver.id, decision: approve ? 'APPROVE' : 'DENY', comment: request.comment.trim() || null, decidedAt },
+    };
+    if (approve) {
+      if (action.contained && args.resumeOnApprove) await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: request.approver.id });
+      await grantNow();
+      await learn();
+    }
+  }
+  publish();
+  await recordAudit({ kind: 'action.resolved', action });
+  return action;
+}
