@@ -1,6 +1,7 @@
 /** What every resolver sees: the authenticated principal and the service layer. */
 import type { Principal } from './auth/principal.js';
 import type { ActionService } from './services/actions.js';
+import type { AuditLog } from './services/audit-log.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { PeopleDirectory } from './services/people-directory.js';
 import type { SigningKeys } from './services/signing-keys.js';
@@ -17,4 +18,5 @@ export interface Services {
 export interface WardenContext {
   principal: Principal;
   services: Services;
+  audit: AuditLog;
 }

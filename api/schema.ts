@@ -5,5 +5,6 @@ import './types/person.js';
 import './types/agent.js';
 import './types/tool.js';
 import './types/action.js';
+import './types/audit-event.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

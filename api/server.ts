@@ -84,7 +84,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const audit = new AuditLog(client, config.temporal.taskQueue, config.audit);
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
-  const grants = new GrantService(services.agents, services.tools, services.signingKeys, audit, settings);
+  const grants = new GrantService(services.agents, services.actions, services.tools, services.signingKeys, audit, settings);
   const resourceMetadataUrl = `${settings.issuer}/.well-known/oauth-protected-resource`;
 
   const unauthenticated = (message: string): GraphQLError =>
@@ -126,7 +126,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
       const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
       if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
       try {
-        return { principal: await authenticate(match[1]!), services };
+        return { principal: await authenticate(match[1]!), services, audit };
       } catch (err) {
         if (err instanceof TokenError) throw unauthenticated(err.message);
         throw err;

@@ -11,7 +11,8 @@
  *   mean absolute deviation. The first samples of a key (and everything during warm-up) are learned at
  *   full weight; afterwards each update's weight is capped and the centre may move only
  *   `maxDriftPerDay` per elapsed day, so a slow creep cannot teach the detector to accept an attack;
- * - Markov transition counts between consecutive operations (`tool:op` → `tool:op`, `^` = session start);
+ * - Markov transition counts between consecutive operations of a thread (`tool:op` → `tool:op`, `^` =
+ *   session start; threads are told apart by the delegating person);
  * - recent request timestamps (one rate window) and a histogram of how many requests a window held;
  * - an hour-of-day histogram and the usual values of each context key (source network, delegating
  *   person, client software).
@@ -67,11 +68,21 @@ export interface Baseline {
   stats: Record<string, OpStats>;
   /** prev `tool:op` (or `^`) → next `tool:op` → count. */
   trans: Record<string, Record<string, number>>;
-  last: { op: string; at: number } | null;
+  /**
+   * The last operation of each recent thread (threads are told apart by the context key
+   * `policy.sequence.threadKey`, by default the delegating person), so interleaved work for different
+   * people does not look like odd sequences. Bounded: the most recent `limits.threads`.
+   */
+  threads: Record<string, { op: string; at: number }>;
   /** Timestamps of learned requests within one rate window of the newest, ascending. */
   recent: number[];
-  /** Histogram (buckets `RATE_BUCKETS`) of the number of requests in the window ending at each learned request. */
+  /**
+   * Histogram (buckets `RATE_BUCKETS`) of the number of requests in the window ending at a learned
+   * request, sampled at most once per window (so a burst that slips through adds one sample, not hundreds).
+   */
   rate: number[];
+  /** When `rate` was last sampled. */
+  rateAt: number | null;
   /** Requests per hour of day (UTC + policy offset). */
   hours: number[];
   /** Per context key (policy `context.keys`). */
@@ -89,9 +100,10 @@ export function emptyBaseline(): Baseline {
     ops: emptyCategorical(),
     stats: {},
     trans: {},
-    last: null,
+    threads: {},
     recent: [],
     rate: RATE_BUCKETS.map(() => 0),
+    rateAt: null,
     hours: Array.from({ length: 24 }, () => 0),
     context: {},
   };
@@ -115,6 +127,18 @@ export function opKey(facts: Pick<ActionFacts, 'tool' | 'operation'>): string {
 export function hourOf(at: number, policy: Policy): number {
   const local = at + policy.context.utcOffsetMinutes * 60_000;
   return ((Math.floor(local / 3_600_000) % 24) + 24) % 24;
+}
+
+/** The thread a request belongs to (for sequences): the value of `policy.sequence.threadKey`. */
+export function threadOf(facts: Pick<ActionFacts, 'context'>, policy: Policy): string {
+  return policy.sequence.threadKey ? cleanValue(own(facts.context, policy.sequence.threadKey)) : '(all)';
+}
+
+/** The operation this request follows in its thread, or `^` when the thread is new or was idle too long. */
+export function previousOperation(b: Baseline, facts: ActionFacts, policy: Policy): string {
+  const last = own(b.threads, threadOf(facts, policy));
+  if (!last || facts.at < last.at || facts.at - last.at > policy.sequence.sessionGapMs || own(b.ops.n, last.op) === undefined) return SESSION_START;
+  return last.op;
 }
 
 export function isWarmingUp(b: Baseline, at: number, policy: Policy): boolean {
@@ -150,6 +174,8 @@ function cloneBaseline(b: Baseline): Baseline {
   for (const [k, s] of Object.entries(b.stats)) stats[k] = s.amt ? { vol: { ...s.vol }, amt: { ...s.amt } } : { vol: { ...s.vol } };
   const trans: Record<string, Record<string, number>> = {};
   for (const [k, row] of Object.entries(b.trans)) trans[k] = { ...row };
+  const threads: Record<string, { op: string; at: number }> = {};
+  for (const [k, t] of Object.entries(b.threads)) threads[k] = { ...t };
   const context: Record<string, Categorical> = {};
   for (const [k, c] of Object.entries(b.context)) context[k] = cloneCategorical(c);
   return {
@@ -162,9 +188,10 @@ function cloneBaseline(b: Baseline): Baseline {
     ops: cloneCategorical(b.ops),
     stats,
     trans,
-    last: b.last ? { ...b.last } : null,
+    threads,
     recent: [...b.recent],
     rate: [...b.rate],
+    rateAt: b.rateAt,
     hours: [...b.hours],
     context,
   };
@@ -274,9 +301,11 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
   const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm) : prev?.amt;
   b.stats[key] = amt ? { vol, amt } : { vol };
 
-  // Sequence.
-  if (!b.last || at >= b.last.at) {
-    const from = b.last && at - b.last.at <= policy.sequence.sessionGapMs && own(b.ops.n, b.last.op) !== undefined ? b.last.op : SESSION_START;
+  // Sequence, within the request's thread.
+  const thread = threadOf(facts, policy);
+  const last = own(b.threads, thread);
+  if (!last || at >= last.at) {
+    const from = previousOperation(b, facts, policy);
     const row = own(b.trans, from) ?? {};
     row[key] = (own(row, key) ?? 0) + 1;
     let sum = 0;
@@ -284,14 +313,21 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
     if (sum > lim.halveAt) halve(row);
     evict(row, lim.transitionsPerOperation, key);
     b.trans[from] = row;
-    b.last = { op: key, at };
+    b.threads[thread] = { op: key, at };
+    const names = Object.keys(b.threads);
+    if (names.length > lim.threads) {
+      names.sort((x, y) => b.threads[x]!.at - b.threads[y]!.at || (x < y ? -1 : 1));
+      for (const old of names.slice(0, names.length - lim.threads)) if (old !== thread) delete b.threads[old];
+    }
   }
 
-  // Rate: how many requests the window ending now holds (this one included), then remember this one.
-  const inWindow = requestsInWindow(b, at, policy.rate.windowMs) + 1;
-  const bucket = rateBucket(inWindow);
-  b.rate[bucket] = (b.rate[bucket] ?? 0) + 1;
-  if (b.rate.reduce((a, v) => a + v, 0) > lim.halveAt) b.rate = b.rate.map((v) => Math.ceil(v / 2));
+  // Rate: how many requests the window ending now holds (this one included), sampled once per window.
+  if (b.rateAt === null || at - b.rateAt >= policy.rate.windowMs || at < b.rateAt) {
+    const bucket = rateBucket(requestsInWindow(b, at, policy.rate.windowMs) + 1);
+    b.rate[bucket] = (b.rate[bucket] ?? 0) + 1;
+    if (b.rate.reduce((a, v) => a + v, 0) > lim.halveAt) b.rate = b.rate.map((v) => Math.ceil(v / 2));
+    b.rateAt = at;
+  }
   let i = b.recent.length;
   while (i > 0 && b.recent[i - 1]! > at) i--;
   b.recent.splice(i, 0, at);
@@ -328,7 +364,7 @@ export interface UsualRange {
 export function usualRange(d: Dist, policy: Policy, kind: 'volume' | 'amount'): UsualRange {
   const V = policy.volume;
   const s = clamp(d.s, V.minSpread, V.maxSpread);
-  const widen = 1 + V.smallSampleWiden / Math.sqrt(Math.max(1, Math.min(d.n, 100)));
+  const widen = 1 + V.smallSampleWiden / Math.sqrt(Math.max(1, Math.min(d.n, 400)));
   const logUpper = d.c + Math.max(V.k * s * widen, Math.log(V.minRatio));
   const typical = Math.expm1(d.c);
   const upper = Math.max(Math.expm1(logUpper), typical + (kind === 'volume' ? V.minAbsVolume : V.minAbsAmount));

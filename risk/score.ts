@@ -20,6 +20,7 @@
 import {
   RATE_BUCKETS,
   SESSION_START,
+  previousOperation,
   hourOf,
   isWarmingUp,
   newValueProbability,
@@ -50,44 +51,61 @@ function mostCommon(cat: Categorical | undefined): string | null {
   return best;
 }
 
-/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in 1,000 or rarer. */
+/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in ~300 or rarer. */
 function noveltySurprise(cat: Categorical | undefined): number {
   const p = cat ? newValueProbability(cat) : 0.5;
-  return clamp((-Math.log10(p) - 1) / 2, 0, 1);
+  return clamp((-Math.log10(p) - 1) / 1.5, 0, 1);
 }
 
 // -------------------------------------------------------------------------------------------- signals
 
+/** 1 for a value never seen, falling to 0 once it has been seen `probation` times. */
+function unfamiliarity(count: number | undefined, policy: Policy): number {
+  if (count === undefined) return 1;
+  return clamp(1 - count / Math.max(1, policy.novelty.probation), 0, 1);
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${formatNumber(n)} times`;
+}
+
 function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers: PeerStats | undefined, out: Reason[], flags: AssessmentFlags): void {
   const tool = cleanValue(f.tool);
   const audience = cleanValue(f.toolResource);
-  flags.novelTool = own(b.tools.n, tool) === undefined;
-  flags.novelAudience = own(b.audiences.n, audience) === undefined;
-  flags.novelOperation = own(b.ops.n, key) === undefined;
-  if (!flags.novelTool && !flags.novelAudience && !flags.novelOperation) return;
+  const toolCount = own(b.tools.n, tool);
+  const audienceCount = own(b.audiences.n, audience);
+  const opCount = own(b.ops.n, key);
+  flags.novelTool = toolCount === undefined;
+  flags.novelAudience = audienceCount === undefined;
+  flags.novelOperation = opCount === undefined;
+  const toolU = Math.max(unfamiliarity(toolCount, policy), unfamiliarity(audienceCount, policy));
+  const opU = unfamiliarity(opCount, policy);
+  if (toolU <= 0 && opU <= 0) return;
 
   const base = policy.novelty.tool[f.sensitivity] ?? policy.novelty.tool.CRITICAL;
-  let points: number;
-  let detail: string;
   let peerNote = '';
   let peerMult = 1;
   if (peers && peers.agents > 0) {
-    const users = flags.novelTool ? (own(peers.toolUsers, tool) ?? 0) : (own(peers.operationUsers, key) ?? 0);
+    const users = toolU > 0 ? (own(peers.toolUsers, tool) ?? 0) : (own(peers.operationUsers, key) ?? 0);
     const share = clamp(users / peers.agents, 0, 1);
     peerMult = 1.4 - 0.8 * share;
-    peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} agents on platform ${quote(cleanValue(f.platform))} use it`;
+    peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} other agents on platform ${quote(cleanValue(f.platform))} use it`;
   }
-  if (flags.novelTool || flags.novelAudience) {
-    const surprise = noveltySurprise(flags.novelTool ? b.tools : b.audiences);
-    points = base * surprise * peerMult;
-    detail = flags.novelTool
-      ? `First use of tool ${tool} (audience ${audience}) by this agent, for a ${f.sensitivity} operation (${f.operation})${peerNote}.`
-      : `First use of audience ${audience} for tool ${tool} by this agent, for a ${f.sensitivity} operation (${f.operation})${peerNote}.`;
-  } else {
-    const surprise = noveltySurprise(b.ops);
-    points = base * policy.novelty.operationFactor * surprise * peerMult;
-    detail = `First use of operation ${f.operation} on ${tool} (${f.sensitivity}) by this agent${peerNote}.`;
+  if (toolU > 0) {
+    const points = base * toolU * noveltySurprise(flags.novelTool || !flags.novelAudience ? b.tools : b.audiences) * peerMult;
+    const what = `a ${f.sensitivity} operation (${f.operation})`;
+    const detail = flags.novelTool
+      ? `First use of tool ${tool} (audience ${audience}) by this agent, for ${what}${peerNote}.`
+      : flags.novelAudience
+        ? `First use of audience ${audience} for tool ${tool} by this agent, for ${what}${peerNote}.`
+        : `Tool ${tool} is still new for this agent (used ${times(Math.min(toolCount ?? 0, audienceCount ?? 0))} before), for ${what}${peerNote}.`;
+    out.push({ signal: 'novelty', contribution: points, detail });
+    return;
   }
+  const points = base * policy.novelty.operationFactor * opU * noveltySurprise(b.ops) * peerMult;
+  const detail = flags.novelOperation
+    ? `First use of operation ${f.operation} on ${tool} (${f.sensitivity}) by this agent${peerNote}.`
+    : `Operation ${f.operation} on ${tool} (${f.sensitivity}) is still new for this agent (used ${times(opCount ?? 0)} before)${peerNote}.`;
   out.push({ signal: 'novelty', contribution: points, detail });
 }
 
@@ -169,7 +187,7 @@ function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: R
 
 function sequence(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
   const S = policy.sequence;
-  const from = b.last && f.at >= b.last.at && f.at - b.last.at <= S.sessionGapMs && own(b.ops.n, b.last.op) !== undefined ? b.last.op : SESSION_START;
+  const from = previousOperation(b, f, policy);
   const row = own(b.trans, from) ?? {};
   let nPrev = 0;
   for (const v of Object.values(row)) nPrev += v;
@@ -230,14 +248,15 @@ function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): vo
     const cat = own(b.context, key);
     if (!cat || cat.tot === 0) continue;
     const value = cleanValue(own(f.context, key));
-    if (own(cat.n, value) !== undefined) continue;
-    const pts = weight * noveltySurprise(cat);
+    const count = own(cat.n, value);
+    const pts = weight * unfamiliarity(count, policy) * noveltySurprise(cat);
     if (!(pts > 0)) continue;
     const usual = mostCommon(cat);
+    const seen = count === undefined ? '' : ` (seen only ${times(count)} before)`;
     const detail =
       key === 'onBehalfOf' && value !== '(none)'
-        ? `Acting for ${quote(value)}, a person this agent has not acted for before${usual && usual !== '(none)' ? ` (most often it acts for ${quote(usual)})` : ''}.`
-        : `${label[0]!.toUpperCase()}${label.slice(1)} ${quote(value)} is new for this agent${usual ? ` (usually ${quote(usual)})` : ''}.`;
+        ? `Acting for ${quote(value)}, a person this agent has ${count === undefined ? 'not acted for before' : `acted for only ${times(count)} before`}${usual && usual !== '(none)' ? ` (most often it acts for ${quote(usual)})` : ''}.`
+        : `${label[0]!.toUpperCase()}${label.slice(1)} ${quote(value)} is new for this agent${seen}${usual ? `; usually ${quote(usual)}` : ''}.`;
     out.push({ signal: 'context', contribution: pts, detail });
   }
   const tot = b.hours.reduce((a, v) => a + v, 0);

@@ -124,6 +124,12 @@ export interface Policy {
     tool: Record<Sensitivity, number>;
     /** A new operation on a known tool gets this fraction of the tool points. */
     operationFactor: number;
+    /**
+     * Probation: a tool, operation or context value seen fewer than this many times still counts as
+     * partly new (points × (1 − count/probation)), so one request that slipped through does not make
+     * the next ones look familiar.
+     */
+    probation: number;
   };
   volume: {
     /** Upper usual bound = centre + k·spread (log space). */
@@ -157,6 +163,11 @@ export interface Policy {
     alpha: number;
     /** A gap longer than this starts a new session (transition from "start"). */
     sessionGapMs: number;
+    /**
+     * Context key that tells threads of work apart (an agent working for several people interleaves
+     * their sessions); '' treats all requests as one thread.
+     */
+    threadKey: string;
     /** Points rise linearly from `bitsFrom` to `bitsTo` bits of surprise, up to `weight`. */
     bitsFrom: number;
     bitsTo: number;
@@ -190,6 +201,8 @@ export interface Policy {
     transitionsPerOperation: number;
     contextValues: number;
     recentTimestamps: number;
+    /** Threads whose last operation is remembered (see `sequence.threadKey`). */
+    threads: number;
     /** Counts are halved (rounded up) when a map's total passes this: old habits fade, numbers stay small. */
     halveAt: number;
   };
@@ -221,6 +234,7 @@ export const DEFAULT_POLICY: Policy = {
   novelty: {
     tool: { LOW: 10, MEDIUM: 25, HIGH: 40, CRITICAL: 55 },
     operationFactor: 0.7,
+    probation: 4,
   },
   volume: {
     k: 3.5,
@@ -237,18 +251,18 @@ export const DEFAULT_POLICY: Policy = {
     scale: 0.6,
     max: 100,
   },
-  sequence: { alpha: 2, sessionGapMs: 30 * 60_000, bitsFrom: 9, bitsTo: 14, weight: 40 },
-  rate: { windowMs: 10 * 60_000, quantile: 0.995, minUsual: 4, minHistory: 200, defaultUsual: 20, tolerance: 1.5, doublings: 1.5, weight: 70 },
+  sequence: { alpha: 2, sessionGapMs: 10 * 60_000, threadKey: 'onBehalfOf', bitsFrom: 9, bitsTo: 14, weight: 40 },
+  rate: { windowMs: 10 * 60_000, quantile: 0.99, minUsual: 4, minHistory: 200, defaultUsual: 20, tolerance: 1.5, doublings: 1.5, weight: 70 },
   context: {
     keys: [
-      { key: 'sourceNetwork', label: 'source network', weight: 45 },
-      { key: 'onBehalfOf', label: 'delegating person', weight: 20 },
+      { key: 'sourceNetwork', label: 'source network', weight: 60 },
+      { key: 'onBehalfOf', label: 'delegating person', weight: 25 },
       { key: 'userAgent', label: 'client software', weight: 10 },
     ],
-    hourWeight: 25,
+    hourWeight: 30,
     utcOffsetMinutes: 0,
   },
-  limits: { tools: 32, operations: 48, transitionsPerOperation: 12, contextValues: 48, recentTimestamps: 200, halveAt: 50_000 },
+  limits: { tools: 32, operations: 48, transitionsPerOperation: 12, contextValues: 48, recentTimestamps: 200, threads: 16, halveAt: 50_000 },
   rules: {
     criticalOnNewTool: 'REVIEW',
     amountCeiling: 5_000_000,

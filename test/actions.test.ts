@@ -210,3 +210,55 @@ describe('bad input changes nothing', () => {
     expect(injected.risk.reasons).toEqual(plain.risk.reasons);
   });
 });
+
+describe('subscriptions and the audit trail', () => {
+  it('actionDecided streams over SSE until the action is final', async () => {
+    const agent = await newAgent('Subscriber');
+    const held = (await request(agent, { tool: bankName(), operation: 'transfer', amount: 10, volume: 1 })).data.requestAction.action;
+    expect(held.status).toBe('PENDING_APPROVAL');
+    const res = await fetch(stack.api.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${await agent.token()}` },
+      body: JSON.stringify({ query: `subscription($id: ID!) { actionDecided(actionId: $id) { id status } }`, variables: { id: held.id } }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const statuses: string[] = [];
+    let buffer = '';
+    const decide = (async () => {
+      await eventually(async () => statuses.length > 0);
+      await stack.gql(`mutation($id: ID!) { approveAction(input: { actionId: $id }) { action { id } } }`, { id: held.id }, ownerToken);
+    })();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += new TextDecoder().decode(value);
+      for (const m of buffer.matchAll(/"status":"([A-Z_]+)"/g)) if (statuses.at(-1) !== m[1]) statuses.push(m[1]!);
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      if (statuses.includes('APPROVED')) break;
+    }
+    await decide;
+    await reader.cancel();
+    expect(statuses).toEqual(['PENDING_APPROVAL', 'APPROVED']);
+  });
+
+  it('every decision, approval and containment is in the hash-chained audit trail, queryable and intact', async () => {
+    const agent = await newAgent('Audited');
+    const held = (await request(agent, { tool: bankName(), operation: 'transfer', amount: 10, volume: 1 })).data.requestAction.action;
+    await stack.gql(`mutation($id: ID!) { denyAction(input: { actionId: $id, reason: "unknown payee" }) { action { id } } }`, { id: held.id }, securityToken);
+    const events = await eventually(async () => {
+      const r = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) { edges { node { seq type subject message hash previousHash cloudEvent } } pageInfo { hasNextPage endCursor } } }`, { f: { actionId: held.id } }, securityToken);
+      const types = r.data?.auditEvents.edges.map((e: any) => e.node.type) ?? [];
+      return types.includes('io.warden.action.denied') ? r.data.auditEvents.edges.map((e: any) => e.node) : undefined;
+    });
+    expect(events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['io.warden.action.decided', 'io.warden.action.denied']));
+    const denied = events.find((e: any) => e.type === 'io.warden.action.denied');
+    expect(denied.subject).toBe(agent.id);
+    expect(JSON.stringify(denied.cloudEvent)).toContain(`sec-${stack.tag}@example.com`);
+    expect(denied.cloudEvent.specversion).toBe('1.0');
+    const integrity = await stack.gql<any>(`{ auditTrailIntegrity }`, {}, securityToken);
+    expect(integrity.data.auditTrailIntegrity).toMatchObject({ ok: true });
+    // Owners and agents may not read the trail.
+    expect((await stack.gql<any>(`{ auditEvents(first: 1) { edges { node { seq } } } }`, {}, ownerToken)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
+});

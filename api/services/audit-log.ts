@@ -9,6 +9,7 @@ import type { AuditInput } from '../../audit/events.js';
 import type { ChainedAuditEvent } from '../../audit/events.js';
 import type { AuditSettings } from '../../config/config.js';
 import { badInput } from '../../domain/errors.js';
+import { auditTrailWorkflowId, getAuditHeadQuery } from '../../workflows/audit-trail.js';
 
 export interface AuditFilter {
   agentId?: string | null;
@@ -55,5 +56,17 @@ export class AuditLog {
 
   async verify() {
     return this.file.verify();
+  }
+
+  /** Verifies the file, anchored on the chain head the audit trail's workflow holds (so a rewritten tail shows). */
+  async verifyAgainstHead() {
+    let head: { seq: number; hash: string } | null = null;
+    try {
+      head = await this.client.workflow.getHandle(auditTrailWorkflowId(this.taskQueue)).query(getAuditHeadQuery);
+    } catch {
+      head = null;
+    }
+    const result = await this.file.verify(head ? { anchor: head } : {});
+    return { ...result, anchoredAt: head };
   }
 }

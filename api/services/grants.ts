@@ -1,11 +1,13 @@
 /**
  * Grant decisions: may this agent have a grant for these operations on this tool, now? Today the steps
  * are: the agent is active → the tool exists → the agent is allowed this tool and every operation →
- * mint. Anomaly scoring and human approval (the enforcement issue) slot in as steps before `mint`.
+ * score and decide each operation as a sensitive action (the same path as requestAction) → mint.
  */
 import type { CredentialSettings } from '../../config/config.js';
 import { mintGrant } from '../../tokens/grants.js';
 import { OAuthError } from '../oauth/http.js';
+import { randomUUID } from 'node:crypto';
+import type { ActionService } from './actions.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -32,6 +34,7 @@ export interface IssuedGrant {
 export class GrantService {
   constructor(
     private readonly agents: AgentDirectory,
+    private readonly actions: ActionService,
     private readonly tools: ToolRegistry,
     private readonly keys: SigningKeys,
     private readonly audit: AuditLog,
@@ -59,6 +62,25 @@ export class GrantService {
     if (unknown.length) return await refuse('invalid_scope', `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`, tool.name);
     const outside = operations.filter((o) => !allowed.operations.includes(o));
     if (outside.length) return await refuse('invalid_scope', `This agent may not perform ${outside.join(', ')} on ${tool.name}.`, tool.name);
+
+    // The same decision as requestAction: each operation is scored against the agent's baseline, and
+    // anything but ALLOW holds or refuses the exchange (the action id tells the agent what to wait for).
+    for (const operation of operations) {
+      const action = await this.actions.request(agent.id, {
+        tool: tool.name,
+        operation,
+        resourceId: null,
+        volume: 0,
+        amount: 0,
+        justification: 'token exchange',
+        idempotencyKey: `exchange-${randomUUID()}`,
+        context: req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {},
+      });
+      if (action.status === 'PENDING_APPROVAL') {
+        throw new OAuthError('invalid_grant', `${tool.name}.${operation} needs a person's approval: action ${action.id} waits (subscribe to actionDecided).`);
+      }
+      if (action.status !== 'ALLOWED') throw new OAuthError('invalid_grant', `${tool.name}.${operation} was denied (action ${action.id}).`);
+    }
 
     const minted = await mintGrant({
       key: await this.keys.current(),
