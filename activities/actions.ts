@@ -13,7 +13,7 @@ import { factsOf } from '../risk/facts.js';
 import { DEFAULT_POLICY, policyFor } from '../risk/types.js';
 import { mintGrant } from '../tokens/grants.js';
 import type { SigningKeyRing } from '../tokens/signing-keys.js';
-import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
+import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate, type RiskProfile } from '../workflows/agent-lifecycle.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
 
 export interface Assessment {
@@ -21,6 +21,21 @@ export interface Assessment {
   reasons: RiskReason[];
   decision: 'ALLOW' | 'REVIEW' | 'DENY';
   contain: boolean;
+}
+
+/** Scores an action against the agent's baseline and policy, and decides. */
+function assessWith(profile: RiskProfile, action: ActionRecord): Assessment {
+  const policy = policyFor(DEFAULT_POLICY, profile.policy);
+  const facts = factsOf(action);
+  const assessment = assess(profile.baseline, facts, policy);
+  const outcome = decide(assessment, facts, policy);
+  // Outside the agent's allowed set there is no "allowed outright": a person must look.
+  const decision = outcome.decision === 'ALLOW' && !action.allowedOutright ? 'REVIEW' : outcome.decision;
+  const reasons = [...assessment.reasons];
+  if (!action.allowedOutright) {
+    reasons.push({ signal: 'rule', contribution: 0, detail: `${action.tool}.${action.operation} is not in this agent's allowed tools, so a person must approve it.` });
+  }
+  return { score: assessment.score, reasons, decision, contain: outcome.contain };
 }
 
 const KEY_CACHE_MS = 1_000;
@@ -39,19 +54,13 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
   return {
     async assessAction(action: ActionRecord): Promise<Assessment> {
       const profile = await deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery);
-      const policy = policyFor(DEFAULT_POLICY, profile.policy);
-      const facts = factsOf(action);
-      const assessment = assess(profile.baseline, facts, policy);
-      const outcome = decide(assessment, facts, policy);
-      // Outside the agent's allowed set there is no "allowed outright": a person must look.
-      const decision = outcome.decision === 'ALLOW' && !action.allowedOutright ? 'REVIEW' : outcome.decision;
-      const reasons = [...assessment.reasons];
-      if (!action.allowedOutright) {
-        reasons.push({ signal: 'rule', contribution: 0, detail: `${action.tool}.${action.operation} is not in this agent's allowed tools, so a person must approve it.` });
-      }
-      return { score: assessment.score, reasons, decision, contain: outcome.contain };
+      return assessWith(profile, action);
     },
 
+    /** The routine path: the agent's own workflow passes its baseline, so no query is needed. */
+    async assessRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> {
+      return assessWith(input.profile, input.action);
+    },
     /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
     async mintActionGrant(action: ActionRecord): Promise<ActionGrant> {
       const minted = await mintGrant({

@@ -39,7 +39,7 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
       const workflowExecution = Context.current().info.workflowExecution ?? { workflowId: `activity-${Context.current().info.activityId}`, runId: "" };
       const inputs = actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId: workflowExecution.runId, policy: 'default' });
       const at = new Date().toISOString();
-      await submitAudit(deps.client, deps.taskQueue, inputs.map((input, i) => ({ id: `${workflowExecution.workflowId}/${entry.kind}/${i}`, at, input })));
+      await submitAudit(deps.client, deps.taskQueue, inputs.map((input, i) => ({ id: `action:${entry.action.id}/${entry.kind}/${i}`, at, input })));
     },
 
     /** The writer's one step: chain the batch after `head` and write it; returns the new head. */

@@ -2,8 +2,8 @@
  * An agent's behavioural baseline: plain, bounded JSON learned from its allowed or approved actions.
  *
  * It lives in the agent's workflow state, so `learn` is deterministic (time comes from the facts), never
- * mutates its input, and keeps every map capped (see `Policy.limits`): after any number of learns the
- * baseline stays a few kilobytes.
+ * mutates its input (copy-on-write), and keeps every list capped (see `Policy.limits`): after any number
+ * of learns the baseline stays a few kilobytes.
  *
  * What it remembers:
  * - counts per tool, audience and `tool:op` (with how often something new showed up, for novelty);
@@ -13,9 +13,12 @@
  *   `maxDriftPerDay` per elapsed day, so a slow creep cannot teach the detector to accept an attack;
  * - Markov transition counts between consecutive operations of a thread (`tool:op` → `tool:op`, `^` =
  *   session start; threads are told apart by the delegating person);
- * - recent request timestamps (one rate window) and a histogram of how many requests a window held;
+ * - recent request timestamps (one rate window) and the busiest window of each recent day;
  * - an hour-of-day histogram and the usual values of each context key (source network, delegating
  *   person, client software).
+ *
+ * Values chosen by agents (context values, tool and operation names) are kept in lists of
+ * `[key, value]` pairs, not as object keys: no prototype surprises, no hidden-class churn, a stable order.
  */
 import { cleanValue } from './format.js';
 import type { ActionFacts, PeerStats, Policy } from './types.js';
@@ -25,12 +28,13 @@ export { cleanValue };
 export const DAY_MS = 86_400_000;
 /** Transition source for the first request of a session. */
 export const SESSION_START = '^';
-/** Upper edges of the rate histogram buckets (requests per window); the last bucket is open. */
-export const RATE_BUCKETS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128, 160, 200] as const;
+
+/** `[key, value]` pairs with distinct keys. Pairs are never modified in place (copy-on-write). */
+export type Entries<T> = Array<[string, T]>;
 
 /** Counts of the values of one categorical feature, and how often a never-seen value appeared. */
 export interface Categorical {
-  n: Record<string, number>;
+  n: Entries<number>;
   /** Observations (halved with the counts; includes values since evicted). */
   tot: number;
   /** How many observations were a value not in `n` at the time (halved with the counts). */
@@ -56,7 +60,8 @@ export interface OpStats {
 }
 
 export interface Baseline {
-  v: 1;
+  /** Shape version. A baseline of another version (or no baseline) is treated as empty: warm-up starts over. */
+  v: 2;
   learned: number;
   firstSeen: number | null;
   lastSeen: number | null;
@@ -64,56 +69,94 @@ export interface Baseline {
   audiences: Categorical;
   /** Keyed `tool:op`. */
   ops: Categorical;
-  /** Keyed `tool:op` (same keys as `ops.n`). */
-  stats: Record<string, OpStats>;
+  /** Keyed `tool:op` (the keys of `ops.n`). */
+  stats: Entries<OpStats>;
   /** prev `tool:op` (or `^`) → next `tool:op` → count. */
-  trans: Record<string, Record<string, number>>;
+  trans: Entries<Entries<number>>;
   /**
    * The last operation of each recent thread (threads are told apart by the context key
    * `policy.sequence.threadKey`, by default the delegating person), so interleaved work for different
    * people does not look like odd sequences. Bounded: the most recent `limits.threads`.
    */
-  threads: Record<string, { op: string; at: number }>;
+  threads: Entries<{ op: string; at: number }>;
   /** Timestamps of learned requests within one rate window of the newest, ascending. */
   recent: number[];
   /**
-   * Histogram (buckets `RATE_BUCKETS`) of the number of requests in the window ending at a learned
-   * request, sampled at most once per window (so a burst that slips through adds one sample, not hundreds).
+   * The busiest window of each of the last `rate.days` days (most recent last): the most requests any
+   * window ending at a learned request held that day. A burst that slipped through inflates one day only.
    */
-  rate: number[];
-  /** When `rate` was last sampled. */
-  rateAt: number | null;
+  ratePeaks: number[];
+  /** The day (epoch day, UTC + offset) `rateToday` belongs to. */
+  rateDay: number | null;
+  /** The busiest window so far today. */
+  rateToday: number;
   /** Requests per hour of day (UTC + policy offset). */
   hours: number[];
   /** Per context key (policy `context.keys`). */
-  context: Record<string, Categorical>;
+  context: Entries<Categorical>;
 }
 
 export function emptyBaseline(): Baseline {
   return {
-    v: 1,
+    v: 2,
     learned: 0,
     firstSeen: null,
     lastSeen: null,
     tools: emptyCategorical(),
     audiences: emptyCategorical(),
     ops: emptyCategorical(),
-    stats: {},
-    trans: {},
-    threads: {},
+    stats: [],
+    trans: [],
+    threads: [],
     recent: [],
-    rate: RATE_BUCKETS.map(() => 0),
-    rateAt: null,
+    ratePeaks: [],
+    rateDay: null,
+    rateToday: 0,
     hours: Array.from({ length: 24 }, () => 0),
-    context: {},
+    context: [],
   };
 }
 
 function emptyCategorical(): Categorical {
-  return { n: {}, tot: 0, nov: 0 };
+  return { n: [], tot: 0, nov: 0 };
+}
+
+/**
+ * `value` if it is a baseline of the current shape, else an empty one (an older shape, e.g. carried
+ * across continue-as-new from before an upgrade, restarts the warm-up instead of failing the workflow).
+ */
+export function asBaseline(value: unknown): Baseline {
+  const b = value as Partial<Baseline> | null | undefined;
+  const ok =
+    !!b &&
+    b.v === 2 &&
+    Array.isArray(b.stats) &&
+    Array.isArray(b.trans) &&
+    Array.isArray(b.threads) &&
+    Array.isArray(b.context) &&
+    Array.isArray(b.recent) &&
+    Array.isArray(b.ratePeaks) &&
+    Array.isArray(b.hours) &&
+    [b.tools, b.audiences, b.ops].every((c) => !!c && Array.isArray(c.n));
+  return ok ? (b as Baseline) : emptyBaseline();
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+/** The value for `key`, if present. */
+export function entry<T>(list: Entries<T>, key: string): T | undefined {
+  for (const [k, v] of list) if (k === key) return v;
+  return undefined;
+}
+
+/** A copy of `list` with `key` set to `value` (appended when new). */
+function withEntry<T>(list: Entries<T>, key: string, value: T): Entries<T> {
+  const i = list.findIndex(([k]) => k === key);
+  const out = list.slice();
+  if (i < 0) out.push([key, value]);
+  else out[i] = [key, value];
+  return out;
+}
 
 /** Reads an own property only (a key such as "constructor" must not find Object's). */
 export function own<T>(map: Record<string, T>, key: string): T | undefined {
@@ -134,11 +177,22 @@ export function threadOf(facts: Pick<ActionFacts, 'context'>, policy: Policy): s
   return policy.sequence.threadKey ? cleanValue(own(facts.context, policy.sequence.threadKey)) : '(all)';
 }
 
-/** The operation this request follows in its thread, or `^` when the thread is new or was idle too long. */
+/** The operation this request follows in its thread (what `learn` records), or `^` when the thread is new or was idle too long. */
 export function previousOperation(b: Baseline, facts: ActionFacts, policy: Policy): string {
-  const last = own(b.threads, threadOf(facts, policy));
-  if (!last || facts.at < last.at || facts.at - last.at > policy.sequence.sessionGapMs || own(b.ops.n, last.op) === undefined) return SESSION_START;
+  const last = entry(b.threads, threadOf(facts, policy));
+  if (!last || facts.at < last.at || facts.at - last.at > policy.sequence.sessionGapMs || entry(b.ops.n, last.op) === undefined) return SESSION_START;
   return last.op;
+}
+
+/**
+ * What the scorer compares with: the previous operation, and also `^` after a pause longer than
+ * `pauseMs` (the request may as well start a new session; the less surprising reading wins).
+ */
+export function previousOperations(b: Baseline, facts: ActionFacts, policy: Policy): string[] {
+  const from = previousOperation(b, facts, policy);
+  if (from === SESSION_START) return [SESSION_START];
+  const last = entry(b.threads, threadOf(facts, policy))!;
+  return facts.at - last.at > policy.sequence.pauseMs ? [from, SESSION_START] : [from];
 }
 
 export function isWarmingUp(b: Baseline, at: number, policy: Policy): boolean {
@@ -150,9 +204,24 @@ export function newValueProbability(cat: Categorical): number {
   return (cat.nov + 1) / (cat.tot + 2);
 }
 
-export function rateBucket(count: number): number {
-  for (let i = 0; i < RATE_BUCKETS.length; i++) if (count <= RATE_BUCKETS[i]!) return i;
-  return RATE_BUCKETS.length - 1;
+/** Whole days since the epoch, at UTC + the policy's offset. */
+export function dayOf(at: number, policy: Policy): number {
+  return Math.floor((at + policy.context.utcOffsetMinutes * 60_000) / DAY_MS);
+}
+
+/**
+ * The agent's usual busiest window: the (`ignoreTopDays` + 1)-th largest daily peak of the kept days
+ * (today's included), so the odd exceptional day does not set the bar. Few days of history: at least
+ * `defaultUsual`.
+ */
+export function usualBusiest(b: Baseline, at: number, policy: Policy): { usual: number; days: number } {
+  const R = policy.rate;
+  const peaks = [...b.ratePeaks];
+  if (b.rateDay !== null && dayOf(at, policy) === b.rateDay) peaks.push(b.rateToday);
+  const sorted = peaks.sort((x, y) => y - x);
+  let usual = sorted[Math.min(R.ignoreTopDays, sorted.length - 1)] ?? 0;
+  if (peaks.length < R.minDays) usual = Math.max(usual, R.defaultUsual);
+  return { usual: Math.max(usual, R.minUsual), days: peaks.length };
 }
 
 /** Requests of the baseline in the window (at - windowMs, at]. */
@@ -165,79 +234,44 @@ export function requestsInWindow(b: Baseline, at: number, windowMs: number): num
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
-function cloneCategorical(c: Categorical): Categorical {
-  return { n: { ...c.n }, tot: c.tot, nov: c.nov };
-}
-
-function cloneBaseline(b: Baseline): Baseline {
-  const stats: Record<string, OpStats> = {};
-  for (const [k, s] of Object.entries(b.stats)) stats[k] = s.amt ? { vol: { ...s.vol }, amt: { ...s.amt } } : { vol: { ...s.vol } };
-  const trans: Record<string, Record<string, number>> = {};
-  for (const [k, row] of Object.entries(b.trans)) trans[k] = { ...row };
-  const threads: Record<string, { op: string; at: number }> = {};
-  for (const [k, t] of Object.entries(b.threads)) threads[k] = { ...t };
-  const context: Record<string, Categorical> = {};
-  for (const [k, c] of Object.entries(b.context)) context[k] = cloneCategorical(c);
-  return {
-    v: 1,
-    learned: b.learned,
-    firstSeen: b.firstSeen,
-    lastSeen: b.lastSeen,
-    tools: cloneCategorical(b.tools),
-    audiences: cloneCategorical(b.audiences),
-    ops: cloneCategorical(b.ops),
-    stats,
-    trans,
-    threads,
-    recent: [...b.recent],
-    rate: [...b.rate],
-    rateAt: b.rateAt,
-    hours: [...b.hours],
-    context,
-  };
-}
-
 /** Halves every count (rounding up, so nothing known is forgotten by halving alone). */
-function halve(map: Record<string, number>): number {
-  let tot = 0;
-  for (const k of Object.keys(map)) {
-    const v = Math.ceil(map[k]! / 2);
-    map[k] = v;
-    tot += v;
-  }
-  return tot;
+function halve(list: Entries<number>): Entries<number> {
+  return list.map(([k, v]) => [k, Math.ceil(v / 2)]);
 }
 
 /** Removes the least-counted keys (ties: the lexicographically last) until `cap` remain, never `keep`. */
-function evict(map: Record<string, number>, cap: number, keep: string): string[] {
+function evict(list: Entries<number>, cap: number, keep: string): { list: Entries<number>; removed: string[] } {
   const removed: string[] = [];
-  let keys = Object.keys(map);
-  while (keys.length > cap) {
-    let victim: string | null = null;
-    for (const k of keys) {
+  let out = list;
+  while (out.length > cap) {
+    let victim = -1;
+    for (let i = 0; i < out.length; i++) {
+      const [k, v] = out[i]!;
       if (k === keep) continue;
-      if (victim === null || map[k]! < map[victim]! || (map[k] === map[victim] && k > victim)) victim = k;
+      const w = victim < 0 ? null : out[victim]!;
+      if (!w || v < w[1] || (v === w[1] && k > w[0])) victim = i;
     }
-    if (victim === null) break;
-    delete map[victim];
-    removed.push(victim);
-    keys = Object.keys(map);
+    if (victim < 0) break;
+    removed.push(out[victim]![0]);
+    out = out.filter((_, i) => i !== victim);
   }
-  return removed;
+  return { list: out, removed };
 }
 
-function observe(cat: Categorical, key: string, cap: number, halveAt: number): string[] {
-  const had = own(cat.n, key);
-  if (had === undefined) cat.nov += 1;
-  cat.n[key] = (had ?? 0) + 1;
-  cat.tot += 1;
-  if (cat.tot > halveAt) {
-    halve(cat.n);
-    cat.tot = Math.ceil(cat.tot / 2);
-    cat.nov = Math.ceil(cat.nov / 2);
+/** Counts one observation; returns the new categorical and the keys evicted to stay within `cap`. */
+function observe(cat: Categorical, key: string, cap: number, halveAt: number): { cat: Categorical; removed: string[] } {
+  const had = entry(cat.n, key);
+  let n = withEntry(cat.n, key, (had ?? 0) + 1);
+  let tot = cat.tot + 1;
+  let nov = cat.nov + (had === undefined ? 1 : 0);
+  if (tot > halveAt) {
+    n = halve(n);
+    tot = Math.ceil(tot / 2);
+    nov = Math.ceil(nov / 2);
   }
-  // `tot` keeps the mass of evicted values, so the rate of new values stays honest.
-  return evict(cat.n, cap, key);
+  // `tot` keeps the mass of evicted values, so the rate of new values stays honest. Only a new key can overflow.
+  const { list, removed } = had === undefined ? evict(n, cap, key) : { list: n, removed: [] };
+  return { cat: { n: list, tot, nov }, removed };
 }
 
 /**
@@ -278,70 +312,82 @@ function updateDist(d: Dist | undefined, x: number, at: number, policy: Policy, 
 // ------------------------------------------------------------------------------------------------ learn
 
 /**
- * Learns one allowed or approved action. Pure: returns a new baseline, leaves `baseline` untouched.
- * Call it only for actions that were allowed, or approved by a person.
+ * Learns one allowed or approved action. Pure: returns a new baseline and leaves `baseline` untouched
+ * (unchanged parts are shared). Call it only for actions that were allowed, or approved by a person.
  */
-export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): Baseline {
-  const b = cloneBaseline(baseline);
+export function learn(current: Baseline, facts: ActionFacts, policy: Policy): Baseline {
+  const baseline = asBaseline(current);
+  const b: Baseline = { ...baseline };
   const at = facts.at;
   const lim = policy.limits;
   const warm = isWarmingUp(baseline, at, policy);
   const key = opKey(facts);
 
-  observe(b.tools, cleanValue(facts.tool), lim.tools, lim.halveAt);
-  observe(b.audiences, cleanValue(facts.toolResource), lim.tools, lim.halveAt);
-  for (const gone of observe(b.ops, key, lim.operations, lim.halveAt)) {
-    delete b.stats[gone];
-    delete b.trans[gone];
+  b.tools = observe(b.tools, cleanValue(facts.tool), lim.tools, lim.halveAt).cat;
+  b.audiences = observe(b.audiences, cleanValue(facts.toolResource), lim.tools, lim.halveAt).cat;
+  const ops = observe(b.ops, key, lim.operations, lim.halveAt);
+  b.ops = ops.cat;
+  if (ops.removed.length) {
+    b.stats = b.stats.filter(([k]) => !ops.removed.includes(k));
+    b.trans = b.trans.filter(([k]) => !ops.removed.includes(k));
   }
 
   // Volume and amount statistics.
-  const prev = own(b.stats, key);
+  const prev = entry(b.stats, key);
   const vol = updateDist(prev?.vol, facts.volume, at, policy, warm);
   const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm) : prev?.amt;
-  b.stats[key] = amt ? { vol, amt } : { vol };
+  b.stats = withEntry(b.stats, key, amt ? { vol, amt } : { vol });
 
   // Sequence, within the request's thread.
   const thread = threadOf(facts, policy);
-  const last = own(b.threads, thread);
+  const last = entry(b.threads, thread);
   if (!last || at >= last.at) {
     const from = previousOperation(b, facts, policy);
-    const row = own(b.trans, from) ?? {};
-    row[key] = (own(row, key) ?? 0) + 1;
-    let sum = 0;
-    for (const v of Object.values(row)) sum += v;
-    if (sum > lim.halveAt) halve(row);
-    evict(row, lim.transitionsPerOperation, key);
-    b.trans[from] = row;
-    b.threads[thread] = { op: key, at };
-    const names = Object.keys(b.threads);
-    if (names.length > lim.threads) {
-      names.sort((x, y) => b.threads[x]!.at - b.threads[y]!.at || (x < y ? -1 : 1));
-      for (const old of names.slice(0, names.length - lim.threads)) if (old !== thread) delete b.threads[old];
+    let row = entry(b.trans, from) ?? [];
+    const had = entry(row, key);
+    row = withEntry(row, key, (had ?? 0) + 1);
+    if (row.reduce((a, [, v]) => a + v, 0) > lim.halveAt) row = halve(row);
+    if (had === undefined) row = evict(row, lim.transitionsPerOperation, key).list;
+    b.trans = withEntry(b.trans, from, row);
+    let threads = withEntry(b.threads, thread, { op: key, at });
+    if (threads.length > lim.threads) {
+      const oldest = threads.reduce((o, e) => (e[0] !== thread && (!o || e[1].at < o[1].at) ? e : o), null as [string, { op: string; at: number }] | null);
+      if (oldest) threads = threads.filter((e) => e !== oldest);
     }
+    b.threads = threads;
   }
 
-  // Rate: how many requests the window ending now holds (this one included), sampled once per window.
-  if (b.rateAt === null || at - b.rateAt >= policy.rate.windowMs || at < b.rateAt) {
-    const bucket = rateBucket(requestsInWindow(b, at, policy.rate.windowMs) + 1);
-    b.rate[bucket] = (b.rate[bucket] ?? 0) + 1;
-    if (b.rate.reduce((a, v) => a + v, 0) > lim.halveAt) b.rate = b.rate.map((v) => Math.ceil(v / 2));
-    b.rateAt = at;
+  // Rate: how many requests the window ending now holds (this one included); keep each day's busiest.
+  const inWindow = requestsInWindow(b, at, policy.rate.windowMs) + 1;
+  const today = dayOf(at, policy);
+  if (b.rateDay === null || today > b.rateDay) {
+    if (b.rateDay !== null) {
+      // Days without any learned request count as quiet days (peak 0), up to the kept number of days.
+      const peaks = [...b.ratePeaks, b.rateToday];
+      for (let d = b.rateDay + 1; d < today && d - b.rateDay <= policy.rate.days; d++) peaks.push(0);
+      b.ratePeaks = peaks.slice(-policy.rate.days);
+    }
+    b.rateDay = today;
+    b.rateToday = inWindow;
+  } else if (today === b.rateDay) {
+    b.rateToday = Math.max(b.rateToday, inWindow);
   }
-  let i = b.recent.length;
-  while (i > 0 && b.recent[i - 1]! > at) i--;
-  b.recent.splice(i, 0, at);
-  const newest = b.recent[b.recent.length - 1]!;
-  b.recent = b.recent.filter((t) => t > newest - policy.rate.windowMs).slice(-lim.recentTimestamps);
+  const recent = b.recent.slice();
+  let i = recent.length;
+  while (i > 0 && recent[i - 1]! > at) i--;
+  recent.splice(i, 0, at);
+  const newest = recent[recent.length - 1]!;
+  b.recent = recent.filter((t) => t > newest - policy.rate.windowMs).slice(-lim.recentTimestamps);
 
   // Context.
   const h = hourOf(at, policy);
-  b.hours[h] = (b.hours[h] ?? 0) + 1;
-  if (b.hours.reduce((a, v) => a + v, 0) > lim.halveAt) b.hours = b.hours.map((v) => Math.ceil(v / 2));
+  let hours = b.hours.slice();
+  hours[h] = (hours[h] ?? 0) + 1;
+  if (hours.reduce((a, v) => a + v, 0) > lim.halveAt) hours = hours.map((v) => Math.ceil(v / 2));
+  b.hours = hours;
   for (const { key: ck } of policy.context.keys) {
-    const cat = own(b.context, ck) ?? emptyCategorical();
-    observe(cat, cleanValue(own(facts.context, ck)), lim.contextValues, lim.halveAt);
-    b.context[ck] = cat;
+    const cat = entry(b.context, ck) ?? emptyCategorical();
+    b.context = withEntry(b.context, ck, observe(cat, cleanValue(own(facts.context, ck)), lim.contextValues, lim.halveAt).cat);
   }
 
   b.learned += 1;
@@ -376,8 +422,8 @@ export function peerStatsOf(baselines: Baseline[]): PeerStats {
   const toolUsers: Record<string, number> = {};
   const operationUsers: Record<string, number> = {};
   for (const b of baselines) {
-    for (const t of Object.keys(b.tools.n)) toolUsers[t] = (own(toolUsers, t) ?? 0) + 1;
-    for (const o of Object.keys(b.ops.n)) operationUsers[o] = (own(operationUsers, o) ?? 0) + 1;
+    for (const [t] of b.tools.n) if (t !== '__proto__') toolUsers[t] = (own(toolUsers, t) ?? 0) + 1;
+    for (const [o] of b.ops.n) if (o !== '__proto__') operationUsers[o] = (own(operationUsers, o) ?? 0) + 1;
   }
   return { agents: baselines.length, toolUsers, operationUsers };
 }

@@ -5,28 +5,32 @@
  * - novelty: a tool, audience or operation the agent never used. Points by the operation's sensitivity,
  *   scaled by how rarely this agent starts using something new (a Good-Turing-style estimate, so a young
  *   baseline, where everything is new, gives few points) and, if peer statistics are given, by how rare
- *   the tool is among agents of the same platform;
+ *   the tool is among agents of the same platform. A value seen fewer than `novelty.probation` times
+ *   still counts as partly new, so one request that slipped through does not vouch for the next;
  * - volume: records and money against this agent's usual range for that tool+operation (or, for an
  *   operation it barely used, against the most it usually touches or moves in any request);
- * - sequence: surprise (bits) of this operation after the agent's previous one, from smoothed Markov
- *   transition counts;
- * - rate: requests in the sliding window against the agent's usual busiest window;
- * - context: a source network, delegating person or client never seen for this agent (weighted by how
- *   often this agent sees new values), and an hour at which it is almost never active.
+ * - sequence: surprise (bits) of this operation after the previous one in the same thread (delegating
+ *   person), from Markov transition counts smoothed towards the agent's operation mix; after a pause the
+ *   less surprising of "continues the thread" and "starts a session" is used;
+ * - rate: requests in the sliding window against the agent's usual busiest window (a robust daily peak);
+ * - context: a source network, delegating person or client never (or barely) seen for this agent,
+ *   weighted by how often this agent sees new values, and an hour at which it is almost never active.
  *
  * The score is the sum of the (rounded) contributions, capped at 100. While the baseline warms up
  * every contribution is multiplied by `policy.warmup.signalFactor`.
  */
 import {
-  RATE_BUCKETS,
   SESSION_START,
-  previousOperation,
+  asBaseline,
+  entry,
+  previousOperations,
   hourOf,
   isWarmingUp,
   newValueProbability,
   opKey,
   own,
   requestsInWindow,
+  usualBusiest,
   usualRange,
   type Baseline,
   type Categorical,
@@ -47,14 +51,20 @@ function quote(v: string): string {
 function mostCommon(cat: Categorical | undefined): string | null {
   if (!cat) return null;
   let best: string | null = null;
-  for (const [k, v] of Object.entries(cat.n)) if (best === null || v > cat.n[best]! || (v === cat.n[best] && k < best)) best = k;
+  let bestCount = 0;
+  for (const [k, v] of cat.n) {
+    if (best === null || v > bestCount || (v === bestCount && k < best)) {
+      best = k;
+      bestCount = v;
+    }
+  }
   return best;
 }
 
-/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in ~300 or rarer. */
+/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in 100 or rarer. */
 function noveltySurprise(cat: Categorical | undefined): number {
   const p = cat ? newValueProbability(cat) : 0.5;
-  return clamp((-Math.log10(p) - 1) / 1.5, 0, 1);
+  return clamp(-Math.log10(p) - 1, 0, 1);
 }
 
 // -------------------------------------------------------------------------------------------- signals
@@ -72,9 +82,9 @@ function times(n: number): string {
 function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers: PeerStats | undefined, out: Reason[], flags: AssessmentFlags): void {
   const tool = cleanValue(f.tool);
   const audience = cleanValue(f.toolResource);
-  const toolCount = own(b.tools.n, tool);
-  const audienceCount = own(b.audiences.n, audience);
-  const opCount = own(b.ops.n, key);
+  const toolCount = entry(b.tools.n, tool);
+  const audienceCount = entry(b.audiences.n, audience);
+  const opCount = entry(b.ops.n, key);
   flags.novelTool = toolCount === undefined;
   flags.novelAudience = audienceCount === undefined;
   flags.novelOperation = opCount === undefined;
@@ -89,7 +99,7 @@ function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers
     const users = toolU > 0 ? (own(peers.toolUsers, tool) ?? 0) : (own(peers.operationUsers, key) ?? 0);
     const share = clamp(users / peers.agents, 0, 1);
     peerMult = 1.4 - 0.8 * share;
-    peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} other agents on platform ${quote(cleanValue(f.platform))} use it`;
+    peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} agents on platform ${quote(cleanValue(f.platform))} use it`;
   }
   if (toolU > 0) {
     const points = base * toolU * noveltySurprise(flags.novelTool || !flags.novelAudience ? b.tools : b.audiences) * peerMult;
@@ -115,10 +125,10 @@ function volumePoints(value: number, upper: number, policy: Policy): number {
   return policy.volume.max * (1 - Math.exp(-excess / policy.volume.scale));
 }
 
-/** The largest usual upper bound among the agent's well-sampled operations (volume or amount). */
+/** The largest usual upper bound among the agent's operations (volume or amount). */
 function largestUsual(b: Baseline, policy: Policy, kind: 'volume' | 'amount'): { upper: number; key: string } | null {
   let best: { upper: number; key: string } | null = null;
-  for (const [k, s] of Object.entries(b.stats)) {
+  for (const [k, s] of b.stats) {
     const d: Dist | undefined = kind === 'volume' ? s.vol : s.amt;
     if (!d) continue;
     const r = usualRange(d, policy, kind);
@@ -129,7 +139,7 @@ function largestUsual(b: Baseline, policy: Policy, kind: 'volume' | 'amount'): {
 
 function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
   const V = policy.volume;
-  const stats = own(b.stats, key);
+  const stats = entry(b.stats, key);
   const x = Math.max(0, f.volume);
   // Records.
   if (stats && stats.vol.n >= V.minKeySamples) {
@@ -185,53 +195,45 @@ function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: R
   }
 }
 
+function transitionSurprise(b: Baseline, from: string, key: string, policy: Policy): { bits: number; count: number; nPrev: number } {
+  const row = entry(b.trans, from) ?? [];
+  let nPrev = 0;
+  for (const [, v] of row) nPrev += v;
+  const count = entry(row, key) ?? 0;
+  const pNew = newValueProbability(b.ops);
+  const opCount = entry(b.ops.n, key);
+  const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
+  const p = (count + policy.sequence.alpha * p0) / (nPrev + policy.sequence.alpha);
+  return { bits: -Math.log2(p), count, nPrev };
+}
+
 function sequence(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
   const S = policy.sequence;
-  const from = previousOperation(b, f, policy);
-  const row = own(b.trans, from) ?? {};
-  let nPrev = 0;
-  for (const v of Object.values(row)) nPrev += v;
-  const count = own(row, key) ?? 0;
-  const pNew = newValueProbability(b.ops);
-  const opCount = own(b.ops.n, key);
-  const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
-  const p = (count + S.alpha * p0) / (nPrev + S.alpha);
-  const bits = -Math.log2(p);
+  // After a pause the request may continue the thread or start a new session: take the less surprising.
+  let best: { from: string; bits: number; count: number; nPrev: number } | null = null;
+  for (const from of previousOperations(b, f, policy)) {
+    const t = transitionSurprise(b, from, key, policy);
+    if (!best || t.bits < best.bits) best = { from, ...t };
+  }
+  if (!best) return;
+  const { from, bits, count, nPrev } = best;
   const pts = S.weight * clamp((bits - S.bitsFrom) / (S.bitsTo - S.bitsFrom), 0, 1);
   if (!(pts > 0)) return;
   const what =
     from === SESSION_START
       ? count === 0
-        ? `${key} as the first request of a session: this agent has never started a session that way (${formatNumber(nPrev)} sessions seen).`
-        : `${key} as the first request of a session is rare for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} sessions).`
+        ? `Starting a session with ${key}: this agent has never done that (${formatNumber(nPrev)} sessions seen).`
+        : `Starting a session with ${key} is rare for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} sessions).`
       : count === 0
-        ? `${from} → ${key}: this agent has never made that step (${formatNumber(nPrev)} steps seen after ${from}).`
-        : `${from} → ${key} is a rare step for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} times after ${from}).`;
+        ? `Step ${from} → ${key}: this agent has never made it (${formatNumber(nPrev)} steps seen after ${from}).`
+        : `Step ${from} → ${key} is rare for this agent (${formatNumber(count)} of ${formatNumber(nPrev)} times after ${from}).`;
   out.push({ signal: 'sequence', contribution: pts, detail: what });
-}
-
-/** The upper edge of the histogram bucket where the cumulative share reaches `quantile`. */
-function usualBusiest(b: Baseline, policy: Policy): { usual: number; history: number } {
-  const total = b.rate.reduce((a, v) => a + v, 0);
-  let usual = 0;
-  if (total > 0) {
-    let cum = 0;
-    for (let i = 0; i < b.rate.length; i++) {
-      cum += b.rate[i] ?? 0;
-      if (cum >= policy.rate.quantile * total) {
-        usual = RATE_BUCKETS[i] ?? RATE_BUCKETS[RATE_BUCKETS.length - 1]!;
-        break;
-      }
-    }
-  }
-  if (b.learned < policy.rate.minHistory) usual = Math.max(usual, policy.rate.defaultUsual);
-  return { usual: Math.max(usual, policy.rate.minUsual), history: total };
 }
 
 function rate(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
   const R = policy.rate;
   const count = requestsInWindow(b, f.at, R.windowMs) + 1;
-  const { usual } = usualBusiest(b, policy);
+  const { usual } = usualBusiest(b, f.at, policy);
   const excess = Math.log2(count / (R.tolerance * usual));
   const pts = R.weight * clamp(excess / R.doublings, 0, 1);
   if (!(pts > 0)) return;
@@ -245,10 +247,10 @@ function rate(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void 
 
 function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
   for (const { key, label, weight } of policy.context.keys) {
-    const cat = own(b.context, key);
+    const cat = entry(b.context, key);
     if (!cat || cat.tot === 0) continue;
     const value = cleanValue(own(f.context, key));
-    const count = own(cat.n, value);
+    const count = entry(cat.n, value);
     const pts = weight * unfamiliarity(count, policy) * noveltySurprise(cat);
     if (!(pts > 0)) continue;
     const usual = mostCommon(cat);
@@ -281,7 +283,8 @@ function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): vo
 // ---------------------------------------------------------------------------------------------- assess
 
 /** Scores a request. Pure and deterministic: the same baseline, facts, policy and peers give the same answer. */
-export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
+export function assess(current: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
+  const baseline = asBaseline(current);
   const key = opKey(facts);
   const warm = isWarmingUp(baseline, facts.at, policy);
   const flags: AssessmentFlags = { novelTool: true, novelAudience: true, novelOperation: true, warmingUp: warm };

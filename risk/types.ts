@@ -163,6 +163,8 @@ export interface Policy {
     alpha: number;
     /** A gap longer than this starts a new session (transition from "start"). */
     sessionGapMs: number;
+    /** After a pause longer than this (but within the session gap) a new session is also plausible. */
+    pauseMs: number;
     /**
      * Context key that tells threads of work apart (an agent working for several people interleaves
      * their sessions); '' treats all requests as one thread.
@@ -175,12 +177,14 @@ export interface Policy {
   };
   rate: {
     windowMs: number;
-    /** The usual busy rate is this quantile of the window counts seen when learning. */
-    quantile: number;
-    /** Never consider the usual busy rate lower than this. */
+    /** Daily peaks kept (one number per day). */
+    days: number;
+    /** The usual busiest window is the (ignoreTopDays + 1)-th busiest day's peak. */
+    ignoreTopDays: number;
+    /** Never consider the usual busiest window lower than this. */
     minUsual: number;
-    /** Until `minHistory` learned actions, assume at least `defaultUsual`. */
-    minHistory: number;
+    /** With fewer than `minDays` days of history, assume at least `defaultUsual`. */
+    minDays: number;
     defaultUsual: number;
     /** Points start above `tolerance` × usual and reach `weight` at `tolerance` × usual × 2^`doublings`. */
     tolerance: number;
@@ -248,11 +252,11 @@ export const DEFAULT_POLICY: Policy = {
     newKeyVolumeRatio: 10,
     newKeyAmountRatio: 3,
     firstMoneyAllowance: 10_000,
-    scale: 0.6,
+    scale: 0.4,
     max: 100,
   },
-  sequence: { alpha: 2, sessionGapMs: 10 * 60_000, threadKey: 'onBehalfOf', bitsFrom: 9, bitsTo: 14, weight: 40 },
-  rate: { windowMs: 10 * 60_000, quantile: 0.99, minUsual: 4, minHistory: 200, defaultUsual: 20, tolerance: 1.5, doublings: 1.5, weight: 70 },
+  sequence: { alpha: 0.5, sessionGapMs: 30 * 60_000, pauseMs: 5 * 60_000, threadKey: 'onBehalfOf', bitsFrom: 8, bitsTo: 12, weight: 40 },
+  rate: { windowMs: 10 * 60_000, days: 28, ignoreTopDays: 2, minUsual: 4, minDays: 7, defaultUsual: 20, tolerance: 1.5, doublings: 1.5, weight: 70 },
   context: {
     keys: [
       { key: 'sourceNetwork', label: 'source network', weight: 60 },

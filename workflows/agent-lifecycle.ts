@@ -43,6 +43,7 @@ import {
 } from '../domain/agents.js';
 import { MAX_REMEMBERED_ASSERTIONS, newCredential, type AssertionRecord, type Jwk } from '../domain/credentials.js';
 import { ErrorCode } from '../domain/errors.js';
+import type { ActionRecord } from '../domain/actions.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import { AgentId, AgentName, AgentOwner, AgentPlatform, AgentStatus } from '../temporal/search-attributes.js';
@@ -64,6 +65,10 @@ export interface AgentLifecycleArgs {
   learnedActions?: string[];
   /** This agent's risk policy, over Warden's defaults (thresholds, warm-up, hard rules). */
   riskPolicy?: PolicyOverride | null;
+  /** Carried across continue-as-new: recent routine actions decided here, and keys sent elsewhere. */
+  routine?: ActionRecord[];
+  escalatedKeys?: string[];
+  auditOutbox?: ActionRecord[];
 }
 
 export interface RiskProfile {
@@ -116,12 +121,24 @@ export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJ
 export const setAllowedToolsUpdate = defineUpdate<AgentState, [SetAllowedToolsRequest]>('setAllowedTools');
 export const revokeTokenUpdate = defineUpdate<AgentState, [{ jti: string; expiresAtMs: number }]>('revokeToken');
 export const getAgentQuery = defineQuery<AgentState>('getAgent');
+/** The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow". */
+export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord]>('decideRoutineAction');
+export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
+export const listRoutineActionsQuery = defineQuery<ActionRecord[]>('listRoutineActions');
 export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
 export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [{ actor: Actor; policy: PolicyOverride | null }]>('setRiskPolicy');
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
+});
+const { assessRoutineAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 10 },
+});
+const { recordAudit } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const { issueAgentKeyPair } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
@@ -147,6 +164,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   let baseline: Baseline = args.baseline ?? emptyBaseline();
   let learnedActions: string[] = args.learnedActions ?? [];
   let riskPolicy: PolicyOverride | null = args.riskPolicy ?? null;
+  let routine: ActionRecord[] = args.routine ?? [];
+  let escalatedKeys: string[] = args.escalatedKeys ?? [];
+  const auditOutbox: ActionRecord[] = [...(args.auditOutbox ?? [])];
 
   const publish = () => {
     upsertSearchAttributes([
@@ -203,6 +223,49 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   publish();
   setHandler(getAgentQuery, () => state);
   setHandler(getRiskProfileQuery, () => ({ baseline, policy: riskPolicy }));
+  setHandler(getRoutineActionQuery, (actionId) => routine.find((a) => a.id === actionId) ?? null);
+  setHandler(listRoutineActionsQuery, () => routine);
+
+  // The fastest durable path for routine work: one Update on this (already running) workflow scores the
+  // request, mints its grant and learns from it. Anything that is not a plain ALLOW goes to its own
+  // sensitive-action workflow instead — and so does every retry of that idempotency key.
+  setHandler(
+    decideRoutineActionUpdate,
+    async (action: ActionRecord) => {
+      const known = (): ActionRecord | null => routine.find((a) => a.idempotencyKey === action.idempotencyKey) ?? null;
+      if (known()) return known();
+      if (escalatedKeys.includes(action.idempotencyKey)) return null;
+      const assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
+      if (known()) return known();
+      if (assessment.decision !== 'ALLOW') {
+        escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
+        return null;
+      }
+      const grant = await mintActionGrant(action);
+      if (known()) return known();
+      const decided: ActionRecord = {
+        ...action,
+        decision: 'ALLOW',
+        status: 'ALLOWED',
+        risk: { score: assessment.score, reasons: assessment.reasons },
+        grant,
+        decidedAt: new Date().toISOString(),
+        workflowId: workflowInfo().workflowId,
+      };
+      routine = [...routine.slice(-199), decided];
+      if (!learnedActions.includes(decided.id)) {
+        learnedActions = [...learnedActions.slice(-499), decided.id];
+        baseline = learn(baseline, factsOf(decided), policyFor(DEFAULT_POLICY, riskPolicy));
+      }
+      auditOutbox.push({ ...decided, grant: null });
+      return decided;
+    },
+    {
+      validator: (_action: ActionRecord) => {
+        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
+      },
+    },
+  );
   setHandler(
     setRiskPolicyUpdate,
     ({ actor, policy }) => {
@@ -346,8 +409,21 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     issuingSuccessor = true;
     try {
       const issued = own ? { ...own, sealedPrivateJwk: null } : await issueAgentKeyPair(state.id);
-      const credential = newCredential(issued.publicJwk, issued.kid, Date.now(), state.credentialPolicy, !own);
+      const now = Date.now();
+      const credential = newCredential(issued.publicJwk, issued.kid, now, state.credentialPolicy, !own);
+      // The overlap runs its usual length from now. A rotation started early (forced) would otherwise leave the
+      // old key valid so long that the successor is already due for rotation when it becomes current — and its
+      // own successor would get almost no overlap before the agent is suspended for missing it. (A rotation on
+      // its timer is never shortened: the old key expires exactly one overlap after it was due.)
+      const policy = state.credentialPolicy;
+      const overlapEnd = now + policy.maxAgeMs - Math.floor(policy.maxAgeMs * policy.rotateAtFraction);
+      const current = state.credential;
+      const shortened =
+        current && Date.parse(current.expiresAt) > overlapEnd
+          ? { credential: { ...current, rotationDueAt: new Date(Math.min(Date.parse(current.rotationDueAt), now)).toISOString(), expiresAt: new Date(overlapEnd).toISOString() } }
+          : {};
       record('CREDENTIAL_ROTATION_STARTED', state.status, actor, reason, {
+        ...shortened,
         successor: { ...credential, sealedPrivateJwk: issued.sealedPrivateJwk, takenUpAt: null },
       }, { successorKid: credential.kid });
       if (!own) notifyOwner(`Agent ${state.name}: new credential ready`, `A successor credential (${credential.kid}) was issued for agent ${state.name}; the current one stops working at ${state.credential?.expiresAt}.`);
@@ -448,7 +524,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   for (;;) {
     const deadline = nextDeadline();
     const before = state;
-    const wait = () => outbox.length > 0 || continueAsNewDue() || state !== before;
+    const wait = () => outbox.length > 0 || auditOutbox.length > 0 || continueAsNewDue() || state !== before;
     if (deadline === undefined) await condition(wait);
     else if (deadline > Date.now()) await condition(wait, deadline - Date.now());
 
@@ -456,10 +532,14 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       await deliverNotification(outbox[0]!);
       outbox.shift();
     }
+    while (auditOutbox.length > 0) {
+      await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
+      auditOutbox.shift();
+    }
     const due = nextDeadline();
     if (due !== undefined && due <= Date.now() && !issuingSuccessor) await onDeadline();
     if (continueAsNewDue() && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy });
+  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });
 }

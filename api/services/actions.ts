@@ -9,6 +9,8 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import * as SA from '../../temporal/search-attributes.js';
+import { agentWorkflowId } from '../../domain/agents.js';
+import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
 import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory } from './agent-directory.js';
@@ -83,6 +85,16 @@ export class ActionService {
       decidedAt: null,
       workflowId,
     };
+    // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
+    // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
+    if (operation.sensitivity === 'LOW' && allowedOutright) {
+      const routine = await viaTemporal(
+        () => this.client.workflow.getHandle(agentWorkflowId(agentId)).executeUpdate(decideRoutineActionUpdate, { args: [{ ...action, workflowId: agentWorkflowId(agentId) }] }),
+        `No agent ${agentId}.`,
+      );
+      if (routine) return routine;
+    }
+
     const decided = await viaTemporal(
       () =>
         this.client.workflow.executeUpdateWithStart(decideActionUpdate, {
@@ -109,18 +121,28 @@ export class ActionService {
     return decided;
   }
 
-  async find(actionId: string): Promise<ActionRecord | null> {
+  /**
+   * An action by id: its own workflow, or — for routine actions, which have none — the agent's workflow
+   * when the caller knows the agent (the agent itself, or a list that already named it).
+   */
+  async find(actionId: string, agentId?: string): Promise<ActionRecord | null> {
     if (!UUID.test(actionId)) return null;
     try {
       return await viaTemporal(() => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery), 'missing');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    }
+    if (!agentId || !UUID.test(agentId)) return null;
+    try {
+      return await viaTemporal(() => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId), 'missing');
     } catch (err) {
       if ((err as { code?: string }).code === 'NOT_FOUND') return null;
       throw err;
     }
   }
 
-  async get(actionId: string): Promise<ActionRecord> {
-    const action = await this.find(actionId);
+  async get(actionId: string, agentId?: string): Promise<ActionRecord> {
+    const action = await this.find(actionId, agentId);
     if (!action) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
     return action;
   }
@@ -166,16 +188,26 @@ export class ActionService {
       clauses.push(`ActionStatus = '${filter.status}'`);
     }
     if (filter.ownerEmail) clauses.push(`AgentOwner = '${filter.ownerEmail.replace(/[\\']/g, '')}'`);
-    const out: ActionSummary[] = [];
-    let index = 0;
+    const all: ActionSummary[] = [];
     for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(offset + limit, 1000) })) {
       const summary = summaryOf(info);
-      if (!summary) continue;
-      if (index++ < offset) continue;
-      out.push(summary);
-      if (out.length >= limit) break;
+      if (summary) all.push(summary);
+      if (all.length >= offset + limit) break;
     }
-    return out;
+    // One agent's list also holds its recent routine actions (decided in its own workflow).
+    if (filter.agentId && (!filter.status || filter.status === 'ALLOWED')) {
+      try {
+        const routine = await this.client.workflow.getHandle(agentWorkflowId(filter.agentId)).query(listRoutineActionsQuery);
+        for (const a of routine) {
+          if (filter.ownerEmail && a.ownerEmail !== filter.ownerEmail) continue;
+          all.push({ ...a, score: a.risk?.score ?? null });
+        }
+      } catch {
+        /* no such agent: nothing routine to add */
+      }
+      all.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    }
+    return all.slice(offset, offset + limit);
   }
 }
 

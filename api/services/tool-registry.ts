@@ -133,7 +133,10 @@ export class ToolRegistry {
   async list(): Promise<ToolState[]> {
     if (this.all && Date.now() - this.all.at < CACHE_MS) return this.all.tools;
     const names: string[] = [];
-    for await (const info of this.client.workflow.list({ query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running'` })) {
+    // This deployment's tools only (namespace + task queue, like the signing-key ring): each one is queried below,
+    // and a tool of another deployment may have no worker answering — one unanswered query fails the whole listing.
+    const taskQueue = this.options.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    for await (const info of this.client.workflow.list({ query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'` })) {
       names.push(info.workflowId.slice('tool:'.length));
     }
     const tools = (await Promise.all(names.map((n) => this.find(n)))).filter((t): t is ToolState => t !== null);

@@ -47,7 +47,7 @@ const Grant = builder.objectRef<ActionGrant>('Grant').implement({
 });
 
 /** The full record, loaded on demand when a list item is asked for more than its summary. */
-const full = async (a: ActionSummary, ctx: { services: { actions: { get(id: string): Promise<any> } } }) => (a.workflowId ? a : await ctx.services.actions.get(a.id));
+const full = async (a: ActionSummary, ctx: { services: { actions: { get(id: string, agentId?: string): Promise<any> } } }) => (a.workflowId ? a : await ctx.services.actions.get(a.id, a.agentId));
 
 export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
   authScopes: (a, ctx) =>
@@ -77,7 +77,7 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
     }),
     requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
-    workflowId: t.string({ resolve: (a) => `action:${a.id}` }),
+    workflowId: t.string({ description: 'The workflow that decided it: its own action workflow, or (routine actions) the agent\'s.', resolve: async (a, _args, ctx) => (await full(a, ctx)).workflowId }),
   }),
 });
 
@@ -115,7 +115,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
     resolve: async (_root, args, ctx) => {
-      const action = await ctx.services.actions.get(String(args.id));
+      const action = await ctx.services.actions.get(String(args.id), ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined);
       return { ...action, score: action.risk?.score ?? null };
     },
   }),
@@ -203,7 +203,7 @@ builder.subscriptionFields((t) => ({
       let last = '';
       const until = Date.now() + MAX_SUBSCRIPTION_MS;
       while (Date.now() < until) {
-        const action = await ctx.services.actions.get(String(args.actionId));
+        const action = await ctx.services.actions.get(String(args.actionId), ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined);
         if (action.status !== last) {
           last = action.status;
           yield { ...action, score: action.risk?.score ?? null };
