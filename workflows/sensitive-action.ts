@@ -142,6 +142,11 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
     await grantNow();
     action = { ...action, status: 'ALLOWED' };
   } else if (assessment.decision === 'DENY') {
+    // A hard rule (e.g. an amount ceiling) may deny and contain at once.
+    if (assessment.contain) {
+      await containAgent({ agentId: action.agentId, actionId: action.id, reason: `contained by Warden: ${action.tool}.${action.operation} denied by policy` });
+      action = { ...action, contained: true };
+    }
     action = { ...action, status: 'DENIED' };
   } else {
     if (assessment.contain) {

@@ -1,0 +1,236 @@
+/**
+ * Replays a trace through the live path's pure code — `assess` → `decide` → `learn` — and measures it.
+ *
+ * Learning follows the live rules: the baseline learns a request that was ALLOWED, and a REVIEW whose
+ * line is labelled `normal` (a person approving a false hold). Flagged anomalies and every DENY are
+ * never learned. The scorer never sees labels; they are used only here, after the decision, to model
+ * the human approver and to count.
+ */
+import { emptyBaseline, learn, peerStatsOf, type Baseline } from '../../risk/baseline.js';
+import { decide } from '../../risk/decide.js';
+import { assess } from '../../risk/score.js';
+import type { ActionFacts, Decision, PeerStats, Policy, Reason } from '../../risk/types.js';
+import { ANOMALY_KINDS, type TraceLine } from './generate-traces.js';
+
+export interface LineResult {
+  /** 1-based position in the input. */
+  line: number;
+  score: number;
+  decision: Decision;
+  contain: boolean;
+  reasons: Reason[];
+  ruleHits: string[];
+  warmingUp: boolean;
+}
+
+export interface ReplayOptions {
+  /** Give `assess` peer statistics (agents of the same platform, from their current baselines). Off by default: the live path passes none. */
+  peers?: boolean;
+}
+
+export function factsOfLine(l: TraceLine): ActionFacts {
+  return {
+    agentId: l.agent,
+    platform: l.platform,
+    tool: l.tool,
+    toolResource: l.toolResource ?? `https://${l.tool}.example.com/`,
+    operation: l.operation,
+    sensitivity: l.sensitivity,
+    volume: l.volume,
+    amount: l.amount,
+    context: l.context ?? {},
+    at: Date.parse(l.time),
+  };
+}
+
+/** Time order, ties in input order; returns indexes into `lines`. */
+export function timeOrder(lines: TraceLine[]): number[] {
+  const at = lines.map((l) => Date.parse(l.time));
+  return lines.map((_, i) => i).sort((a, b) => at[a]! - at[b]! || a - b);
+}
+
+export function replay(lines: TraceLine[], policy: Policy, options: ReplayOptions = {}): LineResult[] {
+  const baselines = new Map<string, Baseline>();
+  const platformOf = new Map<string, string>();
+  const results: LineResult[] = new Array(lines.length);
+  for (const i of timeOrder(lines)) {
+    const l = lines[i]!;
+    const facts = factsOfLine(l);
+    const baseline = baselines.get(l.agent) ?? emptyBaseline();
+    platformOf.set(l.agent, l.platform);
+    let peers: PeerStats | undefined;
+    if (options.peers) {
+      const others = [...baselines.entries()].filter(([a]) => a !== l.agent && platformOf.get(a) === l.platform).map(([, b]) => b);
+      peers = peerStatsOf(others);
+    }
+    const assessment = assess(baseline, facts, policy, peers);
+    const outcome = decide(assessment, facts, policy);
+    results[i] = {
+      line: i + 1,
+      score: assessment.score,
+      decision: outcome.decision,
+      contain: outcome.contain,
+      reasons: assessment.reasons,
+      ruleHits: outcome.ruleHits,
+      warmingUp: assessment.flags?.warmingUp ?? false,
+    };
+    const approved = outcome.decision === 'ALLOW' || (outcome.decision === 'REVIEW' && l.label === 'normal');
+    baselines.set(l.agent, approved ? learn(baseline, facts, policy) : baseline);
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------- metrics
+
+const flagged = (r: LineResult) => r.decision !== 'ALLOW' || r.contain;
+
+export interface KindReport {
+  incidents: number;
+  detected: number;
+  recall: number;
+  contained: number;
+  /** Lines of the incident up to and including the first flagged one (detected incidents only). */
+  linesToDetect: { median: number | null; max: number | null };
+  /** Minutes from the incident's first line to its first flagged line. */
+  minutesToDetect: { median: number | null; max: number | null };
+  missed: string[];
+}
+
+export interface DetectorReport {
+  traces: { lines: number; agents: number; agentDays: number; normalLines: number; anomalousLines: number; incidents: number };
+  decisions: { ALLOW: number; REVIEW: number; DENY: number; contained: number };
+  precision: number;
+  recall: number;
+  falseHolds: number;
+  falseHoldsPerAgentDay: number;
+  falseHoldsAfterWarmup: number;
+  falseHoldsPerAgentDayAfterWarmup: number;
+  falseContainments: number;
+  /** Normal requests held while the same agent was in the middle of an injected incident (e.g. during a burst). */
+  falseHoldsDuringIncidents: number;
+  falseHoldsBySignal: Record<string, number>;
+  falseHoldsByAgent: Record<string, number>;
+  perKind: Record<string, KindReport>;
+  /** Real bulk requests injected right after a slow drift (must still be caught). */
+  postDriftAttacks: { incidents: number; detected: number };
+  targets: { recall: number; falseHoldsPerAgentDay: number; met: boolean };
+}
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+};
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorReport {
+  const agentsDays = new Map<string, Set<string>>();
+  const incidents = new Map<string, { kind: string; lines: number[] }>();
+  let normalLines = 0;
+  const decisions = { ALLOW: 0, REVIEW: 0, DENY: 0, contained: 0 };
+  let tp = 0;
+  let fp = 0;
+  let fpAfterWarmup = 0;
+  let falseContainments = 0;
+  const bySignal: Record<string, number> = {};
+  const byAgent: Record<string, number> = {};
+
+  // When each agent is in the middle of an incident: from its first line to 10 minutes after its last.
+  const spans = new Map<string, Array<[number, number]>>();
+  {
+    const byId = new Map<string, { agent: string; from: number; to: number }>();
+    for (const l of lines) {
+      if (!l.incident || l.label === 'drift') continue;
+      const t = Date.parse(l.time);
+      const s = byId.get(l.incident) ?? { agent: l.agent, from: t, to: t };
+      s.from = Math.min(s.from, t);
+      s.to = Math.max(s.to, t);
+      byId.set(l.incident, s);
+    }
+    for (const s of byId.values()) spans.set(s.agent, [...(spans.get(s.agent) ?? []), [s.from, s.to + 10 * 60_000]]);
+  }
+  let duringIncidents = 0;
+
+  for (const i of timeOrder(lines)) {
+    const l = lines[i]!;
+    const r = results[i]!;
+    const days = agentsDays.get(l.agent) ?? new Set<string>();
+    days.add(l.time.slice(0, 10));
+    agentsDays.set(l.agent, days);
+    decisions[r.decision]++;
+    if (r.contain) decisions.contained++;
+    if (l.label === 'normal') normalLines++;
+    if (l.incident) {
+      const inc = incidents.get(l.incident) ?? { kind: l.label, lines: [] };
+      inc.lines.push(i);
+      incidents.set(l.incident, inc);
+    }
+    if (!flagged(r)) continue;
+    if (l.label === 'normal') {
+      fp++;
+      if (!r.warmingUp) fpAfterWarmup++;
+      if (r.contain) falseContainments++;
+      const t = Date.parse(l.time);
+      if ((spans.get(l.agent) ?? []).some(([a, b]) => t >= a && t <= b)) duringIncidents++;
+      byAgent[l.agent] = (byAgent[l.agent] ?? 0) + 1;
+      const top = r.reasons[0]?.signal ?? (r.ruleHits.length ? 'rule' : 'none');
+      bySignal[top] = (bySignal[top] ?? 0) + 1;
+    } else tp++;
+  }
+
+  const agentDays = [...agentsDays.values()].reduce((a, s) => a + s.size, 0);
+  const perKind: Record<string, KindReport> = {};
+  let detectedTotal = 0;
+  const postDrift = { incidents: 0, detected: 0 };
+  for (const kind of ANOMALY_KINDS) {
+    perKind[kind] = { incidents: 0, detected: 0, recall: 0, contained: 0, linesToDetect: { median: null, max: null }, minutesToDetect: { median: null, max: null }, missed: [] };
+  }
+  const ttdLines: Record<string, number[]> = {};
+  const ttdMinutes: Record<string, number[]> = {};
+  for (const [id, inc] of incidents) {
+    const k = (perKind[inc.kind] ??= { incidents: 0, detected: 0, recall: 0, contained: 0, linesToDetect: { median: null, max: null }, minutesToDetect: { median: null, max: null }, missed: [] });
+    k.incidents++;
+    const first = inc.lines.findIndex((i) => flagged(results[i]!));
+    const isPostDrift = id.startsWith('post_drift');
+    if (isPostDrift) postDrift.incidents++;
+    if (first < 0) {
+      k.missed.push(id);
+      continue;
+    }
+    k.detected++;
+    detectedTotal++;
+    if (isPostDrift) postDrift.detected++;
+    if (inc.lines.some((i) => results[i]!.contain)) k.contained++;
+    (ttdLines[inc.kind] ??= []).push(first + 1);
+    const t0 = Date.parse(lines[inc.lines[0]!]!.time);
+    (ttdMinutes[inc.kind] ??= []).push((Date.parse(lines[inc.lines[first]!]!.time) - t0) / 60_000);
+  }
+  for (const [kind, k] of Object.entries(perKind)) {
+    k.recall = k.incidents ? round(k.detected / k.incidents) : 1;
+    const tl = ttdLines[kind] ?? [];
+    const tm = ttdMinutes[kind] ?? [];
+    k.linesToDetect = { median: median(tl), max: tl.length ? Math.max(...tl) : null };
+    const mm = median(tm);
+    k.minutesToDetect = { median: mm === null ? null : round(mm, 1), max: tm.length ? round(Math.max(...tm), 1) : null };
+  }
+
+  const recall = incidents.size ? round(detectedTotal / incidents.size) : 1;
+  const perDay = agentDays ? round(fp / agentDays) : 0;
+  return {
+    traces: { lines: lines.length, agents: agentsDays.size, agentDays, normalLines, anomalousLines: lines.length - normalLines, incidents: incidents.size },
+    decisions,
+    precision: tp + fp ? round(tp / (tp + fp)) : 1,
+    recall,
+    falseHolds: fp,
+    falseHoldsPerAgentDay: perDay,
+    falseHoldsAfterWarmup: fpAfterWarmup,
+    falseHoldsPerAgentDayAfterWarmup: agentDays ? round(fpAfterWarmup / agentDays) : 0,
+    falseContainments,
+    falseHoldsDuringIncidents: duringIncidents,
+    falseHoldsBySignal: bySignal,
+    falseHoldsByAgent: byAgent,
+    perKind,
+    postDriftAttacks: postDrift,
+    targets: { recall: 0.95, falseHoldsPerAgentDay: 0.1, met: recall >= 0.95 && perDay <= 0.1 },
+  };
+}
