@@ -7,7 +7,7 @@
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 import type { CredentialSettings } from '../config/config.js';
-import { matchOperation } from '../domain/tools.js';
+import { matchOperation, resourceInPath } from '../domain/tools.js';
 import { TokenError } from '../tokens/errors.js';
 import type { AgentTokens } from './auth/agent-tokens.js';
 import { bearerToken, sendJson } from './oauth/http.js';
@@ -16,6 +16,18 @@ import type { ToolRegistry } from './services/tool-registry.js';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length', 'cookie']);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/** The `warden_action` authorization details (RFC 9396) a decided action's grant carries, if any. */
+function boundRequestOf(extra: Record<string, unknown>): { resourceId: string | null; maxVolume: number | null; maxAmount: number | null } | null {
+  const details = Array.isArray(extra.authorization_details) ? extra.authorization_details : [];
+  const d = details.find((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'warden_action');
+  if (!d) return null;
+  return {
+    resourceId: typeof d.resource_id === 'string' ? d.resource_id : null,
+    maxVolume: typeof d.max_volume === 'number' ? d.max_volume : null,
+    maxAmount: typeof d.max_amount === 'number' ? d.max_amount : null,
+  };
+}
 
 export function gatewayResourceMetadataUrl(issuer: string, tool: string): string {
   return `${issuer}/.well-known/oauth-protected-resource/gateway/${tool}`;
@@ -47,6 +59,27 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
         return sendJson(res, 401, { error: 'invalid_token', message: err.message }, challenge('invalid_token', err.message));
       }
       throw err;
+    }
+
+    // A grant from a decided action is bound to that request: its resource and its volume/amount ceilings.
+    const bound = boundRequestOf(verified.extra);
+    if (bound) {
+      const touched = resourceInPath(operation.path!, rest) || (req.headers['warden-resource-id'] as string | undefined) || null;
+      if (bound.resourceId && touched !== bound.resourceId) {
+        return sendJson(res, 403, { error: 'insufficient_scope', message: `This grant is for resource ${bound.resourceId} only.` }, challenge('insufficient_scope', 'another resource'));
+      }
+      for (const [header, ceiling, what] of [['warden-volume', bound.maxVolume, 'volume'], ['warden-amount', bound.maxAmount, 'amount']] as const) {
+        if (ceiling === null) continue;
+        // No money in the decided action: nothing to declare (but a declared amount must still be 0).
+        const raw = req.headers[header] ?? (what === 'amount' && ceiling === 0 ? '0' : undefined);
+        const declared = Number(raw ?? NaN);
+        if (!Number.isFinite(declared) || declared < 0) {
+          return sendJson(res, 400, { error: 'invalid_request', message: `Declare the request's ${what} in the ${header} header (this grant allows at most ${ceiling}).` });
+        }
+        if (declared > ceiling) {
+          return sendJson(res, 403, { error: 'insufficient_scope', message: `This grant allows a ${what} of at most ${ceiling}.` }, challenge('insufficient_scope', `${what} above the grant`));
+        }
+      }
     }
 
     const url = new URL(tool.upstreamUrl.replace(/\/$/, '') + rest);

@@ -16,8 +16,8 @@ export interface ToolOperation {
   sensitivity: Sensitivity;
   /**
    * Gateway tools: the HTTP requests this operation covers — a method and a path pattern under the
-   * tool (`*` matches one path segment, a trailing `**` any rest). A request that matches no operation
-   * of a gateway tool is refused.
+   * tool (`*` matches one path segment, `{resource}` one segment naming the resource, a trailing `**`
+   * any rest). A request that matches no operation of a gateway tool is refused.
    */
   method?: string | null;
   path?: string | null;
@@ -32,14 +32,27 @@ export function matchOperation(operations: ToolOperation[], method: string, path
 }
 
 export function pathMatches(pattern: string, path: string): boolean {
+  return resourceInPath(pattern, path) !== false;
+}
+
+/**
+ * Matches `path` against `pattern`; `{resource}` matches one segment and names the resource the request
+ * touches. Returns false (no match), null (a match naming no resource) or the resource.
+ */
+export function resourceInPath(pattern: string, path: string): string | null | false {
   const want = pattern.split('/').filter(Boolean);
   const have = path.split('/').filter(Boolean);
+  let resource: string | null = null;
   for (let i = 0; i < want.length; i++) {
-    if (want[i] === '**') return i === want.length - 1;
+    if (want[i] === '**') return i === want.length - 1 ? resource : false;
     if (i >= have.length) return false;
+    if (want[i] === '{resource}') {
+      resource = decodeURIComponent(have[i]!);
+      continue;
+    }
     if (want[i] !== '*' && want[i] !== have[i]) return false;
   }
-  return want.length === have.length;
+  return want.length === have.length ? resource : false;
 }
 
 export interface VaultedSecretRef {

@@ -295,3 +295,33 @@ describe('subscriptions and the audit trail', () => {
     expect((await stack.gql<any>(`{ auditEvents(first: 1) { edges { node { seq } } } }`, {}, ownerToken)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+describe('a grant is bound to exactly the request it was decided for', () => {
+  it('at the gateway: another resource or a larger volume is refused', async () => {
+    const { startStaticKeyApi } = await import('./helpers/http-servers.js');
+    const api = await startStaticKeyApi('sk-bound');
+    try {
+      const name = `ledger-${stack.tag}`;
+      const reg = await stack.gql<any>(`mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`, {
+        t: { name, resource: `${api.url}/`, authMode: 'VAULTED_SECRET', upstreamUrl: api.url, secret: 'sk-bound', operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/{resource}' }] },
+      }, admin);
+      expect(reg.errors).toBeUndefined();
+      const agent = await registerTestAgent(stack, admin, { name: 'Bound', ownerEmail: owner(), allowedTools: [{ tool: name, operations: ['read_balance'] }] });
+      await stack.gql(`mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id: agent.id, p: TEST_POLICY }, admin);
+      const held = (await request(agent, { tool: name, operation: 'read_balance', resourceId: 'acct-1', volume: 1 })).data.requestAction.action;
+      let grant = held.grant?.token as string | undefined;
+      if (!grant) {
+        await stack.gql(`mutation($id: ID!) { approveAction(input: { actionId: $id }) { action { id } } }`, { id: held.id }, ownerToken);
+        grant = (await agent.gql(GET, { id: held.id })).data.actionRequest.grant.token;
+      }
+      const call = (path: string, volume?: string) =>
+        fetch(`${stack.api.url}/gateway/${name}${path}`, { headers: { authorization: `Bearer ${grant}`, ...(volume ? { 'warden-volume': volume } : {}) } });
+      expect((await call('/accounts/acct-1', '1')).status).toBe(200);
+      expect((await call('/accounts/acct-2', '1')).status).toBe(403);
+      expect((await call('/accounts/acct-1', '5000')).status).toBe(403);
+      expect((await call('/accounts/acct-1')).status).toBe(400);
+    } finally {
+      await api.close();
+    }
+  });
+});
