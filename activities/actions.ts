@@ -10,7 +10,8 @@ import { agentWorkflowId } from '../domain/agents.js';
 import { assess } from '../risk/score.js';
 import { decide } from '../risk/decide.js';
 import { factsOf } from '../risk/facts.js';
-import { DEFAULT_POLICY, policyFor } from '../risk/types.js';
+import { peerStatsOf } from '../risk/baseline.js';
+import { DEFAULT_POLICY, policyFor, type PeerStats } from '../risk/types.js';
 import { mintGrant } from '../tokens/grants.js';
 import type { SigningKeyRing } from '../tokens/signing-keys.js';
 import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate, type RiskProfile } from '../workflows/agent-lifecycle.js';
@@ -23,11 +24,11 @@ export interface Assessment {
   contain: boolean;
 }
 
-/** Scores an action against the agent's baseline and policy, and decides. */
-function assessWith(profile: RiskProfile, action: ActionRecord): Assessment {
+/** Scores an action against the agent's baseline and policy (and its platform peers), and decides. */
+function assessWith(profile: RiskProfile, action: ActionRecord, peers?: PeerStats): Assessment {
   const policy = policyFor(DEFAULT_POLICY, profile.policy);
   const facts = factsOf(action);
-  const assessment = assess(profile.baseline, facts, policy);
+  const assessment = assess(profile.baseline, facts, policy, peers);
   const outcome = decide(assessment, facts, policy);
   // Outside the agent's allowed set there is no "allowed outright": a person must look.
   const decision = outcome.decision === 'ALLOW' && !action.allowedOutright ? 'REVIEW' : outcome.decision;
@@ -39,6 +40,10 @@ function assessWith(profile: RiskProfile, action: ActionRecord): Assessment {
 }
 
 const KEY_CACHE_MS = 1_000;
+/** Peer statistics change slowly; each worker rebuilds a platform's at most this often. */
+const PEERS_CACHE_MS = 60_000;
+const MAX_PEERS = 200;
+const PEER_QUERY_MS = 500;
 
 export function createActionActivities(deps: { client: Client; taskQueue: string; credentials: CredentialSettings }) {
   let ring: { value: SigningKeyRing; at: number } | null = null;
@@ -51,15 +56,49 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     return ring.value.current;
   };
 
+  // How rare a tool or operation is among agents of the same platform (novelty weighs rarer things more).
+  const peers = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
+  const peersOf = (platform: string): Promise<PeerStats | undefined> => {
+    const hit = peers.get(platform);
+    if (hit && Date.now() - hit.at < PEERS_CACHE_MS) return hit.stats;
+    const stats = (async () => {
+      try {
+        const ids: string[] = [];
+        for await (const info of deps.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`, pageSize: MAX_PEERS })) {
+          ids.push(info.workflowId);
+          if (ids.length >= MAX_PEERS) break;
+        }
+        // A peer busy in its own workflow task answers late; skip it rather than wait.
+        const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), PEER_QUERY_MS))]);
+        const profiles = await Promise.all(ids.map((id) => within(deps.client.workflow.getHandle(id).query(getRiskProfileQuery)).catch(() => null)));
+        const baselines = profiles.filter((p): p is RiskProfile => p !== null).map((p) => p.baseline);
+        return baselines.length >= 3 ? peerStatsOf(baselines) : undefined;
+      } catch {
+        return undefined; // peers only refine novelty; scoring never waits on them failing
+      }
+    })();
+    peers.set(platform, { stats, at: Date.now() });
+    return stats;
+  };
+
   return {
     async assessAction(action: ActionRecord): Promise<Assessment> {
-      const profile = await deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery);
-      return assessWith(profile, action);
+      const [profile, platformPeers] = await Promise.all([
+        deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
+        peersOf(action.platform),
+      ]);
+      return assessWith(profile, action, platformPeers);
     },
 
-    /** The routine path: the agent's own workflow passes its baseline, so no query is needed. */
+    /**
+     * The routine path: the agent's own workflow passes its baseline, so no query is needed — and peers
+     * come only from this worker's cache (gathering them means querying workflows, one of which is the
+     * very one waiting on this activity).
+     */
     async assessRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> {
-      return assessWith(input.profile, input.action);
+      const cached = peers.get(input.action.platform);
+      const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
+      return assessWith(input.profile, input.action, platformPeers);
     },
     /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
     async mintActionGrant(action: ActionRecord): Promise<ActionGrant> {
