@@ -5,7 +5,7 @@
  * the upstream never sees the grant.
  */
 import type http from 'node:http';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { CredentialSettings } from '../config/config.js';
 import { matchOperation, resourceInPath } from '../domain/tools.js';
 import { TokenError } from '../tokens/errors.js';
@@ -113,7 +113,7 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
       if (!HOP_BY_HOP.has(name) && name !== 'set-cookie' && name !== 'content-encoding') out[name] = value;
     });
     res.writeHead(upstream.status, out);
-    if (upstream.body) Readable.fromWeb(upstream.body as never).pipe(res);
+    if (upstream.body) pipeline(Readable.fromWeb(upstream.body as never), res, (err) => err && res.destroy());
     else res.end();
   };
 }

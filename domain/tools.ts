@@ -42,6 +42,16 @@ export function pathMatches(pattern: string, path: string): boolean {
 export function resourceInPath(pattern: string, path: string): string | null | false {
   const want = pattern.split('/').filter(Boolean);
   const have = path.split('/').filter(Boolean);
+  // Dot segments and encoded separators would be normalised away upstream: never match them.
+  for (const segment of have) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) return false;
+  }
   let resource: string | null = null;
   for (let i = 0; i < want.length; i++) {
     if (want[i] === '**') return i === want.length - 1 ? resource : false;

@@ -94,8 +94,12 @@ describe('decisions', () => {
     const c = await request(agent, { ...input, volume: 7 });
     expect(a.data.requestAction.action.id).toBe(b.data.requestAction.action.id);
     expect(c.data.requestAction.action.id).toBe(a.data.requestAction.action.id);
-    const count = await stack.client.workflow.count(`WorkflowId = 'action:${a.data.requestAction.action.id}'`);
-    expect(count.count).toBe(1);
+    expect(c.data.requestAction.action.status).toBe(a.data.requestAction.action.status);
+    const runs = await eventually(async () => {
+      const n = (await stack.client.workflow.count(`WorkflowId = 'action:${a.data.requestAction.action.id}'`)).count;
+      return n > 0 ? n : undefined;
+    });
+    expect(runs).toBe(1);
     // A routine (LOW) request: decided in the agent's own workflow, the same answer on a retry.
     const routineInput = { tool: crmName(), operation: 'update_ticket', volume: 1, idempotencyKey: `routine-${stack.tag}` };
     const [r1, r2] = await Promise.all([request(agent, routineInput), request(agent, routineInput)]);

@@ -63,3 +63,21 @@ describe('input validation', () => {
     expect(validatePersonInput({ email: 'a@example.com', displayName: 'A', roles: ['admin', 'admin'] }).join()).toMatch(/repeat/);
   });
 });
+
+describe('gateway path patterns', () => {
+  it('match operations and name the resource', async () => {
+    const { resourceInPath, matchOperation } = await import('../domain/tools.js');
+    expect(resourceInPath('/accounts/{resource}', '/accounts/acct-1')).toBe('acct-1');
+    expect(resourceInPath('/accounts/*', '/accounts/acct-1')).toBeNull();
+    expect(resourceInPath('/files/**', '/files/a/b/c')).toBeNull();
+    expect(resourceInPath('/accounts/*', '/accounts/a/b')).toBe(false);
+    expect(matchOperation([{ name: 'read', sensitivity: 'LOW', method: 'GET', path: '/invoices/*' }], 'get', '/invoices/9')?.name).toBe('read');
+  });
+  it('never match dot segments, encoded separators or broken escapes (they would escape the pattern upstream)', async () => {
+    const { resourceInPath } = await import('../domain/tools.js');
+    for (const path of ['/invoices/../transfers', '/invoices/%2e%2e/transfers', '/invoices/%2E%2E', '/invoices/.', '/invoices/a%2Fb', '/invoices/a%5Cb', '/invoices/%ZZ']) {
+      expect(resourceInPath('/invoices/**', path), path).toBe(false);
+      expect(resourceInPath('/invoices/*/*', path), path).toBe(false);
+    }
+  });
+});

@@ -19,6 +19,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  log,
   defineUpdate,
   proxyActivities,
   proxyLocalActivities,
@@ -134,15 +135,16 @@ const { findPerson } = proxyLocalActivities<WardenActivities>({
 });
 const { assessRoutineAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 10 },
+  retry: { maximumAttempts: 5 },
 });
 const { recordAudit } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+// Unlimited retries: a rotation must not fail the agent's workflow (that would leave it unmanageable).
 const { issueAgentKeyPair } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 10 },
+  retry: { maximumInterval: '1 minute' },
 });
 const { deliverNotification } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
@@ -237,12 +239,15 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       if (escalatedKeys.includes(action.idempotencyKey)) return null;
       const assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
       if (known()) return known();
+      // The agent may have been suspended or logged out while this request was being scored.
+      if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       if (assessment.decision !== 'ALLOW') {
         escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
         return null;
       }
       const grant = await mintActionGrant(action);
       if (known()) return known();
+      if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       const decided: ActionRecord = {
         ...action,
         decision: 'ALLOW',
@@ -529,7 +534,12 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     else if (deadline > Date.now()) await condition(wait, deadline - Date.now());
 
     while (outbox.length > 0) {
-      await deliverNotification(outbox[0]!);
+      try {
+        await deliverNotification(outbox[0]!);
+      } catch (err) {
+        // Retries are spent (or the receiver refused it): drop this one, never the agent's workflow.
+        log.warn('notification not delivered', { subject: outbox[0]!.subject, error: String(err) });
+      }
       outbox.shift();
     }
     while (auditOutbox.length > 0) {
@@ -537,7 +547,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       auditOutbox.shift();
     }
     const due = nextDeadline();
-    if (due !== undefined && due <= Date.now() && !issuingSuccessor) await onDeadline();
+    if (due !== undefined && due <= Date.now()) {
+      // A forced rotation may be under way: wait for it rather than spin.
+      if (issuingSuccessor) await condition(() => !issuingSuccessor);
+      else await onDeadline();
+    }
     if (continueAsNewDue() && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);

@@ -17,6 +17,7 @@ import {
   defineQuery,
   defineUpdate,
   getExternalWorkflowHandle,
+  log,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -44,13 +45,18 @@ export const approveActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>
 export const denyActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('denyAction');
 export const getActionQuery = defineQuery<ActionRecord>('getAction');
 
+// Unlimited retries: an action must reach a decision, and a containment must happen, however long it takes.
 const { assessAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 10 },
+  retry: { maximumInterval: '30 seconds' },
 });
-const { containAgent, resumeContainedAgent, deliverNotification, recordAudit } = proxyActivities<WardenActivities>({
+const { containAgent, resumeContainedAgent, recordAudit } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { deliverNotification } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
 
 function refuse(type: ErrorCode, message: string): never {
@@ -168,14 +174,21 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
 
   // 2. Hold for a human.
   const reasons = action.risk!.reasons.map((r) => `• ${r.detail}`).join('\n');
-  await deliverNotification({
-    kind: 'security',
-    agentId: action.agentId,
-    to: action.ownerEmail ? [action.ownerEmail] : [],
-    subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
-    text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
-    at: new Date().toISOString(),
-  });
+  // Sent alongside the wait, so a slow or broken webhook never delays a decision.
+  const notified = (async () => {
+   try {
+    await deliverNotification({
+      kind: 'security',
+      agentId: action.agentId,
+      to: action.ownerEmail ? [action.ownerEmail] : [],
+      subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
+      text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
+      at: new Date().toISOString(),
+    });
+   } catch (err) {
+    log.warn('approval notification not delivered', { error: String(err) });
+   }
+  })();
 
   const deadline = Date.parse(action.approval!.deadline);
   const answered = await condition(() => approval !== null, Math.max(0, deadline - Date.now()));
@@ -197,5 +210,6 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   }
   publish();
   await recordAudit({ kind: 'action.resolved', action });
+  await notified;
   return action;
 }

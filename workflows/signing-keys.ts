@@ -69,7 +69,11 @@ export async function signingKeysWorkflow(args: SigningKeysArgs): Promise<void> 
   };
 
   setHandler(getSigningKeysQuery, () => ring);
-  setHandler(rotateSigningKeysUpdate, rotate);
+  setHandler(rotateSigningKeysUpdate, rotate, {
+    validator: () => {
+      if (!ring) throw new Error('The first signing keys are still being generated; rotate later.');
+    },
+  });
 
   if (!ring) {
     const [current, next] = [await generateSigningKey(), await generateSigningKey()];

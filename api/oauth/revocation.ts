@@ -28,21 +28,23 @@ export function createRevocationEndpoint(deps: { agentTokens: AgentTokens; agent
       const form = await readForm(req);
       const token = form.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is required.');
+      let payload: { client_id?: unknown; jti?: unknown; exp?: unknown } | null = null;
       try {
         inspectCompactJwt(token, 'token');
         // Signature and issuer only: an expired or foreign-audience token of ours can still be revoked.
-        const { payload } = await jwtVerify(token, createLocalJWKSet(await deps.keys.jwks()), { issuer: deps.settings.issuer, algorithms: ['ES256'] });
-        if (payload.client_id === agentId && typeof payload.jti === 'string' && typeof payload.exp === 'number' && payload.exp * 1000 > Date.now()) {
-          await deps.agents.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
-        }
+        ({ payload } = await jwtVerify(token, createLocalJWKSet(await deps.keys.jwks()), { issuer: deps.settings.issuer, algorithms: ['ES256'] }));
       } catch {
-        /* RFC 7009 §2.2: invalid tokens do not cause an error response */
+        payload = null; // RFC 7009 §2.2: an invalid token is not an error
+      }
+      if (payload && payload.client_id === agentId && typeof payload.jti === 'string' && typeof payload.exp === 'number' && payload.exp * 1000 > Date.now()) {
+        // Not caught: if the revocation cannot be stored, the caller must not be told it was.
+        await deps.agents.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
       }
       sendJson(res, 200, {});
     } catch (err) {
       if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
       console.error('oauth: revocation failed:', err);
-      sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));
+      sendOAuthError(res, new OAuthError('temporarily_unavailable', 'The revocation could not be recorded; try again.', 503));
     }
   };
 }

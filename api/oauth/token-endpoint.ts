@@ -35,6 +35,8 @@ export interface TokenEndpointDeps {
   settings: CredentialSettings;
 }
 
+const JTI_RETENTION_MARGIN_MS = 60_000;
+
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
 
 function parseScope(raw: string | undefined): string[] {
@@ -75,7 +77,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     }
     try {
       // Durable: the jti is remembered by the agent's workflow before any token leaves.
-      await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: verified.expiresAt.getTime() });
+      // Remembered past the assertion's expiry by more than any clock tolerance, so a late replay still fails.
+      await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: verified.expiresAt.getTime() + JTI_RETENTION_MARGIN_MS });
     } catch (err) {
       if (err instanceof WardenError) {
         await deps.audit.record({ kind: 'token.refused', agentId, actor: { kind: 'agent', id: agentId }, message: `Token refused: ${err.message}` });

@@ -4,7 +4,7 @@
  * idempotency key lands on the same workflow (the id is derived from the agent and the key).
  */
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
@@ -95,30 +95,44 @@ export class ActionService {
       if (routine) return routine;
     }
 
-    const decided = await viaTemporal(
+    let decided: ActionRecord;
+    try {
+      decided = await this.decideInWorkflow(action, agent.ownerEmail, tool.name, operation, input.idempotencyKey);
+    } catch (err) {
+      // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
+      throw err;
+    }
+    // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
+    if (decided.contained) this.agents.forget(agentId);
+    return decided;
+  }
+
+  private decideInWorkflow(action: ActionRecord, ownerEmail: string | null, toolName: string, operation: { name: string; sensitivity: string }, idempotencyKey: string): Promise<ActionRecord> {
+    const { id, agentId, workflowId, agentName: name } = action;
+    return viaTemporal(
       () =>
         this.client.workflow.executeUpdateWithStart(decideActionUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
             workflowId,
             taskQueue: this.options.taskQueue,
             args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove }],
-            // A retry with the same key meets the workflow that already exists and gets its decision.
+            // A retry with the same key meets the workflow that already exists and gets its decision;
+            // once that workflow has closed, its id is never reused (the caller reads the outcome).
             workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: new TypedSearchAttributes([
               { key: SA.AgentId, value: agentId },
-              { key: SA.ToolName, value: tool.name },
+              { key: SA.ToolName, value: toolName },
               { key: SA.ActionStatus, value: 'PENDING_DECISION' },
-              ...(agent.ownerEmail ? [{ key: SA.AgentOwner, value: agent.ownerEmail }] : []),
+              ...(ownerEmail ? [{ key: SA.AgentOwner, value: ownerEmail }] : []),
             ]),
-            staticSummary: `${agent.name} → ${tool.name}.${operation.name} (${operation.sensitivity})`,
-            staticDetails: `Action ${id} of agent ${agentId}; idempotency key ${input.idempotencyKey}.`,
+            staticSummary: `${name} → ${toolName}.${operation.name} (${operation.sensitivity})`,
+            staticDetails: `Action ${id} of agent ${agentId}; idempotency key ${idempotencyKey}.`,
           }),
         }),
       `No action ${id}.`,
     );
-    // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
-    if (decided.contained) this.agents.forget(agentId);
-    return decided;
   }
 
   /**

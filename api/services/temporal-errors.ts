@@ -3,7 +3,7 @@
  * ApplicationFailure whose `type` is an ErrorCode; that code and message reach the caller unchanged.
  * Anything else is an internal error whose details stay in the server log.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, isErrorCode, WardenError } from '../../domain/errors.js';
 
@@ -13,6 +13,9 @@ export function fromTemporal(err: unknown, notFoundMessage: string): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return new WardenError(cause.type, cause.message);
+  }
+  if (err instanceof ServiceError) {
+    return new WardenError(ErrorCode.UNAVAILABLE, 'Temporal is not answering right now; nothing was changed by this request. Retry shortly.');
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new WardenError(ErrorCode.UNAVAILABLE, 'Temporal did not answer in time; the change may still apply. Retry to see its outcome.');

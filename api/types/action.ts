@@ -6,6 +6,7 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { ACTION_DECISIONS, ACTION_LIMITS, ACTION_STATUSES, type ActionApproval, type ActionGrant, type RiskReason } from '../../domain/actions.js';
+import { badInput } from '../../domain/errors.js';
 import { seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import type { ActionSummary } from '../services/actions.js';
@@ -104,7 +105,7 @@ const ActionFilter = builder.inputType('ActionFilter', {
 
 function contextOf(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('context must be an object of strings');
+  if (typeof value !== 'object' || Array.isArray(value)) throw badInput('context must be an object of key/values');
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 

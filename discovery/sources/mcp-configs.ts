@@ -1,0 +1,289 @@
+/**
+ * MCP client configurations collected from endpoints into a tree laid out as `<root>/<host>/<user>/<path>`
+ * (the path as it is under the user's home directory):
+ *
+ *   Claude Desktop  …/Claude/claude_desktop_config.json   { "mcpServers": { name: { command, args, env } | { url } } }
+ *   Cursor          .cursor/mcp.json (global or project)  { "mcpServers": { … } }
+ *   VS Code         .vscode/mcp.json, Code/User/mcp.json  { "servers": { name: { type, command, args, env } | { type, url, headers } }, "inputs": [ … ] }
+ *   Claude Code     .mcp.json (project)                   { "mcpServers": { … } }
+ *
+ * Files are JSON with comments allowed (VS Code's JSONC); each is read whole but capped at
+ * `limits.maxConfigBytes`. The walk is sorted, so the cursor (the last finished file) resumes exactly.
+ * Environment variable values and header values are never read into evidence: only their names.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { canonicalHost, ownerEmailFor, type DiscoveryConfig } from '../config.js';
+import { errorMessage, parseTime, ScanState } from '../progress.js';
+import { redactArgs, redactText } from '../redact.js';
+import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import { mcpFingerprint, mcpServerId, mcpUrlId } from './endpoint.js';
+
+export interface McpConfigInput {
+  root: string;
+  /** Observation time of the collected files; defaults to each file's mtime. */
+  observedAt?: string;
+}
+
+type Client = 'claude-desktop' | 'cursor' | 'vscode' | 'claude-code';
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+/** Which client a file (path segments under `<host>/<user>/`) belongs to, and where its servers are. */
+export function mcpConfigKind(segments: readonly string[]): { client: Client; key: 'mcpServers' | 'servers' } | undefined {
+  const name = segments[segments.length - 1];
+  const parent = segments[segments.length - 2];
+  if (name === 'claude_desktop_config.json') return { client: 'claude-desktop', key: 'mcpServers' };
+  if (name === '.mcp.json') return { client: 'claude-code', key: 'mcpServers' };
+  if (name !== 'mcp.json') return undefined;
+  if (parent === '.cursor') return { client: 'cursor', key: 'mcpServers' };
+  if (parent === '.vscode') return { client: 'vscode', key: 'servers' };
+  if (parent === 'User' && (segments[segments.length - 3] === 'Code' || segments[segments.length - 3] === 'Code - Insiders')) {
+    return { client: 'vscode', key: 'servers' };
+  }
+  return undefined;
+}
+
+function compareSegments(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  return a.length - b.length;
+}
+
+/** Files under `root` in sorted depth-first order, after `after` (exclusive); no symlinks, bounded depth. */
+async function* walk(
+  root: string,
+  dir: string[],
+  after: readonly string[] | undefined,
+  state: ScanState,
+  maxDepth: number,
+): AsyncGenerator<string[]> {
+  if (dir.length > maxDepth) {
+    state.progress.skipped++;
+    return;
+  }
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(path.join(root, ...dir), { withFileTypes: true });
+  } catch (err) {
+    state.error(`${path.join(root, ...dir)}: ${errorMessage(err)}`);
+    return;
+  }
+  entries.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  for (const e of entries) {
+    const rel = [...dir, e.name];
+    if (after) {
+      // Skip what sorts before the cursor; a directory on the cursor's path is entered.
+      const prefix = after.slice(0, rel.length);
+      const cmp = compareSegments(rel, prefix);
+      if (cmp < 0 || (cmp === 0 && !(e.isDirectory() && rel.length < after.length))) continue;
+    }
+    if (e.isSymbolicLink()) {
+      state.progress.skipped++;
+      continue;
+    }
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const onPath = after && compareSegments(rel, after.slice(0, rel.length)) === 0;
+      yield* walk(root, rel, onPath ? after : undefined, state, maxDepth);
+    } else if (e.isFile()) yield rel;
+  }
+}
+
+/** Removes `//` and `/* *\/` comments and trailing commas outside strings (JSONC → JSON). */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') {
+        out += text[i + 1] ?? '';
+        i++;
+      } else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else out += c;
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+function decodeCursor(cursor: string, state: ScanState): string[] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(cursor) as unknown;
+    if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
+  } catch {
+    // fall through
+  }
+  state.error(`unreadable resume cursor ${JSON.stringify(cursor.slice(0, 80))}; starting from the beginning`);
+  return undefined;
+}
+
+export async function scanMcpConfigs(
+  input: McpConfigInput,
+  config: DiscoveryConfig,
+  resumeFrom?: SourceProgress,
+  onProgress?: ProgressCallback,
+): Promise<ScanResult> {
+  const state = new ScanState(resumeFrom, config, onProgress);
+  if (state.progress.done) return { findings: [], progress: state.snapshot() };
+  const after = decodeCursor(state.progress.cursor, state);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  for await (const rel of walk(input.root, [], after, state, config.limits.maxDepth)) {
+    const cursor = JSON.stringify(rel);
+    const kind = rel.length >= 3 ? mcpConfigKind(rel.slice(2)) : undefined;
+    if (!kind) {
+      state.progress.skipped++;
+      await state.checkpoint(cursor);
+      continue;
+    }
+    const file = path.join(input.root, ...rel);
+    const relPath = rel.slice(2).join('/');
+    const host = canonicalHost(config, rel[0]!);
+    const user = rel[1]!;
+    const owner = ownerEmailFor(config, user);
+    state.progress.read++;
+    const doc = await readConfig(file, config, decoder, state);
+    if (!doc) {
+      state.progress.malformed++;
+      await state.checkpoint(cursor, true);
+      continue;
+    }
+    const time = parseTime(input.observedAt) ?? doc.mtime;
+    const servers = doc.json[kind.key] ?? (kind.client === 'vscode' ? doc.json.mcpServers : undefined);
+    if (servers === undefined) {
+      await state.checkpoint(cursor, true);
+      continue;
+    }
+    if (servers === null || typeof servers !== 'object' || Array.isArray(servers)) {
+      state.progress.malformed++;
+      state.error(`${relPath} on ${host}/${user}: "${kind.key}" is not an object`);
+      await state.checkpoint(cursor, true);
+      continue;
+    }
+    const inputIds = new Set(
+      Array.isArray(doc.json.inputs)
+        ? (doc.json.inputs as unknown[]).flatMap((i) => (i && typeof i === 'object' && typeof (i as { id?: unknown }).id === 'string' ? [(i as { id: string }).id] : []))
+        : [],
+    );
+    for (const [name, raw] of Object.entries(servers as Record<string, unknown>)) {
+      state.progress.read++;
+      const finding = serverFinding(config, { name, raw, client: kind.client, relPath, host, user, owner, time, inputIds });
+      if (finding === 'malformed') state.progress.malformed++;
+      else if (finding === 'ignored') state.progress.skipped++;
+      else state.add(finding);
+    }
+    await state.checkpoint(cursor, true);
+  }
+  return state.finish(JSON.stringify(['\uffff']));
+}
+
+async function readConfig(
+  file: string,
+  config: DiscoveryConfig,
+  decoder: TextDecoder,
+  state: ScanState,
+): Promise<{ json: Record<string, unknown>; mtime: string } | undefined> {
+  try {
+    const stat = await fs.promises.stat(file);
+    if (stat.size > config.limits.maxConfigBytes) {
+      state.error(`${file}: larger than ${config.limits.maxConfigBytes} bytes`);
+      return undefined;
+    }
+    const bytes = await fs.promises.readFile(file);
+    let text = decoder.decode(bytes);
+    if (text.startsWith('\uFEFF')) text = text.slice(1);
+    const value: unknown = JSON.parse(stripJsonComments(text));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return { json: value as Record<string, unknown>, mtime: new Date(stat.mtimeMs).toISOString() };
+  } catch (err) {
+    const msg = err instanceof TypeError && /decode|encoded/i.test(err.message) ? 'not valid UTF-8' : errorMessage(err);
+    state.error(`${file}: ${msg.slice(0, 200)}`);
+    return undefined;
+  }
+}
+
+interface ServerContext {
+  name: string;
+  raw: unknown;
+  client: Client;
+  relPath: string;
+  host: string;
+  user: string;
+  owner: string | undefined;
+  time: string;
+  inputIds: Set<string>;
+}
+
+function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'malformed' | 'ignored' {
+  if (!c.raw || typeof c.raw !== 'object' || Array.isArray(c.raw) || c.name.length === 0 || c.name.length > 200) return 'malformed';
+  const s = c.raw as Record<string, unknown>;
+  if (s.disabled === true) return 'ignored';
+  const args = s.args === undefined ? [] : s.args;
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) return 'malformed';
+  let id: string | undefined;
+  let transport: string;
+  let commandLine: string | undefined;
+  if (typeof s.command === 'string' && s.command.trim()) {
+    id = mcpServerId(s.command, args as string[]);
+    transport = 'stdio';
+    commandLine = redactArgs([s.command, ...(args as string[])]).join(' ').slice(0, 300);
+  } else if (typeof s.url === 'string') {
+    id = mcpUrlId(s.url);
+    transport = typeof s.type === 'string' ? s.type : 'http';
+  } else return 'malformed';
+  if (!id) return 'malformed';
+  if (config.ignore.mcpServerIds.includes(id)) return 'ignored';
+
+  const evidence: Record<string, string> = {
+    serverId: id,
+    serverName: c.name.slice(0, 120),
+    clients: c.client,
+    configFiles: c.relPath.replaceAll(', ', ' '),
+    transport,
+    logs: 'mcp-config',
+  };
+  if (commandLine) evidence.commandLine = commandLine;
+  if (typeof s.url === 'string') evidence.url = redactText(s.url.split('?')[0] ?? '').slice(0, 200);
+  if (s.env && typeof s.env === 'object' && !Array.isArray(s.env)) {
+    const keys = Object.keys(s.env);
+    if (keys.length) evidence.envKeys = keys.join(', ');
+  }
+  if (s.headers && typeof s.headers === 'object' && !Array.isArray(s.headers)) {
+    const keys = Object.keys(s.headers);
+    if (keys.length) evidence.headerKeys = keys.join(', ');
+  }
+  const referenced = [...JSON.stringify(s).matchAll(/\$\{input:([^}]+)\}/g)].map((m) => m[1]!).filter((i) => c.inputIds.has(i));
+  if (referenced.length) evidence.inputs = [...new Set(referenced)].join(', ');
+
+  const finding: Finding = {
+    source: 'ENDPOINT',
+    kind: 'mcp-server',
+    fingerprint: mcpFingerprint(c.host, c.user, id),
+    agentName: c.name.slice(0, 120),
+    platform: 'mcp',
+    host: c.host,
+    user: c.user,
+    evidence,
+    firstSeen: c.time,
+    lastSeen: c.time,
+    count: 1,
+  };
+  if (c.owner) finding.proposedOwnerEmail = c.owner;
+  return finding;
+}
