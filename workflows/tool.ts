@@ -13,6 +13,7 @@ import {
   continueAsNew,
   defineQuery,
   defineUpdate,
+  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -158,8 +159,11 @@ export async function toolWorkflow(args: ToolWorkflowArgs): Promise<void> {
   const nextDeadline = (): number | undefined => {
     const vault = tool?.vault;
     if (!vault?.rotationUrl) return undefined;
-    const rotationDue = nextAttemptAt ?? Date.parse(vault.rotatedAt) + vault.rotationIntervalMs;
-    return vault.previous ? Math.min(rotationDue, Date.parse(vault.previous.revokeAt)) : rotationDue;
+    // While a previous secret is in its grace period no rotation can start (never more than two valid secrets),
+    // so its revocation is the next thing to wait for. Waiting for a rotation that is due but blocked would
+    // return at once, every time: the loop below would spin without ever yielding.
+    if (vault.previous) return Date.parse(vault.previous.revokeAt);
+    return nextAttemptAt ?? Date.parse(vault.rotatedAt) + vault.rotationIntervalMs;
   };
 
   await condition(() => tool !== null);
@@ -171,7 +175,11 @@ export async function toolWorkflow(args: ToolWorkflowArgs): Promise<void> {
     else if (deadline > Date.now()) await condition(wake, deadline - Date.now());
 
     while (outbox.length > 0) {
-      await deliverNotification(outbox[0]!);
+      try {
+        await deliverNotification(outbox[0]!);
+      } catch (err) {
+        log.warn('alert not delivered', { subject: outbox[0]!.subject, error: String(err) });
+      }
       outbox.shift();
     }
     const vault = tool?.vault;
