@@ -202,14 +202,16 @@ describe('grants (token exchange) and the two ways tools trust them', () => {
     const bankName = `bank-${stack.tag}`;
     const agent = await registerAgent('Balance reader', [{ tool: bankName, operations: ['read_balance'] }]);
     const g = await grant(agent, await accessToken(agent), `${bank.url}/`, 'read_balance');
-    const res = await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`, { headers: { authorization: `Bearer ${g}` } });
+    // Exchange grants are bound to one record per call and no money: the request says what it touches.
+    expect((await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`, { headers: { authorization: `Bearer ${g}`, 'warden-volume': '500' } })).status).toBe(403);
+    const res = await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`, { headers: { authorization: `Bearer ${g}`, 'warden-volume': '1' } });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(JSON.parse(body)).toEqual({ account: '42', balance: 1_000_000 });
     expect(body).not.toContain(BANK_KEY);
     expect(bank.seen.at(-1)).toEqual({ path: '/accounts/42', key: `Bearer ${BANK_KEY}`, agent: agent.id });
     // An operation outside the grant's scope, an unmapped request, no grant, a grant for another tool.
-    expect((await fetch(`${stack.api.url}/gateway/${bankName}/transfers`, { method: 'POST', headers: { authorization: `Bearer ${g}` }, body: '{}' })).status).toBe(403);
+    expect((await fetch(`${stack.api.url}/gateway/${bankName}/transfers`, { method: 'POST', headers: { authorization: `Bearer ${g}`, 'warden-volume': '1' }, body: '{}' })).status).toBe(403);
     expect((await fetch(`${stack.api.url}/gateway/${bankName}/admin`, { headers: { authorization: `Bearer ${g}` } })).status).toBe(403);
     const none = await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`);
     expect(none.status).toBe(401);
@@ -238,7 +240,7 @@ describe('universal logout', () => {
     const api = await viewer(token);
     expect(api.status).toBe(401);
     expect(api.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
-    expect((await fetch(`${stack.api.url}/gateway/bank-${stack.tag}/accounts/1`, { headers: { authorization: `Bearer ${bankGrant}` } })).status).toBe(401);
+    expect((await fetch(`${stack.api.url}/gateway/bank-${stack.tag}/accounts/1`, { headers: { authorization: `Bearer ${bankGrant}`, 'warden-volume': '1' } })).status).toBe(401);
     expect((await fetch(`${erp.url}/invoices`, { headers: { authorization: `Bearer ${erpGrant}` } })).status).toBe(401);
     for (const t of [token, erpGrant, bankGrant]) {
       const res = await fetch(`${stack.api.url}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${admin}` }, body: new URLSearchParams({ token: t }) });

@@ -13,6 +13,9 @@ import type { AuditLog } from './audit-log.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { ToolRegistry } from './tool-registry.js';
 
+/** What a token-exchange grant is scored for and bound to, per call. */
+const EXCHANGE_VOLUME = 1;
+
 export interface GrantRequest {
   agentId: string;
   /** The tool's resource URI (RFC 8707 `resource`). */
@@ -65,12 +68,13 @@ export class GrantService {
 
     // The same decision as requestAction: each operation is scored against the agent's baseline, and
     // anything but ALLOW holds or refuses the exchange (the action id tells the agent what to wait for).
+    const actionIds: string[] = [];
     for (const operation of operations) {
       const action = await this.actions.request(agent.id, {
         tool: tool.name,
         operation,
         resourceId: null,
-        volume: 0,
+        volume: EXCHANGE_VOLUME,
         amount: 0,
         justification: 'token exchange',
         idempotencyKey: `exchange-${randomUUID()}`,
@@ -80,6 +84,7 @@ export class GrantService {
         throw new OAuthError('invalid_grant', `${tool.name}.${operation} needs a person's approval: action ${action.id} waits (subscribe to actionDecided).`);
       }
       if (action.status !== 'ALLOWED') throw new OAuthError('invalid_grant', `${tool.name}.${operation} was denied (action ${action.id}).`);
+      actionIds.push(action.id);
     }
 
     const minted = await mintGrant({
@@ -90,6 +95,8 @@ export class GrantService {
       operations,
       ttlSeconds: this.settings.grantTtlSeconds,
       ...(req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {}),
+      // Bound to what was scored: one record per call and no money. Bulk or payments go through requestAction.
+      extra: { authorization_details: [{ type: 'warden_action', action_ids: actionIds, tool: tool.name, max_volume: EXCHANGE_VOLUME, max_amount: 0 }] },
     });
     await this.audit.record({
       kind: 'grant.issued', agentId: agent.id, actor: { kind: 'agent', id: agent.id },
