@@ -20,6 +20,8 @@ export const LIST_EVIDENCE_KEYS = new Set([
   'envKeys',
   'logs',
   'users',
+  'headerKeys',
+  'inputs',
 ]);
 
 /** At most this many values are kept in one list-valued evidence entry. */

@@ -95,7 +95,7 @@ export async function* readLines(path: string, options: ReadOptions): AsyncGener
       if (event) yield event;
     }
   }
-  if (pos > lineStart || partial || overLong) {
+  if (pos > lineStart) {
     const event = finish(pos, false);
     if (event) yield event;
   }

@@ -196,7 +196,7 @@ export async function scanMcpConfigs(
 async function readConfig(
   file: string,
   config: DiscoveryConfig,
-  decoder: TextDecoder,
+  decoder: { decode(bytes: Uint8Array): string },
   state: ScanState,
 ): Promise<{ json: Record<string, unknown>; mtime: string } | undefined> {
   try {

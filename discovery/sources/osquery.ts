@@ -215,10 +215,7 @@ export async function scanOsquery(
         // Array form, streamed element by element.
         const time = await fallbackTime();
         for await (const ev of readJsonArrayElements(file.path, { start: offset, maxBytes: config.limits.maxLineBytes })) {
-          if (ev.kind === 'end') {
-            await state.checkpoint(encodeFileCursor({ file: i, offset: ev.end }));
-            break;
-          }
+          if (ev.kind === 'end') break; // anything after the closing ']' is ignored
           state.progress.read++;
           if (ev.kind === 'malformed') {
             state.progress.malformed++;
