@@ -6,12 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { Client } from '@temporalio/client';
+import { ServiceError, type Client } from '@temporalio/client';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { WardenConfig } from '../config/config.js';
 import { codecKeyRing, vaultKeyRing } from '../config/keys.js';
-import { ErrorCode } from '../domain/errors.js';
+import { ErrorCode, WardenError } from '../domain/errors.js';
 import { createPayloadCodec } from '../temporal/codec.js';
 import { TokenError } from '../tokens/errors.js';
 import { AgentTokens } from './auth/agent-tokens.js';
@@ -178,9 +178,12 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((err) => {
-      console.error('api: request failed:', err);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', message: 'Unexpected error.' });
-      else res.destroy();
+      // Temporal unreachable (or no worker to answer a query): say so, and that nothing was done.
+      const unavailable = err instanceof ServiceError || (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) || /Failed to query Workflow/i.test(String((err as Error)?.message));
+      if (!unavailable) console.error('api: request failed:', err);
+      if (res.headersSent) res.destroy();
+      else if (unavailable) sendJson(res, 503, { error: 'temporarily_unavailable', message: 'Warden cannot reach its workflows right now; nothing was done. Retry shortly.' }, { 'retry-after': '1' });
+      else sendJson(res, 500, { error: 'server_error', message: 'Unexpected error.' });
     });
   });
   server.headersTimeout = 10_000;
