@@ -9,7 +9,7 @@ import { agentWorkflowId, type Actor } from '../domain/agents.js';
 import type { Services } from '../api/context.js';
 import { createServices } from '../api/server.js';
 import { getAgentQuery } from '../workflows/agent-lifecycle.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { eventually, startStack, type Stack } from './helpers/stack.js';
 
 const admin: Actor = { kind: 'human', id: 'admin@example.com' };
 let stack: Stack;
@@ -144,8 +144,13 @@ describe('continue-as-new', () => {
       expect(runs.length).toBeGreaterThan(1);
       expect((await handle.describe()).runId).not.toBe(firstRun);
       // The latest run still carries the directory's search attributes.
-      const listed = await svc.agents.list({ ownerEmail: owner() }, 10, 0);
-      expect(listed.filter((a) => a.id === agent.id)).toHaveLength(1);
+      // (Visibility is eventually consistent: the new run's row can lag the old run's close by a moment.)
+      const listed = await eventually(async () => {
+        const rows = (await svc.agents.list({ ownerEmail: owner() }, 10, 0)).filter((a) => a.id === agent.id);
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(listed).toHaveLength(1);
+      expect(listed[0]!.status).toBe('ACTIVE');
     } finally {
       await small.stop();
     }
