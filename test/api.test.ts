@@ -282,8 +282,7 @@ describe('hardening', () => {
     }
   });
 
-  it('masks unexpected errors', async () => {
-    // A path that is not GraphQL at all gets a JSON 404, not a stack trace.
+  it('answers a path that is not GraphQL with a JSON 404, not a stack trace', async () => {
     const res = await fetch(`${stack.api.url}/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'not_found' });

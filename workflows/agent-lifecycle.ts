@@ -52,6 +52,7 @@ import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
 import { factsOf } from '../risk/facts.js';
 import { learnActionSignal } from './agent-signals.js';
+import { continueAsNewDue } from './continue-as-new.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
@@ -522,14 +523,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     );
   };
 
-  const continueAsNewDue = () =>
-    workflowInfo().continueAsNewSuggested ||
-    (args.continueAsNewAfterEvents !== undefined && args.continueAsNewAfterEvents > 0 && workflowInfo().historyLength >= args.continueAsNewAfterEvents);
 
   for (;;) {
     const deadline = nextDeadline();
     const before = state;
-    const wait = () => outbox.length > 0 || auditOutbox.length > 0 || continueAsNewDue() || state !== before;
+    const wait = () => outbox.length > 0 || auditOutbox.length > 0 || continueAsNewDue(args.continueAsNewAfterEvents) || state !== before;
     if (deadline === undefined) await condition(wait);
     else if (deadline > Date.now()) await condition(wait, deadline - Date.now());
 
@@ -552,7 +550,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       if (issuingSuccessor) await condition(() => !issuingSuccessor);
       else await onDeadline();
     }
-    if (continueAsNewDue() && !issuingSuccessor) break;
+    if (continueAsNewDue(args.continueAsNewAfterEvents) && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });

@@ -1,15 +1,16 @@
-/** Shared entity-workflow helper: when to roll history over into a fresh run. */
+/** Shared entity-workflow helpers: when to roll history over into a fresh run. */
 import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 
+/** Temporal suggests rolling over, or (tests only) the history passed a configured length. */
+export function continueAsNewDue(afterEvents: number | undefined): boolean {
+  return workflowInfo().continueAsNewSuggested || (afterEvents !== undefined && afterEvents > 0 && workflowInfo().historyLength >= afterEvents);
+}
+
 /**
- * Resolves once this run should continue as new — Temporal suggests it, or (tests only) the history passed
- * a configured length — and every in-flight update/signal handler has finished, so no message is lost.
- * `stop` lets a caller end the wait for its own reasons (e.g. a terminal state).
+ * Resolves once this run should continue as new and every in-flight update/signal handler has finished,
+ * so no message is lost in the hand-over.
  */
-export async function untilContinueAsNew(afterEvents: number | undefined, stop: () => boolean = () => false): Promise<'continue' | 'stopped'> {
-  const due = () =>
-    workflowInfo().continueAsNewSuggested || (afterEvents !== undefined && afterEvents > 0 && workflowInfo().historyLength >= afterEvents);
-  await condition(() => due() || stop());
+export async function untilContinueAsNew(afterEvents: number | undefined): Promise<void> {
+  await condition(() => continueAsNewDue(afterEvents));
   await condition(allHandlersFinished);
-  return due() ? 'continue' : 'stopped';
 }

@@ -4,19 +4,15 @@
  * as in stack.ts, but no in-process worker is started.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
-import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
-import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
+import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../config/keys.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient } from '../../temporal/connection.js';
-import { freePort } from './ports.js';
-import type { GraphQLResponse } from './stack.js';
+import { apiCaller, testDeployment, type GraphQLResponse } from './stack.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -43,26 +39,12 @@ export interface SplitStack {
 }
 
 export async function startSplitStack(options: { env?: Record<string, string> } = {}): Promise<SplitStack> {
-  const tag = randomUUID().slice(0, 8);
-  const dataDir = path.join(inject('runDir'), `split-${tag}`);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
   // The worker process gets exactly these settings (nothing Temporal- or Warden-related leaks in from the
   // environment), so it and the in-process API agree on task queue, keys, intervals and receivers.
-  const env: Record<string, string> = {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    WARDEN_TASK_QUEUE: `warden-split-${tag}`,
-    WARDEN_DATA_DIR: dataDir,
-    WARDEN_API_PORT: String(port),
-    WARDEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    WARDEN_CODEC_KEYS: inject('codecKeys'),
-    WARDEN_VAULT_KEYS: inject('vaultKeys'),
-    ...options.env,
-  };
-  const config = loadConfig(env);
+  const { tag, env, config } = await testDeployment('split', options.env);
   const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
   const api = await startApiServer(config, client);
-  const issuerKey = await loadDevIssuerKey(dataDir);
+  const { token, gql } = await apiCaller(config, api);
 
   const stack: SplitStack = {
     config,
@@ -80,15 +62,8 @@ export async function startSplitStack(options: { env?: Record<string, string> } 
       await started.ready;
       return started.worker;
     },
-    token: (email, roles, ttlSeconds = 600) =>
-      signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds }),
-    async gql<T>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (bearer) headers.authorization = `Bearer ${bearer}`;
-      const res = await fetch(api.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-      return { status: res.status, headers: res.headers, ...body };
-    },
+    token,
+    gql,
     async stop() {
       await stack.worker?.kill();
       await api.close();

@@ -48,32 +48,30 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  quietRuntime();
+/** What every test deployment shares: its own task queue, data folder, port and the run's key rings. */
+export async function testDeployment(prefix: string, extra: Record<string, string> = {}) {
   const tag = randomUUID().slice(0, 8);
-  const dataDir = path.join(inject('runDir'), `stack-${tag}`);
+  const dataDir = path.join(inject('runDir'), `${prefix}-${tag}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
-  const config = loadConfig({
+  const env: Record<string, string> = {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
-    WARDEN_TASK_QUEUE: `warden-test-${tag}`,
+    WARDEN_TASK_QUEUE: `warden-${prefix}-${tag}`,
     WARDEN_DATA_DIR: dataDir,
     WARDEN_API_PORT: String(port),
     WARDEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
     WARDEN_CODEC_KEYS: inject('codecKeys'),
     WARDEN_VAULT_KEYS: inject('vaultKeys'),
-    ...options.env,
-  });
-  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
-  const workerConnection = await connectWorker(config.temporal);
-  const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
-  const running = worker.run();
-  const api = await startApiServer(config, client);
-  const issuerKey = await loadDevIssuerKey(dataDir);
+    ...extra,
+  };
+  return { tag, dataDir, env, config: loadConfig(env) };
+}
 
+/** A development-issuer token minter and a GraphQL-over-HTTP caller for one API server. */
+export async function apiCaller(config: WardenConfig, api: ApiServer) {
+  const issuerKey = await loadDevIssuerKey(config.dataDir);
   const token = (email: string, roles: Role[], ttlSeconds = 600) =>
     signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds });
-
   const gql = async <T,>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -81,6 +79,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
     return { status: res.status, headers: res.headers, ...body };
   };
+  return { token, gql };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  quietRuntime();
+  const { tag, config } = await testDeployment('test', options.env);
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
+  const workerConnection = await connectWorker(config.temporal);
+  const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
+  const running = worker.run();
+  const api = await startApiServer(config, client);
+  const { token, gql } = await apiCaller(config, api);
 
   return {
     config,
