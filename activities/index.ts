@@ -5,6 +5,7 @@ import type { KeyRing } from '../vault/envelope.js';
 import { createActionActivities } from './actions.js';
 import { createAuditActivities } from './audit.js';
 import { createCredentialActivities } from './credentials.js';
+import { createDiscoveryActivities } from './discovery.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPeopleActivities } from './people.js';
 import { createVaultActivities } from './vault.js';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVaultActivities({ vault: deps.vault }),
     ...createActionActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, credentials: deps.config.credentials }),
     ...createAuditActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, settings: deps.config.audit }),
+    ...createDiscoveryActivities({ client: deps.client, config: deps.config }),
     ...createNotificationActivities({ client: deps.client, settings: deps.config.notifications, issuer: deps.config.credentials.issuer, taskQueue: deps.config.temporal.taskQueue }),
   };
 }

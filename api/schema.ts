@@ -6,5 +6,6 @@ import './types/agent.js';
 import './types/tool.js';
 import './types/action.js';
 import './types/audit-event.js';
+import './types/discovery.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

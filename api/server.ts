@@ -30,6 +30,7 @@ import { schema } from './schema.js';
 import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
+import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
 import { SigningKeys } from './services/signing-keys.js';
@@ -64,7 +65,8 @@ export function createServices(client: Client, config: WardenConfig): Services {
     approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
     resumeOnApprove: config.enforcement.resumeOnApprove,
   });
-  return { people, agents, tools, signingKeys, actions };
+  const discovery = new DiscoveryService(client, config);
+  return { people, agents, tools, signingKeys, actions, discovery };
 }
 
 /** Introspection off in production, with GraphQL's own validation rule. */

@@ -87,8 +87,16 @@ export interface AuditSettings {
   deployment: string;
 }
 
+export interface DiscoverySettings {
+  /** The sources file (JSON, see discovery/sweep-plan.ts); unset = sweeps with no sources. */
+  sourcesFile?: string;
+  /** How often the schedule runs a sweep. */
+  intervalMs: number;
+}
+
 export interface WardenConfig {
   production: boolean;
+  discovery: DiscoverySettings;
   audit: AuditSettings;
   enforcement: EnforcementSettings;
   credentials: CredentialSettings;
@@ -175,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
 
   return {
     production,
+    discovery: {
+      sourcesFile: env.WARDEN_DISCOVERY_SOURCES ? path.resolve(env.WARDEN_DISCOVERY_SOURCES) : undefined,
+      intervalMs: duration(env, 'WARDEN_DISCOVERY_INTERVAL', '1h'),
+    },
     audit: {
       file: path.resolve(env.WARDEN_AUDIT_FILE ?? path.join(dataDir, 'audit', 'events.jsonl')),
       webhookUrl: env.WARDEN_AUDIT_WEBHOOK_URL || undefined,

@@ -17,6 +17,7 @@ export type AgentEventKind =
   | 'RISK_POLICY_CHANGED'
   | 'DISCOVERED'
   | 'CLAIMED'
+  | 'FINDING_DISMISSED'
   | 'SUSPENDED'
   | 'RESUMED'
   | 'DECOMMISSIONED'
@@ -62,6 +63,8 @@ export interface AgentState {
   /** Tools (by name) and the operations on each that this agent may be granted. */
   allowedTools: AllowedTool[];
   credentialPolicy: CredentialPolicy;
+  /** What discovery has seen of this agent (absent for an agent never seen by a sweep). */
+  discovery?: AgentDiscovery | null;
 }
 
 export interface AllowedTool {
@@ -70,6 +73,7 @@ export interface AllowedTool {
 }
 
 import type { AgentCredential, CredentialPolicy, PendingSuccessor } from './credentials.js';
+import type { AgentDiscovery } from './discovery.js';
 
 /** Events kept in workflow state; older ones stay in history (and, later, the audit trail). */
 export const MAX_EVENTS_IN_STATE = 200;

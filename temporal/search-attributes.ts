@@ -15,6 +15,11 @@ export const PersonRoles = defineSearchAttributeKey('PersonRoles', SearchAttribu
 export const ActionStatus = defineSearchAttributeKey('ActionStatus', SearchAttributeType.KEYWORD);
 export const RiskScore = defineSearchAttributeKey('RiskScore', SearchAttributeType.INT);
 export const ToolName = defineSearchAttributeKey('ToolName', SearchAttributeType.KEYWORD);
+/** When discovery last saw the agent, and through which kinds of source (findings not dismissed). */
+export const AgentLastSeen = defineSearchAttributeKey('AgentLastSeen', SearchAttributeType.DATETIME);
+export const DiscoverySources = defineSearchAttributeKey('DiscoverySources', SearchAttributeType.KEYWORD_LIST);
+/** A discovery sweep's state: RUNNING, COMPLETED. */
+export const SweepStatus = defineSearchAttributeKey('SweepStatus', SearchAttributeType.KEYWORD);
 
 /** Everything Warden registers on its namespace. */
 export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[] = [
@@ -27,6 +32,9 @@ export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[]
   ActionStatus,
   RiskScore,
   ToolName,
+  AgentLastSeen,
+  DiscoverySources,
+  SweepStatus,
 ];
 
 /** The CLI's spelling of each type (`--search-attribute Name=Keyword`). */

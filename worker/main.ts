@@ -7,6 +7,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
 import { dataConverterFor } from '../config/keys.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
+import { ensureDiscoverySchedule } from '../temporal/discovery-schedule.js';
 import { createWardenWorker } from './worker.js';
 
 const config = loadConfig();
@@ -18,6 +19,7 @@ if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${
 const connection = await connectWorker(config.temporal);
 const { client, connection: clientConnection } = await connectClient(config.temporal, dataConverterFor(config));
 const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
+await ensureDiscoverySchedule(client, config);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
 console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);

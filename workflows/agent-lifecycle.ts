@@ -47,7 +47,8 @@ import { ErrorCode } from '../domain/errors.js';
 import type { ActionRecord } from '../domain/actions.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
-import { AgentId, AgentName, AgentOwner, AgentPlatform, AgentStatus } from '../temporal/search-attributes.js';
+import { AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
+import { agentIdOfFinding, applySighting, dismissFinding, raisedSources, type Sighting, type SightingOutcome } from '../domain/discovery.js';
 import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
 import { factsOf } from '../risk/facts.js';
@@ -123,6 +124,31 @@ export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJ
 export const setAllowedToolsUpdate = defineUpdate<AgentState, [SetAllowedToolsRequest]>('setAllowedTools');
 export const revokeTokenUpdate = defineUpdate<AgentState, [{ jti: string; expiresAtMs: number }]>('revokeToken');
 export const getAgentQuery = defineQuery<AgentState>('getAgent');
+
+export interface RecordSightingsResult {
+  agentId: string;
+  status: Status;
+  /** True when this agent was first discovered by the sighting's sweep (the same answer on every retry). */
+  newAgent: boolean;
+  outcomes: SightingOutcome[];
+}
+
+export interface ClaimAgentRequest {
+  actor: Actor;
+  ownerEmail: string;
+  allowedTools: AllowedTool[];
+  /** The credential the claimed agent will authenticate with (public part; a generated private key stays with the caller). */
+  publicJwk: Jwk;
+  kid: string;
+  generatedByWarden: boolean;
+  reason?: string;
+}
+
+/** Discovery reports what a sweep saw of this agent (started in DISCOVERED by Update-with-Start when new). */
+export const recordSightingsUpdate = defineUpdate<RecordSightingsResult, [Sighting[]]>('recordSightings');
+/** A discovered (shadow) agent gets an owner, allowed tools and a credential: DISCOVERED → ACTIVE. */
+export const claimAgentUpdate = defineUpdate<AgentState, [ClaimAgentRequest]>('claimAgent');
+export const dismissFindingUpdate = defineUpdate<AgentState, [{ actor: Actor; findingId: string; reason: string }]>('dismissFinding');
 /** The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow". */
 export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord]>('decideRoutineAction');
 export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
@@ -178,6 +204,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       { key: AgentStatus, value: state.status },
       { key: AgentOwner, value: state.ownerEmail ?? null },
       { key: AgentPlatform, value: state.platform },
+      { key: AgentLastSeen, value: state.discovery ? new Date(state.discovery.lastSeenAt) : null },
+      { key: DiscoverySources, value: raisedSources(state.discovery ?? null).length ? raisedSources(state.discovery ?? null) : null },
     ]);
     upsertMemo({
       name: state.name,
@@ -188,6 +216,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       statusReason: state.statusReason,
       createdAt: state.createdAt,
       updatedAt: state.updatedAt,
+      lastSeenAt: state.discovery?.lastSeenAt ?? null,
+      proposedOwnerEmail: state.discovery?.proposedOwnerEmail ?? null,
     });
     const last = state.events.at(-1);
     setCurrentDetails(
@@ -195,6 +225,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         `**${state.status}** · owner: ${state.ownerEmail ?? '_none (shadow agent)_'} · platform: ${state.platform}`,
         state.credential ? `Credential ${state.credential.kid} expires ${state.credential.expiresAt}${state.successor ? ` · successor ${state.successor.kid} issued` : ''}` : '',
         state.revokedBefore ? `Tokens issued before ${state.revokedBefore} are revoked.` : '',
+        state.discovery
+          ? `Discovered by sweep ${state.discovery.discoveredBySweep} · last seen ${state.discovery.lastSeenAt} · ${state.discovery.findings.length} finding(s) from ${[...new Set(state.discovery.findings.map((f) => f.sourceName))].join(', ')}${state.discovery.proposedOwnerEmail ? ` · proposed owner ${state.discovery.proposedOwnerEmail}` : ''}`
+          : '',
         last ? `Last change: ${last.kind} by ${describeActor(last.actor)} at ${last.at} — ${last.reason}` : '',
       ]
         .filter(Boolean)
@@ -334,6 +367,98 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
           refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`);
         }
         if (state.ownerEmail === email) refuse(ErrorCode.CONFLICT, `Agent ${state.id} is already owned by ${email}.`);
+      },
+    },
+  );
+
+  // --- Discovery -----------------------------------------------------------------------------------
+
+  const notifySecurity = (subject: string, text: string) => {
+    outbox.push({ kind: 'security', agentId: state.id, to: [], subject, text, at: new Date().toISOString() });
+  };
+
+  setHandler(
+    recordSightingsUpdate,
+    (sightings) => {
+      const firstSighting = !state.discovery;
+      const outcomes: SightingOutcome[] = [];
+      let discovery = state.discovery ?? null;
+      for (const sighting of sightings) {
+        const applied = applySighting(state.id, discovery, sighting);
+        discovery = applied.discovery;
+        outcomes.push(applied.outcome);
+      }
+      const describe = (o: SightingOutcome, i: number) => `${sightings[i]!.sourceName} (${sightings[i]!.finding.kind}) ${o}`;
+      const evidence = () =>
+        (discovery?.findings ?? [])
+          .filter((f) => !f.dismissal)
+          .map((f) => `• ${f.source} via ${f.sourceName}: ${f.kind}${f.host ? ` on ${f.host}` : ''}${f.user ? ` (user ${f.user})` : ''}`)
+          .join('\n');
+      state = { ...state, discovery };
+      if (firstSighting && state.status === 'DISCOVERED') {
+        notifySecurity(
+          `Shadow agent discovered: ${state.name}`,
+          `Discovery sweep ${sightings[0]!.sweepId} found an agent no one has registered: ${state.name} (${state.platform}, ${state.id}). ` +
+            `${discovery?.proposedOwnerEmail ? `Proposed owner: ${discovery.proposedOwnerEmail}. ` : 'No owner could be proposed from the evidence. '}Claim it (claimAgent) or dismiss its findings.\n${evidence()}`,
+        );
+      } else if (outcomes.includes('evidence-changed')) {
+        notifySecurity(
+          `Dismissed finding raised again: ${state.name}`,
+          `The evidence for a dismissed finding about agent ${state.name} (${state.id}) changed, so it is raised again: ${outcomes.map(describe).filter((d) => d.endsWith('evidence-changed')).join('; ')}.\n${evidence()}`,
+        );
+      } else if (state.status === 'DECOMMISSIONED' && outcomes.some((o) => o === 'new' || o === 'seen-again')) {
+        notifySecurity(`Decommissioned agent still seen: ${state.name}`, `Agent ${state.name} (${state.id}) is DECOMMISSIONED but discovery still sees it.\n${evidence()}`);
+      }
+      publish();
+      return { agentId: state.id, status: state.status, newAgent: state.discovery!.discoveredBySweep === sightings[0]!.sweepId && state.events[0]?.kind === 'DISCOVERED', outcomes };
+    },
+    {
+      validator: (sightings) => {
+        if (!Array.isArray(sightings) || sightings.length === 0 || sightings.length > 100) refuse(ErrorCode.BAD_USER_INPUT, 'between 1 and 100 sightings per update');
+        const fingerprint = state.discovery?.fingerprint ?? sightings[0]!.finding.fingerprint;
+        if (sightings.some((s) => s.finding.fingerprint !== fingerprint)) refuse(ErrorCode.BAD_USER_INPUT, 'every sighting must be of this agent (one fingerprint)');
+      },
+    },
+  );
+
+  setHandler(
+    claimAgentUpdate,
+    (request) => {
+      const ownerEmail = normalizeEmail(request.ownerEmail);
+      const credential = newCredential(request.publicJwk, request.kid, Date.now(), state.credentialPolicy, request.generatedByWarden);
+      const tools = [...request.allowedTools].sort((a, b) => a.tool.localeCompare(b.tool));
+      return record(
+        'CLAIMED',
+        'ACTIVE',
+        request.actor,
+        request.reason?.trim() || `claimed by ${describeActor(request.actor)} for ${ownerEmail}`,
+        { ownerEmail, allowedTools: tools, credential, successor: null },
+        { owner: ownerEmail, ...(state.discovery?.proposedOwnerEmail ? { proposedOwner: state.discovery.proposedOwnerEmail } : {}) },
+      );
+    },
+    {
+      validator: (request) => {
+        if (state.status !== 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: only a DISCOVERED agent can be claimed.`);
+        if (!isValidEmail(normalizeEmail(request.ownerEmail))) refuse(ErrorCode.BAD_USER_INPUT, `"${request.ownerEmail.slice(0, 80)}" is not a valid email address.`);
+        if (request.reason !== undefined && request.reason.trim().length > 500) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+      },
+    },
+  );
+
+  setHandler(
+    dismissFindingUpdate,
+    ({ actor, findingId, reason }) => {
+      const at = new Date().toISOString();
+      state = { ...state, discovery: dismissFinding(state.discovery!, findingId, actor.id, reason, at) };
+      return record('FINDING_DISMISSED', state.status, actor, reason, {}, { findingId });
+    },
+    {
+      validator: ({ findingId, reason }) => {
+        const problems = validateReason(reason);
+        if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
+        const finding = agentIdOfFinding(findingId) === state.id ? state.discovery?.findings.find((f) => f.id === findingId) : undefined;
+        if (!finding) refuse(ErrorCode.NOT_FOUND, `No finding "${findingId.slice(0, 120)}".`);
+        if (finding.dismissal) refuse(ErrorCode.CONFLICT, `Finding ${findingId} was already dismissed by ${finding.dismissal.by} at ${finding.dismissal.at}.`);
       },
     },
   );

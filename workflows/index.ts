@@ -5,3 +5,4 @@ export { signingKeysWorkflow } from './signing-keys.js';
 export { toolWorkflow } from './tool.js';
 export { sensitiveActionWorkflow } from './sensitive-action.js';
 export { auditTrailWorkflow } from './audit-trail.js';
+export { discoverySweepWorkflow } from './discovery-sweep.js';

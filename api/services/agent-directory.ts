@@ -18,7 +18,7 @@ import {
   type AgentStatus,
   type AllowedTool,
 } from '../../domain/agents.js';
-import { badInput, notFound } from '../../domain/errors.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentKeyAad } from '../../activities/credentials.js';
@@ -28,6 +28,7 @@ import { openSecret, type KeyRing, type SealedSecret } from '../../vault/envelop
 import {
   agentLifecycleWorkflow,
   authenticateAgentUpdate,
+  claimAgentUpdate,
   collectSuccessorUpdate,
   revokeTokenUpdate,
   setRiskPolicyUpdate,
@@ -218,6 +219,42 @@ export class AgentDirectory {
       `No agent ${id}.`,
     );
     return { agent: state, credential: { clientId: id, kid: credential.kid, expiresAt: credential.expiresAt, privateJwk: generated?.privateJwk ?? null } };
+  }
+
+  /**
+   * Claims a discovered (shadow) agent: it gets an owner, allowed tools and a credential, and is ACTIVE from
+   * then on, like a registered one. Without the agent's own public key Warden generates a pair and returns
+   * the private key this once.
+   */
+  async claim(actor: Actor, agentId: string, input: { ownerEmail: string; allowedTools: AllowedTool[]; publicJwk?: unknown; reason?: string }): Promise<RegisteredAgent> {
+    const ownerEmail = normalizeEmail(input.ownerEmail);
+    if (!isValidEmail(ownerEmail)) throw badInput(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
+    if (input.reason !== undefined) {
+      const problems = input.reason.trim() ? validateReason(input.reason) : [];
+      if (problems.length) throw badInput(problems.join('; '));
+    }
+    let own: { publicJwk: Jwk; kid: string } | null = null;
+    if (input.publicJwk !== undefined && input.publicJwk !== null) {
+      const keyProblems = validatePublicJwk(input.publicJwk);
+      if (keyProblems.length) throw badInput(keyProblems.join('; '));
+      const publicJwk = publicOnly(input.publicJwk as Jwk);
+      own = { publicJwk, kid: await thumbprintOf(publicJwk) };
+    }
+    const current = await this.get(agentId);
+    if (current.status !== 'DISCOVERED') throw conflict(`Agent ${agentId} is ${current.status}: only a DISCOVERED agent can be claimed.`);
+    if (!(await this.people.find(ownerEmail))) throw badInput(`${ownerEmail} is not a known person: add them with upsertPerson first.`);
+    const allowedTools = await this.checkAllowedTools(input.allowedTools);
+    const generated = own ? null : await generateAgentKey();
+    const key = own ?? { publicJwk: generated!.publicJwk, kid: generated!.kid };
+    const agent = await viaTemporal(
+      () =>
+        this.handle(agentId).executeUpdate(claimAgentUpdate, {
+          args: [{ actor, ownerEmail, allowedTools, publicJwk: key.publicJwk, kid: key.kid, generatedByWarden: !own, ...(input.reason?.trim() ? { reason: input.reason } : {}) }],
+        }),
+      `No agent with id "${agentId.slice(0, 64)}".`,
+    );
+    this.remember(agentId, agent);
+    return { agent, credential: { clientId: agentId, kid: agent.credential!.kid, expiresAt: agent.credential!.expiresAt, privateJwk: generated?.privateJwk ?? null } };
   }
 
   /** The agent's full state, or null when there is no such agent. */
