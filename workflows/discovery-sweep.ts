@@ -56,7 +56,8 @@ const { planDiscoverySweep } = proxyActivities<WardenActivities>({
 });
 const { reconcileDiscoveryFindings } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  // Heartbeats after each agent; a dead worker's batch is retried soon (replaying it changes nothing).
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
   summary: 'Reconcile findings into the directory',
 });
