@@ -42,7 +42,7 @@ it('SIGKILL of the worker mid-sweep: the sweep completes after restart, resumes 
 
   // The scan's heartbeat (page 1 read, its findings) has reached the server before the kill.
   await eventually(async () => {
-    const d = await stack.client.workflow.getHandle(id).describe();
+    const d = await stack.client.workflow.getHandle(id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)).describe();
     const scan = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'scanDiscoverySource' && a.heartbeatDetails?.payloads?.length);
     return scan ?? undefined;
   }, 30_000);

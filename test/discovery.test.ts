@@ -33,6 +33,7 @@ let vertex: CloudServer;
 let bedrock: Awaited<ReturnType<typeof startBedrock>>;
 let webhook: Awaited<ReturnType<typeof startReceiver>>;
 let firstSweep: any;
+let sourcesFile: string;
 
 const notifications = () => webhook.received.map((r) => JSON.parse(r.body) as { type: string; subject: string; text: string; agentId: string });
 const shadowAlerts = () => notifications().filter((n) => n.subject.startsWith('Shadow agent discovered'));
@@ -44,6 +45,7 @@ beforeAll(async () => {
   webhook = await startReceiver();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-discovery-'));
   const sources = writeSourcesFile(dir, { vertexUrl: vertex.url, bedrockUrl: bedrock.url });
+  sourcesFile = sources;
   stack = await startStack({ env: { WARDEN_DISCOVERY_SOURCES: sources, WARDEN_DISCOVERY_INTERVAL: '12h', WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } });
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
   security = await stack.token(`sec-${stack.tag}@example.com`, ['security']);
@@ -301,6 +303,27 @@ describe('the schedule and bad input', () => {
       vertex.mode = 'pages';
       bedrock.state.fail = false;
     }
+  });
+
+  it('a sources file that cannot be understood fails that sweep with a clear error and changes nothing', async () => {
+    const good = fs.readFileSync(sourcesFile, 'utf8');
+    const before = (await allFindings(stack.gql, security, { includeDismissed: true })).length;
+    try {
+      for (const [bad, message] of [
+        ['{"sources": [{"name": "x", "type": "carrier-pigeon"}]}', /sources\[0\]\.type must be one of/],
+        ['{"sources": [{"name": "a b", "type": "zeek", "files": ["x"]}]}', /sources\[0\]\.name/],
+        ['{"sources": ', /Cannot read the discovery sources file/],
+      ] as const) {
+        fs.writeFileSync(sourcesFile, bad);
+        const sweep = await sweepUntilDone(stack.gql, security, (await runSweep(stack.gql, security)).id);
+        expect(sweep.status).toBe('FAILED');
+        expect(sweep.errors.join(' ')).toMatch(message);
+        expect(sweep.sources).toEqual([]);
+      }
+    } finally {
+      fs.writeFileSync(sourcesFile, good);
+    }
+    expect((await allFindings(stack.gql, security, { includeDismissed: true })).length).toBe(before);
   });
 
   it('runDiscoverySweep and the finding queries need an admin or the security team', async () => {

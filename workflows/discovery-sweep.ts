@@ -46,6 +46,11 @@ export interface SweepSummary {
 
 export const getSweepQuery = defineQuery<SweepSummary>('getSweep');
 
+/** A sweep's id: its workflow id and run id (`<workflow id>/<run id>`). */
+export function sweepIdOf(workflowId: string, runId: string): string {
+  return `${workflowId}/${runId}`;
+}
+
 /** Findings reconciled per activity call: small enough to retry cheaply, large enough to be quick. */
 const RECONCILE_BATCH = 50;
 
@@ -64,7 +69,8 @@ const { reconcileDiscoveryFindings } = proxyActivities<WardenActivities>({
 
 export async function discoverySweepWorkflow(): Promise<SweepSummary> {
   const summary: SweepSummary = {
-    sweepId: workflowInfo().workflowId,
+    // Unique even when the schedule starts two sweeps in one second (its workflow ids have second precision).
+    sweepId: sweepIdOf(workflowInfo().workflowId, workflowInfo().firstExecutionRunId),
     status: 'RUNNING',
     startedAt: new Date().toISOString(),
     finishedAt: null,

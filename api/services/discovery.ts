@@ -12,7 +12,7 @@ import type { DiscoverySource } from '../../discovery/types.js';
 import { discoverySchedule, sweepWorkflowIdPrefix } from '../../temporal/discovery-schedule.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { dismissFindingUpdate, getAgentQuery, type agentLifecycleWorkflow } from '../../workflows/agent-lifecycle.js';
-import { getSweepQuery, type discoverySweepWorkflow, type SweepStatus, type SweepSummary } from '../../workflows/discovery-sweep.js';
+import { getSweepQuery, sweepIdOf, type discoverySweepWorkflow, type SweepStatus, type SweepSummary } from '../../workflows/discovery-sweep.js';
 import { viaTemporal } from './temporal-errors.js';
 
 /** A sweep as lists show it; `sources` and `newAgents` are read from the workflow when asked for. */
@@ -63,18 +63,18 @@ export class DiscoveryService {
     return viaTemporal(async () => {
       const { handle, description } = await discoverySchedule(this.client, this.config);
       // The schedule learns of a sweep's end a little late: trust only a workflow that is really running.
-      for (const action of description.info.runningActions) {
-        const info = await this.client.workflow.getHandle(action.workflow.workflowId).describe();
-        if (info.status.name === 'RUNNING') return { sweep: await this.get(action.workflow.workflowId), started: false };
+      for (const { workflow } of description.info.runningActions) {
+        const info = await this.client.workflow.getHandle(workflow.workflowId, workflow.firstExecutionRunId).describe();
+        if (info.status.name === 'RUNNING') return { sweep: await this.get(sweepIdOf(workflow.workflowId, workflow.firstExecutionRunId)), started: false };
       }
-      const earlier = new Set(description.info.recentActions.map((a) => a.action.workflow.workflowId));
+      const earlier = new Set(description.info.recentActions.map((a) => a.action.workflow.firstExecutionRunId));
       // BUFFER_ONE: if the schedule still counts a finished sweep as running, this one starts right after.
       await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
       const deadline = Date.now() + SWEEP_START_WAIT_MS;
       while (Date.now() < deadline) {
         const d = await handle.describe();
-        const started = [...d.info.runningActions.map((a) => ({ action: a })), ...d.info.recentActions].find((a) => !earlier.has(a.action.workflow.workflowId));
-        if (started) return { sweep: await this.get(started.action.workflow.workflowId), started: true };
+        const started = [...d.info.runningActions.map((a) => ({ action: a })), ...d.info.recentActions].find((a) => !earlier.has(a.action.workflow.firstExecutionRunId));
+        if (started) return { sweep: await this.get(sweepIdOf(started.action.workflow.workflowId, started.action.workflow.firstExecutionRunId)), started: true };
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error('the discovery schedule did not start a sweep in time');
@@ -83,9 +83,14 @@ export class DiscoveryService {
 
   /** One sweep with its per-source detail (live while running, the result once finished). */
   async get(sweepId: string): Promise<SweepRecord> {
-    if (!sweepId.startsWith(`${sweepWorkflowIdPrefix(this.taskQueue)}-`) || sweepId.length > 300) throw notFound(`No discovery sweep "${sweepId.slice(0, 120)}".`);
+    const slash = sweepId.lastIndexOf('/');
+    const workflowId = sweepId.slice(0, slash);
+    const runId = sweepId.slice(slash + 1);
+    if (slash < 0 || !workflowId.startsWith(`${sweepWorkflowIdPrefix(this.taskQueue)}-`) || !/^[0-9a-f-]{36}$/.test(runId) || sweepId.length > 300) {
+      throw notFound(`No discovery sweep "${sweepId.slice(0, 120)}".`);
+    }
     return viaTemporal(async () => {
-      const handle = this.client.workflow.getHandle<typeof discoverySweepWorkflow>(sweepId);
+      const handle = this.client.workflow.getHandle<typeof discoverySweepWorkflow>(workflowId, runId);
       const info = await handle.describe();
       let detail: SweepSummary;
       if (info.status.name === 'RUNNING') {
@@ -178,7 +183,7 @@ function fromVisibility(info: WorkflowExecutionInfo): SweepRecord {
   const memo = (info.memo ?? {}) as Partial<{ status: SweepStatus; startedAt: string; finishedAt: string | null; read: number; malformed: number; findings: number; newAgents: number }>;
   const closedBadly = info.status.name !== 'RUNNING' && info.status.name !== 'COMPLETED';
   return {
-    sweepId: info.workflowId,
+    sweepId: sweepIdOf(info.workflowId, info.runId),
     status: closedBadly ? 'FAILED' : ((info.typedSearchAttributes.get(SA.SweepStatus) as SweepStatus | undefined) ?? memo.status ?? 'RUNNING'),
     startedAt: memo.startedAt ?? info.startTime.toISOString(),
     finishedAt: memo.finishedAt ?? info.closeTime?.toISOString() ?? null,
