@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { agentIdOfFinding, applySighting, dismissFinding, evidenceKeyOf, raisedSources, type Sighting } from '../domain/discovery.js';
-import { parseSweepPlan, SweepPlanError } from '../discovery/sweep-plan.js';
+import path from 'node:path';
+import { loadSweepPlan, parseSweepPlan, SweepPlanError } from '../discovery/sweep-plan.js';
 import type { Finding } from '../discovery/types.js';
 
 const AGENT = '0b6f7a52-1c1e-5d7e-9a3b-3f1e2d4c5b6a';
@@ -86,6 +87,11 @@ describe('the sources file', () => {
     ]);
     expect(plan.rules.ownerEmailDomain).toBe('example.com');
     expect(plan.rules.llmEndpoints.length).toBeGreaterThan(10);
+  });
+
+  it('the example in config/ is a valid sources file', () => {
+    const plan = loadSweepPlan(path.join(import.meta.dirname, '..', 'config', 'discovery.example.json'));
+    expect(plan.sources.map((s) => s.type)).toEqual(['zeek', 'squid', 'osquery', 'mcp-configs', 'vertex', 'bedrock']);
   });
 
   it.each([
