@@ -127,10 +127,17 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
       return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
     },
 
-    /** Suspends the agent and revokes every token it holds (universal logout). */
+    /**
+     * Suspends the agent and revokes every token it holds (universal logout). The Update's id names this
+     * action's containment, so a retry (the worker died after the Update, before this activity completed)
+     * gets the first outcome back from Temporal instead of logging the agent out a second time.
+     */
     async containAgent(input: { agentId: string; actionId: string; reason: string }): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(universalLogoutUpdate, { args: [{ actor: { kind: 'system', id: 'warden' }, reason: `${input.reason} (action ${input.actionId})` }] });
+        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(universalLogoutUpdate, {
+          updateId: `contain:${input.actionId}`,
+          args: [{ actor: { kind: 'system', id: 'warden' }, reason: `${input.reason} (action ${input.actionId})` }],
+        });
       } catch (err) {
         // A decommissioned agent holds nothing to revoke; anything else is retried.
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
@@ -139,7 +146,10 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
 
     async resumeContainedAgent(input: { agentId: string; actionId: string; approver: string }): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(resumeAgentUpdate, { args: [{ actor: { kind: 'human', id: input.approver }, reason: `approved action ${input.actionId}` }] });
+        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(resumeAgentUpdate, {
+          updateId: `resume:${input.actionId}`, // a retry is the same resumption, not a second one
+          args: [{ actor: { kind: 'human', id: input.approver }, reason: `approved action ${input.actionId}` }],
+        });
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
       }
