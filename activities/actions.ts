@@ -16,6 +16,7 @@ import { mintGrant } from '../tokens/grants.js';
 import type { SigningKeyRing } from '../tokens/signing-keys.js';
 import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate, type RiskProfile } from '../workflows/agent-lifecycle.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
+import { failpoint } from '../temporal/failpoints.js';
 
 export interface Assessment {
   score: number;
@@ -87,6 +88,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
         deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
         peersOf(action.platform),
       ]);
+      failpoint('action.scoring');
       return assessWith(profile, action, platformPeers);
     },
 
@@ -98,6 +100,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     async assessRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> {
       const cached = peers.get(input.action.platform);
       const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
+      failpoint('action.routine.scoring');
       return assessWith(input.profile, input.action, platformPeers);
     },
     /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
@@ -124,6 +127,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
           ],
         },
       });
+      failpoint('action.grant-minted');
       return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
     },
 
@@ -142,6 +146,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
         // A decommissioned agent holds nothing to revoke; anything else is retried.
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
       }
+      failpoint('action.agent-contained');
     },
 
     async resumeContainedAgent(input: { agentId: string; actionId: string; approver: string }): Promise<void> {

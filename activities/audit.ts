@@ -11,6 +11,7 @@ import { actionAuditInputs } from '../audit/from-action.js';
 import { JsonLinesFileSink, MultiSink, WebhookSink, type AuditSink } from '../audit/sinks.js';
 import type { AuditSettings } from '../config/config.js';
 import type { ActionRecord } from '../domain/actions.js';
+import { failpoint } from '../temporal/failpoints.js';
 import { appendAuditSignal, auditTrailWorkflow, auditTrailWorkflowId, type AuditItem, type ChainHead } from '../workflows/audit-trail.js';
 
 export function auditSinkFor(settings: AuditSettings): { file: JsonLinesFileSink; sink: AuditSink } {
@@ -47,6 +48,7 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
       const events = input.items.map((item) => auditEvent(item.input, new Date(item.at), { id: item.id, deployment: deps.settings.deployment }));
       const chained = chainAll(input.head, events);
       await sink.write(chained);
+      failpoint('audit.batch-written');
       const last = chained.at(-1);
       return last ? { seq: last.wardenseq, hash: last.wardenhash } : input.head;
     },

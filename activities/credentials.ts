@@ -3,6 +3,7 @@ import type { Jwk } from '../domain/credentials.js';
 import { generateAgentKey } from '../tokens/agent-keys.js';
 import { generateSigningKey as newSigningKey, type SigningKey } from '../tokens/signing-keys.js';
 import { sealSecret, type KeyRing } from '../vault/envelope.js';
+import { failpoint } from '../temporal/failpoints.js';
 
 /** The associated data a sealed agent private key is bound to: it opens for this agent only. */
 export const agentKeyAad = (agentId: string) => `agent-credential:${agentId}`;
@@ -16,6 +17,7 @@ export function createCredentialActivities(deps: { vault: KeyRing }) {
     /** A successor key pair for an agent; the private half leaves this activity only vaulted. */
     async issueAgentKeyPair(agentId: string): Promise<{ kid: string; publicJwk: Jwk; sealedPrivateJwk: unknown }> {
       const key = await generateAgentKey();
+      failpoint('credential.rotation.key-issued');
       return { kid: key.kid, publicJwk: key.publicJwk, sealedPrivateJwk: sealSecret(deps.vault, JSON.stringify(key.privateJwk), agentKeyAad(agentId)) };
     },
   };

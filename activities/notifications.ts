@@ -9,6 +9,7 @@ import type { NotificationSettings } from '../config/config.js';
 import type { Notification } from '../domain/notifications.js';
 import { mintSessionRevoked } from '../tokens/security-events.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
+import { failpoint } from '../temporal/failpoints.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -35,6 +36,7 @@ async function post(url: string, contentType: string, body: string, okStatuses: 
 export function createNotificationActivities(deps: { client: Client; settings: NotificationSettings; issuer: string; taskQueue: string }) {
   return {
     async deliverNotification(n: Notification): Promise<void> {
+      failpoint('notification.sending');
       if (n.kind === 'session-revoked') {
         if (deps.settings.ssfReceivers.length === 0) return;
         const ring = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);

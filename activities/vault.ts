@@ -8,6 +8,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { VaultedSecretRef } from '../domain/tools.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../vault/envelope.js';
+import { failpoint } from '../temporal/failpoints.js';
 
 export const toolSecretAad = (tool: string) => `tool-secret:${tool}`;
 
@@ -31,6 +32,7 @@ export function createVaultActivities(deps: { vault: KeyRing }) {
       if (!body || typeof body.id !== 'string' || typeof body.secret !== 'string' || !body.id || !body.secret) {
         throw ApplicationFailure.nonRetryable('the rotation endpoint did not answer {"id", "secret"}', 'RotationMalformed');
       }
+      failpoint('vault.rotation.upstream-called');
       return { id: body.id, sealed: sealSecret(deps.vault, body.secret, toolSecretAad(input.tool)), createdAt: new Date().toISOString() };
     },
 

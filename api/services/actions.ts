@@ -14,6 +14,7 @@ import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQue
 import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory } from './agent-directory.js';
+import { failpoint } from '../../temporal/failpoints.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 
@@ -55,6 +56,7 @@ export class ActionService {
     const operation = tool.operations.find((o) => o.name === input.operation);
     if (!operation) throw badInput(`The tool ${tool.name} has no operation "${input.operation.slice(0, 64)}".`);
     const allowedOutright = agent.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
+    failpoint('api.request-action');
 
     const id = actionIdFor(agentId, input.idempotencyKey);
     const workflowId = actionWorkflowId(id);
@@ -92,7 +94,10 @@ export class ActionService {
         () => this.client.workflow.getHandle(agentWorkflowId(agentId)).executeUpdate(decideRoutineActionUpdate, { args: [{ ...action, workflowId: agentWorkflowId(agentId) }] }),
         `No agent ${agentId}.`,
       );
-      if (routine) return routine;
+      if (routine) {
+        failpoint('api.action-decided');
+        return routine;
+      }
     }
 
     let decided: ActionRecord;
@@ -105,6 +110,7 @@ export class ActionService {
     }
     // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
     if (decided.contained) this.agents.forget(agentId);
+    failpoint('api.action-decided');
     return decided;
   }
 

@@ -1,0 +1,67 @@
+/**
+ * Failpoints for the fault-injection suite (`npm run test:faults`): named places in activities and API
+ * handlers where a test can stop a real process dead and SIGKILL it at exactly that point.
+ *
+ *   WARDEN_FAILPOINTS=action.scoring,vault.rotation.upstream-called   points armed from the start
+ *   WARDEN_FAILPOINTS_FILE=/tmp/…/armed                                 a file of point names (comma or
+ *                                                                       newline separated), re-read at
+ *                                                                       every point: arms a running process
+ *
+ * An armed point writes `warden-failpoint: <name> reached` to stdout (synchronously) and then blocks the
+ * JavaScript thread for good: nothing after the point runs in this process, until the test kills it.
+ * With neither variable set (production, `npm start`, the main test suite) `failpoint()` is one boolean
+ * test and returns at once.
+ *
+ * Points are named in the domain's words; never call one from workflow code (workflows stay deterministic).
+ */
+import fs from 'node:fs';
+
+export type FailpointName =
+  /** An action's risk is being scored (sensitive path: its own workflow). */
+  | 'action.scoring'
+  /** A routine action's risk is being scored (in the agent's own workflow). */
+  | 'action.routine.scoring'
+  /** A grant was minted for an allowed or approved action and has not been returned to the workflow yet. */
+  | 'action.grant-minted'
+  /** The agent was contained (suspended, tokens revoked) and the workflow has not heard yet. */
+  | 'action.agent-contained'
+  /** A notification is about to go out (e.g. "approval needed", while the approval waits). */
+  | 'notification.sending'
+  /** A successor key pair was generated for an agent's credential rotation, not yet handed back. */
+  | 'credential.rotation.key-issued'
+  /** The tool's rotation endpoint issued a new secret; the answer has not reached the workflow. */
+  | 'vault.rotation.upstream-called'
+  /** A batch of audit records was written and fsynced; the writer workflow has not heard yet. */
+  | 'audit.batch-written'
+  /** A discovery sweep's source was read; its sightings have not been reported to the directory. */
+  | 'discovery.source-read'
+  /** The API accepted requestAction (authenticated, validated) and has not asked Temporal yet. */
+  | 'api.request-action'
+  /** The action was decided in Temporal; the API has not answered the agent yet. */
+  | 'api.action-decided';
+
+const fixed = new Set((process.env.WARDEN_FAILPOINTS ?? '').split(/[\s,]+/).filter(Boolean));
+const file = process.env.WARDEN_FAILPOINTS_FILE;
+const enabled = fixed.size > 0 || Boolean(file);
+
+function armed(name: FailpointName): boolean {
+  if (fixed.has(name)) return true;
+  if (!file) return false;
+  try {
+    return fs.readFileSync(file, 'utf8').split(/[\s,]+/).includes(name);
+  } catch {
+    return false; // no file (yet): nothing armed
+  }
+}
+
+/** Stops this process here, for good, when `name` is armed; otherwise returns at once. */
+export function failpoint(name: FailpointName): void {
+  if (!enabled || !armed(name)) return;
+  try {
+    fs.writeSync(1, `warden-failpoint: ${name} reached (pid ${process.pid}); stopped here until killed\n`);
+  } catch {
+    /* the announcement is best effort; the stop is not */
+  }
+  // Blocks the JavaScript thread forever: no callback, timer or promise of this process runs again.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
