@@ -1,0 +1,311 @@
+/**
+ * The fault suite's stack: a worker *and* an API, each a real child process (`node --import tsx …`) that
+ * a test can arm at a failpoint (temporal/failpoints.ts), wait for it to stop there, SIGKILL it and start
+ * again — on the run's Temporal server (or the test's own), with the deployment settings of stack.ts.
+ * The test process itself only holds a client, to look at what Temporal recorded.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client, Connection } from '@temporalio/client';
+import { expect, inject } from 'vitest';
+import type { ApiServer } from '../../api/server.js';
+import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
+import { dataConverterFor } from '../../config/keys.js';
+import type { Role } from '../../domain/people.js';
+import { connectClient } from '../../temporal/connection.js';
+import type { FailpointName } from '../../temporal/failpoints.js';
+import { actionWorkflowId } from '../../domain/actions.js';
+import { agentWorkflowId } from '../../domain/agents.js';
+import { getRiskProfileQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
+import { getActionQuery } from '../../workflows/sensitive-action.js';
+import { registerTestAgent, type TestAgent } from '../helpers/agents.js';
+import { apiCaller, eventually, testDeployment, type GraphQLResponse, type Stack } from '../helpers/stack.js';
+
+/** Polls wait this long at most: the machine may be busy, and a SIGKILLed worker's task times out first. */
+export const LONG = 90_000;
+/** Per test: processes start, die, start again, and Temporal waits out the dead worker's task timeouts. */
+export const FAULT_TEST_TIMEOUT = 180_000;
+
+export interface WardenProcess {
+  kind: 'worker' | 'api';
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr. */
+  output(): string;
+  /** Arms a failpoint in this running process (it re-reads its failpoint file at every point). */
+  arm(...points: FailpointName[]): void;
+  /** Resolves when the process announces it stopped at `point`; rejects if it exits first. */
+  reached(point: FailpointName, timeoutMs?: number): Promise<void>;
+  /** SIGKILL; resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+let forks = 0;
+
+function forkWarden(kind: 'worker' | 'api', settings: Record<string, string>, dataDir: string, armed: FailpointName[]): { proc: WardenProcess; ready: Promise<void> } {
+  const failpointFile = path.join(dataDir, `failpoints-${kind}-${++forks}`);
+  fs.writeFileSync(failpointFile, armed.join('\n'));
+  // Only this deployment's settings reach the process: nothing Temporal- or Warden-related leaks in.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)));
+  const child = fork(path.join(PROJECT_ROOT, kind === 'worker' ? 'worker/main.ts' : 'api/main.ts'), [], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...inherited, ...settings, WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle'), WARDEN_FAILPOINTS_FILE: failpointFile },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onOutput = (d: Buffer) => {
+    out += d;
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onOutput);
+  child.stderr!.on('data', onOutput);
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const proc: WardenProcess = {
+    kind,
+    child,
+    output: () => out,
+    arm: (...points) => fs.writeFileSync(failpointFile, points.join('\n')),
+    reached: (point, timeoutMs = LONG) =>
+      new Promise<void>((resolve, reject) => {
+        const marker = `warden-failpoint: ${point} reached`;
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off('exit', died);
+        };
+        const check = () => {
+          if (!out.includes(marker)) return;
+          done();
+          resolve();
+        };
+        const died = () => {
+          done();
+          reject(new Error(`the ${kind} exited before it reached ${point}:\n${out}`));
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`the ${kind} did not reach ${point} in ${timeoutMs} ms:\n${out}`));
+        }, timeoutMs);
+        listeners.add(check);
+        child.once('exit', died);
+        check();
+      }),
+    async kill() {
+      if (gone()) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (message) => {
+      if ((message as { ready?: string } | null)?.ready === kind) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`the ${kind} exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)));
+  });
+  return { proc, ready };
+}
+
+export interface FaultStack {
+  tag: string;
+  config: WardenConfig;
+  env: Record<string, string>;
+  client: Client;
+  connection: Connection;
+  /** Where agents and people reach the API (the same port across API restarts, as behind a load balancer). */
+  api: { url: string; graphqlUrl: string };
+  worker: WardenProcess | undefined;
+  apiProcess: WardenProcess | undefined;
+  startWorker(...armed: FailpointName[]): Promise<WardenProcess>;
+  startApi(...armed: FailpointName[]): Promise<WardenProcess>;
+  token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** Whatever the processes said, for a failing test's message. */
+  outputs(): string;
+  stop(): Promise<void>;
+}
+
+export async function startFaultStack(options: { env?: Record<string, string> } = {}): Promise<FaultStack> {
+  const { tag, dataDir, env, config } = await testDeployment('faults', options.env);
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
+  const url = `http://127.0.0.1:${config.api.port}`;
+  let caller: Awaited<ReturnType<typeof apiCaller>> | undefined;
+  const history: WardenProcess[] = [];
+
+  const start = async (kind: 'worker' | 'api', armed: FailpointName[]) => {
+    const current = kind === 'worker' ? stack.worker : stack.apiProcess;
+    if (current && current.child.exitCode === null && current.child.signalCode === null) throw new Error(`a ${kind} process is already running`);
+    const { proc, ready } = forkWarden(kind, env, dataDir, armed);
+    history.push(proc);
+    if (kind === 'worker') stack.worker = proc;
+    else stack.apiProcess = proc; // registered before it is ready, so stop() kills it whatever happens
+    await ready;
+    return proc;
+  };
+
+  const stack: FaultStack = {
+    tag,
+    config,
+    env,
+    client,
+    connection,
+    api: { url, graphqlUrl: `${url}/graphql` },
+    worker: undefined,
+    apiProcess: undefined,
+    startWorker: (...armed) => start('worker', armed),
+    async startApi(...armed) {
+      const proc = await start('api', armed);
+      // The development issuer's key is the API's (in the data folder); sign people's tokens with it.
+      caller ??= await apiCaller(config, stack.api as ApiServer);
+      return proc;
+    },
+    token: (email, roles, ttl) => caller!.token(email, roles, ttl),
+    gql: (query, variables, bearer) => caller!.gql(query, variables, bearer),
+    outputs: () => history.map((p, i) => `--- ${p.kind} process #${i + 1} (${p.child.signalCode ?? p.child.exitCode ?? 'running'}) ---\n${p.output()}`).join('\n'),
+    async stop() {
+      await Promise.all(history.map((p) => p.kill()));
+      await connection.close();
+    },
+  };
+  return stack;
+}
+
+/** Starts a call now to be awaited later, without an unhandled rejection meanwhile. */
+export function later<T>(call: Promise<T>): Promise<T> {
+  call.catch(() => {});
+  return call;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A small world to act in: an owner, a security person, tools, agents with pinned decisions
+
+export const ACTION_FIELDS = `id status decision contained workflowId grant { token audience scope expiresAt } approval { deadline decidedBy decision }`;
+export const REQUEST_ACTION = `mutation($input: RequestActionInput!) { requestAction(input: $input) { action { ${ACTION_FIELDS} } } }`;
+export const GET_ACTION = `query($id: ID!) { actionRequest(id: $id) { ${ACTION_FIELDS} } }`;
+
+/**
+ * Risk policies that pin each decision, so a test is about the crash and not about scoring:
+ * ALLOW (sensitive crm.read_customer, routine crm.update_ticket), REVIEW without containment
+ * (bank.transfer, outside the allowed set), and a hard DENY that contains the agent.
+ */
+export const ALLOW_AND_REVIEW_POLICY = {
+  thresholds: { LOW: { review: 1000, contain: 1000 }, MEDIUM: { review: 1000, contain: 1000 }, CRITICAL: { review: 1000, contain: 1000 } },
+};
+export const denyPolicy = (bank: string) => ({ ...ALLOW_AND_REVIEW_POLICY, rules: { denyOperations: [`${bank}:transfer`], containOnHardDeny: true } });
+
+export interface World {
+  admin: string;
+  owner: string;
+  ownerToken: string;
+  security: string;
+  crm: string;
+  bank: string;
+  /** A new agent of `owner`, allowed crm.read_customer and crm.update_ticket, with a pinned policy. */
+  agent(name: string, policy?: Record<string, unknown>): Promise<TestAgent>;
+}
+
+export async function buildWorld(stack: FaultStack): Promise<World> {
+  const admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
+  const owner = `owner-${stack.tag}@example.com`;
+  const person = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: owner, displayName: 'Owner', roles: ['APPROVER'] } }, admin);
+  expect(person.errors).toBeUndefined();
+  const crm = `crm-${stack.tag}`;
+  const bank = `bank-${stack.tag}`;
+  const tools = await stack.gql(
+    `mutation($crm: RegisterToolInput!, $bank: RegisterToolInput!) { crm: registerTool(input: $crm) { tool { name } } bank: registerTool(input: $bank) { tool { name } } }`,
+    {
+      crm: { name: crm, resource: `https://${crm}.example.com/api/`, authMode: 'WARDEN_JWT', operations: [{ name: 'read_customer', sensitivity: 'MEDIUM' }, { name: 'update_ticket', sensitivity: 'LOW' }] },
+      bank: { name: bank, resource: `https://${bank}.example.com/api/`, authMode: 'WARDEN_JWT', operations: [{ name: 'transfer', sensitivity: 'CRITICAL' }] },
+    },
+    admin,
+  );
+  expect(tools.errors).toBeUndefined();
+  return {
+    admin,
+    owner,
+    ownerToken: await stack.token(owner, ['approver']),
+    security: await stack.token(`security-${stack.tag}@example.com`, ['security']),
+    crm,
+    bank,
+    async agent(name, policy = ALLOW_AND_REVIEW_POLICY) {
+      const agent = await registerTestAgent(stack as unknown as Stack, admin, { name, ownerEmail: owner, allowedTools: [{ tool: crm, operations: ['read_customer', 'update_ticket'] }] });
+      const set = await stack.gql(`mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id: agent.id, p: policy }, admin);
+      expect(set.errors).toBeUndefined();
+      return agent;
+    },
+  };
+}
+
+export interface ActionView {
+  id: string;
+  status: string;
+  decision: string | null;
+  contained: boolean;
+  workflowId: string;
+  grant: { token: string; audience: string; scope: string[]; expiresAt: string } | null;
+  approval: { deadline: string; decidedBy: string | null; decision: string | null } | null;
+}
+
+/** requestAction as the agent sends it; the whole HTTP exchange, or the error if the connection broke. */
+export async function requestAction(agent: TestAgent, input: Record<string, unknown>): Promise<ActionView> {
+  const res = await agent.gql<{ requestAction: { action: ActionView } }>(REQUEST_ACTION, { input: { volume: 1, amount: 0, justification: 'fault suite', ...input } });
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!.requestAction.action;
+}
+
+/** The `jti` of a grant (the identity of the grant: the same grant, not an equivalent one). */
+export function jtiOf(grant: { token: string } | null | undefined): string | undefined {
+  if (!grant) return undefined;
+  return JSON.parse(Buffer.from(grant.token.split('.')[1]!, 'base64url').toString()).jti as string;
+}
+
+/** The action as Temporal holds it: its own workflow's record, or — routine — the agent's workflow's. */
+export async function recordedAction(stack: FaultStack, agentId: string, actionId: string) {
+  try {
+    return await stack.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery);
+  } catch {
+    const routine = await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(listRoutineActionsQuery);
+    return routine.find((a) => a.id === actionId) ?? null;
+  }
+}
+
+/** How many actions the agent's baseline has learned (each allowed or approved action exactly once). */
+export async function learnedCount(stack: FaultStack, agentId: string): Promise<number> {
+  return (await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRiskProfileQuery)).baseline.learned;
+}
+
+/** Workflow runs with this id, all of them (visibility; polled until it shows at least one). */
+export async function runsOf(stack: FaultStack, workflowId: string): Promise<number> {
+  return eventually(async () => {
+    const { count } = await stack.client.workflow.count(`WorkflowId = '${workflowId}'`);
+    return count > 0 ? count : undefined;
+  }, LONG);
+}
+
+/** The action's audit records of one CloudEvents type (read through the API, as the security team would). */
+export async function auditOf(stack: FaultStack, token: string, actionId: string, type: string): Promise<{ id: string; seq: number; message: string }[]> {
+  const res = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id seq message } } } }`, { f: { actionId, type } }, token);
+  expect(res.errors).toBeUndefined();
+  return res.data.auditEvents.edges.map((e: { node: { id: string; seq: number; message: string } }) => e.node);
+}
+
+/**
+ * Exactly `n` audit records of this type for the action: polled until at least `n` show up, then read again
+ * after the writer had time to write any duplicate (the trail is written asynchronously).
+ */
+export async function expectAuditOnce(stack: FaultStack, token: string, actionId: string, type: string, n = 1): Promise<void> {
+  await eventually(async () => (await auditOf(stack, token, actionId, type)).length >= n, LONG);
+  await new Promise((r) => setTimeout(r, 1000));
+  const records = await auditOf(stack, token, actionId, type);
+  expect(records, `${type} records of action ${actionId}`).toHaveLength(n);
+}
+
+/** The audit file verifies end to end against the chain head Temporal keeps. */
+export async function expectAuditChainIntact(stack: FaultStack, token: string): Promise<void> {
+  const res = await stack.gql<any>(`{ auditTrailIntegrity }`, {}, token);
+  expect(res.errors).toBeUndefined();
+  expect(res.data.auditTrailIntegrity).toMatchObject({ ok: true });
+}
