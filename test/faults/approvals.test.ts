@@ -16,6 +16,7 @@ import {
   expectAuditOnce,
   GET_ACTION,
   jtiOf,
+  killAndRestartWorker,
   later,
   learnedCount,
   LONG,
@@ -136,10 +137,7 @@ describe('kill points while approvals wait', () => {
     stack.worker!.arm('action.grant-minted');
     const approving = later(stack.gql<any>(APPROVE, { id: held.id, c: 'fine' }, world.ownerToken));
     await stack.worker!.reached('action.grant-minted');
-    const dead = stack.worker!;
-    await dead.kill();
-    expect(dead.child.signalCode).toBe('SIGKILL');
-    await stack.startWorker();
+    await killAndRestartWorker(stack);
 
     const approved = await approving;
     expect(approved.errors, JSON.stringify(approved.errors)).toBeUndefined();

@@ -14,6 +14,7 @@ import {
   denyPolicy,
   expectAuditOnce,
   jtiOf,
+  killAndRestartWorker,
   later,
   learnedCount,
   LONG,
@@ -44,14 +45,6 @@ afterAll(async () => {
 
 beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(stack.outputs())));
 
-/** SIGKILLs the worker (stopped at its failpoint) and starts a fresh, unarmed one. */
-async function killAndRestartWorker() {
-  const dead = stack.worker!;
-  await dead.kill();
-  expect(dead.child.signalCode).toBe('SIGKILL');
-  await stack.startWorker();
-}
-
 /** The baseline learned exactly `n` actions, and stays there. */
 async function expectLearned(agentId: string, n: number) {
   await eventually(async () => (await learnedCount(stack, agentId)) >= n, LONG);
@@ -66,7 +59,7 @@ describe('kill points on the decision path', () => {
     stack.worker!.arm('action.scoring');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.scoring');
-    await killAndRestartWorker();
+    await killAndRestartWorker(stack);
 
     const first = await inFlight;
     expect(first).toMatchObject({ status: 'ALLOWED', decision: 'ALLOW', workflowId: `action:${first.id}`, grant: { scope: ['read_customer'] } });
@@ -84,7 +77,7 @@ describe('kill points on the decision path', () => {
     stack.worker!.arm('action.routine.scoring');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.routine.scoring');
-    await killAndRestartWorker();
+    await killAndRestartWorker(stack);
 
     const first = await inFlight;
     expect(first).toMatchObject({ status: 'ALLOWED', decision: 'ALLOW', workflowId: agentWorkflowId(agent.id), grant: { scope: ['update_ticket'] } });
@@ -104,7 +97,7 @@ describe('kill points on the decision path', () => {
     stack.worker!.arm('action.grant-minted');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.grant-minted');
-    await killAndRestartWorker();
+    await killAndRestartWorker(stack);
 
     // The grant minted in the dead process reached no one; the one the new worker minted is the grant.
     const first = await inFlight;
@@ -124,7 +117,7 @@ describe('kill points on the decision path', () => {
     stack.worker!.arm('action.agent-contained');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.agent-contained');
-    await killAndRestartWorker();
+    await killAndRestartWorker(stack);
 
     const first = await inFlight;
     expect(first).toMatchObject({ status: 'DENIED', decision: 'DENY', contained: true, grant: null });

@@ -173,6 +173,14 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
   return stack;
 }
 
+/** SIGKILLs the worker (stopped at its failpoint) and starts a fresh, unarmed one. */
+export async function killAndRestartWorker(stack: FaultStack): Promise<void> {
+  const dead = stack.worker!;
+  await dead.kill();
+  expect(dead.child.signalCode).toBe('SIGKILL');
+  await stack.startWorker();
+}
+
 /** Starts a call now to be awaited later, without an unhandled rejection meanwhile. */
 export function later<T>(call: Promise<T>): Promise<T> {
   call.catch(() => {});
