@@ -250,6 +250,7 @@ describe('claiming a discovered agent', () => {
     const { access_token } = (await tokenRes.json()) as { access_token: string };
     const me = await stack.gql<any>(`{ agent(id: "${agent.id}") { id status } }`, {}, access_token);
     expect(me.data?.agent).toEqual({ id: agent.id, status: 'ACTIVE' });
+    await eventually(async () => notifications().some((n) => n.type === 'warden.agent' && n.agentId === agent.id && n.subject === 'You now own agent invoice-triage'));
 
     // Seen again by the next sweep: it just gets a later last-seen, stays ACTIVE, and raises no alert.
     const alerts = notifications().length;

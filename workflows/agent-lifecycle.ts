@@ -427,7 +427,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       const ownerEmail = normalizeEmail(request.ownerEmail);
       const credential = newCredential(request.publicJwk, request.kid, Date.now(), state.credentialPolicy, request.generatedByWarden);
       const tools = [...request.allowedTools].sort((a, b) => a.tool.localeCompare(b.tool));
-      return record(
+      const claimed = record(
         'CLAIMED',
         'ACTIVE',
         request.actor,
@@ -435,6 +435,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         { ownerEmail, allowedTools: tools, credential, successor: null },
         { owner: ownerEmail, ...(state.discovery?.proposedOwnerEmail ? { proposedOwner: state.discovery.proposedOwnerEmail } : {}) },
       );
+      notifyOwner(
+        `You now own agent ${state.name}`,
+        `${describeActor(request.actor)} claimed the discovered agent ${state.name} (${state.id}) and made you its owner. It is ACTIVE; its credential (${credential.kid}) expires ${credential.expiresAt} and rotates automatically.`,
+      );
+      return claimed;
     },
     {
       validator: (request) => {
