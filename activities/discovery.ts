@@ -25,6 +25,7 @@ import {
   type SourceProgress,
 } from '../discovery/index.js';
 import { loadSweepPlan, plannedSources, SweepPlanError, type PlannedSource, type SourceSpec, type SweepPlan } from '../discovery/sweep-plan.js';
+import { failpoint } from '../temporal/failpoints.js';
 import * as SA from '../temporal/search-attributes.js';
 import { agentLifecycleWorkflow, recordSightingsUpdate, type RecordSightingsResult } from '../workflows/agent-lifecycle.js';
 
@@ -215,6 +216,7 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
         for (let f = queue.shift(); f; f = queue.shift()) await one(f);
       });
       await Promise.all(workers);
+      failpoint('discovery.sightings-recorded');
       report.newAgents.sort((a, b) => a.agentId.localeCompare(b.agentId));
       return report;
     },

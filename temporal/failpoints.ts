@@ -33,8 +33,8 @@ export type FailpointName =
   | 'vault.rotation.upstream-called'
   /** A batch of audit records was written and fsynced; the writer workflow has not heard yet. */
   | 'audit.batch-written'
-  /** A discovery sweep's source was read; its sightings have not been reported to the directory. */
-  | 'discovery.source-read'
+  /** A batch of a sweep's findings is recorded in the directory; the sweep has not heard yet. */
+  | 'discovery.sightings-recorded'
   /** The API accepted requestAction (authenticated, validated) and has not asked Temporal yet. */
   | 'api.request-action'
   /** The action was decided in Temporal; the API has not answered the agent yet. */
