@@ -35,7 +35,7 @@ export type FailpointName =
   | 'audit.batch-written'
   /** A batch of a sweep's findings is recorded in the directory; the sweep has not heard yet. */
   | 'discovery.sightings-recorded'
-  /** The API accepted requestAction (authenticated, validated) and has not asked Temporal yet. */
+  /** The API accepted an action request (requestAction, or a token exchange) and has not asked Temporal yet. */
   | 'api.request-action'
   /** The action was decided in Temporal; the API has not answered the agent yet. */
   | 'api.action-decided';
