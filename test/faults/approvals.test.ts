@@ -13,6 +13,7 @@ import type { TestAgent } from '../helpers/agents.js';
 import {
   ACTION_FIELDS,
   buildWorld,
+  distinctNotices,
   expectAuditOnce,
   GET_ACTION,
   jtiOf,
@@ -59,9 +60,8 @@ async function hold(agent: TestAgent, key: string): Promise<ActionView> {
   return held;
 }
 
-/** "Approval needed" notifications the webhook received about this agent. */
-const approvalNotices = (agentId: string) =>
-  webhook.received.map((r) => JSON.parse(r.body) as { subject: string; agentId: string }).filter((n) => n.agentId === agentId && n.subject.startsWith('Approval needed'));
+/** "Approval needed" notifications the webhook received about this agent (each once: delivery is at least once). */
+const approvalNotices = (agentId: string) => distinctNotices(webhook).filter((n) => n.agentId === agentId && n.subject.startsWith('Approval needed'));
 
 async function recorded(actionId: string) {
   return stack.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery);

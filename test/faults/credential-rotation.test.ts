@@ -12,7 +12,7 @@ import { getAgentQuery } from '../../workflows/agent-lifecycle.js';
 import { startReceiver } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import { registerTestAgent } from '../helpers/agents.js';
-import { buildWorld, killAndRestartWorker, later, LONG, startFaultStack, type FaultStack, type World } from './helpers.js';
+import { buildWorld, distinctNotices, killAndRestartWorker, later, LONG, startFaultStack, type FaultStack, type World } from './helpers.js';
 
 /** A forced rotation leaves the old key valid for a quarter of this (10 s), counted from the successor's issue. */
 const AGENT_MAX_AGE = '40s';
@@ -77,7 +77,7 @@ describe('kill point during a credential rotation', () => {
     const events = async () => (await stack.client.workflow.getHandle(agentWorkflowId(agent.id)).query(getAgentQuery)).events;
     const started = (await events()).filter((e) => e.kind === 'CREDENTIAL_ROTATION_STARTED');
     expect(started.map((e) => e.details?.successorKid)).toEqual([successorKid]);
-    const notices = () => webhook.received.map((r) => JSON.parse(r.body) as { agentId: string; text: string }).filter((n) => n.agentId === agent.id && n.text.includes('successor credential'));
+    const notices = () => distinctNotices(webhook).filter((n) => n.agentId === agent.id && n.text.includes('successor credential'));
     await eventually(async () => notices().length > 0, LONG);
     expect(notices().map((n) => /\(([^)]+)\) was issued/.exec(n.text)?.[1])).toEqual([successorKid]);
 

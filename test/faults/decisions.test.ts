@@ -12,6 +12,7 @@ import { eventually } from '../helpers/stack.js';
 import {
   buildWorld,
   denyPolicy,
+  distinctNotices,
   expectAuditOnce,
   jtiOf,
   killAndRestartWorker,
@@ -131,7 +132,7 @@ describe('kill points on the decision path', () => {
     expect(state.status).toBe('SUSPENDED');
     expect(state.events.filter((e) => e.kind === 'UNIVERSAL_LOGOUT')).toHaveLength(1);
     expect((await agent.gql(`{ viewer { kind } }`)).status).toBe(401);
-    const loggedOut = () => webhook.received.filter((r) => r.body.includes(agent.id) && r.body.includes('logged out everywhere'));
+    const loggedOut = () => distinctNotices(webhook).filter((n) => n.agentId === agent.id && n.subject.includes('logged out everywhere'));
     await eventually(async () => loggedOut().length > 0, LONG);
     await new Promise((r) => setTimeout(r, 1000));
     expect(loggedOut()).toHaveLength(1);

@@ -181,6 +181,25 @@ export async function killAndRestartWorker(stack: FaultStack): Promise<void> {
   await stack.startWorker();
 }
 
+export interface Notice {
+  type: string;
+  kind: string;
+  agentId: string;
+  to: string[];
+  subject: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * The notifications a webhook received, each once. Delivery is at least once: a notification the killed
+ * worker had posted but not yet reported as sent is posted again by the retry — the very same notification
+ * (same body, same `at`), which receivers recognise. A second notification of the same event would differ.
+ */
+export function distinctNotices(receiver: { received: { body: string }[] }): Notice[] {
+  return [...new Map(receiver.received.map((r) => [r.body, JSON.parse(r.body) as Notice])).values()];
+}
+
 /** Starts a call now to be awaited later, without an unhandled rejection meanwhile. */
 export function later<T>(call: Promise<T>): Promise<T> {
   call.catch(() => {});
