@@ -271,11 +271,21 @@ export function normalizeHostName(value: string): string | undefined {
   return h;
 }
 
+/** Per configuration: destination host → its rule (or null). Traffic repeats hosts, so most lines are one lookup. */
+const endpointCache = new WeakMap<DiscoveryConfig, Map<string, EndpointRule | null>>();
+const ENDPOINT_CACHE_MAX = 50_000;
+
 /** The provider of an LLM/agent-platform host, or undefined. */
 export function matchEndpoint(config: DiscoveryConfig, host: string): EndpointRule | undefined {
+  let cache = endpointCache.get(config);
+  if (!cache) endpointCache.set(config, (cache = new Map()));
+  const hit = cache.get(host);
+  if (hit !== undefined) return hit ?? undefined;
   const h = normalizeHostName(host);
-  if (!h) return undefined;
-  return config.llmEndpoints.find((rule) => (rule.host.includes('*') ? hostGlobRegExp(rule.host).test(h) : rule.host.toLowerCase() === h));
+  const rule = h ? config.llmEndpoints.find((r) => (r.host.includes('*') ? hostGlobRegExp(r.host).test(h) : r.host.toLowerCase() === h)) : undefined;
+  if (cache.size >= ENDPOINT_CACHE_MAX) cache.clear();
+  cache.set(host, rule ?? null);
+  return rule;
 }
 
 export function matchPatternRules(rules: PatternRule[], text: string): PatternRule[] {

@@ -148,6 +148,12 @@ export function errorMessage(err: unknown): string {
 
 /** ISO time from epoch seconds (number or numeric string) or an ISO-8601 string; undefined when invalid. */
 export function parseTime(value: unknown): string | undefined {
+  const ms = parseTimeMs(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+/** Like parseTime, as epoch milliseconds (no string built: most log lines never become a finding). */
+export function parseTimeMs(value: unknown): number | undefined {
   let ms: number | undefined;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value * 1000;
   else if (typeof value === 'string' && /^\d{9,11}(\.\d+)?$/.test(value.trim())) ms = Number(value) * 1000;
@@ -155,7 +161,7 @@ export function parseTime(value: unknown): string | undefined {
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
   // Plausible range: 2000-01-01 .. 2100-01-01.
   if (ms < 946_684_800_000 || ms > 4_102_444_800_000) return undefined;
-  return new Date(ms).toISOString();
+  return ms;
 }
 
 /** A plain JSON object, or undefined. */

@@ -5,7 +5,8 @@ import { credentialId, redactSecret, redactText, stripAuthScheme } from '../reda
 import type { Finding } from '../types.js';
 
 export interface NetworkObservation {
-  time: string;
+  /** Epoch milliseconds. */
+  timeMs: number;
   /** Client address as logged (IP, or a name when the proxy logs FQDNs). */
   client: string;
   /** Destination host name (SNI, Host header, CONNECT target or URL host). */
@@ -31,12 +32,13 @@ export function validClient(value: unknown): string | undefined {
 
 /** The finding for an observation, or undefined when it does not point at an LLM / agent platform. */
 export function networkFinding(config: DiscoveryConfig, o: NetworkObservation): Finding | undefined {
-  const host = canonicalHost(config, o.client);
-  if (config.ignore.sourceHosts.some((h) => h.toLowerCase() === o.client || h.toLowerCase() === host)) return undefined;
+  // Most traffic is not to an LLM: decide that first, cheaply.
   const dest = o.destination ? normalizeHostName(o.destination) : undefined;
   const endpoint = dest ? matchEndpoint(config, dest) : undefined;
   const frameworks = o.userAgent ? matchPatternRules(config.agentUserAgents, o.userAgent) : [];
   if (!endpoint && frameworks.length === 0) return undefined;
+  const host = canonicalHost(config, o.client);
+  if (config.ignore.sourceHosts.some((h) => h.toLowerCase() === o.client || h.toLowerCase() === host)) return undefined;
 
   const credential = o.credential ? stripAuthScheme(o.credential) : '';
   const credId = credential && credential !== '-' ? credentialId(credential) : undefined;
@@ -61,8 +63,8 @@ export function networkFinding(config: DiscoveryConfig, o: NetworkObservation): 
     platform: endpoint?.provider ?? frameworks[0]?.id ?? 'unknown',
     host,
     evidence,
-    firstSeen: o.time,
-    lastSeen: o.time,
+    firstSeen: new Date(o.timeMs).toISOString(),
+    lastSeen: new Date(o.timeMs).toISOString(),
     count: 1,
   };
   if (o.user) {

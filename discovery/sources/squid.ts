@@ -54,7 +54,7 @@ export async function scanSquid(
         return 'malformed';
       }
     }
-    const time = new Date(Number(ts) * 1000).toISOString();
+    const timeMs = Number(ts) * 1000;
     let user: string | undefined;
     if (rfc931 !== '-') {
       try {
@@ -63,7 +63,7 @@ export async function scanSquid(
         user = rfc931;
       }
     }
-    const finding = networkFinding(config, { time, client, destination, method, path: urlPath, user, log: 'squid' });
+    const finding = networkFinding(config, { timeMs, client, destination, method, path: urlPath, user, log: 'squid' });
     if (finding) state.add(finding);
     return 'ok';
   });

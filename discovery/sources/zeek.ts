@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { DiscoveryConfig } from '../config.js';
-import { parseObject, parseTime, ScanState, scanLineFiles, str, type LineOutcome } from '../progress.js';
+import { parseObject, parseTimeMs, ScanState, scanLineFiles, str, type LineOutcome } from '../progress.js';
 import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
 import { networkFinding, validClient } from './network.js';
 
@@ -42,10 +42,10 @@ export async function scanZeek(
       if (text.startsWith('#')) return 'skipped'; // TSV headers, or comments
       const rec = parseObject(text);
       if (!rec) return 'malformed';
-      const time = parseTime(rec.ts);
+      const timeMs = parseTimeMs(rec.ts);
       const id = rec.id && typeof rec.id === 'object' ? (rec.id as Record<string, unknown>) : undefined;
       const client = validClient(rec['id.orig_h'] ?? id?.orig_h);
-      if (!time || !client) return 'malformed';
+      if (timeMs === undefined || !client) return 'malformed';
       const declared = rec._path === 'ssl' || rec._path === 'http' ? rec._path : undefined;
       const type = declared ?? fileType[fileIndex] ?? ('server_name' in rec || 'cipher' in rec ? 'ssl' : 'host' in rec || 'uri' in rec ? 'http' : undefined);
       if (!type) return 'malformed';
@@ -53,12 +53,12 @@ export async function scanZeek(
       if (type === 'ssl') {
         const sni = str(rec.server_name);
         if (!sni || sni === '-') return 'ok';
-        finding = networkFinding(config, { time, client, destination: sni, log: 'zeek-ssl' });
+        finding = networkFinding(config, { timeMs, client, destination: sni, log: 'zeek-ssl' });
       } else {
         const credential = credentialFields.map((f) => str(rec[f])).find((v) => v && v !== '-');
         const uri = str(rec.uri);
         finding = networkFinding(config, {
-          time,
+          timeMs,
           client,
           destination: str(rec.host),
           userAgent: str(rec.user_agent),
