@@ -197,7 +197,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
       // Early on, a payment can be new enough to need a person: the owner looks and approves.
       must(await o.gql<any>(`mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`, { i: { actionId: action.id, comment: 'routine supplier payment' } }, o.tokens.owner), 'approveAction');
       replay.heldThenApproved++;
-      say(`  ${input.tool}.${input.operation}${input.amount ? ` $${input.amount}` : ''} was held for a person (${action.risk.reasons[0]?.detail ?? `a CRITICAL operation while the baseline is young; risk ${action.risk.score}`}); the owner approved it`);
+      say(`  ${input.tool}.${input.operation}${input.amount ? ` $${Number(input.amount).toLocaleString('en-US')}` : ''} was held for a person (${action.risk.reasons[0]?.detail ?? `a CRITICAL operation while the baseline is young; risk ${action.risk.score}`}); the owner approved it`);
       // Only the agent that asked sees its grant.
       const mine = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status grant { token } } }`, { id: action.id }, (await agent.accessToken()).token!), 'actionRequest');
       return mine.actionRequest.grant.token as string;
@@ -331,7 +331,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     await new Promise((r) => setTimeout(r, 200));
   } while (Date.now() < deadline);
   const integrity = must(await o.gql<any>(`{ auditTrailIntegrity }`, {}, o.tokens.security), 'auditTrailIntegrity').auditTrailIntegrity;
-  say(`audit trail for the action: ${types.join(' → ')}; chain ${integrity.ok ? 'intact' : 'BROKEN'} (${JSON.stringify(integrity).slice(0, 160)})`);
+  say(`audit trail for the action: ${types.join(' → ')}; hash chain ${integrity.ok ? `intact up to its anchored head (seq ${(integrity.anchoredAt as { seq?: number } | undefined)?.seq ?? '?'})` : `BROKEN: ${JSON.stringify(integrity).slice(0, 160)}`}`);
   if (o.ui) {
     const link = (id: string) => `${o.ui!.url}/namespaces/${o.ui!.namespace}/workflows/${encodeURIComponent(id)}`;
     say(`in the Temporal UI: the action ${link(attack.workflowId)}`);

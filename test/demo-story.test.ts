@@ -75,7 +75,7 @@ it('the supply-chain story: the poisoned invoice is contained, held, denied by t
 
   // The narrated timeline says what happened, in order.
   const text = lines.join('\n');
-  for (const step of [/replaying \d+ working days/, /hidden instruction/, /risk \d+\/100/, /CONTAINED/, /containment: .*HTTP 401/, /notified \(security\)/, /approval pending/, /decided: DENIED/, /0 to routing 026009593/, /chain intact/]) {
+  for (const step of [/replaying \d+ working days/, /hidden instruction/, /risk \d+\/100/, /CONTAINED/, /containment: .*HTTP 401/, /notified \(security\)/, /approval pending/, /decided: DENIED/, /0 to routing 026009593/, /hash chain intact/]) {
     expect(text).toMatch(step);
   }
 });

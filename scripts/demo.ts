@@ -1,0 +1,106 @@
+/**
+ * `npm run demo`: the supply-chain story (demo/story.ts) on the embedded default, narrated.
+ *
+ * Uses the Warden at WARDEN_PUBLIC_URL when one answers; otherwise starts one the way `npm start` does
+ * (dev server persisted in the data folder, worker and API processes), with the security webhook pointed
+ * at the demo's own inbox, and stops it at the end. `--interactive`: a person denies (or approves) the
+ * held transfer in GraphiQL or with the Temporal CLI, instead of the scripted security approver.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
+import { loadConfig, PROJECT_ROOT } from '../config/config.js';
+import { runSupplyChainStory, startSecurityInbox, type Gql, type SecurityInbox } from '../demo/story.js';
+
+const interactive = process.argv.includes('--interactive');
+const config = loadConfig();
+const url = config.api.publicUrl;
+const say = (line: string) => console.log(line);
+
+async function answers(): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `npm start`'s launcher as a child; resolves once the API answers. */
+async function startWarden(inbox: SecurityInbox): Promise<ChildProcess> {
+  const child = fork(path.join(PROJECT_ROOT, 'scripts', 'start.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, WARDEN_NOTIFY_WEBHOOK_URL: process.env.WARDEN_NOTIFY_WEBHOOK_URL ?? inbox.url },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 180_000;
+  while (!(out.includes('ready.') && (await answers()))) {
+    if (child.exitCode !== null) throw new Error(`Warden did not start:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`Warden did not start within 3 minutes:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return child;
+}
+
+async function stopWarden(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}
+
+const inbox = await startSecurityInbox();
+let warden: ChildProcess | undefined;
+let code = 1;
+try {
+  if (config.humans.jwksUrl) throw new Error('the demo signs its people\'s tokens with the development issuer; unset WARDEN_OIDC_JWKS_URL to run it');
+  if (await answers()) {
+    say(`Using the Warden running at ${url}. Security notifications go to its configured webhook (WARDEN_NOTIFY_WEBHOOK_URL).`);
+  } else {
+    say(`Starting Warden (Temporal dev server, worker, API) — the same as npm start…`);
+    warden = await startWarden(inbox);
+    say(`Warden is up at ${url}.`);
+  }
+  const key = await loadDevIssuerKey(config.dataDir);
+  const token = (email: string, roles: ('admin' | 'approver' | 'security')[]) =>
+    signDevToken(key, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds: 3600 });
+  const suffix = randomUUID().slice(0, 6);
+  const people = { owner: 'olivia@example.com', security: 'sam@example.com' };
+  const gql: Gql = async (query, variables, bearer) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
+
+  say('');
+  say('The supply-chain story (../shared/DESIGN.md): an agent with weeks of honest work reads a poisoned invoice.');
+  say('');
+  const result = await runSupplyChainStory({
+    wardenUrl: url,
+    gql,
+    tokens: { admin: await token('demo-admin@example.com', ['admin']), owner: await token(people.owner, ['approver']), security: await token(people.security, ['security', 'approver']) },
+    people,
+    ...(warden ? { securityInbox: inbox } : {}),
+    ...(config.temporal.external ? {} : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
+    suffix,
+    interactive,
+    say,
+  });
+  await Promise.all([result.erp.close(), result.bank.close()]);
+  const unchanged = result.ledgerAfter === result.ledgerBefore && !result.bank.ledger.some((t) => t.routingNumber === '026009593');
+  say('');
+  say(unchanged ? 'The bank ledger is unchanged: not one dollar left for the attacker.' : 'THE LEDGER CHANGED — this is a bug; please report it.');
+  if (warden) say('Stopping the Warden this demo started (its state stays in the data folder; `npm start` brings it back).');
+  code = unchanged && result.attack.contained ? 0 : 1;
+} catch (err) {
+  console.error(`demo: ${(err as Error).message}`);
+} finally {
+  if (warden) await stopWarden(warden);
+  await inbox.close();
+}
+process.exit(code);
