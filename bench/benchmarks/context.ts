@@ -1,0 +1,72 @@
+/** What every benchmark gets from bench/run.ts. */
+import type { Floor } from '../lib/floor.js';
+import type { SummaryRow } from '../lib/report.js';
+import type { BenchStack } from '../lib/stack.js';
+import type { BenchAgent, Warden } from '../lib/warden.js';
+
+export interface Sizes {
+  /** Decision latency: measurement rounds × samples of each kind per round (kinds interleaved). */
+  latencyRounds: number;
+  latencyBatch: number;
+  latencyWarmup: number;
+  /** Throughput: window and warm-up per run, and repetitions (floor and Warden alternate). */
+  throughputMs: number;
+  throughputWarmupMs: number;
+  throughputReps: number;
+  containmentSamples: number;
+  tokenMs: number;
+  tokenWarmupMs: number;
+  tokenReps: number;
+  inProcessMs: number;
+  scaleAgents: number[];
+  scaleListSamples: number;
+}
+
+export const FULL: Sizes = {
+  latencyRounds: 12,
+  latencyBatch: 25,
+  latencyWarmup: 20,
+  throughputMs: 4_000,
+  throughputWarmupMs: 1_000,
+  throughputReps: 2,
+  containmentSamples: 50,
+  tokenMs: 3_000,
+  tokenWarmupMs: 1_000,
+  tokenReps: 2,
+  inProcessMs: 1_500,
+  scaleAgents: [1_000, 10_000],
+  scaleListSamples: 30,
+};
+
+export const QUICK: Sizes = {
+  latencyRounds: 4,
+  latencyBatch: 10,
+  latencyWarmup: 10,
+  throughputMs: 1_500,
+  throughputWarmupMs: 500,
+  throughputReps: 1,
+  containmentSamples: 6,
+  tokenMs: 1_000,
+  tokenWarmupMs: 300,
+  tokenReps: 1,
+  inProcessMs: 400,
+  scaleAgents: Number(process.env.BENCH_SCALE_QUICK ?? 0) ? [Number(process.env.BENCH_SCALE_QUICK)] : [200, 500],
+  scaleListSamples: 10,
+};
+
+export interface BenchContext {
+  stack: BenchStack;
+  warden: Warden;
+  floor: Floor;
+  sizes: Sizes;
+  quick: boolean;
+  machine: Record<string, unknown>;
+  /** Agents with a warm baseline (past the policy's warm-up), shared by the benchmarks that need one. */
+  warmAgents: BenchAgent[];
+  /** More agents (up to 32), for concurrency and the token endpoint. */
+  agents: BenchAgent[];
+  log(line: string): void;
+  summary: SummaryRow[];
+  /** performance.now() by which the whole run should be done (scale registers fewer agents rather than overrun). */
+  deadline: number;
+}

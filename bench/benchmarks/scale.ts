@@ -1,0 +1,177 @@
+/**
+ * Scale: 1,000 and 10,000 registered agents, each its running lifecycle workflow with its credential
+ * rotation timer pending — registered through the real API (registerAgent, 32 at a time). At each size:
+ * resident memory of the worker, the API and the Temporal server; the Temporal database (SQLite with WAL);
+ * and the latency of `agents(filter)` (a visibility query), beside a GraphQL query that touches no
+ * workflow measured alternately with it.
+ */
+import { closedLoop } from '../lib/load.js';
+import { fmtMs, fmtX, writeResult, type Target } from '../lib/report.js';
+import { rssMb, sqliteBytes } from '../lib/stack.js';
+import { ms, ratio, summarize } from '../lib/stats.js';
+import { OWNER, CRM } from '../lib/warden.js';
+import type { BenchContext } from './context.js';
+
+const PLATFORMS = ['support', 'finance', 'coding', 'supply-chain'];
+const LIST = `query($f: AgentFilter) { agents(first: 50, filter: $f) { edges { node { id name status } } pageInfo { hasNextPage endCursor } } }`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+export async function scale(ctx: BenchContext): Promise<Target[]> {
+  const { warden, stack, sizes } = ctx;
+  const countAgents = async () => (await stack.client.workflow.count(`WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running'`)).count;
+  const memory = () => ({
+    workerRssMb: rssMb(stack.parts.worker.pid),
+    apiRssMb: rssMb(stack.parts.api.pid),
+    temporalRssMb: rssMb(stack.devServer.pid),
+    temporalDbBytes: sqliteBytes(stack.dbFile),
+  });
+  const before = { agents: await countAgents(), ...memory() };
+  const points: Record<string, unknown>[] = [];
+  let n = 0;
+  const viewerToken = await ctx.agents[0]!.token();
+
+  for (const size of sizes.scaleAgents) {
+    const have = await countAgents();
+    const toRegister = Math.max(0, size - have);
+    ctx.log(`scale: registering ${toRegister} agents through the API (32 at a time) to reach ${size}`);
+    let left = toRegister;
+    let cutShort = false;
+    // Leave time to measure at this size and stop the stack within the run's budget.
+    const stopRegisteringAt = ctx.deadline - 45_000;
+    const t = process.hrtime.bigint();
+    const errors: string[] = [];
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (left > 0) {
+          if (performance.now() > stopRegisteringAt) {
+            cutShort = true;
+            return;
+          }
+          left--;
+          const i = n++;
+          const r = await warden.gql(
+            `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } } }`,
+            { input: { name: `Scale agent ${i}`, ownerEmail: OWNER, platform: PLATFORMS[i % PLATFORMS.length], allowedTools: [{ tool: CRM, operations: ['update_ticket'] }] } },
+            warden.admin,
+          );
+          if (r.errors?.length) {
+            if (errors.length < 5) errors.push(JSON.stringify(r.errors).slice(0, 200));
+            left++;
+            await sleep(50);
+          }
+        }
+      }),
+    );
+    const registerSeconds = ms(t) / 1000;
+    const registered = toRegister - Math.max(0, left);
+    const reached = have + registered;
+    if (cutShort) ctx.log(`scale: the time budget allows ${reached} agents, not ${size}; measuring there (the JSON says so)`);
+    // Visibility is eventually consistent: wait until every agent is listed as running.
+    const deadline = Date.now() + 60_000;
+    let visible = await countAgents();
+    while (visible < reached && Date.now() < deadline) {
+      await sleep(500);
+      visible = await countAgents();
+    }
+    await sleep(2_000);
+    const mem = memory();
+
+    ctx.log(`scale: ${visible} agents; agents(filter) latency, alternating with a query that touches no workflow`);
+    const filtered: number[] = [];
+    const all: number[] = [];
+    const plain: number[] = [];
+    const raw: number[] = [];
+    // Temporal's own visibility list, same query and page size as agents(filter: {platform, status}).
+    const rawQuery = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND AgentStatus = 'ACTIVE' AND AgentPlatform = 'finance'`;
+    const rawList = async () => {
+      let k = 0;
+      for await (const _ of stack.client.workflow.list({ query: rawQuery, pageSize: 51 })) if (++k >= 51) break;
+      return k;
+    };
+    for (let s = 0; s < sizes.scaleListSamples + 3; s++) {
+      const t1 = process.hrtime.bigint();
+      const r1 = await warden.gql(LIST, { f: { platform: 'finance', status: 'ACTIVE' } }, warden.admin);
+      const d1 = ms(t1);
+      const t2 = process.hrtime.bigint();
+      const r2 = await warden.gql(LIST, { f: { ownerEmail: OWNER } }, warden.admin);
+      const d2 = ms(t2);
+      const t3 = process.hrtime.bigint();
+      const r3 = await warden.gql(`{ viewer { kind subject } }`, undefined, viewerToken);
+      const d3 = ms(t3);
+      const t4 = process.hrtime.bigint();
+      const listed = await rawList();
+      const d4 = ms(t4);
+      if (listed < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
+      if (r1.errors || r2.errors || r3.errors) throw new Error(`scale: query failed: ${JSON.stringify(r1.errors ?? r2.errors ?? r3.errors).slice(0, 300)}`);
+      if (r1.data.agents.edges.length !== 50 || r2.data.agents.edges.length !== 50) throw new Error('scale: a filtered page did not hold 50 agents');
+      if (s < 3) continue;
+      filtered.push(d1);
+      all.push(d2);
+      plain.push(d3);
+      raw.push(d4);
+    }
+    // A rough check that the stack still decides promptly at this size (routine path, 2 s, 8 callers).
+    const few = ctx.agents.slice(0, 8);
+    const tokens = await Promise.all(few.map((a) => a.token()));
+    const decisions = await closedLoop(8, 2_000, 500, async (i, caller) => {
+      const r = await warden.request(few[caller % few.length]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, tokens[caller % few.length]);
+      if (r.errors) await sleep(20);
+      return r.data?.requestAction?.action?.status === 'ALLOWED';
+    });
+    const { latencies: _raw, ...routine } = decisions;
+
+    const fs = summarize(filtered);
+    const as = summarize(all);
+    const ps = summarize(plain);
+    const vs = summarize(raw);
+    const point = {
+      agents: visible,
+      requestedAgents: size,
+      ...(cutShort ? { cutShort: `registration stopped at ${reached} of ${size} agents to keep the whole run within its time budget (BENCH_BUDGET_SECONDS), at ${Math.round(registered / registerSeconds)} registrations/s on this machine` } : {}),
+      registered,
+      registrationSeconds: Math.round(registerSeconds * 10) / 10,
+      registrationsPerSecond: Math.round((registered / registerSeconds) * 10) / 10,
+      registrationErrors: errors,
+      ...mem,
+      temporalDbMb: Math.round((mem.temporalDbBytes / 2 ** 20) * 10) / 10,
+      agentsFilterPlatformStatusMs: fs,
+      agentsFilterOwnerMs: as,
+      graphqlNoWorkflowMs: ps,
+      temporalVisibilityListMs: vs,
+      ratios: {
+        platformStatusP50OverNoWorkflow: ratio(fs.p50, ps.p50),
+        ownerP50OverNoWorkflow: ratio(as.p50, ps.p50),
+        platformStatusP99OverNoWorkflow: ratio(fs.p99, ps.p99),
+        platformStatusP50OverTemporalList: ratio(fs.p50, vs.p50),
+        platformStatusP99OverTemporalList: ratio(fs.p99, vs.p99),
+      },
+      routineDecisionsAt8Callers: routine,
+    };
+    points.push(point);
+    ctx.summary.push(
+      { benchmark: 'scale', figure: `${visible} agents: worker / API RSS`, value: `${mem.workerRssMb} / ${mem.apiRssMb} MB`, baseline: `${before.agents} agents: ${before.workerRssMb} / ${before.apiRssMb} MB`, ratio: fmtX(ratio(mem.workerRssMb ?? NaN, before.workerRssMb ?? NaN)) },
+      { benchmark: 'scale', figure: `${visible} agents: Temporal DB`, value: `${point.temporalDbMb} MB`, baseline: `${before.agents} agents: ${Math.round((before.temporalDbBytes / 2 ** 20) * 10) / 10} MB`, ratio: fmtX(ratio(mem.temporalDbBytes, before.temporalDbBytes)) },
+      { benchmark: 'scale', figure: `${visible} agents: agents(filter) p50`, value: fmtMs(fs.p50), baseline: `Temporal list ${fmtMs(vs.p50)}`, ratio: fmtX(point.ratios.platformStatusP50OverTemporalList) },
+      { benchmark: 'scale', figure: `${visible} agents: agents(filter) p99`, value: fmtMs(fs.p99), baseline: `Temporal list ${fmtMs(vs.p99)}`, ratio: fmtX(point.ratios.platformStatusP99OverTemporalList) },
+      { benchmark: 'scale', figure: `${visible} agents: registrations/s`, value: `${point.registrationsPerSecond}/s`, baseline: '', ratio: '' },
+    );
+    if (cutShort) break;
+  }
+  const file = writeResult('scale', {
+    benchmark: 'scale',
+    machine: ctx.machine,
+    method: {
+      registration: 'registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h)',
+      sizes: sizes.scaleAgents,
+      memory: 'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, +2 s)',
+      database: 'the dev server\'s SQLite file with its -wal and -shm',
+      list: 'agents(first: 50, filter: {platform: "finance", status: ACTIVE}) and agents(first: 50, filter: {ownerEmail}) as an admin, alternating with { viewer } (a query that touches no workflow) and with Temporal\'s own visibility list (client.workflow.list, the same query, page size 51) as baselines',
+      samples: sizes.scaleListSamples,
+      note: 'the agents of the other benchmarks (≈40, with long histories) are counted in each size',
+    },
+    before,
+    points,
+  });
+  ctx.log(`scale → ${file}`);
+  return [];
+}

@@ -1,0 +1,80 @@
+/**
+ * Temporal's floor, called through the Temporal client with Warden's data converter (the same codec and
+ * keys), on the same server: (a) a bare Update on an already-running workflow, (b) Update-with-Start of a
+ * workflow that does nothing. Payloads are shaped and sized like Warden's action records.
+ */
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { floorNoopWorkflow, floorPingUpdate, floorPingWithLocalActivitiesUpdate, floorStartUpdate, floorStopSignal, floorWaitWorkflow } from '../floor/workflows.js';
+import { FLOOR_TASK_QUEUE } from './stack.js';
+
+/** About the size of the ActionRecord Warden sends with each decision. */
+export function actionLikePayload(i: number): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    agentId: randomUUID(),
+    agentName: `Bench agent ${i % 32}`,
+    platform: 'support',
+    ownerEmail: 'owner@bench.example',
+    tool: 'bench-crm',
+    toolResource: 'https://crm.bench.example/',
+    operation: 'update_ticket',
+    sensitivity: 'LOW',
+    allowedOutright: true,
+    resourceId: `ticket-${i % 17}`,
+    volume: 1,
+    amount: 0,
+    justification: 'routine',
+    context: { sourceNetwork: '10.1.0.0/16' },
+    idempotencyKey: `floor-${i}-${randomUUID().slice(0, 8)}`,
+    requestedAt: new Date().toISOString(),
+    decision: null,
+    status: 'PENDING_DECISION',
+    risk: null,
+    contained: false,
+    approval: null,
+    grant: null,
+    decidedAt: null,
+    workflowId: `floor:${i}`,
+  };
+}
+
+export class Floor {
+  readonly waiters: string[] = [];
+
+  constructor(private readonly client: Client) {}
+
+  async startWaiters(n: number): Promise<void> {
+    while (this.waiters.length < n) {
+      const workflowId = `bench-floor-wait-${this.waiters.length}-${randomUUID().slice(0, 8)}`;
+      await this.client.workflow.start(floorWaitWorkflow, { workflowId, taskQueue: FLOOR_TASK_QUEUE });
+      this.waiters.push(workflowId);
+    }
+  }
+
+  /** (a) one Update on a running workflow (the `target`-th, by default the i-th round robin). */
+  ping(i: number, target = i): Promise<unknown> {
+    return this.client.workflow.getHandle(this.waiters[target % this.waiters.length]!).executeUpdate(floorPingUpdate, { args: [actionLikePayload(i)] });
+  }
+
+  /** Diagnostics: an Update whose handler awaits two local activities (echo). */
+  pingWithLocalActivities(i: number, target = i): Promise<unknown> {
+    return this.client.workflow.getHandle(this.waiters[target % this.waiters.length]!).executeUpdate(floorPingWithLocalActivitiesUpdate, { args: [actionLikePayload(i)] });
+  }
+
+  /** (b) Update-with-Start of a workflow that does nothing but answer. */
+  startNoop(i: number): Promise<unknown> {
+    return this.client.workflow.executeUpdateWithStart(floorStartUpdate, {
+      args: [actionLikePayload(i)],
+      startWorkflowOperation: new WithStartWorkflowOperation(floorNoopWorkflow, {
+        workflowId: `bench-floor-noop-${randomUUID()}`,
+        taskQueue: FLOOR_TASK_QUEUE,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+  }
+
+  async stopWaiters(): Promise<void> {
+    await Promise.all(this.waiters.map((id) => this.client.workflow.getHandle(id).signal(floorStopSignal).catch(() => {})));
+  }
+}

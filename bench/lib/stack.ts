@@ -1,0 +1,243 @@
+/**
+ * The benchmark's own Warden, as production runs it on the embedded default: a Temporal dev server
+ * (SQLite file in a fresh data folder), one worker process, one API process — plus, for the baselines, the
+ * floor's worker process (bench/floor) and node-oidc-provider (bench/oidc), each in its own process.
+ * Ports are free ones, so the benchmark never meets another Temporal server or test run on this machine.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
+import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
+import { dataConverterFor } from '../../config/keys.js';
+import type { Role } from '../../domain/people.js';
+import { connectClient } from '../../temporal/connection.js';
+import { startDevServer, stopChild, type DevServer } from '../../temporal/dev-server.js';
+import { ensureSearchAttributes } from '../../temporal/namespace.js';
+import { generateKeySpec } from '../../vault/envelope.js';
+import { buildWorkflowBundle } from '../../worker/bundle.js';
+
+export const FLOOR_TASK_QUEUE = 'bench-floor';
+
+export interface Part {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  log: string;
+}
+
+export interface BenchStack {
+  dataDir: string;
+  config: WardenConfig;
+  env: NodeJS.ProcessEnv;
+  apiUrl: string;
+  graphqlUrl: string;
+  client: Client;
+  connection: Connection;
+  devServer: DevServer;
+  parts: Record<'worker' | 'api' | 'floor', Part>;
+  dbFile: string;
+  token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
+  /** Starts another process (oidc-provider) that is stopped with the stack. */
+  startPart(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<Part>;
+  stop(): Promise<void>;
+}
+
+const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
+
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-'));
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const dbFile = path.join(dataDir, 'temporal.db');
+  const floorBundle = path.join(dataDir, 'floor-bundle.js');
+  const wardenBundle = path.join(dataDir, 'workflow-bundle.js');
+
+  log(`data folder ${dataDir}; building workflow bundles and starting the Temporal dev server`);
+  const [devServer] = await Promise.all([
+    startDevServer({
+      // The CLI is looked up (or installed) as `npm start` does; the database is the benchmark's own.
+      dataDir: path.join(PROJECT_ROOT, '.warden'),
+      dbFile,
+      ip: '127.0.0.1',
+      port: temporalPort,
+      uiPort,
+      namespace: 'default',
+      logFile: path.join(dataDir, 'logs', 'temporal.log'),
+    }),
+    buildWorkflowBundle(wardenBundle),
+    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)), logger: quiet }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
+  ]);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: devServer.address,
+    WARDEN_DATA_DIR: dataDir,
+    WARDEN_API_PORT: String(apiPort),
+    WARDEN_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    WARDEN_CODEC_KEYS: generateKeySpec('bench-codec'),
+    WARDEN_VAULT_KEYS: generateKeySpec('bench-vault'),
+    WARDEN_WORKFLOW_BUNDLE: wardenBundle,
+    WARDEN_LOG_LEVEL: 'WARN',
+    BENCH_FLOOR_TASK_QUEUE: FLOOR_TASK_QUEUE,
+    BENCH_FLOOR_BUNDLE: floorBundle,
+  };
+  delete env.NODE_ENV;
+  delete env.WARDEN_FAILPOINTS;
+  delete env.WARDEN_FAILPOINTS_FILE;
+  const config = loadConfig(env);
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
+  await ensureSearchAttributes(connection, config.temporal.namespace);
+
+  const all: Part[] = [];
+  let stopping = false;
+  const startPart = (name: string, entry: string, partEnv: NodeJS.ProcessEnv): Promise<Part> =>
+    new Promise((resolve, reject) => {
+      const logFile = path.join(dataDir, 'logs', `${name}.log`);
+      const out = fs.openSync(logFile, 'a');
+      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every part, written when it stops (for bench/profile).
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+      const child = fork(path.join(PROJECT_ROOT, entry), [], { execArgv: ['--import', 'tsx', ...prof], env: partEnv, stdio: ['ignore', out, out, 'ipc'] });
+      fs.closeSync(out);
+      const part: Part = { name, child, pid: child.pid!, log: logFile };
+      all.push(part);
+      child.once('message', () => resolve(part));
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+        const err = new Error(`bench: the ${name} process exited (${signal ?? `code ${code}`}); its log ${logFile}:\n${tail}`);
+        reject(err);
+        console.error(err.message);
+      });
+    });
+
+  log('starting the worker, the API and the floor worker (separate processes)');
+  const [worker, api, floor] = await Promise.all([
+    startPart('worker', 'worker/main.ts', env),
+    startPart('api', 'api/main.ts', env),
+    startPart('floor', 'bench/floor/worker.ts', env),
+  ]);
+
+  const issuerKey = await loadDevIssuerKey(dataDir);
+  const token = (email: string, roles: Role[], ttlSeconds = 3600) =>
+    signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds });
+
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    dataDir,
+    config,
+    env,
+    apiUrl,
+    graphqlUrl: `${apiUrl}/graphql`,
+    client,
+    connection,
+    devServer,
+    parts: { worker, api, floor },
+    dbFile,
+    token,
+    startPart,
+    async stop() {
+      stopping = true;
+      await Promise.all(all.map((p) => stopChild(p.child, 10_000)));
+      await connection.close();
+      await devServer.stop();
+    },
+  };
+}
+
+/** The process and its descendants (the Temporal CLI may run the server as a child of a launcher). */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      /* gone */
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+/** Resident memory of a process and its descendants (MB), from /proc; null where /proc is not there. */
+export function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    let kb = 0;
+    for (const p of processTree(pid)) {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      kb += m ? Number(m[1]) : 0;
+    }
+    return Math.round(kb / 102.4) / 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system, ms) used so far by a process and its descendants; NaN without /proc. */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    let ticks = 0;
+    for (const p of processTree(pid)) {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU use of the stack's processes: snapshot now, and what each used since the snapshot. */
+export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'devServer'>) {
+  const pids = { temporal: stack.devServer.pid, worker: stack.parts.worker.pid, api: stack.parts.api.pid, floorWorker: stack.parts.floor.pid, loadGenerator: process.pid };
+  // This process alone (its children are the other parts).
+  const self = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const read = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, k === 'loadGenerator' ? self() : cpuMs(pid)])) as Record<keyof typeof pids, number>;
+  const start = read();
+  return {
+    /** CPU ms used by each process since the meter started, divided by `per` (e.g. per decision). */
+    since(per = 1) {
+      const now = read();
+      return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round(((v - start[k as keyof typeof pids]) / per) * 100) / 100])) as Record<keyof typeof pids, number>;
+    },
+  };
+}
+
+/** Bytes of a SQLite database with its WAL and shared-memory files. */
+export function sqliteBytes(dbFile: string): number {
+  let total = 0;
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) {
+    try {
+      total += fs.statSync(f).size;
+    } catch {
+      /* not there */
+    }
+  }
+  return total;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * npm run bench:profile — where the routine (LOW) decision's time goes, step by step, on the same kind of
+ * stack as npm run bench. Each step is timed from this process through the same server, interleaved:
+ *
+ *   floor (a)         bare Update on a running floor workflow
+ *   floor + 2 LAs     the same, its handler awaiting two (echo) local activities
+ *   query getAgent    the Query ActionService.request makes before deciding (agents.get)
+ *   update direct     decideRoutineAction sent straight to the agent's workflow (no API): 2 local
+ *                     activities (scoring, grant) + the audit outbox
+ *   graphql viewer    (c) HTTP + GraphQL + token check, no workflow
+ *   requestAction     the whole LOW path over HTTP
+ *
+ * Sum of the parts vs the whole shows what the API adds; update direct − floor (a) is what the workflow adds.
+ * Env: BENCH_PROFILE_SAMPLES (default 150).
+ */
+import { randomUUID } from 'node:crypto';
+import { actionIdFor } from '../../api/services/actions.js';
+import { agentWorkflowId } from '../../domain/agents.js';
+import type { ActionRecord } from '../../domain/actions.js';
+import { decideRoutineActionUpdate, getAgentQuery } from '../../workflows/agent-lifecycle.js';
+import { Floor } from '../lib/floor.js';
+import { cpuMeter, startBenchStack } from '../lib/stack.js';
+import { ms, summarize } from '../lib/stats.js';
+import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
+
+const N = Number(process.env.BENCH_PROFILE_SAMPLES ?? 150);
+const log = (l: string) => console.log(`profile: ${l}`);
+const stack = await startBenchStack(log);
+try {
+  const warden = new Warden(stack);
+  await warden.setup();
+  const floor = new Floor(stack.client);
+  await floor.startWaiters(4);
+  const agents = await Promise.all([0, 1, 2, 3].map((i) => warden.registerAgent(`Profile agent ${i}`)));
+  for (const a of agents) for (let i = 0; i < 25; i++) actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
+  const state = await stack.client.workflow.getHandle(agentWorkflowId(agents[0]!.id)).query(getAgentQuery);
+
+  const record = (agentId: string, i: number): ActionRecord => {
+    const key = `direct-${i}-${randomUUID().slice(0, 8)}`;
+    return {
+      id: actionIdFor(agentId, key), agentId, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail, tool: CRM, toolResource: CRM_RESOURCE,
+      operation: 'update_ticket', sensitivity: 'LOW', allowedOutright: true, resourceId: `ticket-${i % 17}`, volume: 1, amount: 0, justification: 'routine',
+      context: { sourceNetwork: '10.1.0.0/16' }, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION', risk: null,
+      contained: false, approval: null, grant: null, decidedAt: null, workflowId: agentWorkflowId(agentId),
+    };
+  };
+  const steps: Record<string, (i: number) => Promise<unknown>> = {
+    'floor (a) update': (i) => floor.ping(i),
+    'floor update + 2 LAs': (i) => floor.pingWithLocalActivities(i),
+    'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
+    'update direct': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).executeUpdate(decideRoutineActionUpdate, { args: [record(agents[i % 4]!.id, i)] }),
+    'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
+    'requestAction LOW': async (i) => actionOf(await warden.request(agents[i % 4]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, await agents[i % 4]!.token())),
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  let i = 0;
+  for (const op of Object.values(steps)) for (let w = 0; w < 20; w++) await op(i++);
+  for (let r = 0; r < N / 10; r++) {
+    for (const [name, op] of Object.entries(steps)) {
+      for (let b = 0; b < 10; b++) {
+        await agents[i % 4]!.token();
+        const t = process.hrtime.bigint();
+        await op(i++);
+        samples[name]!.push(ms(t));
+      }
+    }
+  }
+  console.log('latency (ms), interleaved:');
+  console.table(Object.fromEntries(Object.entries(samples).map(([k, v]) => { const s = summarize(v); return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }]; })));
+  // CPU per operation, by process: each step alone, sequentially, after a pause for background work to drain.
+  const cpu: Record<string, Record<string, number>> = {};
+  for (const [name, op] of Object.entries(steps)) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const meter = cpuMeter(stack);
+    const n = Math.max(40, N / 2);
+    for (let k = 0; k < n; k++) await op(i++);
+    await new Promise((r) => setTimeout(r, 1_500)); // background work (audit, learning) belongs to the op
+    cpu[name] = meter.since(n);
+  }
+  console.log('CPU ms per operation, by process (background work after the answer included; 1.5 s idle included):');
+  console.table(cpu);
+} finally {
+  await stack.stop();
+  if (process.env.BENCH_KEEP !== '1') (await import('node:fs')).rmSync(stack.dataDir, { recursive: true, force: true });
+}
