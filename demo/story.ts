@@ -298,10 +298,14 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   say(`approval pending for ${o.people.owner} (owner) or the security team: action ${attack.actionId}`);
 
   let decided: { status: string; approval: { decidedBy: string | null } };
-  if (o.interactive) {
+  if (attack.status !== 'PENDING_APPROVAL') {
+    say(`Warden did not hold the transfer (${attack.status}): nothing for a person to decide`);
+    decided = { status: attack.status, approval: { decidedBy: null } };
+  } else if (o.interactive) {
     say('waiting for a person. Decide in GraphiQL:');
     o.say?.(`\n  mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status } } }\n`);
-    o.say?.(`  or with the Temporal CLI:\n  temporal workflow update execute --workflow-id ${attack.workflowId} --name denyAction --input '{"approver":{"kind":"human","id":"${o.people.security}"},"comment":"poisoned invoice"}'\n`);
+    o.say?.(`  or with the Temporal CLI:\n  temporal workflow update execute --workflow-id ${attack.workflowId} --name denyAction --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'\n`);
+    o.say?.('  (the CLI talks to Temporal directly: whoever holds Temporal access is trusted as that approver)\n');
     for (;;) {
       const now = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status approval { decidedBy } } }`, { id: attack.actionId }, o.tokens.security), 'actionRequest');
       if (now.actionRequest.status !== 'PENDING_APPROVAL') {
