@@ -304,7 +304,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   } else if (o.interactive) {
     say('waiting for a person. Decide in GraphiQL:');
     o.say?.(`\n  mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status } } }\n`);
-    o.say?.(`  or with the Temporal CLI:\n  temporal workflow update execute --workflow-id ${attack.workflowId} --name denyAction --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'\n`);
+    o.say?.(`  or with the Temporal CLI (payloads go through Warden's codec server):\n  temporal workflow update execute --codec-endpoint ${o.wardenUrl}/codec --codec-auth 'Bearer ${o.tokens.admin}' --workflow-id ${attack.workflowId} --name denyAction --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'\n`);
     o.say?.('  (the CLI talks to Temporal directly: whoever holds Temporal access is trusted as that approver)\n');
     for (;;) {
       const now = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status approval { decidedBy } } }`, { id: attack.actionId }, o.tokens.security), 'actionRequest');
