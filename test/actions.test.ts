@@ -4,7 +4,9 @@
  * for a person, approvals and denials apply exactly once, deadlines expire, bad input changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRiskProfileQuery } from '../workflows/agent-lifecycle.js';
+import { actionIdFor } from '../api/services/actions.js';
+import type { ActionRecord } from '../domain/actions.js';
+import { decideRoutineActionUpdate, getRiskProfileQuery } from '../workflows/agent-lifecycle.js';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
@@ -121,6 +123,25 @@ describe('decisions', () => {
       const r = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 10, filter: $f) { edges { node { type } } } }`, { f: { actionId: action.id } }, admin);
       return r.data?.auditEvents.edges.some((e: any) => e.node.type === 'io.warden.action.decided');
     });
+  });
+
+  it("routine work is decided on the agent's own allowed tools, not on what an API process believed a moment ago", async () => {
+    const agent = await newAgent('Support bot narrowed');
+    const narrowed = await stack.gql(`mutation($id: ID!, $t: [AllowedToolInput!]!) { setAgentAllowedTools(input: { agentId: $id, tools: $t }) { agent { id } } }`, { id: agent.id, t: [{ tool: crmName(), operations: ['read_customer'] }] }, admin);
+    expect(narrowed.errors).toBeUndefined();
+    // An API process whose view of the agent is a moment old still routes update_ticket as routine work.
+    const key = `narrowed-${stack.tag}`;
+    const stale: ActionRecord = {
+      id: actionIdFor(agent.id, key), agentId: agent.id, agentName: 'as an API process believed', platform: 'support', ownerEmail: owner(), tool: crmName(),
+      toolResource: crm.state.resource, operation: 'update_ticket', sensitivity: 'LOW', allowedOutright: true, resourceId: null, volume: 1, amount: 0,
+      justification: 'routine', context: {}, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION',
+      risk: null, contained: false, approval: null, grant: null, decidedAt: null, workflowId: `agent:${agent.id}`,
+    };
+    expect(await stack.client.workflow.getHandle(`agent:${agent.id}`).executeUpdate(decideRoutineActionUpdate, { args: [stale] })).toBeNull();
+    // The same request through the API: not routine after all — its own workflow, and a person must look.
+    const action = (await request(agent, { tool: crmName(), operation: 'update_ticket', volume: 1, idempotencyKey: key })).data.requestAction.action;
+    expect(action).toMatchObject({ workflowId: `action:${action.id}`, grant: null });
+    expect(action.status).not.toBe('ALLOWED');
   });
 
   it('10,000 records after weeks of single records: the agent is contained and the action held', async () => {

@@ -21,6 +21,7 @@ import {
   defineQuery,
   log,
   defineUpdate,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -267,10 +268,20 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   // sensitive-action workflow instead — and so does every retry of that idempotency key.
   setHandler(
     decideRoutineActionUpdate,
-    async (action: ActionRecord) => {
+    async (request: ActionRecord) => {
+      let action = request;
       const known = (): ActionRecord | null => routine.find((a) => a.idempotencyKey === action.idempotencyKey) ?? null;
       if (known()) return known();
       if (escalatedKeys.includes(action.idempotencyKey)) return null;
+      // The API routes routine work from a view of this agent that may be a moment old: what it may use,
+      // and who it is, come from this workflow's own state (its status: the validator, and below).
+      if (patched('routine-action-on-own-state')) {
+        if (!state.allowedTools.some((t) => t.tool === action.tool && t.operations.includes(action.operation))) {
+          escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
+          return null;
+        }
+        action = { ...action, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
+      }
       const assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
       if (known()) return known();
       // The agent may have been suspended or logged out while this request was being scored.

@@ -13,7 +13,7 @@ import { agentWorkflowId } from '../../domain/agents.js';
 import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
 import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import type { HumanPrincipal } from '../auth/principal.js';
-import type { AgentDirectory } from './agent-directory.js';
+import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
@@ -49,28 +49,37 @@ export class ActionService {
   async request(agentId: string, input: ActionRequestInput): Promise<ActionRecord> {
     const problems = validateActionInput(input);
     if (problems.length) throw badInput(problems.join('; '));
-    const agent = await this.agents.get(agentId);
+    // Routine work is routed from this process's recent view of the agent (what the caller's token was
+    // just checked against, at most WARDEN_REVOCATION_CACHE old): the agent's workflow re-checks its status
+    // and allowed tools on its own state when it decides. Everything else is decided from a fresh read.
+    const recent = await this.agents.recent(agentId);
+    let agent: AgentView = recent.agent;
+    let fresh = !recent.cached;
+    if (agent.status !== 'ACTIVE' && !fresh) {
+      agent = await this.agents.get(agentId);
+      fresh = true;
+    }
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const tool = await this.tools.find(input.tool);
     if (!tool) throw badInput(`No tool named "${input.tool.slice(0, 64)}".`);
     const operation = tool.operations.find((o) => o.name === input.operation);
     if (!operation) throw badInput(`The tool ${tool.name} has no operation "${input.operation.slice(0, 64)}".`);
-    const allowedOutright = agent.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
+    const allows = (a: AgentView) => a.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
     failpoint('api.request-action');
 
     const id = actionIdFor(agentId, input.idempotencyKey);
     const workflowId = actionWorkflowId(id);
-    const action: ActionRecord = {
+    const actionOf = (a: AgentView): ActionRecord => ({
       id,
       agentId,
-      agentName: agent.name,
-      platform: agent.platform,
-      ownerEmail: agent.ownerEmail,
+      agentName: a.name,
+      platform: a.platform,
+      ownerEmail: a.ownerEmail,
       tool: tool.name,
       toolResource: tool.resource,
       operation: operation.name,
       sensitivity: operation.sensitivity,
-      allowedOutright,
+      allowedOutright: allows(a),
       resourceId: input.resourceId ?? null,
       volume: input.volume,
       amount: input.amount,
@@ -86,12 +95,12 @@ export class ActionService {
       grant: null,
       decidedAt: null,
       workflowId,
-    };
+    });
     // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
-    if (operation.sensitivity === 'LOW' && allowedOutright) {
+    if (operation.sensitivity === 'LOW' && allows(agent)) {
       const routine = await viaTemporal(
-        () => this.client.workflow.getHandle(agentWorkflowId(agentId)).executeUpdate(decideRoutineActionUpdate, { args: [{ ...action, workflowId: agentWorkflowId(agentId) }] }),
+        () => this.client.workflow.getHandle(agentWorkflowId(agentId)).executeUpdate(decideRoutineActionUpdate, { args: [{ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }] }),
         `No agent ${agentId}.`,
       );
       if (routine) {
@@ -99,6 +108,11 @@ export class ActionService {
         return routine;
       }
     }
+    if (!fresh) {
+      agent = await this.agents.get(agentId);
+      if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
+    }
+    const action = actionOf(agent);
 
     let decided: ActionRecord;
     try {

@@ -86,6 +86,13 @@ function sessionOf(state: AgentState): AgentSession {
   return { status: state.status, revokedBefore: state.revokedBefore, revokedTokens: (state.revokedTokens ?? []).map((t) => t.jti), ownerEmail: state.ownerEmail };
 }
 
+/** What routing a request needs to know about an agent (cached with its session). */
+export type AgentView = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status' | 'allowedTools'>;
+
+function viewOf(state: AgentState): AgentView {
+  return { id: state.id, name: state.name, platform: state.platform, ownerEmail: state.ownerEmail, status: state.status, allowedTools: state.allowedTools };
+}
+
 /** Lists page by offset over visibility; deeper pages cost more, so depth is capped. */
 export const MAX_LIST_OFFSET = 10_000;
 
@@ -112,7 +119,7 @@ export class AgentDirectory {
     return this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId));
   }
 
-  private sessions = new Map<string, { session: AgentSession | null; at: number }>();
+  private sessions = new Map<string, { session: AgentSession | null; view: AgentView | null; at: number }>();
 
   /**
    * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
@@ -126,6 +133,19 @@ export class AgentDirectory {
     return state ? sessionOf(state) : null;
   }
 
+  /**
+   * The agent as this process saw it at most `sessionCacheMs` ago — what the caller's token was just
+   * checked against — or a fresh read (`cached: false`). For routing a request only: the agent's workflow
+   * decides on its own state.
+   */
+  async recent(agentId: string): Promise<{ agent: AgentView; cached: boolean }> {
+    const hit = this.sessions.get(agentId);
+    if (hit?.view && Date.now() - hit.at < this.sessionCacheMs) return { agent: hit.view, cached: true };
+    const agent = await this.get(agentId);
+    this.remember(agentId, agent);
+    return { agent, cached: false };
+  }
+
   /** Drops what this process knows of an agent's session (it changed elsewhere, e.g. containment). */
   forget(agentId: string): void {
     this.sessions.delete(agentId);
@@ -133,7 +153,7 @@ export class AgentDirectory {
 
   private remember(agentId: string, state: AgentState | null) {
     if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, at: Date.now() });
+    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, view: state ? viewOf(state) : null, at: Date.now() });
   }
 
   /** Checks requested tools and operations against the registry. */
@@ -377,7 +397,9 @@ export class AgentDirectory {
 
   async setAllowedTools(actor: Actor, agentId: string, tools: AllowedTool[]): Promise<AgentState> {
     const checked = await this.checkAllowedTools(tools);
-    return viaTemporal(() => this.handle(agentId).executeUpdate(setAllowedToolsUpdate, { args: [{ actor, tools: checked }] }), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(setAllowedToolsUpdate, { args: [{ actor, tools: checked }] }), `No agent with id "${agentId}".`);
+    this.remember(agentId, state); // this process knows at once; others within sessionCacheMs
+    return state;
   }
 
   private async statusChange(agentId: string, call: () => Promise<AgentState>, reason: string): Promise<AgentState> {
