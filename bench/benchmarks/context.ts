@@ -19,23 +19,26 @@ export interface Sizes {
   tokenReps: number;
   inProcessMs: number;
   scaleAgents: number[];
+  /** agents(filter) samples at each size (fewer if they take more than scaleListSeconds). */
   scaleListSamples: number;
+  scaleListSeconds: number;
 }
 
 export const FULL: Sizes = {
-  latencyRounds: 12,
+  latencyRounds: 10,
   latencyBatch: 25,
   latencyWarmup: 20,
-  throughputMs: 4_000,
+  throughputMs: 3_000,
   throughputWarmupMs: 1_000,
   throughputReps: 2,
   containmentSamples: 50,
-  tokenMs: 3_000,
-  tokenWarmupMs: 1_000,
+  tokenMs: 2_500,
+  tokenWarmupMs: 750,
   tokenReps: 2,
-  inProcessMs: 1_500,
+  inProcessMs: 1_200,
   scaleAgents: [1_000, 10_000],
   scaleListSamples: 30,
+  scaleListSeconds: 15,
 };
 
 export const QUICK: Sizes = {
@@ -52,6 +55,7 @@ export const QUICK: Sizes = {
   inProcessMs: 400,
   scaleAgents: Number(process.env.BENCH_SCALE_QUICK ?? 0) ? [Number(process.env.BENCH_SCALE_QUICK)] : [200, 500],
   scaleListSamples: 10,
+  scaleListSeconds: 10,
 };
 
 export interface BenchContext {

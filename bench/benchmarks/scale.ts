@@ -7,7 +7,7 @@
  */
 import { closedLoop } from '../lib/load.js';
 import { fmtMs, fmtX, writeResult, type Target } from '../lib/report.js';
-import { rssMb, sqliteBytes } from '../lib/stack.js';
+import { cpuMeter, quiesce, rssMb, sqliteBytes } from '../lib/stack.js';
 import { ms, ratio, summarize } from '../lib/stats.js';
 import { OWNER, CRM } from '../lib/warden.js';
 import type { BenchContext } from './context.js';
@@ -15,6 +15,8 @@ import type { BenchContext } from './context.js';
 const PLATFORMS = ['support', 'finance', 'coding', 'supply-chain'];
 const LIST = `query($f: AgentFilter) { agents(first: 50, filter: $f) { edges { node { id name status } } pageInfo { hasNextPage endCursor } } }`;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+/** At most this long for the server and worker to settle after registering, before measuring. */
+const SETTLE_MAX_S = 10;
 
 export async function scale(ctx: BenchContext): Promise<Target[]> {
   const { warden, stack, sizes } = ctx;
@@ -37,8 +39,9 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     let left = toRegister;
     let cutShort = false;
     // Leave time to measure at this size and stop the stack within the run's budget.
-    const stopRegisteringAt = ctx.deadline - 45_000;
+    const stopRegisteringAt = ctx.deadline - (sizes.scaleListSeconds + SETTLE_MAX_S + 16) * 1000;
     const t = process.hrtime.bigint();
+    const meter = cpuMeter(stack);
     const errors: string[] = [];
     await Promise.all(
       Array.from({ length: 32 }, async () => {
@@ -73,7 +76,10 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       await sleep(500);
       visible = await countAgents();
     }
-    await sleep(2_000);
+    // Let the worker and server finish the new agents' first workflow tasks and visibility updates.
+    const settledMs = await quiesce(stack, SETTLE_MAX_S * 1000, 0.25);
+    // CPU per registration, the new workflows' first tasks and visibility included.
+    const { floorWorker: _f, ...cpuPerRegistration } = meter.since(Math.max(1, registered));
     const mem = memory();
 
     ctx.log(`scale: ${visible} agents; agents(filter) latency, alternating with a query that touches no workflow`);
@@ -88,27 +94,33 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       for await (const _ of stack.client.workflow.list({ query: rawQuery, pageSize: 51 })) if (++k >= 51) break;
       return k;
     };
-    for (let s = 0; s < sizes.scaleListSamples + 3; s++) {
-      const t1 = process.hrtime.bigint();
-      const r1 = await warden.gql(LIST, { f: { platform: 'finance', status: 'ACTIVE' } }, warden.admin);
-      const d1 = ms(t1);
-      const t2 = process.hrtime.bigint();
-      const r2 = await warden.gql(LIST, { f: { ownerEmail: OWNER } }, warden.admin);
-      const d2 = ms(t2);
-      const t3 = process.hrtime.bigint();
-      const r3 = await warden.gql(`{ viewer { kind subject } }`, undefined, viewerToken);
-      const d3 = ms(t3);
-      const t4 = process.hrtime.bigint();
-      const listed = await rawList();
-      const d4 = ms(t4);
-      if (listed < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
-      if (r1.errors || r2.errors || r3.errors) throw new Error(`scale: query failed: ${JSON.stringify(r1.errors ?? r2.errors ?? r3.errors).slice(0, 300)}`);
-      if (r1.data.agents.edges.length !== 50 || r2.data.agents.edges.length !== 50) throw new Error('scale: a filtered page did not hold 50 agents');
-      if (s < 3) continue;
-      filtered.push(d1);
-      all.push(d2);
-      plain.push(d3);
-      raw.push(d4);
+    // Four measurements per sample, in a rotating order (a query can warm SQLite's page cache for the next).
+    const measures: [number[], () => Promise<void>][] = [
+      [filtered, async () => {
+        const r = await warden.gql(LIST, { f: { platform: 'finance', status: 'ACTIVE' } }, warden.admin);
+        if (r.errors || r.data.agents.edges.length !== 50) throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+      }],
+      [all, async () => {
+        const r = await warden.gql(LIST, { f: { ownerEmail: OWNER } }, warden.admin);
+        if (r.errors || r.data.agents.edges.length !== 50) throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+      }],
+      [plain, async () => {
+        const r = await warden.gql(`{ viewer { kind subject } }`, undefined, viewerToken);
+        if (r.errors) throw new Error(`scale: viewer failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+      }],
+      [raw, async () => {
+        if ((await rawList()) < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
+      }],
+    ];
+    const listUntil = performance.now() + sizes.scaleListSeconds * 1000;
+    for (let s = 0; s < sizes.scaleListSamples + 2; s++) {
+      if (s >= 6 && performance.now() > listUntil) break;
+      for (let k = 0; k < measures.length; k++) {
+        const [into, run] = measures[(k + s) % measures.length]!;
+        const t1 = process.hrtime.bigint();
+        await run();
+        if (s >= 2) into.push(ms(t1));
+      }
     }
     // A rough check that the stack still decides promptly at this size (routine path, 2 s, 8 callers).
     const few = ctx.agents.slice(0, 8);
@@ -132,6 +144,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       registrationSeconds: Math.round(registerSeconds * 10) / 10,
       registrationsPerSecond: Math.round((registered / registerSeconds) * 10) / 10,
       registrationErrors: errors,
+      cpuMsPerRegistration: cpuPerRegistration,
+      settleSecondsAfterRegistration: Math.round(settledMs / 100) / 10,
       ...mem,
       temporalDbMb: Math.round((mem.temporalDbBytes / 2 ** 20) * 10) / 10,
       agentsFilterPlatformStatusMs: fs,
@@ -163,7 +177,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     method: {
       registration: 'registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h)',
       sizes: sizes.scaleAgents,
-      memory: 'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, +2 s)',
+      memory: 'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, then the server and worker fall under a quarter of a core, at most 10 s: settleSecondsAfterRegistration = 10 means they were still busy)',
       database: 'the dev server\'s SQLite file with its -wal and -shm',
       list: 'agents(first: 50, filter: {platform: "finance", status: ACTIVE}) and agents(first: 50, filter: {ownerEmail}) as an admin, alternating with { viewer } (a query that touches no workflow) and with Temporal\'s own visibility list (client.workflow.list, the same query, page size 51) as baselines',
       samples: sizes.scaleListSamples,

@@ -99,8 +99,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     new Promise((resolve, reject) => {
       const logFile = path.join(dataDir, 'logs', `${name}.log`);
       const out = fs.openSync(logFile, 'a');
-      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every part, written when it stops (for bench/profile).
-      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every part (<dir>/<part>/, one per thread), written when it stops.
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`] : [];
       const child = fork(path.join(PROJECT_ROOT, entry), [], { execArgv: ['--import', 'tsx', ...prof], env: partEnv, stdio: ['ignore', out, out, 'ipc'] });
       fs.closeSync(out);
       const part: Part = { name, child, pid: child.pid!, log: logFile };
@@ -240,4 +240,20 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Waits (at most `maxMs`) until the work left behind by the previous run — audit records, learning,
+ * activity retries — has drained: the Temporal server and Warden's worker together use less than
+ * `busyShare` of one core over a 250 ms window. Returns how long it waited.
+ */
+export async function quiesce(stack: Pick<BenchStack, 'devServer' | 'parts'>, maxMs = 4_000, busyShare = 0.15): Promise<number> {
+  const start = performance.now();
+  const used = () => cpuMs(stack.devServer.pid) + cpuMs(stack.parts.worker.pid);
+  while (performance.now() - start < maxMs) {
+    const before = used();
+    await new Promise((r) => setTimeout(r, 250));
+    if (used() - before < 250 * busyShare) break;
+  }
+  return Math.round(performance.now() - start);
 }

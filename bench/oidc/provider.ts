@@ -28,6 +28,7 @@ const provider = new Provider(cfg.issuer, {
     client_id: c.clientId,
     token_endpoint_auth_method: 'private_key_jwt',
     token_endpoint_auth_signing_alg: 'ES256',
+    id_token_signed_response_alg: 'ES256',
     jwks: { keys: [c.publicJwk] },
     grant_types: ['client_credentials'],
     response_types: [],

@@ -1,5 +1,5 @@
 /**
- * npm run bench:profile — where the routine (LOW) decision's time goes, step by step, on the same kind of
+ * tsx bench/profile/decision-path.ts — where the routine (LOW) decision's time goes, step by step, on the same kind of
  * stack as npm run bench. Each step is timed from this process through the same server, interleaved:
  *
  *   floor (a)         bare Update on a running floor workflow
