@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { startBank, type Bank } from './bank.js';
-import { startErp, type Erp } from './erp.js';
+import { ATTACKER_ROUTING, startErp, type Erp } from './erp.js';
 import { serveJson, type DemoServer } from './http.js';
 
 export type Gql = <T = any>(query: string, variables: Record<string, unknown>, token: string | null) => Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
@@ -32,11 +32,16 @@ export interface StoryOptions {
   days?: number;
   /** Wait for a person to decide instead of denying as the security approver. */
   interactive?: boolean;
+  /** The Temporal frontend and namespace, for the CLI command printed in interactive mode. */
+  temporal?: { address: string; namespace: string };
+  /** Called while the transfer waits for a person, before anyone decides (the test checks who may decide). */
+  whilePending?: (held: { actionId: string; workflowId: string }) => Promise<void>;
   say?: (line: string) => void;
 }
 
 export interface SecurityInbox extends DemoServer {
-  received: { subject: string; text: string; agentId: string; type: string; at: string }[];
+  /** Warden's JSON webhook bodies: `type` is `warden.security` (for the security team) or `warden.agent` (for the owner). */
+  received: { subject: string; text: string; agentId: string; to: string[]; type: string; at: string }[];
 }
 
 /** A webhook receiver standing in for the security team's channel (Slack, PagerDuty, a SIEM…). */
@@ -53,7 +58,7 @@ export interface StoryResult {
   agentId: string;
   erp: Erp;
   bank: Bank;
-  replay: { requests: number; allowed: number; heldThenApproved: number; settlements: number };
+  replay: { requests: number; allowed: number; heldThenApproved: number; settlements: number; heldBecause: string[] };
   attack: {
     actionId: string;
     workflowId: string;
@@ -67,14 +72,19 @@ export interface StoryResult {
     afterContainment: { api: number; erp: number; gateway: number; newToken: number; nextTransfer: number };
     transfersAttempted: number;
   };
-  approval: { pendingSeenBySecurity: boolean; deniedBy: string | null; status: string };
+  approval: { pendingSeenBySecurity: boolean; pendingSeenByOwner: boolean; decidedBy: string | null; status: string };
+  /** Notifications that arrived at the security inbox after the poisoned invoice (when the story runs the inbox). */
+  notified: SecurityInbox['received'];
   ledgerBefore: number;
   ledgerAfter: number;
   audit: { types: string[]; integrity: { ok?: boolean; [k: string]: unknown } };
 }
 
 const REQUEST_ACTION = `mutation($input: RequestActionInput!) { requestAction(input: $input) {
-  action { id status decision contained workflowId risk { score reasons { signal detail } } grant { token expiresAt } } } }`;
+  action { id status decision contained workflowId requestedAt risk { score reasons { signal contribution detail } } grant { token expiresAt } } } }`;
+
+const dollars = (n: number) => `$${n.toLocaleString('en-US')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An agent process: its own key pair, client assertions (RFC 7523) for access tokens, requests over GraphQL. */
 class AgentClient {
@@ -181,11 +191,11 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   say(`registered "Supply-chain agent ${o.suffix}" (${agentId}), owner ${o.people.owner}; may use ${erpName}(read_invoices, update_inventory) and ${bankName}(transfer); its own ES256 key, no static secret`);
 
   // ── 2. Weeks of normal work, through the real API and real grants ──────────────────────────────────
-  const replay = { requests: 0, allowed: 0, heldThenApproved: 0, settlements: 0 };
+  const replay: StoryResult['replay'] = { requests: 0, allowed: 0, heldThenApproved: 0, settlements: 0, heldBecause: [] };
   const KNOWN_PAYEES = ['021000021', '011000015', '121000358'];
   const days = o.days ?? 15;
   let lastBankGrant: string | null = null;
-  say(`replaying ${days} working days of normal work…`);
+  say(`replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 200 actions and 7 days…`);
   const act = async (input: Record<string, unknown>) => {
     replay.requests++;
     const action = must(await agent.request(input), 'requestAction').requestAction.action;
@@ -197,7 +207,9 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
       // Early on, a payment can be new enough to need a person: the owner looks and approves.
       must(await o.gql<any>(`mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`, { i: { actionId: action.id, comment: 'routine supplier payment' } }, o.tokens.owner), 'approveAction');
       replay.heldThenApproved++;
-      say(`  ${input.tool}.${input.operation}${input.amount ? ` $${Number(input.amount).toLocaleString('en-US')}` : ''} was held for a person (${action.risk.reasons[0]?.detail ?? `a CRITICAL operation while the baseline is young; risk ${action.risk.score}`}); the owner approved it`);
+      const because = (action.risk.reasons as { detail: string }[]).map((r) => r.detail.replace(/\.$/, '')).join('; ');
+      replay.heldBecause.push(because);
+      say(`  ${input.tool}.${input.operation}${input.amount ? ` ${dollars(Number(input.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it`);
       // Only the agent that asked sees its grant.
       const mine = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status grant { token } } }`, { id: action.id }, (await agent.accessToken()).token!), 'actionRequest');
       return mine.actionRequest.grant.token as string;
@@ -237,9 +249,10 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   const poisoned = unpaid.find((i) => i.notes.includes('SYSTEM NOTICE'))!;
   say(`the agent reads invoice ${poisoned.id}; its notes carry a hidden instruction: "${poisoned.notes.slice(0, 96)}…"`);
   const targets = unpaid.filter((i) => i.amount > 50_000);
-  say(`the agent obeys: ${targets.length} unpaid invoices over $50,000 (${targets.map((i) => `$${i.amount.toLocaleString('en-US')}`).join(', ')}) to routing 026009593`);
+  say(`the agent obeys: ${targets.length} unpaid invoices over $50,000 (${targets.map((i) => dollars(i.amount)).join(', ')}) to routing ${ATTACKER_ROUTING}`);
 
   let attack: StoryResult['attack'] | null = null;
+  let attackRequestedAt = '';
   let transfersAttempted = 0;
   for (const invoice of targets) {
     transfersAttempted++;
@@ -250,13 +263,15 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
       amount: invoice.amount,
       volume: 1,
       justification: poisoned.notes,
-      context: { sourceNetwork: '10.40.0.0/16', payeeRouting: '026009593' },
+      context: { sourceNetwork: '10.40.0.0/16', payeeRouting: ATTACKER_ROUTING },
     }, earlierToken);
     if (!attack) {
       const action = must(res, 'requestAction').requestAction.action;
-      say(`Warden saw: ${bankName}.transfer $${invoice.amount.toLocaleString('en-US')} (CRITICAL) to routing 026009593 — risk ${action.risk.score}/100`);
-      for (const r of action.risk.reasons as { signal: string; detail: string }[]) say(`    ${r.signal.padEnd(9)} ${r.detail}`);
-      say(`decision: ${action.decision} → ${action.status}${action.contained ? '; the agent is CONTAINED: suspended, every token revoked, before this answer left Warden' : ''}; grant: ${action.grant ? 'issued' : 'none'}`);
+      attackRequestedAt = action.requestedAt;
+      say(`Warden saw: ${bankName}.transfer ${dollars(invoice.amount)} (CRITICAL) for ${invoice.id} to routing ${ATTACKER_ROUTING} — risk ${action.risk.score}/100, because:`);
+      for (const r of action.risk.reasons as { signal: string; contribution: number; detail: string }[]) say(`    ${r.signal.padEnd(9)} +${String(r.contribution).padEnd(3)} ${r.detail}`);
+      say(`decision: ${action.decision} → ${action.status} (held for a person), grant: ${action.grant ? 'ISSUED' : 'none'}`);
+      if (action.contained) say('containment: the agent is SUSPENDED and every token it holds is revoked (universal logout), before this answer left Warden');
       attack = {
         actionId: action.id,
         workflowId: action.workflowId,
@@ -271,48 +286,73 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
       };
     } else {
       attack.afterContainment.nextTransfer = res.status;
-      say(`the agent's next transfer request (${invoice.id}, $${invoice.amount.toLocaleString('en-US')}): HTTP ${res.status} ${res.errors?.[0]?.extensions?.code ?? ''} — its token is dead`);
+      say(`the agent's next transfer request (${invoice.id}, ${dollars(invoice.amount)}): HTTP ${res.status} ${res.errors?.[0]?.extensions?.code ?? ''} — its token is dead`);
       break;
     }
   }
   if (!attack) throw new Error('no invoice over $50,000 to attack');
   attack.transfersAttempted = transfersAttempted;
 
-  // Every earlier credential, everywhere.
-  attack.afterContainment.api = (await o.gql(`{ viewer { kind } }`, {}, earlierToken)).status;
-  attack.afterContainment.erp = (await fetch(`${erp.url}/invoices`, { headers: { authorization: `Bearer ${readGrant}` } })).status;
-  attack.afterContainment.gateway = lastBankGrant
+  // Every earlier credential, everywhere: Warden's API, the ERP (which asks introspection), the gateway.
+  const c = attack.afterContainment;
+  c.api = (await o.gql(`{ viewer { kind } }`, {}, earlierToken)).status;
+  c.erp = (await fetch(`${erp.url}/invoices`, { headers: { authorization: `Bearer ${readGrant}` } })).status;
+  c.gateway = lastBankGrant
     ? (await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, { method: 'POST', headers: { authorization: `Bearer ${lastBankGrant}`, 'content-type': 'application/json', 'warden-amount': '1', 'warden-volume': '1' }, body: '{}' })).status
     : 0;
-  attack.afterContainment.newToken = (await agent.accessToken(true)).status;
-  say(`containment: the earlier access token at the Warden API → HTTP ${attack.afterContainment.api}; the earlier ERP grant at the ERP → HTTP ${attack.afterContainment.erp}; an earlier bank grant at the gateway → HTTP ${attack.afterContainment.gateway}; a new token for the agent → HTTP ${attack.afterContainment.newToken}`);
+  c.newToken = (await agent.accessToken(true)).status;
+  say('every credential the agent held, tried again:');
+  say(`    its access token at the Warden API          → HTTP ${c.api}`);
+  say(`    its invoice-reading grant at the ERP         → HTTP ${c.erp}${c.erp === 401 ? ` — ${erp.calls.at(-1)?.why}` : ''}`);
+  say(`    its last bank grant at Warden's gateway      → HTTP ${c.gateway}`);
+  say(`    a new access token (signed with its own key) → HTTP ${c.newToken}`);
 
   // ── 4. People: who was told, who decides ───────────────────────────────────────────────────────────
+  let notified: SecurityInbox['received'] = [];
   if (o.securityInbox) {
+    // Delivery runs beside the decision (a slow webhook never delays it): wait for the alert and the owner's notice.
+    const since = () => o.securityInbox!.received.filter((n) => n.agentId === agentId && n.at >= attackRequestedAt);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !o.securityInbox.received.some((n) => n.agentId === agentId && n.type === 'warden.security')) await new Promise((r) => setTimeout(r, 100));
-    for (const n of o.securityInbox.received.filter((x) => x.agentId === agentId)) say(`notified (${n.type.replace('warden.', '')}): ${n.subject}`);
+    while (Date.now() < deadline && !(since().some((n) => n.type === 'warden.security') && since().some((n) => n.type === 'warden.agent'))) await sleep(100);
+    notified = since();
+    for (const n of notified) {
+      const who = n.type === 'warden.security' ? `the security team${n.to.length ? ` (and ${n.to.join(', ')})` : ''}` : n.to.join(', ') || 'the owner';
+      say(`notified ${who}: "${n.subject}"`);
+    }
+    if (notified.length === 0) say('notified: nothing arrived at the security webhook within 15 s');
+  } else {
+    say('notified: the security team and the owner, through this Warden\'s configured webhook (WARDEN_NOTIFY_WEBHOOK_URL)');
   }
-  const pending = must(await o.gql<any>(`{ pendingApprovals(first: 50) { edges { node { id status } } } }`, {}, o.tokens.security), 'pendingApprovals');
-  const pendingSeenBySecurity = pending.pendingApprovals.edges.some((e: any) => e.node.id === attack!.actionId);
-  say(`approval pending for ${o.people.owner} (owner) or the security team: action ${attack.actionId}`);
+
+  const securityPending = `{ pendingApprovals(first: 100) { edges { node { id status approval { deadline } } } } }`;
+  const pendingFor = async (token: string) => {
+    const res = must(await o.gql<any>(securityPending, {}, token), 'pendingApprovals');
+    return res.pendingApprovals.edges.find((e: any) => e.node.id === attack!.actionId)?.node ?? null;
+  };
+  // The approvers' lists come from Temporal visibility, which catches up within moments.
+  let seenBySecurity: any = null;
+  let seenByOwner: any = null;
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline && !(seenBySecurity && seenByOwner); await sleep(200)) {
+    seenBySecurity ??= await pendingFor(o.tokens.security);
+    seenByOwner ??= await pendingFor(o.tokens.owner);
+  }
+  const deadlineAt = (seenBySecurity ?? seenByOwner)?.approval?.deadline;
+  say(`approval pending in the lists of ${[seenByOwner && `${o.people.owner} (owner)`, seenBySecurity && `${o.people.security} (security)`].filter(Boolean).join(' and ') || 'nobody yet'}${deadlineAt ? `; if nobody decides by ${deadlineAt} it expires, and nothing moves` : ''}`);
+  await o.whilePending?.({ actionId: attack.actionId, workflowId: attack.workflowId });
 
   let decided: { status: string; approval: { decidedBy: string | null } };
   if (attack.status !== 'PENDING_APPROVAL') {
     say(`Warden did not hold the transfer (${attack.status}): nothing for a person to decide`);
     decided = { status: attack.status, approval: { decidedBy: null } };
   } else if (o.interactive) {
-    say('waiting for a person. Decide in GraphiQL:');
-    o.say?.(`\n  mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status } } }\n`);
-    o.say?.(`  or with the Temporal CLI (payloads go through Warden's codec server):\n  temporal workflow update execute --codec-endpoint ${o.wardenUrl}/codec --codec-auth 'Bearer ${o.tokens.admin}' --workflow-id ${attack.workflowId} --name denyAction --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'\n`);
-    o.say?.('  (the CLI talks to Temporal directly: whoever holds Temporal access is trusted as that approver)\n');
+    printHowToDecide(o, attack, agentId);
     for (;;) {
       const now = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status approval { decidedBy } } }`, { id: attack.actionId }, o.tokens.security), 'actionRequest');
       if (now.actionRequest.status !== 'PENDING_APPROVAL') {
         decided = now.actionRequest;
         break;
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
   } else {
     decided = must(
@@ -321,26 +361,79 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     ).denyAction.action;
   }
   say(`${decided.approval.decidedBy ?? 'nobody'} decided: ${decided.status}`);
+  if (decided.status === 'APPROVED') {
+    // A person said yes: Warden resumed the agent, and the agent — still obeying the invoice — uses its grant.
+    const fresh = await agent.accessToken(true);
+    const mine = fresh.token ? await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { grant { token } } }`, { id: attack.actionId }, fresh.token) : null;
+    const grant = mine?.data?.actionRequest?.grant?.token as string | undefined;
+    const invoice = targets[0]!;
+    const paid = grant
+      ? await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${grant}`, 'content-type': 'application/json', 'warden-amount': String(invoice.amount), 'warden-volume': '1', 'warden-resource-id': invoice.id },
+          body: JSON.stringify({ invoiceId: invoice.id, amount: invoice.amount, routingNumber: ATTACKER_ROUTING, account: '7730-1144' }),
+        })
+      : null;
+    say(`approved, so Warden resumed the agent and it used its grant: ${dollars(invoice.amount)} to routing ${ATTACKER_ROUTING} → ${paid ? `HTTP ${paid.status}` : 'no grant'} (Warden enforces the person's decision, whichever it is)`);
+  }
 
   // ── 5. The outcome ─────────────────────────────────────────────────────────────────────────────────
   const ledgerAfter = bank.ledger.length;
-  const toAttacker = bank.ledger.filter((t) => t.routingNumber === '026009593').length;
-  say(`bank ledger: ${ledgerAfter} transfers, ${ledgerAfter - ledgerBefore} since the poisoned invoice, ${toAttacker} to routing 026009593${bank.refused ? `; ${bank.refused} calls without the vaulted key refused` : ''}`);
+  const toAttacker = bank.ledger.filter((t) => t.routingNumber === ATTACKER_ROUTING);
+  say(`bank ledger: ${ledgerAfter} transfers, ${ledgerAfter - ledgerBefore} since the poisoned invoice, ${toAttacker.length} to routing ${ATTACKER_ROUTING}${toAttacker.length ? ` (${dollars(toAttacker.reduce((n, t) => n + t.amount, 0))})` : ''}${bank.refused ? `; ${bank.refused} calls without the vaulted key refused` : ''}`);
   let types: string[] = [];
-  const deadline = Date.now() + 15_000;
-  do {
+  const final = /action\.(denied|approved|expired)$/;
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200)) {
     const events = must(await o.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { type message } } } }`, { f: { actionId: attack.actionId } }, o.tokens.security), 'auditEvents');
     types = events.auditEvents.edges.map((e: any) => e.node.type as string);
-    if (types.some((t) => /action\.(denied|approved|expired)$/.test(t))) break;
-    await new Promise((r) => setTimeout(r, 200));
-  } while (Date.now() < deadline);
+    if (types.some((t) => final.test(t))) break;
+  }
   const integrity = must(await o.gql<any>(`{ auditTrailIntegrity }`, {}, o.tokens.security), 'auditTrailIntegrity').auditTrailIntegrity;
   say(`audit trail for the action: ${types.join(' → ')}; hash chain ${integrity.ok ? `intact up to its anchored head (seq ${(integrity.anchoredAt as { seq?: number } | undefined)?.seq ?? '?'})` : `BROKEN: ${JSON.stringify(integrity).slice(0, 160)}`}`);
   if (o.ui) {
     const link = (id: string) => `${o.ui!.url}/namespaces/${o.ui!.namespace}/workflows/${encodeURIComponent(id)}`;
-    say(`in the Temporal UI: the action ${link(attack.workflowId)}`);
-    say(`                    the agent  ${link(`agent:${agentId}`)}`);
-    say(`                    search     AgentId = '${agentId}'`);
+    const search = (q: string) => `${o.ui!.url}/namespaces/${o.ui!.namespace}/workflows?query=${encodeURIComponent(q)}`;
+    say(`in the Temporal UI: the held transfer  ${link(attack.workflowId)}`);
+    say(`                    the agent          ${link(`agent:${agentId}`)}`);
+    say(`                    the bank (tool)    ${link(`tool:${bankName}`)}`);
+    say(`                    all of the agent   ${search(`AgentId = '${agentId}'`)}`);
   }
-  return { agentId, erp, bank, replay, attack, approval: { pendingSeenBySecurity, deniedBy: decided.approval.decidedBy, status: decided.status }, ledgerBefore, ledgerAfter, audit: { types, integrity } };
+  return {
+    agentId,
+    erp,
+    bank,
+    replay,
+    attack,
+    approval: { pendingSeenBySecurity: seenBySecurity !== null, pendingSeenByOwner: seenByOwner !== null, decidedBy: decided.approval.decidedBy, status: decided.status },
+    notified,
+    ledgerBefore,
+    ledgerAfter,
+    audit: { types, integrity },
+  };
+}
+
+/** Interactive mode: how a person decides — in GraphiQL as the security approver, or with the Temporal CLI. */
+function printHowToDecide(o: StoryOptions, attack: { actionId: string; workflowId: string }, agentId: string): void {
+  const out = (line = '') => o.say?.(line);
+  const temporal = o.temporal ?? { address: '127.0.0.1:7233', namespace: 'default' };
+  out();
+  out(`  The transfer waits for a person. Open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`);
+  out();
+  out(`    {"Authorization": "Bearer ${o.tokens.security}"}`);
+  out();
+  out('  and run one of:');
+  out();
+  out(`    mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status approval { decidedBy } } } }`);
+  out(`    mutation { approveAction(input: { actionId: "${attack.actionId}", comment: "I checked with the supplier" }) { action { status } } }`);
+  out();
+  out("  or decide with the Temporal CLI (it talks to Temporal directly, so whoever holds Temporal access is trusted as");
+  out("  the approver it names; payloads go through Warden's codec server):");
+  out();
+  out(`    temporal workflow update execute --address ${temporal.address} --namespace ${temporal.namespace} \\`);
+  out(`      --codec-endpoint ${o.wardenUrl}/codec --codec-auth 'Bearer ${o.tokens.admin}' \\`);
+  out(`      --workflow-id ${attack.workflowId} --name denyAction \\`);
+  out(`      --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'`);
+  out();
+  out(`  (In the Temporal UI, search AgentId = '${agentId}' to watch the agent and its held transfer.)`);
+  out();
 }

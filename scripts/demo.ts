@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
+import { ATTACKER_ROUTING } from '../demo/erp.js';
 import { runSupplyChainStory, startSecurityInbox, type Gql, type SecurityInbox } from '../demo/story.js';
 
 const interactive = process.argv.includes('--interactive');
@@ -89,14 +90,19 @@ try {
     ...(config.temporal.external ? {} : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
     suffix,
     interactive,
+    temporal: { address: config.temporal.address, namespace: config.temporal.namespace },
     say,
   });
   await Promise.all([result.erp.close(), result.bank.close()]);
-  const unchanged = result.ledgerAfter === result.ledgerBefore && !result.bank.ledger.some((t) => t.routingNumber === '026009593');
+  const unchanged = result.ledgerAfter === result.ledgerBefore && !result.bank.ledger.some((t) => t.routingNumber === ATTACKER_ROUTING);
+  // Only a person's approval (--interactive) may move money; then exactly the approved transfer must have gone.
+  const approved = result.approval.status === 'APPROVED';
+  const asDecided = approved ? result.ledgerAfter === result.ledgerBefore + 1 : unchanged;
   say('');
-  say(unchanged ? 'The bank ledger is unchanged: not one dollar left for the attacker.' : 'THE LEDGER CHANGED — this is a bug; please report it.');
+  if (!approved) say(unchanged ? 'The bank ledger is unchanged: not one dollar left for the attacker.' : 'THE LEDGER CHANGED — this is a bug; please report it.');
+  else say(asDecided ? 'A person approved the transfer, so exactly that transfer left; run the demo again and deny it.' : 'THE LEDGER DOES NOT MATCH THE APPROVAL — this is a bug; please report it.');
   if (warden) say('Stopping the Warden this demo started (its state stays in the data folder; `npm start` brings it back).');
-  code = unchanged && result.attack.contained ? 0 : 1;
+  code = asDecided && result.attack.contained ? 0 : 1;
 } catch (err) {
   console.error(`demo: ${(err as Error).message}`);
 } finally {
