@@ -63,7 +63,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-it('in the Temporal UI: filter by the demo agent, open its action workflow, see it completed with its decoded result', { timeout: 240_000 }, async () => {
+it('in the Temporal UI: filter by the demo agent, open its action workflow, see it completed with its decoded result, its summary and its status', { timeout: 240_000 }, async () => {
   story = await runSupplyChainStory({
     wardenUrl: stack.config.credentials.issuer,
     gql: (q, v, t) => stack.gql(q, v, t),
@@ -111,6 +111,28 @@ it('in the Temporal UI: filter by the demo agent, open its action workflow, see 
     expect(text).not.toContain('binary/encrypted');
     await page.screenshot({ path: path.join(ARTIFACTS, 'tour-action-workflow.png') });
     expect(fs.statSync(path.join(ARTIFACTS, 'tour-action-workflow.png')).size).toBeGreaterThan(10_000);
+
+    // Its user metadata says what it is (the summary Warden set when it started it) and how it ended
+    // (the details the workflow keeps current): denied by the security approver, the agent contained. The
+    // UI renders each as markdown in its own frame.
+    const metadata = (id: 'summary' | 'details' | 'current-details') => page.frameLocator(`#user-metadata-${id}`).locator('body');
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    await metadata('summary').getByText(`Supply-chain agent ${stack.tag} → bank-${stack.tag}.transfer (CRITICAL)`).waitFor({ timeout: 30_000 });
+    await metadata('current-details').getByText('DENIED').first().waitFor({ timeout: 30_000 });
+    const current = await metadata('current-details').innerText();
+    expect(current).toMatch(new RegExp(`Risk ${story.attack.score}.100: volume`));
+    expect(current).toContain('The agent was contained');
+    expect(current).toContain(`by sam-${stack.tag}@example.com`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tour-action-details.png') });
+
+    // The agent's own workflow: still running (it is the agent), its current details say it is suspended.
+    await page.goto(`${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(`agent:${story.agentId}`)}`);
+    await page.getByText('Running').first().waitFor({ timeout: 30_000 });
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    await metadata('summary').getByText(`Agent «Supply-chain agent ${stack.tag}» (supply-chain)`).waitFor({ timeout: 30_000 });
+    await metadata('current-details').getByText('SUSPENDED').first().waitFor({ timeout: 30_000 });
+    expect(await metadata('current-details').innerText()).toContain(`owner: olivia-${stack.tag}@example.com`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tour-agent-details.png') });
   } finally {
     await page.close();
   }
