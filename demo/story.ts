@@ -1,5 +1,5 @@
 /**
- * The reference story (../shared/DESIGN.md): a supply-chain agent with weeks of honest work reads a
+ * The reference story of the design brief: a supply-chain agent with weeks of honest work reads a
  * poisoned invoice and tries to wire every large unpaid invoice to an attacker. Warden scores the request
  * against the agent's own baseline, contains the agent before answering (every token revoked), tells the
  * security team and holds the transfer for a person, who denies it. The bank ledger never moves.
