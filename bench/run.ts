@@ -10,6 +10,7 @@
  *   BENCH_ONLY=a,b         run only these benchmarks (decision-latency, throughput, containment,
  *                          token-endpoint, grant-verification, scoring, scale)
  *   BENCH_KEEP=1           keep the data folder (logs, database) afterwards
+ *   BENCH_RESULTS_DIR      write the result files there instead of bench/results
  *   BENCH_BUDGET_SECONDS   the run's time budget (default 570): the scale benchmark registers fewer
  *                          agents rather than overrun it, and says so in its JSON
  */

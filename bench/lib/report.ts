@@ -34,7 +34,8 @@ export function target(name: string, targetText: string, value: number, limit: n
   return { name, target: targetText, value, limit, kind, met, ...(note ? { note } : {}) };
 }
 
-export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
+/** Where result files go: bench/results, or BENCH_RESULTS_DIR (e.g. for a one-off run with another budget). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(PROJECT_ROOT, 'bench', 'results');
 
 export function writeResult(name: string, document: Record<string, unknown>): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
