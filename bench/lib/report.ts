@@ -1,4 +1,5 @@
 /** Machine info, result files (bench/results/<name>.json) and the summary table. */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +14,20 @@ export function machineInfo() {
     memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     node: process.version,
+    commit: gitCommit(),
     platform: `${os.platform()} ${os.release()}`,
     date: new Date().toISOString(),
   };
+}
+
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'api', 'workflows', 'activities', 'risk', 'tokens', 'bench/benchmarks', 'bench/lib'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return null;
+  }
 }
 
 export interface Target {
