@@ -86,6 +86,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const all: number[] = [];
     const plain: number[] = [];
     const raw: number[] = [];
+    const listErrors: string[] = [];
     // Temporal's own visibility list, same query and page size as agents(filter: {platform, status}).
     const rawQuery = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND AgentStatus = 'ACTIVE' AND AgentPlatform = 'finance'`;
     const rawList = async () => {
@@ -122,8 +123,13 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
         if (s > warmup && performance.now() > listUntil + 5_000) break;
         const [into, run] = measures[(k + s) % measures.length]!;
         const t1 = process.hrtime.bigint();
-        await run();
-        if (s >= warmup) into.push(ms(t1));
+        try {
+          await run();
+          if (s >= warmup) into.push(ms(t1));
+        } catch (err) {
+          // A failure at this size is a finding, not a reason to lose the run: it goes into the JSON.
+          if (listErrors.length < 10) listErrors.push(`${Math.round(ms(t1))} ms: ${String((err as Error).message).slice(0, 300)}`);
+        }
       }
       if (s >= warmup) rounds++;
     }
@@ -150,6 +156,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       registrationsPerSecond: Math.round((registered / registerSeconds) * 10) / 10,
       registrationErrors: errors,
       listRounds: rounds,
+      listErrors,
       cpuMsPerRegistration: cpuPerRegistration,
       settleSecondsAfterRegistration: Math.round(settledMs / 100) / 10,
       ...mem,
