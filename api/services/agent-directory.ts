@@ -183,13 +183,7 @@ export class AgentDirectory {
     const problems = validateAgentRegistration(registration);
     if (!isValidEmail(registration.ownerEmail)) problems.push(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
     if (problems.length) throw badInput(problems.join('; '));
-    let own: { publicJwk: Jwk; kid: string } | null = null;
-    if (input.publicJwk !== undefined && input.publicJwk !== null) {
-      const keyProblems = validatePublicJwk(input.publicJwk);
-      if (keyProblems.length) throw badInput(keyProblems.join('; '));
-      const publicJwk = publicOnly(input.publicJwk as Jwk);
-      own = { publicJwk, kid: await thumbprintOf(publicJwk) };
-    }
+    const own = await ownKey(input.publicJwk);
     if (!(await this.people.find(registration.ownerEmail))) {
       throw badInput(`${registration.ownerEmail} is not a known person: add them with upsertPerson first.`);
     }
@@ -253,13 +247,7 @@ export class AgentDirectory {
       const problems = input.reason.trim() ? validateReason(input.reason) : [];
       if (problems.length) throw badInput(problems.join('; '));
     }
-    let own: { publicJwk: Jwk; kid: string } | null = null;
-    if (input.publicJwk !== undefined && input.publicJwk !== null) {
-      const keyProblems = validatePublicJwk(input.publicJwk);
-      if (keyProblems.length) throw badInput(keyProblems.join('; '));
-      const publicJwk = publicOnly(input.publicJwk as Jwk);
-      own = { publicJwk, kid: await thumbprintOf(publicJwk) };
-    }
+    const own = await ownKey(input.publicJwk);
     const current = await this.get(agentId);
     if (current.status !== 'DISCOVERED') throw conflict(`Agent ${agentId} is ${current.status}: only a DISCOVERED agent can be claimed.`);
     if (!(await this.people.find(ownerEmail))) throw badInput(`${ownerEmail} is not a known person: add them with upsertPerson first.`);
@@ -378,13 +366,7 @@ export class AgentDirectory {
   }
 
   async rotateCredential(actor: Actor, agentId: string, publicJwk?: unknown): Promise<AgentState> {
-    let own: { publicJwk: Jwk; kid: string } | undefined;
-    if (publicJwk !== undefined && publicJwk !== null) {
-      const problems = validatePublicJwk(publicJwk);
-      if (problems.length) throw badInput(problems.join('; '));
-      const key = publicOnly(publicJwk as Jwk);
-      own = { publicJwk: key, kid: await thumbprintOf(key) };
-    }
+    const own = await ownKey(publicJwk);
     return viaTemporal(() => this.handle(agentId).executeUpdate(rotateCredentialUpdate, { args: [{ actor, ...(own ?? {}) }] }), `No agent with id "${agentId}".`);
   }
 
@@ -409,6 +391,15 @@ export class AgentDirectory {
     this.remember(agentId, state);
     return state;
   }
+}
+
+/** The agent's own public key (checked, public members only) and its thumbprint; null when none was given. */
+async function ownKey(publicJwk: unknown): Promise<{ publicJwk: Jwk; kid: string } | null> {
+  if (publicJwk === undefined || publicJwk === null) return null;
+  const problems = validatePublicJwk(publicJwk);
+  if (problems.length) throw badInput(problems.join('; '));
+  const key = publicOnly(publicJwk as Jwk);
+  return { publicJwk: key, kid: await thumbprintOf(key) };
 }
 
 function recordFromVisibility(info: WorkflowExecutionInfo): AgentRecord | null {
