@@ -350,3 +350,23 @@ describe('a grant is bound to exactly the request it was decided for', () => {
     }
   });
 });
+
+// Last in this file: it stops the worker.
+describe('lists answer from visibility alone', () => {
+  it("with no worker answering, the approvers' list still shows each held action's deadline, containment and resource", async () => {
+    const agent = await newAgent('Held while the worker is gone');
+    const action = (await request(agent, { tool: bankName(), operation: 'transfer', amount: 10, volume: 1, resourceId: 'acct-77' })).data.requestAction.action;
+    expect(action.status).toBe('PENDING_APPROVAL');
+    const LIST = `{ pendingApprovals(first: 100) { edges { node { id status contained resourceId approval { deadline decision } } } } }`;
+    await eventually(async () => (await stack.gql<any>(LIST, {}, ownerToken)).data?.pendingApprovals.edges.some((e: any) => e.node.id === action.id));
+    await stack.stopWorker();
+    const list = await stack.gql<any>(LIST, {}, ownerToken);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.pendingApprovals.edges.find((e: any) => e.node.id === action.id).node).toEqual({
+      id: action.id, status: 'PENDING_APPROVAL', contained: action.contained, resourceId: 'acct-77', approval: { deadline: action.approval.deadline, decision: null },
+    });
+    // The full record comes from the action's workflow, which needs a worker: a clear error, not a hang.
+    const one = await stack.gql<any>(`query($id: ID!) { actionRequest(id: $id) { justification } }`, { id: action.id }, ownerToken);
+    expect(one.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+  });
+});

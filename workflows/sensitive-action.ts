@@ -81,6 +81,9 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
       agentName: action.agentName, tool: action.tool, operation: action.operation, sensitivity: action.sensitivity,
       volume: action.volume, amount: action.amount, status: action.status, decision: action.decision,
       score: action.risk?.score ?? null, requestedAt: action.requestedAt, decidedAt: action.decidedAt,
+      // What approvers' lists show, so a list never has to ask each workflow (one that is slow to answer
+      // would fail the whole list).
+      approval: action.approval, contained: action.contained, resourceId: action.resourceId,
     });
     setCurrentDetails(
       [

@@ -263,5 +263,9 @@ function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
     score: typeof memo.score === 'number' ? memo.score : null,
     requestedAt: String(memo.requestedAt ?? info.startTime.toISOString()),
     decidedAt: (memo.decidedAt as string | null) ?? null,
+    // Workflows started before these were in the memo are asked for them on demand.
+    ...('approval' in memo ? { approval: (memo.approval as ActionRecord['approval']) ?? null } : {}),
+    ...('contained' in memo ? { contained: memo.contained === true } : {}),
+    ...('resourceId' in memo ? { resourceId: (memo.resourceId as string | null) ?? null } : {}),
   };
 }

@@ -15,12 +15,19 @@ export function fromTemporal(err: unknown, notFoundMessage: string): unknown {
     if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return new WardenError(cause.type, cause.message);
   }
   if (err instanceof ServiceError) {
+    // The caller gets a stable code; the operator gets what Temporal said (a gRPC status, never a payload).
+    console.warn(`api: Temporal call failed: ${describeServiceError(err)}`);
     return new WardenError(ErrorCode.UNAVAILABLE, 'Temporal is not answering right now; nothing was changed by this request. Retry shortly.');
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new WardenError(ErrorCode.UNAVAILABLE, 'Temporal did not answer in time; the change may still apply. Retry to see its outcome.');
   }
   return err;
+}
+
+function describeServiceError(err: ServiceError): string {
+  const cause = err.cause as { code?: number; details?: string } | undefined;
+  return [err.message, cause?.code !== undefined ? `gRPC status ${cause.code}` : '', cause?.details ?? ''].filter(Boolean).join(' — ');
 }
 
 /** Runs a Temporal call, translating its failures. */

@@ -41,6 +41,8 @@ export interface Stack {
   tag: string;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** Stops this stack's worker for good (the API and Temporal stay up): for what must work without one. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,9 +102,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     tag,
     token,
     gql,
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async stop() {
       await api.close();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await workerConnection.close();
       await connection.close();
