@@ -83,6 +83,34 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     return stats;
   };
 
+  /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
+  const grantFor = async (action: ActionRecord): Promise<ActionGrant> => {
+    const minted = await mintGrant({
+      key: await currentKey(),
+      issuer: deps.credentials.issuer,
+      resource: action.toolResource,
+      agentId: action.agentId,
+      operations: [action.operation],
+      ttlSeconds: deps.credentials.grantTtlSeconds,
+      extra: {
+        // RFC 9396 authorization details: what exactly this grant covers.
+        authorization_details: [
+          {
+            type: 'warden_action',
+            action_id: action.id,
+            tool: action.tool,
+            operation: action.operation,
+            ...(action.resourceId ? { resource_id: action.resourceId } : {}),
+            max_volume: action.volume,
+            max_amount: action.amount,
+          },
+        ],
+      },
+    });
+    failpoint('action.grant-minted');
+    return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
+  };
+
   return {
     async assessAction(action: ActionRecord): Promise<Assessment> {
       const [profile, platformPeers] = await Promise.all([
@@ -104,32 +132,20 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
       failpoint('action.routine.scoring');
       return assessWith(input.profile, input.action, platformPeers);
     },
-    /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
+
+    /**
+     * The routine path in one local activity (one round trip between the workflow and this worker): the
+     * score, and the grant only when the score allows it outright.
+     */
+    async decideRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
+      const cached = peers.get(input.action.platform);
+      const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
+      failpoint('action.routine.scoring');
+      const assessment = assessWith(input.profile, input.action, platformPeers);
+      return { assessment, grant: assessment.decision === 'ALLOW' ? await grantFor(input.action) : null };
+    },
     async mintActionGrant(action: ActionRecord): Promise<ActionGrant> {
-      const minted = await mintGrant({
-        key: await currentKey(),
-        issuer: deps.credentials.issuer,
-        resource: action.toolResource,
-        agentId: action.agentId,
-        operations: [action.operation],
-        ttlSeconds: deps.credentials.grantTtlSeconds,
-        extra: {
-          // RFC 9396 authorization details: what exactly this grant covers.
-          authorization_details: [
-            {
-              type: 'warden_action',
-              action_id: action.id,
-              tool: action.tool,
-              operation: action.operation,
-              ...(action.resourceId ? { resource_id: action.resourceId } : {}),
-              max_volume: action.volume,
-              max_amount: action.amount,
-            },
-          ],
-        },
-      });
-      failpoint('action.grant-minted');
-      return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
+      return grantFor(action);
     },
 
     /**

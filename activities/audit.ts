@@ -43,6 +43,21 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
       await submitAudit(deps.client, deps.taskQueue, inputs.map((input, i) => ({ id: `action:${entry.action.id}/${entry.kind}/${i}`, at, input })));
     },
 
+    /** Many decisions in one hand-over (an agent's routine decisions, batched by its workflow). */
+    async recordAuditBatch(entries: { kind: 'action.decided' | 'action.resolved'; action: ActionRecord }[]): Promise<void> {
+      const runId = Context.current().info.workflowExecution?.runId ?? '';
+      const at = new Date().toISOString();
+      const items = entries.flatMap((entry) =>
+        actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId, policy: 'default' }).map((input, i) => ({
+          id: `action:${entry.action.id}/${entry.kind}/${i}`,
+          // Stamped when decided, not when the batch left (up to a flush interval later).
+          at: (entry.kind === 'action.decided' && entry.action.decidedAt) || at,
+          input,
+        })),
+      );
+      if (items.length) await submitAudit(deps.client, deps.taskQueue, items);
+    },
+
     /** The writer's one step: chain the batch after `head` and write it; returns the new head. */
     async writeAuditBatch(input: { head: ChainHead | null; items: AuditItem[] }): Promise<ChainHead | null> {
       const events = input.items.map((item) => auditEvent(item.input, new Date(item.at), { id: item.id, deployment: deps.settings.deployment }));

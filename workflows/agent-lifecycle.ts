@@ -161,11 +161,11 @@ const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
-const { assessRoutineAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
+const { assessRoutineAction, mintActionGrant, decideRoutineAction } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
-const { recordAudit } = proxyActivities<WardenActivities>({
+const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -180,6 +180,8 @@ const { deliverNotification } = proxyActivities<WardenActivities>({
 });
 
 const SYSTEM: Actor = { kind: 'system', id: 'warden' };
+const AUDIT_FLUSH_MS = 1_000;
+const AUDIT_BATCH_MAX = 100;
 
 function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -282,7 +284,15 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         }
         action = { ...action, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
       }
-      const assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
+      let assessment: Awaited<ReturnType<typeof assessRoutineAction>>;
+      let grant: ActionRecord['grant'];
+      if (patched('routine-decision-one-local-activity')) {
+        // Score and grant in one local activity: a grant minted for a request refused below is never handed out.
+        ({ assessment, grant } = await decideRoutineAction({ profile: { baseline, policy: riskPolicy }, action }));
+      } else {
+        assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
+        grant = null;
+      }
       if (known()) return known();
       // The agent may have been suspended or logged out while this request was being scored.
       if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
@@ -290,7 +300,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
         return null;
       }
-      const grant = await mintActionGrant(action);
+      grant ??= await mintActionGrant(action);
       if (known()) return known();
       if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       const decided: ActionRecord = {
@@ -665,12 +675,22 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   };
 
 
+  // Routine decisions reach the audit trail in batches: at most AUDIT_FLUSH_MS after the oldest one, or
+  // as soon as AUDIT_BATCH_MAX wait. They wait in this workflow's state, so a crash loses none, and a
+  // decision costs no extra workflow task of its own.
+  const batchedAudit = patched('routine-audit-batched');
+  let auditFlushAt: number | undefined;
+
   for (;;) {
+    if (batchedAudit && auditOutbox.length > 0) auditFlushAt ??= Date.now() + AUDIT_FLUSH_MS;
+    const armed = auditFlushAt !== undefined;
     const deadline = nextDeadline();
+    const until = batchedAudit && auditFlushAt !== undefined ? Math.min(deadline ?? Infinity, auditFlushAt) : deadline;
     const before = state;
-    const wait = () => outbox.length > 0 || auditOutbox.length > 0 || continueAsNewDue(args.continueAsNewAfterEvents) || state !== before;
-    if (deadline === undefined) await condition(wait);
-    else if (deadline > Date.now()) await condition(wait, deadline - Date.now());
+    const auditDue = () => (batchedAudit ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0) : auditOutbox.length > 0);
+    const wait = () => outbox.length > 0 || auditDue() || continueAsNewDue(args.continueAsNewAfterEvents) || state !== before;
+    if (until === undefined) await condition(wait);
+    else if (until > Date.now()) await condition(wait, until - Date.now());
 
     while (outbox.length > 0) {
       try {
@@ -681,9 +701,16 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       }
       outbox.shift();
     }
-    while (auditOutbox.length > 0) {
-      await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
-      auditOutbox.shift();
+    if (!batchedAudit) {
+      while (auditOutbox.length > 0) {
+        await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
+        auditOutbox.shift();
+      }
+    } else if (auditOutbox.length >= AUDIT_BATCH_MAX || (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(args.continueAsNewAfterEvents)))) {
+      const batch = auditOutbox.slice(0, AUDIT_BATCH_MAX);
+      await recordAuditBatch(batch.map((action) => ({ kind: 'action.decided' as const, action })));
+      auditOutbox.splice(0, batch.length);
+      auditFlushAt = undefined;
     }
     const due = nextDeadline();
     if (due !== undefined && due <= Date.now()) {
