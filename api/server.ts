@@ -1,8 +1,9 @@
 /**
  * The API process's HTTP server: GraphQL at /graphql (graphql-yoga), the OAuth endpoints and discovery
  * documents, the gateway for VAULTED_SECRET tools, the codec server for the Temporal UI, and /healthz.
- * Stateless: any number of these can run against one Temporal cluster.
+ * Stateless but for a small audit spool in its data folder: any number of these can run against one Temporal cluster.
  */
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -83,7 +84,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const services = options.services ?? createServices(client, config);
   const settings = config.credentials;
   await services.signingKeys.ensureStarted();
-  const audit = new AuditLog(client, config.temporal.taskQueue, config.audit);
+  const audit = new AuditLog(client, config.temporal.taskQueue, config.audit, path.join(config.dataDir, 'audit-spool'));
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
   const grants = new GrantService(services.agents, services.actions, services.tools, services.signingKeys, audit, settings);
@@ -202,10 +203,12 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     graphqlUrl: `${url}/graphql`,
     services,
     audit,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await audit.close();
+    },
   };
 }

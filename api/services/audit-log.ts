@@ -1,6 +1,6 @@
 /**
- * The API's side of the audit trail: records about tokens and grants go to the audit trail's single
- * writer (a workflow), and `auditEvents` reads the chained records back from the file sink.
+ * The API's side of the audit trail: records about tokens and grants go through a local spool to the
+ * audit trail's single writer (a workflow), and `auditEvents` reads the chained records back from the file sink.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -9,7 +9,8 @@ import type { AuditInput } from '../../audit/events.js';
 import type { ChainedAuditEvent } from '../../audit/events.js';
 import type { AuditSettings } from '../../config/config.js';
 import { badInput } from '../../domain/errors.js';
-import { auditTrailWorkflowId, getAuditHeadQuery } from '../../workflows/audit-trail.js';
+import { auditTrailWorkflowId, getAuditHeadQuery, type AuditItem } from '../../workflows/audit-trail.js';
+import { AuditSpool } from './audit-spool.js';
 
 export interface AuditFilter {
   agentId?: string | null;
@@ -21,18 +22,45 @@ export interface AuditFilter {
 
 export class AuditLog {
   private readonly file;
+  private readonly spool: AuditSpool;
+  private adopting: Promise<void>;
 
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     settings: AuditSettings,
+    spoolDir: string,
   ) {
     this.file = auditSinkFor(settings).file;
+    const ship = (items: AuditItem[]) => submitAudit(this.client, this.taskQueue, items);
+    const spool = new AuditSpool(spoolDir, ship);
+    this.spool = spool;
+    // Records a killed API process spooled but never shipped: ship them now (retrying while Temporal is away).
+    this.adopting = (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await AuditSpool.adoptOrphans(spoolDir, ship, { own: spool, log: (l) => console.warn(l) });
+          return;
+        } catch (err) {
+          if (attempt % 10 === 0) console.warn(`audit spool: cannot ship orphaned records yet: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 1_000).unref());
+        }
+      }
+    })();
   }
 
-  /** Durably hands one record to the audit trail (it is chained and written shortly after). */
+  /**
+   * Hands one record to the audit trail: on local disk when this returns (it survives this process being
+   * killed), chained and written by the trail's writer shortly after.
+   */
   async record(input: AuditInput): Promise<void> {
-    await submitAudit(this.client, this.taskQueue, [{ id: `api/${randomUUID()}`, at: new Date().toISOString(), input }]);
+    this.spool.append({ id: `api/${randomUUID()}`, at: new Date().toISOString(), input });
+  }
+
+  /** Ships what is spooled (for a clean stop); what cannot be shipped waits for the next API process. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    await this.spool.close(timeoutMs);
+    await Promise.race([this.adopting, new Promise((r) => setTimeout(r, 100).unref())]);
   }
 
   async query(filter: AuditFilter, first: number, after: number | null): Promise<{ events: ChainedAuditEvent[]; hasNextPage: boolean; endCursor: number | null }> {
