@@ -31,6 +31,7 @@ import { schema } from './schema.js';
 import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
+import { AssertionReplayCache } from './oauth/assertion-replay.js';
 import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
@@ -137,7 +138,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     },
   });
 
-  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman, grants, keys: services.signingKeys, audit, settings });
+  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman, grants, keys: services.signingKeys, audit, settings, replay: new AssertionReplayCache() });
   const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman, tools: services.tools, keys: services.signingKeys, settings });
   const revoke = createRevocationEndpoint({ agentTokens, agents: services.agents, keys: services.signingKeys, settings });
   const gateway = createGateway({ tools: services.tools, agentTokens, settings });

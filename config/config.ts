@@ -54,6 +54,12 @@ export interface CredentialSettings {
   signingKeyRotationMs: number;
   /** How stale an API process's view of an agent's revocation point may be (universal logout bound). */
   revocationCacheMs: number;
+  /**
+   * Where a client assertion's `jti` is remembered: `process` (this API process; exact with one API
+   * process, as node-oidc-provider's default) or `deployment` (also durably in the agent's workflow, so
+   * every API process refuses a replay — one Temporal Update per token).
+   */
+  assertionReplay: 'process' | 'deployment';
   /** Key rings ("kid:base64,…"; first encrypts); unset in development = generated files in the data folder. */
   vaultKeys?: string;
   codecKeys?: string;
@@ -137,6 +143,13 @@ function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): numbe
   return parseDuration(env[name] || fallback, name);
 }
 
+function oneOf<const T extends readonly string[]>(env: NodeJS.ProcessEnv, name: string, allowed: T, fallback: T[number]): T[number] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T[number];
+}
+
 function list(raw: string | undefined, fallback: string[]): string[] {
   if (!raw) return fallback;
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -207,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       agentCredentialRotateAt: 0.75,
       signingKeyRotationMs: duration(env, 'WARDEN_SIGNING_KEY_ROTATION', '24h'),
       revocationCacheMs: duration(env, 'WARDEN_REVOCATION_CACHE', '500ms'),
+      assertionReplay: oneOf(env, 'WARDEN_ASSERTION_REPLAY', ['process', 'deployment'] as const, 'process'),
       vaultKeys: env.WARDEN_VAULT_KEYS || undefined,
       codecKeys: env.WARDEN_CODEC_KEYS || undefined,
       vaultRotationMs: duration(env, 'WARDEN_VAULT_ROTATION', '24h'),

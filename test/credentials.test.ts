@@ -153,6 +153,34 @@ describe('agent access tokens (client_credentials + private_key_jwt)', () => {
     const unsupported = await fetch(as.token_endpoint!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&username=a&password=b' });
     expect(await unsupported.json()).toMatchObject({ error: 'unsupported_grant_type' });
   });
+
+  it('a replay is refused by the API process that saw the assertion, and with WARDEN_ASSERTION_REPLAY=deployment by every API process', async () => {
+    const agent = await registerAgent('Replay across processes', []);
+    const key = await importJWK(agent.privateJwk, 'ES256');
+    const assertion = () =>
+      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: agent.privateJwk.kid as string }).setIssuer(agent.id).setSubject(agent.id).setAudience(as.token_endpoint!).setIssuedAt().setExpirationTime('60s').setJti(crypto.randomUUID()).sign(key);
+    const post = (url: string, a: string) =>
+      fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a }) });
+    const { startApiServer } = await import('../api/server.js');
+    const apiWith = (assertionReplay: 'process' | 'deployment') =>
+      startApiServer({ ...stack.config, api: { ...stack.config.api, port: 0 }, credentials: { ...stack.config.credentials, assertionReplay } }, stack.client);
+    const [p1, p2, d1, d2] = await Promise.all([apiWith('process'), apiWith('process'), apiWith('deployment'), apiWith('deployment')]);
+    try {
+      // Process scope (the default): exact within a process; another process has its own memory.
+      const a = await assertion();
+      expect((await post(p1.url, a)).status).toBe(200);
+      expect((await post(p1.url, a)).status).toBe(401);
+      expect((await post(p2.url, a)).status).toBe(200);
+      // Deployment scope: the jti is recorded in the agent's workflow before the token leaves.
+      const b = await assertion();
+      expect((await post(d1.url, b)).status).toBe(200);
+      const across = await post(d2.url, b);
+      expect(across.status).toBe(401);
+      expect(await across.json()).toMatchObject({ error: 'invalid_client', error_description: expect.stringMatching(/replayed/) });
+    } finally {
+      await Promise.all([p1.close(), p2.close(), d1.close(), d2.close()]);
+    }
+  });
 });
 
 describe('grants (token exchange) and the two ways tools trust them', () => {

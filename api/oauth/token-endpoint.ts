@@ -1,15 +1,15 @@
 /**
  * POST /oauth/token — two grant types:
  *  - client_credentials with `private_key_jwt` (RFC 7523): an agent proves itself with an assertion signed
- *    by its current (or overlapping successor) key; the assertion's `jti` is recorded durably in the
- *    agent's workflow, so a replay is refused by every API process. Answer: an RFC 9068 access token.
+ *    by its current (or overlapping successor) key; the assertion's `jti` is accepted once (in this process,
+ *    or across the deployment with WARDEN_ASSERTION_REPLAY=deployment). Answer: an RFC 9068 access token.
  *  - token exchange (RFC 8693): the agent's access token as subject (or a person's token as subject and
  *    the agent's as actor), `resource` = the tool (RFC 8707), `scope` = operations. Answer: a grant.
  */
 import type http from 'node:http';
 import type { CredentialSettings } from '../../config/config.js';
 import { isValidAgentId } from '../../domain/agents.js';
-import { WardenError } from '../../domain/errors.js';
+import { ErrorCode, WardenError } from '../../domain/errors.js';
 import { mintAccessToken } from '../../tokens/access-tokens.js';
 import { CLIENT_ASSERTION_TYPE, peekClientId, verifyClientAssertion } from '../../tokens/client-assertions.js';
 import { TokenError } from '../../tokens/errors.js';
@@ -19,6 +19,7 @@ import type { AgentDirectory } from '../services/agent-directory.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { GrantService } from '../services/grants.js';
 import type { SigningKeys } from '../services/signing-keys.js';
+import type { AssertionReplayCache } from './assertion-replay.js';
 import { OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -33,6 +34,7 @@ export interface TokenEndpointDeps {
   keys: SigningKeys;
   audit: AuditLog;
   settings: CredentialSettings;
+  replay: AssertionReplayCache;
 }
 
 const JTI_RETENTION_MARGIN_MS = 60_000;
@@ -62,29 +64,45 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     }
     const claimed = form.get('client_id');
     if (!isValidAgentId(agentId) || (claimed !== undefined && claimed !== agentId)) throw new OAuthError('invalid_client', 'Unknown client.', 401);
-    const agent = await deps.agents.find(agentId);
-    if (!agent || !agent.credential) throw new OAuthError('invalid_client', 'Unknown client.', 401);
     const now = Date.now();
-    const keys = [agent.credential, agent.successor]
-      .filter((c): c is NonNullable<typeof c> => c !== null && Date.parse(c.expiresAt) > now)
-      .map((c) => ({ ...c.publicJwk, kid: c.kid }));
-    let verified;
-    try {
-      verified = await verifyClientAssertion(assertion, { expectedClientId: agentId, publicKeys: keys as never, audiences: [s.tokenEndpoint, s.issuer] });
-    } catch (err) {
-      if (err instanceof TokenError) throw new OAuthError('invalid_client', err.message, 401);
-      throw err;
-    }
-    try {
-      // Durable: the jti is remembered by the agent's workflow before any token leaves.
-      // Remembered past the assertion's expiry by more than any clock tolerance, so a late replay still fails.
-      await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: verified.expiresAt.getTime() + JTI_RETENTION_MARGIN_MS });
-    } catch (err) {
-      if (err instanceof WardenError) {
-        await deps.audit.record({ kind: 'token.refused', agentId, actor: { kind: 'agent', id: agentId }, message: `Token refused: ${err.message}` });
-        throw new OAuthError('invalid_client', err.message, 401);
+    // The agent's keys and status as this process saw them at most WARDEN_REVOCATION_CACHE ago; a key
+    // the view does not know yet (a successor just issued) or a status that refuses is read afresh.
+    const verifyWith = async (fresh: boolean) => {
+      const { signIn, cached } = await deps.agents.signIn(agentId, fresh);
+      if (!signIn || signIn.keys.length === 0) return { signIn, cached, verified: null, error: new OAuthError('invalid_client', 'Unknown client.', 401) };
+      const keys = signIn.keys.filter((k) => Date.parse(k.expiresAt) > now).map((k) => ({ ...k.publicJwk, kid: k.kid }));
+      try {
+        const verified = await verifyClientAssertion(assertion, { expectedClientId: agentId, publicKeys: keys as never, audiences: [s.tokenEndpoint, s.issuer] });
+        return { signIn, cached, verified, error: null };
+      } catch (err) {
+        if (err instanceof TokenError) return { signIn, cached, verified: null, error: new OAuthError('invalid_client', err.message, 401) };
+        throw err;
       }
-      throw err;
+    };
+    let attempt = await verifyWith(false);
+    if (attempt.cached && (attempt.error || attempt.signIn?.status !== 'ACTIVE')) attempt = await verifyWith(true);
+    const { signIn, verified } = attempt;
+    if (!verified || !signIn) throw attempt.error!;
+    const refuse = async (message: string): Promise<never> => {
+      await deps.audit.record({ kind: 'token.refused', agentId, actor: { kind: 'agent', id: agentId }, message: `Token refused: ${message}` });
+      throw new OAuthError('invalid_client', message, 401);
+    };
+    if (signIn.status !== 'ACTIVE') await refuse(`Agent ${agentId} is ${signIn.status}: it cannot obtain tokens.`);
+    // Remembered past the assertion's expiry by more than any clock tolerance, so a late replay still fails.
+    const rememberUntilMs = verified.expiresAt.getTime() + JTI_RETENTION_MARGIN_MS;
+    const claim = deps.replay.claim(agentId, verified.jti, rememberUntilMs);
+    if (claim === 'replayed') await refuse('This client assertion was already used (jti replayed).');
+    if (claim === 'full') throw new OAuthError('temporarily_unavailable', 'Too many client assertions are being remembered right now; retry shortly.', 503);
+    // Durable where it must be: the first use of a successor key (it completes the rotation), and every
+    // assertion when replays must be refused across API processes.
+    if (s.assertionReplay === 'deployment' || verified.kid === signIn.successorNotTakenUp) {
+      try {
+        await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: rememberUntilMs });
+      } catch (err) {
+        if (err instanceof WardenError && err.code !== ErrorCode.UNAVAILABLE) await refuse(err.message);
+        throw err;
+      }
+      if (verified.kid === signIn.successorNotTakenUp) deps.agents.forget(agentId);
     }
     const scope = parseScope(form.get('scope'));
     const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
@@ -153,6 +171,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       throw new OAuthError('unsupported_grant_type', 'Warden supports client_credentials and token exchange (RFC 8693).');
     } catch (err) {
       if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
+      if (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) {
+        return sendOAuthError(res, new OAuthError('temporarily_unavailable', err.message, 503), { 'retry-after': '1' });
+      }
       console.error('oauth: token endpoint failed:', err);
       return sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));
     }

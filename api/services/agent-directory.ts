@@ -86,6 +86,20 @@ function sessionOf(state: AgentState): AgentSession {
   return { status: state.status, revokedBefore: state.revokedBefore, revokedTokens: (state.revokedTokens ?? []).map((t) => t.jti), ownerEmail: state.ownerEmail };
 }
 
+/** What the token endpoint checks a client assertion against (cached with the session). */
+export interface AgentSignIn {
+  status: AgentStatus;
+  /** The current key and a successor in its overlap window, each until it expires. */
+  keys: { kid: string; publicJwk: Jwk; expiresAt: string }[];
+  /** A successor's kid while the agent has not used it yet: its first use is recorded in the agent's workflow. */
+  successorNotTakenUp: string | null;
+}
+
+function signInOf(state: AgentState): AgentSignIn {
+  const keys = [state.credential, state.successor].filter((c) => c !== null).map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt }));
+  return { status: state.status, keys, successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null };
+}
+
 /** What routing a request needs to know about an agent (cached with its session). */
 export type AgentView = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status' | 'allowedTools'>;
 
@@ -119,7 +133,7 @@ export class AgentDirectory {
     return this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId));
   }
 
-  private sessions = new Map<string, { session: AgentSession | null; view: AgentView | null; at: number }>();
+  private sessions = new Map<string, { session: AgentSession | null; view: AgentView | null; signIn: AgentSignIn | null; at: number }>();
 
   /**
    * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
@@ -146,6 +160,18 @@ export class AgentDirectory {
     return { agent, cached: false };
   }
 
+  /**
+   * The agent's keys and status for checking a client assertion: at most `sessionCacheMs` old, or a
+   * fresh read (`fresh`), e.g. when the assertion names a key this view does not have yet.
+   */
+  async signIn(agentId: string, fresh = false): Promise<{ signIn: AgentSignIn | null; cached: boolean }> {
+    const hit = this.sessions.get(agentId);
+    if (!fresh && hit && Date.now() - hit.at < this.sessionCacheMs) return { signIn: hit.signIn, cached: true };
+    const state = await this.find(agentId);
+    this.remember(agentId, state);
+    return { signIn: state ? signInOf(state) : null, cached: false };
+  }
+
   /** Drops what this process knows of an agent's session (it changed elsewhere, e.g. containment). */
   forget(agentId: string): void {
     this.sessions.delete(agentId);
@@ -153,7 +179,7 @@ export class AgentDirectory {
 
   private remember(agentId: string, state: AgentState | null) {
     if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, view: state ? viewOf(state) : null, at: Date.now() });
+    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, view: state ? viewOf(state) : null, signIn: state ? signInOf(state) : null, at: Date.now() });
   }
 
   /** Checks requested tools and operations against the registry. */
