@@ -121,6 +121,17 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
       return assessWith(profile, action, platformPeers);
     },
 
+    /** A sensitive action's score, and its grant when the score allows it outright (one local activity). */
+    async decideAction(action: ActionRecord): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
+      const [profile, platformPeers] = await Promise.all([
+        deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
+        peersOf(action.platform),
+      ]);
+      failpoint('action.scoring');
+      const assessment = assessWith(profile, action, platformPeers);
+      return { assessment, grant: assessment.decision === 'ALLOW' ? await grantFor(action) : null };
+    },
+
     /**
      * The routine path: the agent's own workflow passes its baseline, so no query is needed — and peers
      * come only from this worker's cache (gathering them means querying workflows, one of which is the

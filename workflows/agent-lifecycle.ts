@@ -341,10 +341,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     },
   );
   // Only allowed or approved actions reach here; each is learned once however often it is signalled.
-  setHandler(learnActionSignal, ({ actionId, action }) => {
+  setHandler(learnActionSignal, ({ actionId, action, audit }) => {
     if (learnedActions.includes(actionId)) return;
     learnedActions = [...learnedActions.slice(-499), actionId];
     baseline = learn(baseline, factsOf(action), policyFor(DEFAULT_POLICY, riskPolicy));
+    if (audit) auditOutbox.push({ ...action, grant: null });
   });
 
   setHandler(suspendAgentUpdate, (r) => record('SUSPENDED', 'SUSPENDED', r.actor, r.reason), { validator: transitionValidator('SUSPENDED') });

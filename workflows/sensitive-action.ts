@@ -22,6 +22,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  patched,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -46,7 +47,7 @@ export const denyActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('d
 export const getActionQuery = defineQuery<ActionRecord>('getAction');
 
 // Unlimited retries: an action must reach a decision, and a containment must happen, however long it takes.
-const { assessAction, mintActionGrant } = proxyLocalActivities<WardenActivities>({
+const { assessAction, mintActionGrant, decideAction } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -134,7 +135,8 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
     { validator: approvalValidator },
   );
 
-  const learn = () => getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, { actionId: action.id, action });
+  const learn = (audit = false) =>
+    getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, { actionId: action.id, action: { ...action, grant: null }, ...(audit ? { audit } : {}) });
 
   const grantNow = async () => {
     action = { ...action, grant: await mintActionGrant(action) };
@@ -142,13 +144,17 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
 
   publish();
 
-  // 1. Score and decide.
-  const assessment = await assessAction(action);
+  // 1. Score and decide (and, when allowed outright, the grant in the same local activity).
+  let assessment: Awaited<ReturnType<typeof assessAction>>;
+  let grant: ActionRecord['grant'] = null;
+  if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action));
+  else assessment = await assessAction(action);
   const now = new Date().toISOString();
   action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };
 
   if (assessment.decision === 'ALLOW') {
-    await grantNow();
+    if (grant) action = { ...action, grant };
+    else await grantNow();
     action = { ...action, status: 'ALLOWED' };
   } else if (assessment.decision === 'DENY') {
     // A hard rule (e.g. an amount ceiling) may deny and contain at once.
@@ -171,6 +177,11 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   }
   decided = true;
   publish();
+  if (action.status === 'ALLOWED' && patched('sensitive-allow-audited-by-agent')) {
+    // Allowed outright: the agent's workflow learns it and audits it with its routine decisions, batched.
+    await learn(true);
+    return action;
+  }
   await recordAudit({ kind: 'action.decided', action });
   if (action.status === 'ALLOWED') await learn();
   if (action.status !== 'PENDING_APPROVAL') return action;
