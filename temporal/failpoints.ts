@@ -38,7 +38,9 @@ export type FailpointName =
   /** The API accepted an action request (requestAction, or a token exchange) and has not asked Temporal yet. */
   | 'api.request-action'
   /** The action was decided in Temporal; the API has not answered the agent yet. */
-  | 'api.action-decided';
+  | 'api.action-decided'
+  /** An access token was minted and its audit record spooled (not shipped); the agent has not received it. */
+  | 'api.token-issued';
 
 const fixed = new Set((process.env.WARDEN_FAILPOINTS ?? '').split(/[\s,]+/).filter(Boolean));
 const file = process.env.WARDEN_FAILPOINTS_FILE;

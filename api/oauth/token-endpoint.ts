@@ -10,6 +10,7 @@ import type http from 'node:http';
 import type { CredentialSettings } from '../../config/config.js';
 import { isValidAgentId } from '../../domain/agents.js';
 import { ErrorCode, WardenError } from '../../domain/errors.js';
+import { failpoint } from '../../temporal/failpoints.js';
 import { mintAccessToken } from '../../tokens/access-tokens.js';
 import { CLIENT_ASSERTION_TYPE, peekClientId, verifyClientAssertion } from '../../tokens/client-assertions.js';
 import { TokenError } from '../../tokens/errors.js';
@@ -107,6 +108,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const scope = parseScope(form.get('scope'));
     const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
     await deps.audit.record({ kind: 'token.issued', agentId, actor: { kind: 'agent', id: agentId }, message: 'Access token issued (private_key_jwt).', jti: minted.jti });
+    failpoint('api.token-issued');
     return {
       access_token: minted.token,
       token_type: 'Bearer',

@@ -3,6 +3,7 @@
  * before it asked Temporal anything, once after the decision was made but before the agent heard it. The
  * agent's connection breaks; it retries with the same idempotency key against a new API process (same
  * address, as behind a load balancer) and gets the original result: the same action, decision and grant.
+ * And once after it issued a token: the audit record it spooled but never shipped is shipped by the next one.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -106,5 +107,28 @@ describe('kill points in the API process', () => {
     }
     expect(await runsOf(stack, actionWorkflowId(actionIdFor(agent.id, paths[0]!.input.idempotencyKey)))).toBe(1);
     expect((await stack.client.workflow.count(`WorkflowId = '${actionWorkflowId(actionIdFor(agent.id, paths[1]!.input.idempotencyKey))}'`)).count).toBe(0);
+  });
+
+  it('SIGKILL API after a token is issued and its audit record spooled, before the answer [api.token-issued]: the next API process ships the record, once', async () => {
+    const agent = await world.agent('Token taker of a dying API');
+    const issued = async () => {
+      const res = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id } } } }`, { f: { agentId: agent.id, type: 'io.warden.token.issued' } }, world.security);
+      expect(res.errors).toBeUndefined();
+      return res.data.auditEvents.edges.length as number;
+    };
+    stack.apiProcess!.arm('api.token-issued');
+    const inFlight = later(agent.token());
+    await stack.apiProcess!.reached('api.token-issued');
+    await killApi(inFlight);
+
+    // The killed process never shipped its spool; the next one on the same data folder does, once.
+    await stack.startApi();
+    await eventually(async () => (await issued()) >= 1, LONG);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await issued()).toBe(1);
+    await agent.token();
+    await eventually(async () => (await issued()) >= 2, LONG);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await issued()).toBe(2);
   });
 });
