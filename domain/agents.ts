@@ -72,7 +72,7 @@ export interface AllowedTool {
   operations: string[];
 }
 
-import type { AgentCredential, CredentialPolicy, PendingSuccessor } from './credentials.js';
+import type { AgentCredential, CredentialPolicy, Jwk, PendingSuccessor } from './credentials.js';
 import type { AgentDiscovery } from './discovery.js';
 
 /** Events kept in workflow state; older ones stay in history (and, later, the audit trail). */
@@ -159,4 +159,25 @@ export function applyEvent(state: AgentState, event: AgentEvent, patch: Partial<
 
 export function describeActor(actor: Actor): string {
   return actor.kind === 'system' ? 'Warden' : `${actor.kind} ${actor.id}`;
+}
+
+/** What token checks need to know of an agent, published in its workflow's memo (public keys and token ids only). */
+export interface AgentAccess {
+  revokedBefore: string | null;
+  revokedTokens: string[];
+  allowedTools: AllowedTool[];
+  /** The current key and a successor in its overlap window. */
+  keys: { kid: string; publicJwk: Jwk; expiresAt: string }[];
+  /** A successor's kid while the agent has not used it yet. */
+  successorNotTakenUp: string | null;
+}
+
+export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccess {
+  return {
+    revokedBefore: state.revokedBefore,
+    revokedTokens: (state.revokedTokens ?? []).filter((t) => t.expiresAtMs > nowMs).map((t) => t.jti),
+    allowedTools: state.allowedTools,
+    keys: [state.credential, state.successor].filter((c) => c !== null).map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt })),
+    successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null,
+  };
 }

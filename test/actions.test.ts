@@ -353,13 +353,20 @@ describe('a grant is bound to exactly the request it was decided for', () => {
 
 // Last in this file: it stops the worker.
 describe('lists answer from visibility alone', () => {
-  it("with no worker answering, the approvers' list still shows each held action's deadline, containment and resource", async () => {
+  it("with no worker answering, agents' tokens are still checked and the approvers' list still shows each held action's deadline, containment and resource", async () => {
     const agent = await newAgent('Held while the worker is gone');
     const action = (await request(agent, { tool: bankName(), operation: 'transfer', amount: 10, volume: 1, resourceId: 'acct-77' })).data.requestAction.action;
     expect(action.status).toBe('PENDING_APPROVAL');
     const LIST = `{ pendingApprovals(first: 100) { edges { node { id status contained resourceId approval { deadline decision } } } } }`;
     await eventually(async () => (await stack.gql<any>(LIST, {}, ownerToken)).data?.pendingApprovals.edges.some((e: any) => e.node.id === action.id));
+    const bystander = await newAgent('Token checked while the worker is gone');
+    const token = await bystander.token();
     await stack.stopWorker();
+    // Token checks read the agent from its workflow's memo (the server answers; no worker needed).
+    await new Promise((r) => setTimeout(r, stack.config.credentials.revocationCacheMs + 100));
+    const viewer = await stack.gql<any>(`{ viewer { kind subject } }`, {}, token);
+    expect(viewer.errors).toBeUndefined();
+    expect(viewer.data.viewer).toEqual({ kind: 'AGENT', subject: bystander.id });
     const list = await stack.gql<any>(LIST, {}, ownerToken);
     expect(list.errors).toBeUndefined();
     expect(list.data.pendingApprovals.edges.find((e: any) => e.node.id === action.id).node).toEqual({

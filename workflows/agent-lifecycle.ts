@@ -32,6 +32,7 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import {
+  accessOf,
   applyEvent,
   canTransition,
   describeActor,
@@ -200,6 +201,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   let escalatedKeys: string[] = args.escalatedKeys ?? [];
   const auditOutbox: ActionRecord[] = [...(args.auditOutbox ?? [])];
 
+  // Token checks read the agent's access view from its memo; older runs are asked with a Query instead.
+  const accessInMemo = patched('agent-access-in-memo');
+  let published: AgentState | null = null;
   const publish = () => {
     upsertSearchAttributes([
       { key: AgentId, value: state.id },
@@ -221,7 +225,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       updatedAt: state.updatedAt,
       lastSeenAt: state.discovery?.lastSeenAt ?? null,
       proposedOwnerEmail: state.discovery?.proposedOwnerEmail ?? null,
+      // What every token check needs (API processes read it with DescribeWorkflowExecution: no worker, no
+      // replay). Public keys and token ids only — nothing secret.
+      ...(accessInMemo ? { access: accessOf(state) } : {}),
     });
+    published = state;
     const last = state.events.at(-1);
     setCurrentDetails(
       [
@@ -687,6 +695,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     const armed = auditFlushAt !== undefined;
     const deadline = nextDeadline();
     const until = batchedAudit && auditFlushAt !== undefined ? Math.min(deadline ?? Infinity, auditFlushAt) : deadline;
+    // A change made outside record() (a revoked token, a successor taken up or collected) reaches the memo here.
+    if (accessInMemo && published !== state) publish();
     const before = state;
     const auditDue = () => (batchedAudit ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0) : auditOutbox.length > 0);
     const wait = () => outbox.length > 0 || auditDue() || continueAsNewDue(args.continueAsNewAfterEvents) || state !== before;

@@ -4,7 +4,7 @@
  * an already-authorized actor, and get domain objects or WardenErrors back.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   agentWorkflowId,
@@ -13,6 +13,7 @@ import {
   validateAgentRegistration,
   validateReason,
   type Actor,
+  type AgentAccess,
   type AgentRegistration,
   type AgentState,
   type AgentStatus,
@@ -100,6 +101,30 @@ function signInOf(state: AgentState): AgentSignIn {
   return { status: state.status, keys, successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null };
 }
 
+interface AccessEntry {
+  session: AgentSession;
+  view: AgentView;
+  signIn: AgentSignIn;
+}
+
+function accessEntryOf(state: AgentState): AccessEntry {
+  return { session: sessionOf(state), view: viewOf(state), signIn: signInOf(state) };
+}
+
+/** The same from the workflow's memo; undefined when this run does not publish its access view (yet). */
+function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription): AccessEntry | undefined {
+  const memo = (info.memo ?? {}) as Record<string, unknown>;
+  const access = memo.access as AgentAccess | undefined;
+  if (!access || typeof memo.name !== 'string' || typeof memo.status !== 'string') return undefined;
+  const status = memo.status as AgentStatus;
+  const ownerEmail = (memo.ownerEmail as string | null) ?? null;
+  return {
+    session: { status, revokedBefore: access.revokedBefore, revokedTokens: access.revokedTokens, ownerEmail },
+    view: { id: agentId, name: memo.name, platform: String(memo.platform ?? ''), ownerEmail, status, allowedTools: access.allowedTools },
+    signIn: { status, keys: access.keys, successorNotTakenUp: access.successorNotTakenUp },
+  };
+}
+
 /** What routing a request needs to know about an agent (cached with its session). */
 export type AgentView = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status' | 'allowedTools'>;
 
@@ -133,18 +158,44 @@ export class AgentDirectory {
     return this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId));
   }
 
-  private sessions = new Map<string, { session: AgentSession | null; view: AgentView | null; signIn: AgentSignIn | null; at: number }>();
+  private sessions = new Map<string, { entry: AccessEntry | null; at: number }>();
+
+  /**
+   * What token checks and routing need of an agent, read afresh: from its workflow's memo through
+   * DescribeWorkflowExecution (answered by the server alone — no worker, no history replay, so a busy or
+   * absent worker never slows a token check), or with a Query for runs that do not publish it yet.
+   */
+  private async readAccess(agentId: string): Promise<AccessEntry | null> {
+    if (!isValidAgentId(agentId)) return null;
+    let entry: AccessEntry | null | undefined = null;
+    try {
+      const info = await viaTemporal(() => this.handle(agentId).describe(), 'missing');
+      entry = accessEntryFromMemo(agentId, info);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') entry = null;
+      else throw err;
+    }
+    if (entry === undefined) {
+      const state = await this.find(agentId);
+      entry = state ? accessEntryOf(state) : null;
+    }
+    if (this.sessions.size > 50_000) this.sessions.clear();
+    this.sessions.set(agentId, { entry: entry ?? null, at: Date.now() });
+    return entry ?? null;
+  }
+
+  private async access(agentId: string, fresh = false): Promise<{ entry: AccessEntry | null; cached: boolean }> {
+    const hit = this.sessions.get(agentId);
+    if (!fresh && hit && Date.now() - hit.at < this.sessionCacheMs) return { entry: hit.entry, cached: true };
+    return { entry: await this.readAccess(agentId), cached: false };
+  }
 
   /**
    * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
    * API process may take to honour a universal logout; the process that performed it knows at once.
    */
   async session(agentId: string): Promise<AgentSession | null> {
-    const hit = this.sessions.get(agentId);
-    if (hit && Date.now() - hit.at < this.sessionCacheMs) return hit.session;
-    const state = await this.find(agentId);
-    this.remember(agentId, state);
-    return state ? sessionOf(state) : null;
+    return (await this.access(agentId)).entry?.session ?? null;
   }
 
   /**
@@ -153,11 +204,9 @@ export class AgentDirectory {
    * decides on its own state.
    */
   async recent(agentId: string): Promise<{ agent: AgentView; cached: boolean }> {
-    const hit = this.sessions.get(agentId);
-    if (hit?.view && Date.now() - hit.at < this.sessionCacheMs) return { agent: hit.view, cached: true };
-    const agent = await this.get(agentId);
-    this.remember(agentId, agent);
-    return { agent, cached: false };
+    const { entry, cached } = await this.access(agentId);
+    if (!entry) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
+    return { agent: entry.view, cached };
   }
 
   /**
@@ -165,11 +214,8 @@ export class AgentDirectory {
    * fresh read (`fresh`), e.g. when the assertion names a key this view does not have yet.
    */
   async signIn(agentId: string, fresh = false): Promise<{ signIn: AgentSignIn | null; cached: boolean }> {
-    const hit = this.sessions.get(agentId);
-    if (!fresh && hit && Date.now() - hit.at < this.sessionCacheMs) return { signIn: hit.signIn, cached: true };
-    const state = await this.find(agentId);
-    this.remember(agentId, state);
-    return { signIn: state ? signInOf(state) : null, cached: false };
+    const { entry, cached } = await this.access(agentId, fresh);
+    return { signIn: entry?.signIn ?? null, cached };
   }
 
   /** Drops what this process knows of an agent's session (it changed elsewhere, e.g. containment). */
@@ -179,7 +225,7 @@ export class AgentDirectory {
 
   private remember(agentId: string, state: AgentState | null) {
     if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { session: state ? sessionOf(state) : null, view: state ? viewOf(state) : null, signIn: state ? signInOf(state) : null, at: Date.now() });
+    this.sessions.set(agentId, { entry: state ? accessEntryOf(state) : null, at: Date.now() });
   }
 
   /** Checks requested tools and operations against the registry. */

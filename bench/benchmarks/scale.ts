@@ -69,12 +69,15 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const reached = have + registered;
     if (cutShort) ctx.log(`scale: the time budget allows ${reached} agents, not ${size}; measuring there (the JSON says so)`);
     // Visibility is eventually consistent: wait until every agent is listed as running.
-    const deadline = Date.now() + 60_000;
+    const stage = { visibilityWaitS: 0, listS: 0, routineCheckS: 0 };
+    const tVisible = Date.now();
+    const deadline = Date.now() + 30_000;
     let visible = await countAgents();
     while (visible < reached && Date.now() < deadline) {
       await sleep(500);
       visible = await countAgents();
     }
+    stage.visibilityWaitS = Math.round((Date.now() - tVisible) / 100) / 10;
     // Let the worker and server finish the new agents' first workflow tasks and visibility updates.
     const settledMs = await quiesce(stack, SETTLE_MAX_S * 1000, 0.25);
     // CPU per registration, the new workflows' first tasks and visibility included.
@@ -112,6 +115,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
         if ((await rawList()) < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
       }],
     ];
+    const tList = Date.now();
     const listUntil = performance.now() + sizes.scaleListSeconds * 1000;
     // Rounds until the samples or the time run out (at least one), after one warm-up round at the first size.
     const warmup = size === sizes.scaleAgents[0] ? 1 : 0;
@@ -133,6 +137,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       }
       if (s >= warmup) rounds++;
     }
+    stage.listS = Math.round((Date.now() - tList) / 100) / 10;
+    const tRoutine = Date.now();
     // A rough check that the stack still decides promptly at this size (routine path, 2 s, 8 callers).
     const few = ctx.agents.slice(0, 8);
     const tokens = await Promise.all(few.map((a) => a.token()));
@@ -142,6 +148,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       return r.data?.requestAction?.action?.status === 'ALLOWED';
     });
     const { latencies: _raw, ...routine } = decisions;
+    stage.routineCheckS = Math.round((Date.now() - tRoutine) / 100) / 10;
+    ctx.log(`scale: at ${visible} agents — visibility caught up in ${stage.visibilityWaitS} s, settled in ${Math.round(settledMs / 100) / 10} s, lists took ${stage.listS} s, the routine check ${stage.routineCheckS} s`);
 
     const fs = summarize(filtered);
     const as = summarize(all);
@@ -159,6 +167,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       listErrors,
       cpuMsPerRegistration: cpuPerRegistration,
       settleSecondsAfterRegistration: Math.round(settledMs / 100) / 10,
+      stageSeconds: stage,
       ...mem,
       temporalDbMb: Math.round((mem.temporalDbBytes / 2 ** 20) * 10) / 10,
       agentsFilterPlatformStatusMs: fs,
