@@ -183,6 +183,7 @@ const { deliverNotification } = proxyActivities<WardenActivities>({
 const SYSTEM: Actor = { kind: 'system', id: 'warden' };
 const AUDIT_FLUSH_MS = 1_000;
 const AUDIT_BATCH_MAX = 100;
+const AGENT_HISTORY_EVENTS = 2_000;
 
 function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -688,6 +689,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   // as soon as AUDIT_BATCH_MAX wait. They wait in this workflow's state, so a crash loses none, and a
   // decision costs no extra workflow task of its own.
   const batchedAudit = patched('routine-audit-batched');
+  // A short history keeps the first workflow task after a worker restart (or a cache eviction, with
+  // thousands of agents) a fast replay: roll over every AGENT_HISTORY_EVENTS events (~300 routine decisions).
+  const historyCap = args.continueAsNewAfterEvents ?? (patched('agent-history-capped') ? AGENT_HISTORY_EVENTS : undefined);
   let auditFlushAt: number | undefined;
 
   for (;;) {
@@ -699,7 +703,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (accessInMemo && published !== state) publish();
     const before = state;
     const auditDue = () => (batchedAudit ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0) : auditOutbox.length > 0);
-    const wait = () => outbox.length > 0 || auditDue() || continueAsNewDue(args.continueAsNewAfterEvents) || state !== before;
+    const wait = () => outbox.length > 0 || auditDue() || continueAsNewDue(historyCap) || state !== before;
     if (until === undefined) await condition(wait);
     else if (until > Date.now()) await condition(wait, until - Date.now());
 
@@ -717,7 +721,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
         auditOutbox.shift();
       }
-    } else if (auditOutbox.length >= AUDIT_BATCH_MAX || (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(args.continueAsNewAfterEvents)))) {
+    } else if (auditOutbox.length >= AUDIT_BATCH_MAX || (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(historyCap)))) {
       const batch = auditOutbox.slice(0, AUDIT_BATCH_MAX);
       await recordAuditBatch(batch.map((action) => ({ kind: 'action.decided' as const, action })));
       auditOutbox.splice(0, batch.length);
@@ -729,7 +733,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       if (issuingSuccessor) await condition(() => !issuingSuccessor);
       else await onDeadline();
     }
-    if (continueAsNewDue(args.continueAsNewAfterEvents) && !issuingSuccessor) break;
+    if (continueAsNewDue(historyCap) && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });

@@ -25,13 +25,13 @@ export interface Sizes {
 }
 
 export const FULL: Sizes = {
-  latencyRounds: 10,
+  latencyRounds: 8,
   latencyBatch: 25,
   latencyWarmup: 20,
   throughputMs: 3_000,
   throughputWarmupMs: 1_000,
   throughputReps: 2,
-  containmentSamples: 50,
+  containmentSamples: 40,
   tokenMs: 2_500,
   tokenWarmupMs: 750,
   tokenReps: 2,
