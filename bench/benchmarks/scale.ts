@@ -17,6 +17,16 @@ const LIST = `query($f: AgentFilter) { agents(first: 50, filter: $f) { edges { n
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 /** At most this long for the server and worker to settle after registering, before measuring. */
 const SETTLE_MAX_S = 5;
+/** Bounds that keep the run within its budget whatever the stack does at this size. */
+const CATCH_UP_MAX_S = 60;
+const CALL_MAX_S = 10;
+const ROUTINE_MAX_S = 15;
+
+/** The promise's value, or a rejection after `ms` (the call itself is left to finish or fail alone). */
+function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
+}
 
 export async function scale(ctx: BenchContext): Promise<Target[]> {
   const { warden, stack, sizes } = ctx;
@@ -38,7 +48,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     let left = toRegister;
     let cutShort = false;
     // Leave time to measure at this size and stop the stack within the run's budget.
-    const stopRegisteringAt = ctx.deadline - (sizes.scaleListSeconds + SETTLE_MAX_S + 30) * 1000;
+    const stopRegisteringAt = ctx.deadline - (sizes.scaleListSeconds + SETTLE_MAX_S + CATCH_UP_MAX_S + 4 * CALL_MAX_S + ROUTINE_MAX_S + 30) * 1000;
+    let lastId: string | null = null;
     const t = process.hrtime.bigint();
     const meter = cpuMeter(stack);
     const errors: string[] = [];
@@ -56,6 +67,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
             { input: { name: `Scale agent ${i}`, ownerEmail: OWNER, platform: PLATFORMS[i % PLATFORMS.length], allowedTools: [{ tool: CRM, operations: ['update_ticket'] }] } },
             warden.admin,
           );
+          if (!r.errors?.length) lastId = r.data.registerAgent.agent.id;
           if (r.errors?.length) {
             if (errors.length < 5) errors.push(JSON.stringify(r.errors).slice(0, 200));
             left++;
@@ -64,6 +76,17 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
         }
       }),
     );
+    const answeredSeconds = ms(t) / 1000;
+    // registerAgent answers once the agent's workflow is started; the worker runs its first task after.
+    // Sustained means both: wait (bounded) until the last agent registered has had its first task.
+    const tCatchUp = Date.now();
+    let caughtUp = lastId === null;
+    while (!caughtUp && Date.now() - tCatchUp < CATCH_UP_MAX_S * 1000) {
+      const d = await stack.client.workflow.getHandle(`agent:${lastId}`).describe().catch(() => null);
+      caughtUp = (d?.historyLength ?? 0) >= 4;
+      if (!caughtUp) await sleep(250);
+    }
+    const catchUpSeconds = Math.round((Date.now() - tCatchUp) / 100) / 10;
     const registerSeconds = ms(t) / 1000;
     const registered = toRegister - Math.max(0, left);
     const reached = have + registered;
@@ -131,7 +154,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
         const [into, run] = measures[(k + s) % measures.length]!;
         const t1 = process.hrtime.bigint();
         try {
-          await run();
+          await within(CALL_MAX_S * 1000, run(), 'list call');
           if (s >= warmup) into.push(ms(t1));
           else warmupMs[MEASURE_NAMES[(k + s) % measures.length]!] = Math.round(ms(t1));
         } catch (err) {
@@ -146,14 +169,18 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     // A rough check that the stack still decides promptly at this size (routine path, 2 s, 8 callers).
     const few = ctx.agents.slice(0, 8);
     const tokens = await Promise.all(few.map((a) => a.token()));
-    const decisions = await closedLoop(8, 2_000, 500, async (i, caller) => {
-      const r = await warden.request(few[caller % few.length]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, tokens[caller % few.length]);
-      if (r.errors) await sleep(20);
-      return r.data?.requestAction?.action?.status === 'ALLOWED';
-    });
+    const decisions = await within(
+      ROUTINE_MAX_S * 1000,
+      closedLoop(8, 2_000, 500, async (i, caller) => {
+        const r = await warden.request(few[caller % few.length]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, tokens[caller % few.length]);
+        if (r.errors) await sleep(20);
+        return r.data?.requestAction?.action?.status === 'ALLOWED';
+      }),
+      'routine check',
+    ).catch((err: Error) => ({ error: err.message, latencies: [] }));
     const { latencies: _raw, ...routine } = decisions;
     stage.routineCheckS = Math.round((Date.now() - tRoutine) / 100) / 10;
-    ctx.log(`scale: at ${visible} agents — visibility caught up in ${stage.visibilityWaitS} s, settled in ${Math.round(settledMs / 100) / 10} s, lists took ${stage.listS} s, the routine check ${stage.routineCheckS} s`);
+    ctx.log(`scale: at ${visible} agents — the worker caught up ${catchUpSeconds} s after the last answer, visibility in ${stage.visibilityWaitS} s, settled in ${Math.round(settledMs / 100) / 10} s, lists took ${stage.listS} s, the routine check ${stage.routineCheckS} s`);
 
     const fs = summarize(filtered);
     const as = summarize(all);
@@ -165,6 +192,9 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
       ...(cutShort ? { cutShort: `registration stopped at ${reached} of ${size} agents to keep the whole run within its time budget (BENCH_BUDGET_SECONDS), at ${Math.round(registered / registerSeconds)} registrations/s on this machine` } : {}),
       registered,
       registrationSeconds: Math.round(registerSeconds * 10) / 10,
+      registrationAnsweredSeconds: Math.round(answeredSeconds * 10) / 10,
+      workerCatchUpSeconds: catchUpSeconds,
+      workerCaughtUp: caughtUp,
       registrationsPerSecond: Math.round((registered / registerSeconds) * 10) / 10,
       registrationErrors: errors,
       listRounds: rounds,
@@ -202,7 +232,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     benchmark: 'scale',
     machine: ctx.machine,
     method: {
-      registration: 'registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h)',
+      registration: 'registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h). registrationsPerSecond is sustained: until the worker has run the last agent\'s first workflow task (workerCatchUpSeconds, at most 60 s); registrationAnsweredSeconds is when the API had answered all',
       sizes: sizes.scaleAgents,
       memory: 'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, then the server and worker fall under a quarter of a core, at most 5 s: settleSecondsAfterRegistration = 5 means they were still busy)',
       database: 'the dev server\'s SQLite file with its -wal and -shm',
