@@ -58,6 +58,9 @@ describe('audit spool', () => {
     const dir = tempDir();
     const live = new AuditSpool(dir, () => new Promise(() => {}), { flushMs: 60_000, log: () => {} });
     live.append(item('live-1'));
+    // Another spool open in this same process (two API servers in one process): not an orphan either.
+    const sibling = new AuditSpool(dir, () => new Promise(() => {}), { flushMs: 60_000, log: () => {} });
+    sibling.append(item('sibling-1'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/spool-then-wait.ts', dir, '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => String(d).includes('spooled') && resolve());
@@ -77,6 +80,9 @@ describe('audit spool', () => {
     // Adopting again ships nothing more; the live spool (this process's) was not touched.
     expect(await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)), { own: live })).toBe(0);
     expect(shipped).toHaveLength(3);
-    expect(fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.jsonl'))!), 'utf8')).toContain('live-1');
+    const left = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    expect(left).toHaveLength(2);
+    expect(left.filter((t) => t.includes('"live-1"'))).toHaveLength(1);
+    expect(left.filter((t) => t.includes('"sibling-1"'))).toHaveLength(1);
   });
 });

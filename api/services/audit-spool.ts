@@ -26,6 +26,8 @@ export interface AuditSpoolOptions {
 type Ship = (items: AuditItem[]) => Promise<void>;
 
 const SPOOL_FILE = /^(\d+)-[0-9a-f]{8}\.jsonl$/;
+/** Spools open in this process (several API servers may share one process, e.g. in tests). */
+const openHere = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -87,6 +89,7 @@ export class AuditSpool {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = path.join(dir, `${process.pid}-${randomBytes(4).toString('hex')}.jsonl`);
     this.fd = fs.openSync(this.file, 'a', 0o600);
+    openHere.add(this.file);
     fs.writeFileSync(`${this.file}.shipped`, '0');
   }
 
@@ -167,6 +170,7 @@ export class AuditSpool {
     if (this.timer) clearTimeout(this.timer);
     await this.shipping;
     fs.closeSync(this.fd);
+    openHere.delete(this.file);
     if (this.queue.length === 0) {
       fs.rmSync(this.file, { force: true });
       fs.rmSync(`${this.file}.shipped`, { force: true });
@@ -189,7 +193,7 @@ export class AuditSpool {
       const match = SPOOL_FILE.exec(name);
       const file = path.join(dir, name);
       // A file named with this process's pid but not its own is a former process's (pids are reused).
-      if (!match || file === options.own?.file || (Number(match[1]) !== process.pid && alive(Number(match[1])))) continue;
+      if (!match || file === options.own?.file || openHere.has(file) || (Number(match[1]) !== process.pid && alive(Number(match[1])))) continue;
       const items = unshipped(file, readOffset(file));
       for (let i = 0; i < items.length; i += options.batchMax ?? 200) {
         await ship(items.slice(i, i + (options.batchMax ?? 200)));
