@@ -433,6 +433,10 @@ describe("Warden's signing keys rotate on their timer", () => {
       }, LONG);
       await eventually(async () => (await c.viewerStatus(t0.token)) === 401, LONG);
       expect(await c.viewerStatus((await mint()).token)).toBe(200);
+      // What the API publishes now (the sampler may not have polled since its ring turned).
+      const after = ((await (await fetch(jwksUrl)).json()) as { keys: JWK[] }).keys;
+      expect(after.map((k) => k.kid)).not.toContain(t0.kid);
+      snapshots.push(after);
     } finally {
       sampling = false;
       await sampler;

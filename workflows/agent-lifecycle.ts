@@ -703,7 +703,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (accessInMemo && published !== state) publish();
     const before = state;
     const auditDue = () => (batchedAudit ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0) : auditOutbox.length > 0);
-    const wait = () => outbox.length > 0 || auditDue() || continueAsNewDue(historyCap) || state !== before;
+    // Rolling over waits for a rotation in flight (it completes in a handler, and changes the state).
+    const wait = () => outbox.length > 0 || auditDue() || (continueAsNewDue(historyCap) && !issuingSuccessor) || state !== before;
     if (until === undefined) await condition(wait);
     else if (until > Date.now()) await condition(wait, until - Date.now());
 
