@@ -111,49 +111,45 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
   };
 
+  /** A sensitive action's score: the agent's baseline is asked of its workflow. */
+  const assessSensitive = async (action: ActionRecord): Promise<Assessment> => {
+    const [profile, platformPeers] = await Promise.all([
+      deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
+      peersOf(action.platform),
+    ]);
+    failpoint('action.scoring');
+    return assessWith(profile, action, platformPeers);
+  };
+
+  /**
+   * A routine action's score: the agent's own workflow passes its baseline, so no query is needed — and
+   * peers come only from this worker's cache (gathering them means querying workflows, one of which is
+   * the very one waiting on this activity).
+   */
+  const assessRoutine = async (input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> => {
+    const cached = peers.get(input.action.platform);
+    const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
+    failpoint('action.routine.scoring');
+    return assessWith(input.profile, input.action, platformPeers);
+  };
+
+  /** The score, and the grant only when the score allows it outright: one local activity, one round trip. */
+  const decideWith = async (action: ActionRecord, assessment: Assessment): Promise<{ assessment: Assessment; grant: ActionGrant | null }> => ({
+    assessment,
+    grant: assessment.decision === 'ALLOW' ? await grantFor(action) : null,
+  });
+
   return {
-    async assessAction(action: ActionRecord): Promise<Assessment> {
-      const [profile, platformPeers] = await Promise.all([
-        deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
-        peersOf(action.platform),
-      ]);
-      failpoint('action.scoring');
-      return assessWith(profile, action, platformPeers);
-    },
-
-    /** A sensitive action's score, and its grant when the score allows it outright (one local activity). */
+    // assessAction and assessRoutineAction score only: the paths of histories recorded before the
+    // decide* activities (see the patches in the workflows). mintActionGrant also grants approved actions.
+    assessAction: assessSensitive,
     async decideAction(action: ActionRecord): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
-      const [profile, platformPeers] = await Promise.all([
-        deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
-        peersOf(action.platform),
-      ]);
-      failpoint('action.scoring');
-      const assessment = assessWith(profile, action, platformPeers);
-      return { assessment, grant: assessment.decision === 'ALLOW' ? await grantFor(action) : null };
+      return decideWith(action, await assessSensitive(action));
     },
 
-    /**
-     * The routine path: the agent's own workflow passes its baseline, so no query is needed — and peers
-     * come only from this worker's cache (gathering them means querying workflows, one of which is the
-     * very one waiting on this activity).
-     */
-    async assessRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> {
-      const cached = peers.get(input.action.platform);
-      const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
-      failpoint('action.routine.scoring');
-      return assessWith(input.profile, input.action, platformPeers);
-    },
-
-    /**
-     * The routine path in one local activity (one round trip between the workflow and this worker): the
-     * score, and the grant only when the score allows it outright.
-     */
+    assessRoutineAction: assessRoutine,
     async decideRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
-      const cached = peers.get(input.action.platform);
-      const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
-      failpoint('action.routine.scoring');
-      const assessment = assessWith(input.profile, input.action, platformPeers);
-      return { assessment, grant: assessment.decision === 'ALLOW' ? await grantFor(input.action) : null };
+      return decideWith(input.action, await assessRoutine(input));
     },
     async mintActionGrant(action: ActionRecord): Promise<ActionGrant> {
       return grantFor(action);

@@ -33,28 +33,33 @@ export async function submitAudit(client: Client, taskQueue: string, items: Audi
   });
 }
 
+interface ActionAuditEntry {
+  kind: 'action.decided' | 'action.resolved';
+  action: ActionRecord;
+}
+
 export function createAuditActivities(deps: { client: Client; taskQueue: string; settings: AuditSettings }) {
   const { sink } = auditSinkFor(deps.settings);
+  /** An action's audit records, with ids stable across retries (the writer keeps each once). */
+  const itemsOf = (entry: ActionAuditEntry, runId: string, at: string): AuditItem[] =>
+    actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId, policy: 'default' }).map((input, i) => ({
+      id: `action:${entry.action.id}/${entry.kind}/${i}`,
+      at,
+      input,
+    }));
+  const runIdOf = () => Context.current().info.workflowExecution?.runId ?? '';
+
   return {
-    async recordAudit(entry: { kind: 'action.decided' | 'action.resolved'; action: ActionRecord }): Promise<void> {
-      const workflowExecution = Context.current().info.workflowExecution ?? { workflowId: `activity-${Context.current().info.activityId}`, runId: "" };
-      const inputs = actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId: workflowExecution.runId, policy: 'default' });
-      const at = new Date().toISOString();
-      await submitAudit(deps.client, deps.taskQueue, inputs.map((input, i) => ({ id: `action:${entry.action.id}/${entry.kind}/${i}`, at, input })));
+    async recordAudit(entry: ActionAuditEntry): Promise<void> {
+      await submitAudit(deps.client, deps.taskQueue, itemsOf(entry, runIdOf(), new Date().toISOString()));
     },
 
     /** Many decisions in one hand-over (an agent's routine decisions, batched by its workflow). */
-    async recordAuditBatch(entries: { kind: 'action.decided' | 'action.resolved'; action: ActionRecord }[]): Promise<void> {
-      const runId = Context.current().info.workflowExecution?.runId ?? '';
-      const at = new Date().toISOString();
-      const items = entries.flatMap((entry) =>
-        actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId, policy: 'default' }).map((input, i) => ({
-          id: `action:${entry.action.id}/${entry.kind}/${i}`,
-          // Stamped when decided, not when the batch left (up to a flush interval later).
-          at: (entry.kind === 'action.decided' && entry.action.decidedAt) || at,
-          input,
-        })),
-      );
+    async recordAuditBatch(entries: ActionAuditEntry[]): Promise<void> {
+      const runId = runIdOf();
+      const now = new Date().toISOString();
+      // Stamped when decided, not when the batch left (up to a flush interval later).
+      const items = entries.flatMap((entry) => itemsOf(entry, runId, (entry.kind === 'action.decided' && entry.action.decidedAt) || now));
       if (items.length) await submitAudit(deps.client, deps.taskQueue, items);
     },
 

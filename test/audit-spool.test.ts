@@ -73,12 +73,12 @@ describe('audit spool', () => {
     fs.appendFileSync(path.join(dir, childFile), '{"id":"killed/3","at":"1970-');
 
     const shipped: string[] = [];
-    const n = await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)), { own: live });
+    const n = await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)));
     expect(n).toBe(3);
     expect(shipped).toEqual(['killed/0', 'killed/1', 'killed/2']);
     expect(fs.readdirSync(dir).some((f) => f.startsWith(`${child.pid}-`))).toBe(false);
     // Adopting again ships nothing more; the live spool (this process's) was not touched.
-    expect(await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)), { own: live })).toBe(0);
+    expect(await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)))).toBe(0);
     expect(shipped).toHaveLength(3);
     const left = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
     expect(left).toHaveLength(2);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
+  accessOf,
   agentWorkflowId,
   AGENT_STATUSES,
   isValidAgentId,
@@ -83,23 +84,17 @@ export interface AgentSession {
   ownerEmail: string | null;
 }
 
-function sessionOf(state: AgentState): AgentSession {
-  return { status: state.status, revokedBefore: state.revokedBefore, revokedTokens: (state.revokedTokens ?? []).map((t) => t.jti), ownerEmail: state.ownerEmail };
-}
-
 /** What the token endpoint checks a client assertion against (cached with the session). */
 export interface AgentSignIn {
   status: AgentStatus;
   /** The current key and a successor in its overlap window, each until it expires. */
-  keys: { kid: string; publicJwk: Jwk; expiresAt: string }[];
+  keys: AgentAccess['keys'];
   /** A successor's kid while the agent has not used it yet: its first use is recorded in the agent's workflow. */
   successorNotTakenUp: string | null;
 }
 
-function signInOf(state: AgentState): AgentSignIn {
-  const keys = [state.credential, state.successor].filter((c) => c !== null).map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt }));
-  return { status: state.status, keys, successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null };
-}
+/** What routing a request needs to know about an agent (cached with its session). */
+export type AgentView = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status' | 'allowedTools'>;
 
 interface AccessEntry {
   session: AgentSession;
@@ -107,8 +102,16 @@ interface AccessEntry {
   signIn: AgentSignIn;
 }
 
-function accessEntryOf(state: AgentState): AccessEntry {
-  return { session: sessionOf(state), view: viewOf(state), signIn: signInOf(state) };
+type AgentBasics = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status'>;
+
+/** One mapping, whether the agent was read whole (a Query, an Update's answer) or from its memo. */
+function accessEntry(agent: AgentBasics, access: AgentAccess): AccessEntry {
+  const { id, name, platform, ownerEmail, status } = agent;
+  return {
+    session: { status, revokedBefore: access.revokedBefore, revokedTokens: access.revokedTokens, ownerEmail },
+    view: { id, name, platform, ownerEmail, status, allowedTools: access.allowedTools },
+    signIn: { status, keys: access.keys, successorNotTakenUp: access.successorNotTakenUp },
+  };
 }
 
 /** The same from the workflow's memo; undefined when this run does not publish its access view (yet). */
@@ -116,20 +119,8 @@ function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription
   const memo = (info.memo ?? {}) as Record<string, unknown>;
   const access = memo.access as AgentAccess | undefined;
   if (!access || typeof memo.name !== 'string' || typeof memo.status !== 'string') return undefined;
-  const status = memo.status as AgentStatus;
-  const ownerEmail = (memo.ownerEmail as string | null) ?? null;
-  return {
-    session: { status, revokedBefore: access.revokedBefore, revokedTokens: access.revokedTokens, ownerEmail },
-    view: { id: agentId, name: memo.name, platform: String(memo.platform ?? ''), ownerEmail, status, allowedTools: access.allowedTools },
-    signIn: { status, keys: access.keys, successorNotTakenUp: access.successorNotTakenUp },
-  };
-}
-
-/** What routing a request needs to know about an agent (cached with its session). */
-export type AgentView = Pick<AgentState, 'id' | 'name' | 'platform' | 'ownerEmail' | 'status' | 'allowedTools'>;
-
-function viewOf(state: AgentState): AgentView {
-  return { id: state.id, name: state.name, platform: state.platform, ownerEmail: state.ownerEmail, status: state.status, allowedTools: state.allowedTools };
+  const basics = { id: agentId, name: memo.name, platform: String(memo.platform ?? ''), ownerEmail: (memo.ownerEmail as string | null) ?? null, status: memo.status as AgentStatus };
+  return accessEntry(basics, access);
 }
 
 /** Lists page by offset over visibility; deeper pages cost more, so depth is capped. */
@@ -177,11 +168,10 @@ export class AgentDirectory {
     }
     if (entry === undefined) {
       const state = await this.find(agentId);
-      entry = state ? accessEntryOf(state) : null;
+      entry = state ? accessEntry(state, accessOf(state)) : null;
     }
-    if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { entry: entry ?? null, at: Date.now() });
-    return entry ?? null;
+    this.store(agentId, entry);
+    return entry;
   }
 
   private async access(agentId: string, fresh = false): Promise<{ entry: AccessEntry | null; cached: boolean }> {
@@ -223,9 +213,14 @@ export class AgentDirectory {
     this.sessions.delete(agentId);
   }
 
+  /** What this process knows of an agent right now (its answer to a change it just made). */
   private remember(agentId: string, state: AgentState | null) {
+    this.store(agentId, state ? accessEntry(state, accessOf(state)) : null);
+  }
+
+  private store(agentId: string, entry: AccessEntry | null) {
     if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { entry: state ? accessEntryOf(state) : null, at: Date.now() });
+    this.sessions.set(agentId, { entry, at: Date.now() });
   }
 
   /** Checks requested tools and operations against the registry. */

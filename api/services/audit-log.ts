@@ -33,13 +33,12 @@ export class AuditLog {
   ) {
     this.file = auditSinkFor(settings).file;
     const ship = (items: AuditItem[]) => submitAudit(this.client, this.taskQueue, items);
-    const spool = new AuditSpool(spoolDir, ship);
-    this.spool = spool;
+    this.spool = new AuditSpool(spoolDir, ship);
     // Records a killed API process spooled but never shipped: ship them now (retrying while Temporal is away).
     this.adopting = (async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await AuditSpool.adoptOrphans(spoolDir, ship, { own: spool, log: (l) => console.warn(l) });
+          await AuditSpool.adoptOrphans(spoolDir, ship, { log: (l) => console.warn(l) });
           return;
         } catch (err) {
           if (attempt % 10 === 0) console.warn(`audit spool: cannot ship orphaned records yet: ${(err as Error).message}`);

@@ -181,7 +181,7 @@ export class AuditSpool {
    * Ships and removes the spools of API processes that are gone (killed, or stopped with records left).
    * Returns how many records were shipped.
    */
-  static async adoptOrphans(dir: string, ship: Ship, options: { batchMax?: number; log?: (line: string) => void; own?: AuditSpool } = {}): Promise<number> {
+  static async adoptOrphans(dir: string, ship: Ship, options: { batchMax?: number; log?: (line: string) => void } = {}): Promise<number> {
     let names: string[];
     try {
       names = fs.readdirSync(dir);
@@ -192,8 +192,8 @@ export class AuditSpool {
     for (const name of names) {
       const match = SPOOL_FILE.exec(name);
       const file = path.join(dir, name);
-      // A file named with this process's pid but not its own is a former process's (pids are reused).
-      if (!match || file === options.own?.file || openHere.has(file) || (Number(match[1]) !== process.pid && alive(Number(match[1])))) continue;
+      // A file named with this process's pid but not open here is a former process's (pids are reused).
+      if (!match || openHere.has(file) || (Number(match[1]) !== process.pid && alive(Number(match[1])))) continue;
       const items = unshipped(file, readOffset(file));
       for (let i = 0; i < items.length; i += options.batchMax ?? 200) {
         await ship(items.slice(i, i + (options.batchMax ?? 200)));
