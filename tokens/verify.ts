@@ -207,7 +207,9 @@ function claimError(err: InstanceType<typeof joseErrors.JWTClaimValidationFailed
   }
 }
 
-const MAX_CACHED_KEY_SETS = 16;
+// One per agent that signs in (its own public keys) plus the issuers': large enough that a deployment's
+// agents do not evict each other, so a key is imported once rather than on every request.
+const MAX_CACHED_KEY_SETS = 20_000;
 const keySets = new Map<string, JWTVerifyGetKey>();
 
 /**

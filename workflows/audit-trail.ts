@@ -4,7 +4,7 @@
  * activity that hash-chains and writes them to the configured sinks. Its state holds the chain's head,
  * out of reach of anyone who can edit the file — the anchor against which the file is verified.
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import type { AuditInput } from '../audit/events.js';
 
@@ -24,10 +24,13 @@ export const auditTrailWorkflowId = (taskQueue: string) => `warden-audit:${taskQ
 export const appendAuditSignal = defineSignal<[AuditItem[]]>('appendAudit');
 export const getAuditHeadQuery = defineQuery<ChainHead | null>('getAuditHead');
 
-const { writeAuditBatch } = proxyActivities<WardenActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+// A local activity: the batch is not written into history a second time (it is there as the signal's
+// input), and no activity task goes through the server. Like an activity, it may run again after a
+// crash; the sink skips what it already holds.
+const local = proxyLocalActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry });
+// Runs started before the local activity replay with the activity they scheduled.
+const remote = proxyActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry });
 
 const BATCH = 200;
 
@@ -48,6 +51,7 @@ export async function auditTrailWorkflow(args: { head: ChainHead | null; pending
     await condition(() => pending.length > 0 || workflowInfo().continueAsNewSuggested);
     if (pending.length === 0) break;
     const batch = pending.slice(0, BATCH);
+    const { writeAuditBatch } = patched('audit-write-local-activity') ? local : remote;
     head = await writeAuditBatch({ head, items: batch });
     pending.splice(0, batch.length);
     setCurrentDetails(`Audit trail head: record **${head?.seq ?? 0}**, hash ${head?.hash.slice(0, 16) ?? '—'}…`);
