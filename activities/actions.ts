@@ -49,13 +49,29 @@ const PEER_QUERY_MS = 500;
 
 export function createActionActivities(deps: { client: Client; taskQueue: string; credentials: CredentialSettings }) {
   let ring: { value: SigningKeyRing; at: number } | null = null;
+  let loading: Promise<SigningKeyRing> | null = null;
+  const loadRing = () =>
+    (loading ??= (async () => {
+      try {
+        const value = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);
+        if (!value) throw new Error('signing keys are not ready yet');
+        ring = { value, at: Date.now() };
+        return value;
+      } finally {
+        loading = null;
+      }
+    })());
+  // Re-read every KEY_CACHE_MS; a ring read less than twice that long ago still signs while the re-read
+  // is under way (its current key is at worst the previous one, which the JWKS still publishes), so a
+  // decision does not wait on the query.
   const currentKey = async () => {
-    if (!ring || Date.now() - ring.at > KEY_CACHE_MS) {
-      const value = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);
-      if (!value) throw new Error('signing keys are not ready yet');
-      ring = { value, at: Date.now() };
+    const age = ring ? Date.now() - ring.at : Infinity;
+    if (age <= KEY_CACHE_MS) return ring!.value.current;
+    if (age <= 2 * KEY_CACHE_MS) {
+      loadRing().catch(() => undefined); // the next decision retries, and waits once the ring is too old
+      return ring!.value.current;
     }
-    return ring.value.current;
+    return (await loadRing()).current;
   };
 
   // How rare a tool or operation is among agents of the same platform (novelty weighs rarer things more).
@@ -111,10 +127,13 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
   };
 
-  /** A sensitive action's score: the agent's baseline is asked of its workflow. */
-  const assessSensitive = async (action: ActionRecord): Promise<Assessment> => {
+  /**
+   * A sensitive action's score, on the agent's baseline as its workflow's input holds it — or, for runs
+   * started without one, as the agent's workflow answers now.
+   */
+  const assessSensitive = async (action: ActionRecord, given: RiskProfile | null = null): Promise<Assessment> => {
     const [profile, platformPeers] = await Promise.all([
-      deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
+      given ?? deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
       peersOf(action.platform),
     ]);
     failpoint('action.scoring');
@@ -142,9 +161,9 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
   return {
     // assessAction and assessRoutineAction score only: the paths of histories recorded before the
     // decide* activities (see the patches in the workflows). mintActionGrant also grants approved actions.
-    assessAction: assessSensitive,
-    async decideAction(action: ActionRecord): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
-      return decideWith(action, await assessSensitive(action));
+    assessAction: (action: ActionRecord) => assessSensitive(action),
+    async decideAction(action: ActionRecord, profile: RiskProfile | null = null): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
+      return decideWith(action, await assessSensitive(action, profile));
     },
 
     assessRoutineAction: assessRoutine,

@@ -81,6 +81,11 @@ export interface RiskProfile {
   policy: PolicyOverride | null;
 }
 
+export interface DecisionContext {
+  agent: AgentState;
+  profile: RiskProfile;
+}
+
 export interface StatusChangeRequest {
   actor: Actor;
   reason: string;
@@ -156,6 +161,8 @@ export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [Acti
 export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
 export const listRoutineActionsQuery = defineQuery<ActionRecord[]>('listRoutineActions');
 export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
+/** What a sensitive decision needs, in one read: the agent as it is now, with its baseline and policy. */
+export const getDecisionContextQuery = defineQuery<DecisionContext>('getDecisionContext');
 export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [{ actor: Actor; policy: PolicyOverride | null }]>('setRiskPolicy');
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
@@ -271,6 +278,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   publish();
   setHandler(getAgentQuery, () => state);
   setHandler(getRiskProfileQuery, () => ({ baseline, policy: riskPolicy }));
+  setHandler(getDecisionContextQuery, () => ({ agent: state, profile: { baseline, policy: riskPolicy } }));
   setHandler(getRoutineActionQuery, (actionId) => routine.find((a) => a.id === actionId) ?? null);
   setHandler(listRoutineActionsQuery, () => routine);
 

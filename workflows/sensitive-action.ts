@@ -31,6 +31,7 @@ import { agentWorkflowId } from '../domain/agents.js';
 import { FINAL_STATUSES, type ActionRecord, type ApprovalRequest } from '../domain/actions.js';
 import { ErrorCode } from '../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
+import type { RiskProfile } from './agent-lifecycle.js';
 import { learnActionSignal } from './agent-signals.js';
 
 export interface SensitiveActionArgs {
@@ -39,6 +40,23 @@ export interface SensitiveActionArgs {
   approvalTimeoutMs: number;
   /** Approving a contained agent's action resumes the agent. */
   resumeOnApprove: boolean;
+  /**
+   * The agent's baseline and policy as the API read them with the agent (one query), so the history holds
+   * what the decision was made on. Absent from older callers: the decision then asks the agent's workflow.
+   */
+  profile?: RiskProfile | null;
+}
+
+/** The list view (no grant, no justification): what the API's action lists show without a query each. */
+export function actionListMemo(action: ActionRecord): Record<string, unknown> {
+  return {
+    agentName: action.agentName, tool: action.tool, operation: action.operation, sensitivity: action.sensitivity,
+    volume: action.volume, amount: action.amount, status: action.status, decision: action.decision,
+    score: action.risk?.score ?? null, requestedAt: action.requestedAt, decidedAt: action.decidedAt,
+    // What approvers' lists show, so a list never has to ask each workflow (one that is slow to answer
+    // would fail the whole list).
+    approval: action.approval, contained: action.contained, resourceId: action.resourceId,
+  };
 }
 
 export const decideActionUpdate = defineUpdate<ActionRecord, []>('decideAction');
@@ -77,15 +95,10 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
       { key: RiskScore, value: action.risk?.score ?? 0 },
       { key: AgentOwner, value: action.ownerEmail },
     ]);
-    // The list view (no grant, no justification): what the API's action lists show without a query each.
-    upsertMemo({
-      agentName: action.agentName, tool: action.tool, operation: action.operation, sensitivity: action.sensitivity,
-      volume: action.volume, amount: action.amount, status: action.status, decision: action.decision,
-      score: action.risk?.score ?? null, requestedAt: action.requestedAt, decidedAt: action.decidedAt,
-      // What approvers' lists show, so a list never has to ask each workflow (one that is slow to answer
-      // would fail the whole list).
-      approval: action.approval, contained: action.contained, resourceId: action.resourceId,
-    });
+    upsertMemo(actionListMemo(action));
+    showDetails();
+  };
+  const showDetails = () =>
     setCurrentDetails(
       [
         `**${action.status}** · ${action.agentName} asked ${action.tool}.${action.operation} (${action.sensitivity})` +
@@ -97,7 +110,6 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
         .filter(Boolean)
         .join('\n\n'),
     );
-  };
 
   setHandler(getActionQuery, () => action);
   // Whoever asks — the first request or a retry with the same idempotency key — gets the decision.
@@ -142,12 +154,14 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
     action = { ...action, grant: await mintActionGrant(action) };
   };
 
-  publish();
+  // The starter set the search attributes and the list view; runs from before that publish them here.
+  if (patched('sensitive-list-view-at-start')) showDetails();
+  else publish();
 
   // 1. Score and decide (and, when allowed outright, the grant in the same local activity).
   let assessment: Awaited<ReturnType<typeof assessAction>>;
   let grant: ActionRecord['grant'] = null;
-  if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action));
+  if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action, args.profile ?? null));
   else assessment = await assessAction(action);
   const now = new Date().toISOString();
   action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };

@@ -10,8 +10,8 @@ import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionReco
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
-import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
+import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery, type RiskProfile } from '../../workflows/agent-lifecycle.js';
+import { actionListMemo, approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
@@ -54,11 +54,7 @@ export class ActionService {
     // and allowed tools on its own state when it decides. Everything else is decided from a fresh read.
     const recent = await this.agents.recent(agentId);
     let agent: AgentView = recent.agent;
-    let fresh = !recent.cached;
-    if (agent.status !== 'ACTIVE' && !fresh) {
-      agent = await this.agents.get(agentId);
-      fresh = true;
-    }
+    if (agent.status !== 'ACTIVE' && recent.cached) agent = await this.agents.get(agentId);
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const tool = await this.tools.find(input.tool);
     if (!tool) throw badInput(`No tool named "${input.tool.slice(0, 64)}".`);
@@ -108,15 +104,16 @@ export class ActionService {
         return routine;
       }
     }
-    if (!fresh) {
-      agent = await this.agents.get(agentId);
-      if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
-    }
+    // Everything else is decided on the agent as it is now and on its baseline, both read in one query and
+    // handed to the action's workflow, so its history holds what the decision was made on.
+    const context = await this.agents.decisionContext(agentId);
+    agent = context.agent;
+    if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
     let decided: ActionRecord;
     try {
-      decided = await this.decideInWorkflow(action, agent.ownerEmail, tool.name, operation, input.idempotencyKey);
+      decided = await this.decideInWorkflow(action, context.profile, agent.ownerEmail, tool.name, operation, input.idempotencyKey);
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
@@ -128,7 +125,7 @@ export class ActionService {
     return decided;
   }
 
-  private decideInWorkflow(action: ActionRecord, ownerEmail: string | null, toolName: string, operation: { name: string; sensitivity: string }, idempotencyKey: string): Promise<ActionRecord> {
+  private decideInWorkflow(action: ActionRecord, profile: RiskProfile | null, ownerEmail: string | null, toolName: string, operation: { name: string; sensitivity: string }, idempotencyKey: string): Promise<ActionRecord> {
     const { id, agentId, workflowId, agentName: name } = action;
     return viaTemporal(
       () =>
@@ -136,7 +133,7 @@ export class ActionService {
           startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
             workflowId,
             taskQueue: this.options.taskQueue,
-            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove }],
+            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile }],
             // A retry with the same key meets the workflow that already exists and gets its decision;
             // once that workflow has closed, its id is never reused (the caller reads the outcome).
             workflowIdConflictPolicy: 'USE_EXISTING',
@@ -147,6 +144,7 @@ export class ActionService {
               { key: SA.ActionStatus, value: 'PENDING_DECISION' },
               ...(ownerEmail ? [{ key: SA.AgentOwner, value: ownerEmail }] : []),
             ]),
+            memo: actionListMemo(action),
             staticSummary: `${name} → ${toolName}.${operation.name} (${operation.sensitivity})`,
             staticDetails: `Action ${id} of agent ${agentId}; idempotency key ${idempotencyKey}.`,
           }),

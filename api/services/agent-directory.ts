@@ -4,7 +4,7 @@
  * an already-authorized actor, and get domain objects or WardenErrors back.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   accessOf,
@@ -39,8 +39,10 @@ import {
   universalLogoutUpdate,
   type AuthenticateRequest,
   type AuthenticateResult,
+  type RiskProfile,
   decommissionAgentUpdate,
   getAgentQuery,
+  getDecisionContextQuery,
   resumeAgentUpdate,
   suspendAgentUpdate,
   transferAgentOwnershipUpdate,
@@ -347,6 +349,24 @@ export class AgentDirectory {
     const agent = await this.find(agentId);
     if (!agent) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
     return agent;
+  }
+
+  /**
+   * The agent as it is now and its baseline, in one query: what a sensitive decision is made on. The
+   * profile is null when the agent's worker predates this query (the decision then reads it itself).
+   */
+  async decisionContext(agentId: string): Promise<{ agent: AgentState; profile: RiskProfile | null }> {
+    const read = async () => {
+      try {
+        return await this.handle(agentId).query(getDecisionContextQuery);
+      } catch (err) {
+        if (err instanceof QueryNotRegisteredError) return { agent: await this.handle(agentId).query(getAgentQuery), profile: null };
+        throw err;
+      }
+    };
+    const context = await viaTemporal(read, `No agent with id "${agentId.slice(0, 64)}".`);
+    this.remember(agentId, context.agent);
+    return context;
   }
 
   async ownerOf(agentId: string): Promise<string | null> {

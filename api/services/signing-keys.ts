@@ -69,7 +69,14 @@ export class SigningKeys {
   }
 
   async get(): Promise<SigningKeyRing> {
-    if (this.ring && Date.now() - this.loadedAt < this.refreshMs) return this.ring;
+    const age = this.ring ? Date.now() - this.loadedAt : Infinity;
+    if (age < this.refreshMs) return this.ring!;
+    // Slightly old: still good (a rotation since leaves our current key published as the previous one),
+    // so answer with it while the re-read runs, rather than make this request wait on a query.
+    if (age < 2 * this.refreshMs) {
+      this.load().catch((err) => console.warn(`api: signing keys not re-read: ${(err as Error).message}`));
+      return this.ring!;
+    }
     return this.load();
   }
 

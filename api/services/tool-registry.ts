@@ -113,15 +113,43 @@ export class ToolRegistry {
   async find(name: string): Promise<ToolState | null> {
     if (!isValidToolName(name)) return null;
     const hit = this.cache.get(name);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.tool;
-    let tool: ToolState | null = null;
-    try {
-      tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery), 'missing');
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    const age = hit ? Date.now() - hit.at : Infinity;
+    // Never older than CACHE_MS; a tool in steady use is re-read ahead of that, in the background, so
+    // requests do not wait on the query.
+    if (age < CACHE_MS / 2) return hit!.tool;
+    if (age < CACHE_MS) {
+      this.read(name).catch(() => undefined); // the next request past CACHE_MS reads (and reports) it
+      return hit!.tool;
     }
-    this.cache.set(name, { tool, at: Date.now() });
-    return tool;
+    return this.read(name);
+  }
+
+  private reading = new Map<string, Promise<ToolState | null>>();
+
+  private read(name: string): Promise<ToolState | null> {
+    let pending = this.reading.get(name);
+    if (!pending) {
+      const started = Date.now();
+      pending = (async () => {
+        try {
+          let tool: ToolState | null = null;
+          try {
+            tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery), 'missing');
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+          }
+          // A change this process made while the query ran is newer than its answer.
+          const current = this.cache.get(name);
+          if (current && current.at >= started) return current.tool;
+          this.cache.set(name, { tool, at: Date.now() });
+          return tool;
+        } finally {
+          this.reading.delete(name);
+        }
+      })();
+      this.reading.set(name, pending);
+    }
+    return pending;
   }
 
   async get(name: string): Promise<ToolState> {

@@ -1,0 +1,68 @@
+/**
+ * tsx bench/profile/sensitive-path.ts — where the sensitive (MEDIUM, ALLOW) decision's time goes, step by
+ * step, on the same kind of stack as npm run bench. Each step is timed from this process, interleaved:
+ *
+ *   floor (b)            Update-with-Start of a do-nothing workflow (the benchmark's baseline)
+ *   query getAgent       the fresh read of the agent the API makes before a sensitive decision
+ *   query riskProfile    the read of the agent's baseline the decision's local activity makes
+ *   graphql viewer       (c) HTTP + GraphQL + token check, no workflow
+ *   requestAction MED    the whole sensitive path over HTTP
+ *
+ * Env: BENCH_PROFILE_SAMPLES (default 150).
+ */
+import { agentWorkflowId } from '../../domain/agents.js';
+import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { Floor } from '../lib/floor.js';
+import { cpuMeter, startBenchStack } from '../lib/stack.js';
+import { ms, summarize } from '../lib/stats.js';
+import { actionOf, Warden } from '../lib/warden.js';
+
+const N = Number(process.env.BENCH_PROFILE_SAMPLES ?? 150);
+const log = (l: string) => console.log(`profile: ${l}`);
+const stack = await startBenchStack(log);
+try {
+  const warden = new Warden(stack);
+  await warden.setup();
+  const floor = new Floor(stack.client);
+  const agents = await Promise.all([0, 1, 2, 3].map((i) => warden.registerAgent(`Profile agent ${i}`)));
+  for (const a of agents) for (let i = 0; i < 25; i++) actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
+  const steps: Record<string, (i: number) => Promise<unknown>> = {
+    'floor (b) update-with-start': (i) => floor.startNoop(i),
+    'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
+    'query riskProfile': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getRiskProfileQuery),
+    'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
+    'requestAction MEDIUM': async (i) => {
+      const a = actionOf(await warden.request(agents[i % 4]!, { operation: 'read_customer', resourceId: `cust-${i % 17}` }, await agents[i % 4]!.token()));
+      if (a.status !== 'ALLOWED') throw new Error(`not allowed: ${a.status}`);
+    },
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  let i = 0;
+  for (const op of Object.values(steps)) for (let w = 0; w < 20; w++) await op(i++);
+  for (let r = 0; r < N / 10; r++) {
+    for (const [name, op] of Object.entries(steps)) {
+      for (let b = 0; b < 10; b++) {
+        await agents[i % 4]!.token();
+        const t = process.hrtime.bigint();
+        await op(i++);
+        samples[name]!.push(ms(t));
+      }
+    }
+  }
+  console.log('latency (ms), interleaved:');
+  console.table(Object.fromEntries(Object.entries(samples).map(([k, v]) => { const s = summarize(v); return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }]; })));
+  const cpu: Record<string, Record<string, number>> = {};
+  for (const [name, op] of Object.entries(steps)) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const meter = cpuMeter(stack);
+    const n = Math.max(40, N / 2);
+    for (let k = 0; k < n; k++) await op(i++);
+    await new Promise((r) => setTimeout(r, 1_500)); // background work (audit, learning) belongs to the op
+    cpu[name] = meter.since(n);
+  }
+  console.log('CPU ms per operation, by process (background work after the answer included; 1.5 s idle included):');
+  console.table(cpu);
+} finally {
+  await stack.stop();
+  if (process.env.BENCH_KEEP !== '1') (await import('node:fs')).rmSync(stack.dataDir, { recursive: true, force: true });
+}
