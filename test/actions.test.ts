@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIdFor } from '../api/services/actions.js';
 import type { ActionRecord } from '../domain/actions.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { createPayloadCodec } from '../temporal/codec.js';
+import { codecKeyRing } from '../config/keys.js';
 import { decideRoutineActionUpdate, getRiskProfileQuery } from '../workflows/agent-lifecycle.js';
+import type { SensitiveActionArgs } from '../workflows/sensitive-action.js';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
@@ -18,6 +22,7 @@ let securityToken: string;
 let strangerToken: string;
 let crm: Awaited<ReturnType<typeof startJwtTool>>;
 let security: Awaited<ReturnType<typeof startReceiver>>;
+let codec: ReturnType<typeof createPayloadCodec>;
 const owner = () => `owner-${stack.tag}@example.com`;
 const crmName = () => `crm-${stack.tag}`;
 const bankName = () => `bank-${stack.tag}`;
@@ -51,6 +56,7 @@ async function routine(agent: TestAgent, n: number) {
 beforeAll(async () => {
   security = await startReceiver();
   stack = await startStack({ env: { WARDEN_NOTIFY_WEBHOOK_URL: security.url, WARDEN_APPROVAL_TIMEOUT: '3s' } });
+  codec = createPayloadCodec(codecKeyRing(stack.config));
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
   ownerToken = await stack.token(`owner-${stack.tag}@example.com`, ['approver']);
   securityToken = await stack.token(`sec-${stack.tag}@example.com`, ['security']);
@@ -164,6 +170,29 @@ describe('decisions', () => {
       return p.data.pendingApprovals.edges.some((e: any) => e.node.id === action.id);
     });
     expect(pending.errors).toBeUndefined();
+  });
+
+  it("a sensitive decision is made on the baseline the agent's workflow held, and the action's history keeps it", async () => {
+    const agent = await newAgent('Support bot explained');
+    await routine(agent, 22);
+    const profile = await eventually(async () => {
+      const p = await stack.client.workflow.getHandle(`agent:${agent.id}`).query(getRiskProfileQuery);
+      return p.baseline.learned >= 22 ? p : undefined;
+    });
+    const res = await request(agent, { tool: crmName(), operation: 'read_customer', resourceId: 'cust-3', volume: 1 });
+    const action = res.data.requestAction.action;
+    expect(action.status).toBe('ALLOWED');
+    expect(action.workflowId).toBe(`action:${action.id}`);
+    // The started event's input, decoded with the deployment's codec: the action and the profile it was scored on.
+    const history = await stack.client.workflow.getHandle(action.workflowId).fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const [args] = await Promise.all((await codec.decode(input)).map(async (p) => defaultPayloadConverter.fromPayload<SensitiveActionArgs>(p)));
+    expect(args!.action.id).toBe(action.id);
+    expect(args!.profile!.policy).toEqual(TEST_POLICY);
+    expect(args!.profile!.baseline.learned).toBe(profile.baseline.learned);
+    expect(args!.profile!.baseline.ops).toEqual(profile.baseline.ops);
+    // Encrypted at rest: the raw history names neither the agent's operations nor its policy.
+    for (const payload of input) expect(Buffer.from(payload.data!).toString('latin1')).not.toContain('read_customer');
   });
 
   it('a first request to a banking API is not allowed outright', async () => {
