@@ -173,10 +173,11 @@ const { assessRoutineAction, mintActionGrant, decideRoutineAction } = proxyLocal
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
-const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const auditRetry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry: auditRetry });
+// A batch is handed over by a local activity, in the workflow task the flush timer wakes (no activity task
+// through the server); after a crash it may be handed over twice, and the audit trail keeps each record once.
+const local = proxyLocalActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry: auditRetry });
 // Unlimited retries: a rotation must not fail the agent's workflow (that would leave it unmanageable).
 const { issueAgentKeyPair } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
@@ -732,7 +733,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       }
     } else if (auditOutbox.length >= AUDIT_BATCH_MAX || (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(historyCap)))) {
       const batch = auditOutbox.slice(0, AUDIT_BATCH_MAX);
-      await recordAuditBatch(batch.map((action) => ({ kind: 'action.decided' as const, action })));
+      const handOver = patched('routine-audit-local-activity') ? local.recordAuditBatch : recordAuditBatch;
+      await handOver(batch.map((action) => ({ kind: 'action.decided' as const, action })));
       auditOutbox.splice(0, batch.length);
       auditFlushAt = undefined;
     }
