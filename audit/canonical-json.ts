@@ -9,31 +9,52 @@ export function canonicalJson(value: unknown): string {
   return write(value, new Set());
 }
 
-function write(value: unknown, seen: Set<object>): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return write((value as { toJSON(): unknown }).toJSON(), seen);
+// Object keys repeat from record to record (the envelope's, the data's): quote each once.
+const quotedKeys = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
   }
+  return q;
+}
+
+function write(value: unknown, seen: Set<object>): string {
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
     case 'string':
       return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not representable in JSON`);
       return JSON.stringify(value); // -0 → "0", shortest round-trip form, exponent as ES writes it
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'object': {
+      if (value === null) return 'null';
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON(): unknown }).toJSON(), seen);
       if (seen.has(value)) throw new TypeError('canonicalJson: circular structure');
       seen.add(value);
       let out: string;
       if (Array.isArray(value)) {
-        out = `[${value.map((v) => (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : write(v, seen))).join(',')}]`;
+        out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          if (i > 0) out += ',';
+          out += v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : write(v, seen);
+        }
+        out += ']';
       } else {
-        const entries = Object.keys(value)
-          .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-          .sort(compareUtf16)
-          .map((k) => `${JSON.stringify(k)}:${write((value as Record<string, unknown>)[k], seen)}`);
-        out = `{${entries.join(',')}}`;
+        // Array.prototype.sort's default order compares UTF-16 code units, as RFC 8785 §3.2.3 requires
+        // (not locale, not code points).
+        const keys = Object.keys(value).sort();
+        out = '{';
+        for (const k of keys) {
+          const v = (value as Record<string, unknown>)[k];
+          if (v === undefined) continue;
+          if (out.length > 1) out += ',';
+          out += `${quoteKey(k)}:${write(v, seen)}`;
+        }
+        out += '}';
       }
       seen.delete(value);
       return out;
@@ -41,9 +62,4 @@ function write(value: unknown, seen: Set<object>): string {
     default:
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
-}
-
-/** Orders by UTF-16 code units, as RFC 8785 §3.2.3 requires (not by locale, not by code point). */
-function compareUtf16(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

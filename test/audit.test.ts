@@ -343,6 +343,12 @@ describe('hash chain', () => {
     expect(verifyChain(envelope)).toEqual({ ok: false, index: 3, problem: 'edited' });
     const garbage = [...makeChain(2), { hello: 'world' }];
     expect(verifyChain(garbage)).toEqual({ ok: false, index: 2, problem: 'edited' });
+    // linksOnly (the writer's own fresh batch) checks sequence and links, not content…
+    expect(verifyChainFrom(null, events, { linksOnly: true })).toEqual({ ok: true });
+    expect(verifyChainFrom(null, garbage, { linksOnly: true })).toEqual({ ok: false, index: 2, problem: 'edited' });
+    const relinked = clone(makeChain(3));
+    relinked[2]!.wardenprevhash = GENESIS_HASH;
+    expect(verifyChainFrom(null, relinked, { linksOnly: true })).toEqual({ ok: false, index: 2, problem: 'broken-link' });
   });
 
   it('detects an edit whose hash was recomputed, at the next record (or, for the last, by the anchor)', () => {
