@@ -4,18 +4,25 @@
  *
  *   floor (b)            Update-with-Start of a do-nothing workflow (the benchmark's baseline)
  *   query getAgent       the fresh read of the agent the API makes before a sensitive decision
- *   query riskProfile    the read of the agent's baseline the decision's local activity makes
+ *   query riskProfile    the read of the agent's baseline a run without one in its input makes
+ *   query context        the one read the API makes: the agent and its baseline (getDecisionContext)
+ *   start direct         the action's Update-with-Start sent straight from here (no API), with that context
  *   graphql viewer       (c) HTTP + GraphQL + token check, no workflow
  *   requestAction MED    the whole sensitive path over HTTP
  *
  * Env: BENCH_PROFILE_SAMPLES (default 150).
  */
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { actionIdFor } from '../../api/services/actions.js';
+import { actionWorkflowId, type ActionRecord } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { actionListMemo, decideActionUpdate, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import { Floor } from '../lib/floor.js';
 import { cpuMeter, startBenchStack } from '../lib/stack.js';
 import { ms, summarize } from '../lib/stats.js';
-import { actionOf, Warden } from '../lib/warden.js';
+import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
 
 const N = Number(process.env.BENCH_PROFILE_SAMPLES ?? 150);
 const log = (l: string) => console.log(`profile: ${l}`);
@@ -30,6 +37,28 @@ try {
     'floor (b) update-with-start': (i) => floor.startNoop(i),
     'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
     'query riskProfile': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getRiskProfileQuery),
+    'query context': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getDecisionContextQuery),
+    'start direct': async (i) => {
+      const agentId = agents[i % 4]!.id;
+      const { agent, profile } = await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(getDecisionContextQuery);
+      const key = `direct-${i}-${randomUUID().slice(0, 8)}`;
+      const id = actionIdFor(agentId, key);
+      const action: ActionRecord = {
+        id, agentId, agentName: agent.name, platform: agent.platform, ownerEmail: agent.ownerEmail, tool: CRM, toolResource: CRM_RESOURCE,
+        operation: 'read_customer', sensitivity: 'MEDIUM', allowedOutright: true, resourceId: `cust-${i % 17}`, volume: 1, amount: 0, justification: 'routine',
+        context: { sourceNetwork: '10.1.0.0/16' }, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION', risk: null,
+        contained: false, approval: null, grant: null, decidedAt: null, workflowId: actionWorkflowId(id),
+      };
+      const t = process.hrtime.bigint();
+      const decided = await stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
+          workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile }], memo: actionListMemo(action),
+        }),
+      });
+      if (decided.status !== 'ALLOWED') throw new Error(`not allowed: ${decided.status}`);
+      return ms(t); // the start alone (the query before it is its own step)
+    },
     'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
     'requestAction MEDIUM': async (i) => {
       const a = actionOf(await warden.request(agents[i % 4]!, { operation: 'read_customer', resourceId: `cust-${i % 17}` }, await agents[i % 4]!.token()));
@@ -44,8 +73,8 @@ try {
       for (let b = 0; b < 10; b++) {
         await agents[i % 4]!.token();
         const t = process.hrtime.bigint();
-        await op(i++);
-        samples[name]!.push(ms(t));
+        const own = await op(i++);
+        samples[name]!.push(typeof own === 'number' ? own : ms(t));
       }
     }
   }
