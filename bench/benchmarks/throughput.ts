@@ -10,6 +10,7 @@ import { fmtX, target, writeResult, type Target } from '../lib/report.js';
 import { cpuMeter, quiesce } from '../lib/stack.js';
 import { ratio } from '../lib/stats.js';
 import { actionOf } from '../lib/warden.js';
+import { AUDIT_FLUSH_MS } from '../../workflows/agent-lifecycle.js';
 import type { BenchContext } from './context.js';
 
 export async function throughput(ctx: BenchContext): Promise<Target[]> {
@@ -36,12 +37,18 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
   const pingOp = async (i: number, caller: number) => (await floor.ping(i, caller), true);
   const uwsOp = async (i: number) => (await floor.startNoop(i), true);
 
-  // CPU each process spends per operation (warm-up included): which process the work lands on.
+  // CPU each process spends per operation (warm-up included): which process the work lands on. A Warden
+  // run leaves work behind (its agents hand their audit records over up to AUDIT_FLUSH_MS later): it is
+  // waited for and counted with that run, so it never lands in the next run's window.
   const cpu: Record<string, Record<number, Record<string, number>>> = { floorUpdate: {}, low: {}, floorUpdateWithStart: {}, sensitive: {} };
   const metered = async (kind: string, c: number, run: () => Promise<RawLoopResult>) => {
     await quiesce(ctx.stack);
     const meter = cpuMeter(ctx.stack);
     const r = await run();
+    if (kind === 'low' || kind === 'sensitive') {
+      await new Promise((resolve) => setTimeout(resolve, AUDIT_FLUSH_MS + 500));
+      await quiesce(ctx.stack);
+    }
     const perOp = meter.since(r.allFinished);
     const prev = cpu[kind]![c];
     // Several runs: keep the mean.
@@ -91,9 +98,9 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
       windowSeconds: sizes.throughputMs / 1000,
       warmupSeconds: sizes.throughputWarmupMs / 1000,
       repetitions: { lowAndFloorUpdate: sizes.throughputReps, sensitiveAndFloorUpdateWithStart: 1 },
-      order: 'per concurrency: floor (a) then LOW, repeated; then at 8 and 32 callers floor (b) then sensitive (at 1 caller the sensitive path is its latency); before each run the previous run\'s background work drains (server + worker under 15% of a core, at most 4 s)',
+      order: `per concurrency: floor (a) then LOW; then at 8 and 32 callers floor (b) then sensitive (at 1 caller the sensitive path is its latency); before each run the previous run's background work drains (server + worker under 15% of a core, at most 4 s); after a Warden run, its agents' deferred audit hand-overs (up to ${AUDIT_FLUSH_MS / 1000} s later) are waited for first`,
       decisions: 'ALLOW path only; any other outcome is counted under unexpected and not as a decision',
-      cpuMsPerOperation: 'CPU time (user+system, /proc) each process used during a run (warm-up included) divided by the operations that finished in it; the work behind a decision that happens after its answer (audit, learning) lands here too',
+      cpuMsPerOperation: 'CPU time (user+system, /proc) each process used during a run (warm-up included, and for Warden runs until their deferred audit work is done) divided by the operations that finished in it; the work behind a decision that happens after its answer (audit, learning) lands here too',
     },
     perSecond: Object.fromEntries(Object.entries(results).map(([k, byC]) => [k, Object.fromEntries(Object.entries(byC).map(([c, r]) => [c, r.perSecond]))])),
     ratios,
