@@ -160,6 +160,7 @@ export class AgentDirectory {
    */
   private async readAccess(agentId: string): Promise<AccessEntry | null> {
     if (!isValidAgentId(agentId)) return null;
+    const generation = this.changes.get(agentId) ?? 0;
     let entry: AccessEntry | null | undefined = null;
     try {
       const info = await viaTemporal(() => this.handle(agentId).describe(), 'missing');
@@ -172,15 +173,35 @@ export class AgentDirectory {
       const state = await this.find(agentId);
       entry = state ? accessEntry(state, accessOf(state)) : null;
     }
+    // This process changed the agent (or dropped its view, e.g. on containment) while the read was under
+    // way: the read may predate that change, so it must not become the cached view.
+    if ((this.changes.get(agentId) ?? 0) !== generation) return this.sessions.get(agentId)?.entry ?? entry;
     this.store(agentId, entry);
     return entry;
+  }
+
+  /** Counts this process's own changes per agent, so a read that started before one is not cached. */
+  private readonly changes = new Map<string, number>();
+  private changed(agentId: string) {
+    if (this.changes.size > 50_000) this.changes.clear();
+    this.changes.set(agentId, (this.changes.get(agentId) ?? 0) + 1);
   }
 
   private async access(agentId: string, fresh = false): Promise<{ entry: AccessEntry | null; cached: boolean }> {
     const hit = this.sessions.get(agentId);
     if (!fresh && hit && Date.now() - hit.at < this.sessionCacheMs) return { entry: hit.entry, cached: true };
-    return { entry: await this.readAccess(agentId), cached: false };
+    // Requests of one agent that find its view expired together share one read (a fresh read — after a
+    // change this process must see — never joins one that may have started before it).
+    if (fresh) return { entry: await this.readAccess(agentId), cached: false };
+    let reading = this.reading.get(agentId);
+    if (!reading) {
+      reading = this.readAccess(agentId).finally(() => this.reading.delete(agentId));
+      this.reading.set(agentId, reading);
+    }
+    return { entry: await reading, cached: false };
   }
+
+  private readonly reading = new Map<string, Promise<AccessEntry | null>>();
 
   /**
    * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
@@ -212,11 +233,13 @@ export class AgentDirectory {
 
   /** Drops what this process knows of an agent's session (it changed elsewhere, e.g. containment). */
   forget(agentId: string): void {
+    this.changed(agentId);
     this.sessions.delete(agentId);
   }
 
   /** What this process knows of an agent right now (its answer to a change it just made). */
   private remember(agentId: string, state: AgentState | null) {
+    this.changed(agentId);
     this.store(agentId, state ? accessEntry(state, accessOf(state)) : null);
   }
 
