@@ -5,14 +5,13 @@
  * Env: BENCH_PROFILE_SECONDS (default 6), BENCH_PROFILE_CALLERS (default 32).
  */
 import { closedLoop } from '../lib/load.js';
-import { cpuMeter, quiesce, startBenchStack } from '../lib/stack.js';
+import { cpuMeter, quiesce } from '../lib/stack.js';
 import { actionOf, Warden } from '../lib/warden.js';
+import { withProfileStack } from './steps.js';
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 6);
 const CALLERS = Number(process.env.BENCH_PROFILE_CALLERS ?? 32);
-const log = (l: string) => console.log(`profile: ${l}`);
-const stack = await startBenchStack(log);
-try {
+await withProfileStack(async (stack) => {
   const warden = new Warden(stack);
   await warden.setup();
   const agents = await Promise.all(Array.from({ length: CALLERS }, (_, i) => warden.registerAgent(`Routine agent ${i}`)));
@@ -24,7 +23,4 @@ try {
   const r = await closedLoop(CALLERS, SECONDS * 1000, 1000, async (i, caller) => actionOf(await warden.request(agents[caller]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` })).status === 'ALLOWED');
   const drained = await quiesce(stack, 10_000);
   console.table({ [`LOW @${CALLERS}`]: { perSecond: r.perSecond, p50: r.latency.p50, p99: r.latency.p99, failed: r.failed, drainMs: drained, ...meter.since(r.allFinished) } });
-} finally {
-  await stack.stop();
-  if (process.env.BENCH_KEEP !== '1') (await import('node:fs')).rmSync(stack.dataDir, { recursive: true, force: true });
-}
+});

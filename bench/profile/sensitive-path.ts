@@ -20,14 +20,12 @@ import { agentWorkflowId } from '../../domain/agents.js';
 import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
 import { actionListMemo, decideActionUpdate, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import { Floor } from '../lib/floor.js';
-import { cpuMeter, startBenchStack } from '../lib/stack.js';
-import { ms, summarize } from '../lib/stats.js';
+import { ms } from '../lib/stats.js';
 import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
+import { profileSteps, withProfileStack } from './steps.js';
 
 const N = Number(process.env.BENCH_PROFILE_SAMPLES ?? 150);
-const log = (l: string) => console.log(`profile: ${l}`);
-const stack = await startBenchStack(log);
-try {
+await withProfileStack(async (stack) => {
   const warden = new Warden(stack);
   await warden.setup();
   const floor = new Floor(stack.client);
@@ -65,33 +63,5 @@ try {
       if (a.status !== 'ALLOWED') throw new Error(`not allowed: ${a.status}`);
     },
   };
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
-  let i = 0;
-  for (const op of Object.values(steps)) for (let w = 0; w < 20; w++) await op(i++);
-  for (let r = 0; r < N / 10; r++) {
-    for (const [name, op] of Object.entries(steps)) {
-      for (let b = 0; b < 10; b++) {
-        await agents[i % 4]!.token();
-        const t = process.hrtime.bigint();
-        const own = await op(i++);
-        samples[name]!.push(typeof own === 'number' ? own : ms(t));
-      }
-    }
-  }
-  console.log('latency (ms), interleaved:');
-  console.table(Object.fromEntries(Object.entries(samples).map(([k, v]) => { const s = summarize(v); return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }]; })));
-  const cpu: Record<string, Record<string, number>> = {};
-  for (const [name, op] of Object.entries(steps)) {
-    await new Promise((r) => setTimeout(r, 2_000));
-    const meter = cpuMeter(stack);
-    const n = Math.max(40, N / 2);
-    for (let k = 0; k < n; k++) await op(i++);
-    await new Promise((r) => setTimeout(r, 1_500)); // background work (audit, learning) belongs to the op
-    cpu[name] = meter.since(n);
-  }
-  console.log('CPU ms per operation, by process (background work after the answer included; 1.5 s idle included):');
-  console.table(cpu);
-} finally {
-  await stack.stop();
-  if (process.env.BENCH_KEEP !== '1') (await import('node:fs')).rmSync(stack.dataDir, { recursive: true, force: true });
-}
+  await profileSteps(stack, steps, N, (i) => agents[i % 4]!.token());
+});

@@ -5,13 +5,12 @@
  * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of every part (see bench/lib/stack.ts).
  */
 import { closedLoop } from '../lib/load.js';
-import { cpuMeter, quiesce, startBenchStack } from '../lib/stack.js';
+import { cpuMeter, quiesce } from '../lib/stack.js';
 import { FORM, tokenForm, Warden } from '../lib/warden.js';
+import { withProfileStack } from './steps.js';
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 4);
-const log = (l: string) => console.log(`profile: ${l}`);
-const stack = await startBenchStack(log);
-try {
+await withProfileStack(async (stack) => {
   const warden = new Warden(stack);
   await warden.setup();
   const agents = await Promise.all(Array.from({ length: 32 }, (_, i) => warden.registerAgent(`Token agent ${i}`)));
@@ -29,7 +28,4 @@ try {
   }
   console.log('tokens/s, latency (ms) and CPU ms per token by process (work until drained included):');
   console.table(rows);
-} finally {
-  await stack.stop();
-  if (process.env.BENCH_KEEP !== '1') (await import('node:fs')).rmSync(stack.dataDir, { recursive: true, force: true });
-}
+});
