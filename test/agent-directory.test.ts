@@ -1,0 +1,142 @@
+/**
+ * The API's cached view of an agent (what token checks are made against) on the real server: a read of
+ * the agent that was under way while this process changed the agent must never become the cached view.
+ * The Describe really goes to Temporal; the test only holds its answer back until the change is made.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { AgentDirectory } from '../api/services/agent-directory.js';
+import { PeopleDirectory } from '../api/services/people-directory.js';
+import { ToolRegistry } from '../api/services/tool-registry.js';
+import { vaultKeyRing } from '../config/keys.js';
+import { registerTestAgent } from './helpers/agents.js';
+import { eventually, startStack, type Stack } from './helpers/stack.js';
+
+let stack: Stack;
+let admin: string;
+
+/** The stack's own client, whose Describe answers wait while `held` is set (and are counted). */
+function heldDescribes(client: Client) {
+  const state = { held: false, describes: 0, waiting: [] as (() => void)[] };
+  const handleOf = (handle: WorkflowHandle) =>
+    new Proxy(handle, {
+      get(target, prop) {
+        if (prop === 'describe') {
+          return async () => {
+            state.describes++;
+            const answer = await target.describe();
+            if (state.held) await new Promise<void>((release) => state.waiting.push(release));
+            return answer;
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  const workflow = new Proxy(client.workflow, {
+    get(target, prop) {
+      if (prop === 'getHandle') return (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const proxied = new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'workflow') return workflow;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const release = () => {
+    state.held = false;
+    for (const go of state.waiting.splice(0)) go();
+  };
+  return { client: proxied, state, release };
+}
+
+function directoryOn(client: Client) {
+  const config = stack.config;
+  const vault = vaultKeyRing(config);
+  const tools = new ToolRegistry(client, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
+  return new AgentDirectory(client, new PeopleDirectory(client, config.temporal.taskQueue), tools, vault, {
+    taskQueue: config.temporal.taskQueue,
+    credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
+    // Long enough that whatever is cached is what every later check in the test sees.
+    sessionCacheMs: 60_000,
+  });
+}
+
+/** Registers an agent and waits until its workflow's memo carries its access view (what the directory reads). */
+async function newAgent(name: string) {
+  const agent = await registerTestAgent(stack, admin, { name, ownerEmail: `owner-${stack.tag}@example.com`, allowedTools: [] });
+  await eventually(async () => {
+    const memo = (await stack.client.workflow.getHandle(`agent:${agent.id}`).describe()).memo as { status?: string; access?: unknown } | undefined;
+    return memo?.status === 'ACTIVE' && memo.access !== undefined;
+  });
+  return agent;
+}
+
+async function until(check: () => boolean) {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
+  const res = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: `owner-${stack.tag}@example.com`, displayName: 'Owner', roles: ['APPROVER'] } }, admin);
+  expect(res.errors).toBeUndefined();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("an API process's view of an agent", () => {
+  it('a read under way while this process suspends the agent does not put the ACTIVE view back', async () => {
+    const agent = await newAgent('Cached agent');
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client);
+
+    gated.state.held = true;
+    const reading = directory.session(agent.id);
+    await until(() => gated.state.waiting.length === 1); // Temporal answered ACTIVE; the answer is held
+    const suspended = await directory.suspend({ kind: 'human', id: `admin-${stack.tag}@example.com` }, agent.id, 'cache race test');
+    expect(suspended.status).toBe('SUSPENDED');
+    gated.release();
+    await reading;
+
+    const describesBefore = gated.state.describes;
+    expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+    expect(gated.state.describes).toBe(describesBefore); // from the cache: the suspension, not the older read
+  });
+
+  it('a read under way while this process drops its view (as containment does) is not cached', async () => {
+    const agent = await newAgent('Dropped agent');
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client);
+
+    gated.state.held = true;
+    const reading = directory.session(agent.id);
+    await until(() => gated.state.waiting.length === 1);
+    directory.forget(agent.id);
+    gated.release();
+    expect((await reading)?.status).toBe('ACTIVE'); // the caller that asked before the drop gets what it read
+
+    const describesBefore = gated.state.describes;
+    expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+    expect(gated.state.describes).toBe(describesBefore + 1); // read afresh, not served from that older read
+  });
+
+  it('requests that find the view expired together share one read', async () => {
+    const agent = await newAgent('Busy agent');
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client);
+    const sessions = await Promise.all(Array.from({ length: 8 }, () => directory.session(agent.id)));
+    expect(sessions.map((s) => s?.status)).toEqual(Array(8).fill('ACTIVE'));
+    expect(gated.state.describes).toBe(1);
+  });
+});
