@@ -172,6 +172,27 @@ export interface AgentAccess {
   successorNotTakenUp: string | null;
 }
 
+/**
+ * The agent's workflow memo: what lists and token checks read with visibility or DescribeWorkflowExecution
+ * (no worker, no replay). Set when the workflow starts and re-published on every change. The access view
+ * holds public keys and token ids only — nothing secret.
+ */
+export function agentMemo(state: AgentState, withAccess = true): Record<string, unknown> {
+  return {
+    name: state.name,
+    platform: state.platform,
+    description: state.description,
+    status: state.status,
+    ownerEmail: state.ownerEmail,
+    statusReason: state.statusReason,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    lastSeenAt: state.discovery?.lastSeenAt ?? null,
+    proposedOwnerEmail: state.discovery?.proposedOwnerEmail ?? null,
+    ...(withAccess ? { access: accessOf(state) } : {}),
+  };
+}
+
 export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccess {
   return {
     revokedBefore: state.revokedBefore,

@@ -54,12 +54,13 @@ function heldDescribes(client: Client) {
   return { client: proxied, state, release };
 }
 
-function directoryOn(client: Client) {
+/** A directory on `client`; its agents' workflows go to `agentTaskQueue` (by default this stack's worker). */
+function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.taskQueue) {
   const config = stack.config;
   const vault = vaultKeyRing(config);
   const tools = new ToolRegistry(client, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
   return new AgentDirectory(client, new PeopleDirectory(client, config.temporal.taskQueue), tools, vault, {
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: agentTaskQueue,
     credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
     // Long enough that whatever is cached is what every later check in the test sees.
     sessionCacheMs: 60_000,
@@ -129,6 +130,25 @@ describe("an API process's view of an agent", () => {
     const describesBefore = gated.state.describes;
     expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
     expect(gated.state.describes).toBe(describesBefore + 1); // read afresh, not served from that older read
+  });
+
+  it("a registered agent's access view is readable before any worker has run its workflow", async () => {
+    // Its workflow goes to a task queue no worker polls: whatever another API process can read of the
+    // agent comes from what registration itself wrote.
+    const registering = directoryOn(stack.client, `no-worker-${stack.tag}`);
+    const { agent, credential } = await registering.register({ kind: 'human', id: `admin-${stack.tag}@example.com` }, {
+      name: 'Fresh agent', ownerEmail: `owner-${stack.tag}@example.com`, platform: 'custom', description: '', allowedTools: [],
+    });
+    const description = await stack.client.workflow.getHandle(`agent:${agent.id}`).describe();
+    expect(description.historyLength).toBeLessThanOrEqual(2); // started, first task scheduled: nothing has run it
+    const memo = description.memo as { status?: string; access?: { keys: { kid: string }[] } };
+    expect(memo.status).toBe('ACTIVE');
+    expect(memo.access?.keys.map((k) => k.kid)).toEqual([credential.kid]);
+    // Another process's directory checks the agent from that memo alone (a Query would wait for a worker).
+    const other = directoryOn(stack.client);
+    expect((await other.session(agent.id))?.status).toBe('ACTIVE');
+    expect((await other.signIn(agent.id)).signIn?.keys.map((k) => k.kid)).toEqual([credential.kid]);
+    await stack.client.workflow.getHandle(`agent:${agent.id}`).terminate('test: no worker runs this task queue');
   });
 
   it('requests that find the view expired together share one read', async () => {

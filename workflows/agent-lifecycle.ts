@@ -32,7 +32,7 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import {
-  accessOf,
+  agentMemo,
   applyEvent,
   canTransition,
   describeActor,
@@ -226,21 +226,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       { key: AgentLastSeen, value: state.discovery ? new Date(state.discovery.lastSeenAt) : null },
       { key: DiscoverySources, value: raisedSources(state.discovery ?? null).length ? raisedSources(state.discovery ?? null) : null },
     ]);
-    upsertMemo({
-      name: state.name,
-      platform: state.platform,
-      description: state.description,
-      status: state.status,
-      ownerEmail: state.ownerEmail,
-      statusReason: state.statusReason,
-      createdAt: state.createdAt,
-      updatedAt: state.updatedAt,
-      lastSeenAt: state.discovery?.lastSeenAt ?? null,
-      proposedOwnerEmail: state.discovery?.proposedOwnerEmail ?? null,
-      // What every token check needs (API processes read it with DescribeWorkflowExecution: no worker, no
-      // replay). Public keys and token ids only — nothing secret.
-      ...(accessInMemo ? { access: accessOf(state) } : {}),
-    });
+    upsertMemo(agentMemo(state, accessInMemo));
     published = state;
     const last = state.events.at(-1);
     setCurrentDetails(

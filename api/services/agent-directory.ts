@@ -8,6 +8,7 @@ import { QueryNotRegisteredError, type Client, type WorkflowExecutionDescription
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   accessOf,
+  agentMemo,
   agentWorkflowId,
   AGENT_STATUSES,
   isValidAgentId,
@@ -319,11 +320,14 @@ export class AgentDirectory {
             { key: SA.AgentOwner, value: registration.ownerEmail },
             { key: SA.AgentPlatform, value: state.platform },
           ]),
+          // Readable at once (lists, token checks), before the worker has run the workflow's first task.
+          memo: agentMemo(state),
           staticSummary: `Agent «${state.name}» (${state.platform})`,
           staticDetails: `Lifecycle of agent ${id}. Registered by ${actor.id} at ${now}.`,
         }),
       `No agent ${id}.`,
     );
+    this.remember(id, state);
     return { agent: state, credential: { clientId: id, kid: credential.kid, expiresAt: credential.expiresAt, privateJwk: generated?.privateJwk ?? null } };
   }
 
