@@ -15,38 +15,26 @@ import { eventually, startStack, type Stack } from './helpers/stack.js';
 let stack: Stack;
 let admin: string;
 
+/** Passes a property through to the real object (methods stay bound to it). */
+function forward(target: object, prop: string | symbol): unknown {
+  const value = Reflect.get(target, prop, target) as unknown;
+  return typeof value === 'function' ? value.bind(target) : value;
+}
+
 /** The stack's own client, whose Describe answers wait while `held` is set (and are counted). */
 function heldDescribes(client: Client) {
   const state = { held: false, describes: 0, waiting: [] as (() => void)[] };
-  const handleOf = (handle: WorkflowHandle) =>
-    new Proxy(handle, {
-      get(target, prop) {
-        if (prop === 'describe') {
-          return async () => {
-            state.describes++;
-            const answer = await target.describe();
-            if (state.held) await new Promise<void>((release) => state.waiting.push(release));
-            return answer;
-          };
-        }
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+  const describeHeld = (handle: WorkflowHandle) => async () => {
+    state.describes++;
+    const answer = await handle.describe();
+    if (state.held) await new Promise<void>((release) => state.waiting.push(release));
+    return answer;
+  };
+  const handleOf = (handle: WorkflowHandle) => new Proxy(handle, { get: (target, prop) => (prop === 'describe' ? describeHeld(target) : forward(target, prop)) });
   const workflow = new Proxy(client.workflow, {
-    get(target, prop) {
-      if (prop === 'getHandle') return (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args));
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+    get: (target, prop) => (prop === 'getHandle' ? (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args)) : forward(target, prop)),
   });
-  const proxied = new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'workflow') return workflow;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const proxied = new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : forward(target, prop)) });
   const release = () => {
     state.held = false;
     for (const go of state.waiting.splice(0)) go();
@@ -67,22 +55,17 @@ function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.task
   });
 }
 
-/** Registers an agent and waits until its workflow's memo carries its access view (what the directory reads). */
-async function newAgent(name: string) {
-  const agent = await registerTestAgent(stack, admin, { name, ownerEmail: `owner-${stack.tag}@example.com`, allowedTools: [] });
-  await eventually(async () => {
-    const memo = (await stack.client.workflow.getHandle(`agent:${agent.id}`).describe()).memo as { status?: string; access?: unknown } | undefined;
-    return memo?.status === 'ACTIVE' && memo.access !== undefined;
-  });
-  return agent;
-}
+const newAgent = (name: string) => registerTestAgent(stack, admin, { name, ownerEmail: `owner-${stack.tag}@example.com`, allowedTools: [] });
 
-async function until(check: () => boolean) {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** A new agent, and a directory whose read of it has reached Temporal and is held there, answer in hand. */
+async function readHeldMidway(name: string) {
+  const agent = await newAgent(name);
+  const gated = heldDescribes(stack.client);
+  const directory = directoryOn(gated.client);
+  gated.state.held = true;
+  const reading = directory.session(agent.id);
+  await eventually(async () => gated.state.waiting.length === 1);
+  return { agent, gated, directory, reading };
 }
 
 beforeAll(async () => {
@@ -98,13 +81,7 @@ afterAll(async () => {
 
 describe("an API process's view of an agent", () => {
   it('a read under way while this process suspends the agent does not put the ACTIVE view back', async () => {
-    const agent = await newAgent('Cached agent');
-    const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client);
-
-    gated.state.held = true;
-    const reading = directory.session(agent.id);
-    await until(() => gated.state.waiting.length === 1); // Temporal answered ACTIVE; the answer is held
+    const { agent, gated, directory, reading } = await readHeldMidway('Cached agent'); // Temporal answered ACTIVE
     const suspended = await directory.suspend({ kind: 'human', id: `admin-${stack.tag}@example.com` }, agent.id, 'cache race test');
     expect(suspended.status).toBe('SUSPENDED');
     gated.release();
@@ -116,13 +93,7 @@ describe("an API process's view of an agent", () => {
   });
 
   it('a read under way while this process drops its view (as containment does) is not cached', async () => {
-    const agent = await newAgent('Dropped agent');
-    const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client);
-
-    gated.state.held = true;
-    const reading = directory.session(agent.id);
-    await until(() => gated.state.waiting.length === 1);
+    const { agent, gated, directory, reading } = await readHeldMidway('Dropped agent');
     directory.forget(agent.id);
     gated.release();
     expect((await reading)?.status).toBe('ACTIVE'); // the caller that asked before the drop gets what it read
