@@ -85,6 +85,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const services = options.services ?? createServices(client, config);
   const settings = config.credentials;
   await services.signingKeys.ensureStarted();
+  services.agents.startAccessFeed();
   const audit = new AuditLog(client, config.temporal.taskQueue, config.audit, path.join(config.dataDir, 'audit-spool'));
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
@@ -210,6 +211,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
         server.closeAllConnections();
       });
       await audit.close();
+      await services.agents.stopAccessFeed();
     },
   };
 }

@@ -18,6 +18,12 @@ export const ToolName = defineSearchAttributeKey('ToolName', SearchAttributeType
 /** When discovery last saw the agent, and through which kinds of source (findings not dismissed). */
 export const AgentLastSeen = defineSearchAttributeKey('AgentLastSeen', SearchAttributeType.DATETIME);
 export const DiscoverySources = defineSearchAttributeKey('DiscoverySources', SearchAttributeType.KEYWORD_LIST);
+/**
+ * When the agent's access view (status, owner, keys, revocations, allowed tools) last changed, strictly
+ * increasing per agent: API processes poll visibility for recent changes instead of re-reading every
+ * active agent (the revocation feed, api/services/access-feed.ts).
+ */
+export const AgentAccessChangedAt = defineSearchAttributeKey('AgentAccessChangedAt', SearchAttributeType.DATETIME);
 /** A discovery sweep's state: RUNNING, COMPLETED. */
 export const SweepStatus = defineSearchAttributeKey('SweepStatus', SearchAttributeType.KEYWORD);
 
@@ -35,6 +41,7 @@ export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[]
   AgentLastSeen,
   DiscoverySources,
   SweepStatus,
+  AgentAccessChangedAt,
 ];
 
 /** The CLI's spelling of each type (`--search-attribute Name=Keyword`). */

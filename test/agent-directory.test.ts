@@ -1,6 +1,7 @@
 /**
  * The API's cached view of an agent (what token checks are made against) on the real server: a read of
- * the agent that was under way while this process changed the agent must never become the cached view.
+ * the agent that was under way while this process changed the agent must never become the cached view;
+ * the revocation feed keeps a view only while its polls of visibility vouch for it.
  * The Describe really goes to Temporal; the test only holds its answer back until the change is made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { ToolRegistry } from '../api/services/tool-registry.js';
 import { vaultKeyRing } from '../config/keys.js';
 import { registerTestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
+import { AgentAccessChangedAt } from '../temporal/search-attributes.js';
 
 let stack: Stack;
 let admin: string;
@@ -21,9 +23,12 @@ function forward(target: object, prop: string | symbol): unknown {
   return typeof value === 'function' ? value.bind(target) : value;
 }
 
-/** The stack's own client, whose Describe answers wait while `held` is set (and are counted). */
+/**
+ * The stack's own client, whose Describe answers wait while `held` is set (and are counted); lists fail
+ * while `listsFail` is set, and leave out the agent `hiddenFromLists`.
+ */
 function heldDescribes(client: Client) {
-  const state = { held: false, describes: 0, waiting: [] as (() => void)[] };
+  const state = { held: false, describes: 0, waiting: [] as (() => void)[], listsFail: false, hiddenFromLists: null as string | null };
   const describeHeld = (handle: WorkflowHandle) => async () => {
     state.describes++;
     const answer = await handle.describe();
@@ -31,8 +36,18 @@ function heldDescribes(client: Client) {
     return answer;
   };
   const handleOf = (handle: WorkflowHandle) => new Proxy(handle, { get: (target, prop) => (prop === 'describe' ? describeHeld(target) : forward(target, prop)) });
+  const list = (target: Client['workflow']) => (...args: Parameters<typeof target.list>) => {
+    if (state.listsFail) throw new Error('visibility unavailable (test)');
+    const hidden = state.hiddenFromLists;
+    if (!hidden) return target.list(...args);
+    // Visibility that has not caught up with one agent yet.
+    return (async function* () {
+      for await (const info of target.list(...args)) if (info.workflowId !== `agent:${hidden}`) yield info;
+    })() as unknown as ReturnType<typeof target.list>;
+  };
   const workflow = new Proxy(client.workflow, {
-    get: (target, prop) => (prop === 'getHandle' ? (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args)) : forward(target, prop)),
+    get: (target, prop) =>
+      prop === 'getHandle' ? (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args)) : prop === 'list' ? list(target) : forward(target, prop),
   });
   const proxied = new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : forward(target, prop)) });
   const release = () => {
@@ -42,16 +57,18 @@ function heldDescribes(client: Client) {
   return { client: proxied, state, release };
 }
 
-/** A directory on `client`; its agents' workflows go to `agentTaskQueue` (by default this stack's worker). */
-function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.taskQueue) {
+/**
+ * A directory on `client`; its agents' workflows go to `agentTaskQueue` (by default this stack's worker).
+ * By default its views are good for a minute: whatever is cached is what every later check in the test sees.
+ */
+function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.taskQueue, sessionCacheMs = 60_000) {
   const config = stack.config;
   const vault = vaultKeyRing(config);
   const tools = new ToolRegistry(client, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
   return new AgentDirectory(client, new PeopleDirectory(client, config.temporal.taskQueue), tools, vault, {
     taskQueue: agentTaskQueue,
     credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
-    // Long enough that whatever is cached is what every later check in the test sees.
-    sessionCacheMs: 60_000,
+    sessionCacheMs,
   });
 }
 
@@ -129,5 +146,144 @@ describe("an API process's view of an agent", () => {
     const sessions = await Promise.all(Array.from({ length: 8 }, () => directory.session(agent.id)));
     expect(sessions.map((s) => s?.status)).toEqual(Array(8).fill('ACTIVE'));
     expect(gated.state.describes).toBe(1);
+  });
+});
+
+describe('the revocation feed', () => {
+  const human = () => ({ kind: 'human' as const, id: `admin-${stack.tag}@example.com` });
+  const changedAtOf = async (agentId: string) => (await stack.client.workflow.getHandle(`agent:${agentId}`).describe()).typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** What visibility (the feed's source) holds as the agent's AgentAccessChangedAt. */
+  const visibleChangedAt = async (agentId: string) => {
+    for await (const info of stack.client.workflow.list({ query: `AgentId = '${agentId}'` })) return info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
+    return undefined;
+  };
+  /** Until visibility shows the agent's latest change: a poll from then on must report it. */
+  const untilVisible = async (agentId: string) => {
+    const latest = await changedAtOf(agentId);
+    await eventually(async () => (await visibleChangedAt(agentId)) === latest);
+  };
+
+  it("an agent's workflow stamps AgentAccessChangedAt when its access view changes, and only then", async () => {
+    const agent = await newAgent('Stamped agent');
+    const first = await eventually(() => changedAtOf(agent.id));
+    const directory = directoryOn(stack.client);
+    await directory.setRiskPolicy(human(), agent.id, { thresholds: { high: 90 } }); // not an access change
+    expect(await changedAtOf(agent.id)).toBe(first);
+    await directory.suspend(human(), agent.id, 'feed test');
+    const second = await changedAtOf(agent.id);
+    expect(second).toBeGreaterThan(first);
+    // Visibility holds the same instant, to the millisecond: what the feed compares views by.
+    await eventually(async () => (await visibleChangedAt(agent.id)) === second);
+    let found = 0;
+    for await (const info of stack.client.workflow.list({ query: `AgentAccessChangedAt >= '${new Date(second!).toISOString()}' AND AgentId = '${agent.id}'` })) {
+      found += info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime() === second ? 1 : 0;
+    }
+    expect(found).toBe(1);
+  });
+
+  it('another process learns of a universal logout from the feed, well before its views expire', async () => {
+    const agent = await newAgent('Logged-out agent');
+    await eventually(() => changedAtOf(agent.id));
+    const other = directoryOn(stack.client); // views good for a minute without the feed
+    other.startAccessFeed({ pollMs: 100 });
+    try {
+      expect((await other.session(agent.id))?.revokedBefore).toBeNull();
+      await directoryOn(stack.client).universalLogout(human(), agent.id, 'feed test: every token out');
+      await eventually(async () => (await other.session(agent.id))?.revokedBefore);
+    } finally {
+      await other.stopAccessFeed();
+    }
+  });
+
+  it('keeps a view past its bound only while the latest poll vouches for it, and never past the ceiling', async () => {
+    const agent = await newAgent('Vouched agent');
+    await eventually(() => changedAtOf(agent.id));
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client, undefined, 1_000);
+    // Polled by hand below; other test files' agents change meanwhile, and a loaded machine must not make
+    // this feed think visibility lags (that has its own test).
+    const feed = directory.startAccessFeed({ pollMs: 3_600_000, ceilingMs: 4_000, maxLagMs: 60_000 });
+    try {
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(1);
+
+      await sleep(1_100); // past the bound: a poll that saw no change vouches for the view
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(1);
+
+      // Polls fail (visibility down): nothing is vouched for, and the view is read again once a bound old.
+      gated.state.listsFail = true;
+      await expect(feed.poll()).rejects.toThrow(/visibility unavailable/);
+      await sleep(1_100);
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(2);
+
+      // A change made while polls failed is reported by the first poll that succeeds.
+      await directoryOn(stack.client).suspend(human(), agent.id, 'feed test: while polls failed');
+      gated.state.listsFail = false;
+      await sleep(1_100);
+      await untilVisible(agent.id);
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+      expect(gated.state.describes).toBe(3);
+
+      // Vouched for or not, a view is read again once it is as old as the ceiling.
+      await sleep(4_100);
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+      expect(gated.state.describes).toBe(4);
+    } finally {
+      await directory.stopAccessFeed();
+    }
+  });
+
+  it('a poll that reports more changes than it can follow drops every cached view', async () => {
+    const agent = await newAgent('Overflowed agent');
+    const bystander = await newAgent('Bystander agent');
+    await eventually(() => changedAtOf(agent.id));
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client, undefined, 1_000);
+    const feed = directory.startAccessFeed({ pollMs: 3_600_000, maxChanges: 0 });
+    try {
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(1);
+      await directoryOn(stack.client).suspend(human(), bystander.id, 'feed test: someone else changed');
+      await untilVisible(bystander.id);
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(2); // dropped, though its own agent did not change
+    } finally {
+      await directory.stopAccessFeed();
+    }
+  });
+
+  it('a change that shows up a poll late makes the feed stop vouching: views are read again once a bound old', async () => {
+    const agent = await newAgent('Lag-watched agent');
+    const late = await newAgent('Late agent');
+    await eventually(() => changedAtOf(agent.id));
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client, undefined, 1_000);
+    const feed = directory.startAccessFeed({ pollMs: 3_600_000, maxLagMs: 100 });
+    try {
+      await feed.poll();
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      gated.state.hiddenFromLists = late.id;
+      await directoryOn(stack.client).suspend(human(), late.id, 'feed test: visibility lags behind this');
+      await untilVisible(late.id);
+      await sleep(200);
+      await feed.poll(); // visibility (as this feed sees it) does not have the change yet
+      expect(feed.lagging).toBe(false);
+      gated.state.hiddenFromLists = null;
+      await sleep(1_100);
+      await feed.poll(); // now it does: 200+ ms after the previous poll could have seen it
+      expect(feed.lagging).toBe(true);
+      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect(gated.state.describes).toBe(2); // its view was a bound old, and the feed no longer vouches
+    } finally {
+      await directory.stopAccessFeed();
+    }
   });
 });

@@ -32,6 +32,7 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import {
+  accessOf,
   agentMemo,
   applyEvent,
   canTransition,
@@ -49,7 +50,7 @@ import { ErrorCode } from '../domain/errors.js';
 import type { ActionRecord } from '../domain/actions.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
-import { AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
+import { AgentAccessChangedAt, AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
 import { agentIdOfFinding, applySighting, dismissFinding, raisedSources, type Sighting, type SightingOutcome } from '../domain/discovery.js';
 import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
@@ -215,9 +216,24 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   // Token checks read the agent's access view from its memo; older runs are asked with a Query instead.
   const accessInMemo = patched('agent-access-in-memo');
+  // API processes learn of access changes from visibility (AgentAccessChangedAt) rather than re-reading
+  // every agent they serve; a run that does not keep it is re-read as before. Each run stamps its first
+  // view afresh, and a stamp is strictly later than the one before it, so no two versions share one.
+  const stampsAccess = patched('agent-access-changed-at');
+  let accessKey: string | null = null;
+  let accessChangedAt = workflowInfo().typedSearchAttributes.get(AgentAccessChangedAt)?.getTime() ?? 0;
+  const accessStamp = () => {
+    if (!stampsAccess) return [];
+    const key = JSON.stringify([state.name, state.platform, state.ownerEmail, state.status, accessOf(state)]);
+    if (key === accessKey) return [];
+    accessKey = key;
+    accessChangedAt = Math.max(Date.now(), accessChangedAt + 1);
+    return [{ key: AgentAccessChangedAt, value: new Date(accessChangedAt) }];
+  };
   let published: AgentState | null = null;
   const publish = () => {
     upsertSearchAttributes([
+      ...accessStamp(),
       { key: AgentId, value: state.id },
       { key: AgentName, value: state.name },
       { key: AgentStatus, value: state.status },

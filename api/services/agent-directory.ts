@@ -51,6 +51,7 @@ import {
 import type { PeopleDirectory } from './people-directory.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';
+import { AccessFeed } from './access-feed.js';
 
 /** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */
 export type AgentRecord = Pick<AgentState, 'id' | 'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'> &
@@ -134,8 +135,25 @@ function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * How long the revocation feed may vouch for a view without it being read again, by default, as a
+ * multiple of the bound: the backstop for a change the feed did not see (visibility lagging past the
+ * feed's margin).
+ */
+export const FEED_CEILING_FACTOR = 10;
+
+interface CachedAccess {
+  entry: AccessEntry | null;
+  /** When the read that produced it started (this process's clock). */
+  at: number;
+  /** The agent's AgentAccessChangedAt as read; null when its run does not keep one (or unknown). */
+  changedAt: number | null;
+}
+
 export class AgentDirectory {
   private readonly sessionCacheMs: number;
+  private feed: AccessFeed | null = null;
+  private feedCeilingMs = 0;
 
   constructor(
     private readonly client: Client,
@@ -152,7 +170,7 @@ export class AgentDirectory {
     return this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId));
   }
 
-  private sessions = new Map<string, { entry: AccessEntry | null; at: number }>();
+  private sessions = new Map<string, CachedAccess>();
 
   /**
    * What token checks and routing need of an agent, read afresh: from its workflow's memo through
@@ -162,10 +180,13 @@ export class AgentDirectory {
   private async readAccess(agentId: string): Promise<AccessEntry | null> {
     if (!isValidAgentId(agentId)) return null;
     const generation = this.changes.get(agentId) ?? 0;
+    const at = Date.now();
     let entry: AccessEntry | null | undefined = null;
+    let changedAt: number | null = null;
     try {
       const info = await viaTemporal(() => this.handle(agentId).describe(), 'missing');
       entry = accessEntryFromMemo(agentId, info);
+      if (entry) changedAt = info.typedSearchAttributes.get(SA.AgentAccessChangedAt)?.getTime() ?? null;
     } catch (err) {
       if ((err as { code?: string }).code === 'NOT_FOUND') entry = null;
       else throw err;
@@ -177,7 +198,7 @@ export class AgentDirectory {
     // This process changed the agent (or dropped its view, e.g. on containment) while the read was under
     // way: the read may predate that change, so it must not become the cached view.
     if ((this.changes.get(agentId) ?? 0) !== generation) return this.sessions.get(agentId)?.entry ?? entry;
-    this.store(agentId, entry);
+    this.store(agentId, entry, at, changedAt);
     return entry;
   }
 
@@ -190,7 +211,7 @@ export class AgentDirectory {
 
   private async access(agentId: string, fresh = false): Promise<{ entry: AccessEntry | null; cached: boolean }> {
     const hit = this.sessions.get(agentId);
-    if (!fresh && hit && Date.now() - hit.at < this.sessionCacheMs) return { entry: hit.entry, cached: true };
+    if (!fresh && hit && this.isFresh(hit)) return { entry: hit.entry, cached: true };
     // Requests of one agent that find its view expired together share one read (a fresh read — after a
     // change this process must see — never joins one that may have started before it).
     if (fresh) return { entry: await this.readAccess(agentId), cached: false };
@@ -203,6 +224,50 @@ export class AgentDirectory {
   }
 
   private readonly reading = new Map<string, Promise<AccessEntry | null>>();
+
+  /**
+   * A view is good for `sessionCacheMs` after it was read; with the revocation feed, also for as long as
+   * the feed's latest poll (at most `sessionCacheMs` ago) found no change to it — up to the ceiling.
+   */
+  private isFresh(hit: CachedAccess, now = Date.now()): boolean {
+    if (now - hit.at < this.sessionCacheMs) return true;
+    if (!this.feed || hit.changedAt === null || now - hit.at >= this.feedCeilingMs) return false;
+    const confirmedAt = this.feed.confirmedAt(hit.at);
+    return confirmedAt !== null && now - confirmedAt < this.sessionCacheMs;
+  }
+
+  /**
+   * Starts this process's revocation feed (api/server.ts does; a directory without one re-reads each view
+   * once it is `sessionCacheMs` old). Polls every half bound, so a change seen by visibility reaches this
+   * process well within the bound.
+   */
+  startAccessFeed(options: { pollMs?: number; marginMs?: number; maxLagMs?: number; ceilingMs?: number; maxChanges?: number; onError?: (err: unknown) => void } = {}): AccessFeed {
+    if (this.feed) return this.feed;
+    this.feedCeilingMs = options.ceilingMs ?? this.sessionCacheMs * FEED_CEILING_FACTOR;
+    this.feed = new AccessFeed(this.client, {
+      pollMs: options.pollMs ?? Math.max(50, Math.floor(this.sessionCacheMs / 2)),
+      marginMs: options.marginMs ?? Math.max(2_000, this.sessionCacheMs),
+      // A view may be this late with the feed: half a bound between polls, plus half a bound of lag.
+      maxLagMs: options.maxLagMs ?? Math.floor(this.sessionCacheMs / 2),
+      ...(options.maxChanges !== undefined ? { maxChanges: options.maxChanges } : {}),
+      onChange: (agentId, changedAt) => {
+        const hit = this.sessions.get(agentId);
+        if (hit && (hit.changedAt === null || changedAt > hit.changedAt)) this.forget(agentId);
+      },
+      onOverflow: () => {
+        for (const agentId of this.sessions.keys()) this.changed(agentId);
+        this.sessions.clear();
+      },
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    this.feed.start();
+    return this.feed;
+  }
+
+  async stopAccessFeed(): Promise<void> {
+    await this.feed?.stop();
+    this.feed = null;
+  }
 
   /**
    * An agent's status and revocation point, at most `sessionCacheMs` old. This bound is how long another
@@ -241,12 +306,14 @@ export class AgentDirectory {
   /** What this process knows of an agent right now (its answer to a change it just made). */
   private remember(agentId: string, state: AgentState | null) {
     this.changed(agentId);
-    this.store(agentId, state ? accessEntry(state, accessOf(state)) : null);
+    // Its AgentAccessChangedAt is not known here: the feed does not vouch for it, and re-reads it at its
+    // next change report (this very change, within the feed's margin).
+    this.store(agentId, state ? accessEntry(state, accessOf(state)) : null, Date.now(), null);
   }
 
-  private store(agentId: string, entry: AccessEntry | null) {
+  private store(agentId: string, entry: AccessEntry | null, at: number, changedAt: number | null) {
     if (this.sessions.size > 50_000) this.sessions.clear();
-    this.sessions.set(agentId, { entry, at: Date.now() });
+    this.sessions.set(agentId, { entry, at, changedAt });
   }
 
   /** Checks requested tools and operations against the registry. */
