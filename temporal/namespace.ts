@@ -11,6 +11,30 @@ export async function missingSearchAttributes(connection: Connection, namespace:
   return WARDEN_SEARCH_ATTRIBUTES.map((k) => k.name).filter((name) => !(customAttributes && name in customAttributes));
 }
 
+/** The operator's command that creates the given search attributes. */
+function createCommand(namespace: string, names: Set<string>): string {
+  const flags = WARDEN_SEARCH_ATTRIBUTES.filter((k) => names.has(k.name)).map((k) => `--name ${k.name} --type ${CLI_TYPE_NAMES[k.type]}`).join(' ');
+  return `temporal operator search-attribute create --namespace ${namespace} ${flags}`;
+}
+
+/**
+ * Refuses to go on when the namespace lacks one of Warden's search attributes (a worker started on a
+ * namespace an upgrade added one to would fail every workflow task that sets it). When this connection
+ * may not list them, it says so and goes on.
+ */
+export async function requireSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  let missing: string[];
+  try {
+    missing = await missingSearchAttributes(connection, namespace);
+  } catch (err) {
+    console.warn(`could not list the search attributes of namespace ${namespace} (${(err as Error).message}); make sure Warden's are registered`);
+    return;
+  }
+  if (missing.length) {
+    throw new Error(`namespace ${namespace} lacks Warden's search attributes ${missing.join(', ')}. Add them once as an operator: ${createCommand(namespace, new Set(missing))}`);
+  }
+}
+
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const missing = new Set(await missingSearchAttributes(connection, namespace));
   if (missing.size === 0) return [];
@@ -21,10 +45,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
       searchAttributes: Object.fromEntries(keys.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]])),
     });
   } catch (err) {
-    const flags = keys.map((k) => `--name ${k.name} --type ${CLI_TYPE_NAMES[k.type]}`).join(' ');
     throw new Error(
       `namespace ${namespace} lacks Warden's search attributes (${[...missing].join(', ')}) and this connection could not add them ` +
-        `(${(err as Error).message}). Add them once as an operator: temporal operator search-attribute create --namespace ${namespace} ${flags}`,
+        `(${(err as Error).message}). Add them once as an operator: ${createCommand(namespace, missing)}`,
     );
   }
   return [...missing];

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli, projectLocalCliPath } from '../temporal/cli.js';
 import { devServerArgs, startDevServer, type DevServer, type DevServerOptions } from '../temporal/dev-server.js';
 import { CLI_TYPE_NAMES, WARDEN_SEARCH_ATTRIBUTES } from '../temporal/search-attributes.js';
+import { Connection } from '@temporalio/client';
+import { ensureSearchAttributes, requireSearchAttributes } from '../temporal/namespace.js';
 import { eventually } from './helpers/stack.js';
 import { freePort } from './helpers/ports.js';
 
@@ -191,5 +193,30 @@ describe('startDevServer', () => {
     await expect(startDevServer(options(dir, await freePort(), await freePort(), cli))).rejects.toThrow(
       `could not run the Temporal CLI ${cli}`,
     );
+  });
+});
+
+describe("a namespace's search attributes", () => {
+  it('a worker refuses a namespace that lacks some, naming each and the command that adds them; registered, it goes on', async () => {
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const namespace = `bare-${process.pid}-${Date.now()}`;
+      await run(inject('temporalCli'), ['operator', 'namespace', 'create', '--namespace', namespace, '--address', inject('temporalAddress')]);
+      const refusal = await eventually(async () => {
+        try {
+          await requireSearchAttributes(connection, namespace);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      });
+      expect(refusal).toContain(`namespace ${namespace} lacks Warden's search attributes`);
+      for (const key of WARDEN_SEARCH_ATTRIBUTES) expect(refusal).toContain(`--name ${key.name} --type ${CLI_TYPE_NAMES[key.type]}`);
+
+      expect((await ensureSearchAttributes(connection, namespace)).sort()).toEqual(WARDEN_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
+      await eventually(async () => (await requireSearchAttributes(connection, namespace), true));
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.js';
 import { dataConverterFor } from '../config/keys.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureDiscoverySchedule } from '../temporal/discovery-schedule.js';
+import { requireSearchAttributes } from '../temporal/namespace.js';
 import { createWardenWorker } from './worker.js';
 
 const config = loadConfig();
@@ -18,6 +19,7 @@ if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${
 
 const connection = await connectWorker(config.temporal);
 const { client, connection: clientConnection } = await connectClient(config.temporal, dataConverterFor(config));
+await requireSearchAttributes(clientConnection, config.temporal.namespace);
 const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
 await ensureDiscoverySchedule(client, config);
 
