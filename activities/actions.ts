@@ -13,9 +13,8 @@ import { factsOf } from '../risk/facts.js';
 import { peerStatsOf } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PeerStats } from '../risk/types.js';
 import { mintGrant } from '../tokens/grants.js';
-import type { SigningKeyRing } from '../tokens/signing-keys.js';
 import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate, type RiskProfile } from '../workflows/agent-lifecycle.js';
-import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
+import { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
 export interface Assessment {
@@ -41,38 +40,14 @@ function assessWith(profile: RiskProfile, action: ActionRecord, peers?: PeerStat
   return { score: assessment.score, reasons, decision, contain: outcome.contain };
 }
 
-const KEY_CACHE_MS = 1_000;
 /** Peer statistics change slowly; each worker rebuilds a platform's at most this often. */
 const PEERS_CACHE_MS = 60_000;
 const MAX_PEERS = 200;
 const PEER_QUERY_MS = 500;
 
 export function createActionActivities(deps: { client: Client; taskQueue: string; credentials: CredentialSettings }) {
-  let ring: { value: SigningKeyRing; at: number } | null = null;
-  let loading: Promise<SigningKeyRing> | null = null;
-  const loadRing = () =>
-    (loading ??= (async () => {
-      try {
-        const value = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);
-        if (!value) throw new Error('signing keys are not ready yet');
-        ring = { value, at: Date.now() };
-        return value;
-      } finally {
-        loading = null;
-      }
-    })());
-  // Re-read every KEY_CACHE_MS; a ring read less than twice that long ago still signs while the re-read
-  // is under way (its current key is at worst the previous one, which the JWKS still publishes), so a
-  // decision does not wait on the query.
-  const currentKey = async () => {
-    const age = ring ? Date.now() - ring.at : Infinity;
-    if (age <= KEY_CACHE_MS) return ring!.value.current;
-    if (age <= 2 * KEY_CACHE_MS) {
-      loadRing().catch(() => undefined); // the next decision retries, and waits once the ring is too old
-      return ring!.value.current;
-    }
-    return (await loadRing()).current;
-  };
+  // The same cached ring as the API's: no decision waits on re-reading it.
+  const signingKeys = new SigningKeys(deps.client, deps.taskQueue, deps.credentials.signingKeyRotationMs);
 
   // How rare a tool or operation is among agents of the same platform (novelty weighs rarer things more).
   const peers = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
@@ -102,7 +77,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
   /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
   const grantFor = async (action: ActionRecord): Promise<ActionGrant> => {
     const minted = await mintGrant({
-      key: await currentKey(),
+      key: await signingKeys.current(),
       issuer: deps.credentials.issuer,
       resource: action.toolResource,
       agentId: action.agentId,

@@ -1,7 +1,7 @@
 /**
- * Warden's signing keys as the API sees them: read from the deployment's signing-keys workflow and cached
- * (re-read every few seconds, and at once when a token names a key we do not know yet), so signing and
- * verifying cost no round trip to Temporal.
+ * Warden's signing keys as a process sees them (the API, and the worker's grant-minting activities): read
+ * from the deployment's signing-keys workflow and cached (re-read every few seconds, and at once when a
+ * token names a key we do not know yet), so signing and verifying cost no round trip to Temporal.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { publicJwks, type SigningKey, type SigningKeyRing } from '../../tokens/signing-keys.js';
@@ -74,7 +74,7 @@ export class SigningKeys {
     // Slightly old: still good (a rotation since leaves our current key published as the previous one),
     // so answer with it while the re-read runs, rather than make this request wait on a query.
     if (age < 2 * this.refreshMs) {
-      this.load().catch((err) => console.warn(`api: signing keys not re-read: ${(err as Error).message}`));
+      this.load().catch((err) => console.warn(`signing keys not re-read (the cached ring is used meanwhile): ${(err as Error).message}`));
       return this.ring!;
     }
     return this.load();
