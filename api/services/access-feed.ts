@@ -41,6 +41,7 @@ export class AccessFeed {
   /** Changes already reported (agent id and stamp), kept while polls can still return them. */
   private reported = new Map<string, number>();
   private laggingUntilMs = 0;
+  private lagSaidAtMs = -Infinity;
   /** Whether the previous successful poll reported everything it found (it did not overflow). */
   private previousComplete = false;
 
@@ -92,7 +93,7 @@ export class AccessFeed {
     return this.confirmedAtMs !== null && this.confirmedAtMs < this.laggingUntilMs;
   }
 
-  /** One poll; exported for tests that drive the feed step by step. */
+  /** One poll (public for tests that drive the feed step by step). */
   async poll(): Promise<void> {
     const startedMs = Date.now();
     const fromMs = (this.lastStartMs ?? startedMs) - this.options.marginMs;
@@ -119,8 +120,11 @@ export class AccessFeed {
         if (!this.reported.has(key)) {
           // New to this poll, yet made before the previous poll started: that poll could not see it.
           if (this.previousComplete && this.lastStartMs !== null && this.lastStartMs - change.changedAtMs > this.options.maxLagMs) {
+            // Said at most once a minute: a store that always lags (Elasticsearch refreshes about every
+            // second) would otherwise say it at every change.
+            if (startedMs - this.lagSaidAtMs > 60_000) console.warn(`api: revocation feed: visibility is ${this.lastStartMs - change.changedAtMs} ms behind; agent views are re-read by age meanwhile`);
+            if (startedMs - this.lagSaidAtMs > 60_000) this.lagSaidAtMs = startedMs;
             this.laggingUntilMs = startedMs + this.options.marginMs;
-            console.warn(`api: revocation feed: visibility is ${this.lastStartMs - change.changedAtMs} ms behind; agent views are re-read for now`);
           }
           this.reported.set(key, change.changedAtMs);
         }
