@@ -158,6 +158,19 @@ describe('the revocation feed', () => {
     for await (const info of stack.client.workflow.list({ query: `AgentId = '${agentId}'` })) return info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
     return undefined;
   };
+  /**
+   * A new agent (and another, when named), and a directory (views good for 1 s) on a counting client,
+   * with a feed the test polls by hand.
+   */
+  const feedOnHand = async (name: string, otherName: string | null, options: Parameters<AgentDirectory['startAccessFeed']>[0]) => {
+    const agent = await newAgent(name);
+    const other = otherName ? await newAgent(otherName) : null;
+    await eventually(() => changedAtOf(agent.id));
+    const gated = heldDescribes(stack.client);
+    const directory = directoryOn(gated.client, undefined, 1_000);
+    const feed = directory.startAccessFeed({ pollMs: 3_600_000, ...options });
+    return { agent, other: other!, gated, directory, feed };
+  };
   /** Until visibility shows the agent's latest change: a poll from then on must report it. */
   const untilVisible = async (agentId: string) => {
     const latest = await changedAtOf(agentId);
@@ -197,13 +210,9 @@ describe('the revocation feed', () => {
   });
 
   it('keeps a view past its bound only while the latest poll vouches for it, and never past the ceiling', async () => {
-    const agent = await newAgent('Vouched agent');
-    await eventually(() => changedAtOf(agent.id));
-    const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client, undefined, 1_000);
-    // Polled by hand below; other test files' agents change meanwhile, and a loaded machine must not make
-    // this feed think visibility lags (that has its own test).
-    const feed = directory.startAccessFeed({ pollMs: 3_600_000, ceilingMs: 4_000, maxLagMs: 60_000 });
+    // Other test files' agents change meanwhile: a loaded machine must not make this feed think visibility
+    // lags (that has its own test).
+    const { agent, gated, directory, feed } = await feedOnHand('Vouched agent', null, { ceilingMs: 4_000, maxLagMs: 60_000 });
     try {
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
@@ -241,12 +250,7 @@ describe('the revocation feed', () => {
   });
 
   it('a poll that reports more changes than it can follow drops every cached view', async () => {
-    const agent = await newAgent('Overflowed agent');
-    const bystander = await newAgent('Bystander agent');
-    await eventually(() => changedAtOf(agent.id));
-    const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client, undefined, 1_000);
-    const feed = directory.startAccessFeed({ pollMs: 3_600_000, maxChanges: 0 });
+    const { agent, other: bystander, gated, directory, feed } = await feedOnHand('Overflowed agent', 'Bystander agent', { maxChanges: 0 });
     try {
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
@@ -261,12 +265,7 @@ describe('the revocation feed', () => {
   });
 
   it('a change that shows up a poll late makes the feed stop vouching: views are read again once a bound old', async () => {
-    const agent = await newAgent('Lag-watched agent');
-    const late = await newAgent('Late agent');
-    await eventually(() => changedAtOf(agent.id));
-    const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client, undefined, 1_000);
-    const feed = directory.startAccessFeed({ pollMs: 3_600_000, maxLagMs: 100 });
+    const { agent, other: late, gated, directory, feed } = await feedOnHand('Lag-watched agent', 'Late agent', { maxLagMs: 100 });
     try {
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
