@@ -72,10 +72,11 @@ export class AccessFeed {
     tick();
   }
 
+  /** Stops polling; a poll under way is waited for briefly (with Temporal away it may hang), never applied. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.polling;
+    await Promise.race([this.polling, new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 
   /**
