@@ -85,7 +85,6 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const services = options.services ?? createServices(client, config);
   const settings = config.credentials;
   await services.signingKeys.ensureStarted();
-  services.agents.startAccessFeed();
   const audit = new AuditLog(client, config.temporal.taskQueue, config.audit, path.join(config.dataDir, 'audit-spool'));
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
@@ -199,6 +198,8 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // From now on this process serves agents: learn of changes to their access from the revocation feed.
+  services.agents.startAccessFeed();
   const url = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${port}`;
   return {
     url,
