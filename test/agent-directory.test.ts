@@ -159,15 +159,15 @@ describe('the revocation feed', () => {
     return undefined;
   };
   /**
-   * A new agent (and another, when named), and a directory (views good for 1 s) on a counting client,
-   * with a feed the test polls by hand.
+   * A new agent (and another, when named), and a directory (views good for `boundMs`) on a counting
+   * client, with a feed the test polls by hand.
    */
-  const feedOnHand = async (name: string, otherName: string | null, options: Parameters<AgentDirectory['startAccessFeed']>[0]) => {
+  const feedOnHand = async (name: string, otherName: string | null, options: Parameters<AgentDirectory['startAccessFeed']>[0], boundMs = 1_000) => {
     const agent = await newAgent(name);
     const other = otherName ? await newAgent(otherName) : null;
     await eventually(() => changedAtOf(agent.id));
     const gated = heldDescribes(stack.client);
-    const directory = directoryOn(gated.client, undefined, 1_000);
+    const directory = directoryOn(gated.client, undefined, boundMs);
     const feed = directory.startAccessFeed({ pollMs: 3_600_000, ...options });
     return { agent, other: other!, gated, directory, feed };
   };
@@ -211,14 +211,16 @@ describe('the revocation feed', () => {
 
   it('keeps a view past its bound only while the latest poll vouches for it, and never past the ceiling', async () => {
     // Other test files' agents change meanwhile: a loaded machine must not make this feed think visibility
-    // lags (that has its own test).
-    const { agent, gated, directory, feed } = await feedOnHand('Vouched agent', null, { ceilingMs: 4_000, maxLagMs: 60_000 });
+    // lags (that has its own test). Views are good for 2 s: a poll vouches for a view for a bound after it
+    // starts, and the check right after a poll must fall inside that even on a loaded machine.
+    const { agent, gated, directory, feed } = await feedOnHand('Vouched agent', null, { ceilingMs: 4_000, maxLagMs: 60_000 }, 2_000);
+    const pastTheBound = () => sleep(2_100);
     try {
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
 
-      await sleep(1_100); // past the bound: a poll that saw no change vouches for the view
+      await pastTheBound(); // a poll that saw no change vouches for the view
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
@@ -226,14 +228,14 @@ describe('the revocation feed', () => {
       // Polls fail (visibility down): nothing is vouched for, and the view is read again once a bound old.
       gated.state.listsFail = true;
       await expect(feed.poll()).rejects.toThrow(/visibility unavailable/);
-      await sleep(1_100);
+      await pastTheBound();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(2);
 
       // A change made while polls failed is reported by the first poll that succeeds.
       await directoryOn(stack.client).suspend(human(), agent.id, 'feed test: while polls failed');
       gated.state.listsFail = false;
-      await sleep(1_100);
+      await pastTheBound();
       await untilVisible(agent.id);
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
