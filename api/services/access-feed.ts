@@ -25,7 +25,6 @@ export interface AccessFeedOptions {
   onChange(agentId: string, changedAtMs: number): void;
   /** Called when a poll found more changes than `maxChanges`: drop every cached view. */
   onOverflow(): void;
-  onError?(err: unknown): void;
 }
 
 export class AccessFeed {
@@ -62,7 +61,6 @@ export class AccessFeed {
           // Said once per outage: meanwhile each agent's view is read again once it is a bound old.
           if (!this.failing) console.warn(`api: revocation feed poll failed, agent views are re-read until it recovers: ${(err as Error)?.message ?? err}`);
           this.failing = true;
-          this.options.onError?.(err);
         })
         .finally(() => {
           this.polling = null;
@@ -84,8 +82,7 @@ export class AccessFeed {
    * poll since), or null when the feed cannot say.
    */
   confirmedAt(readAtMs: number): number | null {
-    if (this.coveredFromMs === null || readAtMs < this.coveredFromMs) return null;
-    if (this.confirmedAtMs !== null && this.confirmedAtMs < this.laggingUntilMs) return null;
+    if (this.coveredFromMs === null || readAtMs < this.coveredFromMs || this.lagging) return null;
     return this.confirmedAtMs;
   }
 

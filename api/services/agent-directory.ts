@@ -241,7 +241,7 @@ export class AgentDirectory {
    * once it is `sessionCacheMs` old). Polls every half bound, so a change seen by visibility reaches this
    * process well within the bound.
    */
-  startAccessFeed(options: { pollMs?: number; marginMs?: number; maxLagMs?: number; ceilingMs?: number; maxChanges?: number; onError?: (err: unknown) => void } = {}): AccessFeed {
+  startAccessFeed(options: { pollMs?: number; marginMs?: number; maxLagMs?: number; ceilingMs?: number; maxChanges?: number } = {}): AccessFeed {
     if (this.feed) return this.feed;
     this.feedCeilingMs = options.ceilingMs ?? this.sessionCacheMs * FEED_CEILING_FACTOR;
     this.feed = new AccessFeed(this.client, {
@@ -258,7 +258,6 @@ export class AgentDirectory {
         for (const agentId of this.sessions.keys()) this.changed(agentId);
         this.sessions.clear();
       },
-      ...(options.onError ? { onError: options.onError } : {}),
     });
     this.feed.start();
     return this.feed;
