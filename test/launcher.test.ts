@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { findTemporalCli, projectLocalCliPath } from '../temporal/cli.js';
 import { devServerArgs, startDevServer, type DevServer, type DevServerOptions } from '../temporal/dev-server.js';
 import { CLI_TYPE_NAMES, WARDEN_SEARCH_ATTRIBUTES } from '../temporal/search-attributes.js';
@@ -217,6 +217,18 @@ describe("a namespace's search attributes", () => {
       await eventually(async () => (await requireSearchAttributes(connection, namespace), true));
     } finally {
       await connection.close();
+    }
+  });
+
+  it('a worker goes on, saying so, when its connection may not list them', async () => {
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    await connection.close(); // every call on it now fails, as a list the operator API refuses would
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await expect(requireSearchAttributes(connection, 'default')).resolves.toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not list the search attributes of namespace default .*make sure Warden's are registered/));
+    } finally {
+      warn.mockRestore();
     }
   });
 });
