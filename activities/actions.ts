@@ -5,40 +5,15 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CredentialSettings } from '../config/config.js';
-import type { ActionGrant, ActionRecord, RiskReason } from '../domain/actions.js';
+import type { ActionGrant, ActionRecord } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { assess } from '../risk/score.js';
-import { decide } from '../risk/decide.js';
-import { factsOf } from '../risk/facts.js';
+import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
 import { peerStatsOf } from '../risk/baseline.js';
-import { DEFAULT_POLICY, policyFor, type PeerStats } from '../risk/types.js';
-import { mintGrant } from '../tokens/grants.js';
-import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate, type RiskProfile } from '../workflows/agent-lifecycle.js';
+import type { PeerStats } from '../risk/types.js';
+import { mintActionGrant } from '../tokens/action-grants.js';
+import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
 import { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
-
-export interface Assessment {
-  score: number;
-  reasons: RiskReason[];
-  decision: 'ALLOW' | 'REVIEW' | 'DENY';
-  contain: boolean;
-}
-
-/** Scores an action against the agent's baseline and policy (and its platform peers), and decides. */
-function assessWith(profile: RiskProfile, action: ActionRecord, peers?: PeerStats): Assessment {
-  const policy = policyFor(DEFAULT_POLICY, profile.policy);
-  const facts = factsOf(action);
-  const assessment = assess(profile.baseline, facts, policy, peers);
-  const outcome = decide(assessment, facts, policy);
-  // Outside the agent's allowed set there is no "allowed outright": a person must look.
-  const decision = outcome.decision === 'ALLOW' && !action.allowedOutright ? 'REVIEW' : outcome.decision;
-  // The hard rules that fired are part of "why": a hold with score 0 must still say what held it.
-  const reasons = [...assessment.reasons, ...outcome.ruleHits.map((detail) => ({ signal: 'rule' as const, contribution: 0, detail }))];
-  if (!action.allowedOutright) {
-    reasons.push({ signal: 'rule', contribution: 0, detail: `${action.tool}.${action.operation} is not in this agent's allowed tools, so a person must approve it.` });
-  }
-  return { score: assessment.score, reasons, decision, contain: outcome.contain };
-}
 
 /** Peer statistics change slowly; each worker rebuilds a platform's at most this often. */
 const PEERS_CACHE_MS = 60_000;
@@ -76,30 +51,9 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
 
   /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
   const grantFor = async (action: ActionRecord): Promise<ActionGrant> => {
-    const minted = await mintGrant({
-      key: await signingKeys.current(),
-      issuer: deps.credentials.issuer,
-      resource: action.toolResource,
-      agentId: action.agentId,
-      operations: [action.operation],
-      ttlSeconds: deps.credentials.grantTtlSeconds,
-      extra: {
-        // RFC 9396 authorization details: what exactly this grant covers.
-        authorization_details: [
-          {
-            type: 'warden_action',
-            action_id: action.id,
-            tool: action.tool,
-            operation: action.operation,
-            ...(action.resourceId ? { resource_id: action.resourceId } : {}),
-            max_volume: action.volume,
-            max_amount: action.amount,
-          },
-        ],
-      },
-    });
+    const grant = await mintActionGrant(action, await signingKeys.current(), deps.credentials.issuer, deps.credentials.grantTtlSeconds);
     failpoint('action.grant-minted');
-    return { token: minted.token, audience: action.toolResource, scope: [action.operation], expiresAt: minted.expiresAt.toISOString() };
+    return grant;
   };
 
   /**
@@ -112,7 +66,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
       peersOf(action.platform),
     ]);
     failpoint('action.scoring');
-    return assessWith(profile, action, platformPeers);
+    return assessAction(profile, action, platformPeers);
   };
 
   /**
@@ -124,7 +78,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
     const cached = peers.get(input.action.platform);
     const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
     failpoint('action.routine.scoring');
-    return assessWith(input.profile, input.action, platformPeers);
+    return assessAction(input.profile, input.action, platformPeers);
   };
 
   /** The score, and the grant only when the score allows it outright: one local activity, one round trip. */

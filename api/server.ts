@@ -66,7 +66,7 @@ export function createServices(client: Client, config: WardenConfig): Services {
     taskQueue: config.temporal.taskQueue,
     approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
     resumeOnApprove: config.enforcement.resumeOnApprove,
-  });
+  }, { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds });
   const discovery = new DiscoveryService(client, config);
   return { people, agents, tools, signingKeys, actions, discovery };
 }

@@ -39,6 +39,27 @@ export interface ActionGrant {
   expiresAt: string;
 }
 
+/**
+ * A grant as the agent's workflow records it for a routine action: everything but the signature. The API
+ * signs it when it hands it out, deterministically, so every answer carries the same token and no token
+ * is ever in Temporal's history. `kid` names the signing key, `iat`/`exp` are seconds since the epoch.
+ */
+export interface RecordedGrant {
+  kid: string;
+  issuer: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+/** Shape only (the API that offers one is Warden's own): names, and a whole-second lifetime that ends after it starts. */
+export function isRecordedGrant(value: unknown): value is RecordedGrant {
+  if (typeof value !== 'object' || value === null) return false;
+  const g = value as Record<string, unknown>;
+  const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+  return text(g.kid) && text(g.issuer) && text(g.jti) && Number.isSafeInteger(g.iat) && Number.isSafeInteger(g.exp) && (g.exp as number) > (g.iat as number);
+}
+
 export interface ActionApproval {
   deadline: string;
   decidedBy: string | null;
@@ -74,6 +95,8 @@ export interface ActionRecord {
   approval: ActionApproval | null;
   /** Present once ALLOWED or APPROVED; shown only to the requesting agent. */
   grant: ActionGrant | null;
+  /** Routine actions decided since grants are signed by the API: the grant as recorded (`grant` stays null in Temporal). */
+  recordedGrant?: RecordedGrant | null;
   decidedAt: string | null;
   /** Set on the workflow that records this action. */
   workflowId: string;

@@ -12,14 +12,15 @@
  * With neither variable set (production, `npm start`, the main test suite) `failpoint()` is one boolean
  * test and returns at once.
  *
- * Points are named in the domain's words; never call one from workflow code (workflows stay deterministic).
+ * Points are named in the domain's words. Workflow code never calls `failpoint()` (workflows stay
+ * deterministic): it reports a point through the sink in workflows/failpoints.ts, which the worker runs here.
  */
 import fs from 'node:fs';
 
 export type FailpointName =
   /** An action's risk is being scored (sensitive path: its own workflow). */
   | 'action.scoring'
-  /** A routine action's risk is being scored (in the agent's own workflow). */
+  /** A routine action was scored in the agent's own workflow; the workflow task has not completed yet. */
   | 'action.routine.scoring'
   /** A grant was minted for an allowed or approved action and has not been returned to the workflow yet. */
   | 'action.grant-minted'

@@ -9,7 +9,9 @@ import type { ActionRecord } from '../domain/actions.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createPayloadCodec } from '../temporal/codec.js';
 import { codecKeyRing } from '../config/keys.js';
-import { decideRoutineActionUpdate, getRiskProfileQuery } from '../workflows/agent-lifecycle.js';
+import { decideRoutineActionUpdate, getRiskProfileQuery, listRoutineActionsQuery } from '../workflows/agent-lifecycle.js';
+import { decodeProtectedHeader, type JWK } from 'jose';
+import { verifyGrant } from '../tokens/grants.js';
 import type { SensitiveActionArgs } from '../workflows/sensitive-action.js';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
@@ -129,6 +131,57 @@ describe('decisions', () => {
       const r = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 10, filter: $f) { edges { node { type } } } }`, { f: { actionId: action.id } }, admin);
       return r.data?.auditEvents.edges.some((e: any) => e.node.type === 'io.warden.action.decided');
     });
+  });
+
+  it('a routine grant is recorded without its token and signed by the API: the same verifiable token on every answer, none in Temporal', async () => {
+    const agent = await newAgent('Support bot routine grant');
+    const key = `signed-${stack.tag}`;
+    const first = (await request(agent, { tool: crmName(), operation: 'update_ticket', volume: 3, resourceId: 'ticket-9', idempotencyKey: key })).data.requestAction.action;
+    expect(first).toMatchObject({ status: 'ALLOWED', workflowId: `agent:${agent.id}` });
+    const jwks = (await (await fetch(`${stack.api.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+    const verified = await verifyGrant(first.grant.token, { jwks, issuer: stack.config.credentials.issuer, resource: crm.state.resource, requiredOperation: 'update_ticket' });
+    expect(verified).toMatchObject({ agentId: agent.id, operations: ['update_ticket'] });
+    expect(verified.extra.authorization_details).toEqual([{ type: 'warden_action', action_id: first.id, tool: crmName(), operation: 'update_ticket', resource_id: 'ticket-9', max_volume: 3, max_amount: 0 }]);
+    expect(Date.parse(first.grant.expiresAt)).toBe(verified.expiresAt.getTime());
+
+    // Temporal holds the grant's key id, id and lifetime, never the token (nor its signature).
+    const recorded = (await stack.client.workflow.getHandle(`agent:${agent.id}`).query(listRoutineActionsQuery)).find((a) => a.id === first.id)!;
+    expect(recorded.grant).toBeNull();
+    expect(recorded.recordedGrant).toEqual({ kid: decodeProtectedHeader(first.grant.token).kid, issuer: stack.config.credentials.issuer, jti: verified.jti, iat: verified.issuedAt.getTime() / 1000, exp: verified.expiresAt.getTime() / 1000 });
+    expect(JSON.stringify(recorded)).not.toContain(first.grant.token.split('.')[2]);
+
+    // A retry, a read by id, and a list all hand out that one token, byte for byte.
+    const retry = (await request(agent, { tool: crmName(), operation: 'update_ticket', volume: 3, resourceId: 'ticket-9', idempotencyKey: key })).data.requestAction.action;
+    expect(retry.grant.token).toBe(first.grant.token);
+    expect((await agent.gql(GET, { id: first.id })).data.actionRequest.grant.token).toBe(first.grant.token);
+    const LIST = `query($id: ID!) { actionRequests(first: 10, filter: { agentId: $id }) { edges { node { id grant { token } } } } }`;
+    const listed = await agent.gql(LIST, { id: agent.id });
+    expect(listed.data.actionRequests.edges.find((e: any) => e.node.id === first.id).node.grant.token).toBe(first.grant.token);
+    // …and only to the agent that asked.
+    const adminList = await stack.gql<any>(LIST, { id: agent.id }, admin);
+    expect(adminList.data.actionRequests.edges.find((e: any) => e.node.id === first.id).node.grant).toBeNull();
+
+    // An API from before offers no grant to record: the worker mints one, as it did, and it is handed out as minted.
+    const olderKey = `older-api-${stack.tag}`;
+    const older = await stack.client.workflow.getHandle(`agent:${agent.id}`).executeUpdate(decideRoutineActionUpdate, { args: [{ ...recorded, id: actionIdFor(agent.id, olderKey), idempotencyKey: olderKey, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null }] });
+    expect(older).toMatchObject({ status: 'ALLOWED', grant: { scope: ['update_ticket'] } });
+    expect(older!.recordedGrant).toBeUndefined();
+    await verifyGrant(older!.grant!.token, { jwks, issuer: stack.config.credentials.issuer, resource: crm.state.resource, requiredOperation: 'update_ticket' });
+    expect((await agent.gql(GET, { id: older!.id })).data.actionRequest.grant.token).toBe(older!.grant!.token);
+  });
+
+  it('an offered grant that is not one is refused before anything is recorded', async () => {
+    const agent = await newAgent('Support bot odd offer');
+    const handle = stack.client.workflow.getHandle(`agent:${agent.id}`);
+    const base = (await request(agent, { tool: crmName(), operation: 'update_ticket', idempotencyKey: `odd-base-${stack.tag}` })).data.requestAction.action;
+    const recorded = (await handle.query(listRoutineActionsQuery)).find((a) => a.id === base.id)!;
+    const before = (await handle.query(listRoutineActionsQuery)).length;
+    for (const [i, offer] of [{ kid: 'k', issuer: 'i', jti: 'j', iat: 10, exp: 10 }, { kid: '', issuer: 'i', jti: 'j', iat: 1, exp: 2 }, { kid: 'k', issuer: 'i', jti: 'j', iat: 1.5, exp: 2 }, 'token'].entries()) {
+      const odd = `odd-${i}-${stack.tag}`;
+      const attempt = handle.executeUpdate(decideRoutineActionUpdate, { args: [{ ...recorded, id: actionIdFor(agent.id, odd), idempotencyKey: odd, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null }, offer as never] });
+      await expect(attempt).rejects.toMatchObject({ cause: { type: 'BAD_USER_INPUT' } });
+    }
+    expect((await handle.query(listRoutineActionsQuery)).length).toBe(before);
   });
 
   it("routine work is decided on the agent's own allowed tools, not on what an API process believed a moment ago", async () => {

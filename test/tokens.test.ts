@@ -7,14 +7,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base64url, calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { mintAccessToken, verifyAccessToken } from '../tokens/access-tokens.js';
 import { peekClientId, verifyClientAssertion, type VerifyClientAssertionOptions } from '../tokens/client-assertions.js';
 import { TokenError, TOKEN_ERROR_CODES, type TokenErrorCode } from '../tokens/errors.js';
-import { mintGrant, verifyGrant } from '../tokens/grants.js';
+import { mintGrant, signRecordedGrant, verifyGrant } from '../tokens/grants.js';
 import { mintSessionRevoked, SESSION_REVOKED_EVENT, verifySecurityEvent } from '../tokens/security-events.js';
 import { generateSigningKey, importPrivate, newSigningKeyRing, publicJwks, rotateRing, type SigningKey, type SigningKeyRing } from '../tokens/signing-keys.js';
 import { MAX_TOKEN_BYTES, verifyWardenJwt } from '../tokens/verify.js';
+import { es256Deterministic } from '../tokens/sign.js';
 
 const NOW = new Date('2030-06-01T12:00:00Z');
 const T = Math.floor(NOW.getTime() / 1000);
@@ -492,6 +493,57 @@ describe('grant specifics', () => {
     }
     const self = await wardenToken(grantClaims({ act: { sub: AGENT } }));
     expect(await refusal(verifyG(self), self)).toBe('token_claims');
+  });
+});
+
+describe('recorded grants (signed again, deterministically)', () => {
+  const identity = { jti: 'grant-1', iat: T, exp: T + 300 };
+  const input = { issuer: ISSUER, resource: TOOL, agentId: AGENT, operations: ['crm.read'], extra: { authorization_details: [{ type: 'warden_action', action_id: 'a-1' }] } as Record<string, unknown> };
+  const sign = (over: Partial<typeof input & { key: SigningKey }> = {}, id = identity) => signRecordedGrant({ ...input, key: ring.current, ...over }, id);
+
+  it('the same key, claims and identity give the same token, byte for byte, and it verifies like a minted grant', async () => {
+    const a = await sign();
+    const b = await sign();
+    expect(b.token).toBe(a.token);
+    expect(a).toMatchObject({ jti: 'grant-1', issuedAt: NOW, expiresAt: new Date(NOW.getTime() + 300_000) });
+    expect(dec(a.token.split('.')[0]!)).toEqual({ alg: 'ES256', kid: ring.current.kid, typ: 'at+jwt' });
+    expect(await verifyG(a.token, { requiredOperation: 'crm.read' })).toMatchObject({ agentId: AGENT, jti: 'grant-1', extra: { authorization_details: [{ type: 'warden_action', action_id: 'a-1' }] } });
+    // Accepted by a plain JOSE verifier too (the signature is the raw r‖s pair of RFC 7518 §3.4).
+    await jwtVerify(a.token, createLocalJWKSet(publicJwks(ring)), { currentDate: NOW });
+  });
+
+  it('the signature is RFC 6979\'s: its P-256/SHA-256 test vectors (A.2.5)', () => {
+    const x = Buffer.from('C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721', 'hex');
+    const hex = (m: string) => Buffer.from(es256Deterministic(new TextEncoder().encode(m), x)).toString('hex').toUpperCase();
+    expect(hex('sample')).toBe('EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716' + 'F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8');
+    expect(hex('test')).toBe('F1ABB023518351CD71D881567B1EA663ED3EFCF6C5132B354F28D3B0B7D38367' + '019F4113742A2B14BD25926B49C649155F267E60D3814B4C0CC84250E46F0083');
+  });
+
+  it('anything else different gives another signature', async () => {
+    const base = (await sign()).token;
+    const others = [
+      await sign({}, { ...identity, jti: 'grant-2' }),
+      await sign({}, { ...identity, exp: identity.exp - 1 }),
+      await sign({ operations: ['crm.write'] }),
+      await sign({ key: ring.next }),
+    ];
+    for (const other of others) expect(other.token.split('.')[2]).not.toBe(base.split('.')[2]);
+  });
+
+  it('refuses what it would refuse to mint, a lifetime out of bounds, and a key that is not what it says', async () => {
+    await expect(sign({ operations: [] })).rejects.toThrow(TypeError);
+    await expect(sign({ extra: { jti: 'other' } })).rejects.toThrow(TypeError);
+    await expect(sign({}, { ...identity, jti: '' })).rejects.toThrow(TypeError);
+    for (const [iat, exp] of [[T, T], [T, T - 1], [T, T + 901], [T + 0.5, T + 300], [T, Number.NaN]] as const) {
+      await expect(sign({}, { jti: 'g', iat, exp })).rejects.toThrow(RangeError);
+    }
+    // Keys never used before: the checks run once per kid, on first use.
+    const [fresh, other, third] = await Promise.all([generateSigningKey(NOW), generateSigningKey(NOW), generateSigningKey(NOW)]);
+    await expect(sign({ key: { ...fresh, kid: other.kid } })).rejects.toThrow(/thumbprint/);
+    await expect(sign({ key: { ...fresh, privateJwk: { ...fresh.privateJwk, d: other.privateJwk.d } } })).rejects.toThrow(/private part/);
+    await expect(sign({ key: { ...third, privateJwk: { ...third.privateJwk, d: undefined } } })).rejects.toThrow(/ES256/);
+    // A refused key is not remembered as checked: the genuine key signs afterwards.
+    expect(dec((await sign({ key: fresh })).token.split('.')[0]!).kid).toBe(fresh.kid);
   });
 });
 

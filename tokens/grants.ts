@@ -7,11 +7,11 @@
  * - the agent acting for a person who delegated to it: `sub` = the person, `act.sub` = `client_id` = the
  *   agent (RFC 8693 §4.1: `sub` is whom the request is for, `act` who performs it).
  */
-import type { JWK } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
 import { TokenError } from './errors.js';
 import type { MintedToken } from './access-tokens.js';
 import { formatScope, parseScope } from './scope.js';
-import { issueTimes, nonEmpty, signWardenJwt } from './sign.js';
+import { issueTimes, nonEmpty, signWardenJwt, signWardenJwtDeterministically } from './sign.js';
 import type { SigningKey } from './signing-keys.js';
 import { requireNonEmptyString, verifyWardenJwt } from './verify.js';
 
@@ -40,6 +40,32 @@ export interface MintGrantInput {
 }
 
 export async function mintGrant(input: MintGrantInput): Promise<MintedToken> {
+  const { iat, exp } = issueTimes(input.now ?? new Date(), input.ttlSeconds ?? GRANT_DEFAULT_TTL_S, GRANT_MAX_LIFETIME_S);
+  const identity = { jti: crypto.randomUUID(), iat, exp };
+  return mintedAs(await signWardenJwt(input.key, GRANT_TYP, grantClaims(input, identity)), identity);
+}
+
+/** What makes one grant that grant: its id and its lifetime (whole seconds since the epoch). */
+export interface GrantIdentity {
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+/**
+ * A grant whose identity was chosen and recorded earlier (by the agent's workflow, for routine actions):
+ * the same key, input and identity give the same token, byte for byte, on any process (RFC 6979 ECDSA), so
+ * a retry or a later read hands out the one grant that was decided, and Temporal never holds the token.
+ */
+export async function signRecordedGrant(input: Omit<MintGrantInput, 'ttlSeconds' | 'now'>, identity: GrantIdentity): Promise<MintedToken> {
+  const lifetime = identity.exp - identity.iat;
+  if (!Number.isInteger(identity.iat) || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > GRANT_MAX_LIFETIME_S) {
+    throw new RangeError(`A grant lives a whole number of seconds from 1 to ${GRANT_MAX_LIFETIME_S}.`);
+  }
+  return mintedAs(await signWardenJwtDeterministically(input.key, GRANT_TYP, grantClaims(input, { ...identity, jti: nonEmpty(identity.jti, 'jti') })), identity);
+}
+
+function grantClaims(input: Omit<MintGrantInput, 'ttlSeconds' | 'now'>, { jti, iat, exp }: GrantIdentity): JWTPayload {
   const agentId = nonEmpty(input.agentId, 'agentId');
   const resource = nonEmpty(input.resource, 'resource');
   if (!URL.canParse(resource) || resource.includes('#')) throw new TypeError('resource must be an absolute URI without a fragment (RFC 8707).');
@@ -50,9 +76,7 @@ export async function mintGrant(input: MintGrantInput): Promise<MintedToken> {
   for (const name of Object.keys(input.extra ?? {})) {
     if (RESERVED_CLAIMS.has(name)) throw new TypeError(`extra may not set the "${name}" claim.`);
   }
-  const { iat, exp } = issueTimes(input.now ?? new Date(), input.ttlSeconds ?? GRANT_DEFAULT_TTL_S, GRANT_MAX_LIFETIME_S);
-  const jti = crypto.randomUUID();
-  const token = await signWardenJwt(input.key, GRANT_TYP, {
+  return {
     ...input.extra,
     iss: nonEmpty(input.issuer, 'issuer'),
     sub: input.onBehalfOf ?? agentId,
@@ -63,7 +87,10 @@ export async function mintGrant(input: MintGrantInput): Promise<MintedToken> {
     exp,
     jti,
     ...(input.onBehalfOf !== undefined ? { act: { sub: agentId } } : {}),
-  });
+  };
+}
+
+function mintedAs(token: string, { jti, iat, exp }: GrantIdentity): MintedToken {
   return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
 }
 

@@ -9,6 +9,7 @@
  * the JWKS already know it when it becomes `current`; `previous` stays published after it stops signing,
  * so tokens it signed verify until they expire. Rotate no more often than the longest token lifetime.
  */
+import { p256 } from '@noble/curves/nist.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 
 export const SIGNING_ALG = 'ES256';
@@ -90,12 +91,49 @@ export function importPrivate(key: SigningKey): Promise<CryptoKey> {
 }
 
 async function importChecked(key: SigningKey): Promise<CryptoKey> {
+  const { kty, crv, x, y, d } = await checkedJwk(key);
+  return (await importJWK({ kty, crv, x, y, d }, SIGNING_ALG, { extractable: false })) as CryptoKey;
+}
+
+async function checkedJwk(key: SigningKey): Promise<JWK & { x: string; y: string; d: string }> {
   const { kty, crv, x, y, d } = key.privateJwk;
-  if (key.alg !== SIGNING_ALG || kty !== 'EC' || crv !== 'P-256' || typeof d !== 'string') {
+  if (key.alg !== SIGNING_ALG || kty !== 'EC' || crv !== 'P-256' || typeof d !== 'string' || typeof x !== 'string' || typeof y !== 'string') {
     throw new TypeError('A Warden signing key must be an ES256 (P-256) private key.');
   }
   if ((await calculateJwkThumbprint({ kty, crv, x, y })) !== key.kid) {
     throw new TypeError("The signing key's kid is not the thumbprint of its key.");
   }
-  return (await importJWK({ kty, crv, x, y, d }, SIGNING_ALG, { extractable: false })) as CryptoKey;
+  return { kty, crv, x, y, d };
+}
+
+const secrets = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * The raw private scalar of a signing key, for deterministic ECDSA (RFC 6979), where WebCrypto offers only
+ * randomized signatures. Checked once per kid like `importPrivate`, and also that `d` is the private half
+ * of the published `x`/`y`, so a cache hit can trust the kid alone.
+ */
+export function privateScalar(key: SigningKey): Promise<Uint8Array> {
+  const cached = secrets.get(key.kid);
+  if (cached) return cached;
+  const pending = (async () => {
+    const { x, y, d } = await checkedJwk(key);
+    const scalar = Buffer.from(d, 'base64url');
+    let derived: Uint8Array;
+    try {
+      derived = p256.getPublicKey(scalar, false);
+    } catch {
+      throw new TypeError('The signing key holds no valid P-256 private scalar.');
+    }
+    if (Buffer.compare(Buffer.from(derived), Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')])) !== 0) {
+      throw new TypeError("The signing key's private part does not match its public part.");
+    }
+    return new Uint8Array(scalar);
+  })();
+  secrets.set(key.kid, pending);
+  pending.catch(() => {
+    if (secrets.get(key.kid) === pending) secrets.delete(key.kid);
+  });
+  if (secrets.size > MAX_CACHED_SIGNERS) secrets.delete(secrets.keys().next().value!);
+  return pending;
 }

@@ -1,10 +1,17 @@
 /** Builds the Warden worker: every workflow and activity on Warden's task queue. */
 import type { Client } from '@temporalio/client';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { WardenConfig } from '../config/config.js';
 import { dataConverterFor, vaultKeyRing } from '../config/keys.js';
+import { failpoint } from '../temporal/failpoints.js';
+import type { FailpointSinks } from '../workflows/failpoints.js';
 import { WORKFLOWS_PATH } from './bundle.js';
+
+/** Failpoints that workflow code reaches stop this process here (a no-op unless a fault test armed them). */
+const failpointSinks: InjectedSinks<FailpointSinks> = {
+  failpoints: { reached: { fn: (_info, name) => failpoint(name), callDuringReplay: false } },
+};
 
 export interface WardenWorkerOptions {
   config: WardenConfig;
@@ -23,5 +30,6 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter: dataConverterFor(o.config),
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
+    sinks: failpointSinks,
   });
 }

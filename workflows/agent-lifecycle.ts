@@ -47,7 +47,7 @@ import {
 } from '../domain/agents.js';
 import { MAX_REMEMBERED_ASSERTIONS, newCredential, type AssertionRecord, type Jwk } from '../domain/credentials.js';
 import { ErrorCode } from '../domain/errors.js';
-import type { ActionRecord } from '../domain/actions.js';
+import { isRecordedGrant, type ActionRecord, type RecordedGrant } from '../domain/actions.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import { AgentAccessChangedAt, AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
@@ -55,7 +55,9 @@ import { agentIdOfFinding, applySighting, dismissFinding, raisedSources, type Si
 import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
 import { factsOf } from '../risk/facts.js';
+import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
 import { learnActionSignal } from './agent-signals.js';
+import { failpoints } from './failpoints.js';
 import { continueAsNewDue } from './continue-as-new.js';
 
 export interface AgentLifecycleArgs {
@@ -77,10 +79,7 @@ export interface AgentLifecycleArgs {
   auditOutbox?: ActionRecord[];
 }
 
-export interface RiskProfile {
-  baseline: Baseline;
-  policy: PolicyOverride | null;
-}
+export type { RiskProfile };
 
 export interface DecisionContext {
   agent: AgentState;
@@ -157,8 +156,13 @@ export const recordSightingsUpdate = defineUpdate<RecordSightingsResult, [Sighti
 /** A discovered (shadow) agent gets an owner, allowed tools and a credential: DISCOVERED → ACTIVE. */
 export const claimAgentUpdate = defineUpdate<AgentState, [ClaimAgentRequest]>('claimAgent');
 export const dismissFindingUpdate = defineUpdate<AgentState, [{ actor: Actor; findingId: string; reason: string }]>('dismissFinding');
-/** The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow". */
-export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord]>('decideRoutineAction');
+/**
+ * The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow".
+ * The API offers the grant to record (key, id, lifetime); the workflow records it only if it allows the
+ * request outright, and the API signs what was recorded. Without an offer (an API from before) the grant
+ * is minted by a local activity, as it was.
+ */
+export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord, RecordedGrant?]>('decideRoutineAction');
 export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
 export const listRoutineActionsQuery = defineQuery<ActionRecord[]>('listRoutineActions');
 export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
@@ -289,11 +293,11 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   setHandler(listRoutineActionsQuery, () => routine);
 
   // The fastest durable path for routine work: one Update on this (already running) workflow scores the
-  // request, mints its grant and learns from it. Anything that is not a plain ALLOW goes to its own
-  // sensitive-action workflow instead — and so does every retry of that idempotency key.
+  // request, records its grant and learns from it, in one workflow task. Anything that is not a plain
+  // ALLOW goes to its own sensitive-action workflow instead — and so does every retry of that idempotency key.
   setHandler(
     decideRoutineActionUpdate,
-    async (request: ActionRecord) => {
+    async (request: ActionRecord, offeredGrant?: RecordedGrant) => {
       let action = request;
       const known = (): ActionRecord | null => routine.find((a) => a.idempotencyKey === action.idempotencyKey) ?? null;
       if (known()) return known();
@@ -307,31 +311,43 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
         }
         action = { ...action, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
       }
-      let assessment: Awaited<ReturnType<typeof assessRoutineAction>>;
-      let grant: ActionRecord['grant'];
-      if (patched('routine-decision-one-local-activity')) {
-        // Score and grant in one local activity: a grant minted for a request refused below is never handed out.
-        ({ assessment, grant } = await decideRoutineAction({ profile: { baseline, policy: riskPolicy }, action }));
+      let assessment: Assessment;
+      let grant: ActionRecord['grant'] = null;
+      let recordedGrant: RecordedGrant | null = null;
+      if (offeredGrant && patched('routine-decision-in-workflow')) {
+        // Scored here, on this workflow's own baseline and policy (the rules are pure functions), with no
+        // activity: the decision and its grant are recorded in the very workflow task that made them. Peer
+        // statistics (a refinement of novelty) are left to sensitive actions, which query other agents.
+        assessment = assessAction({ baseline, policy: riskPolicy }, action);
+        recordedGrant = assessment.decision === 'ALLOW' ? offeredGrant : null;
+        failpoints.reached('action.routine.scoring');
       } else {
-        assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
-        grant = null;
+        if (patched('routine-decision-one-local-activity')) {
+          // Score and grant in one local activity: a grant minted for a request refused below is never handed out.
+          ({ assessment, grant } = await decideRoutineAction({ profile: { baseline, policy: riskPolicy }, action }));
+        } else {
+          assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
+        }
+        if (known()) return known();
+        // The agent may have been suspended or logged out while this request was being scored.
+        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       }
-      if (known()) return known();
-      // The agent may have been suspended or logged out while this request was being scored.
-      if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       if (assessment.decision !== 'ALLOW') {
         escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
         return null;
       }
-      grant ??= await mintActionGrant(action);
-      if (known()) return known();
-      if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
+      if (!recordedGrant) {
+        grant ??= await mintActionGrant(action);
+        if (known()) return known();
+        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
+      }
       const decided: ActionRecord = {
         ...action,
         decision: 'ALLOW',
         status: 'ALLOWED',
         risk: { score: assessment.score, reasons: assessment.reasons },
         grant,
+        ...(recordedGrant ? { recordedGrant } : {}),
         decidedAt: new Date().toISOString(),
         workflowId: workflowInfo().workflowId,
       };
@@ -344,8 +360,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       return decided;
     },
     {
-      validator: (_action: ActionRecord) => {
+      validator: (_action: ActionRecord, offeredGrant?: RecordedGrant) => {
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
+        if (offeredGrant !== undefined && !isRecordedGrant(offeredGrant)) refuse(ErrorCode.BAD_USER_INPUT, 'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).');
       },
     },
   );

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
+import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionGrant, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
@@ -15,6 +15,8 @@ import { actionListMemo, approveActionUpdate, decideActionUpdate, denyActionUpda
 import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
+import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
+import type { SigningKeys } from './signing-keys.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 
@@ -44,6 +46,7 @@ export class ActionService {
     private readonly agents: AgentDirectory,
     private readonly tools: ToolRegistry,
     private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
+    private readonly grants: { keys: SigningKeys; issuer: string; ttlSeconds: number },
   ) {}
 
   async request(agentId: string, input: ActionRequestInput): Promise<ActionRecord> {
@@ -95,10 +98,7 @@ export class ActionService {
     // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
     if (operation.sensitivity === 'LOW' && allows(agent)) {
-      const routine = await viaTemporal(
-        () => this.client.workflow.getHandle(agentWorkflowId(agentId)).executeUpdate(decideRoutineActionUpdate, { args: [{ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }] }),
-        `No agent ${agentId}.`,
-      );
+      const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) });
       if (routine) {
         failpoint('api.action-decided');
         return routine;
@@ -123,6 +123,38 @@ export class ActionService {
     if (decided.contained) this.agents.forget(agentId);
     failpoint('api.action-decided');
     return decided;
+  }
+
+  /**
+   * Offers the agent's workflow a grant to record (the current key, a fresh id, the lifetime) and signs it
+   * while the Update travels: the answer is usually the offer itself. A retry's answer is the grant first
+   * recorded for that request, signed again to the same token.
+   */
+  private async decideRoutine(action: ActionRecord): Promise<ActionRecord | null> {
+    const key = await this.grants.keys.current();
+    const offer = proposeRecordedGrant(key, this.grants.issuer, this.grants.ttlSeconds);
+    // After the Update is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
+    const signed = new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key));
+    signed.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
+    const routine = await viaTemporal(
+      () => this.client.workflow.getHandle(action.workflowId).executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
+      `No agent ${action.agentId}.`,
+    );
+    if (!routine) return null;
+    const ours = routine.recordedGrant?.jti === offer.jti && sameGrantTerms(routine, action);
+    return { ...routine, grant: ours ? await signed : await this.grantOf(routine) };
+  }
+
+  /**
+   * The grant of an allowed action, as handed to the agent: minted by its workflow (sensitive actions, and
+   * routine ones decided before the API signed them), or recorded by the agent's workflow and signed here.
+   * A recorded grant's key leaves the ring a rotation after it stopped signing, when the grant has long
+   * expired: then there is no grant to hand out.
+   */
+  async grantOf(action: ActionRecord): Promise<ActionGrant | null> {
+    if (action.grant || !action.recordedGrant) return action.grant ?? null;
+    const key = await this.grants.keys.byKid(action.recordedGrant.kid);
+    return key ? signActionGrant(action, action.recordedGrant, key) : null;
   }
 
   private decideInWorkflow(action: ActionRecord, profile: RiskProfile | null, ownerEmail: string | null, toolName: string, operation: { name: string; sensitivity: string }, idempotencyKey: string): Promise<ActionRecord> {

@@ -85,6 +85,17 @@ export class SigningKeys {
     return (await this.get()).current;
   }
 
+  /**
+   * The ring's key with this kid (current, next or previous), re-reading the ring once (rate-limited) when
+   * it is unknown here; null once it has left the ring.
+   */
+  async byKid(kid: string): Promise<SigningKey | null> {
+    const inRing = (ring: SigningKeyRing) => [ring.current, ring.next, ring.previous].find((k) => k?.kid === kid) ?? null;
+    const key = inRing(await this.get());
+    if (key || Date.now() - this.loadedAt <= MIN_FORCED_REFRESH_MS) return key;
+    return inRing(await this.load());
+  }
+
   /** The published JWKS; `kid` unknown to our cached ring triggers one re-read (rate-limited). */
   async jwks(kid?: string): Promise<{ keys: ReturnType<typeof publicJwks>['keys'] }> {
     let ring = await this.get();

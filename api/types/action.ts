@@ -74,7 +74,7 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
       type: Grant,
       nullable: true,
       description: 'Only the agent that asked sees its grant.',
-      resolve: async (a, _args, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? (await full(a, ctx)).grant : null),
+      resolve: async (a, _args, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? ctx.services.actions.grantOf(await full(a, ctx)) : null),
     }),
     requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),

@@ -45,7 +45,12 @@ await withProfileStack(async (stack) => {
     'floor (a) update': (i) => floor.ping(i),
     'floor update + 2 LAs': (i) => floor.pingWithLocalActivities(i),
     'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
-    'update direct': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).executeUpdate(decideRoutineActionUpdate, { args: [record(agents[i % 4]!.id, i)] }),
+    // As the API sends it: with a grant to record (its key id need not exist; the workflow only records it).
+    'update direct': (i) => {
+      const iat = Math.floor(Date.now() / 1000);
+      const offer = { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat, exp: iat + 300 };
+      return stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).executeUpdate(decideRoutineActionUpdate, { args: [record(agents[i % 4]!.id, i), offer] });
+    },
     'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
     'requestAction LOW': async (i) => actionOf(await warden.request(agents[i % 4]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, await agents[i % 4]!.token())),
   };

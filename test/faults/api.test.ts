@@ -16,6 +16,7 @@ import {
   buildWorld,
   expectAuditOnce,
   jtiOf,
+  recordedJtiOf,
   later,
   learnedCount,
   LONG,
@@ -91,17 +92,19 @@ describe('kill points in the API process', () => {
       await stack.apiProcess!.reached('api.action-decided');
       await killApi(inFlight);
 
-      // Temporal holds the decision the agent never heard, with its grant.
+      // Temporal holds the decision the agent never heard, with its grant (routine: recorded without its token).
       const id = actionIdFor(agent.id, path.input.idempotencyKey);
       const recorded = (await recordedAction(stack, agent.id, id))!;
       expect(recorded, path.what).toMatchObject({ id, status: 'ALLOWED', workflowId: path.workflowId(id) });
-      expect(recorded.grant).not.toBeNull();
+      expect(recordedJtiOf(recorded), path.what).toBeDefined();
 
+      // A new API process hands out that grant: the very token, the same on every answer.
       await stack.startApi();
       const retry = await requestAction(agent, path.input);
       expect(retry, path.what).toMatchObject({ id, status: 'ALLOWED', decision: 'ALLOW', workflowId: path.workflowId(id) });
-      expect(retry.grant!.token).toBe(recorded.grant!.token);
-      expect(jtiOf((await requestAction(agent, path.input)).grant)).toBe(jtiOf(recorded.grant));
+      expect(jtiOf(retry.grant), path.what).toBe(recordedJtiOf(recorded));
+      if (recorded.grant) expect(retry.grant!.token).toBe(recorded.grant.token);
+      expect((await requestAction(agent, path.input)).grant!.token, path.what).toBe(retry.grant!.token);
       await expectAuditOnce(stack, world.security, id, 'io.warden.action.decided');
       await expectLearned(agent, i + 1);
     }

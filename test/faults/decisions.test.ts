@@ -15,6 +15,7 @@ import {
   distinctNotices,
   expectAuditOnce,
   jtiOf,
+  recordedJtiOf,
   killAndRestartWorker,
   later,
   learnedCount,
@@ -72,7 +73,7 @@ describe('kill points on the decision path', () => {
     await expectLearned(agent.id, 1);
   });
 
-  it('SIGKILL worker while a routine action is being scored in the agent\'s workflow [action.routine.scoring]: decided once, its retry returns the same grant', async () => {
+  it('SIGKILL worker as a routine action is scored in the agent\'s workflow, before its workflow task completes [action.routine.scoring]: decided once, its retry returns the same grant', async () => {
     const agent = await world.agent('Routine across a crash');
     const input = { tool: world.crm, operation: 'update_ticket', resourceId: 'ticket-1', idempotencyKey: `routine-${stack.tag}` };
     stack.worker!.arm('action.routine.scoring');
@@ -86,7 +87,7 @@ describe('kill points on the decision path', () => {
     expect(retry).toEqual(first);
     // Decided in the agent's workflow, recorded there once; no action workflow of its own.
     const routine = await stack.client.workflow.getHandle(agentWorkflowId(agent.id)).query(listRoutineActionsQuery);
-    expect(routine.filter((a) => a.id === first.id).map((a) => jtiOf(a.grant))).toEqual([jtiOf(first.grant)]);
+    expect(routine.filter((a) => a.id === first.id).map(recordedJtiOf)).toEqual([jtiOf(first.grant)]);
     expect((await stack.client.workflow.count(`WorkflowId = 'action:${first.id}'`)).count).toBe(0);
     await expectAuditOnce(stack, world.security, first.id, 'io.warden.action.decided');
     await expectLearned(agent.id, 1);
