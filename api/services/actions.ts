@@ -49,7 +49,11 @@ export class ActionService {
     private readonly grants: { keys: SigningKeys; issuer: string; ttlSeconds: number },
   ) {}
 
-  async request(agentId: string, input: ActionRequestInput): Promise<ActionRecord> {
+  /**
+   * Decides one request. `handOut: false` (the token exchange, which mints its own grant) skips signing a
+   * routine action's grant now; it is still recorded, and signed whenever the action is read.
+   */
+  async request(agentId: string, input: ActionRequestInput, { handOut = true }: { handOut?: boolean } = {}): Promise<ActionRecord> {
     const problems = validateActionInput(input);
     if (problems.length) throw badInput(problems.join('; '));
     // Routine work is routed from this process's recent view of the agent (what the caller's token was
@@ -98,7 +102,7 @@ export class ActionService {
     // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
     if (operation.sensitivity === 'LOW' && allows(agent)) {
-      const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) });
+      const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }, handOut);
       if (routine) {
         failpoint('api.action-decided');
         return routine;
@@ -130,18 +134,18 @@ export class ActionService {
    * while the Update travels: the answer is usually the offer itself. A retry's answer is the grant first
    * recorded for that request, signed again to the same token.
    */
-  private async decideRoutine(action: ActionRecord): Promise<ActionRecord | null> {
+  private async decideRoutine(action: ActionRecord, handOut: boolean): Promise<ActionRecord | null> {
     const key = await this.grants.keys.current();
     const offer = proposeRecordedGrant(key, this.grants.issuer, this.grants.ttlSeconds);
     // After the Update is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
-    const signed = new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key));
-    signed.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
+    const signed = handOut ? new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key)) : null;
+    signed?.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
     const routine = await viaTemporal(
       () => this.client.workflow.getHandle(action.workflowId).executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
       `No agent ${action.agentId}.`,
     );
-    if (!routine) return null;
-    const ours = routine.recordedGrant?.jti === offer.jti && sameGrantTerms(routine, action);
+    if (!routine || !handOut) return routine;
+    const ours = signed && routine.recordedGrant?.jti === offer.jti && sameGrantTerms(routine, action);
     return { ...routine, grant: ours ? await signed : await this.grantOf(routine) };
   }
 

@@ -79,7 +79,7 @@ export class GrantService {
         justification: 'token exchange',
         idempotencyKey: `exchange-${randomUUID()}`,
         context: req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {},
-      });
+      }, { handOut: false });
       if (action.status === 'PENDING_APPROVAL') {
         throw new OAuthError('invalid_grant', `${tool.name}.${operation} needs a person's approval: action ${action.id} waits (subscribe to actionDecided).`);
       }
