@@ -365,6 +365,37 @@ describe("Warden's signing keys rotate on their timer", () => {
     await stack?.stop();
   });
 
+  it('a routine grant is signed again by the key it was recorded with while that key is published; once it is not, there is no grant to hand out', async () => {
+    const ring = () => stack.client.workflow.getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery);
+    const tool = `tickets-${stack.tag}`;
+    const registered = await stack.gql(`mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`, { t: { name: tool, resource: 'https://tickets.example.com/api/', authMode: 'WARDEN_JWT', operations: [{ name: 'update_ticket', sensitivity: 'LOW' }] } }, c.admin);
+    expect(registered.errors).toBeUndefined();
+    const agent = await c.registerAgent('Routine across key rotations', [{ tool, operations: ['update_ticket'] }]);
+    // Each call with a fresh access token: the API's own keys turn every 3 s here.
+    const asAgent = async (query: string, variables: Record<string, unknown>) => stack.gql<any>(query, variables, await c.accessToken(agent.id, agent.key));
+    const requested = await asAgent(`mutation($i: RequestActionInput!) { requestAction(input: $i) { action { id status grant { token } } } }`, { i: { tool, operation: 'update_ticket', volume: 1, idempotencyKey: `across-${stack.tag}` } });
+    expect(requested.errors).toBeUndefined();
+    const { id, status, grant } = requested.data.requestAction.action;
+    expect(status).toBe('ALLOWED');
+    const kid = decodeProtectedHeader(grant.token).kid as string;
+    const read = async () => (await asAgent(`query($id: ID!) { actionRequest(id: $id) { grant { token } } }`, { id })).data.actionRequest.grant as { token: string } | null;
+
+    // Its key is now the previous one (still published): the grant is the same token, signed by it.
+    // (Read while the key is `previous` both before and after: the ring may turn in between.)
+    const whilePrevious = await eventually(async () => {
+      if ((await ring())?.previous?.kid !== kid) return false;
+      const token = (await read())?.token ?? null;
+      return (await ring())?.previous?.kid === kid && { token };
+    }, LONG);
+    expect(whilePrevious.token).toBe(grant.token);
+    // Two rotations on, the key is gone and verifiers refuse what it signed: no grant is handed out.
+    await eventually(async () => {
+      const r = await ring();
+      return r && ![r.previous?.kid, r.current.kid, r.next.kid].includes(kid);
+    }, LONG);
+    await eventually(async () => (await read()) === null, LONG);
+  });
+
   it('the JWKS changes and always holds 2–3 keys; a token signed before a rotation verifies after it; new tokens get the new key', async () => {
     const jwksUrl = `${stack.api.url}/.well-known/jwks.json`;
     const ring = () => stack.client.workflow.getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery);
