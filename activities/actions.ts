@@ -1,6 +1,7 @@
 /**
- * Activities of the sensitive-action workflow: scoring (pure functions over the agent's baseline, read
- * from its workflow), minting the grant bound to the request, containing and resuming the agent.
+ * Activities of the sensitive-action workflow: scoring (the pure rules of risk/assess-action.ts over the
+ * agent's baseline, with its platform peers), minting the grant bound to the request, containing and
+ * resuming the agent.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -89,7 +90,9 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
 
   return {
     // assessAction and assessRoutineAction score only: the paths of histories recorded before the
-    // decide* activities (see the patches in the workflows). mintActionGrant also grants approved actions.
+    // decide* activities (see the patches in the workflows). Routine work is scored in the agent's workflow
+    // now; decideRoutineAction serves Updates without an offered grant (an API from before that).
+    // mintActionGrant also grants approved actions.
     assessAction: (action: ActionRecord) => assessSensitive(action),
     async decideAction(action: ActionRecord, profile: RiskProfile | null = null): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
       return decideWith(action, await assessSensitive(action, profile));
