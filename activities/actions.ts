@@ -30,7 +30,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
   const peersOf = (platform: string): Promise<PeerStats | undefined> => {
     const hit = peers.get(platform);
     if (hit && Date.now() - hit.at < PEERS_CACHE_MS) return hit.stats;
-    const stats = (async () => {
+    const gathered = (async () => {
       try {
         const ids: string[] = [];
         for await (const info of deps.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`, pageSize: MAX_PEERS })) {
@@ -46,8 +46,12 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
         return undefined; // peers only refine novelty; scoring never waits on them failing
       }
     })();
+    // Statistics a minute old still refine novelty well: only a platform's first decision waits for them
+    // (gathering queries up to 200 agents); later ones use the last gathered while new ones are gathered,
+    // and a gathering that fails keeps them.
+    const stats = hit ? gathered.then(async (fresh) => fresh ?? (await hit.stats)) : gathered;
     peers.set(platform, { stats, at: Date.now() });
-    return stats;
+    return hit ? hit.stats : stats;
   };
 
   /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
