@@ -175,7 +175,7 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
       what: 'risk scoring per request, in-process, single thread: assess + decide (risk/), and learn (the baseline update after an ALLOW)',
       data: `bench/detector generator (seed 7, 2 agents per archetype, 42 days, no anomalies): learn days 1–35, score the ${probes.length} requests of days 36–42 against the frozen baselines`,
       baseline: 'one ES256 grant signature (tokens/grants.ts mintGrant), which every ALLOW pays anyway',
-      encodeProfileForActivity: "the routine path's Update passes {baseline, policy} to its scoring local activity: defaultPayloadConverter.toPayload + Warden's AES-GCM codec",
+      encodeProfileForActivity: "a sensitive action's workflow input carries {baseline, policy} to its scoring local activity (routine work did too, before it was scored in the agent's workflow): defaultPayloadConverter.toPayload + Warden's AES-GCM codec",
       interleaving: '3 alternations',
     },
     baselineJsonBytes: baselineBytes,
