@@ -9,50 +9,18 @@ import type { CredentialSettings } from '../config/config.js';
 import type { ActionGrant, ActionRecord } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';
 import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
-import { peerStatsOf } from '../risk/baseline.js';
-import type { PeerStats } from '../risk/types.js';
 import { mintActionGrant } from '../tokens/action-grants.js';
 import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
+import { PeerStatistics } from '../api/services/peer-stats.js';
 import { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
-
-/** Peer statistics change slowly; each worker rebuilds a platform's at most this often. */
-const PEERS_CACHE_MS = 60_000;
-const MAX_PEERS = 200;
-const PEER_QUERY_MS = 500;
 
 export function createActionActivities(deps: { client: Client; taskQueue: string; credentials: CredentialSettings }) {
   // The same cached ring as the API's: no decision waits on re-reading it.
   const signingKeys = new SigningKeys(deps.client, deps.taskQueue, deps.credentials.signingKeyRotationMs);
 
   // How rare a tool or operation is among agents of the same platform (novelty weighs rarer things more).
-  const peers = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
-  const peersOf = (platform: string): Promise<PeerStats | undefined> => {
-    const hit = peers.get(platform);
-    if (hit && Date.now() - hit.at < PEERS_CACHE_MS) return hit.stats;
-    const gathered = (async () => {
-      try {
-        const ids: string[] = [];
-        for await (const info of deps.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`, pageSize: MAX_PEERS })) {
-          ids.push(info.workflowId);
-          if (ids.length >= MAX_PEERS) break;
-        }
-        // A peer busy in its own workflow task answers late; skip it rather than wait.
-        const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), PEER_QUERY_MS))]);
-        const profiles = await Promise.all(ids.map((id) => within(deps.client.workflow.getHandle(id).query(getRiskProfileQuery)).catch(() => null)));
-        const baselines = profiles.filter((p): p is RiskProfile => p !== null).map((p) => p.baseline);
-        return baselines.length >= 3 ? peerStatsOf(baselines) : undefined;
-      } catch {
-        return undefined; // peers only refine novelty; scoring never waits on them failing
-      }
-    })();
-    // Statistics a minute old still refine novelty well: only a platform's first decision waits for them
-    // (gathering queries up to 200 agents); later ones use the last gathered while new ones are gathered,
-    // and a gathering that fails keeps them.
-    const stats = hit ? gathered.then(async (fresh) => fresh ?? (await hit.stats)) : gathered;
-    peers.set(platform, { stats, at: Date.now() });
-    return hit ? hit.stats : stats;
-  };
+  const peers = new PeerStatistics(deps.client);
 
   /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
   const grantFor = async (action: ActionRecord): Promise<ActionGrant> => {
@@ -68,7 +36,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
   const assessSensitive = async (action: ActionRecord, given: RiskProfile | null = null): Promise<Assessment> => {
     const [profile, platformPeers] = await Promise.all([
       given ?? deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
-      peersOf(action.platform),
+      peers.of(action.platform),
     ]);
     failpoint('action.scoring');
     return assessAction(profile, action, platformPeers);
@@ -80,8 +48,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
    * the very one waiting on this activity).
    */
   const assessRoutine = async (input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> => {
-    const cached = peers.get(input.action.platform);
-    const platformPeers = cached && Date.now() - cached.at < PEERS_CACHE_MS ? await cached.stats : undefined;
+    const platformPeers = await peers.cached(input.action.platform);
     failpoint('action.routine.scoring');
     return assessAction(input.profile, input.action, platformPeers);
   };

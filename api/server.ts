@@ -35,6 +35,7 @@ import { AssertionReplayCache } from './oauth/assertion-replay.js';
 import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
+import { PeerStatistics } from './services/peer-stats.js';
 import { SigningKeys } from './services/signing-keys.js';
 import { ToolRegistry } from './services/tool-registry.js';
 
@@ -66,7 +67,7 @@ export function createServices(client: Client, config: WardenConfig): Services {
     taskQueue: config.temporal.taskQueue,
     approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
     resumeOnApprove: config.enforcement.resumeOnApprove,
-  }, { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds });
+  }, { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds }, new PeerStatistics(client));
   const discovery = new DiscoveryService(client, config);
   return { people, agents, tools, signingKeys, actions, discovery };
 }

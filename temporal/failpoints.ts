@@ -18,11 +18,11 @@
 import fs from 'node:fs';
 
 export type FailpointName =
-  /** An action's risk is being scored (sensitive path: its own workflow). */
+  /** A sensitive action was scored in its own workflow; the workflow task has not completed yet. */
   | 'action.scoring'
   /** A routine action was scored in the agent's own workflow; the workflow task has not completed yet. */
   | 'action.routine.scoring'
-  /** A grant was minted for an allowed or approved action and has not been returned to the workflow yet. */
+  /** A grant was minted for an approved action and has not been returned to the workflow yet. */
   | 'action.grant-minted'
   /** The agent was contained (suspended, tokens revoked) and the workflow has not heard yet. */
   | 'action.agent-contained'

@@ -12,7 +12,7 @@ import { codecKeyRing } from '../config/keys.js';
 import { decideRoutineActionUpdate, getRiskProfileQuery, listRoutineActionsQuery } from '../workflows/agent-lifecycle.js';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { verifyGrant } from '../tokens/grants.js';
-import type { SensitiveActionArgs } from '../workflows/sensitive-action.js';
+import { getActionQuery, type SensitiveActionArgs } from '../workflows/sensitive-action.js';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
@@ -94,6 +94,12 @@ describe('decisions', () => {
     expect(claims.authorization_details).toEqual([expect.objectContaining({ type: 'warden_action', action_id: action.id, operation: 'read_customer', resource_id: 'cust-3', max_volume: 1 })]);
     expect((await fetch(`${crm.url}/customers`, { headers: { authorization: `Bearer ${action.grant.token}` } })).status).toBe(200);
     expect(action.workflowId).toBe(`action:${action.id}`);
+    // The action's workflow recorded the grant without its token; every answer carries that one token.
+    const recorded = await stack.client.workflow.getHandle(action.workflowId).query(getActionQuery);
+    expect(recorded.grant).toBeNull();
+    expect(recorded.recordedGrant).toMatchObject({ jti: claims.jti, iat: claims.iat, exp: claims.exp, kid: decodeProtectedHeader(action.grant.token).kid });
+    expect(JSON.stringify(recorded)).not.toContain(action.grant.token.split('.')[2]);
+    expect((await agent.gql(GET, { id: action.id })).data.actionRequest.grant.token).toBe(action.grant.token);
   });
 
   it('the same idempotency key returns the same action, never a second one', async () => {

@@ -2,7 +2,7 @@
  * One sensitive action, as one workflow (`action:<id>`), started by Update-with-Start so the caller gets
  * its decision synchronously and a retried request finds the same action:
  *
- *   score → ALLOW (mint a grant bound to exactly this request)
+ *   score → ALLOW (record the grant the API offered, bound to exactly this request; the API signs it)
  *         → DENY (with the reasons)
  *         → REVIEW: hold for a human — and above the containment threshold, first suspend the agent,
  *           revoke its tokens and tell the security team. The approval has a deadline; at the deadline
@@ -28,11 +28,13 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { FINAL_STATUSES, type ActionRecord, type ApprovalRequest } from '../domain/actions.js';
+import { FINAL_STATUSES, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
 import { ErrorCode } from '../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
-import type { RiskProfile } from './agent-lifecycle.js';
+import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
+import type { PeerStats } from '../risk/types.js';
 import { learnActionSignal } from './agent-signals.js';
+import { failpoints } from './failpoints.js';
 
 export interface SensitiveActionArgs {
   action: ActionRecord;
@@ -45,6 +47,13 @@ export interface SensitiveActionArgs {
    * what the decision was made on. Absent from older callers: the decision then asks the agent's workflow.
    */
   profile?: RiskProfile | null;
+  /**
+   * The grant to record if the action is allowed outright (key id, `jti`, lifetime; the API signs it), and
+   * the platform's peer statistics the API gathered. With both and a profile, the workflow scores the
+   * action in its own code; older callers leave them out and it is scored in a local activity.
+   */
+  offeredGrant?: RecordedGrant;
+  peers?: PeerStats | null;
 }
 
 /** The list view (no grant, no justification): what the API's action lists show without a query each. */
@@ -65,7 +74,7 @@ export const denyActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('d
 export const getActionQuery = defineQuery<ActionRecord>('getAction');
 
 // Unlimited retries: an action must reach a decision, and a containment must happen, however long it takes.
-const { assessAction, mintActionGrant, decideAction } = proxyLocalActivities<WardenActivities>({
+const { assessAction: scoreAction, mintActionGrant, decideAction } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
@@ -158,16 +167,22 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   if (patched('sensitive-list-view-at-start')) showDetails();
   else publish();
 
-  // 1. Score and decide (and, when allowed outright, the grant in the same local activity).
-  let assessment: Awaited<ReturnType<typeof assessAction>>;
+  // 1. Score and decide: in this workflow's code on what its input holds (the rules are pure functions), or
+  //    for older callers in a local activity (with, when allowed outright, the grant).
+  let assessment: Assessment;
   let grant: ActionRecord['grant'] = null;
-  if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action, args.profile ?? null));
-  else assessment = await assessAction(action);
+  const offeredGrant = args.offeredGrant;
+  if (offeredGrant && args.profile && patched('sensitive-decision-in-workflow')) {
+    assessment = assessAction(args.profile, action, args.peers ?? undefined);
+    failpoints.reached('action.scoring');
+  } else if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action, args.profile ?? null));
+  else assessment = await scoreAction(action);
   const now = new Date().toISOString();
   action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };
 
   if (assessment.decision === 'ALLOW') {
     if (grant) action = { ...action, grant };
+    else if (offeredGrant) action = { ...action, recordedGrant: offeredGrant };
     else await grantNow();
     action = { ...action, status: 'ALLOWED' };
   } else if (assessment.decision === 'DENY') {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionGrant, type ActionRecord, type ActionRequestInput, type ActionStatus } from '../../domain/actions.js';
+import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionGrant, type ActionRecord, type ActionRequestInput, type ActionStatus, type RecordedGrant } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
@@ -16,7 +16,9 @@ import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
+import type { PeerStatistics } from './peer-stats.js';
 import type { SigningKeys } from './signing-keys.js';
+import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 
@@ -47,11 +49,12 @@ export class ActionService {
     private readonly tools: ToolRegistry,
     private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
     private readonly grants: { keys: SigningKeys; issuer: string; ttlSeconds: number },
+    private readonly peers: PeerStatistics,
   ) {}
 
   /**
-   * Decides one request. `handOut: false` (the token exchange, which mints its own grant) skips signing a
-   * routine action's grant now; it is still recorded, and signed whenever the action is read.
+   * Decides one request. `handOut: false` (the token exchange, which mints its own grant) skips signing the
+   * grant of an action allowed outright now; it is still recorded, and signed whenever the action is read.
    */
   async request(agentId: string, input: ActionRequestInput, { handOut = true }: { handOut?: boolean } = {}): Promise<ActionRecord> {
     const problems = validateActionInput(input);
@@ -110,14 +113,15 @@ export class ActionService {
     }
     // Everything else is decided on the agent as it is now and on its baseline, both read in one query and
     // handed to the action's workflow, so its history holds what the decision was made on.
-    const context = await this.agents.decisionContext(agentId);
+    // The platform's peer statistics (cached; only a platform's first decision here waits) come with it.
+    const [context, peers] = await Promise.all([this.agents.decisionContext(agentId), this.peers.of(agent.platform)]);
     agent = context.agent;
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
     let decided: ActionRecord;
     try {
-      decided = await this.decideInWorkflow(action, context.profile, agent.ownerEmail, tool.name, operation, input.idempotencyKey);
+      decided = (await this.withOfferedGrant(action, handOut, (offer) => this.decideInWorkflow(action, { profile: context.profile, peers: peers ?? null, offer }, tool.name, operation)))!;
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
@@ -129,24 +133,31 @@ export class ActionService {
     return decided;
   }
 
+  /** Routine work: one Update on the agent's running workflow, which records the offered grant if it allows. */
+  private decideRoutine(action: ActionRecord, handOut: boolean): Promise<ActionRecord | null> {
+    return this.withOfferedGrant(action, handOut, (offer) =>
+      viaTemporal(
+        () => this.client.workflow.getHandle(action.workflowId).executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
+        `No agent ${action.agentId}.`,
+      ),
+    );
+  }
+
   /**
-   * Offers the agent's workflow a grant to record (the current key, a fresh id, the lifetime) and signs it
-   * while the Update travels: the answer is usually the offer itself. A retry's answer is the grant first
-   * recorded for that request, signed again to the same token.
+   * Offers the deciding workflow a grant to record (the current key, a fresh id, the lifetime) and signs
+   * it while the decision travels: the answer is usually the offer itself. A retry's answer is the grant
+   * first recorded for that request, signed again to the same token.
    */
-  private async decideRoutine(action: ActionRecord, handOut: boolean): Promise<ActionRecord | null> {
+  private async withOfferedGrant(action: ActionRecord, handOut: boolean, decide: (offer: RecordedGrant) => Promise<ActionRecord | null>): Promise<ActionRecord | null> {
     const key = await this.grants.keys.current();
     const offer = proposeRecordedGrant(key, this.grants.issuer, this.grants.ttlSeconds);
-    // After the Update is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
+    // After the request is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
     const signed = handOut ? new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key)) : null;
     signed?.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
-    const routine = await viaTemporal(
-      () => this.client.workflow.getHandle(action.workflowId).executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
-      `No agent ${action.agentId}.`,
-    );
-    if (!routine || !handOut) return routine;
-    const ours = signed && routine.recordedGrant?.jti === offer.jti && sameGrantTerms(routine, action);
-    return { ...routine, grant: ours ? await signed : await this.grantOf(routine) };
+    const decided = await decide(offer);
+    if (!decided || !handOut) return decided;
+    const ours = signed && decided.recordedGrant?.jti === offer.jti && sameGrantTerms(decided, action);
+    return { ...decided, grant: ours ? await signed : await this.grantOf(decided) };
   }
 
   /**
@@ -161,15 +172,15 @@ export class ActionService {
     return key ? signActionGrant(action, action.recordedGrant, key) : null;
   }
 
-  private decideInWorkflow(action: ActionRecord, profile: RiskProfile | null, ownerEmail: string | null, toolName: string, operation: { name: string; sensitivity: string }, idempotencyKey: string): Promise<ActionRecord> {
-    const { id, agentId, workflowId, agentName: name } = action;
+  private decideInWorkflow(action: ActionRecord, input: { profile: RiskProfile | null; peers: PeerStats | null; offer: RecordedGrant }, toolName: string, operation: { name: string; sensitivity: string }): Promise<ActionRecord> {
+    const { id, agentId, workflowId, agentName: name, ownerEmail, idempotencyKey } = action;
     return viaTemporal(
       () =>
         this.client.workflow.executeUpdateWithStart(decideActionUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
             workflowId,
             taskQueue: this.options.taskQueue,
-            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile }],
+            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile: input.profile, peers: input.peers, offeredGrant: input.offer }],
             // A retry with the same key meets the workflow that already exists and gets its decision;
             // once that workflow has closed, its id is never reused (the caller reads the outcome).
             workflowIdConflictPolicy: 'USE_EXISTING',

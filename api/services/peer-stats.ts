@@ -1,0 +1,58 @@
+/**
+ * How common each tool and operation is among running agents of one platform (novelty weighs rarer
+ * things more): gathered from up to 200 agents' baselines and cached per process. Used by the API, which
+ * hands them to a sensitive action's workflow, and by the worker's scoring activity (runs from before).
+ */
+import type { Client } from '@temporalio/client';
+import { peerStatsOf } from '../../risk/baseline.js';
+import type { RiskProfile } from '../../risk/assess-action.js';
+import type { PeerStats } from '../../risk/types.js';
+import { getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+
+/** Peer statistics change slowly; each process rebuilds a platform's at most this often. */
+const PEERS_CACHE_MS = 60_000;
+const MAX_PEERS = 200;
+const PEER_QUERY_MS = 500;
+
+export class PeerStatistics {
+  private readonly platforms = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
+
+  constructor(private readonly client: Client) {}
+
+  /**
+   * A platform's statistics. Statistics a minute old still refine novelty well: only a platform's first
+   * decision waits for them; later ones get the last gathered while new ones are gathered, and a
+   * gathering that fails keeps them. Undefined when too few peers answer (or none could be read).
+   */
+  of(platform: string): Promise<PeerStats | undefined> {
+    const hit = this.platforms.get(platform);
+    if (hit && Date.now() - hit.at < PEERS_CACHE_MS) return hit.stats;
+    const gathered = this.gather(platform);
+    const stats = hit ? gathered.then(async (fresh) => fresh ?? (await hit.stats)) : gathered;
+    this.platforms.set(platform, { stats, at: Date.now() });
+    return hit ? hit.stats : stats;
+  }
+
+  /** Only what is already gathered and fresh: for a caller that must not wait. */
+  async cached(platform: string): Promise<PeerStats | undefined> {
+    const hit = this.platforms.get(platform);
+    return hit && Date.now() - hit.at < PEERS_CACHE_MS ? hit.stats : undefined;
+  }
+
+  private async gather(platform: string): Promise<PeerStats | undefined> {
+    try {
+      const ids: string[] = [];
+      for await (const info of this.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`, pageSize: MAX_PEERS })) {
+        ids.push(info.workflowId);
+        if (ids.length >= MAX_PEERS) break;
+      }
+      // A peer busy in its own workflow task answers late; skip it rather than wait.
+      const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), PEER_QUERY_MS))]);
+      const profiles = await Promise.all(ids.map((id) => within(this.client.workflow.getHandle(id).query(getRiskProfileQuery)).catch(() => null)));
+      const baselines = profiles.filter((p): p is RiskProfile => p !== null).map((p) => p.baseline);
+      return baselines.length >= 3 ? peerStatsOf(baselines) : undefined;
+    } catch {
+      return undefined; // peers only refine novelty; scoring never waits on them failing
+    }
+  }
+}
