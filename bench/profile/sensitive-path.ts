@@ -51,7 +51,9 @@ await withProfileStack(async (stack) => {
       const decided = await stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
           workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
-          args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile }], memo: actionListMemo(action),
+          // As the API sends it: with a grant to record (its key id need not exist; the workflow only records it).
+          args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 } }],
+          memo: actionListMemo(action),
         }),
       });
       if (decided.status !== 'ALLOWED') throw new Error(`not allowed: ${decided.status}`);
