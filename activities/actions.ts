@@ -1,7 +1,7 @@
 /**
- * Activities of the sensitive-action workflow: scoring (the pure rules of risk/assess-action.ts over the
- * agent's baseline, with its platform peers), minting the grant bound to the request, containing and
- * resuming the agent.
+ * Activities of the action workflows: minting the grant of an approved action, containing and resuming
+ * the agent — and, for runs from before decisions were made in workflow code, scoring (the same rules,
+ * risk/assess-action.ts) and minting the grant of an action allowed outright.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
