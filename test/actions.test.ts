@@ -176,7 +176,7 @@ describe('decisions', () => {
     expect((await agent.gql(GET, { id: older!.id })).data.actionRequest.grant.token).toBe(older!.grant!.token);
   });
 
-  it('an offered grant that is not one is refused before anything is recorded', async () => {
+  it('an offered grant that is not one is refused before anything is recorded; one naming another issuer or key is never signed', async () => {
     const agent = await newAgent('Support bot odd offer');
     const handle = stack.client.workflow.getHandle(`agent:${agent.id}`);
     const base = (await request(agent, { tool: crmName(), operation: 'update_ticket', idempotencyKey: `odd-base-${stack.tag}` })).data.requestAction.action;
@@ -188,6 +188,16 @@ describe('decisions', () => {
       await expect(attempt).rejects.toMatchObject({ cause: { type: 'BAD_USER_INPUT' } });
     }
     expect((await handle.query(listRoutineActionsQuery)).length).toBe(before);
+
+    // A well-formed offer naming a key Warden does not have, or another issuer, is recorded, but no API signs it.
+    const ownKid = decodeProtectedHeader(base.grant.token).kid as string;
+    for (const [i, offer] of [{ kid: 'not-a-warden-key', issuer: stack.config.credentials.issuer }, { kid: ownKid, issuer: 'https://evil.example.com' }].entries()) {
+      const k = `foreign-${i}-${stack.tag}`;
+      const iat = Math.floor(Date.now() / 1000);
+      const decided = await handle.executeUpdate(decideRoutineActionUpdate, { args: [{ ...recorded, id: actionIdFor(agent.id, k), idempotencyKey: k, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null }, { ...offer, jti: `j-${i}`, iat, exp: iat + 60 }] });
+      expect(decided).toMatchObject({ status: 'ALLOWED', recordedGrant: { kid: offer.kid, issuer: offer.issuer } });
+      expect((await agent.gql(GET, { id: decided!.id })).data.actionRequest.grant, offer.issuer).toBeNull();
+    }
   });
 
   it("routine work is decided on the agent's own allowed tools, not on what an API process believed a moment ago", async () => {

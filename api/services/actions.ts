@@ -164,10 +164,12 @@ export class ActionService {
    * The grant of an allowed action, as handed to the agent: minted by its workflow (sensitive actions, and
    * routine ones decided before the API signed them), or recorded by the agent's workflow and signed here.
    * A recorded grant's key leaves the ring a rotation after it stopped signing, when the grant has long
-   * expired: then there is no grant to hand out.
+   * expired: then there is no grant to hand out. Nor is there for a grant naming another issuer.
    */
   async grantOf(action: ActionRecord): Promise<ActionGrant | null> {
     if (action.grant || !action.recordedGrant) return action.grant ?? null;
+    // Only what this deployment would have offered: its own issuer, one of its own keys.
+    if (action.recordedGrant.issuer !== this.grants.issuer) return null;
     const key = await this.grants.keys.byKid(action.recordedGrant.kid);
     return key ? signActionGrant(action, action.recordedGrant, key) : null;
   }
