@@ -9,10 +9,11 @@ import type { ActionRecord } from '../domain/actions.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createPayloadCodec } from '../temporal/codec.js';
 import { codecKeyRing } from '../config/keys.js';
-import { decideRoutineActionUpdate, getRiskProfileQuery, listRoutineActionsQuery } from '../workflows/agent-lifecycle.js';
+import { decideRoutineActionUpdate, getDecisionContextQuery, getRiskProfileQuery, listRoutineActionsQuery } from '../workflows/agent-lifecycle.js';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { verifyGrant } from '../tokens/grants.js';
-import { getActionQuery, type SensitiveActionArgs } from '../workflows/sensitive-action.js';
+import { decideActionUpdate, getActionQuery, sensitiveActionWorkflow, type SensitiveActionArgs } from '../workflows/sensitive-action.js';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
@@ -198,6 +199,26 @@ describe('decisions', () => {
       expect(decided).toMatchObject({ status: 'ALLOWED', recordedGrant: { kid: offer.kid, issuer: offer.issuer } });
       expect((await agent.gql(GET, { id: decided!.id })).data.actionRequest.grant, offer.issuer).toBeNull();
     }
+  });
+
+  it('an action workflow offered a malformed grant mints its own grant instead of recording it', async () => {
+    const agent = await newAgent('Support bot malformed offer');
+    const base = (await request(agent, { tool: crmName(), operation: 'read_customer', resourceId: 'cust-5', idempotencyKey: `offer-base-${stack.tag}` })).data.requestAction.action;
+    expect(base.status).toBe('ALLOWED');
+    const recorded = await stack.client.workflow.getHandle(base.workflowId).query(getActionQuery);
+    const { profile } = await stack.client.workflow.getHandle(`agent:${agent.id}`).query(getDecisionContextQuery);
+    const key = `malformed-offer-${stack.tag}`;
+    const id = actionIdFor(agent.id, key);
+    const action: ActionRecord = { ...recorded, id, idempotencyKey: key, workflowId: `action:${id}`, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null };
+    const decided = await stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
+        workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: '', issuer: 'x', jti: 'j', iat: 5, exp: 1 } }],
+      }),
+    });
+    expect(decided).toMatchObject({ status: 'ALLOWED', grant: { scope: ['read_customer'] } });
+    expect(decided.recordedGrant).toBeUndefined();
+    expect((await agent.gql(GET, { id })).data.actionRequest.grant.token).toBe(decided.grant!.token);
   });
 
   it("routine work is decided on the agent's own allowed tools, not on what an API process believed a moment ago", async () => {

@@ -28,7 +28,7 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { FINAL_STATUSES, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
+import { FINAL_STATUSES, isRecordedGrant, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
 import { ErrorCode } from '../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
 import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
@@ -171,7 +171,8 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   //    for older callers in a local activity (with, when allowed outright, the grant).
   let assessment: Assessment;
   let grant: ActionRecord['grant'] = null;
-  const offeredGrant = args.offeredGrant;
+  // An offer that is not a well-formed recorded grant is no offer: such a run mints its grant, as before.
+  const offeredGrant = isRecordedGrant(args.offeredGrant) ? args.offeredGrant : undefined;
   if (offeredGrant && args.profile && patched('sensitive-decision-in-workflow')) {
     assessment = assessAction(args.profile, action, args.peers ?? undefined);
     failpoints.reached('action.scoring');
