@@ -40,9 +40,9 @@ export interface ActionGrant {
 }
 
 /**
- * A grant as the agent's workflow records it for a routine action: everything but the signature. The API
- * signs it when it hands it out, deterministically, so every answer carries the same token and no token
- * is ever in Temporal's history. `kid` names the signing key, `iat`/`exp` are seconds since the epoch.
+ * A grant as a deciding workflow records it for an action allowed outright: everything but the signature.
+ * The API signs it when it hands it out, deterministically, so every answer carries the same token and no
+ * token is ever in Temporal's history. `kid` names the signing key, `iat`/`exp` are seconds since the epoch.
  */
 export interface RecordedGrant {
   kid: string;
@@ -95,7 +95,7 @@ export interface ActionRecord {
   approval: ActionApproval | null;
   /** Present once ALLOWED or APPROVED; shown only to the requesting agent. */
   grant: ActionGrant | null;
-  /** Routine actions decided since grants are signed by the API: the grant as recorded (`grant` stays null in Temporal). */
+  /** Actions allowed outright since grants are signed by the API: the grant as recorded (`grant` stays null in Temporal). */
   recordedGrant?: RecordedGrant | null;
   decidedAt: string | null;
   /** Set on the workflow that records this action. */

@@ -2,9 +2,9 @@
  * The grant of one action: bound to exactly that request — its tool (the only audience), its operation
  * (the only scope), its resource and its volume and amount ceilings (RFC 9396 authorization details).
  *
- * Two ways to the same grant: minted at once (sensitive actions, in their workflow's activity), or
- * recorded by the agent's workflow without a token and signed by the API, the same token every time
- * (routine actions).
+ * Two ways to the same grant: minted at once (approved actions, in their workflow's activity), or recorded
+ * by the deciding workflow without a token and signed by the API, the same token every time (actions
+ * allowed outright).
  */
 import type { ActionGrant, ActionRecord, RecordedGrant } from '../domain/actions.js';
 import { GRANT_MAX_LIFETIME_S, mintGrant, signRecordedGrant, type MintGrantInput } from './grants.js';
@@ -46,7 +46,7 @@ export async function mintActionGrant(action: ActionRecord, key: SigningKey, iss
   return asActionGrant(action, await mintGrant({ ...grantInputOf(action), key, issuer, ttlSeconds }));
 }
 
-/** What the API offers the agent's workflow to record should it allow a routine action now. */
+/** What the API offers the deciding workflow to record should it allow the action outright. */
 export function proposeRecordedGrant(key: SigningKey, issuer: string, ttlSeconds: number, now = new Date()): RecordedGrant {
   const { iat, exp } = issueTimes(now, ttlSeconds, GRANT_MAX_LIFETIME_S);
   return { kid: key.kid, issuer, jti: crypto.randomUUID(), iat, exp };

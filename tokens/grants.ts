@@ -53,7 +53,7 @@ export interface GrantIdentity {
 }
 
 /**
- * A grant whose identity was chosen and recorded earlier (by the agent's workflow, for routine actions):
+ * A grant whose identity was chosen and recorded earlier (by the workflow that allowed the action):
  * the same key, input and identity give the same token, byte for byte, on any process (RFC 6979 ECDSA), so
  * a retry or a later read hands out the one grant that was decided, and Temporal never holds the token.
  */

@@ -71,23 +71,40 @@ function publicJwkOf(key: SigningKey): JWK {
 
 const MAX_CACHED_SIGNERS = 16;
 const signers = new Map<string, Promise<CryptoKey>>();
+const secrets = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * One checked form of a key per kid: the first use checks the key (so a cache hit can trust the kid
+ * alone); a failed check is not cached (the caller sees the error, the next call tries again); keys rotate,
+ * so the oldest entry is dropped past a few.
+ */
+function oncePerKid<T>(cache: Map<string, Promise<T>>, key: SigningKey, check: (key: SigningKey) => Promise<T>): Promise<T> {
+  const cached = cache.get(key.kid);
+  if (cached) return cached;
+  const pending = check(key);
+  cache.set(key.kid, pending);
+  pending.catch(() => {
+    if (cache.get(key.kid) === pending) cache.delete(key.kid);
+  });
+  if (cache.size > MAX_CACHED_SIGNERS) cache.delete(cache.keys().next().value!);
+  return pending;
+}
 
 /**
  * The non-extractable CryptoKey for a signing key, imported once per kid. The first import checks that the
- * kid really is the key's thumbprint, so a cache hit can trust the kid alone.
+ * kid really is the key's thumbprint.
  */
 export function importPrivate(key: SigningKey): Promise<CryptoKey> {
-  const cached = signers.get(key.kid);
-  if (cached) return cached;
-  const pending = importChecked(key);
-  signers.set(key.kid, pending);
-  // A failed import is not cached: the caller sees the error, the next call tries again.
-  pending.catch(() => {
-    if (signers.get(key.kid) === pending) signers.delete(key.kid);
-  });
-  // Keys rotate; keep the cache small by dropping the oldest import.
-  if (signers.size > MAX_CACHED_SIGNERS) signers.delete(signers.keys().next().value!);
-  return pending;
+  return oncePerKid(signers, key, importChecked);
+}
+
+/**
+ * The raw private scalar of a signing key, for deterministic ECDSA (RFC 6979), where WebCrypto offers only
+ * randomized signatures. Checked once per kid like `importPrivate`, and also that `d` is the private half
+ * of the published `x`/`y`.
+ */
+export function privateScalar(key: SigningKey): Promise<Uint8Array> {
+  return oncePerKid(secrets, key, scalarChecked);
 }
 
 async function importChecked(key: SigningKey): Promise<CryptoKey> {
@@ -106,34 +123,17 @@ async function checkedJwk(key: SigningKey): Promise<JWK & { x: string; y: string
   return { kty, crv, x, y, d };
 }
 
-const secrets = new Map<string, Promise<Uint8Array>>();
-
-/**
- * The raw private scalar of a signing key, for deterministic ECDSA (RFC 6979), where WebCrypto offers only
- * randomized signatures. Checked once per kid like `importPrivate`, and also that `d` is the private half
- * of the published `x`/`y`, so a cache hit can trust the kid alone.
- */
-export function privateScalar(key: SigningKey): Promise<Uint8Array> {
-  const cached = secrets.get(key.kid);
-  if (cached) return cached;
-  const pending = (async () => {
-    const { x, y, d } = await checkedJwk(key);
-    const scalar = Buffer.from(d, 'base64url');
-    let derived: Uint8Array;
-    try {
-      derived = p256.getPublicKey(scalar, false);
-    } catch {
-      throw new TypeError('The signing key holds no valid P-256 private scalar.');
-    }
-    if (Buffer.compare(Buffer.from(derived), Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')])) !== 0) {
-      throw new TypeError("The signing key's private part does not match its public part.");
-    }
-    return new Uint8Array(scalar);
-  })();
-  secrets.set(key.kid, pending);
-  pending.catch(() => {
-    if (secrets.get(key.kid) === pending) secrets.delete(key.kid);
-  });
-  if (secrets.size > MAX_CACHED_SIGNERS) secrets.delete(secrets.keys().next().value!);
-  return pending;
+async function scalarChecked(key: SigningKey): Promise<Uint8Array> {
+  const { x, y, d } = await checkedJwk(key);
+  const scalar = Buffer.from(d, 'base64url');
+  let derived: Uint8Array;
+  try {
+    derived = p256.getPublicKey(scalar, false);
+  } catch {
+    throw new TypeError('The signing key holds no valid P-256 private scalar.');
+  }
+  if (Buffer.compare(Buffer.from(derived), Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')])) !== 0) {
+    throw new TypeError("The signing key's private part does not match its public part.");
+  }
+  return new Uint8Array(scalar);
 }
