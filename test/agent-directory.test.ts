@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { AgentDirectory } from '../api/services/agent-directory.js';
+import { PeerStatistics } from '../api/services/peer-stats.js';
 import { PeopleDirectory } from '../api/services/people-directory.js';
 import { ToolRegistry } from '../api/services/tool-registry.js';
 import { vaultKeyRing } from '../config/keys.js';
@@ -25,10 +26,10 @@ function forward(target: object, prop: string | symbol): unknown {
 
 /**
  * The stack's own client, whose Describe answers wait while `held` is set (and are counted); lists fail
- * while `listsFail` is set, and leave out the agent `hiddenFromLists`.
+ * while `listsFail` is set, hang until released and then fail while `listsHeld` is set, and leave out the agent `hiddenFromLists`.
  */
 function heldDescribes(client: Client) {
-  const state = { held: false, describes: 0, waiting: [] as (() => void)[], listsFail: false, hiddenFromLists: null as string | null };
+  const state = { held: false, describes: 0, waiting: [] as (() => void)[], listsFail: false, listsHeld: false, hiddenFromLists: null as string | null };
   const describeHeld = (handle: WorkflowHandle) => async () => {
     state.describes++;
     const answer = await handle.describe();
@@ -38,6 +39,13 @@ function heldDescribes(client: Client) {
   const handleOf = (handle: WorkflowHandle) => new Proxy(handle, { get: (target, prop) => (prop === 'describe' ? describeHeld(target) : forward(target, prop)) });
   const list = (target: Client['workflow']) => (...args: Parameters<typeof target.list>) => {
     if (state.listsFail) throw new Error('visibility unavailable (test)');
+    if (state.listsHeld) {
+      // A List that hangs until released, then fails.
+      return (async function* () {
+        await new Promise<void>((release) => state.waiting.push(release));
+        throw new Error('visibility unavailable (test)');
+      })() as unknown as ReturnType<typeof target.list>;
+    }
     const hidden = state.hiddenFromLists;
     if (!hidden) return target.list(...args);
     // Visibility that has not caught up with one agent yet.
@@ -286,5 +294,37 @@ describe('the revocation feed', () => {
     } finally {
       await directory.stopAccessFeed();
     }
+  });
+});
+
+describe("a platform's peer statistics", () => {
+  it('are gathered from its running agents, served stale while they are gathered again, and kept when that fails', async () => {
+    const platform = `peers-${stack.tag}`.toLowerCase();
+    for (let i = 0; i < 3; i++) await registerTestAgent(stack, admin, { name: `Peer ${i}`, ownerEmail: `owner-${stack.tag}@example.com`, platform, allowedTools: [] });
+    const gated = heldDescribes(stack.client);
+    const peers = new PeerStatistics(gated.client, { cacheMs: 200 });
+    const first = await eventually(async () => {
+      const stats = await peers.of(platform);
+      return stats?.agents === 3 && stats;
+    });
+    // What is gathered is there for callers that must not wait (a minute by default).
+    const longLived = new PeerStatistics(stack.client);
+    const gathered = await longLived.of(platform);
+    expect(gathered?.agents).toBe(3);
+    expect(await longLived.cached(platform)).toBe(gathered);
+
+    // Once they are old, a decision gets them at once while the new gathering hangs on visibility…
+    gated.state.listsHeld = true;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await peers.cached(platform)).toBeUndefined();
+    expect(await peers.of(platform)).toBe(first);
+    // …and when that gathering fails, the last ones stay.
+    gated.release();
+    gated.state.listsHeld = false;
+    gated.state.listsFail = true;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await peers.of(platform)).toBe(first);
+    // A platform never gathered, with visibility down: none (novelty is then scored without peers).
+    expect(await peers.of(`none-${stack.tag}`.toLowerCase())).toBeUndefined();
   });
 });

@@ -17,7 +17,14 @@ const PEER_QUERY_MS = 500;
 export class PeerStatistics {
   private readonly platforms = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
 
-  constructor(private readonly client: Client) {}
+  private readonly cacheMs: number;
+
+  constructor(
+    private readonly client: Client,
+    options: { cacheMs?: number } = {},
+  ) {
+    this.cacheMs = options.cacheMs ?? PEERS_CACHE_MS;
+  }
 
   /**
    * A platform's statistics. Statistics a minute old still refine novelty well: only a platform's first
@@ -26,7 +33,7 @@ export class PeerStatistics {
    */
   of(platform: string): Promise<PeerStats | undefined> {
     const hit = this.platforms.get(platform);
-    if (hit && Date.now() - hit.at < PEERS_CACHE_MS) return hit.stats;
+    if (hit && Date.now() - hit.at < this.cacheMs) return hit.stats;
     const gathered = this.gather(platform);
     const stats = hit ? gathered.then(async (fresh) => fresh ?? (await hit.stats)) : gathered;
     this.platforms.set(platform, { stats, at: Date.now() });
@@ -36,7 +43,7 @@ export class PeerStatistics {
   /** Only what is already gathered and fresh: for a caller that must not wait. */
   async cached(platform: string): Promise<PeerStats | undefined> {
     const hit = this.platforms.get(platform);
-    return hit && Date.now() - hit.at < PEERS_CACHE_MS ? hit.stats : undefined;
+    return hit && Date.now() - hit.at < this.cacheMs ? hit.stats : undefined;
   }
 
   private async gather(platform: string): Promise<PeerStats | undefined> {
