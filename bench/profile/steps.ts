@@ -28,9 +28,15 @@ export type Step = (i: number) => Promise<unknown>;
  * Prints each step's latency (p50/p95/p99/mean over `samples`, interleaved in batches of 10, after 20
  * warm-up calls each), then the CPU ms per call of each process with each step run alone. `beforeEach`
  * runs outside the timing (e.g. renewing a token).
+ *
+ * BENCH_PROFILE_PAUSE_MS (default 0) waits that long after each sample, outside the timing: long enough,
+ * and every call meets a machine at rest — its own cost, without the background work the previous call
+ * left (learning, audit, closing its workflow) competing for the same cores. 0 measures calls back to
+ * back, as `npm run bench` does.
  */
 export async function profileSteps(stack: BenchStack, steps: Record<string, Step>, samples: number, beforeEach: (i: number) => Promise<unknown> = async () => {}): Promise<void> {
   const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  const pauseMs = Number(process.env.BENCH_PROFILE_PAUSE_MS ?? 0);
   let i = 0;
   for (const op of Object.values(steps)) for (let w = 0; w < 20; w++) await op(i++);
   for (let r = 0; r < samples / 10; r++) {
@@ -40,10 +46,11 @@ export async function profileSteps(stack: BenchStack, steps: Record<string, Step
         const t = process.hrtime.bigint();
         const own = await op(i++);
         latencies[name]!.push(typeof own === 'number' ? own : ms(t));
+        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     }
   }
-  console.log('latency (ms), interleaved:');
+  console.log(pauseMs > 0 ? `latency (ms), interleaved, ${pauseMs} ms pause after each call:` : 'latency (ms), interleaved, back to back:');
   console.table(Object.fromEntries(Object.entries(latencies).map(([k, v]) => { const s = summarize(v); return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }]; })));
   // CPU per operation, by process: each step alone, sequentially, after a pause for background work to drain.
   const cpu: Record<string, Record<string, number>> = {};
