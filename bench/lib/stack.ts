@@ -52,13 +52,13 @@ const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: co
 
 export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-bench-'));
-  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporalPort, uiPort] = [await freePort(), await freePort()];
   const dbFile = path.join(dataDir, 'temporal.db');
   const floorBundle = path.join(dataDir, 'floor-bundle.js');
   const wardenBundle = path.join(dataDir, 'workflow-bundle.js');
 
   log(`data folder ${dataDir}; building workflow bundles and starting the Temporal dev server`);
-  const [devServer] = await Promise.all([
+  const [serverStart, ...bundles] = await Promise.allSettled([
     startDevServer({
       // The CLI is looked up (or installed) as `npm start` does; the database is the benchmark's own.
       dataDir: path.join(PROJECT_ROOT, '.warden'),
@@ -72,7 +72,16 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     buildWorkflowBundle(wardenBundle),
     bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)), logger: quiet }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
   ]);
+  const notStarted = [serverStart, ...bundles].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (notStarted) {
+    if (serverStart.status === 'fulfilled') await serverStart.value.stop();
+    throw notStarted.reason;
+  }
+  const devServer = (serverStart as PromiseFulfilledResult<DevServer>).value;
 
+  // Picked once the server is up: it takes free ports of its own for its internal services as it starts,
+  // and one picked before could be gone by the time the API listens.
+  const apiPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: devServer.address,
@@ -90,8 +99,15 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   delete env.WARDEN_FAILPOINTS;
   delete env.WARDEN_FAILPOINTS_FILE;
   const config = loadConfig(env);
-  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
-  await ensureSearchAttributes(connection, config.temporal.namespace);
+  let connected: Awaited<ReturnType<typeof connectClient>>;
+  try {
+    connected = await connectClient(config.temporal, dataConverterFor(config));
+    await ensureSearchAttributes(connected.connection, config.temporal.namespace);
+  } catch (err) {
+    await devServer.stop();
+    throw err;
+  }
+  const { client, connection } = connected;
 
   const all: Part[] = [];
   let stopping = false;
@@ -115,12 +131,26 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       });
     });
 
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.all(all.map((p) => stopChild(p.child, 10_000)));
+    await connection.close();
+    await devServer.stop();
+  };
+
   log('starting the worker, the API and the floor worker (separate processes)');
-  const [worker, api, floor] = await Promise.all([
+  const started = await Promise.allSettled([
     startPart('worker', 'worker/main.ts', env),
     startPart('api', 'api/main.ts', env),
     startPart('floor', 'bench/floor/worker.ts', env),
   ]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Nothing is left running behind a stack that never started (it would skew every later measurement).
+    await stopAll();
+    throw failed.reason;
+  }
+  const [worker, api, floor] = started.map((r) => (r as PromiseFulfilledResult<Part>).value) as [Part, Part, Part];
 
   const issuerKey = await loadDevIssuerKey(dataDir);
   const token = (email: string, roles: Role[], ttlSeconds = 3600) =>
@@ -140,12 +170,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     dbFile,
     token,
     startPart,
-    async stop() {
-      stopping = true;
-      await Promise.all(all.map((p) => stopChild(p.child, 10_000)));
-      await connection.close();
-      await devServer.stop();
-    },
+    stop: stopAll,
   };
 }
 
