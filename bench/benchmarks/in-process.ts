@@ -155,8 +155,8 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
       const p = probes[i % probes.length]!;
       return learn(p.baseline, p.facts, policy);
     },
-    /** The routine path hands the agent's baseline to its scoring activity: payload conversion + codec. */
-    encodeProfileForActivity: async (i: number) => {
+    /** A sensitive action's workflow input carries the agent's baseline: payload conversion + codec. */
+    encodeProfile: async (i: number) => {
       const p = probes[i % probes.length]!;
       return codec.encode([defaultPayloadConverter.toPayload(profileOf(p.baseline))]);
     },
@@ -166,7 +166,7 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
   const ratios = {
     assessAndDecideOverGrantSignature: ratio(r.assessAndDecide.usPerOp, r.es256GrantSignature.usPerOp),
     learnOverGrantSignature: ratio(r.learn.usPerOp, r.es256GrantSignature.usPerOp),
-    encodeProfileOverGrantSignature: ratio(r.encodeProfileForActivity.usPerOp, r.es256GrantSignature.usPerOp),
+    encodeProfileOverGrantSignature: ratio(r.encodeProfile.usPerOp, r.es256GrantSignature.usPerOp),
   };
   const file = writeResult('scoring', {
     benchmark: 'scoring',
@@ -175,7 +175,7 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
       what: 'risk scoring per request, in-process, single thread: assess + decide (risk/), and learn (the baseline update after an ALLOW)',
       data: `bench/detector generator (seed 7, 2 agents per archetype, 42 days, no anomalies): learn days 1–35, score the ${probes.length} requests of days 36–42 against the frozen baselines`,
       baseline: 'one ES256 grant signature (tokens/grants.ts mintGrant), which every ALLOW pays anyway',
-      encodeProfileForActivity: "a sensitive action's workflow input carries {baseline, policy} to its scoring local activity (routine work did too, before it was scored in the agent's workflow): defaultPayloadConverter.toPayload + Warden's AES-GCM codec",
+      encodeProfile: "a sensitive action's workflow input carries {baseline, policy}, the decision context the API read (it went on to a scoring local activity until decisions were made in workflow code): defaultPayloadConverter.toPayload + Warden's AES-GCM codec, paid by the API at the start and undone by the worker",
       interleaving: '3 alternations',
     },
     baselineJsonBytes: baselineBytes,
@@ -186,7 +186,7 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
   ctx.summary.push(
     { benchmark: 'scoring', figure: 'assess+decide per request', value: `${r.assessAndDecide.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.assessAndDecideOverGrantSignature) },
     { benchmark: 'scoring', figure: 'learn per request', value: `${r.learn.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.learnOverGrantSignature) },
-    { benchmark: 'scoring', figure: 'ship baseline to activity', value: `${r.encodeProfileForActivity.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.encodeProfileOverGrantSignature) },
+    { benchmark: 'scoring', figure: 'encode baseline (workflow input)', value: `${r.encodeProfile.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.encodeProfileOverGrantSignature) },
   );
   return [];
 }
