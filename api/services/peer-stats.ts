@@ -15,7 +15,8 @@ const MAX_PEERS = 200;
 const PEER_QUERY_MS = 500;
 
 export class PeerStatistics {
-  private readonly platforms = new Map<string, { stats: Promise<PeerStats | undefined>; at: number }>();
+  /** Per platform: the last statistics gathered (or the first gathering), when, and whether a new one runs. */
+  private readonly platforms = new Map<string, { stats: Promise<PeerStats | undefined>; at: number; gathering: boolean }>();
 
   private readonly cacheMs: number;
 
@@ -33,11 +34,19 @@ export class PeerStatistics {
    */
   of(platform: string): Promise<PeerStats | undefined> {
     const hit = this.platforms.get(platform);
-    if (hit && Date.now() - hit.at < this.cacheMs) return hit.stats;
-    const gathered = this.gather(platform);
-    const stats = hit ? gathered.then(async (fresh) => fresh ?? (await hit.stats)) : gathered;
-    this.platforms.set(platform, { stats, at: Date.now() });
-    return hit ? hit.stats : stats;
+    if (!hit) {
+      const stats = this.gather(platform);
+      this.platforms.set(platform, { stats, at: Date.now(), gathering: false });
+      return stats;
+    }
+    if (Date.now() - hit.at >= this.cacheMs && !hit.gathering) {
+      hit.gathering = true;
+      void this.gather(platform).then(async (fresh) => {
+        const stats = fresh ?? (await hit.stats);
+        this.platforms.set(platform, { stats: Promise.resolve(stats), at: Date.now(), gathering: false });
+      });
+    }
+    return hit.stats;
   }
 
   /** Only what is already gathered and fresh: for a caller that must not wait. */
