@@ -1,80 +1,30 @@
 /**
- * Activities of the action workflows: minting the grant of an approved action, containing and resuming
- * the agent — and, for runs from before decisions were made in workflow code, scoring (the same rules,
- * risk/assess-action.ts) and minting the grant of an action allowed outright.
+ * Activities of the action workflows: the terms of an approved action's grant, and containing and
+ * resuming the agent — commands Warden makes on its own authority, signed as `warden`.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CredentialSettings } from '../config/config.js';
-import type { ActionGrant, ActionRecord } from '../domain/actions.js';
+import type { RecordedGrant } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
-import { mintActionGrant } from '../tokens/action-grants.js';
-import { getRiskProfileQuery, resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
-import { PeerStatistics } from '../api/services/peer-stats.js';
+import { proposeRecordedGrant } from '../tokens/action-grants.js';
+import { resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
+import { Commands, WARDEN } from '../api/services/commands.js';
 import { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
-export function createActionActivities(deps: { client: Client; taskQueue: string; credentials: CredentialSettings }) {
-  // The same cached ring as the API's: no decision waits on re-reading it.
-  const signingKeys = new SigningKeys(deps.client, deps.taskQueue, deps.credentials.signingKeyRotationMs);
-
-  // How rare a tool or operation is among agents of the same platform (novelty weighs rarer things more).
-  const peers = new PeerStatistics(deps.client);
-
-  /** A grant bound to exactly this request: its tool, operation, resource and volume/amount ceilings. */
-  const grantFor = async (action: ActionRecord): Promise<ActionGrant> => {
-    const grant = await mintActionGrant(action, await signingKeys.current(), deps.credentials.issuer, deps.credentials.grantTtlSeconds);
-    failpoint('action.grant-minted');
-    return grant;
-  };
-
-  /**
-   * A sensitive action's score, on the agent's baseline as its workflow's input holds it — or, for runs
-   * started without one, as the agent's workflow answers now.
-   */
-  const assessSensitive = async (action: ActionRecord, given: RiskProfile | null = null): Promise<Assessment> => {
-    const [profile, platformPeers] = await Promise.all([
-      given ?? deps.client.workflow.getHandle(agentWorkflowId(action.agentId)).query(getRiskProfileQuery),
-      peers.of(action.platform),
-    ]);
-    failpoint('action.scoring');
-    return assessAction(profile, action, platformPeers);
-  };
-
-  /**
-   * A routine action's score: the agent's own workflow passes its baseline, so no query is needed — and
-   * peers come only from this worker's cache (gathering them means querying workflows, one of which is
-   * the very one waiting on this activity).
-   */
-  const assessRoutine = async (input: { profile: RiskProfile; action: ActionRecord }): Promise<Assessment> => {
-    const platformPeers = await peers.cached(input.action.platform);
-    failpoint('action.routine.scoring');
-    return assessAction(input.profile, input.action, platformPeers);
-  };
-
-  /** The score, and the grant only when the score allows it outright: one local activity, one round trip. */
-  const decideWith = async (action: ActionRecord, assessment: Assessment): Promise<{ assessment: Assessment; grant: ActionGrant | null }> => ({
-    assessment,
-    grant: assessment.decision === 'ALLOW' ? await grantFor(action) : null,
-  });
+export function createActionActivities(deps: { client: Client; signingKeys: SigningKeys; credentials: CredentialSettings }) {
+  const commands = new Commands(deps.client, deps.signingKeys);
 
   return {
-    // assessAction and assessRoutineAction score only: the paths of histories recorded before the
-    // decide* activities (see the patches in the workflows). Routine work is scored in the agent's workflow
-    // now; decideRoutineAction serves Updates without an offered grant (an API from before that).
-    // mintActionGrant also grants approved actions.
-    assessAction: (action: ActionRecord) => assessSensitive(action),
-    async decideAction(action: ActionRecord, profile: RiskProfile | null = null): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
-      return decideWith(action, await assessSensitive(action, profile));
-    },
-
-    assessRoutineAction: assessRoutine,
-    async decideRoutineAction(input: { profile: RiskProfile; action: ActionRecord }): Promise<{ assessment: Assessment; grant: ActionGrant | null }> {
-      return decideWith(input.action, await assessRoutine(input));
-    },
-    async mintActionGrant(action: ActionRecord): Promise<ActionGrant> {
-      return grantFor(action);
+    /**
+     * The grant of an approved action, as its workflow records it: the current key, a fresh id, the
+     * lifetime — no token. The API signs it (the same token every time) when it hands it to the agent.
+     */
+    async offerActionGrant(): Promise<RecordedGrant> {
+      const grant = proposeRecordedGrant(await deps.signingKeys.current(), deps.credentials.issuer, deps.credentials.grantTtlSeconds);
+      failpoint('action.grant-minted');
+      return grant;
     },
 
     /**
@@ -84,10 +34,7 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
      */
     async containAgent(input: { agentId: string; actionId: string; reason: string }): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(universalLogoutUpdate, {
-          updateId: `contain:${input.actionId}`,
-          args: [{ actor: { kind: 'system', id: 'warden' }, reason: `${input.reason} (action ${input.actionId})` }],
-        });
+        await commands.send(agentWorkflowId(input.agentId), universalLogoutUpdate, { reason: `${input.reason} (action ${input.actionId})` }, WARDEN, { updateId: `contain:${input.actionId}` });
       } catch (err) {
         // A decommissioned agent holds nothing to revoke; anything else is retried.
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
@@ -97,9 +44,8 @@ export function createActionActivities(deps: { client: Client; taskQueue: string
 
     async resumeContainedAgent(input: { agentId: string; actionId: string; approver: string }): Promise<void> {
       try {
-        await deps.client.workflow.getHandle(agentWorkflowId(input.agentId)).executeUpdate(resumeAgentUpdate, {
+        await commands.send(agentWorkflowId(input.agentId), resumeAgentUpdate, { reason: `action ${input.actionId} approved by ${input.approver}` }, WARDEN, {
           updateId: `resume:${input.actionId}`, // a retry is the same resumption, not a second one
-          args: [{ actor: { kind: 'human', id: input.approver }, reason: `approved action ${input.actionId}` }],
         });
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;

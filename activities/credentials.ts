@@ -1,7 +1,7 @@
 /** Key generation: Warden's signing keys and agents' key pairs (randomness belongs in activities). */
 import type { Jwk } from '../domain/credentials.js';
 import { generateAgentKey } from '../tokens/agent-keys.js';
-import { generateSigningKey as newSigningKey, type SigningKey } from '../tokens/signing-keys.js';
+import { generateSigningKey as newSigningKey, sealSigningKey, type SealedSigningKey } from '../tokens/signing-keys.js';
 import { sealSecret, type KeyRing } from '../vault/envelope.js';
 import { failpoint } from '../temporal/failpoints.js';
 
@@ -10,8 +10,9 @@ export const agentKeyAad = (agentId: string) => `agent-credential:${agentId}`;
 
 export function createCredentialActivities(deps: { vault: KeyRing }) {
   return {
-    async generateSigningKey(): Promise<SigningKey> {
-      return newSigningKey(new Date());
+    /** A fresh signing key; its private half leaves this activity only sealed by the vault. */
+    async generateSigningKey(): Promise<SealedSigningKey> {
+      return sealSigningKey(deps.vault, await newSigningKey(new Date()));
     },
 
     /** A successor key pair for an agent; the private half leaves this activity only vaulted. */

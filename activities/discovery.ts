@@ -4,6 +4,7 @@
  * one Update-with-Start per agent, so a finding for an agent nobody knows starts its lifecycle workflow
  * in DISCOVERED, and a replay of the same report changes nothing.
  */
+import type { SigningKeys } from '../api/services/signing-keys.js';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
@@ -133,7 +134,7 @@ function vertexToken(envName: string | undefined): () => Promise<string> {
   };
 }
 
-export function createDiscoveryActivities(deps: { client: Client; config: WardenConfig }) {
+export function createDiscoveryActivities(deps: { client: Client; config: WardenConfig; signingKeys: SigningKeys }) {
   const { taskQueue } = deps.config.temporal;
   const credentialPolicy = { maxAgeMs: deps.config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: deps.config.credentials.agentCredentialRotateAt };
   const plan = (): SweepPlan => {
@@ -182,6 +183,8 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
     /** Puts findings into the directory; safe to repeat (each agent remembers the sweep and source it last heard from). */
     async reconcileDiscoveryFindings(input: { sweepId: string; sourceName: string; findings: Finding[] }): Promise<ReconcileReport> {
       const report: ReconcileReport = { newAgents: [], known: 0, dismissed: 0, raisedAgain: 0 };
+      // A shadow agent's workflow is given Warden's trust anchor like any other: claims will need it.
+      const trust = await deps.signingKeys.anchor();
       const queue = [...input.findings];
       const one = async (finding: Finding) => {
         const agentId = discoveredAgentId(taskQueue, finding.fingerprint);
@@ -192,7 +195,7 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
           startWorkflowOperation: new WithStartWorkflowOperation(agentLifecycleWorkflow, {
             workflowId: agentWorkflowId(agentId),
             taskQueue,
-            args: [{ state: initial, ...(deps.config.continueAsNewAfterEvents ? { continueAsNewAfterEvents: deps.config.continueAsNewAfterEvents } : {}) }],
+            args: [{ state: initial, trust, ...(deps.config.continueAsNewAfterEvents ? { continueAsNewAfterEvents: deps.config.continueAsNewAfterEvents } : {}) }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             typedSearchAttributes: new TypedSearchAttributes([
               { key: SA.AgentId, value: agentId },

@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import type { KeyRing } from '../vault/envelope.js';
+import { SigningKeys } from '../api/services/signing-keys.js';
 import { createActionActivities } from './actions.js';
 import { createAuditActivities } from './audit.js';
 import { createCredentialActivities } from './credentials.js';
@@ -17,14 +18,21 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  // One cached view of Warden's signing keys for every activity that signs (grant terms, statements, SETs).
+  const signingKeys = new SigningKeys(deps.client, {
+    taskQueue: deps.config.temporal.taskQueue,
+    rotationIntervalMs: deps.config.credentials.signingKeyRotationMs,
+    issuer: deps.config.credentials.issuer,
+    vault: deps.vault,
+  });
   return {
     ...createPeopleActivities(deps.client),
     ...createCredentialActivities({ vault: deps.vault }),
     ...createVaultActivities({ vault: deps.vault }),
-    ...createActionActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, credentials: deps.config.credentials }),
+    ...createActionActivities({ client: deps.client, signingKeys, credentials: deps.config.credentials }),
     ...createAuditActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, settings: deps.config.audit }),
-    ...createDiscoveryActivities({ client: deps.client, config: deps.config }),
-    ...createNotificationActivities({ client: deps.client, settings: deps.config.notifications, issuer: deps.config.credentials.issuer, taskQueue: deps.config.temporal.taskQueue }),
+    ...createDiscoveryActivities({ client: deps.client, config: deps.config, signingKeys }),
+    ...createNotificationActivities({ settings: deps.config.notifications, signingKeys }),
   };
 }
 

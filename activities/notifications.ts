@@ -4,11 +4,10 @@
  * Failures throw, so Temporal retries with backoff; the workflow's outbox keeps the message meanwhile.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { NotificationSettings } from '../config/config.js';
 import type { Notification } from '../domain/notifications.js';
 import { mintSessionRevoked } from '../tokens/security-events.js';
-import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
+import type { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
 const TIMEOUT_MS = 10_000;
@@ -33,18 +32,17 @@ async function post(url: string, contentType: string, body: string, okStatuses: 
   throw new Error(`${new URL(url).host} answered HTTP ${res.status}`);
 }
 
-export function createNotificationActivities(deps: { client: Client; settings: NotificationSettings; issuer: string; taskQueue: string }) {
+export function createNotificationActivities(deps: { settings: NotificationSettings; signingKeys: SigningKeys }) {
   return {
     async deliverNotification(n: Notification): Promise<void> {
       failpoint('notification.sending');
       if (n.kind === 'session-revoked') {
         if (deps.settings.ssfReceivers.length === 0) return;
-        const ring = await deps.client.workflow.getHandle(signingKeysWorkflowId(deps.taskQueue)).query(getSigningKeysQuery);
-        if (!ring) throw new Error('signing keys are not ready yet');
+        const key = await deps.signingKeys.current();
         for (const receiver of deps.settings.ssfReceivers) {
           const set = await mintSessionRevoked({
-            key: ring.current,
-            issuer: deps.issuer,
+            key,
+            issuer: deps.signingKeys.issuer,
             audience: receiver,
             agentId: n.agentId,
             reason: n.text,

@@ -2,6 +2,7 @@
 import type { Principal } from './auth/principal.js';
 import type { ActionService } from './services/actions.js';
 import type { AuditLog } from './services/audit-log.js';
+import type { Commands } from './services/commands.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { DiscoveryService } from './services/discovery.js';
 import type { PeopleDirectory } from './services/people-directory.js';
@@ -13,6 +14,7 @@ export interface Services {
   people: PeopleDirectory;
   tools: ToolRegistry;
   signingKeys: SigningKeys;
+  commands: Commands;
   actions: ActionService;
   discovery: DiscoveryService;
 }

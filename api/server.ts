@@ -17,8 +17,9 @@ import { createPayloadCodec } from '../temporal/codec.js';
 import { TokenError } from '../tokens/errors.js';
 import { AgentTokens } from './auth/agent-tokens.js';
 import { createHumanTokenVerifier, type HumanTokenVerifier } from './auth/human-tokens.js';
-import type { Principal } from './auth/principal.js';
+import { effectiveRoles, type HumanPrincipal, type Principal } from './auth/principal.js';
 import { createCodecHandler } from './codec-server.js';
+import { createCodecSessions } from './codec-session.js';
 import type { Services, WardenContext } from './context.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
@@ -32,6 +33,7 @@ import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
+import { Commands } from './services/commands.js';
 import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
@@ -49,27 +51,33 @@ export interface ApiServer {
 
 export function createServices(client: Client, config: WardenConfig): Services {
   const vault = vaultKeyRing(config);
-  const people = new PeopleDirectory(client, config.temporal.taskQueue);
-  const tools = new ToolRegistry(client, vault, {
+  const signingKeys = new SigningKeys(client, {
+    taskQueue: config.temporal.taskQueue,
+    rotationIntervalMs: config.credentials.signingKeyRotationMs,
+    issuer: config.credentials.issuer,
+    vault,
+  });
+  const commands = new Commands(client, signingKeys);
+  const people = new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue, rolesCacheMs: config.credentials.revocationCacheMs });
+  const tools = new ToolRegistry(client, commands, vault, {
     reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
     taskQueue: config.temporal.taskQueue,
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,
   });
-  const agents = new AgentDirectory(client, people, tools, vault, {
+  const agents = new AgentDirectory(client, commands, people, tools, vault, {
     taskQueue: config.temporal.taskQueue,
     continueAsNewAfterEvents: config.continueAsNewAfterEvents,
     credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
     sessionCacheMs: config.credentials.revocationCacheMs,
   });
-  const signingKeys = new SigningKeys(client, config.temporal.taskQueue, config.credentials.signingKeyRotationMs);
-  const actions = new ActionService(client, agents, tools, {
+  const actions = new ActionService(client, commands, people, agents, tools, {
     taskQueue: config.temporal.taskQueue,
     approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
     resumeOnApprove: config.enforcement.resumeOnApprove,
   }, { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds }, new PeerStatistics(client));
-  const discovery = new DiscoveryService(client, config);
-  return { people, agents, tools, signingKeys, actions, discovery };
+  const discovery = new DiscoveryService(client, commands, config);
+  return { people, agents, tools, signingKeys, commands, actions, discovery };
 }
 
 /** Introspection off in production, with GraphQL's own validation rule. */
@@ -77,10 +85,6 @@ const disableIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-function isLoopback(req: http.IncomingMessage): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
 
 export async function startApiServer(config: WardenConfig, client: Client, options: { services?: Services } = {}): Promise<ApiServer> {
   const services = options.services ?? createServices(client, config);
@@ -97,13 +101,20 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
       'WWW-Authenticate': `Bearer realm="warden", error="invalid_token", error_description="${message.replace(/"/g, "'")}", resource_metadata="${resourceMetadataUrl}"`,
     });
 
+  /** A person: who the token says, with the roles the directory gives them now. */
+  const authenticateHuman = async (token: string): Promise<HumanPrincipal> => {
+    const verified = await verifyHuman(token);
+    const roles = effectiveRoles(await services.people.roles(verified.email), verified.tokenRoles);
+    return { kind: 'human', subject: verified.subject, email: verified.email, roles, expiresAt: verified.expiresAt, ...(verified.tokenId ? { tokenId: verified.tokenId } : {}) };
+  };
+
   /** A bearer token is either Warden's own (an agent) or a person's from the OIDC issuer. */
   const authenticate = async (token: string): Promise<Principal> => {
     if (agentTokens.isWardenIssued(token)) {
       const at = await agentTokens.verifyAccess(token);
       return { kind: 'agent', subject: at.agentId, agentId: at.agentId, tokenId: at.jti, tokenExpiresAt: at.expiresAt };
     }
-    return verifyHuman(token);
+    return authenticateHuman(token);
   };
 
   const yoga = createYoga<Record<string, unknown>, WardenContext>({
@@ -139,26 +150,23 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     },
   });
 
-  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman, grants, keys: services.signingKeys, audit, settings, replay: new AssertionReplayCache() });
-  const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman, tools: services.tools, keys: services.signingKeys, settings });
+  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman: authenticateHuman, grants, keys: services.signingKeys, audit, settings, replay: new AssertionReplayCache() });
+  const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman: authenticateHuman, tools: services.tools, keys: services.signingKeys, settings });
   const revoke = createRevocationEndpoint({ agentTokens, agents: services.agents, keys: services.signingKeys, settings });
   const gateway = createGateway({ tools: services.tools, agentTokens, settings });
+  const codecSessions = createCodecSessions({
+    keys: services.signingKeys,
+    publicUrl: config.api.publicUrl,
+    authenticateHuman,
+    rolesOf: (email) => services.people.roles(email),
+  });
+  // Encodes for people as `operator` (a workflow takes such a payload only with a signed statement); decodes
+  // what they may read — never a private key or a vaulted secret, which the vault seals with keys the codec
+  // does not hold.
   const codec = createCodecHandler({
-    codec: createPayloadCodec(codecKeyRing(config)),
+    codec: createPayloadCodec(codecKeyRing(config), { encryptAs: 'operator', decode: 'reveal' }),
     allowedOrigins: config.api.codecOrigins,
-    authorize: async (req) => {
-      const match = /^Bearer ([^\s]+)$/i.exec((req.headers.authorization ?? '').trim());
-      if (match) {
-        try {
-          const person = await verifyHuman(match[1]!);
-          return person.roles.includes('admin');
-        } catch {
-          return false;
-        }
-      }
-      // The local dev server's UI sends no token; in development it is trusted from this machine.
-      return config.api.codecTrustsLocalUi && isLoopback(req) && config.api.codecOrigins.includes(String(req.headers.origin ?? ''));
-    },
+    authorize: async (req) => (await codecSessions.authorize(req)) !== null,
   });
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -168,6 +176,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     if (path === '/oauth/introspect') return introspect(req, res);
     if (path === '/oauth/revoke') return revoke(req, res);
     if (path.startsWith('/gateway/')) return gateway(req, res, path);
+    if (path === '/codec/session') return codecSessions.handle(req, res);
     if (path.startsWith('/codec/')) return codec(req, res, path);
     if (path === '/.well-known/jwks.json') return sendJson(res, 200, await services.signingKeys.jwks(), { 'cache-control': 'public, max-age=60' });
     if (path === '/.well-known/oauth-authorization-server') return sendJson(res, 200, authorizationServerMetadata(settings), { 'cache-control': 'public, max-age=300' });

@@ -115,8 +115,6 @@ export interface WardenConfig {
     publicUrl: string;
     /** Web origins (the Temporal UI) allowed to call the codec server. */
     codecOrigins: string[];
-    /** Development only: the local Temporal UI may use the codec server without a token. */
-    codecTrustsLocalUi: boolean;
   };
   humans: HumanIssuerSettings;
   peopleSeedFile: string;
@@ -251,7 +249,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       port: apiPort,
       publicUrl,
       codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [`http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`, `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`]),
-      codecTrustsLocalUi: !production && env.WARDEN_CODEC_REQUIRE_TOKEN !== 'true',
     },
     humans: {
       issuer: env.WARDEN_OIDC_ISSUER ?? DEV_ISSUER,

@@ -2,7 +2,6 @@
  * Sensitive actions: what an agent asks to do, how Warden decided, and who approved. Pure data and
  * validation, safe inside workflows.
  */
-import type { Actor } from './agents.js';
 import type { Sensitivity } from './tools.js';
 
 export const ACTION_DECISIONS = ['ALLOW', 'REVIEW', 'DENY'] as const;
@@ -102,10 +101,8 @@ export interface ActionRecord {
   workflowId: string;
 }
 
+/** A person's decision on a held action. Who decides, and with what authority, the signed statement says. */
 export interface ApprovalRequest {
-  approver: Actor;
-  /** Roles of the approver (from their token), checked by the validator. */
-  approverRoles: string[];
   comment: string;
 }
 

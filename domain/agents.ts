@@ -126,7 +126,8 @@ export function validateAgentRegistration(input: AgentRegistration): string[] {
   return problems;
 }
 
-export function validateReason(reason: string): string[] {
+export function validateReason(reason: unknown): string[] {
+  if (typeof reason !== 'string') return ['a reason is required'];
   const trimmed = reason.trim();
   if (trimmed.length === 0) return ['a reason is required'];
   if (trimmed.length > LIMITS.reasonMax) return [`reason must be at most ${LIMITS.reasonMax} characters`];

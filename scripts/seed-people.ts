@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { PersonInput } from '../domain/people.js';
 import type { PeopleDirectory } from '../api/services/people-directory.js';
+import { WARDEN } from '../api/services/commands.js';
 
 export async function seedPeople(people: PeopleDirectory, file: string): Promise<string[]> {
   if (!fs.existsSync(file)) return [];
@@ -10,7 +11,7 @@ export async function seedPeople(people: PeopleDirectory, file: string): Promise
   const added: string[] = [];
   for (const person of parsed.people) {
     if (await people.find(person.email)) continue;
-    await people.upsert({ kind: 'system', id: 'warden-seed' }, person);
+    await people.upsert(WARDEN, person);
     added.push(person.email);
   }
   return added;

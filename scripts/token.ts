@@ -1,7 +1,8 @@
 /**
- * `npm run token -- --sub alice@example.com --roles admin,approver [--ttl 1h]` prints a human access
- * token from Warden's development issuer. Local use only: with a real OIDC issuer configured, get tokens
- * from it instead.
+ * `npm run token -- --sub alice@example.com [--roles admin] [--ttl 1h]` prints a human access token from
+ * Warden's development issuer. What the person may do is the people directory's to say (config/people.json
+ * seeds it); `--roles` only narrows it for this token. Local use only: with a real OIDC issuer configured,
+ * get tokens from it instead.
  */
 import { parseArgs } from 'node:util';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
@@ -17,12 +18,14 @@ function seconds(ttl: string): number {
 const { values } = parseArgs({
   options: {
     sub: { type: 'string' },
-    roles: { type: 'string', default: '' },
+    roles: { type: 'string' },
     ttl: { type: 'string', default: '1h' },
     help: { type: 'boolean', short: 'h' },
   },
 });
-const usage = `usage: npm run token -- --sub EMAIL [--roles ${ROLES.join(',')}] [--ttl 1h]`;
+const usage = `usage: npm run token -- --sub EMAIL [--roles ${ROLES.join(',')}] [--ttl 1h]
+  The person's roles are the people directory's (config/people.json seeds it; upsertPerson changes it);
+  --roles only narrows them for this token.`;
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -36,8 +39,8 @@ if (!values.sub || !isValidEmail(values.sub.toLowerCase())) {
   console.error(`--sub must be an email address\n${usage}`);
   process.exit(2);
 }
-const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
-const unknown = roles.filter((r) => !isRole(r));
+const roles = values.roles === undefined ? undefined : values.roles.split(',').map((r) => r.trim()).filter(Boolean);
+const unknown = (roles ?? []).filter((r) => !isRole(r));
 if (unknown.length) {
   console.error(`unknown role(s) ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
   process.exit(2);
@@ -48,4 +51,4 @@ if (ttlSeconds < 1 || ttlSeconds > 7 * 86400) {
   process.exit(2);
 }
 const key = await loadDevIssuerKey(config.dataDir);
-console.log(await signDevToken(key, { email: values.sub, roles: roles as Role[], issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds }));
+console.log(await signDevToken(key, { email: values.sub, ...(roles ? { roles: roles as Role[] } : {}), issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds }));

@@ -108,10 +108,11 @@ describe('decisions', () => {
     // A sensitive (MEDIUM) request: one action workflow, whatever the retries.
     const input = { tool: crmName(), operation: 'read_customer', volume: 1, idempotencyKey: `same-${stack.tag}` };
     const [a, b] = await Promise.all([request(agent, input), request(agent, input)]);
-    const c = await request(agent, { ...input, volume: 7 });
     expect(a.data.requestAction.action.id).toBe(b.data.requestAction.action.id);
-    expect(c.data.requestAction.action.id).toBe(a.data.requestAction.action.id);
-    expect(c.data.requestAction.action.status).toBe(a.data.requestAction.action.status);
+    // The key reused for a different request: refused, never answered with the first request's decision or grant.
+    const c = await request(agent, { ...input, volume: 7 });
+    expect(c.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(c.data?.requestAction ?? null).toBeNull();
     const runs = await eventually(async () => {
       const n = (await stack.client.workflow.count(`WorkflowId = 'action:${a.data.requestAction.action.id}'`)).count;
       return n > 0 ? n : undefined;
@@ -122,6 +123,12 @@ describe('decisions', () => {
     const [r1, r2] = await Promise.all([request(agent, routineInput), request(agent, routineInput)]);
     expect(r1.data.requestAction.action.id).toBe(r2.data.requestAction.action.id);
     expect(r1.data.requestAction.action.grant.token).toBe(r2.data.requestAction.action.grant.token);
+    // …and a different request under its key is refused, whether it would be routine or sensitive.
+    for (const other of [{ ...routineInput, resourceId: 'ticket-2' }, { ...routineInput, operation: 'read_customer' }]) {
+      const again = await request(agent, other);
+      expect(again.errors?.[0]?.extensions?.code, other.operation).toBe('CONFLICT');
+    }
+    expect((await stack.client.workflow.count(`WorkflowId = 'action:${r1.data.requestAction.action.id}'`)).count).toBe(0);
   });
 
   it('routine (LOW, allowed) work takes the fast path: an Update on the agent\'s own workflow, durable and listed', async () => {
@@ -167,14 +174,6 @@ describe('decisions', () => {
     // …and only to the agent that asked.
     const adminList = await stack.gql<any>(LIST, { id: agent.id }, admin);
     expect(adminList.data.actionRequests.edges.find((e: any) => e.node.id === first.id).node.grant).toBeNull();
-
-    // An API from before offers no grant to record: the worker mints one, as it did, and it is handed out as minted.
-    const olderKey = `older-api-${stack.tag}`;
-    const older = await stack.client.workflow.getHandle(`agent:${agent.id}`).executeUpdate(decideRoutineActionUpdate, { args: [{ ...recorded, id: actionIdFor(agent.id, olderKey), idempotencyKey: olderKey, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null }] });
-    expect(older).toMatchObject({ status: 'ALLOWED', grant: { scope: ['update_ticket'] } });
-    expect(older!.recordedGrant).toBeUndefined();
-    await verifyGrant(older!.grant!.token, { jwks, issuer: stack.config.credentials.issuer, resource: crm.state.resource, requiredOperation: 'update_ticket' });
-    expect((await agent.gql(GET, { id: older!.id })).data.actionRequest.grant.token).toBe(older!.grant!.token);
   });
 
   it('an offered grant that is not one is refused before anything is recorded; one naming another issuer or key is never signed', async () => {
@@ -201,24 +200,25 @@ describe('decisions', () => {
     }
   });
 
-  it('an action workflow offered a malformed grant mints its own grant instead of recording it', async () => {
+  it('an action workflow offered a malformed grant refuses to start: no decision, no grant', async () => {
     const agent = await newAgent('Support bot malformed offer');
     const base = (await request(agent, { tool: crmName(), operation: 'read_customer', resourceId: 'cust-5', idempotencyKey: `offer-base-${stack.tag}` })).data.requestAction.action;
     expect(base.status).toBe('ALLOWED');
     const recorded = await stack.client.workflow.getHandle(base.workflowId).query(getActionQuery);
-    const { profile } = await stack.client.workflow.getHandle(`agent:${agent.id}`).query(getDecisionContextQuery);
     const key = `malformed-offer-${stack.tag}`;
+    const { profile } = await stack.client.workflow.getHandle(`agent:${agent.id}`).query(getDecisionContextQuery, key);
     const id = actionIdFor(agent.id, key);
     const action: ActionRecord = { ...recorded, id, idempotencyKey: key, workflowId: `action:${id}`, grant: null, recordedGrant: undefined, decision: null, status: 'PENDING_DECISION', risk: null, decidedAt: null };
-    const decided = await stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
+    const attempt = stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
         workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: '', issuer: 'x', jti: 'j', iat: 5, exp: 1 } }],
+        args: [{ action, trust: await stack.api.services.commands.anchor(), approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: '', issuer: 'x', jti: 'j', iat: 5, exp: 1 } }],
       }),
     });
-    expect(decided).toMatchObject({ status: 'ALLOWED', grant: { scope: ['read_customer'] } });
-    expect(decided.recordedGrant).toBeUndefined();
-    expect((await agent.gql(GET, { id })).data.actionRequest.grant.token).toBe(decided.grant!.token);
+    await expect(attempt).rejects.toThrow();
+    const described = await stack.client.workflow.getHandle(action.workflowId).describe();
+    expect(described.status.name).toBe('FAILED');
+    expect((await agent.gql(GET, { id })).data.actionRequest).toBeNull();
   });
 
   it("routine work is decided on the agent's own allowed tools, not on what an API process believed a moment ago", async () => {
@@ -233,7 +233,9 @@ describe('decisions', () => {
       justification: 'routine', context: {}, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION',
       risk: null, contained: false, approval: null, grant: null, decidedAt: null, workflowId: `agent:${agent.id}`,
     };
-    expect(await stack.client.workflow.getHandle(`agent:${agent.id}`).executeUpdate(decideRoutineActionUpdate, { args: [stale] })).toBeNull();
+    const iat = Math.floor(Date.now() / 1000);
+    const offer = { kid: 'any', issuer: stack.config.credentials.issuer, jti: `narrowed-${stack.tag}`, iat, exp: iat + 60 };
+    expect(await stack.client.workflow.getHandle(`agent:${agent.id}`).executeUpdate(decideRoutineActionUpdate, { args: [stale, offer] })).toBeNull();
     // The same request through the API: not routine after all — its own workflow, and a person must look.
     const action = (await request(agent, { tool: crmName(), operation: 'update_ticket', volume: 1, idempotencyKey: key })).data.requestAction.action;
     expect(action).toMatchObject({ workflowId: `action:${action.id}`, grant: null });

@@ -14,6 +14,7 @@ import { vaultKeyRing } from '../config/keys.js';
 import { registerTestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 import { AgentAccessChangedAt } from '../temporal/search-attributes.js';
+import { Commands, person } from '../api/services/commands.js';
 
 let stack: Stack;
 let admin: string;
@@ -72,8 +73,9 @@ function heldDescribes(client: Client) {
 function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.taskQueue, sessionCacheMs = 60_000) {
   const config = stack.config;
   const vault = vaultKeyRing(config);
-  const tools = new ToolRegistry(client, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
-  return new AgentDirectory(client, new PeopleDirectory(client, config.temporal.taskQueue), tools, vault, {
+  const commands = new Commands(client, stack.api.services.signingKeys);
+  const tools = new ToolRegistry(client, commands, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
+  return new AgentDirectory(client, commands, new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue }), tools, vault, {
     taskQueue: agentTaskQueue,
     credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
     sessionCacheMs,
@@ -107,7 +109,7 @@ afterAll(async () => {
 describe("an API process's view of an agent", () => {
   it('a read under way while this process suspends the agent does not put the ACTIVE view back', async () => {
     const { agent, gated, directory, reading } = await readHeldMidway('Cached agent'); // Temporal answered ACTIVE
-    const suspended = await directory.suspend({ kind: 'human', id: `admin-${stack.tag}@example.com` }, agent.id, 'cache race test');
+    const suspended = await directory.suspend(person(`admin-${stack.tag}@example.com`, ['admin']), agent.id, 'cache race test');
     expect(suspended.status).toBe('SUSPENDED');
     gated.release();
     await reading;
@@ -132,7 +134,7 @@ describe("an API process's view of an agent", () => {
     // Its workflow goes to a task queue no worker polls: whatever another API process can read of the
     // agent comes from what registration itself wrote.
     const registering = directoryOn(stack.client, `no-worker-${stack.tag}`);
-    const { agent, credential } = await registering.register({ kind: 'human', id: `admin-${stack.tag}@example.com` }, {
+    const { agent, credential } = await registering.register(person(`admin-${stack.tag}@example.com`, ['admin']), {
       name: 'Fresh agent', ownerEmail: `owner-${stack.tag}@example.com`, platform: 'custom', description: '', allowedTools: [],
     });
     const description = await stack.client.workflow.getHandle(`agent:${agent.id}`).describe();
@@ -158,7 +160,7 @@ describe("an API process's view of an agent", () => {
 });
 
 describe('the revocation feed', () => {
-  const human = () => ({ kind: 'human' as const, id: `admin-${stack.tag}@example.com` });
+  const human = () => person(`admin-${stack.tag}@example.com`, ['admin']);
   const changedAtOf = async (agentId: string) => (await stack.client.workflow.getHandle(`agent:${agentId}`).describe()).typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** What visibility (the feed's source) holds as the agent's AgentAccessChangedAt. */

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { agentWorkflowId, type Actor } from '../domain/agents.js';
+import { agentWorkflowId } from '../domain/agents.js';
 import type { Services } from '../api/context.js';
 import { createServices } from '../api/server.js';
-import { getAgentQuery } from '../workflows/agent-lifecycle.js';
+import { getAgentQuery, resumeAgentUpdate, transferAgentOwnershipUpdate } from '../workflows/agent-lifecycle.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
+import { person } from '../api/services/commands.js';
 
-const admin: Actor = { kind: 'human', id: 'admin@example.com' };
+const admin = person('admin@example.com', ['admin']);
 let stack: Stack;
 let services: Services;
 const owner = () => `owner-${stack.tag}@example.com`;
@@ -97,12 +98,16 @@ describe('agent lifecycle', () => {
 
   it('the workflow itself refuses bad updates even when the API is bypassed', async () => {
     const { agent } = await services.agents.register(admin, { name: 'Direct', platform: 'custom', description: '', ownerEmail: owner() });
-    const handle = stack.client.workflow.getHandle(agentWorkflowId(agent.id));
-    const err: any = await handle.executeUpdate('resumeAgent', { args: [{ actor: admin, reason: 'x' }] }).catch((e: any) => e);
+    const workflowId = agentWorkflowId(agent.id);
+    // Properly signed, but impossible: the workflow's own rules refuse them.
+    const err: any = await services.commands.send(workflowId, resumeAgentUpdate, { reason: 'x' }, admin).catch((e: any) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.type).toBe('CONFLICT');
-    const err2: any = await handle.executeUpdate('transferAgentOwnership', { args: [{ actor: admin, ownerEmail: `ghost-${stack.tag}@example.com` }] }).catch((e: any) => e);
+    const err2: any = await services.commands.send(workflowId, transferAgentOwnershipUpdate, { ownerEmail: `ghost-${stack.tag}@example.com` }, admin).catch((e: any) => e);
     expect(err2.cause.type).toBe('BAD_USER_INPUT');
+    // Without a statement, nothing: whoever sends it, whatever it claims.
+    const err3: any = await stack.client.workflow.getHandle(workflowId).executeUpdate('suspendAgent', { args: [{ actor: admin, reason: 'x' }] }).catch((e: any) => e);
+    expect(err3.cause.type).toBe('UNAUTHENTICATED');
     expect((await services.agents.get(agent.id)).status).toBe('ACTIVE');
   });
 
@@ -139,8 +144,12 @@ describe('continue-as-new', () => {
       expect(state.status).toBe('ACTIVE');
       expect(state.events).toHaveLength(1 + rounds * 2);
       expect(state.events.at(-1)!.reason).toBe(`resume ${rounds - 1}`);
-      const runs = [];
-      for await (const info of small.client.workflow.list({ query: `WorkflowId = '${agentWorkflowId(agent.id)}'` })) runs.push(info);
+      // Visibility is eventually consistent: the closed run's row can lag its close by a moment.
+      const runs = await eventually(async () => {
+        const found = [];
+        for await (const info of small.client.workflow.list({ query: `WorkflowId = '${agentWorkflowId(agent.id)}'` })) found.push(info);
+        return found.length > 1 ? found : undefined;
+      });
       expect(runs.length).toBeGreaterThan(1);
       expect((await handle.describe()).runId).not.toBe(firstRun);
       // The latest run still carries the directory's search attributes.

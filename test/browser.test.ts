@@ -6,7 +6,9 @@
  * test-results/ as an artifact.
  *
  * This file runs its own dev server so the UI can be pointed at this stack's codec server, as `npm start`
- * does for the local UI.
+ * does for the local UI. The codec server is never open: the UI first shows only ciphertext; the admin
+ * opens a codec session (a cookie for the codec endpoint) and turns on "include cross-origin credentials"
+ * in the UI's codec settings, as the README says, and then reads the payloads.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -78,8 +80,18 @@ it('in the Temporal UI: filter by the demo agent, open its action workflow, see 
   });
   expect(story.attack.status).toBe('PENDING_APPROVAL');
 
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const codecUrl = `${stack.config.api.publicUrl}/codec`;
   try {
+    // The UI's codec settings, as a person sets them in its codec server dialog: this endpoint, with
+    // cross-origin credentials (the session cookie).
+    await context.addInitScript((endpoint) => {
+      if (location.pathname.startsWith('/codec')) return;
+      localStorage.setItem('endpoint', JSON.stringify(endpoint));
+      localStorage.setItem('includeCredentials', 'true');
+      localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+    }, codecUrl);
     // Filter the workflow list by the demo agent's search attribute: its lifecycle and its action workflows.
     const query = `AgentId = '${story.agentId}'`;
     const list = `${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
@@ -98,9 +110,24 @@ it('in the Temporal UI: filter by the demo agent, open its action workflow, see 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'tour-agent-workflows.png') });
 
-    // Open the action workflow: it completed (the security approver denied it).
+    // Open the action workflow: it completed (the security approver denied it). Without a codec session the
+    // codec server answers 401 and the UI shows ciphertext only.
+    const refused: number[] = [];
+    page.on('response', (r) => r.url().startsWith(codecUrl) && refused.push(r.status()));
     await actionLink.click();
     await page.waitForURL(/\/workflows\/action%3A|\/workflows\/action:/);
+    const actionPage = page.url();
+    await page.getByText('Completed').first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => refused.filter((status) => status === 401).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(refused.every((status) => status === 401 || status === 204)).toBe(true);
+    expect(await page.locator('body').innerText()).not.toContain('026009593');
+
+    // The admin opens a codec session with their token (pasted into Warden's own page, never in a URL).
+    await page.goto(`${codecUrl}/session`);
+    await page.locator('#token').fill(await stack.token(`admin-${stack.tag}@example.com`, ['admin']));
+    await page.getByRole('button', { name: 'Open session' }).click();
+    await page.getByText(`Session open for admin-${stack.tag}@example.com`).waitFor({ timeout: 10_000 }).catch(async (err) => { throw new Error(`${err}: ${await page.locator('body').innerText()}`); });
+    await page.goto(actionPage);
     await page.getByText('Completed').first().waitFor({ timeout: 30_000 });
     // Input and result, decoded through the codec server (in Temporal they are AES-GCM ciphertext): the
     // transfer the agent asked for, in plain words.
@@ -134,6 +161,6 @@ it('in the Temporal UI: filter by the demo agent, open its action workflow, see 
     expect(await metadata('current-details').innerText()).toContain(`owner: olivia-${stack.tag}@example.com`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'tour-agent-details.png') });
   } finally {
-    await page.close();
+    await context.close();
   }
 });

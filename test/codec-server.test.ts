@@ -10,7 +10,8 @@ import { generateKeySpec, parseKeyRing } from '../vault/envelope.js';
 
 const UI = 'http://localhost:8233';
 const TOKEN = `t-${randomBytes(8).toString('hex')}`;
-const codec = createPayloadCodec(parseKeyRing(generateKeySpec('k1')));
+// As the API serves it: people's payloads are encoded as theirs (operator), and revealed, not marked, for reading.
+const codec = createPayloadCodec(parseKeyRing(generateKeySpec('k1')), { encryptAs: 'operator', decode: 'reveal' });
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 

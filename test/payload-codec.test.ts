@@ -7,13 +7,18 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CodecError, createPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, wardenDataConverter } from '../temporal/codec.js';
+import { CodecError, createPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_ORIGIN_METADATA, KEY_ID_METADATA, wardenDataConverter } from '../temporal/codec.js';
+import { FOREIGN_KEY, isForeign } from '../temporal/payload-origin.js';
 import { generateKeySpec, parseKeyRing } from '../vault/envelope.js';
 
 const { temporal } = proto;
 const oldSpec = generateKeySpec('old');
 const newSpec = generateKeySpec('new');
 const codec = createPayloadCodec(parseKeyRing(oldSpec));
+// The codec server's decoder: for people to read, it throws on what it cannot decrypt.
+const reveal = createPayloadCodec(parseKeyRing(oldSpec), { decode: 'reveal' });
+/** What a worker's or client's decoder makes of a payload: its value, or a foreign payload. */
+const valueOf = async (c: ReturnType<typeof createPayloadCodec>, p: Payload) => defaultPayloadConverter.fromPayload((await c.decode([p]))[0]!);
 const secret = () => `sk-live-${randomBytes(16).toString('hex')}`;
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
 
@@ -67,10 +72,13 @@ describe('payload codec', () => {
   });
 
   it('refuses a payload encrypted with a key it does not have', async () => {
-    const encoded = await createPayloadCodec(parseKeyRing(newSpec)).encode([defaultPayloadConverter.toPayload(secret())]);
-    const err = await failure(codec.decode(encoded));
+    const s = secret();
+    const encoded = await createPayloadCodec(parseKeyRing(newSpec)).encode([defaultPayloadConverter.toPayload(s)]);
+    const err = await failure(reveal.decode(encoded));
     expect(err.code).toBe('codec_unknown_key');
     expect(err.message).toContain('"new"');
+    // A worker never throws (the task would be retried forever): it hands on a foreign payload, without the value.
+    expect(await valueOf(codec, encoded[0]!)).toEqual({ [FOREIGN_KEY]: { origin: 'undecryptable', value: null } });
   });
 
   it('refuses tampered payloads instead of returning garbage', async () => {
@@ -79,21 +87,45 @@ describe('payload codec', () => {
     for (const at of [0, 12, Math.floor(data.length / 2), data.length - 1]) {
       const copy = Buffer.from(data);
       copy[at]! ^= 0x01;
-      expect((await failure(codec.decode([{ ...encoded!, data: copy }]))).code).toBe('codec_tampered');
+      expect((await failure(reveal.decode([{ ...encoded!, data: copy }]))).code).toBe('codec_tampered');
+      expect(isForeign(await valueOf(codec, { ...encoded!, data: copy }))).toBe(true);
     }
-    expect((await failure(codec.decode([{ ...encoded!, data: data.subarray(0, 20) }]))).code).toBe('codec_malformed');
+    expect((await failure(reveal.decode([{ ...encoded!, data: data.subarray(0, 20) }]))).code).toBe('codec_malformed');
     // Claiming another key id of the ring does not help either.
-    const both = createPayloadCodec(parseKeyRing(`${newSpec},${oldSpec}`));
+    const both = createPayloadCodec(parseKeyRing(`${newSpec},${oldSpec}`), { decode: 'reveal' });
     const relabelled = { ...encoded!, metadata: { ...encoded!.metadata, [KEY_ID_METADATA]: Buffer.from('new') } };
     expect((await failure(both.decode([relabelled]))).code).toBe('codec_tampered');
     const unlabelled = { ...encoded!, metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING) } };
-    expect((await failure(codec.decode([unlabelled]))).code).toBe('codec_malformed');
+    expect((await failure(reveal.decode([unlabelled]))).code).toBe('codec_malformed');
   });
 
-  it('passes through payloads that were never encrypted', async () => {
-    const plain = [defaultPayloadConverter.toPayload({ written: 'before encryption' }), defaultPayloadConverter.toPayload(null), { data: Buffer.from('no metadata') }];
-    const decoded = await codec.decode(plain);
-    expect(decoded).toEqual(plain);
+  it("the origin is authenticated: an operator's payload cannot be relabelled as Warden's, nor Warden's as an operator's", async () => {
+    const operator = createPayloadCodec(parseKeyRing(oldSpec), { encryptAs: 'operator' });
+    const [byPerson] = await operator.encode([defaultPayloadConverter.toPayload({ approve: true })]);
+    expect(text(byPerson!.metadata?.[ENCRYPTION_ORIGIN_METADATA])).toBe('operator');
+    // Readable by the codec server, and to a worker a person's payload, not Warden's.
+    expect(defaultPayloadConverter.fromPayload((await reveal.decode([byPerson!]))[0]!)).toEqual({ approve: true });
+    expect(await valueOf(codec, byPerson!)).toEqual({ [FOREIGN_KEY]: { origin: 'operator', value: { approve: true } } });
+    const { [ENCRYPTION_ORIGIN_METADATA]: _dropped, ...relabelled } = byPerson!.metadata!;
+    expect((await failure(reveal.decode([{ ...byPerson!, metadata: relabelled }]))).code).toBe('codec_tampered');
+    expect(await valueOf(codec, { ...byPerson!, metadata: relabelled })).toEqual({ [FOREIGN_KEY]: { origin: 'undecryptable', value: null } });
+    const [byWarden] = await codec.encode([defaultPayloadConverter.toPayload({ approve: true })]);
+    expect(await valueOf(codec, byWarden!)).toEqual({ approve: true });
+    expect((await failure(reveal.decode([{ ...byWarden!, metadata: { ...byWarden!.metadata, [ENCRYPTION_ORIGIN_METADATA]: Buffer.from('operator') } }]))).code).toBe('codec_tampered');
+  });
+
+  it('an unencrypted payload is foreign to a worker, and shown as it is by the codec server', async () => {
+    const plain = [defaultPayloadConverter.toPayload({ written: 'by anyone' }), defaultPayloadConverter.toPayload(null), { data: Buffer.from('no metadata') }];
+    expect(await reveal.decode(plain)).toEqual(plain);
+    const decoded = (await codec.decode(plain)).map((p) => defaultPayloadConverter.fromPayload(p));
+    expect(decoded).toEqual([
+      { [FOREIGN_KEY]: { origin: 'unencrypted', value: { written: 'by anyone' } } },
+      { [FOREIGN_KEY]: { origin: 'unencrypted', value: null } },
+      { [FOREIGN_KEY]: { origin: 'unencrypted', value: null } },
+    ]);
+    // A value claiming to be foreign already is still foreign: distrust is only ever added.
+    const claim = defaultPayloadConverter.toPayload({ [FOREIGN_KEY]: { origin: 'warden', value: 1 } });
+    expect(isForeign(await valueOf(codec, claim))).toBe(true);
   });
 
   it('still decodes the old key after rotation (ring "new,old"), and encrypts with the new one', async () => {
@@ -103,7 +135,7 @@ describe('payload codec', () => {
     expect(defaultPayloadConverter.fromPayload((await rotated.decode(before))[0]!)).toBe(s);
     const after = await rotated.encode([defaultPayloadConverter.toPayload(s)]);
     expect(text(after[0]!.metadata?.[KEY_ID_METADATA])).toBe('new');
-    expect((await failure(codec.decode(after))).code).toBe('codec_unknown_key');
+    expect((await failure(reveal.decode(after))).code).toBe('codec_unknown_key');
   });
 
   it('builds a data converter with the codec', () => {

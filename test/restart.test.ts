@@ -25,8 +25,9 @@ import { connectClient } from '../temporal/connection.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from './helpers/ports.js';
 import { eventually } from './helpers/stack.js';
+import { person } from '../api/services/commands.js';
 
-const admin: Actor = { kind: 'human', id: 'admin@example.com' };
+const admin = person('admin@example.com', ['admin']);
 /** Visibility catches up asynchronously, and more slowly right after a restart. */
 const VISIBILITY_TIMEOUT_MS = 60_000;
 /** Each step starts processes and waits for visibility; generous, and never asserted on. */
@@ -264,7 +265,7 @@ describe('restart: stop worker and Temporal, start them again on the same databa
     const before = expected.get(ids.transferred)!;
     expect(suspended).toMatchObject({ status: 'SUSPENDED', ownerEmail: people.two!.email, statusReason: 'requested while the worker was down' });
     expect(suspended.events.slice(0, -1)).toEqual(before.events);
-    expect(suspended.events.at(-1)).toMatchObject({ kind: 'SUSPENDED', actor: admin, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });
+    expect(suspended.events.at(-1)).toMatchObject({ kind: 'SUSPENDED', actor: { kind: 'human', id: admin.id }, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });
     expected.set(ids.transferred, suspended);
 
     // Every agent's full state, as the new worker rebuilds it from history, is what it was.

@@ -1,9 +1,11 @@
 /**
  * Warden's own ES256 signing keys and their rotation ring.
  *
- * Keys are plain JSON (JWKs and an ISO date) because they live in Temporal workflow state, encrypted by
- * the payload codec. Generating one needs WebCrypto randomness, so call `generateSigningKey` from an
- * activity, never from workflow code.
+ * The ring lives in Temporal workflow state as plain JSON with each private key sealed by the vault
+ * (a key-encryption key the codec server never holds), so no one who can read history — through the
+ * codec server or otherwise — can read a private key. Processes that sign open the ring with the vault
+ * ring (`openSigningKeyRing`). Generating a key needs WebCrypto randomness, so call
+ * `generateSigningKey` from an activity, never from workflow code.
  *
  * The ring publishes three keys: `next` is published before it signs anything, so verifiers that cache
  * the JWKS already know it when it becomes `current`; `previous` stays published after it stops signing,
@@ -11,6 +13,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../vault/envelope.js';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -28,6 +31,39 @@ export interface SigningKeyRing {
   previous: SigningKey | null;
   current: SigningKey;
   next: SigningKey;
+}
+
+/** A signing key as workflow state holds it: the private JWK sealed by the vault. */
+export type SealedSigningKey = Omit<SigningKey, 'privateJwk'> & { sealedPrivateJwk: SealedSecret };
+
+export interface SealedSigningKeyRing {
+  previous: SealedSigningKey | null;
+  current: SealedSigningKey;
+  next: SealedSigningKey;
+}
+
+/** The public facts of a ring, sealed or open. */
+export interface PublicKeyRing {
+  previous: Pick<SigningKey, 'kid' | 'alg' | 'publicJwk'> | null;
+  current: Pick<SigningKey, 'kid' | 'alg' | 'publicJwk'>;
+  next: Pick<SigningKey, 'kid' | 'alg' | 'publicJwk'>;
+}
+
+/** What a sealed private key is bound to: it opens as this key only. */
+const signingKeyAad = (kid: string) => `warden-signing-key:${kid}`;
+
+export function sealSigningKey(vault: KeyRing, key: SigningKey): SealedSigningKey {
+  const { privateJwk, ...rest } = key;
+  return { ...rest, sealedPrivateJwk: sealSecret(vault, JSON.stringify(privateJwk), signingKeyAad(key.kid)) };
+}
+
+function openSigningKey(vault: KeyRing, key: SealedSigningKey): SigningKey {
+  const { sealedPrivateJwk, ...rest } = key;
+  return { ...rest, privateJwk: JSON.parse(openSecret(vault, sealedPrivateJwk, signingKeyAad(key.kid))) as JWK };
+}
+
+export function openSigningKeyRing(vault: KeyRing, ring: SealedSigningKeyRing): SigningKeyRing {
+  return { previous: ring.previous ? openSigningKey(vault, ring.previous) : null, current: openSigningKey(vault, ring.current), next: openSigningKey(vault, ring.next) };
 }
 
 export async function generateSigningKey(now: Date): Promise<SigningKey> {
@@ -51,7 +87,7 @@ export async function newSigningKeyRing(now: Date): Promise<SigningKeyRing> {
 }
 
 /** previous ← current, current ← next, next ← newNext. The old previous is no longer published. */
-export function rotateRing(ring: SigningKeyRing, newNext: SigningKey): SigningKeyRing {
+export function rotateRing<K extends { kid: string }>(ring: { previous: K | null; current: K; next: K }, newNext: K): { previous: K | null; current: K; next: K } {
   if (newNext.kid === ring.current.kid || newNext.kid === ring.next.kid) {
     throw new TypeError('The new signing key is already in the ring; generate a fresh one.');
   }
@@ -59,12 +95,12 @@ export function rotateRing(ring: SigningKeyRing, newNext: SigningKey): SigningKe
 }
 
 /** The JWKS to publish: public members only, rebuilt field by field so a private member can never leak. */
-export function publicJwks(ring: SigningKeyRing): { keys: JWK[] } {
+export function publicJwks(ring: PublicKeyRing): { keys: JWK[] } {
   const keys = [ring.current, ring.next, ...(ring.previous ? [ring.previous] : [])];
   return { keys: keys.map(publicJwkOf) };
 }
 
-function publicJwkOf(key: SigningKey): JWK {
+function publicJwkOf(key: PublicKeyRing['current']): JWK {
   const { kty, crv, x, y } = key.publicJwk;
   return { kty, crv, x, y, kid: key.kid, alg: key.alg, use: 'sig' };
 }

@@ -34,6 +34,7 @@ import type { WardenActivities } from '../activities/index.js';
 import {
   accessOf,
   agentMemo,
+  agentWorkflowId,
   applyEvent,
   canTransition,
   describeActor,
@@ -48,6 +49,8 @@ import {
 import { MAX_REMEMBERED_ASSERTIONS, newCredential, type AssertionRecord, type Jwk } from '../domain/credentials.js';
 import { ErrorCode } from '../domain/errors.js';
 import { isRecordedGrant, type ActionRecord, type RecordedGrant } from '../domain/actions.js';
+import { AGENT_COMMANDS, refusalFor, type AgentCommand } from '../domain/authority.js';
+import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import { AgentAccessChangedAt, AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
@@ -58,10 +61,16 @@ import { factsOf } from '../risk/facts.js';
 import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
 import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
+import { isForeign } from '../temporal/payload-origin.js';
 import { continueAsNewDue } from './continue-as-new.js';
+import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
+  /** Warden's issuer and signing keys: what commands' statements are verified against. */
+  trust: TrustAnchor;
+  /** Carried across continue-as-new: statements already used (each works once). */
+  usedStatements?: RememberedStatement[];
   continueAsNewAfterEvents?: number;
   /** Carried across continue-as-new: client-assertion ids still inside their lifetime. */
   assertions?: AssertionRecord[];
@@ -84,15 +93,24 @@ export type { RiskProfile };
 export interface DecisionContext {
   agent: AgentState;
   profile: RiskProfile;
+  /** The routine action this idempotency key already named, if any: one key, one request. */
+  routine: ActionRecord | null;
 }
 
 export interface StatusChangeRequest {
-  actor: Actor;
   reason: string;
 }
 
+export interface SuspendRequest extends StatusChangeRequest {
+  /**
+   * Also revoke every token issued so far (default): after a resume the agent must get new ones. Without
+   * it a suspension is a pause: tokens issued before it are refused while the agent is suspended, and work
+   * again after a resume until they expire.
+   */
+  revokeTokens?: boolean;
+}
+
 export interface OwnershipTransferRequest {
-  actor: Actor;
   ownerEmail: string;
   reason?: string;
 }
@@ -109,27 +127,32 @@ export interface AuthenticateResult {
 }
 
 export interface RotateCredentialRequest {
-  actor: Actor;
   /** The agent's own new public key; without one Warden generates the successor. */
   publicJwk?: Jwk;
   kid?: string;
 }
 
 export interface SetAllowedToolsRequest {
-  actor: Actor;
   tools: AllowedTool[];
 }
 
-export const suspendAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('suspendAgent');
-export const resumeAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('resumeAgent');
-export const decommissionAgentUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('decommissionAgent');
-export const transferAgentOwnershipUpdate = defineUpdate<AgentState, [OwnershipTransferRequest]>('transferAgentOwnership');
+export interface RevokeTokenRequest {
+  jti: string;
+  expiresAtMs: number;
+}
+
+// Commands by someone: each carries a signed statement (workflows/trust.ts) saying who asked.
+export const suspendAgentUpdate = defineUpdate<AgentState, [Signed<SuspendRequest>]>('suspendAgent');
+export const resumeAgentUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('resumeAgent');
+export const decommissionAgentUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('decommissionAgent');
+export const transferAgentOwnershipUpdate = defineUpdate<AgentState, [Signed<OwnershipTransferRequest>]>('transferAgentOwnership');
+export const universalLogoutUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('universalLogout');
+export const rotateCredentialUpdate = defineUpdate<AgentState, [Signed<RotateCredentialRequest>]>('rotateCredential');
+export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJwk: unknown; expiresAt: string }, [Signed<Record<string, never>>]>('collectSuccessor');
+export const setAllowedToolsUpdate = defineUpdate<AgentState, [Signed<SetAllowedToolsRequest>]>('setAllowedTools');
+export const revokeTokenUpdate = defineUpdate<AgentState, [Signed<RevokeTokenRequest>]>('revokeToken');
+// Facts only Warden's processes report (the API, having verified the client assertion).
 export const authenticateAgentUpdate = defineUpdate<AuthenticateResult, [AuthenticateRequest]>('authenticateAgent');
-export const universalLogoutUpdate = defineUpdate<AgentState, [StatusChangeRequest]>('universalLogout');
-export const rotateCredentialUpdate = defineUpdate<AgentState, [RotateCredentialRequest]>('rotateCredential');
-export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJwk: unknown; expiresAt: string }, []>('collectSuccessor');
-export const setAllowedToolsUpdate = defineUpdate<AgentState, [SetAllowedToolsRequest]>('setAllowedTools');
-export const revokeTokenUpdate = defineUpdate<AgentState, [{ jti: string; expiresAtMs: number }]>('revokeToken');
 export const getAgentQuery = defineQuery<AgentState>('getAgent');
 
 export interface RecordSightingsResult {
@@ -141,7 +164,6 @@ export interface RecordSightingsResult {
 }
 
 export interface ClaimAgentRequest {
-  actor: Actor;
   ownerEmail: string;
   allowedTools: AllowedTool[];
   /** The credential the claimed agent will authenticate with (public part; a generated private key stays with the caller). */
@@ -154,27 +176,22 @@ export interface ClaimAgentRequest {
 /** Discovery reports what a sweep saw of this agent (started in DISCOVERED by Update-with-Start when new). */
 export const recordSightingsUpdate = defineUpdate<RecordSightingsResult, [Sighting[]]>('recordSightings');
 /** A discovered (shadow) agent gets an owner, allowed tools and a credential: DISCOVERED → ACTIVE. */
-export const claimAgentUpdate = defineUpdate<AgentState, [ClaimAgentRequest]>('claimAgent');
-export const dismissFindingUpdate = defineUpdate<AgentState, [{ actor: Actor; findingId: string; reason: string }]>('dismissFinding');
+export const claimAgentUpdate = defineUpdate<AgentState, [Signed<ClaimAgentRequest>]>('claimAgent');
+export const dismissFindingUpdate = defineUpdate<AgentState, [Signed<{ findingId: string; reason: string }>]>('dismissFinding');
 /**
  * The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow".
  * The API offers the grant to record (key, id, lifetime); the workflow records it only if it allows the
- * request outright, and the API signs what was recorded. Without an offer (an API from before) the grant
- * is minted by a local activity, as it was.
+ * request outright, and the API signs what was recorded.
  */
-export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord, RecordedGrant?]>('decideRoutineAction');
+export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord, RecordedGrant]>('decideRoutineAction');
 export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
 export const listRoutineActionsQuery = defineQuery<ActionRecord[]>('listRoutineActions');
 export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
 /** What a sensitive decision needs, in one read: the agent as it is now, with its baseline and policy. */
-export const getDecisionContextQuery = defineQuery<DecisionContext>('getDecisionContext');
-export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [{ actor: Actor; policy: PolicyOverride | null }]>('setRiskPolicy');
+export const getDecisionContextQuery = defineQuery<DecisionContext, [string]>('getDecisionContext');
+export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [Signed<{ policy: PolicyOverride | null }>]>('setRiskPolicy');
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 5 },
-});
-const { assessRoutineAction, mintActionGrant, decideRoutineAction } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
@@ -205,8 +222,23 @@ function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
-export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<void> {
+export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise<void> {
+  // Only Warden starts an agent, and only the agent the workflow id names.
+  const args = fromWarden(input, 'the agent workflow input');
+  if (!args?.state || agentWorkflowId(args.state.id) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
+    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the state of the agent this workflow id names.', nonRetryable: true });
+  }
   let state = args.state;
+  const gate = new CommandGate(args.trust, args.usedStatements);
+  handleTrustAnchorRefresh(gate);
+  /** A command's request and who made it (in a validator), refusing what the principal may not do. */
+  const authorized = <T,>(command: AgentCommand, arg: unknown): { request: T; by: StatementPrincipal } => {
+    const { request, by } = gate.verify<T>(arg, command);
+    const refusal = refusalFor(AGENT_COMMANDS[command], by, { ownerEmail: state.ownerEmail, agentId: state.id });
+    if (refusal) forbidden(refusal);
+    return { request, by };
+  };
+  const actorOf = (by: StatementPrincipal): Actor => ({ kind: by.kind, id: by.id });
   let assertions: AssertionRecord[] = args.assertions ?? [];
   const seenJtis = new Set(assertions.map((a) => a.jti));
   const outbox: Notification[] = [...(args.outbox ?? [])];
@@ -278,9 +310,22 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (state.ownerEmail) outbox.push({ kind: 'agent', agentId: state.id, to: [state.ownerEmail], subject, text, at: new Date().toISOString() });
   };
 
+  /** Universal logout: every token issued so far is refused from now on; an active agent is suspended. */
+  const logOut = (kind: 'UNIVERSAL_LOGOUT' | 'SUSPENDED', actor: Actor, reason: string) => {
+    const at = new Date().toISOString();
+    const to: Status = state.status === 'ACTIVE' ? 'SUSPENDED' : state.status;
+    record(kind, to, actor, reason, { revokedBefore: at }, kind === 'SUSPENDED' ? { tokensRevokedBefore: at } : undefined);
+    notifyOwner(
+      kind === 'SUSPENDED' ? `Agent ${state.name} was suspended and logged out everywhere` : `Agent ${state.name} was logged out everywhere`,
+      `Every token of agent ${state.name} (${state.id}) issued before ${at} is revoked and the agent is ${to}. Reason: ${reason.trim()} (by ${describeActor(actor)}).`,
+    );
+    outbox.push({ kind: 'session-revoked', agentId: state.id, to: [], subject: 'session-revoked', text: reason.trim(), at });
+    return state;
+  };
+
   /** Validators run before anything is written to history: a refused change leaves no trace but the error. */
-  const transitionValidator = (to: Status) => (request: StatusChangeRequest) => {
-    const problems = validateReason(request.reason);
+  const checkTransition = (to: Status, request: StatusChangeRequest) => {
+    const problems = validateReason(request?.reason);
     if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
     if (!canTransition(state.status, to)) refuse(ErrorCode.CONFLICT, transitionRefusal(state.id, state.status, to));
   };
@@ -288,66 +333,46 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
   publish();
   setHandler(getAgentQuery, () => state);
   setHandler(getRiskProfileQuery, () => ({ baseline, policy: riskPolicy }));
-  setHandler(getDecisionContextQuery, () => ({ agent: state, profile: { baseline, policy: riskPolicy } }));
+  setHandler(getDecisionContextQuery, (idempotencyKey) => ({
+    agent: state,
+    profile: { baseline, policy: riskPolicy },
+    routine: routine.find((a) => a.idempotencyKey === idempotencyKey) ?? null,
+  }));
   setHandler(getRoutineActionQuery, (actionId) => routine.find((a) => a.id === actionId) ?? null);
   setHandler(listRoutineActionsQuery, () => routine);
 
   // The fastest durable path for routine work: one Update on this (already running) workflow scores the
   // request, records its grant and learns from it, in one workflow task. Anything that is not a plain
   // ALLOW goes to its own sensitive-action workflow instead — and so does every retry of that idempotency key.
+  // Scored here, on this workflow's own baseline and policy (the rules are pure functions), with no
+  // activity: the decision and its grant are recorded in the very workflow task that made them. Peer
+  // statistics (a refinement of novelty) are left to sensitive actions, which query other agents.
   setHandler(
     decideRoutineActionUpdate,
-    async (request: ActionRecord, offeredGrant?: RecordedGrant) => {
-      let action = request;
-      const known = (): ActionRecord | null => routine.find((a) => a.idempotencyKey === action.idempotencyKey) ?? null;
-      if (known()) return known();
-      if (escalatedKeys.includes(action.idempotencyKey)) return null;
+    (request: ActionRecord, offeredGrant: RecordedGrant) => {
+      const known = routine.find((a) => a.idempotencyKey === request.idempotencyKey);
+      if (known) return known;
+      if (escalatedKeys.includes(request.idempotencyKey)) return null;
       // The API routes routine work from a view of this agent that may be a moment old: what it may use,
-      // and who it is, come from this workflow's own state (its status: the validator, and below).
-      if (patched('routine-action-on-own-state')) {
-        if (!state.allowedTools.some((t) => t.tool === action.tool && t.operations.includes(action.operation))) {
-          escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
-          return null;
-        }
-        action = { ...action, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
+      // and who it is, come from this workflow's own state (its status: the validator).
+      if (!state.allowedTools.some((t) => t.tool === request.tool && t.operations.includes(request.operation))) {
+        escalatedKeys = [...escalatedKeys.slice(-499), request.idempotencyKey];
+        return null;
       }
-      let assessment: Assessment;
-      let grant: ActionRecord['grant'] = null;
-      let recordedGrant: RecordedGrant | null = null;
-      if (offeredGrant && patched('routine-decision-in-workflow')) {
-        // Scored here, on this workflow's own baseline and policy (the rules are pure functions), with no
-        // activity: the decision and its grant are recorded in the very workflow task that made them. Peer
-        // statistics (a refinement of novelty) are left to sensitive actions, which query other agents.
-        assessment = assessAction({ baseline, policy: riskPolicy }, action);
-        recordedGrant = assessment.decision === 'ALLOW' ? offeredGrant : null;
-        failpoints.reached('action.routine.scoring');
-      } else {
-        if (patched('routine-decision-one-local-activity')) {
-          // Score and grant in one local activity: a grant minted for a request refused below is never handed out.
-          ({ assessment, grant } = await decideRoutineAction({ profile: { baseline, policy: riskPolicy }, action }));
-        } else {
-          assessment = await assessRoutineAction({ profile: { baseline, policy: riskPolicy }, action });
-        }
-        if (known()) return known();
-        // The agent may have been suspended or logged out while this request was being scored.
-        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
-      }
+      const action: ActionRecord = { ...request, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
+      const assessment: Assessment = assessAction({ baseline, policy: riskPolicy }, action);
+      failpoints.reached('action.routine.scoring');
       if (assessment.decision !== 'ALLOW') {
         escalatedKeys = [...escalatedKeys.slice(-499), action.idempotencyKey];
         return null;
-      }
-      if (!recordedGrant) {
-        grant ??= await mintActionGrant(action);
-        if (known()) return known();
-        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
       }
       const decided: ActionRecord = {
         ...action,
         decision: 'ALLOW',
         status: 'ALLOWED',
         risk: { score: assessment.score, reasons: assessment.reasons },
-        grant,
-        ...(recordedGrant ? { recordedGrant } : {}),
+        grant: null,
+        recordedGrant: offeredGrant,
         decidedAt: new Date().toISOString(),
         workflowId: workflowInfo().workflowId,
       };
@@ -360,48 +385,88 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       return decided;
     },
     {
-      validator: (_action: ActionRecord, offeredGrant?: RecordedGrant) => {
+      validator: (request: ActionRecord, offeredGrant: RecordedGrant) => {
+        fromWarden(request, 'a routine request');
+        fromWarden(offeredGrant, 'an offered grant');
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
-        if (offeredGrant !== undefined && !isRecordedGrant(offeredGrant)) refuse(ErrorCode.BAD_USER_INPUT, 'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).');
+        if (typeof request !== 'object' || request === null || request.agentId !== state.id) refuse(ErrorCode.BAD_USER_INPUT, `This request is not for agent ${state.id}.`);
+        if (!isRecordedGrant(offeredGrant)) refuse(ErrorCode.BAD_USER_INPUT, 'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).');
       },
     },
   );
   setHandler(
     setRiskPolicyUpdate,
-    ({ actor, policy }) => {
-      riskPolicy = policy;
-      record('RISK_POLICY_CHANGED', state.status, actor, policy ? 'risk policy set for this agent' : 'risk policy reset to the defaults');
+    (command) => {
+      const { request, by } = gate.accept<{ policy: PolicyOverride | null }>(command, 'setRiskPolicy');
+      riskPolicy = request.policy;
+      record('RISK_POLICY_CHANGED', state.status, actorOf(by), request.policy ? 'risk policy set for this agent' : 'risk policy reset to the defaults');
       return riskPolicy;
     },
     {
-      validator: ({ policy }) => {
-        if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
+      validator: (command) => {
+        const { request } = authorized<{ policy: PolicyOverride | null }>('setRiskPolicy', command);
+        const policy = request?.policy;
+        if (policy === undefined || (policy !== null && (typeof policy !== 'object' || Array.isArray(policy)))) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
         if (JSON.stringify(policy ?? {}).length > 8192) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be at most 8 KiB of JSON');
       },
     },
   );
-  // Only allowed or approved actions reach here; each is learned once however often it is signalled.
-  setHandler(learnActionSignal, ({ actionId, action, audit }) => {
+  // Only allowed or approved actions reach here (from their action workflows); each is learned once
+  // however often it is signalled. A signal has no validator: what is not Warden's is dropped.
+  setHandler(learnActionSignal, (signal) => {
+    if (isForeign(signal) || signal?.action?.agentId !== state.id) {
+      log.warn('learnAction signal refused: not from Warden, or not about this agent');
+      return;
+    }
+    const { actionId, action, audit } = signal;
     if (learnedActions.includes(actionId)) return;
     learnedActions = [...learnedActions.slice(-499), actionId];
     baseline = learn(baseline, factsOf(action), policyFor(DEFAULT_POLICY, riskPolicy));
     if (audit) auditOutbox.push({ ...action, grant: null });
   });
 
-  setHandler(suspendAgentUpdate, (r) => record('SUSPENDED', 'SUSPENDED', r.actor, r.reason), { validator: transitionValidator('SUSPENDED') });
-  setHandler(resumeAgentUpdate, (r) => record('RESUMED', 'ACTIVE', r.actor, r.reason), {
-    validator: (r) => {
-      transitionValidator('ACTIVE')(r);
-      if (state.status !== 'SUSPENDED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}, not SUSPENDED: only a suspended agent can be resumed.`);
+  setHandler(
+    suspendAgentUpdate,
+    (command) => {
+      const { request, by } = gate.accept<SuspendRequest>(command, 'suspendAgent');
+      if (request.revokeTokens === false) return record('SUSPENDED', 'SUSPENDED', actorOf(by), request.reason);
+      return logOut('SUSPENDED', actorOf(by), request.reason);
     },
-  });
-  setHandler(decommissionAgentUpdate, (r) => record('DECOMMISSIONED', 'DECOMMISSIONED', r.actor, r.reason, { successor: null }), {
-    validator: transitionValidator('DECOMMISSIONED'),
-  });
+    {
+      validator: (command) => {
+        const { request } = authorized<SuspendRequest>('suspendAgent', command);
+        checkTransition('SUSPENDED', request);
+        if (request.revokeTokens !== undefined && typeof request.revokeTokens !== 'boolean') refuse(ErrorCode.BAD_USER_INPUT, 'revokeTokens must be true or false');
+      },
+    },
+  );
+  setHandler(
+    resumeAgentUpdate,
+    (command) => {
+      const { request, by } = gate.accept<StatusChangeRequest>(command, 'resumeAgent');
+      return record('RESUMED', 'ACTIVE', actorOf(by), request.reason);
+    },
+    {
+      validator: (command) => {
+        const { request } = authorized<StatusChangeRequest>('resumeAgent', command);
+        checkTransition('ACTIVE', request);
+        if (state.status !== 'SUSPENDED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}, not SUSPENDED: only a suspended agent can be resumed.`);
+      },
+    },
+  );
+  setHandler(
+    decommissionAgentUpdate,
+    (command) => {
+      const { request, by } = gate.accept<StatusChangeRequest>(command, 'decommissionAgent');
+      return record('DECOMMISSIONED', 'DECOMMISSIONED', actorOf(by), request.reason, { successor: null });
+    },
+    { validator: (command) => checkTransition('DECOMMISSIONED', authorized<StatusChangeRequest>('decommissionAgent', command).request) },
+  );
 
   setHandler(
     transferAgentOwnershipUpdate,
-    async (request) => {
+    async (command) => {
+      const { request, by } = gate.accept<OwnershipTransferRequest>(command, 'transferAgentOwnership');
       const ownerEmail = normalizeEmail(request.ownerEmail);
       // The owner must be a person in the directory; checked here (an activity) because validators cannot do I/O.
       const person = await findPerson(ownerEmail);
@@ -414,17 +479,18 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       return record(
         'OWNER_TRANSFERRED',
         state.status,
-        request.actor,
+        actorOf(by),
         request.reason?.trim() || `ownership transferred from ${previous} to ${ownerEmail}`,
         { ownerEmail },
         { previousOwner: previous, newOwner: ownerEmail },
       );
     },
     {
-      validator: (request) => {
-        const email = normalizeEmail(request.ownerEmail);
-        if (!isValidEmail(email)) refuse(ErrorCode.BAD_USER_INPUT, `"${request.ownerEmail.slice(0, 80)}" is not a valid email address.`);
-        if (request.reason !== undefined && request.reason.trim().length > 500) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+      validator: (command) => {
+        const { request } = authorized<OwnershipTransferRequest>('transferAgentOwnership', command);
+        const email = typeof request?.ownerEmail === 'string' ? normalizeEmail(request.ownerEmail) : '';
+        if (!isValidEmail(email)) refuse(ErrorCode.BAD_USER_INPUT, `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`);
+        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500)) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
         if (state.status !== 'ACTIVE' && state.status !== 'SUSPENDED') {
           refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`);
         }
@@ -476,6 +542,7 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     },
     {
       validator: (sightings) => {
+        fromWarden(sightings, 'a discovery report');
         if (!Array.isArray(sightings) || sightings.length === 0 || sightings.length > 100) refuse(ErrorCode.BAD_USER_INPUT, 'between 1 and 100 sightings per update');
         const fingerprint = state.discovery?.fingerprint ?? sightings[0]!.finding.fingerprint;
         if (sightings.some((s) => s.finding.fingerprint !== fingerprint)) refuse(ErrorCode.BAD_USER_INPUT, 'every sighting must be of this agent (one fingerprint)');
@@ -485,44 +552,51 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   setHandler(
     claimAgentUpdate,
-    (request) => {
+    (command) => {
+      const { request, by } = gate.accept<ClaimAgentRequest>(command, 'claimAgent');
+      const actor = actorOf(by);
       const ownerEmail = normalizeEmail(request.ownerEmail);
       const credential = newCredential(request.publicJwk, request.kid, Date.now(), state.credentialPolicy, request.generatedByWarden);
       const tools = [...request.allowedTools].sort((a, b) => a.tool.localeCompare(b.tool));
       const claimed = record(
         'CLAIMED',
         'ACTIVE',
-        request.actor,
-        request.reason?.trim() || `claimed by ${describeActor(request.actor)} for ${ownerEmail}`,
+        actor,
+        request.reason?.trim() || `claimed by ${describeActor(actor)} for ${ownerEmail}`,
         { ownerEmail, allowedTools: tools, credential, successor: null },
         { owner: ownerEmail, ...(state.discovery?.proposedOwnerEmail ? { proposedOwner: state.discovery.proposedOwnerEmail } : {}) },
       );
       notifyOwner(
         `You now own agent ${state.name}`,
-        `${describeActor(request.actor)} claimed the discovered agent ${state.name} (${state.id}) and made you its owner. It is ACTIVE; its credential (${credential.kid}) expires ${credential.expiresAt} and rotates automatically.`,
+        `${describeActor(actor)} claimed the discovered agent ${state.name} (${state.id}) and made you its owner. It is ACTIVE; its credential (${credential.kid}) expires ${credential.expiresAt} and rotates automatically.`,
       );
       return claimed;
     },
     {
-      validator: (request) => {
+      validator: (command) => {
+        const { request } = authorized<ClaimAgentRequest>('claimAgent', command);
         if (state.status !== 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: only a DISCOVERED agent can be claimed.`);
-        if (!isValidEmail(normalizeEmail(request.ownerEmail))) refuse(ErrorCode.BAD_USER_INPUT, `"${request.ownerEmail.slice(0, 80)}" is not a valid email address.`);
-        if (request.reason !== undefined && request.reason.trim().length > 500) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+        if (typeof request?.ownerEmail !== 'string' || !isValidEmail(normalizeEmail(request.ownerEmail))) refuse(ErrorCode.BAD_USER_INPUT, `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`);
+        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500)) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+        if (!Array.isArray(request.allowedTools) || typeof request.kid !== 'string' || typeof request.publicJwk !== 'object') refuse(ErrorCode.BAD_USER_INPUT, 'a claim needs allowed tools and a public key');
       },
     },
   );
 
   setHandler(
     dismissFindingUpdate,
-    ({ actor, findingId, reason }) => {
+    (command) => {
+      const { request, by } = gate.accept<{ findingId: string; reason: string }>(command, 'dismissFinding');
       const at = new Date().toISOString();
-      state = { ...state, discovery: dismissFinding(state.discovery!, findingId, actor.id, reason, at) };
-      return record('FINDING_DISMISSED', state.status, actor, reason, {}, { findingId });
+      state = { ...state, discovery: dismissFinding(state.discovery!, request.findingId, by.id, request.reason, at) };
+      return record('FINDING_DISMISSED', state.status, actorOf(by), request.reason, {}, { findingId: request.findingId });
     },
     {
-      validator: ({ findingId, reason }) => {
-        const problems = validateReason(reason);
+      validator: (command) => {
+        const { request } = authorized<{ findingId: string; reason: string }>('dismissFinding', command);
+        const problems = validateReason(request?.reason);
         if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
+        const findingId = String(request.findingId);
         const finding = agentIdOfFinding(findingId) === state.id ? state.discovery?.findings.find((f) => f.id === findingId) : undefined;
         if (!finding) refuse(ErrorCode.NOT_FOUND, `No finding "${findingId.slice(0, 120)}".`);
         if (finding.dismissal) refuse(ErrorCode.CONFLICT, `Finding ${findingId} was already dismissed by ${finding.dismissal.by} at ${finding.dismissal.at}.`);
@@ -555,9 +629,10 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     },
     {
       validator: (request) => {
+        fromWarden(request, 'a verified client assertion');
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot obtain tokens.`);
-        if (!usableKid(request.kid)) refuse(ErrorCode.UNAUTHENTICATED, `The key ${request.kid.slice(0, 64)} is not a current credential of agent ${state.id}.`);
-        if (typeof request.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256) refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti.');
+        if (typeof request?.kid !== 'string' || !usableKid(request.kid)) refuse(ErrorCode.UNAUTHENTICATED, `The key ${String(request?.kid).slice(0, 64)} is not a current credential of agent ${state.id}.`);
+        if (typeof request.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256 || !Number.isFinite(request.expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti and an expiry.');
         if (seenJtis.has(request.jti)) refuse(ErrorCode.CONFLICT, 'This client assertion was already used (jti replayed).');
       },
     },
@@ -565,20 +640,14 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   setHandler(
     universalLogoutUpdate,
-    (request) => {
-      const at = new Date().toISOString();
-      const to: Status = state.status === 'ACTIVE' ? 'SUSPENDED' : state.status;
-      record('UNIVERSAL_LOGOUT', to, request.actor, request.reason, { revokedBefore: at });
-      notifyOwner(
-        `Agent ${state.name} was logged out everywhere`,
-        `Every token of agent ${state.name} (${state.id}) issued before ${at} is revoked and the agent is ${to}. Reason: ${request.reason.trim()} (by ${describeActor(request.actor)}).`,
-      );
-      outbox.push({ kind: 'session-revoked', agentId: state.id, to: [], subject: 'session-revoked', text: request.reason.trim(), at });
-      return state;
+    (command) => {
+      const { request, by } = gate.accept<StatusChangeRequest>(command, 'universalLogout');
+      return logOut('UNIVERSAL_LOGOUT', actorOf(by), request.reason);
     },
     {
-      validator: (request) => {
-        const problems = validateReason(request.reason);
+      validator: (command) => {
+        const { request } = authorized<StatusChangeRequest>('universalLogout', command);
+        const problems = validateReason(request?.reason);
         if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
         if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED') {
           refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it holds no tokens to revoke.`);
@@ -589,15 +658,17 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   setHandler(
     revokeTokenUpdate,
-    ({ jti, expiresAtMs }) => {
+    (command) => {
+      const { request } = gate.accept<RevokeTokenRequest>(command, 'revokeToken');
       const now = Date.now();
-      const kept = state.revokedTokens.filter((t) => t.expiresAtMs > now && t.jti !== jti);
-      state = { ...state, revokedTokens: [...kept.slice(-999), { jti, expiresAtMs }] };
+      const kept = state.revokedTokens.filter((t) => t.expiresAtMs > now && t.jti !== request.jti);
+      state = { ...state, revokedTokens: [...kept.slice(-999), { jti: request.jti, expiresAtMs: request.expiresAtMs }] };
       return state;
     },
     {
-      validator: ({ jti, expiresAtMs }) => {
-        if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256 || !Number.isFinite(expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'jti and expiry are required');
+      validator: (command) => {
+        const { request } = authorized<RevokeTokenRequest>('revokeToken', command);
+        if (typeof request?.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256 || !Number.isFinite(request.expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'jti and expiry are required');
       },
     },
   );
@@ -632,23 +703,26 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   setHandler(
     rotateCredentialUpdate,
-    async (request) => {
+    async (command) => {
+      const { request, by } = gate.accept<RotateCredentialRequest>(command, 'rotateCredential');
       // A forced rotation replaces any successor still pending, and takes effect at once for the new key.
-      await issueSuccessor(request.actor, 'credential rotation forced', request.publicJwk ? { publicJwk: request.publicJwk, kid: request.kid! } : undefined);
+      await issueSuccessor(actorOf(by), 'credential rotation forced', request.publicJwk ? { publicJwk: request.publicJwk, kid: request.kid! } : undefined);
       return state;
     },
     {
-      validator: (request) => {
+      validator: (command) => {
+        const { request } = authorized<RotateCredentialRequest>('rotateCredential', command);
         if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it has no credential to rotate.`);
         if (issuingSuccessor) refuse(ErrorCode.CONFLICT, `A rotation of agent ${state.id} is already under way.`);
-        if (request.publicJwk && !request.kid) refuse(ErrorCode.BAD_USER_INPUT, 'A public key needs its kid (thumbprint).');
+        if (request?.publicJwk && !request.kid) refuse(ErrorCode.BAD_USER_INPUT, 'A public key needs its kid (thumbprint).');
       },
     },
   );
 
   setHandler(
     collectSuccessorUpdate,
-    () => {
+    (command) => {
+      gate.accept(command, 'collectSuccessor');
       const successor = state.successor!;
       const sealed = successor.sealedPrivateJwk;
       // Handed out exactly once: the vaulted private key leaves state as it leaves Warden.
@@ -656,7 +730,8 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
       return { kid: successor.kid, sealedPrivateJwk: sealed, expiresAt: successor.expiresAt };
     },
     {
-      validator: () => {
+      validator: (command) => {
+        authorized('collectSuccessor', command);
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}.`);
         if (!state.successor || !state.successor.sealedPrivateJwk) refuse(ErrorCode.NOT_FOUND, 'No successor credential is waiting to be collected.');
       },
@@ -665,13 +740,18 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
 
   setHandler(
     setAllowedToolsUpdate,
-    (request) => {
+    (command) => {
+      const { request, by } = gate.accept<SetAllowedToolsRequest>(command, 'setAllowedTools');
       const tools = request.tools.map((t: AllowedTool) => ({ tool: t.tool, operations: [...new Set(t.operations)].sort() })).sort((a, b) => a.tool.localeCompare(b.tool));
-      return record('ALLOWED_TOOLS_CHANGED', state.status, request.actor, `allowed tools: ${tools.map((t) => `${t.tool}(${t.operations.join(',')})`).join(' ') || 'none'}`, { allowedTools: tools });
+      return record('ALLOWED_TOOLS_CHANGED', state.status, actorOf(by), `allowed tools: ${tools.map((t) => `${t.tool}(${t.operations.join(',')})`).join(' ') || 'none'}`, { allowedTools: tools });
     },
     {
-      validator: (request) => {
+      validator: (command) => {
+        const { request } = authorized<SetAllowedToolsRequest>('setAllowedTools', command);
         if (state.status === 'DECOMMISSIONED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is DECOMMISSIONED.`);
+        if (!Array.isArray(request?.tools) || request.tools.some((t) => typeof t?.tool !== 'string' || !Array.isArray(t.operations) || !t.operations.every((o) => typeof o === 'string'))) {
+          refuse(ErrorCode.BAD_USER_INPUT, 'tools must be a list of {tool, operations}');
+        }
         const names = request.tools.map((t: AllowedTool) => t.tool);
         if (new Set(names).size !== names.length) refuse(ErrorCode.BAD_USER_INPUT, 'each tool may appear once');
       },
@@ -740,7 +820,9 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (until === undefined) await condition(wait);
     else if (until > Date.now()) await condition(wait, until - Date.now());
 
-    while (outbox.length > 0) {
+    // Only what is waiting now: notifications that keep arriving while these are delivered wait for the
+    // next turn, so a steady stream of changes never keeps the loop from rolling history over.
+    for (let waiting = outbox.length; waiting > 0; waiting--) {
       try {
         await deliverNotification(outbox[0]!);
       } catch (err) {
@@ -770,5 +852,5 @@ export async function agentLifecycleWorkflow(args: AgentLifecycleArgs): Promise<
     if (continueAsNewDue(historyCap) && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });
+  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, trust: gate.state.anchor, usedStatements: gate.state.used, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });
 }

@@ -4,9 +4,12 @@
  * activity that hash-chains and writes them to the configured sinks. Its state holds the chain's head,
  * out of reach of anyone who can edit the file — the anchor against which the file is verified.
  */
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import type { AuditInput } from '../audit/events.js';
+import { ErrorCode } from '../domain/errors.js';
+import { isForeign } from '../temporal/payload-origin.js';
+import { fromWarden } from './trust.js';
 
 export interface AuditItem {
   /** Stable id (e.g. `<workflowId>/<kind>`): a retried signal is written once. */
@@ -34,12 +37,22 @@ const remote = proxyActivities<WardenActivities>({ startToCloseTimeout: '30 seco
 
 const BATCH = 200;
 
-export async function auditTrailWorkflow(args: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
+export async function auditTrailWorkflow(input: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
+  // Only Warden starts its audit trail's writer, and only under the id its task queue names.
+  const args = fromWarden(input, 'the audit trail input');
+  if (auditTrailWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId || typeof args !== 'object' || args === null) {
+    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this is not the audit trail of its task queue.', nonRetryable: true });
+  }
   let head = args.head;
   const pending: AuditItem[] = [...(args.pending ?? [])];
   const seen = new Set<string>();
   setHandler(getAuditHeadQuery, () => head);
   setHandler(appendAuditSignal, (items) => {
+    // Only Warden's processes write the audit trail: a record anyone else sends is dropped, and said so.
+    if (isForeign(items) || !Array.isArray(items)) {
+      log.warn('appendAudit signal refused: not from Warden');
+      return;
+    }
     for (const item of items) {
       if (seen.has(item.id)) continue;
       seen.add(item.id);

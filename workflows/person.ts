@@ -1,9 +1,12 @@
 /**
  * A person in the directory: one entity workflow per human (`person:<email>`), created and changed by the
  * `upsertPerson` Update (Update-with-Start), read by the `getPerson` Query, listed through visibility.
+ * A person's roles are Warden's authority for what they may do: only an admin (or Warden seeding the
+ * directory) may change them, proven by a signed statement.
  */
 import {
   ApplicationFailure,
+  workflowInfo,
   continueAsNew,
   defineQuery,
   defineUpdate,
@@ -12,28 +15,38 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Actor } from '../domain/agents.js';
+import { PERSON_COMMANDS, refusalFor } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
-import { normalizeEmail, validatePersonInput, type Person, type PersonInput } from '../domain/people.js';
+import { normalizeEmail, personWorkflowId, validatePersonInput, type Person, type PersonInput } from '../domain/people.js';
 import { PersonRoles } from '../temporal/search-attributes.js';
+import type { Signed, TrustAnchor } from '../tokens/statements.js';
 import { untilContinueAsNew } from './continue-as-new.js';
+import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface PersonWorkflowArgs {
   email: string;
   person: Person | null;
+  /** Warden's issuer and signing keys: what statements are verified against. */
+  trust: TrustAnchor;
+  usedStatements?: RememberedStatement[];
   continueAsNewAfterEvents?: number;
 }
 
 export interface UpsertPersonRequest {
   person: PersonInput;
-  actor: Actor;
 }
 
-export const upsertPersonUpdate = defineUpdate<Person, [UpsertPersonRequest]>('upsertPerson');
+export const upsertPersonUpdate = defineUpdate<Person, [Signed<UpsertPersonRequest>]>('upsertPerson');
 export const getPersonQuery = defineQuery<Person | null>('getPerson');
 
-export async function personWorkflow(args: PersonWorkflowArgs): Promise<void> {
+export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
+  const args = fromWarden(input, 'the person workflow input');
+  if (typeof args?.email !== 'string' || personWorkflowId(args.email) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
+    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the directory entry this workflow id names.', nonRetryable: true });
+  }
   let person = args.person;
+  const gate = new CommandGate(args.trust, args.usedStatements);
+  handleTrustAnchorRefresh(gate);
   const publish = () => {
     if (!person) return;
     upsertSearchAttributes([{ key: PersonRoles, value: person.roles }]);
@@ -46,7 +59,9 @@ export async function personWorkflow(args: PersonWorkflowArgs): Promise<void> {
 
   setHandler(
     upsertPersonUpdate,
-    ({ person: input, actor }) => {
+    (command) => {
+      const { request, by } = gate.accept<UpsertPersonRequest>(command, 'upsertPerson');
+      const input = request.person;
       const now = new Date().toISOString();
       person = {
         email: normalizeEmail(input.email),
@@ -54,13 +69,20 @@ export async function personWorkflow(args: PersonWorkflowArgs): Promise<void> {
         roles: [...input.roles].sort(),
         createdAt: person?.createdAt ?? now,
         updatedAt: now,
-        updatedBy: actor.id,
+        updatedBy: by.id,
       };
       publish();
       return person;
     },
     {
-      validator: ({ person: input }) => {
+      validator: (command) => {
+        const { request, by } = gate.verify<UpsertPersonRequest>(command, 'upsertPerson');
+        const refusal = refusalFor(PERSON_COMMANDS.upsertPerson, by);
+        if (refusal) forbidden(refusal);
+        const input = request?.person;
+        if (typeof input !== 'object' || input === null || typeof input.email !== 'string') {
+          throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'person is required', nonRetryable: true });
+        }
         const problems = validatePersonInput(input);
         if (normalizeEmail(input.email) !== args.email) problems.push(`this is the directory entry of ${args.email}`);
         if (problems.length) {
@@ -71,5 +93,5 @@ export async function personWorkflow(args: PersonWorkflowArgs): Promise<void> {
   );
 
   await untilContinueAsNew(args.continueAsNewAfterEvents);
-  await continueAsNew<typeof personWorkflow>({ ...args, person, email: args.email });
+  await continueAsNew<typeof personWorkflow>({ ...args, person, email: args.email, trust: gate.state.anchor, usedStatements: gate.state.used });
 }

@@ -6,10 +6,13 @@
  *         → DENY (with the reasons)
  *         → REVIEW: hold for a human — and above the containment threshold, first suspend the agent,
  *           revoke its tokens and tell the security team. The approval has a deadline; at the deadline
- *           the action is EXPIRED, which means denied. Approve → the grant for exactly this request.
+ *           the action is EXPIRED, which means denied. Approve → a grant for exactly this request.
  *
- * Every step is recorded in the audit trail; the agent's baseline learns only from allowed or approved
- * actions (a signal to the agent's workflow, deduplicated there).
+ * A person's decision arrives with a signed statement (workflows/trust.ts): who decided, their roles and
+ * the agent's owner, as Warden read them at the moment of deciding. Every step is recorded in the audit
+ * trail; the agent's baseline learns only from allowed or approved actions (a signal to the agent's
+ * workflow, deduplicated there). No grant token is ever in this workflow's history: it records a grant's
+ * terms, and the API signs them when it hands the grant out.
  */
 import {
   ApplicationFailure,
@@ -22,38 +25,38 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  patched,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { FINAL_STATUSES, isRecordedGrant, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
+import { actionWorkflowId, FINAL_STATUSES, isRecordedGrant, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
+import { APPROVAL_RULE, refusalFor } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
-import { assessAction, type Assessment, type RiskProfile } from '../risk/assess-action.js';
+import { assessAction, type RiskProfile } from '../risk/assess-action.js';
 import type { PeerStats } from '../risk/types.js';
+import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
 import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
+import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface SensitiveActionArgs {
   action: ActionRecord;
+  /** Warden's issuer and signing keys: what approvers' statements are verified against. */
+  trust: TrustAnchor;
   /** How long an approval may wait before the action expires (default 24 h). */
   approvalTimeoutMs: number;
   /** Approving a contained agent's action resumes the agent. */
   resumeOnApprove: boolean;
-  /**
-   * The agent's baseline and policy as the API read them with the agent (one query), so the history holds
-   * what the decision was made on. Absent from older callers: the decision then asks the agent's workflow.
-   */
-  profile?: RiskProfile | null;
-  /**
-   * The grant to record if the action is allowed outright (key id, `jti`, lifetime; the API signs it), and
-   * the platform's peer statistics the API gathered. With both and a profile, the workflow scores the
-   * action in its own code; older callers leave them out and it is scored in a local activity.
-   */
-  offeredGrant?: RecordedGrant;
+  /** The agent's baseline and policy as the API read them with the agent (one query): what the decision is made on. */
+  profile: RiskProfile;
+  /** The grant to record if the action is allowed outright (key id, `jti`, lifetime; the API signs it). */
+  offeredGrant: RecordedGrant;
+  /** The platform's peer statistics the API gathered. */
   peers?: PeerStats | null;
+  usedStatements?: RememberedStatement[];
 }
 
 /** The list view (no grant, no justification): what the API's action lists show without a query each. */
@@ -69,15 +72,15 @@ export function actionListMemo(action: ActionRecord): Record<string, unknown> {
 }
 
 export const decideActionUpdate = defineUpdate<ActionRecord, []>('decideAction');
-export const approveActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('approveAction');
-export const denyActionUpdate = defineUpdate<ActionRecord, [ApprovalRequest]>('denyAction');
+export const approveActionUpdate = defineUpdate<ActionRecord, [Signed<ApprovalRequest>]>('approveAction');
+export const denyActionUpdate = defineUpdate<ActionRecord, [Signed<ApprovalRequest>]>('denyAction');
 export const getActionQuery = defineQuery<ActionRecord>('getAction');
 
-// Unlimited retries: an action must reach a decision, and a containment must happen, however long it takes.
-const { assessAction: scoreAction, mintActionGrant, decideAction } = proxyLocalActivities<WardenActivities>({
+const { offerActionGrant } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
+// Unlimited retries: a containment must happen, however long it takes.
 const { containAgent, resumeContainedAgent, recordAudit } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -91,10 +94,24 @@ function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
-export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promise<ActionRecord> {
+export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promise<ActionRecord> {
+  // Only Warden starts an action, and only the action the workflow id names, on a baseline it read.
+  const args = fromWarden(input, 'the action workflow input');
+  if (
+    !args?.action ||
+    actionWorkflowId(args.action.id) !== workflowInfo().workflowId ||
+    !validAnchor(args.trust) ||
+    !isRecordedGrant(args.offeredGrant) ||
+    typeof args.profile !== 'object' ||
+    args.profile === null
+  ) {
+    refuse(ErrorCode.BAD_USER_INPUT, 'Refused: this input is not a request for the action this workflow id names.');
+  }
   let action = args.action;
   let decided = false;
-  let approval: { request: ApprovalRequest; approve: boolean } | null = null;
+  let approval: { request: ApprovalRequest; by: StatementPrincipal; approve: boolean } | null = null;
+  const gate = new CommandGate(args.trust, args.usedStatements);
+  handleTrustAnchorRefresh(gate);
 
   const publish = () => {
     upsertSearchAttributes([
@@ -127,65 +144,41 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
     return action;
   });
 
-  const approvalValidator = (request: ApprovalRequest) => {
-    if (request.approver.kind !== 'human') refuse(ErrorCode.FORBIDDEN, 'Only a person can decide an approval; an agent never approves, least of all its own request.');
-    const isOwner = action.ownerEmail !== null && request.approver.id === action.ownerEmail;
-    if (!isOwner && !request.approverRoles.includes('security')) refuse(ErrorCode.FORBIDDEN, "Only the agent's owner or the security team may decide this approval.");
+  /** Verifies the decision's statement and the decider's authority *now*, then the action's state. */
+  const approvalValidator = (command: string) => (arg: Signed<ApprovalRequest>) => {
+    const { request, by } = gate.verify<ApprovalRequest>(arg, command);
+    const refusal = refusalFor(APPROVAL_RULE, by, { ownerEmail: by.agentOwner });
+    if (refusal) forbidden(by.kind === 'human' ? "Only the agent's owner or the security team may decide this approval." : 'Only a person can decide an approval; an agent never approves, least of all its own request.');
     if (action.status !== 'PENDING_APPROVAL') refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
     if (approval) refuse(ErrorCode.CONFLICT, `Action ${action.id} is already being decided.`);
     if (action.approval && Date.now() >= Date.parse(action.approval.deadline)) refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);
+    if (typeof request?.comment !== 'string') refuse(ErrorCode.BAD_USER_INPUT, 'comment must be a string');
     if (request.comment.length > 1000) refuse(ErrorCode.BAD_USER_INPUT, 'comment must be at most 1000 characters');
+    if (command === 'denyAction' && !request.comment.trim()) refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
   };
-  setHandler(
-    approveActionUpdate,
-    async (request) => {
-      approval = { request, approve: true };
-      await condition(() => FINAL_STATUSES.includes(action.status));
-      return action;
-    },
-    { validator: approvalValidator },
-  );
-  setHandler(
-    denyActionUpdate,
-    async (request) => {
-      if (!request.comment.trim()) refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
-      approval = { request, approve: false };
-      await condition(() => FINAL_STATUSES.includes(action.status));
-      return action;
-    },
-    { validator: approvalValidator },
-  );
+  const decide = (approve: boolean) => async (arg: Signed<ApprovalRequest>) => {
+    const { request, by } = gate.accept<ApprovalRequest>(arg, approve ? 'approveAction' : 'denyAction');
+    approval = { request, by, approve };
+    await condition(() => FINAL_STATUSES.includes(action.status));
+    return action;
+  };
+  setHandler(approveActionUpdate, decide(true), { validator: approvalValidator('approveAction') });
+  setHandler(denyActionUpdate, decide(false), { validator: approvalValidator('denyAction') });
 
   const learn = (audit = false) =>
     getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, { actionId: action.id, action: { ...action, grant: null }, ...(audit ? { audit } : {}) });
 
-  const grantNow = async () => {
-    action = { ...action, grant: await mintActionGrant(action) };
-  };
+  // The starter set the search attributes and the list view.
+  showDetails();
 
-  // The starter set the search attributes and the list view; runs from before that publish them here.
-  if (patched('sensitive-list-view-at-start')) showDetails();
-  else publish();
-
-  // 1. Score and decide: in this workflow's code on what its input holds (the rules are pure functions), or
-  //    for older callers in a local activity (with, when allowed outright, the grant).
-  let assessment: Assessment;
-  let grant: ActionRecord['grant'] = null;
-  // An offer that is not a well-formed recorded grant is no offer: such a run mints its grant, as before.
-  const offeredGrant = isRecordedGrant(args.offeredGrant) ? args.offeredGrant : undefined;
-  if (offeredGrant && args.profile && patched('sensitive-decision-in-workflow')) {
-    assessment = assessAction(args.profile, action, args.peers ?? undefined);
-    failpoints.reached('action.scoring');
-  } else if (patched('sensitive-decision-one-local-activity')) ({ assessment, grant } = await decideAction(action, args.profile ?? null));
-  else assessment = await scoreAction(action);
+  // 1. Score and decide, in this workflow's code on what its input holds (the rules are pure functions).
+  const assessment = assessAction(args.profile, action, args.peers ?? undefined);
+  failpoints.reached('action.scoring');
   const now = new Date().toISOString();
   action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };
 
   if (assessment.decision === 'ALLOW') {
-    if (grant) action = { ...action, grant };
-    else if (offeredGrant) action = { ...action, recordedGrant: offeredGrant };
-    else await grantNow();
-    action = { ...action, status: 'ALLOWED' };
+    action = { ...action, status: 'ALLOWED', recordedGrant: args.offeredGrant };
   } else if (assessment.decision === 'DENY') {
     // A hard rule (e.g. an amount ceiling) may deny and contain at once.
     if (assessment.contain) {
@@ -207,31 +200,30 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   }
   decided = true;
   publish();
-  if (action.status === 'ALLOWED' && patched('sensitive-allow-audited-by-agent')) {
+  if (action.status === 'ALLOWED') {
     // Allowed outright: the agent's workflow learns it and audits it with its routine decisions, batched.
     await learn(true);
     return action;
   }
   await recordAudit({ kind: 'action.decided', action });
-  if (action.status === 'ALLOWED') await learn();
   if (action.status !== 'PENDING_APPROVAL') return action;
 
   // 2. Hold for a human.
   const reasons = action.risk!.reasons.map((r) => `• ${r.detail}`).join('\n');
   // Sent alongside the wait, so a slow or broken webhook never delays a decision.
   const notified = (async () => {
-   try {
-    await deliverNotification({
-      kind: 'security',
-      agentId: action.agentId,
-      to: action.ownerEmail ? [action.ownerEmail] : [],
-      subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
-      text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
-      at: new Date().toISOString(),
-    });
-   } catch (err) {
-    log.warn('approval notification not delivered', { error: String(err) });
-   }
+    try {
+      await deliverNotification({
+        kind: 'security',
+        agentId: action.agentId,
+        to: action.ownerEmail ? [action.ownerEmail] : [],
+        subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
+        text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
+        at: new Date().toISOString(),
+      });
+    } catch (err) {
+      log.warn('approval notification not delivered', { error: String(err) });
+    }
   })();
 
   const deadline = Date.parse(action.approval!.deadline);
@@ -240,15 +232,15 @@ export async function sensitiveActionWorkflow(args: SensitiveActionArgs): Promis
   if (!answered) {
     action = { ...action, status: 'EXPIRED', approval: { ...action.approval!, decision: 'EXPIRE', decidedAt } };
   } else {
-    const { request, approve } = approval!;
+    const { request, by, approve } = approval!;
     action = {
       ...action,
       status: approve ? 'APPROVED' : 'DENIED',
-      approval: { ...action.approval!, decidedBy: request.approver.id, decision: approve ? 'APPROVE' : 'DENY', comment: request.comment.trim() || null, decidedAt },
+      approval: { ...action.approval!, decidedBy: by.id, decision: approve ? 'APPROVE' : 'DENY', comment: request.comment.trim() || null, decidedAt },
     };
     if (approve) {
-      if (action.contained && args.resumeOnApprove) await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: request.approver.id });
-      await grantNow();
+      if (action.contained && args.resumeOnApprove) await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: by.id });
+      action = { ...action, recordedGrant: await offerActionGrant() };
       await learn();
     }
   }

@@ -3,7 +3,8 @@
  * previous, current and next ES256 keys. On a durable timer the ring rotates — next becomes current,
  * current becomes previous (still published, so tokens it signed verify until they expire), and a fresh
  * next is generated. The JWKS publishes all three, so verifiers learn a key before it signs anything.
- * Private keys live only in this workflow's state, which the payload codec encrypts.
+ * Private keys are sealed by the vault before they reach this workflow: its history, decoded or not,
+ * never shows one.
  */
 import {
   continueAsNew,
@@ -15,35 +16,53 @@ import {
   condition,
   allHandlersFinished,
   workflowInfo,
+  ApplicationFailure,
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
-import type { SigningKeyRing } from '../tokens/signing-keys.js';
+import { refusalFor, SIGNING_KEY_COMMANDS } from '../domain/authority.js';
+import { ErrorCode } from '../domain/errors.js';
+import type { SealedSigningKeyRing } from '../tokens/signing-keys.js';
+import { trustAnchorOf, type Signed } from '../tokens/statements.js';
+import { CommandGate, forbidden, fromWarden, type RememberedStatement } from './trust.js';
 
 /** One signing-key ring per Warden deployment (namespace + task queue). */
 export const signingKeysWorkflowId = (taskQueue: string) => `warden-signing-keys:${taskQueue}`;
 
 export interface SigningKeysArgs {
-  ring: SigningKeyRing | null;
+  ring: SealedSigningKeyRing | null;
+  /** Warden's issuer: statements asking for a rotation must name it. */
+  issuer: string;
   /** How long a key is current. Tokens live minutes, so a day is plenty; tests use seconds. */
   rotationIntervalMs: number;
   /** When the current key became current (carried across continue-as-new so timers keep their place). */
   rotatedAt?: number;
   rotations?: number;
+  usedStatements?: RememberedStatement[];
 }
 
-export const getSigningKeysQuery = defineQuery<SigningKeyRing | null>('getSigningKeys');
-export const rotateSigningKeysUpdate = defineUpdate<SigningKeyRing, []>('rotateSigningKeys');
+export const getSigningKeysQuery = defineQuery<SealedSigningKeyRing | null>('getSigningKeys');
+/** Rotates now (an admin, or Warden itself); the request is empty, the statement says who. */
+export const rotateSigningKeysUpdate = defineUpdate<SealedSigningKeyRing, [Signed<Record<string, never>>]>('rotateSigningKeys');
 
 const { generateSigningKey } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-export async function signingKeysWorkflow(args: SigningKeysArgs): Promise<void> {
+export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void> {
+  const args = fromWarden(input, 'the signing keys workflow input');
+  if (signingKeysWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId) {
+    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'This is not the signing-keys workflow of its task queue.', nonRetryable: true });
+  }
   let ring = args.ring;
   let rotatedAt = args.rotatedAt ?? Date.now();
   let rotations = args.rotations ?? 0;
   let rotating = false;
+  // Its own keys are the anchor: a rotation must be asked for with a statement one of them signed.
+  let gate: CommandGate | null = null;
+  const anchorNow = () => {
+    gate = new CommandGate(trustAnchorOf(ring!, args.issuer), gate?.state.used ?? args.usedStatements ?? []);
+  };
 
   const describe = () =>
     setCurrentDetails(
@@ -61,6 +80,7 @@ export async function signingKeysWorkflow(args: SigningKeysArgs): Promise<void> 
       ring = { previous: ring!.current, current: ring!.next, next: fresh };
       rotatedAt = Date.now();
       rotations++;
+      anchorNow();
       describe();
       return ring;
     } finally {
@@ -69,17 +89,28 @@ export async function signingKeysWorkflow(args: SigningKeysArgs): Promise<void> 
   };
 
   setHandler(getSigningKeysQuery, () => ring);
-  setHandler(rotateSigningKeysUpdate, rotate, {
-    validator: () => {
-      if (!ring) throw new Error('The first signing keys are still being generated; rotate later.');
+  setHandler(
+    rotateSigningKeysUpdate,
+    async (command) => {
+      gate!.accept(command, 'rotateSigningKeys');
+      return rotate();
     },
-  });
+    {
+      validator: (command) => {
+        if (!gate) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: 'The first signing keys are still being generated; rotate later.', nonRetryable: true });
+        const { by } = gate.verify(command, 'rotateSigningKeys');
+        const refusal = refusalFor(SIGNING_KEY_COMMANDS.rotateSigningKeys, by);
+        if (refusal) forbidden(refusal);
+      },
+    },
+  );
 
   if (!ring) {
     const [current, next] = [await generateSigningKey(), await generateSigningKey()];
     ring = { previous: null, current, next };
     rotatedAt = Date.now();
   }
+  anchorNow();
   describe();
 
   while (!workflowInfo().continueAsNewSuggested && workflowInfo().historyLength < 2_000) {
@@ -93,5 +124,5 @@ export async function signingKeysWorkflow(args: SigningKeysArgs): Promise<void> 
     await rotate();
   }
   await condition(() => !rotating && allHandlersFinished());
-  await continueAsNew<typeof signingKeysWorkflow>({ ...args, ring, rotatedAt, rotations });
+  await continueAsNew<typeof signingKeysWorkflow>({ ...args, ring, rotatedAt, rotations, usedStatements: gate!.state.used });
 }

@@ -20,24 +20,28 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
-import type { Actor } from '../domain/agents.js';
+import { refusalFor, TOOL_COMMANDS } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import type { Notification } from '../domain/notifications.js';
-import type { ToolState, VaultedSecretRef } from '../domain/tools.js';
+import { toolWorkflowId, type ToolState, type VaultedSecretRef } from '../domain/tools.js';
+import type { Signed, TrustAnchor } from '../tokens/statements.js';
+import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface ToolWorkflowArgs {
   name: string;
   tool: ToolState | null;
+  /** Warden's issuer and signing keys: what statements are verified against. */
+  trust: TrustAnchor;
+  usedStatements?: RememberedStatement[];
   outbox?: Notification[];
 }
 
 export interface RegisterToolRequest {
-  actor: Actor;
   tool: ToolState;
 }
 
-export const registerToolUpdate = defineUpdate<ToolState, [RegisterToolRequest]>('registerTool');
-export const rotateToolSecretUpdate = defineUpdate<ToolState, [{ actor: Actor }]>('rotateToolSecret');
+export const registerToolUpdate = defineUpdate<ToolState, [Signed<RegisterToolRequest>]>('registerTool');
+export const rotateToolSecretUpdate = defineUpdate<ToolState, [Signed<Record<string, never>>]>('rotateToolSecret');
 export const getToolQuery = defineQuery<ToolState | null>('getTool');
 
 const { rotateUpstreamSecret, revokeUpstreamSecret } = proxyActivities<WardenActivities>({
@@ -52,8 +56,20 @@ const { deliverNotification } = proxyActivities<WardenActivities>({
 /** After a failed rotation (all retries spent) the next attempt waits this long. */
 const RETRY_FAILED_ROTATION_MS = 5 * 60_000;
 
-export async function toolWorkflow(args: ToolWorkflowArgs): Promise<void> {
+export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
+  const args = fromWarden(input, 'the tool workflow input');
+  if (typeof args?.name !== 'string' || toolWorkflowId(args.name) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
+    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the tool this workflow id names.', nonRetryable: true });
+  }
   let tool = args.tool;
+  const gate = new CommandGate(args.trust, args.usedStatements);
+  handleTrustAnchorRefresh(gate);
+  const authorized = <T,>(command: keyof typeof TOOL_COMMANDS, arg: unknown) => {
+    const verified = gate.verify<T>(arg, command);
+    const refusal = refusalFor(TOOL_COMMANDS[command], verified.by);
+    if (refusal) forbidden(refusal);
+    return verified;
+  };
   const outbox: Notification[] = [...(args.outbox ?? [])];
   let rotating = false;
   let forced = false;
@@ -77,27 +93,31 @@ export async function toolWorkflow(args: ToolWorkflowArgs): Promise<void> {
   setHandler(getToolQuery, () => tool);
   setHandler(
     registerToolUpdate,
-    ({ tool: registration }) => {
-      tool = registration;
+    (command) => {
+      const { request, by } = gate.accept<RegisterToolRequest>(command, 'registerTool');
+      tool = { ...request.tool, createdBy: by.id };
       describe();
       return tool;
     },
     {
-      validator: ({ tool: registration }) => {
+      validator: (command) => {
+        const { request } = authorized<RegisterToolRequest>('registerTool', command);
         if (tool) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: `A tool named ${tool.name} is already registered.`, nonRetryable: true });
-        if (registration.name !== args.name) throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'tool name mismatch', nonRetryable: true });
+        if (request?.tool?.name !== args.name) throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'tool name mismatch', nonRetryable: true });
       },
     },
   );
   setHandler(
     rotateToolSecretUpdate,
-    async (_request) => {
+    async (command) => {
+      gate.accept(command, 'rotateToolSecret');
       forced = true;
       await condition(() => !forced);
       return tool!;
     },
     {
-      validator: (_request) => {
+      validator: (command) => {
+        authorized('rotateToolSecret', command);
         if (!tool?.vault?.rotationUrl) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: 'This tool has no rotation endpoint.', nonRetryable: true });
       },
     },
@@ -193,5 +213,5 @@ export async function toolWorkflow(args: ToolWorkflowArgs): Promise<void> {
     if (workflowInfo().continueAsNewSuggested && !rotating) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof toolWorkflow>({ ...args, tool, outbox });
+  await continueAsNew<typeof toolWorkflow>({ ...args, tool, outbox, trust: gate.state.anchor, usedStatements: gate.state.used });
 }

@@ -43,16 +43,20 @@ export async function loadDevIssuerKey(dataDir: string): Promise<DevIssuerKey> {
 
 export interface DevTokenRequest {
   email: string;
-  roles: Role[];
+  /**
+   * A `roles` claim, which can only narrow what the person may do (their roles are the directory's); leave
+   * it out for a token that carries whatever roles the directory gives the person.
+   */
+  roles?: Role[];
   issuer: string;
   audience: string;
   ttlSeconds: number;
 }
 
 export async function signDevToken(key: DevIssuerKey, req: DevTokenRequest): Promise<string> {
-  for (const role of req.roles) if (!isRole(role)) throw new Error(`unknown role ${role}`);
+  for (const role of req.roles ?? []) if (!isRole(role)) throw new Error(`unknown role ${role}`);
   const email = normalizeEmail(req.email);
-  return new SignJWT({ email, roles: req.roles })
+  return new SignJWT({ email, ...(req.roles ? { roles: req.roles } : {}) })
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
     .setIssuer(req.issuer)
     .setAudience(req.audience)

@@ -15,7 +15,7 @@ import type { HumanIssuerSettings } from '../../config/config.js';
 import { isRole, isValidEmail, normalizeEmail, type Role } from '../../domain/people.js';
 import { loadDevIssuerKey } from './dev-issuer.js';
 import { TokenError } from '../../tokens/errors.js';
-import type { HumanPrincipal } from './principal.js';
+import type { VerifiedHumanToken } from './principal.js';
 
 export const MAX_TOKEN_BYTES = 8192;
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'x5c', 'jwk'] as const;
@@ -23,7 +23,7 @@ const FORBIDDEN_HEADERS = ['jku', 'x5u', 'x5c', 'jwk'] as const;
 const HUMAN_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
 const CLOCK_TOLERANCE_S = 30;
 
-export type HumanTokenVerifier = (token: string) => Promise<HumanPrincipal>;
+export type HumanTokenVerifier = (token: string) => Promise<VerifiedHumanToken>;
 
 export async function createHumanTokenVerifier(settings: HumanIssuerSettings, dataDir: string): Promise<HumanTokenVerifier> {
   const keys = settings.jwksUrl
@@ -73,17 +73,18 @@ export async function createHumanTokenVerifier(settings: HumanIssuerSettings, da
     const rawEmail = payload[settings.emailClaim] ?? payload.sub;
     const email = typeof rawEmail === 'string' ? normalizeEmail(rawEmail) : '';
     if (!isValidEmail(email)) throw new TokenError('token_claims', `The bearer token has no valid "${settings.emailClaim}" claim.`);
+    const claim = payload[settings.rolesClaim];
     return {
-      kind: 'human',
       subject: payload.sub!,
       email,
-      roles: rolesFrom(payload[settings.rolesClaim]),
+      tokenRoles: claim === undefined ? null : rolesFrom(claim),
       ...(typeof payload.jti === 'string' ? { tokenId: payload.jti } : {}),
+      expiresAt: new Date((payload.exp as number) * 1000),
     };
   };
 }
 
-/** Roles as an array or a space/comma-separated string; unknown roles are ignored, never guessed. */
+/** Roles as an array or a space/comma-separated string; unknown roles are ignored, never guessed (they only narrow the directory's). */
 function rolesFrom(claim: unknown): Role[] {
   const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
   return [...new Set(values.filter((v): v is Role => typeof v === 'string' && isRole(v)))].sort();

@@ -9,14 +9,14 @@ import type { CredentialSettings } from '../../config/config.js';
 import { verifyAccessToken } from '../../tokens/access-tokens.js';
 import { verifyGrant } from '../../tokens/grants.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
-import type { HumanTokenVerifier } from '../auth/human-tokens.js';
+import type { HumanPrincipal } from '../auth/principal.js';
 import type { SigningKeys } from '../services/signing-keys.js';
 import { secretMatches, type ToolRegistry } from '../services/tool-registry.js';
 import { basicCredentials, bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
 
 export interface IntrospectionDeps {
   agentTokens: AgentTokens;
-  verifyHuman: HumanTokenVerifier;
+  verifyHuman: (token: string) => Promise<HumanPrincipal>;
   tools: ToolRegistry;
   keys: SigningKeys;
   settings: CredentialSettings;

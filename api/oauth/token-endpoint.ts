@@ -15,7 +15,7 @@ import { mintAccessToken } from '../../tokens/access-tokens.js';
 import { CLIENT_ASSERTION_TYPE, peekClientId, verifyClientAssertion } from '../../tokens/client-assertions.js';
 import { TokenError } from '../../tokens/errors.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
-import type { HumanTokenVerifier } from '../auth/human-tokens.js';
+import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory } from '../services/agent-directory.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { GrantService } from '../services/grants.js';
@@ -30,7 +30,7 @@ export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 export interface TokenEndpointDeps {
   agents: AgentDirectory;
   agentTokens: AgentTokens;
-  verifyHuman: HumanTokenVerifier;
+  verifyHuman: (token: string) => Promise<HumanPrincipal>;
   grants: GrantService;
   keys: SigningKeys;
   audit: AuditLog;

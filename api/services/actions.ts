@@ -4,15 +4,19 @@
  * idempotency key lands on the same workflow (the id is derived from the agent and the key).
  */
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { QueryNotRegisteredError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionGrant, type ActionRecord, type ActionRequestInput, type ActionStatus, type RecordedGrant } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
+import { isForeign } from '../../temporal/payload-origin.js';
+import type { Signed } from '../../tokens/statements.js';
+import { person, type Commands } from './commands.js';
+import type { PeopleDirectory } from './people-directory.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery, type RiskProfile } from '../../workflows/agent-lifecycle.js';
+import type { ApprovalRequest } from '../../domain/actions.js';
 import { actionListMemo, approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
-import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
@@ -42,9 +46,25 @@ export function actionIdFor(agentId: string, idempotencyKey: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** What makes a request the same request: a retry with its idempotency key must ask exactly this again. */
+function sameRequest(a: ActionRequestInput, b: Pick<ActionRecord, 'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context'>): boolean {
+  const terms = (x: typeof b) => JSON.stringify([x.tool, x.operation, x.resourceId ?? null, x.volume, x.amount, x.justification, Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2))]);
+  return terms({ ...a, resourceId: a.resourceId ?? null }) === terms(b);
+}
+
+/** A person's decision on a held action, ready to send as a Temporal Update (the API's, the CLI's or the UI's). */
+export interface DecisionCommand {
+  workflowId: string;
+  update: 'approveAction' | 'denyAction';
+  input: Signed<ApprovalRequest>;
+  expiresAt: string;
+}
+
 export class ActionService {
   constructor(
     private readonly client: Client,
+    private readonly commands: Commands,
+    private readonly people: PeopleDirectory,
     private readonly agents: AgentDirectory,
     private readonly tools: ToolRegistry,
     private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
@@ -104,27 +124,37 @@ export class ActionService {
     });
     // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
+    // The same idempotency key must name the same request: a different one is refused, never answered
+    // with the first request's decision (or its grant).
+    const same = (decided: ActionRecord): ActionRecord => {
+      if (!sameRequest(input, decided)) throw conflict(`The idempotency key "${input.idempotencyKey.slice(0, 64)}" was already used for a different request (action ${decided.id}); use a new key for a new request.`);
+      return decided;
+    };
     if (operation.sensitivity === 'LOW' && allows(agent)) {
       const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }, handOut);
       if (routine) {
         failpoint('api.action-decided');
-        return routine;
+        return same(routine);
       }
     }
     // Everything else is decided on the agent as it is now and on its baseline, both read in one query and
     // handed to the action's workflow, so its history holds what the decision was made on.
     // The platform's peer statistics (cached; only a platform's first decision here waits) come with it.
-    const [context, peers] = await Promise.all([this.agents.decisionContext(agentId), this.peers.of(agent.platform)]);
+    const [context, peers] = await Promise.all([this.agents.decisionContext(agentId, input.idempotencyKey), this.peers.of(agent.platform)]);
+    if (context.routine) return same(handOut ? { ...context.routine, grant: await this.grantOf(context.routine) } : context.routine);
     agent = context.agent;
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
     let decided: ActionRecord;
     try {
-      decided = (await this.withOfferedGrant(action, handOut, (offer) => this.decideInWorkflow(action, { profile: context.profile, peers: peers ?? null, offer }, tool.name, operation)))!;
+      decided = same((await this.withOfferedGrant(action, handOut, (offer) => this.decideInWorkflow(action, { profile: context.profile, peers: peers ?? null, offer }, tool.name, operation)))!);
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const earlier = same(await this.get(id));
+        return handOut ? { ...earlier, grant: await this.grantOf(earlier) } : earlier;
+      }
       throw err;
     }
     // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
@@ -174,19 +204,21 @@ export class ActionService {
     return key ? signActionGrant(action, action.recordedGrant, key) : null;
   }
 
-  private decideInWorkflow(action: ActionRecord, input: { profile: RiskProfile | null; peers: PeerStats | null; offer: RecordedGrant }, toolName: string, operation: { name: string; sensitivity: string }): Promise<ActionRecord> {
+  private async decideInWorkflow(action: ActionRecord, input: { profile: RiskProfile; peers: PeerStats | null; offer: RecordedGrant }, toolName: string, operation: { name: string; sensitivity: string }): Promise<ActionRecord> {
     const { id, agentId, workflowId, agentName: name, ownerEmail, idempotencyKey } = action;
+    const trust = await this.commands.anchor();
     return viaTemporal(
       () =>
         this.client.workflow.executeUpdateWithStart(decideActionUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
             workflowId,
             taskQueue: this.options.taskQueue,
-            args: [{ action, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile: input.profile, peers: input.peers, offeredGrant: input.offer }],
+            args: [{ action, trust, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile: input.profile, peers: input.peers, offeredGrant: input.offer }],
             // A retry with the same key meets the workflow that already exists and gets its decision;
-            // once that workflow has closed, its id is never reused (the caller reads the outcome).
+            // once that workflow has completed, its id is never reused (the caller reads the outcome). A
+            // failed one (someone else's start, refused by the workflow) does not block the real request.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
             typedSearchAttributes: new TypedSearchAttributes([
               { key: SA.AgentId, value: agentId },
               { key: SA.ToolName, value: toolName },
@@ -208,16 +240,19 @@ export class ActionService {
    */
   async find(actionId: string, agentId?: string): Promise<ActionRecord | null> {
     if (!UUID.test(actionId)) return null;
+    // Only what Warden's own workflows answer: a workflow someone else started refused its input and
+    // registered no query.
+    const ours = (a: ActionRecord | null) => (isForeign(a) || (a && a.id !== actionId) ? null : a);
     try {
-      return await viaTemporal(() => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery), 'missing');
+      return ours(await viaTemporal(() => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery), 'missing'));
     } catch (err) {
-      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+      if ((err as { code?: string }).code !== 'NOT_FOUND' && !(err instanceof QueryNotRegisteredError)) throw err;
     }
     if (!agentId || !UUID.test(agentId)) return null;
     try {
-      return await viaTemporal(() => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId), 'missing');
+      return ours(await viaTemporal(() => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId), 'missing'));
     } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
+      if ((err as { code?: string }).code === 'NOT_FOUND' || err instanceof QueryNotRegisteredError) return null;
       throw err;
     }
   }
@@ -240,21 +275,46 @@ export class ActionService {
     }
   }
 
-  async approve(person: HumanPrincipal, actionId: string, comment: string): Promise<ActionRecord> {
+  /** Who decides, as the directory holds them now, and the agent's owner now: what a decision is signed with. */
+  private async decider(email: string, actionId: string, approve: boolean, comment: string) {
     if (!UUID.test(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
-    return this.decideOrExplain(actionId, () => viaTemporal(
-      () => this.client.workflow.getHandle(actionWorkflowId(actionId)).executeUpdate(approveActionUpdate, { args: [{ approver: { kind: 'human', id: person.email }, approverRoles: person.roles, comment }] }),
-      `No action with id "${actionId}".`,
-    ));
+    if (!approve && !comment.trim()) throw badInput('a reason is required to deny');
+    // Read from the server alone (no worker): a person can decide while workers restart; the Update waits.
+    const workflowId = actionWorkflowId(actionId);
+    const info = await viaTemporal(() => this.client.workflow.getHandle(workflowId).describe(), `No action with id "${actionId}".`);
+    const agentId = info.typedSearchAttributes.get(SA.AgentId);
+    if (!agentId) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    if (info.status.name !== 'RUNNING') throw conflict(`Action ${actionId} is ${info.typedSearchAttributes.get(SA.ActionStatus) ?? 'closed'}: there is nothing left to decide.`);
+    const [roles, agentOwner] = await Promise.all([this.people.roles(email, { fresh: true }), this.agents.ownerOf(agentId)]);
+    return { by: person(email, roles), agentOwner, workflowId, update: approve ? approveActionUpdate : denyActionUpdate };
   }
 
-  async deny(person: HumanPrincipal, actionId: string, reason: string): Promise<ActionRecord> {
-    if (!UUID.test(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
-    if (!reason.trim()) throw badInput('a reason is required to deny');
-    return this.decideOrExplain(actionId, () => viaTemporal(
-      () => this.client.workflow.getHandle(actionWorkflowId(actionId)).executeUpdate(denyActionUpdate, { args: [{ approver: { kind: 'human', id: person.email }, approverRoles: person.roles, comment: reason }] }),
-      `No action with id "${actionId}".`,
-    ));
+  /**
+   * A person's decision as a ready-to-send Update (for the Temporal CLI or UI): the request and a statement
+   * signed now, with their roles and the agent's owner as Warden reads them now — what the action's workflow
+   * checks, whoever sends it. It works once, until it expires.
+   */
+  async decisionCommand(email: string, actionId: string, approve: boolean, comment: string, ttlSeconds = 300): Promise<DecisionCommand> {
+    const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
+    const request = { comment };
+    const proof = await this.commands.statement(by, workflowId, update.name, request, { agentOwner }, ttlSeconds);
+    const { exp } = JSON.parse(Buffer.from(proof.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+    return { workflowId, update: update.name as DecisionCommand['update'], input: { request, proof }, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  async approve(email: string, actionId: string, comment: string): Promise<ActionRecord> {
+    return this.decide(email, actionId, true, comment);
+  }
+
+  async deny(email: string, actionId: string, reason: string): Promise<ActionRecord> {
+    return this.decide(email, actionId, false, reason);
+  }
+
+  private async decide(email: string, actionId: string, approve: boolean, comment: string): Promise<ActionRecord> {
+    return this.decideOrExplain(actionId, async () => {
+      const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
+      return viaTemporal(() => this.commands.send(workflowId, update, { comment }, by, { agentOwner }), `No action with id "${actionId}".`);
+    });
   }
 
   async list(filter: ActionFilter, limit: number, offset: number): Promise<ActionSummary[]> {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { QueryNotRegisteredError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
+import { isForeign } from '../../temporal/payload-origin.js';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   accessOf,
@@ -14,7 +15,6 @@ import {
   isValidAgentId,
   validateAgentRegistration,
   validateReason,
-  type Actor,
   type AgentAccess,
   type AgentRegistration,
   type AgentState,
@@ -40,6 +40,7 @@ import {
   universalLogoutUpdate,
   type AuthenticateRequest,
   type AuthenticateResult,
+  type DecisionContext,
   type RiskProfile,
   decommissionAgentUpdate,
   getAgentQuery,
@@ -52,6 +53,7 @@ import type { PeopleDirectory } from './people-directory.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';
 import { AccessFeed } from './access-feed.js';
+import { agent as agentCommander, type Commander, type Commands } from './commands.js';
 
 /** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */
 export type AgentRecord = Pick<AgentState, 'id' | 'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'> &
@@ -118,11 +120,15 @@ function accessEntry(agent: AgentBasics, access: AgentAccess): AccessEntry {
   };
 }
 
-/** The same from the workflow's memo; undefined when this run does not publish its access view (yet). */
-function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription): AccessEntry | undefined {
+/**
+ * The same from the workflow's memo: null unless the workflow runs and its memo is Warden's (a workflow
+ * anyone else started has no access view, only a ForeignPayload where it would be).
+ */
+function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription): AccessEntry | null {
+  if (info.status.name !== 'RUNNING') return null;
   const memo = (info.memo ?? {}) as Record<string, unknown>;
   const access = memo.access as AgentAccess | undefined;
-  if (!access || typeof memo.name !== 'string' || typeof memo.status !== 'string') return undefined;
+  if (!access || isForeign(access) || typeof memo.name !== 'string' || typeof memo.status !== 'string') return null;
   const basics = { id: agentId, name: memo.name, platform: String(memo.platform ?? ''), ownerEmail: (memo.ownerEmail as string | null) ?? null, status: memo.status as AgentStatus };
   return accessEntry(basics, access);
 }
@@ -157,6 +163,7 @@ export class AgentDirectory {
 
   constructor(
     private readonly client: Client,
+    private readonly commands: Commands,
     private readonly people: PeopleDirectory,
     private readonly tools: ToolRegistry,
     private readonly vault: KeyRing,
@@ -175,13 +182,13 @@ export class AgentDirectory {
   /**
    * What token checks and routing need of an agent, read afresh: from its workflow's memo through
    * DescribeWorkflowExecution (answered by the server alone — no worker, no history replay, so a busy or
-   * absent worker never slows a token check), or with a Query for runs that do not publish it yet.
+   * absent worker never slows a token check). The memo is set when the workflow starts.
    */
   private async readAccess(agentId: string): Promise<AccessEntry | null> {
     if (!isValidAgentId(agentId)) return null;
     const generation = this.changes.get(agentId) ?? 0;
     const at = Date.now();
-    let entry: AccessEntry | null | undefined = null;
+    let entry: AccessEntry | null = null;
     let changedAt: number | null = null;
     try {
       const info = await viaTemporal(() => this.handle(agentId).describe(), 'missing');
@@ -190,10 +197,6 @@ export class AgentDirectory {
     } catch (err) {
       if ((err as { code?: string }).code === 'NOT_FOUND') entry = null;
       else throw err;
-    }
-    if (entry === undefined) {
-      const state = await this.find(agentId);
-      entry = state ? accessEntry(state, accessOf(state)) : null;
     }
     // This process changed the agent (or dropped its view, e.g. on containment) while the read was under
     // way: the read may predate that change, so it must not become the cached view.
@@ -337,7 +340,7 @@ export class AgentDirectory {
     return out;
   }
 
-  async register(actor: Actor, input: AgentRegistrationInput): Promise<RegisteredAgent> {
+  async register(by: Commander, input: AgentRegistrationInput): Promise<RegisteredAgent> {
     const registration = { ...input, name: input.name.trim(), ownerEmail: normalizeEmail(input.ownerEmail), description: input.description.trim() };
     const problems = validateAgentRegistration(registration);
     if (!isValidEmail(registration.ownerEmail)) problems.push(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
@@ -364,7 +367,7 @@ export class AgentDirectory {
       statusReason: 'registered',
       createdAt: now,
       updatedAt: now,
-      events: [{ kind: 'REGISTERED', at: now, actor, reason: 'registered', fromStatus: null, toStatus: 'ACTIVE' }],
+      events: [{ kind: 'REGISTERED', at: now, actor: { kind: by.kind, id: by.id }, reason: 'registered', fromStatus: null, toStatus: 'ACTIVE' }],
       credential,
       successor: null,
       revokedBefore: null,
@@ -372,12 +375,13 @@ export class AgentDirectory {
       allowedTools,
       credentialPolicy: this.options.credentialPolicy,
     };
+    const trust = await this.commands.anchor();
     await viaTemporal(
       () =>
         this.client.workflow.start(agentLifecycleWorkflow, {
           workflowId: agentWorkflowId(id),
           taskQueue: this.options.taskQueue,
-          args: [{ state, ...(this.options.continueAsNewAfterEvents ? { continueAsNewAfterEvents: this.options.continueAsNewAfterEvents } : {}) }],
+          args: [{ state, trust, ...(this.options.continueAsNewAfterEvents ? { continueAsNewAfterEvents: this.options.continueAsNewAfterEvents } : {}) }],
           workflowIdConflictPolicy: 'FAIL',
           typedSearchAttributes: new TypedSearchAttributes([
             { key: SA.AgentId, value: id },
@@ -389,7 +393,7 @@ export class AgentDirectory {
           // Readable at once (lists, token checks), before the worker has run the workflow's first task.
           memo: agentMemo(state),
           staticSummary: `Agent «${state.name}» (${state.platform})`,
-          staticDetails: `Lifecycle of agent ${id}. Registered by ${actor.id} at ${now}.`,
+          staticDetails: `Lifecycle of agent ${id}. Registered by ${by.id} at ${now}.`,
         }),
       `No agent ${id}.`,
     );
@@ -402,7 +406,7 @@ export class AgentDirectory {
    * then on, like a registered one. Without the agent's own public key Warden generates a pair and returns
    * the private key this once.
    */
-  async claim(actor: Actor, agentId: string, input: { ownerEmail: string; allowedTools: AllowedTool[]; publicJwk?: unknown; reason?: string }): Promise<RegisteredAgent> {
+  async claim(by: Commander, agentId: string, input: { ownerEmail: string; allowedTools: AllowedTool[]; publicJwk?: unknown; reason?: string }): Promise<RegisteredAgent> {
     const ownerEmail = normalizeEmail(input.ownerEmail);
     if (!isValidEmail(ownerEmail)) throw badInput(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
     if (input.reason !== undefined) {
@@ -418,22 +422,27 @@ export class AgentDirectory {
     const key = own ?? { publicJwk: generated!.publicJwk, kid: generated!.kid };
     const agent = await viaTemporal(
       () =>
-        this.handle(agentId).executeUpdate(claimAgentUpdate, {
-          args: [{ actor, ownerEmail, allowedTools, publicJwk: key.publicJwk, kid: key.kid, generatedByWarden: !own, ...(input.reason?.trim() ? { reason: input.reason } : {}) }],
-        }),
+        this.commands.send(
+          this.handle(agentId).workflowId,
+          claimAgentUpdate,
+          { ownerEmail, allowedTools, publicJwk: key.publicJwk, kid: key.kid, generatedByWarden: !own, ...(input.reason?.trim() ? { reason: input.reason } : {}) },
+          by,
+        ),
       `No agent with id "${agentId.slice(0, 64)}".`,
     );
     this.remember(agentId, agent);
     return { agent, credential: { clientId: agentId, kid: agent.credential!.kid, expiresAt: agent.credential!.expiresAt, privateJwk: generated?.privateJwk ?? null } };
   }
 
-  /** The agent's full state, or null when there is no such agent. */
+  /** The agent's full state, or null when there is no such agent (or its workflow is not Warden's). */
   async find(agentId: string): Promise<AgentState | null> {
     if (!isValidAgentId(agentId)) return null;
     try {
-      return await viaTemporal(() => this.handle(agentId).query(getAgentQuery), 'missing');
+      const state = await viaTemporal(() => this.handle(agentId).query(getAgentQuery), 'missing');
+      return isForeign(state) || state?.id !== agentId ? null : state;
     } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
+      // A workflow that refused its start (not Warden's) never registered the query.
+      if ((err as { code?: string }).code === 'NOT_FOUND' || err instanceof QueryNotRegisteredError) return null;
       throw err;
     }
   }
@@ -444,32 +453,33 @@ export class AgentDirectory {
     return agent;
   }
 
-  /**
-   * The agent as it is now and its baseline, in one query: what a sensitive decision is made on. The
-   * profile is null when the agent's worker predates this query (the decision then reads it itself).
-   */
-  async decisionContext(agentId: string): Promise<{ agent: AgentState; profile: RiskProfile | null }> {
-    const read = async () => {
-      try {
-        return await this.handle(agentId).query(getDecisionContextQuery);
-      } catch (err) {
-        if (err instanceof QueryNotRegisteredError) return { agent: await this.handle(agentId).query(getAgentQuery), profile: null };
-        throw err;
-      }
-    };
-    const context = await viaTemporal(read, `No agent with id "${agentId.slice(0, 64)}".`);
+  /** The agent as it is now and its baseline, in one query: what a sensitive decision is made on. */
+  async decisionContext(agentId: string, idempotencyKey: string): Promise<DecisionContext> {
+    const context: DecisionContext = await viaTemporal(() => this.handle(agentId).query(getDecisionContextQuery, idempotencyKey), `No agent with id "${agentId.slice(0, 64)}".`);
+    if (isForeign(context) || context?.agent?.id !== agentId) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
     this.remember(agentId, context.agent);
     return context;
   }
 
+  /**
+   * The agent's owner, read now (for a decision): from its memo, which the server answers with no worker,
+   * so a person can decide while workers restart. Null for an agent without one, or no agent.
+   */
   async ownerOf(agentId: string): Promise<string | null> {
-    return (await this.find(agentId))?.ownerEmail ?? null;
+    if (!isValidAgentId(agentId)) return null;
+    return (await this.access(agentId, true)).entry?.view.ownerEmail ?? null;
+  }
+
+  /** The agent's owner as this process saw it at most a revocation bound ago (for authorizing reads). */
+  async recentOwnerOf(agentId: string): Promise<string | null> {
+    if (!isValidAgentId(agentId)) return null;
+    return (await this.access(agentId)).entry?.view.ownerEmail ?? null;
   }
 
   /** Agents matching the filter, from visibility (newest run first), `limit` from `offset`. */
   async list(filter: AgentFilter, limit: number, offset: number): Promise<AgentRecord[]> {
     if (offset > MAX_LIST_OFFSET) throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);
-    const clauses = [`WorkflowType = 'agentLifecycleWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
+    const clauses = [`WorkflowType = 'agentLifecycleWorkflow'`, `ExecutionStatus = 'Running'`];
     if (filter.status) {
       if (!(AGENT_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
       clauses.push(`AgentStatus = ${quote(filter.status)}`);
@@ -497,25 +507,32 @@ export class AgentDirectory {
     return agents;
   }
 
-  async suspend(actor: Actor, agentId: string, reason: string): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.handle(agentId).executeUpdate(suspendAgentUpdate, { args: [{ actor, reason }] }), reason);
+  /**
+   * Suspends an ACTIVE agent. By default every token it holds is revoked too (so a later resume needs new
+   * tokens); `revokeTokens: false` only pauses it: earlier tokens are refused while it is suspended and
+   * work again after a resume until they expire.
+   */
+  async suspend(by: Commander, agentId: string, reason: string, revokeTokens = true): Promise<AgentState> {
+    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, suspendAgentUpdate, { reason, revokeTokens }, by), reason);
   }
 
-  async resume(actor: Actor, agentId: string, reason: string): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.handle(agentId).executeUpdate(resumeAgentUpdate, { args: [{ actor, reason }] }), reason);
+  async resume(by: Commander, agentId: string, reason: string): Promise<AgentState> {
+    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, resumeAgentUpdate, { reason }, by), reason);
   }
 
-  async decommission(actor: Actor, agentId: string, reason: string): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.handle(agentId).executeUpdate(decommissionAgentUpdate, { args: [{ actor, reason }] }), reason);
+  async decommission(by: Commander, agentId: string, reason: string): Promise<AgentState> {
+    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, decommissionAgentUpdate, { reason }, by), reason);
   }
 
-  async transferOwnership(actor: Actor, agentId: string, ownerEmail: string, reason?: string): Promise<AgentState> {
+  async transferOwnership(by: Commander, agentId: string, ownerEmail: string, reason?: string): Promise<AgentState> {
     const email = normalizeEmail(ownerEmail);
     if (!isValidEmail(email)) throw badInput(`"${ownerEmail.slice(0, 80)}" is not a valid email address`);
-    return viaTemporal(
-      () => this.handle(agentId).executeUpdate(transferAgentOwnershipUpdate, { args: [{ actor, ownerEmail: email, ...(reason ? { reason } : {}) }] }),
+    const state = await viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, transferAgentOwnershipUpdate, { ownerEmail: email, ...(reason ? { reason } : {}) }, by),
       `No agent with id "${agentId}".`,
     );
+    this.remember(agentId, state);
+    return state;
   }
 
   /** Records a verified client assertion: refuses a replayed jti, a retired key or an inactive agent. */
@@ -524,42 +541,45 @@ export class AgentDirectory {
   }
 
   /** Sets (or with null, clears) the agent's risk policy over Warden's defaults. */
-  async setRiskPolicy(actor: Actor, agentId: string, policy: unknown): Promise<unknown> {
+  async setRiskPolicy(by: Commander, agentId: string, policy: unknown): Promise<unknown> {
     if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))) throw badInput('policy must be a JSON object (or null for the defaults)');
     if (JSON.stringify(policy ?? {}).length > 8192) throw badInput('policy must be at most 8 KiB of JSON');
-    return viaTemporal(() => this.handle(agentId).executeUpdate(setRiskPolicyUpdate, { args: [{ actor, policy: policy as never }] }), `No agent with id "${agentId}".`);
+    return viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, setRiskPolicyUpdate, { policy: policy as never }, by), `No agent with id "${agentId}".`);
   }
 
-  /** Revokes one token (RFC 7009). */
+  /** Revokes one of the agent's tokens (RFC 7009), at the agent's own request. */
   async revokeToken(agentId: string, jti: string, expiresAt: Date): Promise<void> {
-    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(revokeTokenUpdate, { args: [{ jti, expiresAtMs: expiresAt.getTime() }] }), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, revokeTokenUpdate, { jti, expiresAtMs: expiresAt.getTime() }, agentCommander(agentId)),
+      `No agent with id "${agentId}".`,
+    );
     this.remember(agentId, state);
   }
 
   /** From the moment this returns, every token issued to the agent before is refused. */
-  async universalLogout(actor: Actor, agentId: string, reason: string): Promise<AgentState> {
+  async universalLogout(by: Commander, agentId: string, reason: string): Promise<AgentState> {
     const problems = validateReason(reason);
     if (problems.length) throw badInput(problems.join('; '));
-    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(universalLogoutUpdate, { args: [{ actor, reason }] }), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, universalLogoutUpdate, { reason }, by), `No agent with id "${agentId}".`);
     this.remember(agentId, state);
     return state;
   }
 
-  async rotateCredential(actor: Actor, agentId: string, publicJwk?: unknown): Promise<AgentState> {
+  async rotateCredential(by: Commander, agentId: string, publicJwk?: unknown): Promise<AgentState> {
     const own = await ownKey(publicJwk);
-    return viaTemporal(() => this.handle(agentId).executeUpdate(rotateCredentialUpdate, { args: [{ actor, ...(own ?? {}) }] }), `No agent with id "${agentId}".`);
+    return viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, rotateCredentialUpdate, { ...(own ?? {}) }, by), `No agent with id "${agentId}".`);
   }
 
   /** Hands the agent its Warden-generated successor private key, exactly once. */
   async collectSuccessor(agentId: string): Promise<{ kid: string; privateJwk: Jwk; expiresAt: string }> {
-    const collected = await viaTemporal(() => this.handle(agentId).executeUpdate(collectSuccessorUpdate), `No agent with id "${agentId}".`);
+    const collected = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, collectSuccessorUpdate, {}, agentCommander(agentId)), `No agent with id "${agentId}".`);
     const privateJwk = JSON.parse(openSecret(this.vault, collected.sealedPrivateJwk as SealedSecret, agentKeyAad(agentId))) as Jwk;
     return { kid: collected.kid, privateJwk, expiresAt: collected.expiresAt };
   }
 
-  async setAllowedTools(actor: Actor, agentId: string, tools: AllowedTool[]): Promise<AgentState> {
+  async setAllowedTools(by: Commander, agentId: string, tools: AllowedTool[]): Promise<AgentState> {
     const checked = await this.checkAllowedTools(tools);
-    const state = await viaTemporal(() => this.handle(agentId).executeUpdate(setAllowedToolsUpdate, { args: [{ actor, tools: checked }] }), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, setAllowedToolsUpdate, { tools: checked }, by), `No agent with id "${agentId}".`);
     this.remember(agentId, state); // this process knows at once; others within sessionCacheMs
     return state;
   }
@@ -585,7 +605,8 @@ async function ownKey(publicJwk: unknown): Promise<{ publicJwk: Jwk; kid: string
 function recordFromVisibility(info: WorkflowExecutionInfo): AgentRecord | null {
   const id = info.typedSearchAttributes.get(SA.AgentId);
   const memo = (info.memo ?? {}) as Partial<AgentState>;
-  if (!id || !memo.name) return null;
+  // Only an agent whose workflow Warden started, under its own id, with the memo Warden wrote.
+  if (!id || typeof memo.name !== 'string' || info.workflowId !== agentWorkflowId(id)) return null;
   return {
     id,
     name: memo.name,

@@ -3,17 +3,19 @@
  * listed through visibility; findings live in each agent's lifecycle workflow, found through the agents'
  * AgentLastSeen / DiscoverySources search attributes. Knows nothing of GraphQL.
  */
-import { ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { QueryNotRegisteredError, ScheduleOverlapPolicy, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { WardenConfig } from '../../config/config.js';
-import { agentWorkflowId, type Actor, type AgentState } from '../../domain/agents.js';
+import { agentWorkflowId, type AgentState } from '../../domain/agents.js';
 import { agentIdOfFinding, DISCOVERY_SOURCES, type FindingRecord } from '../../domain/discovery.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import type { DiscoverySource } from '../../discovery/types.js';
 import { discoverySchedule, sweepWorkflowIdPrefix } from '../../temporal/discovery-schedule.js';
 import * as SA from '../../temporal/search-attributes.js';
-import { dismissFindingUpdate, getAgentQuery, type agentLifecycleWorkflow } from '../../workflows/agent-lifecycle.js';
+import { dismissFindingUpdate, getAgentQuery } from '../../workflows/agent-lifecycle.js';
 import { getSweepQuery, sweepIdOf, type discoverySweepWorkflow, type SweepStatus, type SweepSummary } from '../../workflows/discovery-sweep.js';
 import { viaTemporal } from './temporal-errors.js';
+import type { Commander, Commands } from './commands.js';
+import { isForeign } from '../../temporal/payload-origin.js';
 
 /** A sweep as lists show it; `sources` and `newAgents` are read from the workflow when asked for. */
 export interface SweepRecord {
@@ -51,6 +53,7 @@ function quote(value: string): string {
 export class DiscoveryService {
   constructor(
     private readonly client: Client,
+    private readonly commands: Commands,
     private readonly config: WardenConfig,
   ) {}
 
@@ -154,21 +157,19 @@ export class DiscoveryService {
     return out;
   }
 
-  async dismissFinding(actor: Actor, findingId: string, reason: string): Promise<FindingRecord> {
+  async dismissFinding(by: Commander, findingId: string, reason: string): Promise<FindingRecord> {
     const agentId = agentIdOfFinding(findingId);
     if (!agentId) throw notFound(`No finding "${findingId.slice(0, 120)}".`);
-    const state = await viaTemporal(
-      () => this.client.workflow.getHandle<typeof agentLifecycleWorkflow>(agentWorkflowId(agentId)).executeUpdate(dismissFindingUpdate, { args: [{ actor, findingId, reason }] }),
-      `No finding "${findingId.slice(0, 120)}".`,
-    );
+    const state = await viaTemporal(() => this.commands.send(agentWorkflowId(agentId), dismissFindingUpdate, { findingId, reason }, by), `No finding "${findingId.slice(0, 120)}".`);
     return state.discovery!.findings.find((f) => f.id === findingId)!;
   }
 
   private async agentState(agentId: string): Promise<AgentState | null> {
     try {
-      return await this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getAgentQuery);
+      const state = await this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getAgentQuery);
+      return isForeign(state) || state?.id !== agentId ? null : state;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
+      if (err instanceof WorkflowNotFoundError || err instanceof QueryNotRegisteredError) return null;
       throw err;
     }
   }

@@ -1,50 +1,81 @@
 /**
- * The people directory over Temporal: one `person:<email>` entity workflow per human. Knows nothing of
- * GraphQL; callers pass an already-authorized actor.
+ * The people directory over Temporal: one `person:<email>` entity workflow per human. A person's roles
+ * here are Warden's authority for what they may do: tokens say who someone is, the directory what they
+ * may do now. Knows nothing of GraphQL; callers pass an already-authorized commander.
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { Actor } from '../../domain/agents.js';
 import { badInput } from '../../domain/errors.js';
-import { normalizeEmail, personWorkflowId, validatePersonInput, type Person, type PersonInput } from '../../domain/people.js';
-import { getPersonQuery, personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
+import { isRole, normalizeEmail, personWorkflowId, validatePersonInput, type Person, type PersonInput, type Role } from '../../domain/people.js';
+import { isForeign } from '../../temporal/payload-origin.js';
+import { personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
+import type { Commander, Commands } from './commands.js';
 import { viaTemporal } from './temporal-errors.js';
 
+/** How long a process may use a person's roles without reading them again (a role removed takes effect within it). */
+export const DEFAULT_ROLES_CACHE_MS = 500;
+
 export class PeopleDirectory {
+  private readonly roleCache = new Map<string, { roles: Role[]; at: number }>();
+
   constructor(
     private readonly client: Client,
-    private readonly taskQueue: string,
+    private readonly commands: Commands,
+    private readonly options: { taskQueue: string; rolesCacheMs?: number },
   ) {}
 
-  async upsert(actor: Actor, input: PersonInput): Promise<Person> {
+  async upsert(by: Commander, input: PersonInput): Promise<Person> {
     const person = { ...input, email: normalizeEmail(input.email), displayName: input.displayName.trim() };
     const problems = validatePersonInput(person);
     if (problems.length) throw badInput(problems.join('; '));
     const workflowId = personWorkflowId(person.email);
-    return viaTemporal(
+    const saved = await viaTemporal(
       () =>
-        this.client.workflow.executeUpdateWithStart(upsertPersonUpdate, {
-          args: [{ person, actor }],
-          startWorkflowOperation: new WithStartWorkflowOperation(personWorkflow, {
-            workflowId,
-            taskQueue: this.taskQueue,
-            args: [{ email: person.email, person: null }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: `Person ${person.email}`,
-          }),
-        }),
+        this.commands.sendWithStart(
+          upsertPersonUpdate,
+          { person },
+          by,
+          (trust) =>
+            new WithStartWorkflowOperation(personWorkflow, {
+              workflowId,
+              taskQueue: this.options.taskQueue,
+              args: [{ email: person.email, person: null, trust }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              staticSummary: `Person ${person.email}`,
+            }),
+          workflowId,
+        ),
       `No person ${person.email}.`,
     );
+    this.roleCache.set(saved.email, { roles: saved.roles, at: Date.now() });
+    return saved;
   }
 
-  /** The person, or null when the directory has no such email. */
+  /**
+   * The person, or null when the directory has no such email. Read from the entry's memo (the server
+   * answers: no worker needed, so a decision can be signed while workers restart), only while its workflow
+   * runs and only as Warden wrote it.
+   */
   async find(email: string): Promise<Person | null> {
     const normalized = normalizeEmail(email);
+    let person: Person | null = null;
     try {
-      return await viaTemporal(() => this.client.workflow.getHandle(personWorkflowId(normalized)).query(getPersonQuery), 'missing');
+      const info = await viaTemporal(() => this.client.workflow.getHandle(personWorkflowId(normalized)).describe(), 'missing');
+      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
+      person = info.status.name === 'RUNNING' ? personFromMemo(normalized, memo, info.startTime) : null;
     } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
-      throw err;
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
     }
+    if (this.roleCache.size > 10_000) this.roleCache.clear();
+    this.roleCache.set(normalized, { roles: person?.roles ?? [], at: Date.now() });
+    return person;
+  }
+
+  /** A person's roles as the directory holds them, at most `rolesCacheMs` old (`fresh`: read now); anyone else has none. */
+  async roles(email: string, { fresh = false } = {}): Promise<Role[]> {
+    const normalized = normalizeEmail(email);
+    const hit = this.roleCache.get(normalized);
+    if (!fresh && hit && Date.now() - hit.at < (this.options.rolesCacheMs ?? DEFAULT_ROLES_CACHE_MS)) return hit.roles;
+    return (await this.find(normalized))?.roles ?? [];
   }
 
   /** People in the directory (from visibility), newest first, `limit` from `offset`. */
@@ -53,22 +84,30 @@ export class PeopleDirectory {
     const people: Person[] = [];
     let index = 0;
     for await (const info of this.client.workflow.list({
-      query: `WorkflowType = 'personWorkflow' AND ExecutionStatus = 'Running'`,
+      query: `WorkflowType = 'personWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.options.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`,
       pageSize: Math.min(offset + limit, 1000),
     })) {
+      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
+      // Started but not yet written (a failed first upsert), or not written by Warden.
+      const person = typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId ? personFromMemo(memo.email, memo, info.startTime) : null;
+      if (!person) continue;
       if (index++ < offset) continue;
-      const memo = (info.memo ?? {}) as Partial<Person>;
-      if (!memo.email) continue; // started but not yet written (a failed first upsert)
-      people.push({
-        email: memo.email,
-        displayName: memo.displayName ?? memo.email,
-        roles: memo.roles ?? [],
-        createdAt: memo.createdAt ?? info.startTime.toISOString(),
-        updatedAt: memo.updatedAt ?? info.startTime.toISOString(),
-        updatedBy: memo.updatedBy ?? '',
-      });
+      people.push(person);
       if (people.length >= limit) break;
     }
     return people;
   }
+}
+
+/** A directory entry from its memo: only fields Warden wrote (a foreign memo value is not a string or a list). */
+function personFromMemo(email: string, memo: Partial<Record<keyof Person, unknown>>, startTime: Date): Person | null {
+  if (memo.email !== email || !Array.isArray(memo.roles) || isForeign(memo.roles)) return null;
+  return {
+    email,
+    displayName: typeof memo.displayName === 'string' ? memo.displayName : email,
+    roles: memo.roles.filter((r): r is Role => isRole(String(r))),
+    createdAt: typeof memo.createdAt === 'string' ? memo.createdAt : startTime.toISOString(),
+    updatedAt: typeof memo.updatedAt === 'string' ? memo.updatedAt : startTime.toISOString(),
+    updatedBy: typeof memo.updatedBy === 'string' ? memo.updatedBy : '',
+  };
 }

@@ -1,11 +1,15 @@
 /**
- * Warden's signing keys as a process sees them (the API, and the worker's grant-minting activities): read
- * from the deployment's signing-keys workflow and cached (re-read every few seconds, and at once when a
- * token names a key we do not know yet), so signing and verifying cost no round trip to Temporal.
+ * Warden's signing keys as a process sees them (the API, and the worker's activities): read from the
+ * deployment's signing-keys workflow, opened with the vault, and cached (re-read every few seconds, and
+ * at once when a token names a key we do not know yet), so signing and verifying cost no round trip to
+ * Temporal.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { publicJwks, type SigningKey, type SigningKeyRing } from '../../tokens/signing-keys.js';
-import { getSigningKeysQuery, rotateSigningKeysUpdate, signingKeysWorkflowId, signingKeysWorkflow } from '../../workflows/signing-keys.js';
+import { isForeign } from '../../temporal/payload-origin.js';
+import { openSigningKeyRing, publicJwks, type SealedSigningKeyRing, type SigningKey, type SigningKeyRing } from '../../tokens/signing-keys.js';
+import { trustAnchorOf, type TrustAnchor } from '../../tokens/statements.js';
+import type { KeyRing } from '../../vault/envelope.js';
+import { getSigningKeysQuery, signingKeysWorkflowId, signingKeysWorkflow } from '../../workflows/signing-keys.js';
 
 const REFRESH_MS = 5_000;
 const MIN_FORCED_REFRESH_MS = 1_000;
@@ -18,18 +22,25 @@ export class SigningKeys {
 
   constructor(
     private readonly client: Client,
-    private readonly taskQueue: string,
-    private readonly rotationIntervalMs: number,
+    private readonly options: { taskQueue: string; rotationIntervalMs: number; issuer: string; vault: KeyRing },
   ) {
-    this.workflowId = signingKeysWorkflowId(taskQueue);
+    this.workflowId = signingKeysWorkflowId(options.taskQueue);
+  }
+
+  get issuer(): string {
+    return this.options.issuer;
+  }
+
+  get signingKeysWorkflowId(): string {
+    return this.workflowId;
   }
 
   /** Starts the signing-keys workflow unless it runs already (safe from any number of processes). */
   async ensureStarted(): Promise<void> {
     await this.client.workflow.start(signingKeysWorkflow, {
       workflowId: this.workflowId,
-      taskQueue: this.taskQueue,
-      args: [{ ring: null, rotationIntervalMs: this.rotationIntervalMs }],
+      taskQueue: this.options.taskQueue,
+      args: [{ ring: null, issuer: this.options.issuer, rotationIntervalMs: this.options.rotationIntervalMs }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: "Warden's token signing keys",
       staticDetails: 'Holds the previous, current and next ES256 keys and rotates them on a durable timer. The JWKS publishes all three.',
@@ -40,14 +51,16 @@ export class SigningKeys {
     this.loading ??= (async () => {
       try {
         for (let attempt = 0; ; attempt++) {
-          let ring: SigningKeyRing | null = null;
+          let sealed: SealedSigningKeyRing | null = null;
           try {
-            ring = await this.client.workflow.getHandle(this.workflowId).query(getSigningKeysQuery);
+            sealed = await this.client.workflow.getHandle(this.workflowId).query(getSigningKeysQuery);
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
             await this.ensureStarted();
           }
-          if (ring) {
+          if (isForeign(sealed)) throw new Error('the signing keys did not come from Warden\'s workflow');
+          if (sealed) {
+            const ring = openSigningKeyRing(this.options.vault, sealed);
             this.ring = ring;
             this.loadedAt = Date.now();
             return ring;
@@ -65,7 +78,7 @@ export class SigningKeys {
 
   /** Re-read well within a rotation period, so we never sign with a key that is no longer published. */
   private get refreshMs(): number {
-    return Math.min(REFRESH_MS, Math.max(100, this.rotationIntervalMs / 4));
+    return Math.min(REFRESH_MS, Math.max(100, this.options.rotationIntervalMs / 4));
   }
 
   async get(): Promise<SigningKeyRing> {
@@ -103,10 +116,13 @@ export class SigningKeys {
     return publicJwks(ring);
   }
 
-  async rotate(): Promise<SigningKeyRing> {
-    const ring = await this.client.workflow.getHandle(this.workflowId).executeUpdate(rotateSigningKeysUpdate);
-    this.ring = ring;
-    this.loadedAt = Date.now();
-    return ring;
+  /** What workflows are given to verify statements with: the issuer and the ring's public keys. */
+  async anchor(): Promise<TrustAnchor> {
+    return trustAnchorOf(await this.get(), this.options.issuer);
+  }
+
+  /** Forgets the cached ring: the next use reads it again (after a rotation). */
+  invalidate(): void {
+    this.loadedAt = 0;
   }
 }

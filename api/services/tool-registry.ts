@@ -4,13 +4,14 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { Actor } from '../../domain/agents.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { isValidToolName, toolWorkflowId, validateToolRegistration, type ToolRegistration, type ToolState } from '../../domain/tools.js';
 import { toolSecretAad } from '../../activities/vault.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
 import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow } from '../../workflows/tool.js';
 import { viaTemporal } from './temporal-errors.js';
+import type { Commander, Commands } from './commands.js';
+import { isForeign } from '../../temporal/payload-origin.js';
 
 /** A tool as callers may see it: no secrets, sealed or not. */
 export type ToolView = Omit<ToolState, 'vault' | 'clientSecretDigest'> & {
@@ -39,12 +40,13 @@ export class ToolRegistry {
 
   constructor(
     private readonly client: Client,
+    private readonly commands: Commands,
     private readonly vault: KeyRing,
     private readonly options: { taskQueue: string; vaultRotationMs: number; vaultGraceMs: number; reservedResources: string[] },
   ) {}
 
   /** Registers a tool; the answer carries the tool's client secret (for introspection) exactly once. */
-  async register(actor: Actor, input: ToolRegistrationInput): Promise<{ tool: ToolState; clientSecret: string }> {
+  async register(by: Commander, input: ToolRegistrationInput): Promise<{ tool: ToolState; clientSecret: string }> {
     const problems = validateToolRegistration(input);
     if (input.authMode === 'VAULTED_SECRET' && !input.secret) problems.push('a VAULTED_SECRET tool needs its upstream secret');
     if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl)) problems.push('only VAULTED_SECRET tools take a secret');
@@ -88,21 +90,26 @@ export class ToolRegistry {
       clientSecretDigest: client.digest,
       createdAt: now,
       updatedAt: now,
-      createdBy: actor.id,
+      createdBy: by.id,
     };
+    const workflowId = toolWorkflowId(tool.name);
     const registered = await viaTemporal(
       () =>
-        this.client.workflow.executeUpdateWithStart(registerToolUpdate, {
-          args: [{ actor, tool }],
-          startWorkflowOperation: new WithStartWorkflowOperation(toolWorkflow, {
-            workflowId: toolWorkflowId(tool.name),
-            taskQueue: this.options.taskQueue,
-            args: [{ name: tool.name, tool: null }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: `Tool «${tool.name}» (${tool.authMode})`,
-            staticDetails: `Resource ${tool.resource}. Registered by ${actor.id}.`,
-          }),
-        }),
+        this.commands.sendWithStart(
+          registerToolUpdate,
+          { tool },
+          by,
+          (trust) =>
+            new WithStartWorkflowOperation(toolWorkflow, {
+              workflowId,
+              taskQueue: this.options.taskQueue,
+              args: [{ name: tool.name, tool: null, trust }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              staticSummary: `Tool «${tool.name}» (${tool.authMode})`,
+              staticDetails: `Resource ${tool.resource}. Registered by ${by.id}.`,
+            }),
+          workflowId,
+        ),
       `No tool ${tool.name}.`,
     );
     this.all = null;
@@ -135,6 +142,7 @@ export class ToolRegistry {
           let tool: ToolState | null = null;
           try {
             tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery), 'missing');
+            if (isForeign(tool)) tool = null;
           } catch (err) {
             if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
           }
@@ -187,8 +195,9 @@ export class ToolRegistry {
     return openSecret(this.vault, tool.vault.current.sealed as SealedSecret, toolSecretAad(tool.name));
   }
 
-  async rotateSecret(actor: Actor, name: string): Promise<ToolState> {
-    const tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).executeUpdate(rotateToolSecretUpdate, { args: [{ actor }] }), `No tool named "${name}".`);
+  async rotateSecret(by: Commander, name: string): Promise<ToolState> {
+    if (!isValidToolName(name)) throw notFound(`No tool named "${name.slice(0, 64)}".`);
+    const tool = await viaTemporal(() => this.commands.send(toolWorkflowId(name), rotateToolSecretUpdate, {}, by), `No tool named "${name}".`);
     this.cache.set(name, { tool, at: Date.now() });
     return tool;
   }

@@ -9,7 +9,7 @@ import { ACTION_DECISIONS, ACTION_LIMITS, ACTION_STATUSES, type ActionApproval, 
 import { badInput } from '../../domain/errors.js';
 import { seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
-import type { ActionSummary } from '../services/actions.js';
+import type { ActionSummary, DecisionCommand as DecisionCommandModel } from '../services/actions.js';
 import { Agent } from './agent.js';
 
 const ActionDecision = builder.enumType('ActionDecision', { values: ACTION_DECISIONS });
@@ -162,12 +162,12 @@ builder.mutationFields((t) => ({
   }),
   approveAction: t.field({
     type: ActionPayload,
-    description: "Approves a held action (the agent's owner or the security team). The grant is minted for exactly the approved request.",
+    description: "Approves a held action (the agent's owner or the security team, as the directory says now). The grant is for exactly the approved request.",
     authScopes: { human: true },
     args: { input: t.arg({ type: builder.inputType('ApproveActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.principal.kind !== 'human') throw new Error('unreachable');
-      const action = await ctx.services.actions.approve(ctx.principal, String(input.actionId), input.comment ?? '');
+      const action = await ctx.services.actions.approve(ctx.principal.email, String(input.actionId), input.comment ?? '');
       return { action: { ...action, score: action.risk?.score ?? null } };
     },
   }),
@@ -178,11 +178,44 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: builder.inputType('DenyActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.principal.kind !== 'human') throw new Error('unreachable');
-      const action = await ctx.services.actions.deny(ctx.principal, String(input.actionId), input.reason);
+      const action = await ctx.services.actions.deny(ctx.principal.email, String(input.actionId), input.reason);
       return { action: { ...action, score: action.risk?.score ?? null } };
     },
   }),
 }));
+
+const DecisionCommand = builder.objectRef<DecisionCommandModel>('ActionDecisionCommand').implement({
+  description:
+    'A decision on a held action as a Temporal Update anyone may send for you (the Temporal CLI, with the codec server): ' +
+    'the request and a statement Warden signed now, naming you, your roles and the agent\'s owner. It works once, until it expires.',
+  fields: (t) => ({
+    workflowId: t.exposeString('workflowId'),
+    update: t.exposeString('update', { description: 'approveAction or denyAction.' }),
+    input: t.field({ type: 'JSON', description: 'The Update\'s argument: {"request": {"comment": …}, "proof": "<signed statement>"}.', resolve: (c) => c.input }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+  }),
+});
+
+builder.mutationField('actionDecisionCommand', (t) =>
+  t.field({
+    type: DecisionCommand,
+    description: "Signs your decision on a held action without sending it, for the Temporal CLI or UI (npm run approve). Changes nothing by itself.",
+    authScopes: { human: true },
+    args: {
+      input: t.arg({
+        type: builder.inputType('ActionDecisionCommandInput', {
+          fields: (f) => ({
+            actionId: f.id({ required: true, validate: z.string().max(64) }),
+            approve: f.boolean({ required: true }),
+            comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_root, { input }, ctx) => ctx.services.actions.decisionCommand((ctx.principal as { email: string }).email, String(input.actionId), input.approve, input.comment ?? ''),
+  }),
+);
 
 // --- Subscriptions (GraphQL over SSE) ------------------------------------------------------------------
 // API processes are stateless, so subscriptions watch Temporal (the action's query, or visibility) at a

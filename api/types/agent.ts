@@ -6,7 +6,7 @@ import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { AGENT_STATUSES, LIMITS, type AgentEvent as AgentEventModel, type AgentState, type AllowedTool as AllowedToolModel } from '../../domain/agents.js';
 import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
-import { actorOf, seesAllAgents } from '../auth/principal.js';
+import { commanderOf, seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import type { AgentRecord, RegisteredAgent } from '../services/agent-directory.js';
 import { Person } from './person.js';
@@ -223,14 +223,14 @@ builder.mutationFields((t) => ({
     description: 'Sets the tools and operations an agent may be granted (replacing the previous set). Admins only.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: builder.inputType('SetAgentAllowedToolsInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), tools: f.field({ type: [AllowedToolInput], required: true }) }) }), required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.setAllowedTools(actorOf(ctx.principal), String(input.agentId), input.tools) }),
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.setAllowedTools(commanderOf(ctx.principal), String(input.agentId), input.tools) }),
   }),
   rotateAgentCredential: t.field({
     type: AgentPayload,
     description: "Starts a credential rotation now: a successor (the given public key, or one Warden generates) works alongside the current key until that one expires.",
     authScopes: (_root, { input }) => ({ admin: true, ownerOfAgent: String(input.agentId) }),
     args: { input: t.arg({ type: builder.inputType('RotateAgentCredentialInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), publicJwk: f.field({ type: 'JSON' }) }) }), required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.rotateCredential(actorOf(ctx.principal), String(input.agentId), input.publicJwk ?? undefined) }),
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.rotateCredential(commanderOf(ctx.principal), String(input.agentId), input.publicJwk ?? undefined) }),
   }),
   setAgentRiskPolicy: t.field({
     type: 'JSON',
@@ -238,7 +238,7 @@ builder.mutationFields((t) => ({
     description: "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Admins only.",
     authScopes: { admin: true },
     args: { input: t.arg({ type: builder.inputType('SetAgentRiskPolicyInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), policy: f.field({ type: 'JSON' }) }) }), required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.agents.setRiskPolicy(actorOf(ctx.principal), String(input.agentId), input.policy ?? null),
+    resolve: (_root, { input }, ctx) => ctx.services.agents.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
   }),
   collectCredentialSuccessor: t.field({
     type: CollectedCredential,
@@ -251,7 +251,7 @@ builder.mutationFields((t) => ({
     description: "Revokes every token the agent holds, at once, everywhere, and suspends it; its owner is told and Shared Signals receivers get a CAEP session-revoked event.",
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.universalLogout(actorOf(ctx.principal), String(input.agentId), input.reason) }),
+    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.universalLogout(commanderOf(ctx.principal), String(input.agentId), input.reason) }),
   }),
   registerAgent: t.field({
     type: RegisterAgentPayload,
@@ -259,7 +259,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterAgentInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.register(actorOf(ctx.principal), {
+      ctx.services.agents.register(commanderOf(ctx.principal), {
         name: input.name,
         ownerEmail: input.ownerEmail,
         platform: input.platform,
@@ -274,7 +274,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.suspend(actorOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agents.suspend(commanderOf(ctx.principal), String(input.agentId), input.reason),
     }),
   }),
   resumeAgent: t.field({
@@ -283,7 +283,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.resume(actorOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agents.resume(commanderOf(ctx.principal), String(input.agentId), input.reason),
     }),
   }),
   decommissionAgent: t.field({
@@ -292,7 +292,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.decommission(actorOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agents.decommission(commanderOf(ctx.principal), String(input.agentId), input.reason),
     }),
   }),
   transferAgentOwnership: t.field({
@@ -301,7 +301,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TransferAgentOwnershipInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.transferOwnership(actorOf(ctx.principal), String(input.agentId), input.ownerEmail, input.reason ?? undefined),
+      agent: await ctx.services.agents.transferOwnership(commanderOf(ctx.principal), String(input.agentId), input.ownerEmail, input.reason ?? undefined),
     }),
   }),
 }));

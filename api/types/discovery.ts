@@ -6,7 +6,7 @@ import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { LIMITS, type AgentState } from '../../domain/agents.js';
 import { DISCOVERY_SOURCES, type Dismissal, type FindingRecord } from '../../domain/discovery.js';
-import { actorOf } from '../auth/principal.js';
+import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import type { RegisteredAgent, AgentRecord } from '../services/agent-directory.js';
 import type { SweepRecord } from '../services/discovery.js';
@@ -213,7 +213,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.claim(actorOf(ctx.principal), String(input.agentId), {
+      ctx.services.agents.claim(commanderOf(ctx.principal), String(input.agentId), {
         ownerEmail: input.ownerEmail,
         allowedTools: input.allowedTools,
         publicJwk: input.publicJwk ?? undefined,
@@ -235,6 +235,6 @@ builder.mutationFields((t) => ({
         required: true,
       }),
     },
-    resolve: async (_root, { input }, ctx) => ({ finding: await ctx.services.discovery.dismissFinding(actorOf(ctx.principal), String(input.findingId), input.reason) }),
+    resolve: async (_root, { input }, ctx) => ({ finding: await ctx.services.discovery.dismissFinding(commanderOf(ctx.principal), String(input.findingId), input.reason) }),
   }),
 }));

@@ -2,7 +2,7 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { ROLES, type Person as PersonModel } from '../../domain/people.js';
-import { actorOf } from '../auth/principal.js';
+import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 
 export const Role = builder.enumType('Role', {
@@ -49,7 +49,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpsertPersonInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      person: await ctx.services.people.upsert(actorOf(ctx.principal), { email: input.email, displayName: input.displayName, roles: input.roles ?? [] }),
+      person: await ctx.services.people.upsert(commanderOf(ctx.principal), { email: input.email, displayName: input.displayName, roles: input.roles ?? [] }),
     }),
   }),
 }));

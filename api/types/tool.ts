@@ -1,7 +1,7 @@
 /** Tool: something agents connect to (an MCP server, a SaaS API). Admins register tools; grants are for one tool. */
 import { z } from 'zod';
 import { AUTH_MODES, SENSITIVITIES, type ToolOperation as ToolOperationModel } from '../../domain/tools.js';
-import { actorOf } from '../auth/principal.js';
+import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import { viewOf, type ToolView } from '../services/tool-registry.js';
 
@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterToolInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { tool, clientSecret } = await ctx.services.tools.register(actorOf(ctx.principal), { ...input, description: input.description ?? '' });
+      const { tool, clientSecret } = await ctx.services.tools.register(commanderOf(ctx.principal), { ...input, description: input.description ?? '' });
       return { tool: viewOf(tool), clientSecret };
     },
   }),
@@ -101,6 +101,6 @@ builder.mutationFields((t) => ({
     description: "Rotates a VAULTED_SECRET tool's upstream secret now, through its rotation endpoint. Admins only.",
     authScopes: { admin: true },
     args: { tool: t.arg.string({ required: true, validate: z.string().max(63) }) },
-    resolve: async (_root, args, ctx) => viewOf(await ctx.services.tools.rotateSecret(actorOf(ctx.principal), args.tool)),
+    resolve: async (_root, args, ctx) => viewOf(await ctx.services.tools.rotateSecret(commanderOf(ctx.principal), args.tool)),
   }),
 }));

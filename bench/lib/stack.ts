@@ -12,7 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
+import { loadDevIssuerKey } from '../../api/auth/dev-issuer.js';
+import { devTokenMinter } from '../../api/auth/dev-tokens.js';
+import { createServices } from '../../api/server.js';
+import type { Services } from '../../api/context.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../config/keys.js';
 import type { Role } from '../../domain/people.js';
@@ -43,6 +46,8 @@ export interface BenchStack {
   parts: Record<'worker' | 'api' | 'floor', Part>;
   dbFile: string;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
+  /** Warden's service layer in this process (over the stack's client): commands, the directory. */
+  services: Services;
   /** Starts another process (oidc-provider) that is stopped with the stack. */
   startPart(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<Part>;
   stop(): Promise<void>;
@@ -152,9 +157,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   }
   const [worker, api, floor] = started.map((r) => (r as PromiseFulfilledResult<Part>).value) as [Part, Part, Part];
 
-  const issuerKey = await loadDevIssuerKey(dataDir);
-  const token = (email: string, roles: Role[], ttlSeconds = 3600) =>
-    signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds });
+  // The directory says what a person may do: the bench's people are put there with the roles they need.
+  const services = createServices(client, config);
+  const token = devTokenMinter(services.people, await loadDevIssuerKey(dataDir), config.humans, 3600);
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {
@@ -169,6 +174,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     parts: { worker, api, floor },
     dbFile,
     token,
+    services,
     startPart,
     stop: stopAll,
   };

@@ -29,16 +29,18 @@ await withProfileStack(async (stack) => {
   const warden = new Warden(stack);
   await warden.setup();
   const floor = new Floor(stack.client);
+  // What the API hands every action's workflow: Warden's issuer and public signing keys.
+  const trust = stack.services.commands.anchor();
   const agents = await Promise.all([0, 1, 2, 3].map((i) => warden.registerAgent(`Profile agent ${i}`)));
   for (const a of agents) for (let i = 0; i < 25; i++) actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
   const steps: Record<string, (i: number) => Promise<unknown>> = {
     'floor (b) update-with-start': (i) => floor.startNoop(i),
     'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
     'query riskProfile': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getRiskProfileQuery),
-    'query context': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getDecisionContextQuery),
+    'query context': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getDecisionContextQuery, `ctx-${i}`),
     'start direct': async (i) => {
       const agentId = agents[i % 4]!.id;
-      const { agent, profile } = await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(getDecisionContextQuery);
+      const { agent, profile } = await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(getDecisionContextQuery, `direct-${i}`);
       const key = `direct-${i}-${randomUUID().slice(0, 8)}`;
       const id = actionIdFor(agentId, key);
       const action: ActionRecord = {
@@ -52,7 +54,7 @@ await withProfileStack(async (stack) => {
         startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
           workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
           // As the API sends it: with a grant to record (its key id need not exist; the workflow only records it).
-          args: [{ action, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 } }],
+          args: [{ action, trust: await trust, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 } }],
           memo: actionListMemo(action),
         }),
       });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
-import type { ApiServer } from '../../api/server.js';
+import { createServices } from '../../api/server.js';
 import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../config/keys.js';
 import type { Role } from '../../domain/people.js';
@@ -159,7 +159,7 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
     async startApi(...armed) {
       const proc = await start('api', armed);
       // The development issuer's key is the API's (in the data folder); sign people's tokens with it.
-      caller ??= await apiCaller(config, stack.api as ApiServer);
+      caller ??= await apiCaller(config, stack.api, createServices(client, config).people);
       return proc;
     },
     token: (email, roles, ttl) => caller!.token(email, roles, ttl),

@@ -44,7 +44,7 @@ export async function startSplitStack(options: { env?: Record<string, string> } 
   const { tag, env, config } = await testDeployment('split', options.env);
   const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
   const api = await startApiServer(config, client);
-  const { token, gql } = await apiCaller(config, api);
+  const { token, gql } = await apiCaller(config, api, api.services.people);
 
   const stack: SplitStack = {
     config,

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { loadDevIssuerKey, signDevToken } from '../../api/auth/dev-issuer.js';
+import { loadDevIssuerKey } from '../../api/auth/dev-issuer.js';
+import { devTokenMinter } from '../../api/auth/dev-tokens.js';
+import type { PeopleDirectory } from '../../api/services/people-directory.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../config/keys.js';
@@ -69,11 +71,12 @@ export async function testDeployment(prefix: string, extra: Record<string, strin
   return { tag, dataDir, env, config: loadConfig(env) };
 }
 
-/** A development-issuer token minter and a GraphQL-over-HTTP caller for one API server. */
-export async function apiCaller(config: WardenConfig, api: ApiServer) {
-  const issuerKey = await loadDevIssuerKey(config.dataDir);
-  const token = (email: string, roles: Role[], ttlSeconds = 600) =>
-    signDevToken(issuerKey, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds });
+/**
+ * A development-issuer token minter (the person is put in the directory with the roles asked for: the
+ * directory, not the token, says what they may do) and a GraphQL-over-HTTP caller for one API server.
+ */
+export async function apiCaller(config: WardenConfig, api: Pick<ApiServer, 'graphqlUrl'>, people: PeopleDirectory) {
+  const token: (email: string, roles: Role[], ttlSeconds?: number) => Promise<string> = devTokenMinter(people, await loadDevIssuerKey(config.dataDir), config.humans);
   const gql = async <T,>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -92,7 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
   const running = worker.run();
   const api = await startApiServer(config, client);
-  const { token, gql } = await apiCaller(config, api);
+  const { token, gql } = await apiCaller(config, api, api.services.people);
 
   return {
     config,
