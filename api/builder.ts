@@ -46,8 +46,9 @@ export const builder = new SchemaBuilder<{
       admin: hasRole(ctx.principal, 'admin'),
       security: hasRole(ctx.principal, 'security'),
       approver: hasRole(ctx.principal, 'approver'),
+      // The agent's owner as this process saw it at most a revocation bound ago (never as an action recorded it).
       ownerOfAgent: async (agentId: string) =>
-        ctx.principal?.kind === 'human' && (await ctx.services.agents.ownerOf(agentId)) === ctx.principal.email,
+        ctx.principal?.kind === 'human' && (await ctx.services.agents.recentOwnerOf(agentId)) === ctx.principal.email,
     }),
     unauthorizedError: (_parent, _ctx, info) =>
       forbidden(`You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`),

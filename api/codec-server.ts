@@ -18,8 +18,12 @@ export interface CodecHandlerOptions {
   codec: PayloadCodec;
   /** Origins (e.g. `http://localhost:8233`) whose pages may call this: the Temporal Web UI. */
   allowedOrigins: string[];
-  /** Decides from the request (normally its `Authorization` header) whether the caller may use the codec. */
-  authorize: (req: http.IncomingMessage) => Promise<boolean>;
+  /**
+   * Decides from the request (its `Authorization` header, or a session cookie) whether the caller may use
+   * this operation: reading payloads (`decode`) is for few; encoding is harmless (what it encodes is marked
+   * as a person's, which workflows take only with a signed statement).
+   */
+  authorize: (req: http.IncomingMessage, operation: 'encode' | 'decode') => Promise<boolean>;
 }
 
 export type CodecHandler = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<void>;
@@ -133,12 +137,14 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
 
     let authorized: boolean;
     try {
-      authorized = await o.authorize(req);
+      authorized = await o.authorize(req, operation);
     } catch {
       authorized = false; // an authorizer that breaks refuses
     }
     if (!authorized) {
-      return fail(401, 'unauthorized', 'A bearer token of a person allowed to read payloads is required (in the Temporal UI, turn on passing the access token to the codec server).', {
+      return fail(401, 'unauthorized', operation === 'decode'
+        ? 'Reading payloads needs an admin or security person: a bearer token, or a codec session (open one at …/codec/session and turn on "include cross-origin credentials" in the Temporal UI).'
+        : 'Encoding needs a person\'s bearer token or codec session.', {
         'WWW-Authenticate': 'Bearer realm="warden-codec"',
       });
     }

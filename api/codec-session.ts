@@ -1,6 +1,6 @@
 /**
- * Who may use the codec server (api/codec-server.ts): a person whose directory roles include admin or
- * security, proven either by their bearer token (the Temporal CLI's --codec-auth, or a UI that passes its
+ * Who may use the codec server (api/codec-server.ts): to read payloads, a person whose directory roles
+ * include admin or security; to encode (a person's input for a command), any person — proven either by their bearer token (the Temporal CLI's --codec-auth, or a UI that passes its
  * OIDC access token) or by a codec session cookie.
  *
  * The cookie is for a Temporal Web UI without sign-in of its own (the dev server's): the person opens
@@ -49,13 +49,18 @@ export function createCodecSessions(deps: CodecSessionDeps) {
   const secure = deps.publicUrl.startsWith('https:');
   const origin = new URL(deps.publicUrl).origin;
 
-  /** The person a request speaks for, if they may use the codec; null otherwise. */
-  async function authorize(req: http.IncomingMessage): Promise<string | null> {
+  /**
+   * The person a request speaks for, if they may use this operation of the codec; null otherwise. Reading
+   * (decode) takes the admin or security role; encoding (a person's payload, which workflows accept only
+   * with a signed statement) any person Warden authenticates, so an owner can send their own decision.
+   */
+  async function authorize(req: http.IncomingMessage, operation: 'encode' | 'decode' = 'decode'): Promise<string | null> {
+    const allowed = (roles: readonly Role[]) => operation === 'encode' || roles.some((r) => CODEC_ROLES.includes(r));
     const bearer = /^Bearer ([^\s]+)$/i.exec((req.headers.authorization ?? '').trim())?.[1];
     if (bearer) {
       try {
         const person = await deps.authenticateHuman(bearer);
-        return person.roles.some((r) => CODEC_ROLES.includes(r)) ? person.email : null;
+        return allowed(person.roles) ? person.email : null;
       } catch {
         return null;
       }
@@ -66,7 +71,7 @@ export function createCodecSessions(deps: CodecSessionDeps) {
       const claims = await verifyWardenJwt(session, { jwks: await deps.keys.jwks(), issuer: deps.keys.issuer, audience, typ: SESSION_TYPE, maxLifetimeSeconds: MAX_SESSION_S, tokenName: 'codec session' });
       const narrowed = Array.isArray(claims.roles) ? (claims.roles as Role[]) : null;
       const roles = (await deps.rolesOf(claims.sub)).filter((r) => narrowed === null || narrowed.includes(r));
-      return roles.some((r) => CODEC_ROLES.includes(r)) ? claims.sub : null;
+      return allowed(roles) ? claims.sub : null;
     } catch {
       return null;
     }

@@ -23,4 +23,9 @@ export interface WardenContext {
   principal: Principal;
   services: Services;
   audit: AuditLog;
+  /**
+   * The caller as their token says now, or null once it has expired or been revoked (an agent logged out,
+   * a person's roles re-read): for anything that outlives the request, such as a subscription.
+   */
+  reauthenticate(): Promise<Principal | null>;
 }

@@ -8,9 +8,14 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, isErrorCode, WardenError } from '../domain/errors.js';
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+const HTTP_STATUS: Partial<Record<ErrorCode | GraphQLDocumentErrorCode, number>> = { UNAUTHENTICATED: 401, GRAPHQL_PARSE_FAILED: 400, GRAPHQL_VALIDATION_FAILED: 400 };
 
-export function toGraphQLError(code: ErrorCode, message: string, source?: GraphQLError, headers?: Record<string, string>): GraphQLError {
+/** Codes for a document GraphQL itself refuses (graphql-yoga sets them): it cannot be parsed, or breaks a rule or a limit. */
+const DOCUMENT_ERROR_CODES = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED'] as const;
+type GraphQLDocumentErrorCode = (typeof DOCUMENT_ERROR_CODES)[number];
+const isDocumentErrorCode = (code: unknown): code is GraphQLDocumentErrorCode => (DOCUMENT_ERROR_CODES as readonly unknown[]).includes(code);
+
+export function toGraphQLError(code: ErrorCode | GraphQLDocumentErrorCode, message: string, source?: GraphQLError, headers?: Record<string, string>): GraphQLError {
   const status = HTTP_STATUS[code];
   return new GraphQLError(message, {
     nodes: source?.nodes,
@@ -25,6 +30,8 @@ export function maskError(error: unknown, _message: string): Error {
   if (original instanceof WardenError) return toGraphQLError(original.code, original.message, graphQLError);
   if (original instanceof PothosValidationError) return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
   if (original instanceof GraphQLError && isErrorCode(original.extensions?.code)) return original;
+  // The document itself: unparseable (syntax, the token limit) or invalid (unknown fields, depth, aliases, cost).
+  if (original instanceof GraphQLError && isDocumentErrorCode(original.extensions?.code)) return toGraphQLError(original.extensions.code, original.message, graphQLError);
   if (original instanceof GraphQLError) {
     // GraphQL's own errors (parse, validation, variable coercion): the message is the useful part.
     return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);

@@ -1,5 +1,7 @@
 /**
- * The HTTP gateway for VAULTED_SECRET tools: `/gateway/<tool>/<path>`. The agent presents a grant; Warden
+ * The HTTP gateway for VAULTED_SECRET tools: `/gateway/<tool>/<path>`. The tool's resource (the audience
+ * of its grants, RFC 8707) is its gateway URL, `<public URL>/gateway/<tool>`, with RFC 9728 metadata at
+ * the well-known path built from it. The agent presents a grant; Warden
  * checks it (signature, this tool's audience, the operation the request maps to, the agent's state), then
  * forwards the request upstream with the vaulted secret injected. The agent never sees the secret, and
  * the upstream never sees the grant.
@@ -7,10 +9,11 @@
 import type http from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import type { CredentialSettings } from '../config/config.js';
-import { matchOperation, resourceInPath } from '../domain/tools.js';
+import { gatewaySegments, matchOperation, resourceInPath, unexpectedQuery } from '../domain/tools.js';
 import { TokenError } from '../tokens/errors.js';
 import type { AgentTokens } from './auth/agent-tokens.js';
 import { bearerToken, sendJson } from './oauth/http.js';
+import { protectedResourceMetadataUrl } from './oauth/metadata.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length', 'cookie']);
@@ -29,9 +32,6 @@ function boundRequestOf(extra: Record<string, unknown>): { resourceId: string | 
   };
 }
 
-export function gatewayResourceMetadataUrl(issuer: string, tool: string): string {
-  return `${issuer}/.well-known/oauth-protected-resource/gateway/${tool}`;
-}
 
 export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; settings: CredentialSettings }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
@@ -42,8 +42,14 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     }
     const rest = match![2] ?? '/';
     const challenge = (error: string, description: string) => ({
-      'www-authenticate': `Bearer realm="warden", error="${error}", error_description="${description.replace(/"/g, "'")}", resource_metadata="${gatewayResourceMetadataUrl(deps.settings.issuer, tool.name)}"`,
+      'www-authenticate': `Bearer realm="warden", error="${error}", error_description="${description.replace(/"/g, "'")}", resource_metadata="${protectedResourceMetadataUrl(tool.resource)}"`,
     });
+    // One path, one spelling: what an upstream would normalise (//, dot segments, encoded separators) is
+    // refused before anything is matched, so the operation checked is the one the upstream serves.
+    const parsed = gatewaySegments(rest);
+    if ('problem' in parsed) {
+      return sendJson(res, 400, { error: 'invalid_request', message: `The path ${rest.slice(0, 200)} is not canonical (${parsed.problem.replace(/-/g, ' ')}); send it without empty or dot segments and without encoded separators.` });
+    }
     const operation = matchOperation(tool.operations, req.method ?? 'GET', rest);
     const grant = bearerToken(req);
     if (!grant) return sendJson(res, 401, { error: 'invalid_token', message: 'A grant for this tool is required (Authorization: Bearer).' }, challenge('invalid_token', 'grant required'));
@@ -82,8 +88,14 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
       }
     }
 
+    // Query strings only where the operation lists their parameters.
+    const search = new URL(req.url ?? '/', 'http://x').search;
+    const unexpected = unexpectedQuery(operation, new URLSearchParams(search));
+    if (unexpected.length) {
+      return sendJson(res, 400, { error: 'invalid_request', message: `${tool.name}.${operation.name} takes no query parameter ${unexpected.map((q) => `"${q.slice(0, 64)}"`).join(', ')}.` });
+    }
     const url = new URL(tool.upstreamUrl.replace(/\/$/, '') + rest);
-    url.search = new URL(req.url ?? '/', 'http://x').search;
+    url.search = search;
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (HOP_BY_HOP.has(name) || value === undefined) continue;

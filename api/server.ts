@@ -25,9 +25,10 @@ import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { sendJson } from './oauth/http.js';
 import { createIntrospectionEndpoint } from './oauth/introspection.js';
-import { authorizationServerMetadata, protectedResourceMetadata } from './oauth/metadata.js';
+import { authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl } from './oauth/metadata.js';
 import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
+import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
 import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
@@ -61,6 +62,7 @@ export function createServices(client: Client, config: WardenConfig): Services {
   const people = new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue, rolesCacheMs: config.credentials.revocationCacheMs });
   const tools = new ToolRegistry(client, commands, vault, {
     reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
+    gatewayBase: `${config.api.publicUrl}/gateway`,
     taskQueue: config.temporal.taskQueue,
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,
@@ -80,6 +82,11 @@ export function createServices(client: Client, config: WardenConfig): Services {
   return { people, agents, tools, signingKeys, commands, actions, discovery };
 }
 
+/** Marks a document graphql-armor refuses with the code for it (armor leaves its errors without one). */
+const documentRefused = (code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED') => (_ctx: unknown, err: GraphQLError) => {
+  (err.extensions as Record<string, unknown>).code = code;
+};
+
 /** Introspection off in production, with GraphQL's own validation rule. */
 const disableIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
@@ -94,7 +101,9 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
   const grants = new GrantService(services.agents, services.actions, services.tools, services.signingKeys, audit, settings);
-  const resourceMetadataUrl = `${settings.issuer}/.well-known/oauth-protected-resource`;
+  // RFC 9728: a resource's metadata is at the well-known path built from its URL, and names that URL.
+  const resourceMetadataUrl = protectedResourceMetadataUrl(settings.apiAudience);
+  const apiMetadataPath = new URL(resourceMetadataUrl).pathname;
 
   const unauthenticated = (message: string): GraphQLError =>
     toGraphQLError(ErrorCode.UNAUTHENTICATED, message, undefined, {
@@ -126,12 +135,14 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     graphiql: config.production ? false : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
     maskedErrors: { maskError },
     plugins: [
+      // Each limit refuses the document with the code the README lists: the token limit while parsing,
+      // the others while validating.
       EnvelopArmorPlugin({
-        maxDepth: { n: 10 },
-        maxAliases: { n: 15 },
-        maxTokens: { n: 2000 },
-        maxDirectives: { n: 20 },
-        costLimit: { maxCost: 5000 },
+        maxDepth: { n: 10, onReject: [documentRefused('GRAPHQL_VALIDATION_FAILED')] },
+        maxAliases: { n: 15, onReject: [documentRefused('GRAPHQL_VALIDATION_FAILED')] },
+        maxTokens: { n: 2000, onReject: [documentRefused('GRAPHQL_PARSE_FAILED')] },
+        maxDirectives: { n: 20, onReject: [documentRefused('GRAPHQL_VALIDATION_FAILED')] },
+        costLimit: { maxCost: 5000, onReject: [documentRefused('GRAPHQL_VALIDATION_FAILED')] },
         blockFieldSuggestion: { enabled: true },
       }),
       ...(config.production ? [disableIntrospection] : []),
@@ -141,8 +152,13 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
       if (!header) throw unauthenticated('Authorization: Bearer <token> is required.');
       const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
       if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+      const bearer = match[1]!;
       try {
-        return { principal: await authenticate(match[1]!), services, audit };
+        const reauthenticate = () => authenticate(bearer).catch((err) => {
+          if (err instanceof TokenError) return null;
+          throw err;
+        });
+        return { principal: await authenticate(bearer), services, audit, reauthenticate };
       } catch (err) {
         if (err instanceof TokenError) throw unauthenticated(err.message);
         throw err;
@@ -150,9 +166,17 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     },
   });
 
-  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman: authenticateHuman, grants, keys: services.signingKeys, audit, settings, replay: new AssertionReplayCache() });
+  // One replay cache: a client assertion used at the token endpoint cannot be used again to revoke, nor the other way.
+  const replay = new AssertionReplayCache();
+  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman: authenticateHuman, grants, keys: services.signingKeys, audit, settings, replay });
   const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman: authenticateHuman, tools: services.tools, keys: services.signingKeys, settings });
-  const revoke = createRevocationEndpoint({ agentTokens, agents: services.agents, keys: services.signingKeys, settings });
+  const revoke = createRevocationEndpoint({
+    agentTokens,
+    agents: services.agents,
+    keys: services.signingKeys,
+    settings,
+    authenticateClient: createClientAuthentication({ agents: services.agents, audit, settings, replay }),
+  });
   const gateway = createGateway({ tools: services.tools, agentTokens, settings });
   const codecSessions = createCodecSessions({
     keys: services.signingKeys,
@@ -166,7 +190,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const codec = createCodecHandler({
     codec: createPayloadCodec(codecKeyRing(config), { encryptAs: 'operator', decode: 'reveal' }),
     allowedOrigins: config.api.codecOrigins,
-    authorize: async (req) => (await codecSessions.authorize(req)) !== null,
+    authorize: async (req, operation) => (await codecSessions.authorize(req, operation)) !== null,
   });
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -180,11 +204,13 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     if (path.startsWith('/codec/')) return codec(req, res, path);
     if (path === '/.well-known/jwks.json') return sendJson(res, 200, await services.signingKeys.jwks(), { 'cache-control': 'public, max-age=60' });
     if (path === '/.well-known/oauth-authorization-server') return sendJson(res, 200, authorizationServerMetadata(settings), { 'cache-control': 'public, max-age=300' });
-    if (path === '/.well-known/oauth-protected-resource') return sendJson(res, 200, protectedResourceMetadata(settings, settings.apiAudience, 'Warden GraphQL API'));
+    if (path === apiMetadataPath) return sendJson(res, 200, protectedResourceMetadata(settings, settings.apiAudience, 'Warden GraphQL API'));
     const gatewayMeta = /^\/\.well-known\/oauth-protected-resource\/gateway\/([a-z0-9][a-z0-9-]{0,62})$/.exec(path);
     if (gatewayMeta) {
       const tool = await services.tools.find(gatewayMeta[1]!);
-      if (tool?.authMode === 'VAULTED_SECRET') return sendJson(res, 200, protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`));
+      if (tool?.authMode === 'VAULTED_SECRET' && protectedResourceMetadataUrl(tool.resource) === `${new URL(settings.issuer).origin}${path}`) {
+        return sendJson(res, 200, protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`));
+      }
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     return sendJson(res, 404, { error: 'not_found', message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.` });

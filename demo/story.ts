@@ -150,7 +150,6 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
         erp: { name: erpName, resource: erp.resource, authMode: 'WARDEN_JWT', description: 'ERP: invoices and inventory', operations: [{ name: 'read_invoices', sensitivity: 'LOW' }, { name: 'update_inventory', sensitivity: 'LOW' }] },
         bank: {
           name: bankName,
-          resource: `${o.wardenUrl}/gateway/${bankName}/`,
           authMode: 'VAULTED_SECRET',
           description: 'Bank: transfers (API key vaulted by Warden)',
           upstreamUrl: bank.url,

@@ -21,10 +21,43 @@ export interface ToolOperation {
    */
   method?: string | null;
   path?: string | null;
+  /** Gateway tools: the query parameters this operation accepts; a request carrying any other is refused. */
+  query?: string[] | null;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/*{}:@]*$/;
+const QUERY_NAME = /^[A-Za-z0-9_.\-[\]]{1,64}$/;
+
+export type GatewayPathProblem = 'empty-segment' | 'dot-segment' | 'encoded-separator' | 'bad-encoding' | 'bad-character';
+
+/**
+ * A gateway path (under the tool) as one canonical list of segments, or why it is refused. An upstream
+ * would normalise what this refuses — empty segments (`//`), dot segments (`.`, `..`, also encoded),
+ * encoded separators (`%2F`, `%5C`) or a backslash — so two spellings of one path could be matched by
+ * two different operations here; strictness keeps what is checked the path that is forwarded.
+ */
+export function gatewaySegments(path: string): { segments: string[] } | { problem: GatewayPathProblem } {
+  if (!path.startsWith('/')) return { problem: 'bad-character' };
+  if (path === '/') return { segments: [] };
+  const raw = path.slice(1).split('/');
+  const segments: string[] = [];
+  for (const segment of raw) {
+    if (segment === '') return { problem: 'empty-segment' };
+    if (/[\\\x00-\x20\x7f#?]/.test(segment)) return { problem: 'bad-character' };
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return { problem: 'bad-encoding' };
+    }
+    if (decoded === '.' || decoded === '..') return { problem: 'dot-segment' };
+    if (/[/\\]/.test(decoded)) return { problem: 'encoded-separator' };
+    if (/[\x00-\x1f\x7f]/.test(decoded)) return { problem: 'bad-encoding' };
+    segments.push(segment);
+  }
+  return { segments };
+}
 
 /** Which operation of a tool covers an HTTP request to `path` (relative to the tool), if any. */
 export function matchOperation(operations: ToolOperation[], method: string, path: string): ToolOperation | undefined {
@@ -36,22 +69,15 @@ export function pathMatches(pattern: string, path: string): boolean {
 }
 
 /**
- * Matches `path` against `pattern`; `{resource}` matches one segment and names the resource the request
- * touches. Returns false (no match), null (a match naming no resource) or the resource.
+ * Matches `path` against `pattern`, segment for segment (a path the gateway refuses never matches);
+ * `{resource}` matches one segment and names the resource the request touches. Returns false (no match),
+ * null (a match naming no resource) or the resource.
  */
 export function resourceInPath(pattern: string, path: string): string | null | false {
+  const parsed = gatewaySegments(path);
+  if (!('segments' in parsed)) return false;
+  const have = parsed.segments;
   const want = pattern.split('/').filter(Boolean);
-  const have = path.split('/').filter(Boolean);
-  // Dot segments and encoded separators would be normalised away upstream: never match them.
-  for (const segment of have) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return false;
-    }
-    if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) return false;
-  }
   let resource: string | null = null;
   for (let i = 0; i < want.length; i++) {
     if (want[i] === '**') return i === want.length - 1 ? resource : false;
@@ -63,6 +89,12 @@ export function resourceInPath(pattern: string, path: string): string | null | f
     if (want[i] !== '*' && want[i] !== have[i]) return false;
   }
   return want.length === have.length ? resource : false;
+}
+
+/** The query parameters a request carries that its operation does not accept (empty: all accepted). */
+export function unexpectedQuery(operation: ToolOperation, search: URLSearchParams): string[] {
+  const allowed = new Set(operation.query ?? []);
+  return [...new Set([...search.keys()])].filter((name) => !allowed.has(name));
 }
 
 export interface VaultedSecretRef {
@@ -161,6 +193,7 @@ export function validateToolRegistration(input: ToolRegistration): string[] {
     if (op.path && (!PATH_PATTERN.test(op.path) || op.path.length > 256 || op.path.includes('..'))) problems.push(`operation ${op.name}: path must be a pattern like /invoices/* or /transfers/**`);
     if (Boolean(op.method) !== Boolean(op.path)) problems.push(`operation ${op.name}: give both method and path, or neither`);
     if (input.authMode === 'VAULTED_SECRET' && !(op.method && op.path)) problems.push(`operation ${op.name}: a gateway (VAULTED_SECRET) tool's operations need method and path`);
+    if (op.query && (!op.path || op.query.length > 32 || op.query.some((q) => !QUERY_NAME.test(q)))) problems.push(`operation ${op.name}: query must list at most 32 parameter names (letters, digits, "_", ".", "-", "[]"), for an operation with a path`);
     names.add(op.name);
   }
   if (!(AUTH_MODES as readonly string[]).includes(input.authMode)) problems.push('authMode must be WARDEN_JWT or VAULTED_SECRET');

@@ -449,7 +449,7 @@ describe('a grant is bound to exactly the request it was decided for', () => {
     try {
       const name = `ledger-${stack.tag}`;
       const reg = await stack.gql<any>(`mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`, {
-        t: { name, resource: `${api.url}/`, authMode: 'VAULTED_SECRET', upstreamUrl: api.url, secret: 'sk-bound', operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/{resource}' }] },
+        t: { name, authMode: 'VAULTED_SECRET', upstreamUrl: api.url, secret: 'sk-bound', operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/{resource}' }] },
       }, admin);
       expect(reg.errors).toBeUndefined();
       const agent = await registerTestAgent(stack, admin, { name: 'Bound', ownerEmail: owner(), allowedTools: [{ tool: name, operations: ['read_balance'] }] });

@@ -74,7 +74,7 @@ function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.task
   const config = stack.config;
   const vault = vaultKeyRing(config);
   const commands = new Commands(client, stack.api.services.signingKeys);
-  const tools = new ToolRegistry(client, commands, vault, { reservedResources: [], taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
+  const tools = new ToolRegistry(client, commands, vault, { reservedResources: [], gatewayBase: `${config.api.publicUrl}/gateway`, taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
   return new AgentDirectory(client, commands, new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue }), tools, vault, {
     taskQueue: agentTaskQueue,
     credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },

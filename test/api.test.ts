@@ -258,11 +258,26 @@ describe('hardening', () => {
     const nested = `{ __type(name: "Agent") { fields { type { ofType { ofType { ofType { fields { type { ofType { ofType { name } } } } } } } } } } }`;
     const tooDeep = await stack.gql(nested, {}, adminToken);
     expect(tooDeep.errors?.[0]?.message).toMatch(/depth/i);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const aliases = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`;
     const tooMany = await stack.gql(aliases, {}, adminToken);
     expect(tooMany.errors?.[0]?.message).toMatch(/alias/i);
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const typo = await stack.gql(`{ viewr { kind } }`, {}, adminToken);
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    expect(typo.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('answers documents GraphQL refuses with the codes the README lists, not BAD_USER_INPUT', async () => {
+    const syntax = await stack.gql(`{ viewer { kind }`, {}, adminToken);
+    expect(syntax.status).toBe(400);
+    expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const tokens = await stack.gql(`{ ${Array.from({ length: 2100 }, () => '__typename').join(' ')} }`, {}, adminToken);
+    expect(tokens.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(tokens.errors?.[0]?.message).toMatch(/token/i);
+    // A variable of the wrong type is bad input, not a bad document.
+    const variable = await stack.gql(`query($id: ID!) { agent(id: $id) { id } }`, { id: { not: 'an id' } }, adminToken);
+    expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('turns introspection and GraphiQL off in production', async () => {

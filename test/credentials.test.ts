@@ -25,6 +25,8 @@ let ssf: Awaited<ReturnType<typeof startReceiver>>;
 let as: oauth.AuthorizationServer;
 const BANK_KEY = `sk-live-initial-${crypto.randomUUID()}`;
 const owner = () => `owner-${stack.tag}@example.com`;
+/** The bank is a gateway tool: its resource is its gateway URL (RFC 9728 discovery finds it there). */
+const bankResource = () => `${stack.config.credentials.issuer}/gateway/bank-${stack.tag}`;
 /** Every token and secret seen in this file, to look for in raw history at the end. */
 const secrets: string[] = [BANK_KEY];
 
@@ -88,7 +90,7 @@ beforeAll(async () => {
     {
       erp: { name: `erp-${stack.tag}`, resource: erp.state.resource, authMode: 'WARDEN_JWT', operations: [{ name: 'read_invoice', sensitivity: 'LOW' }, { name: 'update_inventory', sensitivity: 'MEDIUM' }] },
       bank: {
-        name: `bank-${stack.tag}`, resource: `${bank.url}/`, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret: BANK_KEY, rotationUrl: `${bank.url}/keys`,
+        name: `bank-${stack.tag}`, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret: BANK_KEY, rotationUrl: `${bank.url}/keys`,
         operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/*' }, { name: 'transfer', sensitivity: 'CRITICAL', method: 'POST', path: '/transfers' }],
       },
     },
@@ -115,10 +117,20 @@ describe('agent access tokens (client_credentials + private_key_jwt)', () => {
     const jwks = (await (await fetch(`${stack.api.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
     expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
     for (const k of jwks.keys) expect(k).not.toHaveProperty('d');
-    const prm = (await (await fetch(`${stack.api.url}/.well-known/oauth-protected-resource`)).json()) as Record<string, unknown>;
-    expect(prm).toMatchObject({ resource: stack.config.credentials.apiAudience, authorization_servers: [stack.config.credentials.issuer] });
+    // RFC 9728 discovery as a standard client does it (oauth4webapi): the well-known path built from each
+    // resource's URL, and a `resource` equal to that URL — for the API and for a gateway tool.
+    const insecure = { [oauth.allowInsecureRequests]: true } as const;
+    for (const resource of [stack.config.credentials.apiAudience, bankResource()]) {
+      const url = new URL(resource);
+      const prm = await oauth.processResourceDiscoveryResponse(url, await oauth.resourceDiscoveryRequest(url, insecure));
+      expect(prm, resource).toMatchObject({ resource, authorization_servers: [stack.config.credentials.issuer] });
+    }
+    expect((await fetch(`${stack.api.url}/.well-known/oauth-protected-resource`)).status).toBe(404);
     const unauth = await fetch(stack.api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{viewer{kind}}"}' });
-    expect(unauth.headers.get('www-authenticate')).toContain(`resource_metadata="${stack.config.credentials.issuer}/.well-known/oauth-protected-resource"`);
+    expect(unauth.headers.get('www-authenticate')).toContain(`resource_metadata="${stack.config.credentials.issuer}/.well-known/oauth-protected-resource/graphql"`);
+    // The metadata names only what each endpoint accepts.
+    expect(as.revocation_endpoint_auth_methods_supported).toEqual(['private_key_jwt']);
+    expect(as.introspection_endpoint_auth_methods_supported).toEqual(['client_secret_basic']);
   });
 
   it('an agent gets an RFC 9068 access token and the API knows it', async () => {
@@ -201,7 +213,7 @@ describe('grants (token exchange) and the two ways tools trust them', () => {
     const scope = await exchange(agent, token, erp.state.resource, 'update_inventory');
     expect(scope.status).toBe(400);
     expect(await scope.json()).toMatchObject({ error: 'invalid_scope' });
-    const target = await exchange(agent, token, `${bank.url}/`, 'read_balance');
+    const target = await exchange(agent, token, bankResource(), 'read_balance');
     expect(await target.json()).toMatchObject({ error: 'invalid_target' });
     const unknown = await exchange(agent, token, 'https://nowhere.example.com/', 'read');
     expect(await unknown.json()).toMatchObject({ error: 'invalid_target' });
@@ -229,7 +241,7 @@ describe('grants (token exchange) and the two ways tools trust them', () => {
   it('a VAULTED_SECRET tool is called through the gateway; the agent never sees the secret', async () => {
     const bankName = `bank-${stack.tag}`;
     const agent = await registerAgent('Balance reader', [{ tool: bankName, operations: ['read_balance'] }]);
-    const g = await grant(agent, await accessToken(agent), `${bank.url}/`, 'read_balance');
+    const g = await grant(agent, await accessToken(agent), bankResource(), 'read_balance');
     // Exchange grants are bound to one record per call and no money: the request says what it touches.
     expect((await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`, { headers: { authorization: `Bearer ${g}`, 'warden-volume': '500' } })).status).toBe(403);
     const res = await fetch(`${stack.api.url}/gateway/${bankName}/accounts/42`, { headers: { authorization: `Bearer ${g}`, 'warden-volume': '1' } });
@@ -258,7 +270,7 @@ describe('universal logout', () => {
     ]);
     const token = await accessToken(agent);
     const erpGrant = await grant(agent, token, erp.state.resource, 'read_invoice');
-    const bankGrant = await grant(agent, token, `${bank.url}/`, 'read_balance');
+    const bankGrant = await grant(agent, token, bankResource(), 'read_balance');
     expect((await viewer(token)).status).toBe(200);
 
     const logout = await stack.gql<any>(`mutation($id: ID!) { universalLogout(input: { agentId: $id, reason: "prompt injection suspected" }) { agent { status revokedBefore } revokedAt } }`, { id: agent.id }, admin);
@@ -302,13 +314,35 @@ describe('universal logout', () => {
     }
   });
 
-  it('RFC 7009: an agent revokes one of its own tokens', async () => {
+  it('RFC 7009: an agent revokes one of its own tokens, with its access token as bearer', async () => {
     const agent = await registerAgent('Self revoker', []);
     const keep = await accessToken(agent);
     const drop = await accessToken(agent);
     const res = await fetch(`${stack.api.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${keep}` }, body: new URLSearchParams({ token: drop }) });
     expect(res.status).toBe(200);
     expect((await viewer(drop)).status).toBe(401);
+    expect((await viewer(keep)).status).toBe(200);
+  });
+
+  it('RFC 7009 with private_key_jwt, as the metadata advertises: a standard client (oauth4webapi) revokes, unmodified', async () => {
+    const agent = await registerAgent('Standard revoker', []);
+    const keep = await accessToken(agent);
+    const drop = await accessToken(agent);
+    const key = (await importJWK(agent.privateJwk, 'ES256')) as CryptoKey;
+    const client: oauth.Client = { client_id: agent.id, token_endpoint_auth_method: 'private_key_jwt' };
+    const auth = oauth.PrivateKeyJwt({ key, kid: agent.privateJwk.kid as string });
+    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, drop, { [oauth.allowInsecureRequests]: true }));
+    expect((await viewer(drop)).status).toBe(401);
+    expect((await viewer(keep)).status).toBe(200);
+    // Another agent's assertion revokes nothing of this agent's (200, as RFC 7009 asks), and a bad one is refused.
+    const other = await registerAgent('Other revoker', []);
+    const otherKey = (await importJWK(other.privateJwk, 'ES256')) as CryptoKey;
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, { client_id: other.id }, oauth.PrivateKeyJwt({ key: otherKey, kid: other.privateJwk.kid as string }), keep, { [oauth.allowInsecureRequests]: true }),
+    );
+    expect((await viewer(keep)).status).toBe(200);
+    const forged = await oauth.revocationRequest(as, { client_id: agent.id }, oauth.PrivateKeyJwt({ key: otherKey, kid: agent.privateJwk.kid as string }), keep, { [oauth.allowInsecureRequests]: true });
+    expect(forged.status).toBe(401);
     expect((await viewer(keep)).status).toBe(200);
   });
 });

@@ -80,4 +80,24 @@ describe('gateway path patterns', () => {
       expect(resourceInPath('/invoices/*/*', path), path).toBe(false);
     }
   });
+  it('never match empty segments, a trailing slash, a backslash or control characters: one path, one spelling', async () => {
+    const { resourceInPath, gatewaySegments } = await import('../domain/tools.js');
+    for (const path of ['/accounts//acc-1', '//accounts/acc-1', '/accounts/acc-1/', '/accounts\\acc-1', '/accounts/acc%00-1', '/accounts/acc 1', 'accounts/acc-1']) {
+      expect(resourceInPath('/accounts/{resource}', path), path).toBe(false);
+      expect(resourceInPath('/accounts/**', path), path).toBe(false);
+      expect('problem' in gatewaySegments(path), path).toBe(true);
+    }
+    expect(gatewaySegments('/accounts//acc-1')).toEqual({ problem: 'empty-segment' });
+    expect(gatewaySegments('/a/%2e%2e')).toEqual({ problem: 'dot-segment' });
+    expect(gatewaySegments('/a/b%2Fc')).toEqual({ problem: 'encoded-separator' });
+    expect(gatewaySegments('/')).toEqual({ segments: [] });
+  });
+  it('accept only the query parameters an operation lists', async () => {
+    const { unexpectedQuery } = await import('../domain/tools.js');
+    const op = { name: 'list', sensitivity: 'LOW' as const, method: 'GET', path: '/invoices', query: ['status', 'page'] };
+    expect(unexpectedQuery(op, new URLSearchParams('status=open&page=2'))).toEqual([]);
+    expect(unexpectedQuery(op, new URLSearchParams('status=open&admin=1&admin=2'))).toEqual(['admin']);
+    expect(unexpectedQuery({ ...op, query: null }, new URLSearchParams('x=1'))).toEqual(['x']);
+    expect(unexpectedQuery({ ...op, query: null }, new URLSearchParams(''))).toEqual([]);
+  });
 });

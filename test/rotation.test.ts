@@ -147,7 +147,7 @@ async function client(s: Platform) {
         `mutation($input: RegisterToolInput!) { registerTool(input: $input) { tool { name vault { currentSecretId rotations automaticRotation } } } }`,
         {
           input: {
-            name, resource: `${bank.url}/`, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret, rotationUrl,
+            name, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret, rotationUrl,
             operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/*' }],
           },
         },
@@ -167,7 +167,7 @@ async function client(s: Platform) {
     /** An agent allowed `read_balance` on the tool, and a grant for it. */
     async grantFor(tool: string, bank: { url: string }): Promise<string> {
       const agent = await c.registerAgent(`Reader of ${tool}`, [{ tool, operations: ['read_balance'] }]);
-      return c.grant(agent.id, await c.accessToken(agent.id, agent.key), `${bank.url}/`, 'read_balance');
+      return c.grant(agent.id, await c.accessToken(agent.id, agent.key), `${s.config.credentials.issuer}/gateway/${tool}`, 'read_balance');
     },
 
     /** One record read through the gateway (exchange grants are bound to one record per call). */

@@ -1,7 +1,8 @@
 /**
  * POST /oauth/revoke (RFC 7009): an agent revokes one of its own tokens (an access token or a grant),
- * authenticating with its access token as bearer. Per the RFC, an unknown or invalid token still gets
- * 200; a token of another agent is not touched.
+ * authenticating as a client with `private_key_jwt` (what the metadata advertises, RFC 7523) — or, as a
+ * convenience, with its access token as bearer. Per the RFC, an unknown or invalid token still gets 200;
+ * a token of another agent is not touched.
  */
 import type http from 'node:http';
 import type { CredentialSettings } from '../../config/config.js';
@@ -11,21 +12,34 @@ import type { AgentTokens } from '../auth/agent-tokens.js';
 import type { AgentDirectory } from '../services/agent-directory.js';
 import type { SigningKeys } from '../services/signing-keys.js';
 import { bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
+import { hasClientAssertion } from './client-authentication.js';
 import { jwtVerify, createLocalJWKSet } from 'jose';
 
-export function createRevocationEndpoint(deps: { agentTokens: AgentTokens; agents: AgentDirectory; keys: SigningKeys; settings: CredentialSettings }) {
+export function createRevocationEndpoint(deps: {
+  agentTokens: AgentTokens;
+  agents: AgentDirectory;
+  keys: SigningKeys;
+  settings: CredentialSettings;
+  /** Client authentication by assertion, shared with the token endpoint (one replay cache for both). */
+  authenticateClient: (form: Map<string, string>) => Promise<string>;
+}) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
-      const bearer = bearerToken(req);
-      if (!bearer) throw new OAuthError('invalid_client', 'Authenticate with your access token (Authorization: Bearer).', 401);
-      let agentId: string;
-      try {
-        agentId = (await deps.agentTokens.verifyAccess(bearer)).agentId;
-      } catch (err) {
-        if (err instanceof TokenError) throw new OAuthError('invalid_client', err.message, 401);
-        throw err;
-      }
       const form = await readForm(req);
+      const bearer = bearerToken(req);
+      let agentId: string;
+      if (hasClientAssertion(form)) {
+        if (bearer) throw new OAuthError('invalid_request', 'Authenticate one way: a client assertion or a bearer token, not both.');
+        agentId = await deps.authenticateClient(form);
+      } else {
+        if (!bearer) throw new OAuthError('invalid_client', 'Authenticate with private_key_jwt (client_assertion), or with your access token as bearer.', 401);
+        try {
+          agentId = (await deps.agentTokens.verifyAccess(bearer)).agentId;
+        } catch (err) {
+          if (err instanceof TokenError) throw new OAuthError('invalid_client', err.message, 401);
+          throw err;
+        }
+      }
       const token = form.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is required.');
       let payload: { client_id?: unknown; jti?: unknown; exp?: unknown } | null = null;

@@ -328,28 +328,46 @@ export class ActionService {
       if (!(ACTION_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
       clauses.push(`ActionStatus = '${filter.status}'`);
     }
-    if (filter.ownerEmail) clauses.push(`AgentOwner = '${filter.ownerEmail.replace(/[\\']/g, '')}'`);
+    // An owner's actions are those of the agents they own now: an action's own AgentOwner is who owned
+    // its agent when it was asked for, and ownership moves.
+    let owned: string[] | null = null;
+    if (filter.ownerEmail) {
+      owned = (await this.agents.idsOwnedBy(filter.ownerEmail)).filter((id) => !filter.agentId || id === filter.agentId);
+      if (owned.length === 0) return [];
+    }
+    const want = offset + limit;
+    const queries = owned ? chunks(owned, OWNED_PER_QUERY).map((ids) => [...clauses, `AgentId IN (${ids.map((id) => `'${id}'`).join(', ')})`]) : [clauses];
     const all: ActionSummary[] = [];
-    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(offset + limit, 1000) })) {
-      const summary = summaryOf(info);
-      if (summary) all.push(summary);
-      if (all.length >= offset + limit) break;
+    for (const query of queries) {
+      let taken = 0;
+      for await (const info of this.client.workflow.list({ query: query.join(' AND '), pageSize: Math.min(want, 1000) })) {
+        const summary = summaryOf(info);
+        if (summary) all.push(summary);
+        if (++taken >= want) break;
+      }
     }
     // One agent's list also holds its recent routine actions (decided in its own workflow).
     if (filter.agentId && (!filter.status || filter.status === 'ALLOWED')) {
       try {
         const routine = await this.client.workflow.getHandle(agentWorkflowId(filter.agentId)).query(listRoutineActionsQuery);
-        for (const a of routine) {
-          if (filter.ownerEmail && a.ownerEmail !== filter.ownerEmail) continue;
-          all.push({ ...a, score: a.risk?.score ?? null });
-        }
+        if (!isForeign(routine)) for (const a of routine) all.push({ ...a, score: a.risk?.score ?? null });
       } catch {
         /* no such agent: nothing routine to add */
       }
-      all.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     }
+    // Newest first across the queries (visibility lists each one newest first).
+    if (queries.length > 1 || filter.agentId) all.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     return all.slice(offset, offset + limit);
   }
+}
+
+/** Agent ids per visibility query: an owner's agents are asked for in groups this size. */
+const OWNED_PER_QUERY = 200;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {

@@ -476,6 +476,20 @@ export class AgentDirectory {
     return (await this.access(agentId)).entry?.view.ownerEmail ?? null;
   }
 
+  /** The ids of the agents this person owns now (visibility: their workflows' AgentOwner), at most 10,000. */
+  async idsOwnedBy(ownerEmail: string): Promise<string[]> {
+    const email = normalizeEmail(ownerEmail);
+    if (!isValidEmail(email)) return [];
+    const ids: string[] = [];
+    const query = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentOwner = ${quote(email)}`;
+    for await (const info of this.client.workflow.list({ query, pageSize: 1000 })) {
+      const id = info.typedSearchAttributes.get(SA.AgentId);
+      if (id && info.workflowId === agentWorkflowId(id) && isValidAgentId(id)) ids.push(id);
+      if (ids.length >= MAX_LIST_OFFSET) break;
+    }
+    return ids;
+  }
+
   /** Agents matching the filter, from visibility (newest run first), `limit` from `offset`. */
   async list(filter: AgentFilter, limit: number, offset: number): Promise<AgentRecord[]> {
     if (offset > MAX_LIST_OFFSET) throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);

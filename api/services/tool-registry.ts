@@ -42,11 +42,29 @@ export class ToolRegistry {
     private readonly client: Client,
     private readonly commands: Commands,
     private readonly vault: KeyRing,
-    private readonly options: { taskQueue: string; vaultRotationMs: number; vaultGraceMs: number; reservedResources: string[] },
+    private readonly options: {
+      taskQueue: string;
+      vaultRotationMs: number;
+      vaultGraceMs: number;
+      reservedResources: string[];
+      /** `<public URL>/gateway`: a gateway tool's resource is its URL under it. */
+      gatewayBase: string;
+    },
   ) {}
 
   /** Registers a tool; the answer carries the tool's client secret (for introspection) exactly once. */
-  async register(by: Commander, input: ToolRegistrationInput): Promise<{ tool: ToolState; clientSecret: string }> {
+  /** A gateway (VAULTED_SECRET) tool's resource: the URL agents call it at, so RFC 9728 discovery finds it. */
+  gatewayResource(name: string): string {
+    return `${this.options.gatewayBase}/${name}`;
+  }
+
+  async register(by: Commander, registration: Omit<ToolRegistrationInput, 'resource'> & { resource?: string | null }): Promise<{ tool: ToolState; clientSecret: string }> {
+    const gateway = registration.authMode === 'VAULTED_SECRET' ? this.gatewayResource(registration.name) : null;
+    if (gateway && registration.resource && registration.resource.replace(/\/+$/, '') !== gateway) {
+      throw badInput(`A gateway (VAULTED_SECRET) tool's resource is its gateway URL, ${gateway}; leave resource out.`);
+    }
+    if (!gateway && !registration.resource) throw badInput('resource (the URI the tool is known by, the audience of its grants) is required.');
+    const input: ToolRegistrationInput = { ...registration, resource: gateway ?? registration.resource! };
     const problems = validateToolRegistration(input);
     if (input.authMode === 'VAULTED_SECRET' && !input.secret) problems.push('a VAULTED_SECRET tool needs its upstream secret');
     if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl)) problems.push('only VAULTED_SECRET tools take a secret');
@@ -70,7 +88,7 @@ export class ToolRegistry {
       name: input.name,
       resource: input.resource,
       description: input.description,
-      operations: input.operations.map((o) => ({ name: o.name, sensitivity: o.sensitivity, method: o.method?.toUpperCase() ?? null, path: o.path ?? null })),
+      operations: input.operations.map((o) => ({ name: o.name, sensitivity: o.sensitivity, method: o.method?.toUpperCase() ?? null, path: o.path ?? null, query: o.query?.length ? [...new Set(o.query)].sort() : null })),
       authMode: input.authMode,
       upstreamUrl: input.upstreamUrl ?? null,
       secretHeader: input.secretHeader || 'Authorization',

@@ -7,7 +7,8 @@ import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { ACTION_DECISIONS, ACTION_LIMITS, ACTION_STATUSES, type ActionApproval, type ActionGrant, type RiskReason } from '../../domain/actions.js';
 import { badInput } from '../../domain/errors.js';
-import { seesAllAgents } from '../auth/principal.js';
+import { principalExpiresAt, seesAllAgents, type Principal } from '../auth/principal.js';
+import type { WardenContext } from '../context.js';
 import { builder } from '../builder.js';
 import type { ActionSummary, DecisionCommand as DecisionCommandModel } from '../services/actions.js';
 import { Agent } from './agent.js';
@@ -51,10 +52,8 @@ const Grant = builder.objectRef<ActionGrant>('Grant').implement({
 const full = async (a: ActionSummary, ctx: { services: { actions: { get(id: string, agentId?: string): Promise<any> } } }) => (a.workflowId ? a : await ctx.services.actions.get(a.id, a.agentId));
 
 export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
-  authScopes: (a, ctx) =>
-    (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId) || (ctx.principal.kind === 'human' && a.ownerEmail === ctx.principal.email)
-      ? true
-      : { admin: true, security: true },
+  // The agent that asked; its agent's owner now (not when it asked); admins and the security team.
+  authScopes: (a, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? true : { admin: true, security: true, ownerOfAgent: a.agentId }),
   fields: (t) => ({
     id: t.exposeID('id'),
     agent: t.field({ type: Agent, resolve: (a, _args, ctx) => ctx.services.agents.get(a.agentId) }),
@@ -138,9 +137,7 @@ builder.queryFields((t) => ({
     authScopes: { human: true },
     description: 'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
     resolve: (_root, args, ctx) => {
-      const p = ctx.principal;
-      const ownerEmail = p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
-      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, limit, offset));
+      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail: decidableBy(ctx.principal) }, limit, offset));
     },
   }),
 }));
@@ -223,48 +220,59 @@ builder.mutationField('actionDecisionCommand', (t) =>
 
 const POLL_MS = 500;
 const MAX_SUBSCRIPTION_MS = 24 * 3600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * Runs `poll` every `everyMs` for as long as the caller's token is good: a subscription ends when the token
+ * expires, is revoked, or (a person) no longer carries the authority `still` asks for — never later than 24 h.
+ */
+async function* whileAuthorized<T>(ctx: WardenContext, everyMs: number, poll: (principal: Principal) => Promise<{ emit: T[]; done?: boolean }>): AsyncGenerator<T> {
+  const until = Math.min(Date.now() + MAX_SUBSCRIPTION_MS, principalExpiresAt(ctx.principal).getTime());
+  for (let first = true; Date.now() < until; first = false) {
+    if (!first) await sleep(Math.min(everyMs, until - Date.now()));
+    const principal = await ctx.reauthenticate();
+    if (!principal || Date.now() >= until) return;
+    const { emit, done } = await poll(principal);
+    yield* emit;
+    if (done) return;
+  }
+}
+
+/** Whose held actions a person may decide: everyone's for the security team, their own agents' otherwise. */
+const decidableBy = (p: Principal): string | null => (p.kind === 'human' && !p.roles.includes('security') ? p.email : null);
 
 builder.subscriptionType({});
 
 builder.subscriptionFields((t) => ({
   actionDecided: t.field({
     type: ActionRequest,
-    description: 'Emits the action now and whenever its status changes; ends when it is final.',
+    description: 'Emits the action now and whenever its status changes; ends when it is final, or when your token expires or is revoked.',
     args: { actionId: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
-    subscribe: async function* (_root, args, ctx) {
+    subscribe: (_root, args, ctx) => {
       let last = '';
-      const until = Date.now() + MAX_SUBSCRIPTION_MS;
-      while (Date.now() < until) {
-        const action = await ctx.services.actions.get(String(args.actionId), ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined);
-        if (action.status !== last) {
-          last = action.status;
-          yield { ...action, score: action.risk?.score ?? null };
-        }
-        if (['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status)) return;
-        await sleep(POLL_MS);
-      }
+      return whileAuthorized(ctx, POLL_MS, async (p) => {
+        const action = await ctx.services.actions.get(String(args.actionId), p.kind === 'agent' ? p.agentId : undefined);
+        const changed = action.status !== last;
+        last = action.status;
+        return { emit: changed ? [{ ...action, score: action.risk?.score ?? null }] : [], done: ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status) };
+      });
     },
     resolve: (action) => action as ActionSummary,
   }),
   approvalRequested: t.field({
     type: ActionRequest,
-    description: 'Emits each action that starts waiting for a decision you may make.',
+    description: 'Emits each action that starts waiting for a decision you may make; ends when your token expires.',
     authScopes: { human: true },
-    subscribe: async function* (_root, _args, ctx) {
-      const p = ctx.principal;
-      const ownerEmail = p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
-      const seen = new Set((await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, 100, 0)).map((a) => a.id));
-      const until = Date.now() + MAX_SUBSCRIPTION_MS;
-      while (Date.now() < until) {
-        await sleep(POLL_MS * 2);
-        for (const action of await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail }, 100, 0)) {
-          if (seen.has(action.id)) continue;
-          seen.add(action.id);
-          yield action;
-        }
-      }
+    subscribe: (_root, _args, ctx) => {
+      let seen: Set<string> | null = null;
+      return whileAuthorized(ctx, POLL_MS * 2, async (p) => {
+        // Who may decide what is read at every poll: an owner's agents now, the security role now.
+        const pending = await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail: decidableBy(p) }, 100, 0);
+        const fresh = seen ? pending.filter((a) => !seen!.has(a.id)) : [];
+        seen = new Set([...(seen ?? []), ...pending.map((a) => a.id)]);
+        return { emit: fresh };
+      });
     },
     resolve: (action) => action as ActionSummary,
   }),

@@ -17,6 +17,7 @@ const ToolOperation = builder.objectRef<ToolOperationModel>('ToolOperation').imp
     sensitivity: t.field({ type: Sensitivity, resolve: (o) => o.sensitivity }),
     method: t.string({ nullable: true, resolve: (o) => o.method ?? null }),
     path: t.string({ nullable: true, description: 'Gateway path pattern under the tool (`*` one segment, trailing `**` the rest).', resolve: (o) => o.path ?? null }),
+    query: t.stringList({ description: 'Gateway tools: the query parameters this operation accepts (none unless listed).', resolve: (o) => o.query ?? [] }),
   }),
 });
 
@@ -51,13 +52,14 @@ const ToolOperationInput = builder.inputType('ToolOperationInput', {
     sensitivity: t.field({ type: Sensitivity, required: true }),
     method: t.string({ description: 'Gateway tools: the HTTP method this operation covers.', validate: z.string().max(10) }),
     path: t.string({ description: 'Gateway tools: the path pattern this operation covers.', validate: z.string().max(256) }),
+    query: t.stringList({ description: 'Gateway tools: the query parameters this operation accepts; a request with any other is refused.', validate: z.array(z.string().max(64)).max(32) }),
   }),
 });
 
 const RegisterToolInput = builder.inputType('RegisterToolInput', {
   fields: (t) => ({
     name: t.string({ required: true, validate: z.string().max(63) }),
-    resource: t.string({ required: true, validate: z.string().max(2048) }),
+    resource: t.string({ description: 'The URI the tool is known by: the audience of its grants (RFC 8707). A gateway (VAULTED_SECRET) tool\'s is its gateway URL; leave it out.', validate: z.string().max(2048) }),
     description: t.string({ validate: z.string().max(2000) }),
     operations: t.field({ type: [ToolOperationInput], required: true }),
     authMode: t.field({ type: AuthMode, required: true }),

@@ -43,7 +43,7 @@ describe('kill point during a vault rotation', () => {
         `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
         {
           t: {
-            name, resource: `${bank.url}/`, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret: initial, rotationUrl: `${bank.url}/keys`,
+            name, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret: initial, rotationUrl: `${bank.url}/keys`,
             operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/{resource}' }],
           },
         },
