@@ -50,8 +50,22 @@ export const builder = new SchemaBuilder<{
       ownerOfAgent: async (agentId: string) =>
         ctx.principal?.kind === 'human' && (await ctx.services.agents.recentOwnerOf(agentId)) === ctx.principal.email,
     }),
-    unauthorizedError: (_parent, _ctx, info) =>
-      forbidden(`You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`),
+    unauthorizedError: (_parent, ctx, info) => {
+      const message = `You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`;
+      // Who asked for what their authority does not cover goes to the audit trail (on disk before this returns).
+      const p = ctx.principal;
+      ctx.audit
+        .record({
+          kind: 'access.denied',
+          agentId: p?.kind === 'agent' ? p.agentId : 'warden',
+          actor: p?.kind === 'agent' ? { kind: 'agent', id: p.agentId } : { kind: 'human', id: p?.email ?? 'unknown' },
+          message: `${p?.kind === 'agent' ? `Agent ${p.agentId}` : (p?.email ?? 'Someone')} was refused ${info.parentType.name}.${info.fieldName}.`,
+          operation: `${info.parentType.name}.${info.fieldName}`,
+          code: 'FORBIDDEN',
+        })
+        .catch((err) => console.warn(`api: a refusal could not be audited: ${(err as Error).message}`));
+      return forbidden(message);
+    },
   },
   relay: { clientMutationId: 'omit', cursorType: 'String' },
   validation: {

@@ -33,8 +33,11 @@ export function maskError(error: unknown, _message: string): Error {
   // The document itself: unparseable (syntax, the token limit) or invalid (unknown fields, depth, aliases, cost).
   if (original instanceof GraphQLError && isDocumentErrorCode(original.extensions?.code)) return toGraphQLError(original.extensions.code, original.message, graphQLError);
   if (original instanceof GraphQLError) {
-    // GraphQL's own errors (parse, validation, variable coercion): the message is the useful part.
-    return toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
+    // GraphQL's own errors (variable coercion, a mutation in a GET request): the message is the useful
+    // part, and an HTTP status the server chose (405 for that GET) is kept.
+    const status = (original.extensions?.http as { status?: number } | undefined)?.status;
+    const masked = toGraphQLError(ErrorCode.BAD_USER_INPUT, original.message, graphQLError);
+    return status && status >= 400 ? new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, http: { status } } }) : masked;
   }
   const reference = randomUUID();
   console.error(`api: unexpected error ${reference}:`, original instanceof Error ? (original.stack ?? original.message) : original);

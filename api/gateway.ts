@@ -15,6 +15,7 @@ import type { AgentTokens } from './auth/agent-tokens.js';
 import { bearerToken, sendJson } from './oauth/http.js';
 import { protectedResourceMetadataUrl } from './oauth/metadata.js';
 import type { ToolRegistry } from './services/tool-registry.js';
+import type { AuditLog } from './services/audit-log.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length', 'cookie']);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -33,7 +34,7 @@ function boundRequestOf(extra: Record<string, unknown>): { resourceId: string | 
 }
 
 
-export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; settings: CredentialSettings }) {
+export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; settings: CredentialSettings; audit: AuditLog }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
     const match = /^\/gateway\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(path);
     const tool = match ? await deps.tools.find(match[1]!) : null;
@@ -44,27 +45,39 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     const challenge = (error: string, description: string) => ({
       'www-authenticate': `Bearer realm="warden", error="${error}", error_description="${description.replace(/"/g, "'")}", resource_metadata="${protectedResourceMetadataUrl(tool.resource)}"`,
     });
+    const grant = bearerToken(req);
+    if (!grant) return sendJson(res, 401, { error: 'invalid_token', message: 'A grant for this tool is required (Authorization: Bearer).' }, challenge('invalid_token', 'grant required'));
+    // The grant first: every refusal after this one is of an agent Warden knows, and is audited.
+    let verified;
+    try {
+      verified = await deps.agentTokens.verifyGrant(grant, tool.resource);
+    } catch (err) {
+      if (err instanceof TokenError) return sendJson(res, 401, { error: 'invalid_token', message: err.message }, challenge('invalid_token', err.message));
+      throw err;
+    }
+    const refuse = async (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
+      await deps.audit.record({
+        kind: 'access.denied',
+        agentId: verified.agentId,
+        actor: { kind: 'agent', id: verified.agentId },
+        message: `The gateway refused ${req.method} /gateway/${tool.name}${rest.slice(0, 200)}: ${message}`,
+        operation: `gateway:${tool.name}`,
+        code: error,
+        tool: tool.name,
+        jti: verified.jti,
+      });
+      return sendJson(res, status, { error, message }, headers);
+    };
     // One path, one spelling: what an upstream would normalise (//, dot segments, encoded separators) is
     // refused before anything is matched, so the operation checked is the one the upstream serves.
     const parsed = gatewaySegments(rest);
     if ('problem' in parsed) {
-      return sendJson(res, 400, { error: 'invalid_request', message: `The path ${rest.slice(0, 200)} is not canonical (${parsed.problem.replace(/-/g, ' ')}); send it without empty or dot segments and without encoded separators.` });
+      return refuse(400, 'invalid_request', `The path ${rest.slice(0, 200)} is not canonical (${parsed.problem.replace(/-/g, ' ')}); send it without empty or dot segments and without encoded separators.`);
     }
     const operation = matchOperation(tool.operations, req.method ?? 'GET', rest);
-    const grant = bearerToken(req);
-    if (!grant) return sendJson(res, 401, { error: 'invalid_token', message: 'A grant for this tool is required (Authorization: Bearer).' }, challenge('invalid_token', 'grant required'));
-    if (!operation) {
-      return sendJson(res, 403, { error: 'insufficient_scope', message: `No operation of ${tool.name} covers ${req.method} ${rest}.` });
-    }
-    let verified;
-    try {
-      verified = await deps.agentTokens.verifyGrant(grant, tool.resource, operation.name);
-    } catch (err) {
-      if (err instanceof TokenError) {
-        if (err.code === 'token_scope') return sendJson(res, 403, { error: 'insufficient_scope', message: err.message }, challenge('insufficient_scope', err.message));
-        return sendJson(res, 401, { error: 'invalid_token', message: err.message }, challenge('invalid_token', err.message));
-      }
-      throw err;
+    if (!operation) return refuse(403, 'insufficient_scope', `No operation of ${tool.name} covers ${req.method} ${rest.slice(0, 200)}.`);
+    if (!verified.operations.includes(operation.name)) {
+      return refuse(403, 'insufficient_scope', `This grant does not allow ${tool.name}.${operation.name}.`, challenge('insufficient_scope', `${operation.name} not granted`));
     }
 
     // A grant from a decided action is bound to that request: its resource and its volume/amount ceilings.
@@ -72,7 +85,7 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     if (bound) {
       const touched = resourceInPath(operation.path!, rest) || (req.headers['warden-resource-id'] as string | undefined) || null;
       if (bound.resourceId && touched !== bound.resourceId) {
-        return sendJson(res, 403, { error: 'insufficient_scope', message: `This grant is for resource ${bound.resourceId} only.` }, challenge('insufficient_scope', 'another resource'));
+        return refuse(403, 'insufficient_scope', `This grant is for resource ${bound.resourceId} only.`, challenge('insufficient_scope', 'another resource'));
       }
       for (const [header, ceiling, what] of [['warden-volume', bound.maxVolume, 'volume'], ['warden-amount', bound.maxAmount, 'amount']] as const) {
         if (ceiling === null) continue;
@@ -83,7 +96,7 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
           return sendJson(res, 400, { error: 'invalid_request', message: `Declare the request's ${what} in the ${header} header (this grant allows at most ${ceiling}).` });
         }
         if (declared > ceiling) {
-          return sendJson(res, 403, { error: 'insufficient_scope', message: `This grant allows a ${what} of at most ${ceiling}.` }, challenge('insufficient_scope', `${what} above the grant`));
+          return refuse(403, 'insufficient_scope', `This grant allows a ${what} of at most ${ceiling}.`, challenge('insufficient_scope', `${what} above the grant`));
         }
       }
     }
@@ -92,7 +105,7 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     const search = new URL(req.url ?? '/', 'http://x').search;
     const unexpected = unexpectedQuery(operation, new URLSearchParams(search));
     if (unexpected.length) {
-      return sendJson(res, 400, { error: 'invalid_request', message: `${tool.name}.${operation.name} takes no query parameter ${unexpected.map((q) => `"${q.slice(0, 64)}"`).join(', ')}.` });
+      return refuse(400, 'invalid_request', `${tool.name}.${operation.name} takes no query parameter ${unexpected.map((q) => `"${q.slice(0, 64)}"`).join(', ')}.`);
     }
     const url = new URL(tool.upstreamUrl.replace(/\/$/, '') + rest);
     url.search = search;

@@ -177,7 +177,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     settings,
     authenticateClient: createClientAuthentication({ agents: services.agents, audit, settings, replay }),
   });
-  const gateway = createGateway({ tools: services.tools, agentTokens, settings });
+  const gateway = createGateway({ tools: services.tools, agentTokens, settings, audit });
   const codecSessions = createCodecSessions({
     keys: services.signingKeys,
     publicUrl: config.api.publicUrl,

@@ -132,6 +132,19 @@ export interface GrantInput extends AuditInputCommon {
   kind: 'grant.issued' | 'grant.refused';
 }
 
+/**
+ * A request refused for want of proof or authority: an authenticated caller asking for what their roles
+ * or ownership do not cover, or a command reaching a workflow without a valid signed statement (forged,
+ * replayed, unsigned, unencrypted). `agentId` is the agent concerned, or `warden` for the platform itself.
+ */
+export interface AccessDeniedInput extends AuditInputCommon {
+  kind: 'access.denied';
+  /** What was asked for: a GraphQL field, an Update or Signal name, an HTTP route. */
+  operation: string;
+  /** The stable code of the refusal (UNAUTHENTICATED, FORBIDDEN, …). */
+  code: string;
+}
+
 export type AuditInput =
   | ActionDecidedInput
   | ActionApprovalInput
@@ -140,7 +153,8 @@ export type AuditInput =
   | AgentResumedInput
   | AgentLogoutInput
   | TokenInput
-  | GrantInput;
+  | GrantInput
+  | AccessDeniedInput;
 
 export type AuditKind = AuditInput['kind'];
 
@@ -156,6 +170,7 @@ export const AUDIT_KINDS: readonly AuditKind[] = [
   'token.refused',
   'grant.issued',
   'grant.refused',
+  'access.denied',
 ];
 
 /** The CloudEvents `type` of each kind: `io.warden.<kind>`. */
@@ -216,6 +231,8 @@ export interface WardenUnmapped {
   workflow_id?: string;
   run_id?: string;
   jti?: string;
+  /** access.denied: the stable code of the refusal. */
+  code?: string;
 }
 
 /** Attributes every Warden OCSF event has. */
@@ -251,7 +268,7 @@ export interface OcsfEventBase {
   risk_details?: string;
   unmapped: { warden: WardenUnmapped };
   // class-specific (present per class as in the table above)
-  api?: { operation: string; service: { name: string; uid?: string }; request: { uid: string } };
+  api?: { operation: string; service: { name: string; uid?: string }; request?: { uid: string }; response?: { code: number; error: string; message: string } };
   resources?: { uid: string; name?: string; type: string; owner?: OcsfUser; data?: Record<string, unknown> }[];
   src_endpoint?: { uid?: string; name?: string; ip?: string };
   dst_endpoint?: { svc_name?: string; uid?: string; name?: string };
@@ -379,7 +396,7 @@ function severityFor(kind: AuditKind, decision: AuditDecision | undefined, score
   const fromScore = score === undefined ? 1 : (Math.min(5, riskLevelId(score) + 1) as 1 | 2 | 3 | 4 | 5);
   let floor: 1 | 2 | 3 | 4 | 5 = 1;
   if (kind === 'agent.contained') floor = 4;
-  else if (kind === 'agent.logout' || kind === 'action.denied' || kind === 'grant.refused' || kind === 'token.refused') floor = 3;
+  else if (kind === 'agent.logout' || kind === 'action.denied' || kind === 'grant.refused' || kind === 'token.refused' || kind === 'access.denied') floor = 3;
   else if (kind === 'action.decided' && decision === 'DENY') floor = 3;
   else if (kind === 'action.decided' && decision === 'REVIEW') floor = 3;
   return Math.max(floor, fromScore) as 1 | 2 | 3 | 4 | 5;
@@ -446,6 +463,8 @@ function outcomeOf(input: AuditInput): Outcome {
     case 'token.refused':
     case 'grant.refused':
       return { actionId: 2, disposition: 26, statusId: 2, alert: false };
+    case 'access.denied':
+      return { actionId: 2, disposition: 2, statusId: 2, alert: true };
   }
 }
 
@@ -557,6 +576,17 @@ function classPart(input: AuditInput): { classUid: ClassUid; activityId: number;
         },
       };
     }
+    case 'access.denied':
+      return {
+        classUid: 6003,
+        activityId: 99,
+        activityName: input.operation,
+        fields: compact({
+          api: { operation: input.operation, service: { name: 'Warden', uid: input.workflowId ?? 'warden-api' }, response: { code: 403, error: input.code, message: input.message } },
+          src_endpoint: srcEndpoint,
+          dst_endpoint: compact({ svc_name: input.workflowId ?? 'warden-api' }),
+        }),
+      };
     case 'grant.issued':
     case 'grant.refused':
       return {
@@ -620,6 +650,7 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
     workflow_id: input.workflowId,
     run_id: input.runId,
     jti: input.jti,
+    code: input.kind === 'access.denied' ? input.code : undefined,
   });
 
   const data: OcsfEvent = compact({

@@ -32,8 +32,6 @@ export interface StoryOptions {
   days?: number;
   /** Wait for a person to decide instead of denying as the security approver. */
   interactive?: boolean;
-  /** The Temporal frontend and namespace, for the CLI command printed in interactive mode. */
-  temporal?: { address: string; namespace: string };
   /** Called while the transfer waits for a person, before anyone decides (the test checks who may decide). */
   whilePending?: (held: { actionId: string; workflowId: string }) => Promise<void>;
   say?: (line: string) => void;
@@ -414,7 +412,6 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
 /** Interactive mode: how a person decides — in GraphiQL as the security approver, or with the Temporal CLI. */
 function printHowToDecide(o: StoryOptions, attack: { actionId: string; workflowId: string }, agentId: string): void {
   const out = (line = '') => o.say?.(line);
-  const temporal = o.temporal ?? { address: '127.0.0.1:7233', namespace: 'default' };
   out();
   out(`  The transfer waits for a person. Open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`);
   out();
@@ -425,13 +422,13 @@ function printHowToDecide(o: StoryOptions, attack: { actionId: string; workflowI
   out(`    mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status approval { decidedBy } } } }`);
   out(`    mutation { approveAction(input: { actionId: "${attack.actionId}", comment: "I checked with the supplier" }) { action { status } } }`);
   out();
-  out("  or decide with the Temporal CLI (it talks to Temporal directly, so whoever holds Temporal access is trusted as");
-  out("  the approver it names; payloads go through Warden's codec server):");
+  out('  or decide with the Temporal CLI: Warden signs your decision (you, your roles, the agent\'s owner, this action,');
+  out('  once, for five minutes) and the command delivers it through the codec server. The workflow checks the signature,');
+  out('  so Temporal access alone decides nothing:');
   out();
-  out(`    temporal workflow update execute --address ${temporal.address} --namespace ${temporal.namespace} \\`);
-  out(`      --codec-endpoint ${o.wardenUrl}/codec --codec-auth 'Bearer ${o.tokens.admin}' \\`);
-  out(`      --workflow-id ${attack.workflowId} --name denyAction \\`);
-  out(`      --input '{"approver":{"kind":"human","id":"${o.people.security}"},"approverRoles":["security"],"comment":"poisoned invoice"}'`);
+  out(`    WARDEN_TOKEN='${o.tokens.security}' npm run approve -- ${attack.actionId} --deny --comment "poisoned invoice"`);
+  out();
+  out('  (it prints the `temporal workflow update execute` command; add --send to run it).');
   out();
   out(`  (In the Temporal UI, search AgentId = '${agentId}' to watch the agent and its held transfer.)`);
   out();

@@ -122,7 +122,6 @@ try {
     ...(config.temporal.external ? {} : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
     suffix,
     interactive,
-    temporal: { address: config.temporal.address, namespace: config.temporal.namespace },
     say,
   });
   await Promise.all([result.erp.close(), result.bank.close()]);

@@ -59,6 +59,8 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
     case 'token.issued':
     case 'token.refused':
       return { ...base, kind, actor: { kind: 'agent', id: agent.agentId }, jti: `jti-${i}` };
+    case 'access.denied':
+      return { ...base, kind, actor: { kind: 'human', id: 'mallory@example.com' }, operation: 'approveAction', code: 'UNAUTHENTICATED' };
     case 'grant.issued':
     case 'grant.refused':
       return { ...base, kind, actor: { kind: 'agent', id: agent.agentId }, tool: 'erp', operation: 'read_invoice update_inventory', resourceId: 'https://erp.example.com/', jti: `g-${i}` };

@@ -249,7 +249,7 @@ describe('grants (token exchange) and the two ways tools trust them', () => {
     const body = await res.text();
     expect(JSON.parse(body)).toEqual({ account: '42', balance: 1_000_000 });
     expect(body).not.toContain(BANK_KEY);
-    expect(bank.seen.at(-1)).toEqual({ path: '/accounts/42', key: `Bearer ${BANK_KEY}`, agent: agent.id });
+    expect(bank.seen.at(-1)).toEqual({ path: '/accounts/42', url: '/accounts/42', key: `Bearer ${BANK_KEY}`, agent: agent.id });
     // An operation outside the grant's scope, an unmapped request, no grant, a grant for another tool.
     expect((await fetch(`${stack.api.url}/gateway/${bankName}/transfers`, { method: 'POST', headers: { authorization: `Bearer ${g}`, 'warden-volume': '1' }, body: '{}' })).status).toBe(403);
     expect((await fetch(`${stack.api.url}/gateway/${bankName}/admin`, { headers: { authorization: `Bearer ${g}` } })).status).toBe(403);

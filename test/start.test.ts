@@ -67,7 +67,9 @@ describe('npm start', () => {
     const first = await npmStart(env);
     const out = first.output();
     expect(out).toContain(`GraphQL      http://localhost:${apiPort}/graphql`);
-    expect(out).toContain(`Temporal UI  http://127.0.0.1:${uiPort}`);
+    expect(out).toContain(`Temporal UI  http://localhost:${uiPort}`);
+    expect(out).toMatch(/WARNING: the embedded Temporal dev server has no authorization/);
+    expect(out).toContain(`open http://localhost:${apiPort}/codec/session`);
     expect(out).toMatch(/added alice@example.com, sam@example.com, olivia@example.com to the people directory/);
     const token = /Authorization: Bearer (\S+)/.exec(out)![1]!;
     const gql = async (query: string, variables?: object) => {

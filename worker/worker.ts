@@ -1,17 +1,54 @@
 /** Builds the Warden worker: every workflow and activity on Warden's task queue. */
 import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
+import { submitAudit } from '../activities/audit.js';
 import { createActivities } from '../activities/index.js';
 import type { WardenConfig } from '../config/config.js';
 import { dataConverterFor, vaultKeyRing } from '../config/keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 import type { FailpointSinks } from '../workflows/failpoints.js';
+import type { RefusalSinks } from '../workflows/trust.js';
 import { WORKFLOWS_PATH } from './bundle.js';
 
 /** Failpoints that workflow code reaches stop this process here (a no-op unless a fault test armed them). */
 const failpointSinks: InjectedSinks<FailpointSinks> = {
   failpoints: { reached: { fn: (_info, name) => failpoint(name), callDuringReplay: false } },
 };
+
+/**
+ * A command or message a workflow refused for want of proof or authority becomes an `access.denied` audit
+ * record (validators cannot do I/O; they report it through this sink). Never during replay: a refused
+ * Update leaves no history to replay.
+ */
+function refusalSinks(client: Client, taskQueue: string): InjectedSinks<RefusalSinks> {
+  return {
+    refusals: {
+      refused: {
+        fn: (info, refusal) => {
+          const claimed = refusal.claimed ? ` (the sender claimed to be ${refusal.claimed})` : '';
+          submitAudit(client, taskQueue, [
+            {
+              id: randomUUID(),
+              at: new Date().toISOString(),
+              input: {
+                kind: 'access.denied',
+                agentId: refusal.agentId ?? 'warden',
+                actor: { kind: 'system', id: 'unverified' },
+                message: `${refusal.operation} refused on ${info.workflowId}${claimed}: ${refusal.message}`.slice(0, 1000),
+                operation: refusal.operation,
+                code: refusal.code,
+                workflowId: info.workflowId,
+                runId: info.runId,
+              },
+            },
+          ]).catch((err) => console.warn(`worker: a refusal could not be audited: ${(err as Error).message}`));
+        },
+        callDuringReplay: false,
+      },
+    },
+  };
+}
 
 export interface WardenWorkerOptions {
   config: WardenConfig;
@@ -30,6 +67,6 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter: dataConverterFor(o.config),
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
-    sinks: failpointSinks,
+    sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue) },
   });
 }

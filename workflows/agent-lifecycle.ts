@@ -63,7 +63,7 @@ import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
 import { isForeign } from '../temporal/payload-origin.js';
 import { continueAsNewDue } from './continue-as-new.js';
-import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, reportRefusedSignal, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
@@ -224,18 +224,20 @@ function refuse(type: ErrorCode, message: string): never {
 
 export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise<void> {
   // Only Warden starts an agent, and only the agent the workflow id names.
-  const args = fromWarden(input, 'the agent workflow input');
+  const args = fromWarden(input, 'the agent workflow input', { operation: 'agentLifecycleWorkflow', agentId: workflowInfo().workflowId.slice('agent:'.length) });
   if (!args?.state || agentWorkflowId(args.state.id) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
     throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the state of the agent this workflow id names.', nonRetryable: true });
   }
   let state = args.state;
-  const gate = new CommandGate(args.trust, args.usedStatements);
-  handleTrustAnchorRefresh(gate);
+  const gate = new CommandGate(args.trust, args.usedStatements, state.id);
+  handleTrustAnchorRefresh(gate, state.id);
+  /** Facts only Warden's processes report: anything else is refused, and audited. */
+  const reported = <T,>(value: T, what: string, operation: string): T => fromWarden(value, what, { operation, agentId: state.id });
   /** A command's request and who made it (in a validator), refusing what the principal may not do. */
   const authorized = <T,>(command: AgentCommand, arg: unknown): { request: T; by: StatementPrincipal } => {
     const { request, by } = gate.verify<T>(arg, command);
     const refusal = refusalFor(AGENT_COMMANDS[command], by, { ownerEmail: state.ownerEmail, agentId: state.id });
-    if (refusal) forbidden(refusal);
+    if (refusal) gate.forbid(command, by, refusal);
     return { request, by };
   };
   const actorOf = (by: StatementPrincipal): Actor => ({ kind: by.kind, id: by.id });
@@ -386,8 +388,8 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     },
     {
       validator: (request: ActionRecord, offeredGrant: RecordedGrant) => {
-        fromWarden(request, 'a routine request');
-        fromWarden(offeredGrant, 'an offered grant');
+        reported(request, 'a routine request', 'decideRoutineAction');
+        reported(offeredGrant, 'an offered grant', 'decideRoutineAction');
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
         if (typeof request !== 'object' || request === null || request.agentId !== state.id) refuse(ErrorCode.BAD_USER_INPUT, `This request is not for agent ${state.id}.`);
         if (!isRecordedGrant(offeredGrant)) refuse(ErrorCode.BAD_USER_INPUT, 'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).');
@@ -415,7 +417,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   // however often it is signalled. A signal has no validator: what is not Warden's is dropped.
   setHandler(learnActionSignal, (signal) => {
     if (isForeign(signal) || signal?.action?.agentId !== state.id) {
-      log.warn('learnAction signal refused: not from Warden, or not about this agent');
+      reportRefusedSignal('learnAction', `Refused: a learnAction signal ${isForeign(signal) ? "that is not Warden's" : 'about another agent'} was dropped; the baseline learns only what Warden allowed.`, state.id);
       return;
     }
     const { actionId, action, audit } = signal;
@@ -542,7 +544,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     },
     {
       validator: (sightings) => {
-        fromWarden(sightings, 'a discovery report');
+        reported(sightings, 'a discovery report', 'recordSightings');
         if (!Array.isArray(sightings) || sightings.length === 0 || sightings.length > 100) refuse(ErrorCode.BAD_USER_INPUT, 'between 1 and 100 sightings per update');
         const fingerprint = state.discovery?.fingerprint ?? sightings[0]!.finding.fingerprint;
         if (sightings.some((s) => s.finding.fingerprint !== fingerprint)) refuse(ErrorCode.BAD_USER_INPUT, 'every sighting must be of this agent (one fingerprint)');
@@ -629,7 +631,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     },
     {
       validator: (request) => {
-        fromWarden(request, 'a verified client assertion');
+        reported(request, 'a verified client assertion', 'authenticateAgent');
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot obtain tokens.`);
         if (typeof request?.kid !== 'string' || !usableKid(request.kid)) refuse(ErrorCode.UNAUTHENTICATED, `The key ${String(request?.kid).slice(0, 64)} is not a current credential of agent ${state.id}.`);
         if (typeof request.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256 || !Number.isFinite(request.expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti and an expiry.');

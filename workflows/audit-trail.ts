@@ -9,7 +9,7 @@ import type { WardenActivities } from '../activities/index.js';
 import type { AuditInput } from '../audit/events.js';
 import { ErrorCode } from '../domain/errors.js';
 import { isForeign } from '../temporal/payload-origin.js';
-import { fromWarden } from './trust.js';
+import { fromWarden, reportRefusedSignal } from './trust.js';
 
 export interface AuditItem {
   /** Stable id (e.g. `<workflowId>/<kind>`): a retried signal is written once. */
@@ -39,7 +39,7 @@ const BATCH = 200;
 
 export async function auditTrailWorkflow(input: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
   // Only Warden starts its audit trail's writer, and only under the id its task queue names.
-  const args = fromWarden(input, 'the audit trail input');
+  const args = fromWarden(input, 'the audit trail input', { operation: 'auditTrailWorkflow' });
   if (auditTrailWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId || typeof args !== 'object' || args === null) {
     throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this is not the audit trail of its task queue.', nonRetryable: true });
   }
@@ -50,7 +50,7 @@ export async function auditTrailWorkflow(input: { head: ChainHead | null; pendin
   setHandler(appendAuditSignal, (items) => {
     // Only Warden's processes write the audit trail: a record anyone else sends is dropped, and said so.
     if (isForeign(items) || !Array.isArray(items)) {
-      log.warn('appendAudit signal refused: not from Warden');
+      reportRefusedSignal('appendAudit', "Refused: audit records that are not Warden's were dropped; only Warden's processes write the audit trail.", null);
       return;
     }
     for (const item of items) {

@@ -21,7 +21,7 @@ import { normalizeEmail, personWorkflowId, validatePersonInput, type Person, typ
 import { PersonRoles } from '../temporal/search-attributes.js';
 import type { Signed, TrustAnchor } from '../tokens/statements.js';
 import { untilContinueAsNew } from './continue-as-new.js';
-import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface PersonWorkflowArgs {
   email: string;
@@ -40,7 +40,7 @@ export const upsertPersonUpdate = defineUpdate<Person, [Signed<UpsertPersonReque
 export const getPersonQuery = defineQuery<Person | null>('getPerson');
 
 export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
-  const args = fromWarden(input, 'the person workflow input');
+  const args = fromWarden(input, 'the person workflow input', { operation: 'personWorkflow' });
   if (typeof args?.email !== 'string' || personWorkflowId(args.email) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
     throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the directory entry this workflow id names.', nonRetryable: true });
   }
@@ -78,7 +78,7 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
       validator: (command) => {
         const { request, by } = gate.verify<UpsertPersonRequest>(command, 'upsertPerson');
         const refusal = refusalFor(PERSON_COMMANDS.upsertPerson, by);
-        if (refusal) forbidden(refusal);
+        if (refusal) gate.forbid('upsertPerson', by, refusal);
         const input = request?.person;
         if (typeof input !== 'object' || input === null || typeof input.email !== 'string') {
           throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'person is required', nonRetryable: true });

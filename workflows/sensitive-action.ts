@@ -40,7 +40,7 @@ import type { PeerStats } from '../risk/types.js';
 import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
 import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
-import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface SensitiveActionArgs {
   action: ActionRecord;
@@ -96,7 +96,7 @@ function refuse(type: ErrorCode, message: string): never {
 
 export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promise<ActionRecord> {
   // Only Warden starts an action, and only the action the workflow id names, on a baseline it read.
-  const args = fromWarden(input, 'the action workflow input');
+  const args = fromWarden(input, 'the action workflow input', { operation: 'sensitiveActionWorkflow' });
   if (
     !args?.action ||
     actionWorkflowId(args.action.id) !== workflowInfo().workflowId ||
@@ -110,8 +110,8 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   let action = args.action;
   let decided = false;
   let approval: { request: ApprovalRequest; by: StatementPrincipal; approve: boolean } | null = null;
-  const gate = new CommandGate(args.trust, args.usedStatements);
-  handleTrustAnchorRefresh(gate);
+  const gate = new CommandGate(args.trust, args.usedStatements, action.agentId);
+  handleTrustAnchorRefresh(gate, action.agentId);
 
   const publish = () => {
     upsertSearchAttributes([
@@ -148,7 +148,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   const approvalValidator = (command: string) => (arg: Signed<ApprovalRequest>) => {
     const { request, by } = gate.verify<ApprovalRequest>(arg, command);
     const refusal = refusalFor(APPROVAL_RULE, by, { ownerEmail: by.agentOwner });
-    if (refusal) forbidden(by.kind === 'human' ? "Only the agent's owner or the security team may decide this approval." : 'Only a person can decide an approval; an agent never approves, least of all its own request.');
+    if (refusal) gate.forbid(command, by, by.kind === 'human' ? "Only the agent's owner or the security team may decide this approval." : 'Only a person can decide an approval; an agent never approves, least of all its own request.');
     if (action.status !== 'PENDING_APPROVAL') refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
     if (approval) refuse(ErrorCode.CONFLICT, `Action ${action.id} is already being decided.`);
     if (action.approval && Date.now() >= Date.parse(action.approval.deadline)) refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);

@@ -23,7 +23,7 @@ import { refusalFor, SIGNING_KEY_COMMANDS } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import type { SealedSigningKeyRing } from '../tokens/signing-keys.js';
 import { trustAnchorOf, type Signed } from '../tokens/statements.js';
-import { CommandGate, forbidden, fromWarden, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, type RememberedStatement } from './trust.js';
 
 /** One signing-key ring per Warden deployment (namespace + task queue). */
 export const signingKeysWorkflowId = (taskQueue: string) => `warden-signing-keys:${taskQueue}`;
@@ -50,7 +50,7 @@ const { generateSigningKey } = proxyActivities<WardenActivities>({
 });
 
 export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void> {
-  const args = fromWarden(input, 'the signing keys workflow input');
+  const args = fromWarden(input, 'the signing keys workflow input', { operation: 'signingKeysWorkflow' });
   if (signingKeysWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId) {
     throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'This is not the signing-keys workflow of its task queue.', nonRetryable: true });
   }
@@ -100,7 +100,7 @@ export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void>
         if (!gate) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: 'The first signing keys are still being generated; rotate later.', nonRetryable: true });
         const { by } = gate.verify(command, 'rotateSigningKeys');
         const refusal = refusalFor(SIGNING_KEY_COMMANDS.rotateSigningKeys, by);
-        if (refusal) forbidden(refusal);
+        if (refusal) gate.forbid('rotateSigningKeys', by, refusal);
       },
     },
   );

@@ -25,7 +25,7 @@ import { ErrorCode } from '../domain/errors.js';
 import type { Notification } from '../domain/notifications.js';
 import { toolWorkflowId, type ToolState, type VaultedSecretRef } from '../domain/tools.js';
 import type { Signed, TrustAnchor } from '../tokens/statements.js';
-import { CommandGate, forbidden, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
 
 export interface ToolWorkflowArgs {
   name: string;
@@ -57,7 +57,7 @@ const { deliverNotification } = proxyActivities<WardenActivities>({
 const RETRY_FAILED_ROTATION_MS = 5 * 60_000;
 
 export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
-  const args = fromWarden(input, 'the tool workflow input');
+  const args = fromWarden(input, 'the tool workflow input', { operation: 'toolWorkflow' });
   if (typeof args?.name !== 'string' || toolWorkflowId(args.name) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
     throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the tool this workflow id names.', nonRetryable: true });
   }
@@ -67,7 +67,7 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
   const authorized = <T,>(command: keyof typeof TOOL_COMMANDS, arg: unknown) => {
     const verified = gate.verify<T>(arg, command);
     const refusal = refusalFor(TOOL_COMMANDS[command], verified.by);
-    if (refusal) forbidden(refusal);
+    if (refusal) gate.forbid(command, verified.by, refusal);
     return verified;
   };
   const outbox: Notification[] = [...(args.outbox ?? [])];

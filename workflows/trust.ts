@@ -14,7 +14,7 @@
  * STATEMENT_KEY_UNKNOWN (signed with a key this workflow does not hold yet: its sender hands it the
  * current anchor and tries again), FORBIDDEN (a valid statement, but not enough authority).
  */
-import { ApplicationFailure, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineUpdate, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
 import { ErrorCode } from '../domain/errors.js';
 import { describeOrigin, FOREIGN_KEY, foreignOrigin, isForeign } from '../temporal/payload-origin.js';
 import {
@@ -33,30 +33,75 @@ export const STATEMENT_KEY_UNKNOWN = 'STATEMENT_KEY_UNKNOWN';
 
 const MAX_REMEMBERED_STATEMENTS = 2_000;
 
-function refuse(type: string, message: string): never {
+/** A refused command or message, for the audit trail (validators cannot do I/O: a sink reports it). */
+export interface CommandRefusal {
+  /** The Update, Signal or start refused. */
+  operation: string;
+  code: string;
+  message: string;
+  /** The agent concerned, when the workflow is about one. */
+  agentId: string | null;
+  /** Who the sender claimed to be, unverified (a statement's subject that failed to verify), if anyone. */
+  claimed: string | null;
+}
+
+export interface RefusalSinks extends Sinks {
+  refusals: { refused(refusal: CommandRefusal): void };
+}
+
+const { refusals } = proxySinks<RefusalSinks>();
+
+/** Where a refusal happened: which operation, about which agent. */
+export interface RefusalContext {
+  operation: string;
+  agentId?: string | null;
+  claimed?: string | null;
+}
+
+function refuse(type: string, message: string, audit?: RefusalContext): never {
+  // An unknown key is the anchor-refresh protocol at work, not an attack: it is not audited.
+  if (audit && type !== STATEMENT_KEY_UNKNOWN) refusals.refused({ operation: audit.operation, code: type, message, agentId: audit.agentId ?? null, claimed: audit.claimed ?? null });
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
-/** The value itself, if one of Warden's processes sent it; otherwise a refusal naming what it is. */
-export function fromWarden<T>(value: T, what: string): T {
-  if (isForeign(value)) refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(foreignOrigin(value))}; only Warden's own processes may send it.`);
+/**
+ * The value itself, if one of Warden's processes sent it; otherwise a refusal naming what it is (and an
+ * audit record of it, when `audit` says where).
+ */
+export function fromWarden<T>(value: T, what: string, audit?: RefusalContext): T {
+  if (isForeign(value)) refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(foreignOrigin(value))}; only Warden's own processes may send it.`, audit);
   return value;
 }
 
+/** Reports a dropped signal (a signal has no validator to refuse with). */
+export function reportRefusedSignal(operation: string, message: string, agentId: string | null): void {
+  refusals.refused({ operation, code: ErrorCode.UNAUTHENTICATED, message, agentId, claimed: null });
+}
+
 /** The value of a command argument: Warden's, or a person's through the codec server; never unencrypted. */
-function commandArgument(value: unknown, what: string): unknown {
+function commandArgument(value: unknown, what: string, audit: RefusalContext): unknown {
   if (!isForeign(value)) return value;
   const origin = foreignOrigin(value);
   if (origin === 'operator') return value[FOREIGN_KEY].value;
-  refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(origin)}. Send it through Warden's API, or through the codec server (--codec-endpoint) with a signed statement.`);
+  refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(origin)}. Send it through Warden's API, or through the codec server (--codec-endpoint) with a signed statement.`, audit);
 }
 
-function signedOf<T>(value: unknown, what: string): Signed<T> {
-  const arg = commandArgument(value, what);
+function signedOf<T>(value: unknown, what: string, audit: RefusalContext): Signed<T> {
+  const arg = commandArgument(value, what, audit);
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || !('request' in arg) || typeof (arg as { proof?: unknown }).proof !== 'string') {
-    refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} must be {"request": …, "proof": "<signed statement>"}; get a statement from Warden's API (npm run approve, or the GraphQL mutation).`);
+    refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} must be {"request": …, "proof": "<signed statement>"}; get a statement from Warden's API (npm run approve, or the GraphQL mutation).`, audit);
   }
   return arg as Signed<T>;
+}
+
+/** The subject a statement claims, unverified: for the audit record of a refusal only. */
+function claimedSubject(proof: string): string | null {
+  try {
+    const sub = statementClaims(proof).sub;
+    return typeof sub === 'string' ? sub.slice(0, 254) : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface RememberedStatement {
@@ -81,6 +126,8 @@ export class CommandGate {
   constructor(
     private anchor: TrustAnchor,
     used: RememberedStatement[] = [],
+    /** The agent this workflow is about, for the audit records of refusals. */
+    private readonly agentId: string | null = null,
   ) {
     this.used = [...used];
     this.usedIds = new Set(this.used.map((s) => s.jti));
@@ -96,16 +143,22 @@ export class CommandGate {
    * must not); `accept` in the handler records the statement.
    */
   verify<T>(arg: unknown, command: string): VerifiedCommand<T> {
-    const signed = signedOf<T>(arg, `the ${command} command`);
+    const audit: RefusalContext = { operation: command, agentId: this.agentId };
+    const signed = signedOf<T>(arg, `the ${command} command`, audit);
     let claims: StatementClaims;
     try {
       claims = verifyStatement(signed.proof, this.anchor, { workflowId: workflowInfo().workflowId, command, request: signed.request, now: Math.floor(Date.now() / 1000) });
     } catch (err) {
       if (!(err instanceof StatementError)) throw err;
-      refuse(err.code === 'statement_key_unknown' ? STATEMENT_KEY_UNKNOWN : ErrorCode.UNAUTHENTICATED, `Refused: ${err.message}`);
+      refuse(err.code === 'statement_key_unknown' ? STATEMENT_KEY_UNKNOWN : ErrorCode.UNAUTHENTICATED, `Refused: ${err.message}`, { ...audit, claimed: claimedSubject(signed.proof) });
     }
-    if (this.usedIds.has(claims.jti)) refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).');
+    if (this.usedIds.has(claims.jti)) refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).', { ...audit, claimed: claims.sub });
     return { request: signed.request, by: principalOf(claims), claims };
+  }
+
+  /** Refuses a verified principal without the authority a command needs (and says so in the audit trail). */
+  forbid(command: string, by: StatementPrincipal, message: string): never {
+    refuse(ErrorCode.FORBIDDEN, message, { operation: command, agentId: this.agentId, claimed: by.id });
   }
 
   /**
@@ -114,7 +167,7 @@ export class CommandGate {
    * does not run; the history holds only what it accepted.)
    */
   accept<T>(arg: unknown, command: string): VerifiedCommand<T> {
-    const signed = signedOf<T>(arg, `the ${command} command`);
+    const signed = signedOf<T>(arg, `the ${command} command`, { operation: command, agentId: this.agentId });
     const claims = statementClaims(signed.proof);
     if (this.usedIds.has(claims.jti)) refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).');
     this.prune();
@@ -155,10 +208,6 @@ export function validAnchor(anchor: unknown): anchor is TrustAnchor {
   );
 }
 
-/** A refusal for a principal without the authority a command needs. */
-export function forbidden(message: string): never {
-  refuse(ErrorCode.FORBIDDEN, message);
-}
 
 /**
  * Hands a workflow Warden's current trust anchor (keys rotate; an entity workflow may outlive several).
@@ -166,10 +215,10 @@ export function forbidden(message: string): never {
  */
 export const refreshTrustAnchorUpdate = defineUpdate<void, [TrustAnchor]>('refreshTrustAnchor');
 
-export function handleTrustAnchorRefresh(gate: CommandGate): void {
+export function handleTrustAnchorRefresh(gate: CommandGate, agentId: string | null = null): void {
   setHandler(refreshTrustAnchorUpdate, (anchor) => gate.refresh(anchor), {
     validator: (anchor) => {
-      if (!validAnchor(fromWarden(anchor, 'a trust anchor'))) refuse(ErrorCode.BAD_USER_INPUT, 'Refused: not a trust anchor.');
+      if (!validAnchor(fromWarden(anchor, 'a trust anchor', { operation: 'refreshTrustAnchor', agentId }))) refuse(ErrorCode.BAD_USER_INPUT, 'Refused: not a trust anchor.');
     },
   });
 }

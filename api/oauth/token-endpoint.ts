@@ -54,6 +54,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   async function clientCredentials(form: Map<string, string>) {
     const agentId = await authenticateClient(form);
     const scope = parseScope(form.get('scope'));
+    // Tokens carry whole-second iat, and one issued in the second of a revocation point is refused with
+    // everything before it: right after a resume, wait for the next second rather than hand out a dead token.
+    const revokedBefore = (await deps.agents.session(agentId))?.revokedBefore;
+    if (revokedBefore) {
+      const wait = Math.floor(Date.parse(revokedBefore) / 1000) * 1000 + 1000 - Date.now();
+      if (wait > 0 && wait <= 1000) await new Promise((r) => setTimeout(r, wait));
+    }
     const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
     await deps.audit.record({ kind: 'token.issued', agentId, actor: { kind: 'agent', id: agentId }, message: 'Access token issued (private_key_jwt).', jti: minted.jti });
     failpoint('api.token-issued');

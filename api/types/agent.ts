@@ -270,11 +270,23 @@ builder.mutationFields((t) => ({
   }),
   suspendAgent: t.field({
     type: AgentPayload,
-    description: 'Suspends an ACTIVE agent. Admins, the security team, and the agent\'s owner.',
-    args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
+    description:
+      "Suspends an ACTIVE agent, revoking every token it holds unless revokeTokens is false (then earlier tokens work again after a resume, until they expire). Admins, the security team, and the agent's owner.",
+    args: {
+      input: t.arg({
+        type: builder.inputType('SuspendAgentInput', {
+          fields: (f) => ({
+            agentId: f.id({ required: true, validate: agentId }),
+            reason: f.string({ required: true, validate: reason }),
+            revokeTokens: f.boolean({ required: true, defaultValue: true, description: 'Also revoke every token issued so far (universal logout). Default true.' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.suspend(commanderOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agents.suspend(commanderOf(ctx.principal), String(input.agentId), input.reason, input.revokeTokens),
     }),
   }),
   resumeAgent: t.field({

@@ -76,7 +76,7 @@ export async function startJwtTool(o: { wardenUrl: string; issuer: string; opera
 export async function startStaticKeyApi(initialKey: string) {
   const keys = new Map<string, string>([['initial', initialKey]]);
   const byIdempotencyKey = new Map<string, { id: string; secret: string }>();
-  const seen: { path: string; key: string | undefined; agent: string | undefined }[] = [];
+  const seen: { path: string; url: string; key: string | undefined; agent: string | undefined }[] = [];
   let issued = 0;
   let failRotations = 0;
   const valid = (auth: string | undefined) => [...keys.values()].some((k) => auth === `Bearer ${k}`);
@@ -102,7 +102,7 @@ export async function startStaticKeyApi(initialKey: string) {
       keys.delete(decodeURIComponent(del[1]!));
       return json(res, 204, {});
     }
-    seen.push({ path, key: req.headers.authorization, agent: req.headers['x-warden-agent'] as string | undefined });
+    seen.push({ path, url: req.url ?? '/', key: req.headers.authorization, agent: req.headers['x-warden-agent'] as string | undefined });
     if (!valid(req.headers.authorization)) return json(res, 401, { error: 'bad key' });
     if (path.startsWith('/accounts/') && req.method === 'GET') return json(res, 200, { account: path.split('/')[2], balance: 1_000_000 });
     if (path === '/transfers' && req.method === 'POST') return json(res, 201, { transfer: 'done' });
