@@ -23,7 +23,7 @@ export interface CodecHandlerOptions {
    * this operation: reading payloads (`decode`) is for few; encoding is harmless (what it encodes is marked
    * as a person's, which workflows take only with a signed statement).
    */
-  authorize: (req: http.IncomingMessage, operation: 'encode' | 'decode') => Promise<boolean>;
+  authorize: (req: http.IncomingMessage, operation: 'encode' | 'decode') => Promise<'allow' | 'withhold' | 'refuse'>;
 }
 
 export type CodecHandler = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<void>;
@@ -135,13 +135,13 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
     }
     if (req.method !== 'POST') return fail(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
 
-    let authorized: boolean;
+    let authorized: 'allow' | 'withhold' | 'refuse';
     try {
       authorized = await o.authorize(req, operation);
     } catch {
-      authorized = false; // an authorizer that breaks refuses
+      authorized = 'refuse'; // an authorizer that breaks refuses
     }
-    if (!authorized) {
+    if (authorized === 'refuse') {
       return fail(401, 'unauthorized', operation === 'decode'
         ? 'Reading payloads needs an admin or security person: a bearer token, or a codec session (open one at …/codec/session and turn on "include cross-origin credentials" in the Temporal UI).'
         : 'Encoding needs a person\'s bearer token or codec session.', {
@@ -166,6 +166,8 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
     } catch (err) {
       return fail(400, 'bad_request', err instanceof BadRequest ? err.message : 'The body is not valid JSON.');
     }
+    // A person who may not read gets back what they sent: nothing decoded, and their tool carries on.
+    if (authorized === 'withhold') return send(200, toJson(payloads), { 'x-warden-codec': 'not-decoded' });
     try {
       const result = operation === 'decode' ? await o.codec.decode(payloads) : await o.codec.encode(payloads);
       return send(200, toJson(result));

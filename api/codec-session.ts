@@ -49,18 +49,13 @@ export function createCodecSessions(deps: CodecSessionDeps) {
   const secure = deps.publicUrl.startsWith('https:');
   const origin = new URL(deps.publicUrl).origin;
 
-  /**
-   * The person a request speaks for, if they may use this operation of the codec; null otherwise. Reading
-   * (decode) takes the admin or security role; encoding (a person's payload, which workflows accept only
-   * with a signed statement) any person Warden authenticates, so an owner can send their own decision.
-   */
-  async function authorize(req: http.IncomingMessage, operation: 'encode' | 'decode' = 'decode'): Promise<string | null> {
-    const allowed = (roles: readonly Role[]) => operation === 'encode' || roles.some((r) => CODEC_ROLES.includes(r));
+  /** The person a request speaks for (bearer token or session) and their roles now; null for anyone else. */
+  async function person(req: http.IncomingMessage): Promise<{ email: string; roles: Role[] } | null> {
     const bearer = /^Bearer ([^\s]+)$/i.exec((req.headers.authorization ?? '').trim())?.[1];
     if (bearer) {
       try {
-        const person = await deps.authenticateHuman(bearer);
-        return allowed(person.roles) ? person.email : null;
+        const p = await deps.authenticateHuman(bearer);
+        return { email: p.email, roles: p.roles };
       } catch {
         return null;
       }
@@ -70,11 +65,24 @@ export function createCodecSessions(deps: CodecSessionDeps) {
     try {
       const claims = await verifyWardenJwt(session, { jwks: await deps.keys.jwks(), issuer: deps.keys.issuer, audience, typ: SESSION_TYPE, maxLifetimeSeconds: MAX_SESSION_S, tokenName: 'codec session' });
       const narrowed = Array.isArray(claims.roles) ? (claims.roles as Role[]) : null;
-      const roles = (await deps.rolesOf(claims.sub)).filter((r) => narrowed === null || narrowed.includes(r));
-      return allowed(roles) ? claims.sub : null;
+      return { email: claims.sub, roles: (await deps.rolesOf(claims.sub)).filter((r) => narrowed === null || narrowed.includes(r)) };
     } catch {
       return null;
     }
+  }
+
+  /**
+   * What the codec does for this request: `allow` — encoding for any person Warden authenticates (a
+   * person's payload, which workflows accept only with a signed statement), decoding for the admin and
+   * security roles; `withhold` — a person without read access asked to decode: the payloads come back as
+   * they were sent (so the Temporal CLI can still deliver an owner's decision and show its encrypted
+   * answer); `refuse` — anyone else.
+   */
+  async function authorize(req: http.IncomingMessage, operation: 'encode' | 'decode' = 'decode'): Promise<'allow' | 'withhold' | 'refuse'> {
+    const who = await person(req);
+    if (!who) return 'refuse';
+    if (operation === 'encode' || who.roles.some((r) => CODEC_ROLES.includes(r))) return 'allow';
+    return 'withhold';
   }
 
   const page = (res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {

@@ -190,7 +190,7 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const codec = createCodecHandler({
     codec: createPayloadCodec(codecKeyRing(config), { encryptAs: 'operator', decode: 'reveal' }),
     allowedOrigins: config.api.codecOrigins,
-    authorize: async (req, operation) => (await codecSessions.authorize(req, operation)) !== null,
+    authorize: (req, operation) => codecSessions.authorize(req, operation),
   });
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {

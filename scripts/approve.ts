@@ -66,7 +66,7 @@ const args = [
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 if (!values.send) {
   console.log(`# Your ${command.update === 'approveAction' ? 'approval' : 'denial'} of action ${actionId}, signed by Warden; valid once, until ${command.expiresAt}.`);
-  console.log(`# The codec server encodes it for you (it needs your token too: admin or security role).`);
+  console.log(`# The codec server encodes it as yours (with your token; only admin and security can read answers back).`);
   console.log(`temporal ${args.map(quote).join(' ')} --codec-auth "Bearer $WARDEN_TOKEN"`);
   process.exit(0);
 }
@@ -76,6 +76,19 @@ if (!cli) {
   process.exit(2);
 }
 const run = spawnSync(cli.path, [...args, '--codec-auth', `Bearer ${token}`], { encoding: 'utf8' });
+// The CLI cannot show the answer to someone who may not read payloads (it stays encrypted for them), so
+// what happened is read back from Warden: the decision counts if it is this person's.
+const after = await fetch(`${config.api.publicUrl}/graphql`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  body: JSON.stringify({ query: `query($id: ID!) { viewer { email } actionRequest(id: $id) { status approval { decidedBy decision comment } } }`, variables: { id: actionId } }),
+});
+const seen = ((await after.json()) as { data?: { viewer?: { email?: string }; actionRequest?: { status: string; approval: { decidedBy: string | null; decision: string | null; comment: string | null } | null } | null } }).data;
+const approval = seen?.actionRequest?.approval;
+if (approval?.decidedBy && approval.decidedBy === seen?.viewer?.email && approval.decision === (values.deny ? 'DENY' : 'APPROVE')) {
+  console.log(`action ${actionId}: ${seen!.actionRequest!.status}, decided by ${approval.decidedBy}${approval.comment ? ` (${approval.comment})` : ''}`);
+  process.exit(0);
+}
 process.stdout.write(run.stdout ?? '');
 process.stderr.write(run.stderr ?? '');
-process.exit(run.status ?? 1);
+process.exit(run.status || 1);

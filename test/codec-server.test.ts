@@ -22,7 +22,7 @@ beforeAll(async () => {
   const handler = createCodecHandler({
     codec,
     allowedOrigins: [`${UI}/`],
-    authorize: async (req) => req.headers.authorization === `Bearer ${TOKEN}`,
+    authorize: async (req) => (req.headers.authorization === `Bearer ${TOKEN}` ? 'allow' : req.headers.authorization === `Bearer reader-not-${TOKEN}` ? 'withhold' : 'refuse'),
   });
   server = http.createServer((req, res) => {
     handler(req, res, (req.url ?? '/').split('?')[0]!).catch((err) => {
@@ -105,6 +105,15 @@ describe('codec endpoint', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ payloads: [] });
     expect((await post('other', '{}')).status).toBe(404);
+  });
+
+  it('gives a person who may not read their payloads back as sent, decoding nothing', async () => {
+    const [sdk] = await codec.encode([defaultPayloadConverter.toPayload({ secret: 'not for you' })]);
+    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(sdk!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(sdk!.data!).toString('base64') }] };
+    const res = await post('decode', JSON.stringify(body), { authorization: `Bearer reader-not-${TOKEN}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-warden-codec')).toBe('not-decoded');
+    expect(await res.json()).toEqual(body);
   });
 
   it('refuses callers that are not authorized with 401', async () => {

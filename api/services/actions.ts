@@ -319,7 +319,8 @@ export class ActionService {
 
   async list(filter: ActionFilter, limit: number, offset: number): Promise<ActionSummary[]> {
     if (offset > 10_000) throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
-    const clauses = [`WorkflowType = 'sensitiveActionWorkflow'`];
+    // This deployment's actions only (a namespace may hold several Warden deployments, one task queue each).
+    const clauses = [`WorkflowType = 'sensitiveActionWorkflow'`, `TaskQueue = '${this.options.taskQueue.replace(/[\\']/g, '')}'`];
     if (filter.agentId) {
       if (!UUID.test(filter.agentId)) throw badInput('agentId must be an agent id (a UUID)');
       clauses.push(`AgentId = '${filter.agentId}'`);

@@ -481,7 +481,7 @@ export class AgentDirectory {
     const email = normalizeEmail(ownerEmail);
     if (!isValidEmail(email)) return [];
     const ids: string[] = [];
-    const query = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentOwner = ${quote(email)}`;
+    const query = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = ${quote(this.options.taskQueue)} AND AgentOwner = ${quote(email)}`;
     for await (const info of this.client.workflow.list({ query, pageSize: 1000 })) {
       const id = info.typedSearchAttributes.get(SA.AgentId);
       if (id && info.workflowId === agentWorkflowId(id) && isValidAgentId(id)) ids.push(id);
@@ -493,7 +493,8 @@ export class AgentDirectory {
   /** Agents matching the filter, from visibility (newest run first), `limit` from `offset`. */
   async list(filter: AgentFilter, limit: number, offset: number): Promise<AgentRecord[]> {
     if (offset > MAX_LIST_OFFSET) throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);
-    const clauses = [`WorkflowType = 'agentLifecycleWorkflow'`, `ExecutionStatus = 'Running'`];
+    // This deployment's agents only (a namespace may hold several Warden deployments, one task queue each).
+    const clauses = [`WorkflowType = 'agentLifecycleWorkflow'`, `ExecutionStatus = 'Running'`, `TaskQueue = ${quote(this.options.taskQueue)}`];
     if (filter.status) {
       if (!(AGENT_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
       clauses.push(`AgentStatus = ${quote(filter.status)}`);

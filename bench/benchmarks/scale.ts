@@ -114,7 +114,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const raw: number[] = [];
     const listErrors: string[] = [];
     // Temporal's own visibility list, same query and page size as agents(filter: {platform, status}).
-    const rawQuery = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus != 'ContinuedAsNew' AND AgentStatus = 'ACTIVE' AND AgentPlatform = 'finance'`;
+    const rawQuery = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${stack.config.temporal.taskQueue}' AND AgentStatus = 'ACTIVE' AND AgentPlatform = 'finance'`;
     const rawList = async () => {
       let k = 0;
       for await (const _ of stack.client.workflow.list({ query: rawQuery, pageSize: 51 })) if (++k >= 51) break;

@@ -318,10 +318,19 @@ describe('the codec server (the finding: it decoded for anyone on the host)', ()
   const ui = 'http://localhost:8233';
 
   it.each([
-    ['no token, with the local UI\'s Origin (the original hole)', () => ({ origin: ui })],
-    ['no token, no Origin', () => ({})],
     ['an owner\'s token (read access is for admin and security)', () => ({ authorization: `Bearer ${w.tokens.ownerA}` })],
     ['a stranger\'s token', () => ({ authorization: `Bearer ${w.tokens.stranger}` })],
+  ] as const)('decode with %s: the payloads come back as sent, nothing decoded', async (_name, headers) => {
+    const sent = await history();
+    const res = await fetch(`${w.stack.api.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers() }, body: JSON.stringify(sent) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-warden-codec')).toBe('not-decoded');
+    expect(await res.json()).toEqual(sent);
+  });
+
+  it.each([
+    ['no token, with the local UI\'s Origin (the original hole)', () => ({ origin: ui })],
+    ['no token, no Origin', () => ({})],
     ['an agent\'s access token', async () => ({ authorization: `Bearer ${await w.agentA.token()}` })],
     ['a forged session cookie', async () => ({ cookie: `${CODEC_SESSION_COOKIE}=${await forgedWardenJwt({ iss: w.stack.config.credentials.issuer, aud: `${w.stack.config.api.publicUrl}/codec`, sub: w.people.admin, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60, jti: randomUUID() }, 'warden-codec-session+jwt')}` })],
   ] as const)('decode with %s: 401, nothing decoded', async (_name, headers) => {
@@ -354,10 +363,18 @@ describe('the codec server (the finding: it decoded for anyone on the host)', ()
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\/codec/);
     const session = cookie.split(';')[0]!;
-    expect((await decode({ cookie: session })).status).toBe(200);
+    const decoded = await decode({ cookie: session });
+    expect(decoded.status).toBe(200);
+    const text = ((await decoded.json()) as { payloads: { data: string }[] }).payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8')).join('\n');
+    expect(text).toContain('sealedPrivateJwk');
     await graphql(w.tokens.admin, `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { roles } } }`, { i: { email, displayName: 'Ex security', roles: [] } });
     await new Promise((r) => setTimeout(r, w.stack.config.credentials.revocationCacheMs + 100));
-    expect((await decode({ cookie: session })).status).toBe(401);
+    // The role gone, the session reads nothing: its payloads come back as sent.
+    const sent = await history();
+    const after = await fetch(`${w.stack.api.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: session }, body: JSON.stringify(sent) });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('x-warden-codec')).toBe('not-decoded');
+    expect(await after.json()).toEqual(sent);
   });
 
   it('any person may encode (their payloads are marked as a person\'s), and a browser from another origin gets nothing', async () => {

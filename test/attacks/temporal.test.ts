@@ -6,11 +6,14 @@
  * payloads), a person's client encoding through Warden's codec server (operator payloads), and, for
  * statements, an attacker's own signing key.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../config/config.js';
 import { WARDEN } from '../../api/services/commands.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
@@ -22,7 +25,8 @@ import { learnActionSignal } from '../../workflows/agent-signals.js';
 import { agentLifecycleWorkflow, getAgentQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
 import { approveActionUpdate } from '../../workflows/sensitive-action.js';
 import { personWorkflow } from '../../workflows/person.js';
-import { signingKeysWorkflowId } from '../../workflows/signing-keys.js';
+import { rotateSigningKeysUpdate, signingKeysWorkflowId } from '../../workflows/signing-keys.js';
+import { registerTestAgent } from '../helpers/agents.js';
 import { audited, now, snapshot, startWorld, unchanged, type World } from './world.js';
 
 let w: World;
@@ -41,6 +45,15 @@ function remoteCodec(url: string, token: string): PayloadCodec {
     return json.payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') }));
   };
   return { encode: (p) => call('encode', p), decode: (p) => call('decode', p) };
+}
+
+/** A real process, waited for without blocking this one (its API serves the process). */
+function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ status: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** The failure type a refused Update comes back with. */
@@ -140,13 +153,52 @@ describe('forged approvals (the finding: anyone could approve as anyone)', () =>
     const { id } = await w.heldAction();
     const proof = await genuine({ kind: 'human', id: w.people.ownerA, roles: ['approver'] }, actionWorkflowId(id), 'denyAction', { comment: 'not today' }, w.people.ownerA);
     const handle = operator.workflow.getHandle(actionWorkflowId(id));
-    // The owner may encode through the codec server, but not read: the Update is applied, and its
-    // (encrypted) answer is not theirs to decode.
-    await expect(handle.executeUpdate('denyAction', { args: [{ request: { comment: 'not today' }, proof }] })).rejects.toThrow('codec server answered 401');
+    // The owner may encode through the codec server, but not read: the Update is applied, and its answer
+    // comes back still encrypted (their client cannot make it out).
+    await expect(handle.executeUpdate('denyAction', { args: [{ request: { comment: 'not today' }, proof }] })).rejects.toThrow();
     const denied = await w.stack.api.services.actions.get(id);
     expect(denied).toMatchObject({ status: 'DENIED', approval: { decidedBy: w.people.ownerA, decision: 'DENY', comment: 'not today' } });
     // The same statement again: the action is decided, and the statement is spent.
     expect(await refusal(handle.executeUpdate('denyAction', { args: [{ request: { comment: 'not today' }, proof }] }))).toMatch(/CONFLICT|UNAUTHENTICATED|aborted by closing workflow|already completed/);
+  });
+
+  it('npm run approve: Warden signs the person\'s decision, the Temporal CLI delivers it through the codec server, once', async () => {
+    const { id } = await w.heldAction();
+    const env = {
+      ...process.env,
+      WARDEN_TOKEN: w.tokens.ownerA,
+      WARDEN_PUBLIC_URL: w.stack.config.api.publicUrl,
+      TEMPORAL_ADDRESS: w.stack.config.temporal.address,
+      TEMPORAL_NAMESPACE: w.stack.config.temporal.namespace,
+      WARDEN_DATA_DIR: w.stack.config.dataDir,
+      TEMPORAL_CLI: inject('temporalCli'),
+    };
+    // Asynchronously: the API answering them runs in this very process.
+    const approve = (args: string[]) => runProcess(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'approve.ts'), ...args], env);
+    const printed = await approve([id, '--comment', 'checked with the supplier']);
+    expect(printed.status, printed.stderr).toBe(0);
+    const command = printed.stdout.split('\n').find((l) => l.startsWith('temporal '))!;
+    expect(command).toContain('--codec-endpoint');
+    expect(command).not.toContain(w.tokens.ownerA); // the token stays in the environment
+    const run = () => runProcess('sh', ['-c', command.replace(/^temporal /, `'${inject('temporalCli')}' `)], env);
+    // The Temporal CLI delivers it (its answer stays encrypted for an owner, who may not read payloads).
+    await run();
+    expect((await w.stack.api.services.actions.get(id)).approval).toMatchObject({ decision: 'APPROVE', decidedBy: w.people.ownerA, comment: 'checked with the supplier' });
+    // The same command again: the action is decided and the statement spent.
+    const again = await run();
+    expect(again.status).not.toBe(0);
+    expect(again.stderr + again.stdout).not.toMatch(/APPROVED/);
+    // --send runs it and reads the outcome back from Warden.
+    const next = await w.heldAction();
+    const sent = await approve([next.id, '--deny', '--comment', 'not this one', '--send']);
+    expect(sent.status, sent.stderr).toBe(0);
+    expect(sent.stdout).toMatch(new RegExp(`DENIED, decided by ${w.people.ownerA.replace(/[.+]/g, '\\$&')}`));
+    // And a person the workflow does not accept gets a signed statement that the workflow refuses.
+    const other = await w.heldAction();
+    const refused = await approve([other.id, '--comment', 'mine now', '--send', '--token', w.tokens.ownerB]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/owner or the security team/);
+    expect((await w.stack.api.services.actions.get(other.id)).status).toBe('PENDING_APPROVAL');
   });
 
   it('the same statement cannot be used twice, even while the first use is still deciding', async () => {
@@ -350,5 +402,27 @@ describe('forged workflows and directory entries', () => {
     const profile = await w.stack.client.workflow.getHandle(agentWorkflowId(w.agentA.id)).query(getRiskProfileQuery);
     expect(JSON.stringify(profile.baseline)).not.toContain('export_all');
     expect(await snapshot(w.stack, {})).toBeTruthy();
+  });
+});
+
+describe('keys rotate under a running workflow (last: it changes the signing keys)', () => {
+  it('a command to a workflow that predates two rotations hands it the new trust anchor and goes through', async () => {
+    const agent = await registerTestAgent(w.stack, w.tokens.admin, { name: `Old timer ${w.stack.tag}`, ownerEmail: w.people.ownerB, allowedTools: [] });
+    const keysId = signingKeysWorkflowId(w.stack.config.temporal.taskQueue);
+    const before = (await w.stack.api.services.signingKeys.get()).current.kid;
+    for (let i = 0; i < 2; i++) await w.stack.api.services.commands.send(keysId, rotateSigningKeysUpdate, {}, admin());
+    w.stack.api.services.signingKeys.invalidate();
+    const after = (await w.stack.api.services.signingKeys.get()).current.kid;
+    expect(after).not.toBe(before);
+    // The agent's workflow was started with the old anchor: the new current key is unknown to it.
+    const res = await w.stack.gql<any>(`mutation($i: SuspendAgentInput!) { suspendAgent(input: $i) { agent { status } } }`, { i: { agentId: agent.id, reason: 'after two rotations' } }, w.tokens.ownerB);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.suspendAgent.agent.status).toBe('SUSPENDED');
+    const history = await w.stack.client.workflow.getHandle(agentWorkflowId(agent.id)).fetchHistory();
+    const updates = history.events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
+    expect(updates).toEqual(['refreshTrustAnchor', 'suspendAgent']);
+    // A rotation asked for by someone without the admin role is refused.
+    const refused = await refusal(operator.workflow.getHandle(keysId).executeUpdate('rotateSigningKeys', { args: [{ request: {}, proof: await genuine({ kind: 'human', id: w.people.ownerA, roles: ['approver'] }, keysId, 'rotateSigningKeys', {}) }] }));
+    expect(refused).toBe('FORBIDDEN');
   });
 });
