@@ -13,7 +13,11 @@ import { Commands, WARDEN } from '../api/services/commands.js';
 import { SigningKeys } from '../api/services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
-export function createActionActivities(deps: { client: Client; signingKeys: SigningKeys; credentials: CredentialSettings }) {
+export function createActionActivities(deps: {
+  client: Client;
+  signingKeys: SigningKeys;
+  credentials: CredentialSettings;
+}) {
   const commands = new Commands(deps.client, deps.signingKeys);
 
   return {
@@ -22,7 +26,11 @@ export function createActionActivities(deps: { client: Client; signingKeys: Sign
      * lifetime — no token. The API signs it (the same token every time) when it hands it to the agent.
      */
     async offerActionGrant(): Promise<RecordedGrant> {
-      const grant = proposeRecordedGrant(await deps.signingKeys.current(), deps.credentials.issuer, deps.credentials.grantTtlSeconds);
+      const grant = proposeRecordedGrant(
+        await deps.signingKeys.current(),
+        deps.credentials.issuer,
+        deps.credentials.grantTtlSeconds,
+      );
       failpoint('action.grant-minted');
       return grant;
     },
@@ -34,7 +42,13 @@ export function createActionActivities(deps: { client: Client; signingKeys: Sign
      */
     async containAgent(input: { agentId: string; actionId: string; reason: string }): Promise<void> {
       try {
-        await commands.send(agentWorkflowId(input.agentId), universalLogoutUpdate, { reason: `${input.reason} (action ${input.actionId})` }, WARDEN, { updateId: `contain:${input.actionId}` });
+        await commands.send(
+          agentWorkflowId(input.agentId),
+          universalLogoutUpdate,
+          { reason: `${input.reason} (action ${input.actionId})` },
+          WARDEN,
+          { updateId: `contain:${input.actionId}` },
+        );
       } catch (err) {
         // A decommissioned agent holds nothing to revoke; anything else is retried.
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
@@ -44,9 +58,15 @@ export function createActionActivities(deps: { client: Client; signingKeys: Sign
 
     async resumeContainedAgent(input: { agentId: string; actionId: string; approver: string }): Promise<void> {
       try {
-        await commands.send(agentWorkflowId(input.agentId), resumeAgentUpdate, { reason: `action ${input.actionId} approved by ${input.approver}` }, WARDEN, {
-          updateId: `resume:${input.actionId}`, // a retry is the same resumption, not a second one
-        });
+        await commands.send(
+          agentWorkflowId(input.agentId),
+          resumeAgentUpdate,
+          { reason: `action ${input.actionId} approved by ${input.approver}` },
+          WARDEN,
+          {
+            updateId: `resume:${input.actionId}`, // a retry is the same resumption, not a second one
+          },
+        );
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
       }

@@ -12,7 +12,13 @@ import { JsonLinesFileSink, MultiSink, WebhookSink, type AuditSink } from '../au
 import type { AuditSettings } from '../config/config.js';
 import type { ActionRecord } from '../domain/actions.js';
 import { failpoint } from '../temporal/failpoints.js';
-import { appendAuditSignal, auditTrailWorkflow, auditTrailWorkflowId, type AuditItem, type ChainHead } from '../workflows/audit-trail.js';
+import {
+  appendAuditSignal,
+  auditTrailWorkflow,
+  auditTrailWorkflowId,
+  type AuditItem,
+  type ChainHead,
+} from '../workflows/audit-trail.js';
 
 export function auditSinkFor(settings: AuditSettings): { file: JsonLinesFileSink; sink: AuditSink } {
   const file = new JsonLinesFileSink(settings.file);
@@ -42,7 +48,10 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
   const { sink } = auditSinkFor(deps.settings);
   /** An action's audit records, with ids stable across retries (the writer keeps each once). */
   const itemsOf = (entry: ActionAuditEntry, runId: string, at: string): AuditItem[] =>
-    actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', { runId, policy: 'default' }).map((input, i) => ({
+    actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', {
+      runId,
+      policy: 'default',
+    }).map((input, i) => ({
       id: `action:${entry.action.id}/${entry.kind}/${i}`,
       at,
       input,
@@ -59,13 +68,17 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
       const runId = runIdOf();
       const now = new Date().toISOString();
       // Stamped when decided, not when the batch left (up to a flush interval later).
-      const items = entries.flatMap((entry) => itemsOf(entry, runId, (entry.kind === 'action.decided' && entry.action.decidedAt) || now));
+      const items = entries.flatMap((entry) =>
+        itemsOf(entry, runId, (entry.kind === 'action.decided' && entry.action.decidedAt) || now),
+      );
       if (items.length) await submitAudit(deps.client, deps.taskQueue, items);
     },
 
     /** The writer's one step: chain the batch after `head` and write it; returns the new head. */
     async writeAuditBatch(input: { head: ChainHead | null; items: AuditItem[] }): Promise<ChainHead | null> {
-      const events = input.items.map((item) => auditEvent(item.input, new Date(item.at), { id: item.id, deployment: deps.settings.deployment }));
+      const events = input.items.map((item) =>
+        auditEvent(item.input, new Date(item.at), { id: item.id, deployment: deps.settings.deployment }),
+      );
       const chained = chainAll(input.head, events);
       await sink.write(chained);
       failpoint('audit.batch-written');

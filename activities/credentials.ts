@@ -19,7 +19,11 @@ export function createCredentialActivities(deps: { vault: KeyRing }) {
     async issueAgentKeyPair(agentId: string): Promise<{ kid: string; publicJwk: Jwk; sealedPrivateJwk: unknown }> {
       const key = await generateAgentKey();
       failpoint('credential.rotation.key-issued');
-      return { kid: key.kid, publicJwk: key.publicJwk, sealedPrivateJwk: sealSecret(deps.vault, JSON.stringify(key.privateJwk), agentKeyAad(agentId)) };
+      return {
+        kid: key.kid,
+        publicJwk: key.publicJwk,
+        sealedPrivateJwk: sealSecret(deps.vault, JSON.stringify(key.privateJwk), agentKeyAad(agentId)),
+      };
     },
   };
 }

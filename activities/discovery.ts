@@ -25,10 +25,21 @@ import {
   type ScanResult,
   type SourceProgress,
 } from '../discovery/index.js';
-import { loadSweepPlan, plannedSources, SweepPlanError, type PlannedSource, type SourceSpec, type SweepPlan } from '../discovery/sweep-plan.js';
+import {
+  loadSweepPlan,
+  plannedSources,
+  SweepPlanError,
+  type PlannedSource,
+  type SourceSpec,
+  type SweepPlan,
+} from '../discovery/sweep-plan.js';
 import { failpoint } from '../temporal/failpoints.js';
 import * as SA from '../temporal/search-attributes.js';
-import { agentLifecycleWorkflow, recordSightingsUpdate, type RecordSightingsResult } from '../workflows/agent-lifecycle.js';
+import {
+  agentLifecycleWorkflow,
+  recordSightingsUpdate,
+  type RecordSightingsResult,
+} from '../workflows/agent-lifecycle.js';
 
 /** Findings one source may report per sweep (an activity result must stay well under Temporal's payload limit). */
 export const MAX_FINDINGS_PER_SOURCE = 1000;
@@ -74,9 +85,16 @@ const PLATFORM = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const NAME_CHARS = /[^\p{L}\p{N} ._\-/:@()]/gu;
 
 /** The lifecycle state a new shadow agent starts with (used only when its workflow does not exist yet). */
-export function discoveredAgentState(agentId: string, finding: Finding, sweepId: string, credentialPolicy: AgentState['credentialPolicy']): AgentState {
+export function discoveredAgentState(
+  agentId: string,
+  finding: Finding,
+  sweepId: string,
+  credentialPolicy: AgentState['credentialPolicy'],
+): AgentState {
   const now = new Date().toISOString();
-  const name = finding.agentName.replace(NAME_CHARS, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) || `Discovered agent ${agentId.slice(0, 8)}`;
+  const name =
+    finding.agentName.replace(NAME_CHARS, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) ||
+    `Discovered agent ${agentId.slice(0, 8)}`;
   const platform = PLATFORM.test(finding.platform) ? finding.platform : 'unknown';
   const reason = `discovered by sweep ${sweepId} (${finding.source.toLowerCase()}: ${finding.kind})`;
   return {
@@ -89,7 +107,16 @@ export function discoveredAgentState(agentId: string, finding: Finding, sweepId:
     statusReason: reason,
     createdAt: now,
     updatedAt: now,
-    events: [{ kind: 'DISCOVERED', at: now, actor: { kind: 'system', id: 'warden' }, reason, fromStatus: null, toStatus: 'DISCOVERED' }],
+    events: [
+      {
+        kind: 'DISCOVERED',
+        at: now,
+        actor: { kind: 'system', id: 'warden' },
+        reason,
+        fromStatus: null,
+        toStatus: 'DISCOVERED',
+      },
+    ],
     credential: null,
     successor: null,
     revokedBefore: null,
@@ -100,20 +127,49 @@ export function discoveredAgentState(agentId: string, finding: Finding, sweepId:
   };
 }
 
-async function scan(spec: SourceSpec, rules: SweepPlan['rules'], resume: SourceProgress | undefined, onProgress: (p: SourceProgress, f: Finding[]) => void): Promise<ScanResult> {
+async function scan(
+  spec: SourceSpec,
+  rules: SweepPlan['rules'],
+  resume: SourceProgress | undefined,
+  onProgress: (p: SourceProgress, f: Finding[]) => void,
+): Promise<ScanResult> {
   switch (spec.type) {
     case 'zeek':
-      return scanZeek({ files: spec.files, ...(spec.credentialFields ? { credentialFields: spec.credentialFields } : {}) }, rules, resume, onProgress);
+      return scanZeek(
+        { files: spec.files, ...(spec.credentialFields ? { credentialFields: spec.credentialFields } : {}) },
+        rules,
+        resume,
+        onProgress,
+      );
     case 'squid':
       return scanSquid({ files: spec.files }, rules, resume, onProgress);
     case 'osquery':
       return scanOsquery({ files: spec.files }, rules, resume, onProgress);
     case 'mcp-configs':
-      return scanMcpConfigs({ root: spec.root, ...(spec.observedAt ? { observedAt: spec.observedAt } : {}) }, rules, resume, onProgress);
+      return scanMcpConfigs(
+        { root: spec.root, ...(spec.observedAt ? { observedAt: spec.observedAt } : {}) },
+        rules,
+        resume,
+        onProgress,
+      );
     case 'vertex':
-      return scanVertex({ targets: spec.targets, ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}), getToken: vertexToken(spec.accessTokenEnv) }, rules, resume, onProgress);
+      return scanVertex(
+        {
+          targets: spec.targets,
+          ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
+          getToken: vertexToken(spec.accessTokenEnv),
+        },
+        rules,
+        resume,
+        onProgress,
+      );
     case 'bedrock':
-      return scanBedrock({ targets: spec.targets, ...(spec.endpoint ? { endpoint: spec.endpoint } : {}) }, rules, resume, onProgress);
+      return scanBedrock(
+        { targets: spec.targets, ...(spec.endpoint ? { endpoint: spec.endpoint } : {}) },
+        rules,
+        resume,
+        onProgress,
+      );
   }
 }
 
@@ -125,10 +181,13 @@ function vertexToken(envName: string | undefined): () => Promise<string> {
       if (!token) throw new Error(`the environment variable ${envName} is not set`);
       return token;
     }
-    const res = await fetch('http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token', {
-      headers: { 'metadata-flavor': 'Google' },
-      signal: AbortSignal.timeout(5000),
-    });
+    const res = await fetch(
+      'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token',
+      {
+        headers: { 'metadata-flavor': 'Google' },
+        signal: AbortSignal.timeout(5000),
+      },
+    );
     if (!res.ok) throw new Error(`the metadata server answered HTTP ${res.status}`);
     return ((await res.json()) as { access_token: string }).access_token;
   };
@@ -136,7 +195,10 @@ function vertexToken(envName: string | undefined): () => Promise<string> {
 
 export function createDiscoveryActivities(deps: { client: Client; config: WardenConfig; signingKeys: SigningKeys }) {
   const { taskQueue } = deps.config.temporal;
-  const credentialPolicy = { maxAgeMs: deps.config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: deps.config.credentials.agentCredentialRotateAt };
+  const credentialPolicy = {
+    maxAgeMs: deps.config.credentials.agentCredentialMaxAgeMs,
+    rotateAtFraction: deps.config.credentials.agentCredentialRotateAt,
+  };
   const plan = (): SweepPlan => {
     try {
       return loadSweepPlan(deps.config.discovery.sourcesFile);
@@ -156,7 +218,12 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
       const ctx = Context.current();
       const spec = plan().sources.find((s) => s.name === input.name);
       if (!spec) {
-        return { name: input.name, type: 'zeek', progress: { ...emptyProgress(), errors: [`source "${input.name}" is no longer configured`], done: true }, findings: [] };
+        return {
+          name: input.name,
+          type: 'zeek',
+          progress: { ...emptyProgress(), errors: [`source "${input.name}" is no longer configured`], done: true },
+          findings: [],
+        };
       }
       const resumed = ctx.info.heartbeatDetails as ScanHeartbeat | undefined;
       const before = resumed?.findings ?? [];
@@ -171,7 +238,9 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
         let findings = mergeFindings(before, result.findings);
         const progress = { ...result.progress, errors: [...result.progress.errors] };
         if (findings.length > MAX_FINDINGS_PER_SOURCE) {
-          progress.errors.push(`${findings.length} findings; only the first ${MAX_FINDINGS_PER_SOURCE} are reported — split this source`);
+          progress.errors.push(
+            `${findings.length} findings; only the first ${MAX_FINDINGS_PER_SOURCE} are reported — split this source`,
+          );
           findings = findings.slice(0, MAX_FINDINGS_PER_SOURCE);
         }
         return { name: spec.name, type: spec.type, progress, findings };
@@ -180,8 +249,14 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
       }
     },
 
-    /** Puts findings into the directory; safe to repeat (each agent remembers the sweep and source it last heard from). */
-    async reconcileDiscoveryFindings(input: { sweepId: string; sourceName: string; findings: Finding[] }): Promise<ReconcileReport> {
+    /**
+     * Puts findings into the directory; safe to repeat (each agent remembers the sweep and source it last heard from).
+     */
+    async reconcileDiscoveryFindings(input: {
+      sweepId: string;
+      sourceName: string;
+      findings: Finding[];
+    }): Promise<ReconcileReport> {
       const report: ReconcileReport = { newAgents: [], known: 0, dismissed: 0, raisedAgain: 0 };
       // A shadow agent's workflow is given Warden's trust anchor like any other: claims will need it.
       const trust = await deps.signingKeys.anchor();
@@ -195,7 +270,15 @@ export function createDiscoveryActivities(deps: { client: Client; config: Warden
           startWorkflowOperation: new WithStartWorkflowOperation(agentLifecycleWorkflow, {
             workflowId: agentWorkflowId(agentId),
             taskQueue,
-            args: [{ state: initial, trust, ...(deps.config.continueAsNewAfterEvents ? { continueAsNewAfterEvents: deps.config.continueAsNewAfterEvents } : {}) }],
+            args: [
+              {
+                state: initial,
+                trust,
+                ...(deps.config.continueAsNewAfterEvents
+                  ? { continueAsNewAfterEvents: deps.config.continueAsNewAfterEvents }
+                  : {}),
+              },
+            ],
             workflowIdConflictPolicy: 'USE_EXISTING',
             typedSearchAttributes: new TypedSearchAttributes([
               { key: SA.AgentId, value: agentId },

@@ -30,7 +30,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createCredentialActivities({ vault: deps.vault }),
     ...createVaultActivities({ vault: deps.vault }),
     ...createActionActivities({ client: deps.client, signingKeys, credentials: deps.config.credentials }),
-    ...createAuditActivities({ client: deps.client, taskQueue: deps.config.temporal.taskQueue, settings: deps.config.audit }),
+    ...createAuditActivities({
+      client: deps.client,
+      taskQueue: deps.config.temporal.taskQueue,
+      settings: deps.config.audit,
+    }),
     ...createDiscoveryActivities({ client: deps.client, config: deps.config, signingKeys }),
     ...createNotificationActivities({ settings: deps.config.notifications, signingKeys }),
   };

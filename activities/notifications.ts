@@ -18,16 +18,27 @@ export function slackBody(n: Notification): Record<string, unknown> {
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: n.subject.slice(0, 150) } },
       { type: 'section', text: { type: 'mrkdwn', text: n.text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Warden · ${n.kind}${n.agentId ? ` · agent ${n.agentId}` : ''} · ${n.at}` }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Warden · ${n.kind}${n.agentId ? ` · agent ${n.agentId}` : ''} · ${n.at}` }],
+      },
     ],
   };
 }
 
 async function post(url: string, contentType: string, body: string, okStatuses: number[]): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   if (okStatuses.includes(res.status) || res.ok) return;
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw ApplicationFailure.nonRetryable(`${new URL(url).host} refused the notification: HTTP ${res.status}`, 'NotificationRefused');
+    throw ApplicationFailure.nonRetryable(
+      `${new URL(url).host} refused the notification: HTTP ${res.status}`,
+      'NotificationRefused',
+    );
   }
   throw new Error(`${new URL(url).host} answered HTTP ${res.status}`);
 }

@@ -15,13 +15,23 @@ export const toolSecretAad = (tool: string) => `tool-secret:${tool}`;
 const TIMEOUT_MS = 10_000;
 
 export function createVaultActivities(deps: { vault: KeyRing }) {
-  const open = (tool: string, ref: VaultedSecretRef) => openSecret(deps.vault, ref.sealed as SealedSecret, toolSecretAad(tool));
+  const open = (tool: string, ref: VaultedSecretRef) =>
+    openSecret(deps.vault, ref.sealed as SealedSecret, toolSecretAad(tool));
 
   return {
-    async rotateUpstreamSecret(input: { tool: string; rotationUrl: string; current: VaultedSecretRef; idempotencyKey: string }): Promise<VaultedSecretRef> {
+    async rotateUpstreamSecret(input: {
+      tool: string;
+      rotationUrl: string;
+      current: VaultedSecretRef;
+      idempotencyKey: string;
+    }): Promise<VaultedSecretRef> {
       const res = await fetch(input.rotationUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${open(input.tool, input.current)}`, 'idempotency-key': input.idempotencyKey, accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${open(input.tool, input.current)}`,
+          'idempotency-key': input.idempotencyKey,
+          accept: 'application/json',
+        },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -30,13 +40,25 @@ export function createVaultActivities(deps: { vault: KeyRing }) {
       if (!res.ok) throw new Error(`the rotation endpoint answered HTTP ${res.status}`);
       const body = (await res.json().catch(() => null)) as { id?: unknown; secret?: unknown } | null;
       if (!body || typeof body.id !== 'string' || typeof body.secret !== 'string' || !body.id || !body.secret) {
-        throw ApplicationFailure.nonRetryable('the rotation endpoint did not answer {"id", "secret"}', 'RotationMalformed');
+        throw ApplicationFailure.nonRetryable(
+          'the rotation endpoint did not answer {"id", "secret"}',
+          'RotationMalformed',
+        );
       }
       failpoint('vault.rotation.upstream-called');
-      return { id: body.id, sealed: sealSecret(deps.vault, body.secret, toolSecretAad(input.tool)), createdAt: new Date().toISOString() };
+      return {
+        id: body.id,
+        sealed: sealSecret(deps.vault, body.secret, toolSecretAad(input.tool)),
+        createdAt: new Date().toISOString(),
+      };
     },
 
-    async revokeUpstreamSecret(input: { tool: string; rotationUrl: string; revoke: VaultedSecretRef; current: VaultedSecretRef }): Promise<void> {
+    async revokeUpstreamSecret(input: {
+      tool: string;
+      rotationUrl: string;
+      revoke: VaultedSecretRef;
+      current: VaultedSecretRef;
+    }): Promise<void> {
       const res = await fetch(`${input.rotationUrl.replace(/\/$/, '')}/${encodeURIComponent(input.revoke.id)}`, {
         method: 'DELETE',
         headers: { authorization: `Bearer ${open(input.tool, input.current)}` },

@@ -72,7 +72,10 @@ export const builder = new SchemaBuilder<{
     validationError: (result) =>
       badInput(
         result.issues
-          .map((issue) => `${issue.path?.length ? `${issue.path.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')}: ` : ''}${issue.message}`)
+          .map(
+            (issue) =>
+              `${issue.path?.length ? `${issue.path.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')}: ` : ''}${issue.message}`,
+          )
           .join('; '),
       ),
   },
@@ -82,7 +85,8 @@ builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badInput('DateTime must be an ISO 8601 string');
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw badInput('DateTime must be an ISO 8601 string');
     return new Date(value).toISOString();
   },
 });

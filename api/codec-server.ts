@@ -49,13 +49,16 @@ function fromJson(body: unknown): Payload[] {
     throw new BadRequest('The body must be {"payloads":[{"metadata":{…},"data":"<base64>"}]}.');
   }
   return payloads.map((p: unknown, i) => {
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new BadRequest(`payloads[${i}] must be an object.`);
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      throw new BadRequest(`payloads[${i}] must be an object.`);
     const { metadata, data } = p as JsonPayload;
     if (metadata != null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
       throw new BadRequest(`payloads[${i}].metadata must be an object of base64 strings.`);
     }
     return {
-      metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, bytes(v, `payloads[${i}].metadata.${k}`)])),
+      metadata: Object.fromEntries(
+        Object.entries(metadata ?? {}).map(([k, v]) => [k, bytes(v, `payloads[${i}].metadata.${k}`)]),
+      ),
       data: data == null ? new Uint8Array() : bytes(data, `payloads[${i}].data`),
     };
   });
@@ -116,7 +119,8 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(body));
     };
-    const fail = (status: number, error: string, message: string, headers?: Record<string, string>) => send(status, { error, message }, headers);
+    const fail = (status: number, error: string, message: string, headers?: Record<string, string>) =>
+      send(status, { error, message }, headers);
 
     const operation = path.replace(/\/+$/, '').split('/').pop();
     if (operation !== 'encode' && operation !== 'decode') {
@@ -142,11 +146,16 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
       authorized = 'refuse'; // an authorizer that breaks refuses
     }
     if (authorized === 'refuse') {
-      return fail(401, 'unauthorized', operation === 'decode'
-        ? 'Reading payloads needs an admin or security person: a bearer token, or a codec session (open one at …/codec/session and turn on "include cross-origin credentials" in the Temporal UI).'
-        : 'Encoding needs a person\'s bearer token or codec session.', {
-        'WWW-Authenticate': 'Bearer realm="warden-codec"',
-      });
+      return fail(
+        401,
+        'unauthorized',
+        operation === 'decode'
+          ? 'Reading payloads needs an admin or security person: a bearer token, or a codec session (open one at …/codec/session and turn on "include cross-origin credentials" in the Temporal UI).'
+          : "Encoding needs a person's bearer token or codec session.",
+        {
+          'WWW-Authenticate': 'Bearer realm="warden-codec"',
+        },
+      );
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') return fail(415, 'unsupported_media_type', 'Send Content-Type: application/json.');
@@ -158,7 +167,8 @@ export function createCodecHandler(o: CodecHandlerOptions): CodecHandler {
       res.destroy(); // the client went away mid-body: nobody to answer
       return;
     }
-    if (!read.ok) return fail(413, 'payload_too_large', `The body is larger than ${CODEC_MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    if (!read.ok)
+      return fail(413, 'payload_too_large', `The body is larger than ${CODEC_MAX_BODY_BYTES / 1024 / 1024} MiB.`);
 
     let payloads: Payload[];
     try {

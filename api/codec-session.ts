@@ -1,7 +1,8 @@
 /**
  * Who may use the codec server (api/codec-server.ts): to read payloads, a person whose directory roles
- * include admin or security; to encode (a person's input for a command), any person — proven either by their bearer token (the Temporal CLI's --codec-auth, or a UI that passes its
- * OIDC access token) or by a codec session cookie.
+ * include admin or security; to encode (a person's input for a command), any person — proven either by
+ * their bearer token (the Temporal CLI's --codec-auth, or a UI that passes its OIDC access token) or by a
+ * codec session cookie.
  *
  * The cookie is for a Temporal Web UI without sign-in of its own (the dev server's): the person opens
  * `<public URL>/codec/session`, pastes a token, and gets an HttpOnly, SameSite=Strict cookie scoped to
@@ -42,7 +43,8 @@ function cookieValue(req: http.IncomingMessage, name: string): string | undefine
   return undefined;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function createCodecSessions(deps: CodecSessionDeps) {
   const audience = `${deps.publicUrl}/codec`;
@@ -63,9 +65,19 @@ export function createCodecSessions(deps: CodecSessionDeps) {
     const session = cookieValue(req, CODEC_SESSION_COOKIE);
     if (!session) return null;
     try {
-      const claims = await verifyWardenJwt(session, { jwks: await deps.keys.jwks(), issuer: deps.keys.issuer, audience, typ: SESSION_TYPE, maxLifetimeSeconds: MAX_SESSION_S, tokenName: 'codec session' });
+      const claims = await verifyWardenJwt(session, {
+        jwks: await deps.keys.jwks(),
+        issuer: deps.keys.issuer,
+        audience,
+        typ: SESSION_TYPE,
+        maxLifetimeSeconds: MAX_SESSION_S,
+        tokenName: 'codec session',
+      });
       const narrowed = Array.isArray(claims.roles) ? (claims.roles as Role[]) : null;
-      return { email: claims.sub, roles: (await deps.rolesOf(claims.sub)).filter((r) => narrowed === null || narrowed.includes(r)) };
+      return {
+        email: claims.sub,
+        roles: (await deps.rolesOf(claims.sub)).filter((r) => narrowed === null || narrowed.includes(r)),
+      };
     } catch {
       return null;
     }
@@ -78,7 +90,10 @@ export function createCodecSessions(deps: CodecSessionDeps) {
    * they were sent (so the Temporal CLI can still deliver an owner's decision and show its encrypted
    * answer); `refuse` — anyone else.
    */
-  async function authorize(req: http.IncomingMessage, operation: 'encode' | 'decode' = 'decode'): Promise<'allow' | 'withhold' | 'refuse'> {
+  async function authorize(
+    req: http.IncomingMessage,
+    operation: 'encode' | 'decode' = 'decode',
+  ): Promise<'allow' | 'withhold' | 'refuse'> {
     const who = await person(req);
     if (!who) return 'refuse';
     if (operation === 'encode' || who.roles.some((r) => CODEC_ROLES.includes(r))) return 'allow';
@@ -91,9 +106,11 @@ export function createCodecSessions(deps: CodecSessionDeps) {
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
-      // Not no-referrer: with it, browsers send `Origin: null` on the form's POST, and the login-CSRF check needs the origin.
+      // Not no-referrer: with it, browsers send `Origin: null` on the form's POST, and the login-CSRF check needs the
+      // origin.
       'referrer-policy': 'same-origin',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       ...headers,
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Warden codec session</title>
@@ -127,8 +144,9 @@ UI, open the codec server settings, use <code>${escapeHtml(audience)}</code> and
     if (req.method === 'GET') return page(res, 200, form(''));
     if (req.method !== 'POST') return page(res, 405, '<p>Use the form.</p>', { allow: 'GET, POST' });
     // A form posted from another site must not sign this browser in (or out): login CSRF.
-    if (req.headers.origin !== origin) return page(res, 403, '<p>This form only works from Warden\'s own page.</p>');
-    if ((req.headers['content-type'] ?? '').split(';')[0]!.trim() !== 'application/x-www-form-urlencoded') return page(res, 415, form('<p>Send the form.</p>'));
+    if (req.headers.origin !== origin) return page(res, 403, "<p>This form only works from Warden's own page.</p>");
+    if ((req.headers['content-type'] ?? '').split(';')[0]!.trim() !== 'application/x-www-form-urlencoded')
+      return page(res, 415, form('<p>Send the form.</p>'));
     const body = await readForm(req);
     if (!body) return page(res, 413, form('<p>That is too large to be a token.</p>'));
     const clear = `${CODEC_SESSION_COOKIE}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
@@ -139,12 +157,30 @@ UI, open the codec server settings, use <code>${escapeHtml(audience)}</code> and
     } catch {
       return page(res, 401, form('<p><b>That token was refused.</b></p>'));
     }
-    if (!person.roles.some((r) => CODEC_ROLES.includes(r))) return page(res, 403, form(`<p><b>${escapeHtml(person.email)} has neither the admin nor the security role.</b></p>`));
+    if (!person.roles.some((r) => CODEC_ROLES.includes(r)))
+      return page(
+        res,
+        403,
+        form(`<p><b>${escapeHtml(person.email)} has neither the admin nor the security role.</b></p>`),
+      );
     const now = Math.floor(Date.now() / 1000);
     const exp = Math.min(now + MAX_SESSION_S, Math.floor(person.expiresAt.getTime() / 1000));
-    const session = await signWardenJwt(await deps.keys.current(), SESSION_TYPE, { iss: deps.keys.issuer, aud: audience, sub: person.email, roles: person.roles, iat: now, exp, jti: randomUUID() });
+    const session = await signWardenJwt(await deps.keys.current(), SESSION_TYPE, {
+      iss: deps.keys.issuer,
+      aud: audience,
+      sub: person.email,
+      roles: person.roles,
+      iat: now,
+      exp,
+      jti: randomUUID(),
+    });
     const cookie = `${CODEC_SESSION_COOKIE}=${session}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${exp - now}${secure ? '; Secure' : ''}`;
-    return page(res, 200, `<p>Session open for <b>${escapeHtml(person.email)}</b> until ${new Date(exp * 1000).toISOString()}.</p>${form('')}`, { 'set-cookie': cookie });
+    return page(
+      res,
+      200,
+      `<p>Session open for <b>${escapeHtml(person.email)}</b> until ${new Date(exp * 1000).toISOString()}.</p>${form('')}`,
+      { 'set-cookie': cookie },
+    );
   }
 
   return { authorize, handle };

@@ -17,14 +17,32 @@ import { protectedResourceMetadataUrl } from './oauth/metadata.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 import type { AuditLog } from './services/audit-log.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'content-length', 'cookie']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
+  'content-length',
+  'cookie',
+]);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const UPSTREAM_TIMEOUT_MS = 30_000;
 
 /** The `warden_action` authorization details (RFC 9396) a decided action's grant carries, if any. */
-function boundRequestOf(extra: Record<string, unknown>): { resourceId: string | null; maxVolume: number | null; maxAmount: number | null } | null {
+function boundRequestOf(
+  extra: Record<string, unknown>,
+): { resourceId: string | null; maxVolume: number | null; maxAmount: number | null } | null {
   const details = Array.isArray(extra.authorization_details) ? extra.authorization_details : [];
-  const d = details.find((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'warden_action');
+  const d = details.find(
+    (x): x is Record<string, unknown> =>
+      typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'warden_action',
+  );
   if (!d) return null;
   return {
     resourceId: typeof d.resource_id === 'string' ? d.resource_id : null,
@@ -33,8 +51,12 @@ function boundRequestOf(extra: Record<string, unknown>): { resourceId: string | 
   };
 }
 
-
-export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTokens; settings: CredentialSettings; audit: AuditLog }) {
+export function createGateway(deps: {
+  tools: ToolRegistry;
+  agentTokens: AgentTokens;
+  settings: CredentialSettings;
+  audit: AuditLog;
+}) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
     const match = /^\/gateway\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(path);
     const tool = match ? await deps.tools.find(match[1]!) : null;
@@ -46,13 +68,25 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
       'www-authenticate': `Bearer realm="warden", error="${error}", error_description="${description.replace(/"/g, "'")}", resource_metadata="${protectedResourceMetadataUrl(tool.resource)}"`,
     });
     const grant = bearerToken(req);
-    if (!grant) return sendJson(res, 401, { error: 'invalid_token', message: 'A grant for this tool is required (Authorization: Bearer).' }, challenge('invalid_token', 'grant required'));
+    if (!grant)
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_token', message: 'A grant for this tool is required (Authorization: Bearer).' },
+        challenge('invalid_token', 'grant required'),
+      );
     // The grant first: every refusal after this one is of an agent Warden knows, and is audited.
     let verified;
     try {
       verified = await deps.agentTokens.verifyGrant(grant, tool.resource);
     } catch (err) {
-      if (err instanceof TokenError) return sendJson(res, 401, { error: 'invalid_token', message: err.message }, challenge('invalid_token', err.message));
+      if (err instanceof TokenError)
+        return sendJson(
+          res,
+          401,
+          { error: 'invalid_token', message: err.message },
+          challenge('invalid_token', err.message),
+        );
       throw err;
     }
     const refuse = async (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
@@ -72,31 +106,62 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     // refused before anything is matched, so the operation checked is the one the upstream serves.
     const parsed = gatewaySegments(rest);
     if ('problem' in parsed) {
-      return refuse(400, 'invalid_request', `The path ${rest.slice(0, 200)} is not canonical (${parsed.problem.replace(/-/g, ' ')}); send it without empty or dot segments and without encoded separators.`);
+      return refuse(
+        400,
+        'invalid_request',
+        `The path ${rest.slice(0, 200)} is not canonical (${parsed.problem.replace(/-/g, ' ')}); send it without empty or dot segments and without encoded separators.`,
+      );
     }
     const operation = matchOperation(tool.operations, req.method ?? 'GET', rest);
-    if (!operation) return refuse(403, 'insufficient_scope', `No operation of ${tool.name} covers ${req.method} ${rest.slice(0, 200)}.`);
+    if (!operation)
+      return refuse(
+        403,
+        'insufficient_scope',
+        `No operation of ${tool.name} covers ${req.method} ${rest.slice(0, 200)}.`,
+      );
     if (!verified.operations.includes(operation.name)) {
-      return refuse(403, 'insufficient_scope', `This grant does not allow ${tool.name}.${operation.name}.`, challenge('insufficient_scope', `${operation.name} not granted`));
+      return refuse(
+        403,
+        'insufficient_scope',
+        `This grant does not allow ${tool.name}.${operation.name}.`,
+        challenge('insufficient_scope', `${operation.name} not granted`),
+      );
     }
 
     // A grant from a decided action is bound to that request: its resource and its volume/amount ceilings.
     const bound = boundRequestOf(verified.extra);
     if (bound) {
-      const touched = resourceInPath(operation.path!, rest) || (req.headers['warden-resource-id'] as string | undefined) || null;
+      const touched =
+        resourceInPath(operation.path!, rest) || (req.headers['warden-resource-id'] as string | undefined) || null;
       if (bound.resourceId && touched !== bound.resourceId) {
-        return refuse(403, 'insufficient_scope', `This grant is for resource ${bound.resourceId} only.`, challenge('insufficient_scope', 'another resource'));
+        return refuse(
+          403,
+          'insufficient_scope',
+          `This grant is for resource ${bound.resourceId} only.`,
+          challenge('insufficient_scope', 'another resource'),
+        );
       }
-      for (const [header, ceiling, what] of [['warden-volume', bound.maxVolume, 'volume'], ['warden-amount', bound.maxAmount, 'amount']] as const) {
+      for (const [header, ceiling, what] of [
+        ['warden-volume', bound.maxVolume, 'volume'],
+        ['warden-amount', bound.maxAmount, 'amount'],
+      ] as const) {
         if (ceiling === null) continue;
         // No money in the decided action: nothing to declare (but a declared amount must still be 0).
         const raw = req.headers[header] ?? (what === 'amount' && ceiling === 0 ? '0' : undefined);
         const declared = Number(raw ?? NaN);
         if (!Number.isFinite(declared) || declared < 0) {
-          return sendJson(res, 400, { error: 'invalid_request', message: `Declare the request's ${what} in the ${header} header (this grant allows at most ${ceiling}).` });
+          return sendJson(res, 400, {
+            error: 'invalid_request',
+            message: `Declare the request's ${what} in the ${header} header (this grant allows at most ${ceiling}).`,
+          });
         }
         if (declared > ceiling) {
-          return refuse(403, 'insufficient_scope', `This grant allows a ${what} of at most ${ceiling}.`, challenge('insufficient_scope', `${what} above the grant`));
+          return refuse(
+            403,
+            'insufficient_scope',
+            `This grant allows a ${what} of at most ${ceiling}.`,
+            challenge('insufficient_scope', `${what} above the grant`),
+          );
         }
       }
     }
@@ -105,7 +170,11 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
     const search = new URL(req.url ?? '/', 'http://x').search;
     const unexpected = unexpectedQuery(operation, new URLSearchParams(search));
     if (unexpected.length) {
-      return refuse(400, 'invalid_request', `${tool.name}.${operation.name} takes no query parameter ${unexpected.map((q) => `"${q.slice(0, 64)}"`).join(', ')}.`);
+      return refuse(
+        400,
+        'invalid_request',
+        `${tool.name}.${operation.name} takes no query parameter ${unexpected.map((q) => `"${q.slice(0, 64)}"`).join(', ')}.`,
+      );
     }
     const url = new URL(tool.upstreamUrl.replace(/\/$/, '') + rest);
     url.search = search;
@@ -122,14 +191,21 @@ export function createGateway(deps: { tools: ToolRegistry; agentTokens: AgentTok
       let size = 0;
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > MAX_BODY_BYTES) return sendJson(res, 413, { error: 'too_large', message: 'The request body is too large.' });
+        if (size > MAX_BODY_BYTES)
+          return sendJson(res, 413, { error: 'too_large', message: 'The request body is too large.' });
         chunks.push(chunk as Buffer);
       }
       body = Buffer.concat(chunks);
     }
     let upstream: Response;
     try {
-      upstream = await fetch(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual', signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) });
+      upstream = await fetch(url, {
+        method: req.method,
+        headers,
+        body: body ? new Uint8Array(body) : undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+      });
     } catch {
       return sendJson(res, 502, { error: 'bad_gateway', message: `${tool.name} did not answer.` });
     }

@@ -25,7 +25,11 @@ import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { sendJson } from './oauth/http.js';
 import { createIntrospectionEndpoint } from './oauth/introspection.js';
-import { authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl } from './oauth/metadata.js';
+import {
+  authorizationServerMetadata,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './oauth/metadata.js';
 import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
@@ -59,7 +63,10 @@ export function createServices(client: Client, config: WardenConfig): Services {
     vault,
   });
   const commands = new Commands(client, signingKeys);
-  const people = new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue, rolesCacheMs: config.credentials.revocationCacheMs });
+  const people = new PeopleDirectory(client, commands, {
+    taskQueue: config.temporal.taskQueue,
+    rolesCacheMs: config.credentials.revocationCacheMs,
+  });
   const tools = new ToolRegistry(client, commands, vault, {
     reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
     gatewayBase: `${config.api.publicUrl}/gateway`,
@@ -70,37 +77,60 @@ export function createServices(client: Client, config: WardenConfig): Services {
   const agents = new AgentDirectory(client, commands, people, tools, vault, {
     taskQueue: config.temporal.taskQueue,
     continueAsNewAfterEvents: config.continueAsNewAfterEvents,
-    credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
+    credentialPolicy: {
+      maxAgeMs: config.credentials.agentCredentialMaxAgeMs,
+      rotateAtFraction: config.credentials.agentCredentialRotateAt,
+    },
     sessionCacheMs: config.credentials.revocationCacheMs,
   });
-  const actions = new ActionService(client, commands, people, agents, tools, {
-    taskQueue: config.temporal.taskQueue,
-    approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
-    resumeOnApprove: config.enforcement.resumeOnApprove,
-  }, { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds }, new PeerStatistics(client));
+  const actions = new ActionService(
+    client,
+    commands,
+    people,
+    agents,
+    tools,
+    {
+      taskQueue: config.temporal.taskQueue,
+      approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
+      resumeOnApprove: config.enforcement.resumeOnApprove,
+    },
+    { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds },
+    new PeerStatistics(client),
+  );
   const discovery = new DiscoveryService(client, commands, config);
   return { people, agents, tools, signingKeys, commands, actions, discovery };
 }
 
 /** Marks a document graphql-armor refuses with the code for it (armor leaves its errors without one). */
-const documentRefused = (code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED') => (_ctx: unknown, err: GraphQLError) => {
-  (err.extensions as Record<string, unknown>).code = code;
-};
+const documentRefused =
+  (code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED') => (_ctx: unknown, err: GraphQLError) => {
+    (err.extensions as Record<string, unknown>).code = code;
+  };
 
 /** Introspection off in production, with GraphQL's own validation rule. */
 const disableIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-
-export async function startApiServer(config: WardenConfig, client: Client, options: { services?: Services } = {}): Promise<ApiServer> {
+export async function startApiServer(
+  config: WardenConfig,
+  client: Client,
+  options: { services?: Services } = {},
+): Promise<ApiServer> {
   const services = options.services ?? createServices(client, config);
   const settings = config.credentials;
   await services.signingKeys.ensureStarted();
   const audit = new AuditLog(client, config.temporal.taskQueue, config.audit, path.join(config.dataDir, 'audit-spool'));
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
   const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
-  const grants = new GrantService(services.agents, services.actions, services.tools, services.signingKeys, audit, settings);
+  const grants = new GrantService(
+    services.agents,
+    services.actions,
+    services.tools,
+    services.signingKeys,
+    audit,
+    settings,
+  );
   // RFC 9728: a resource's metadata is at the well-known path built from its URL, and names that URL.
   const resourceMetadataUrl = protectedResourceMetadataUrl(settings.apiAudience);
   const apiMetadataPath = new URL(resourceMetadataUrl).pathname;
@@ -114,7 +144,14 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
   const authenticateHuman = async (token: string): Promise<HumanPrincipal> => {
     const verified = await verifyHuman(token);
     const roles = effectiveRoles(await services.people.roles(verified.email), verified.tokenRoles);
-    return { kind: 'human', subject: verified.subject, email: verified.email, roles, expiresAt: verified.expiresAt, ...(verified.tokenId ? { tokenId: verified.tokenId } : {}) };
+    return {
+      kind: 'human',
+      subject: verified.subject,
+      email: verified.email,
+      roles,
+      expiresAt: verified.expiresAt,
+      ...(verified.tokenId ? { tokenId: verified.tokenId } : {}),
+    };
   };
 
   /** A bearer token is either Warden's own (an agent) or a person's from the OIDC issuer. */
@@ -132,7 +169,9 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     landingPage: false,
     // Expected client errors are not server errors; maskError logs the unexpected ones with a reference.
     logging: false,
-    graphiql: config.production ? false : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
+    graphiql: config.production
+      ? false
+      : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
     maskedErrors: { maskError },
     plugins: [
       // Each limit refuses the document with the code the README lists: the token limit while parsing,
@@ -154,10 +193,11 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
       if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
       const bearer = match[1]!;
       try {
-        const reauthenticate = () => authenticate(bearer).catch((err) => {
-          if (err instanceof TokenError) return null;
-          throw err;
-        });
+        const reauthenticate = () =>
+          authenticate(bearer).catch((err) => {
+            if (err instanceof TokenError) return null;
+            throw err;
+          });
         return { principal: await authenticate(bearer), services, audit, reauthenticate };
       } catch (err) {
         if (err instanceof TokenError) throw unauthenticated(err.message);
@@ -168,8 +208,23 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
 
   // One replay cache: a client assertion used at the token endpoint cannot be used again to revoke, nor the other way.
   const replay = new AssertionReplayCache();
-  const token = createTokenEndpoint({ agents: services.agents, agentTokens, verifyHuman: authenticateHuman, grants, keys: services.signingKeys, audit, settings, replay });
-  const introspect = createIntrospectionEndpoint({ agentTokens, verifyHuman: authenticateHuman, tools: services.tools, keys: services.signingKeys, settings });
+  const token = createTokenEndpoint({
+    agents: services.agents,
+    agentTokens,
+    verifyHuman: authenticateHuman,
+    grants,
+    keys: services.signingKeys,
+    audit,
+    settings,
+    replay,
+  });
+  const introspect = createIntrospectionEndpoint({
+    agentTokens,
+    verifyHuman: authenticateHuman,
+    tools: services.tools,
+    keys: services.signingKeys,
+    settings,
+  });
   const revoke = createRevocationEndpoint({
     agentTokens,
     agents: services.agents,
@@ -202,27 +257,52 @@ export async function startApiServer(config: WardenConfig, client: Client, optio
     if (path.startsWith('/gateway/')) return gateway(req, res, path);
     if (path === '/codec/session') return codecSessions.handle(req, res);
     if (path.startsWith('/codec/')) return codec(req, res, path);
-    if (path === '/.well-known/jwks.json') return sendJson(res, 200, await services.signingKeys.jwks(), { 'cache-control': 'public, max-age=60' });
-    if (path === '/.well-known/oauth-authorization-server') return sendJson(res, 200, authorizationServerMetadata(settings), { 'cache-control': 'public, max-age=300' });
-    if (path === apiMetadataPath) return sendJson(res, 200, protectedResourceMetadata(settings, settings.apiAudience, 'Warden GraphQL API'));
+    if (path === '/.well-known/jwks.json')
+      return sendJson(res, 200, await services.signingKeys.jwks(), { 'cache-control': 'public, max-age=60' });
+    if (path === '/.well-known/oauth-authorization-server')
+      return sendJson(res, 200, authorizationServerMetadata(settings), { 'cache-control': 'public, max-age=300' });
+    if (path === apiMetadataPath)
+      return sendJson(res, 200, protectedResourceMetadata(settings, settings.apiAudience, 'Warden GraphQL API'));
     const gatewayMeta = /^\/\.well-known\/oauth-protected-resource\/gateway\/([a-z0-9][a-z0-9-]{0,62})$/.exec(path);
     if (gatewayMeta) {
       const tool = await services.tools.find(gatewayMeta[1]!);
-      if (tool?.authMode === 'VAULTED_SECRET' && protectedResourceMetadataUrl(tool.resource) === `${new URL(settings.issuer).origin}${path}`) {
-        return sendJson(res, 200, protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`));
+      if (
+        tool?.authMode === 'VAULTED_SECRET' &&
+        protectedResourceMetadataUrl(tool.resource) === `${new URL(settings.issuer).origin}${path}`
+      ) {
+        return sendJson(
+          res,
+          200,
+          protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`),
+        );
       }
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    return sendJson(res, 404, { error: 'not_found', message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.` });
+    return sendJson(res, 404, {
+      error: 'not_found',
+      message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.`,
+    });
   };
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((err) => {
       // Temporal unreachable (or no worker to answer a query): say so, and that nothing was done.
-      const unavailable = err instanceof ServiceError || (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) || /Failed to query Workflow/i.test(String((err as Error)?.message));
+      const unavailable =
+        err instanceof ServiceError ||
+        (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) ||
+        /Failed to query Workflow/i.test(String((err as Error)?.message));
       if (!unavailable) console.error('api: request failed:', err);
       if (res.headersSent) res.destroy();
-      else if (unavailable) sendJson(res, 503, { error: 'temporarily_unavailable', message: 'Warden cannot reach its workflows right now; nothing was done. Retry shortly.' }, { 'retry-after': '1' });
+      else if (unavailable)
+        sendJson(
+          res,
+          503,
+          {
+            error: 'temporarily_unavailable',
+            message: 'Warden cannot reach its workflows right now; nothing was done. Retry shortly.',
+          },
+          { 'retry-after': '1' },
+        );
       else sendJson(res, 500, { error: 'server_error', message: 'Unexpected error.' });
     });
   });

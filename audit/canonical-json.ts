@@ -31,7 +31,8 @@ function write(value: unknown, seen: Set<object>): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON(): unknown }).toJSON(), seen);
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return write((value as { toJSON(): unknown }).toJSON(), seen);
       if (seen.has(value)) throw new TypeError('canonicalJson: circular structure');
       seen.add(value);
       let out: string;

@@ -37,7 +37,9 @@ export interface VerifyOptions {
 }
 
 /** The chain hash of an event (any `wardenhash` on it is ignored). */
-export function auditHash(event: AuditEventUnchained & { wardenseq: number; wardenprevhash: string; wardenhash?: string }): string {
+export function auditHash(
+  event: AuditEventUnchained & { wardenseq: number; wardenprevhash: string; wardenhash?: string },
+): string {
   const { wardenhash: _ignored, ...rest } = event;
   return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
 }
@@ -104,7 +106,11 @@ function hashMatches(e: ChainedAuditEvent): boolean {
  * - `broken-link`: the sequence continues but the event does not point at its predecessor's hash (a
  *   record replaced or inserted with recomputed hashes), or a sequence number repeats.
  */
-export function verifyChainFrom(prev: ChainLink | null, events: readonly unknown[], options: VerifyOptions = {}): ChainVerification {
+export function verifyChainFrom(
+  prev: ChainLink | null,
+  events: readonly unknown[],
+  options: VerifyOptions = {},
+): ChainVerification {
   let link: ChainLink = prev ?? { seq: 0, hash: GENESIS_HASH };
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -114,7 +120,8 @@ export function verifyChainFrom(prev: ChainLink | null, events: readonly unknown
       const later = events.slice(i + 1).some((x) => wellFormed(x) && x.wardenseq === expected);
       return { ok: false, index: i, problem: later ? 'reordered' : 'missing' };
     }
-    if (e.wardenseq < expected || e.wardenprevhash !== link.hash) return { ok: false, index: i, problem: 'broken-link' };
+    if (e.wardenseq < expected || e.wardenprevhash !== link.hash)
+      return { ok: false, index: i, problem: 'broken-link' };
     link = linkOf(e);
   }
   const anchor = options.anchor;

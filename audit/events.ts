@@ -8,17 +8,18 @@
  * (time) and which Temporal workflow (unmapped.warden.workflow_id / run_id; metadata.correlation_uid ties
  * every record about one action together):
  *
- * | kind               | OCSF class (uid)                 | activity                | actor            | target                      |
- * | ------------------ | -------------------------------- | ----------------------- | ---------------- | --------------------------- |
- * | action.decided     | API Activity (6003)              | Create/Read/Update/Delete/Other from the operation | the agent | api = tool + operation, resources = tool resource, agent (owner) |
- * | action.approved    | Entity Management (3004)         | Update (3)              | the approver     | entity = the action request |
- * | action.denied      | Entity Management (3004)         | Update (3)              | the approver     | entity = the action request |
- * | action.expired     | Entity Management (3004)         | Update (3)              | Warden (system)  | entity = the action request |
- * | agent.contained    | Entity Management (3004)         | Suspend (12)            | Warden or person | entity = the agent          |
- * | agent.resumed      | Entity Management (3004)         | Resume (13)             | the person       | entity = the agent          |
- * | agent.logout       | Authentication (3002)            | Logoff (2)              | who triggered it | user = the agent            |
- * | token.issued/refused | Authentication (3002)          | Logon (1), OAuth 2.0    | the agent        | user = the agent, service = Warden |
- * | grant.issued/refused | Authorize Session (3003)       | Assign Privileges (1)   | the agent (or delegating person) | user = the agent, privileges = operations |
+ * - action.decided — API Activity (6003), activity Create/Read/Update/Delete/Other from the operation;
+ *   actor the agent; api = tool + operation, resources = the tool's resource and the agent (with its owner).
+ * - action.approved, action.denied — Entity Management (3004), Update (3); actor the approver; entity = the
+ *   action request.
+ * - action.expired — Entity Management (3004), Update (3); actor Warden (system); entity = the action request.
+ * - agent.contained — Entity Management (3004), Suspend (12); actor Warden or a person; entity = the agent.
+ * - agent.resumed — Entity Management (3004), Resume (13); actor the person; entity = the agent.
+ * - agent.logout — Authentication (3002), Logoff (2); actor who triggered it; user = the agent.
+ * - token.issued / token.refused — Authentication (3002), Logon (1), OAuth 2.0; actor the agent; user = the
+ *   agent, service = Warden.
+ * - grant.issued / grant.refused — Authorize Session (3003), Assign Privileges (1); actor the agent (or the
+ *   delegating person); user = the agent, privileges = the operations.
  *
  * The decision itself is the Security Control profile (in OCSF's base event): `action_id` (Allowed /
  * Denied / Other for REVIEW), `disposition_id` (Allowed, Blocked, Delayed, Approved, Rejected, Access
@@ -268,7 +269,12 @@ export interface OcsfEventBase {
   risk_details?: string;
   unmapped: { warden: WardenUnmapped };
   // class-specific (present per class as in the table above)
-  api?: { operation: string; service: { name: string; uid?: string }; request?: { uid: string }; response?: { code: number; error: string; message: string } };
+  api?: {
+    operation: string;
+    service: { name: string; uid?: string };
+    request?: { uid: string };
+    response?: { code: number; error: string; message: string };
+  };
   resources?: { uid: string; name?: string; type: string; owner?: OcsfUser; data?: Record<string, unknown> }[];
   src_endpoint?: { uid?: string; name?: string; ip?: string };
   dst_endpoint?: { svc_name?: string; uid?: string; name?: string };
@@ -354,8 +360,18 @@ type DispositionId = keyof typeof DISPOSITION;
 const CLASSES = {
   6003: { name: 'API Activity', category: 6, categoryName: 'Application Activity', schema: 'api_activity' },
   3002: { name: 'Authentication', category: 3, categoryName: 'Identity & Access Management', schema: 'authentication' },
-  3003: { name: 'Authorize Session', category: 3, categoryName: 'Identity & Access Management', schema: 'authorize_session' },
-  3004: { name: 'Entity Management', category: 3, categoryName: 'Identity & Access Management', schema: 'entity_management' },
+  3003: {
+    name: 'Authorize Session',
+    category: 3,
+    categoryName: 'Identity & Access Management',
+    schema: 'authorize_session',
+  },
+  3004: {
+    name: 'Entity Management',
+    category: 3,
+    categoryName: 'Identity & Access Management',
+    schema: 'entity_management',
+  },
 } as const;
 type ClassUid = keyof typeof CLASSES;
 
@@ -375,7 +391,12 @@ export function apiActivityId(operation: string, httpMethod?: string | null): 1 
     case 'DELETE':
       return 4;
   }
-  const verb = operation.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z]+/).find(Boolean) ?? '';
+  const verb =
+    operation
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .find(Boolean) ?? '';
   if (/^(read|get|list|fetch|search|query|view|export|download|describe|lookup)$/.test(verb)) return 2;
   if (/^(create|add|new|insert|post|upload|send|submit|issue|wire|transfer|pay)$/.test(verb)) return 1;
   if (/^(update|set|modify|edit|patch|put|change|adjust|rename)$/.test(verb)) return 3;
@@ -392,11 +413,22 @@ export function riskLevelId(score: number): 0 | 1 | 2 | 3 | 4 {
   return 0;
 }
 
-function severityFor(kind: AuditKind, decision: AuditDecision | undefined, score: number | undefined): 1 | 2 | 3 | 4 | 5 {
+function severityFor(
+  kind: AuditKind,
+  decision: AuditDecision | undefined,
+  score: number | undefined,
+): 1 | 2 | 3 | 4 | 5 {
   const fromScore = score === undefined ? 1 : (Math.min(5, riskLevelId(score) + 1) as 1 | 2 | 3 | 4 | 5);
   let floor: 1 | 2 | 3 | 4 | 5 = 1;
   if (kind === 'agent.contained') floor = 4;
-  else if (kind === 'agent.logout' || kind === 'action.denied' || kind === 'grant.refused' || kind === 'token.refused' || kind === 'access.denied') floor = 3;
+  else if (
+    kind === 'agent.logout' ||
+    kind === 'action.denied' ||
+    kind === 'grant.refused' ||
+    kind === 'token.refused' ||
+    kind === 'access.denied'
+  )
+    floor = 3;
   else if (kind === 'action.decided' && decision === 'DENY') floor = 3;
   else if (kind === 'action.decided' && decision === 'REVIEW') floor = 3;
   return Math.max(floor, fromScore) as 1 | 2 | 3 | 4 | 5;
@@ -444,7 +476,14 @@ function outcomeOf(input: AuditInput): Outcome {
     case 'action.decided':
       if (input.decision === 'ALLOW') return { actionId: 1, disposition: 1, statusId: 1, alert: false };
       if (input.decision === 'DENY') return { actionId: 2, disposition: 2, statusId: 2, alert: true };
-      return { actionId: 99, action: 'Held for approval', disposition: 14, statusId: 99, status: 'Pending approval', alert: true };
+      return {
+        actionId: 99,
+        action: 'Held for approval',
+        disposition: 14,
+        statusId: 99,
+        status: 'Pending approval',
+        alert: true,
+      };
     case 'action.approved':
       return { actionId: 1, disposition: 8, statusId: 1, alert: false };
     case 'action.denied':
@@ -483,7 +522,12 @@ function requestData(input: AuditInput): Record<string, unknown> {
   });
 }
 
-function classPart(input: AuditInput): { classUid: ClassUid; activityId: number; activityName: string; fields: Partial<OcsfEventBase> } {
+function classPart(input: AuditInput): {
+  classUid: ClassUid;
+  activityId: number;
+  activityName: string;
+  fields: Partial<OcsfEventBase>;
+} {
   const agent = agentUser(input);
   const srcEndpoint = compact({ uid: input.agentId, name: input.agentName, ip: input.sourceIp });
   switch (input.kind) {
@@ -520,7 +564,8 @@ function classPart(input: AuditInput): { classUid: ClassUid; activityId: number;
         type: 'Warden Action Request',
         data: requestData(input),
       };
-      const result = input.kind === 'action.approved' ? 'APPROVED' : input.kind === 'action.denied' ? 'DENIED' : 'EXPIRED';
+      const result =
+        input.kind === 'action.approved' ? 'APPROVED' : input.kind === 'action.denied' ? 'DENIED' : 'EXPIRED';
       return {
         classUid: 3004,
         activityId: 3,
@@ -549,7 +594,10 @@ function classPart(input: AuditInput): { classUid: ClassUid; activityId: number;
         activityName: input.kind === 'agent.contained' ? 'Suspend' : 'Resume',
         fields: compact({
           entity,
-          entity_result: { ...entity, data: { ...entity.data, status, ...(input.kind === 'agent.contained' ? { tokens_revoked: true } : {}) } },
+          entity_result: {
+            ...entity,
+            data: { ...entity.data, status, ...(input.kind === 'agent.contained' ? { tokens_revoked: true } : {}) },
+          },
           comment: input.comment,
         }),
       };
@@ -582,7 +630,11 @@ function classPart(input: AuditInput): { classUid: ClassUid; activityId: number;
         activityId: 99,
         activityName: input.operation,
         fields: compact({
-          api: { operation: input.operation, service: { name: 'Warden', uid: input.workflowId ?? 'warden-api' }, response: { code: 403, error: input.code, message: input.message } },
+          api: {
+            operation: input.operation,
+            service: { name: 'Warden', uid: input.workflowId ?? 'warden-api' },
+            response: { code: 403, error: input.code, message: input.message },
+          },
           src_endpoint: srcEndpoint,
           dst_endpoint: compact({ svc_name: input.workflowId ?? 'warden-api' }),
         }),
@@ -626,7 +678,15 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
   const policy = policyOf(input.policy);
   const reasons = input.reasons?.map((r) => ({ signal: r.signal, contribution: r.contribution, detail: r.detail }));
   const decisionLabel =
-    input.kind === 'action.decided' ? input.decision : input.kind === 'action.approved' ? 'APPROVED' : input.kind === 'action.denied' ? 'DENIED' : input.kind === 'action.expired' ? 'EXPIRED' : undefined;
+    input.kind === 'action.decided'
+      ? input.decision
+      : input.kind === 'action.approved'
+        ? 'APPROVED'
+        : input.kind === 'action.denied'
+          ? 'DENIED'
+          : input.kind === 'action.expired'
+            ? 'EXPIRED'
+            : undefined;
 
   const unmapped: WardenUnmapped = compact({
     kind: input.kind,
@@ -680,7 +740,10 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
       correlation_uid: input.actionId ?? input.workflowId,
       tenant_uid: deployment,
     }),
-    actor: { user: actorUser(input), app_name: input.actor.kind === 'agent' ? (input.agentName ?? input.agentId) : undefined },
+    actor: {
+      user: actorUser(input),
+      app_name: input.actor.kind === 'agent' ? (input.agentName ?? input.agentId) : undefined,
+    },
     action_id: outcome.actionId,
     action: outcome.action ?? ACTION_NAME[outcome.actionId],
     disposition_id: outcome.disposition,
@@ -691,7 +754,9 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
     risk_score: input.score === undefined ? undefined : Math.round(input.score),
     risk_level_id: input.score === undefined ? undefined : riskLevelId(input.score),
     risk_level: input.score === undefined ? undefined : RISK_LEVEL[riskLevelId(input.score)],
-    risk_details: reasons?.length ? reasons.map((r) => `${r.signal} (${r.contribution >= 0 ? '+' : ''}${r.contribution}): ${r.detail}`).join('; ') : undefined,
+    risk_details: reasons?.length
+      ? reasons.map((r) => `${r.signal} (${r.contribution >= 0 ? '+' : ''}${r.contribution}): ${r.detail}`).join('; ')
+      : undefined,
     ...fields,
     unmapped: { warden: unmapped },
   });

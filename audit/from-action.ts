@@ -36,7 +36,11 @@ const WARDEN: AuditActor = { kind: 'system', id: 'warden' };
  * `decided`: the decision (and, when it contained the agent, the containment);
  * `resolved`: the approver's approval or denial, or the expiry at the deadline.
  */
-export function actionAuditInputs(a: ActionLike, step: 'decided' | 'resolved', ctx: ActionAuditContext = {}): AuditInput[] {
+export function actionAuditInputs(
+  a: ActionLike,
+  step: 'decided' | 'resolved',
+  ctx: ActionAuditContext = {},
+): AuditInput[] {
   const common = {
     agentId: a.agentId,
     ...(a.agentName ? { agentName: a.agentName } : {}),

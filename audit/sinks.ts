@@ -69,7 +69,12 @@ export class AuditChainConflictError extends Error {
 function parseEvent(line: string): ChainedAuditEvent | undefined {
   try {
     const v: unknown = JSON.parse(line);
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Number.isSafeInteger((v as ChainedAuditEvent).wardenseq)) {
+    if (
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Number.isSafeInteger((v as ChainedAuditEvent).wardenseq)
+    ) {
       return v as ChainedAuditEvent;
     }
   } catch {
@@ -87,7 +92,8 @@ function toMs(t: Date | string | undefined, name: string): number | undefined {
 
 function matcher(filter: AuditFilter | undefined): (e: ChainedAuditEvent) => boolean {
   if (!filter) return () => true;
-  const types = filter.type === undefined ? undefined : new Set(typeof filter.type === 'string' ? [filter.type] : filter.type);
+  const types =
+    filter.type === undefined ? undefined : new Set(typeof filter.type === 'string' ? [filter.type] : filter.type);
   const since = toMs(filter.since, 'since');
   const until = toMs(filter.until, 'until');
   return (e) => {
@@ -148,7 +154,8 @@ export class JsonLinesFileSink implements AuditSink {
     if (this.head === undefined || size !== this.knownSize) {
       const tail = await this.readTail();
       if (tail.partial) {
-        if (parseEvent(tail.partial)) prefix = '\n'; // a complete record that lost its newline
+        if (parseEvent(tail.partial))
+          prefix = '\n'; // a complete record that lost its newline
         else await fs.truncate(this.file, tail.partialStart); // a torn, unacknowledged append
       }
       const last = tail.partial && parseEvent(tail.partial) ? parseEvent(tail.partial)! : tail.last;
@@ -163,7 +170,10 @@ export class JsonLinesFileSink implements AuditSink {
     if (old.some((e) => !this.recent.has(e.wardenseq))) await this.remember(new Set(old.map((e) => e.wardenseq)));
     for (const e of old) {
       if (this.recent.get(e.wardenseq) !== e.wardenhash) {
-        throw new AuditChainConflictError(`audit event ${e.wardenseq} is already written with another hash (head ${head!.seq})`, head!);
+        throw new AuditChainConflictError(
+          `audit event ${e.wardenseq} is already written with another hash (head ${head!.seq})`,
+          head!,
+        );
       }
     }
     const fresh = events.filter((e) => !head || e.wardenseq > head.seq);
@@ -278,7 +288,8 @@ export class JsonLinesFileSink implements AuditSink {
     if (!anchor) return r;
     if (!prev || anchor.seq > (prev as ChainLink).seq) return { ok: false, index: offset, problem: 'missing' };
     for await (const e of this.scan()) {
-      if (e.wardenseq === anchor.seq) return e.wardenhash === anchor.hash ? r : { ok: false, index: anchor.seq - 1, problem: 'edited' };
+      if (e.wardenseq === anchor.seq)
+        return e.wardenhash === anchor.hash ? r : { ok: false, index: anchor.seq - 1, problem: 'edited' };
     }
     return { ok: false, index: offset, problem: 'missing' };
   }
@@ -293,7 +304,8 @@ export class JsonLinesFileSink implements AuditSink {
       throw new RangeError(`audit query: first must be an integer from 1 to ${MAX_AUDIT_PAGE}`);
     }
     const after = q.after ?? 0;
-    if (!Number.isSafeInteger(after) || after < 0) throw new RangeError('audit query: after must be a sequence number (an integer ≥ 0)');
+    if (!Number.isSafeInteger(after) || after < 0)
+      throw new RangeError('audit query: after must be a sequence number (an integer ≥ 0)');
     const match = matcher(q.filter);
     const events: ChainedAuditEvent[] = [];
     let hasNextPage = false;
@@ -315,7 +327,8 @@ export class JsonLinesFileSink implements AuditSink {
     try {
       fh = await fs.open(this.file, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { last: null, partial: '', partialStart: 0, size: 0 };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return { last: null, partial: '', partialStart: 0, size: 0 };
       throw err;
     }
     try {
@@ -419,7 +432,8 @@ export class WebhookSink implements AuditSink {
 
   constructor(url: string | URL, options: WebhookSinkOptions = {}) {
     this.url = new URL(url);
-    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:') throw new TypeError('WebhookSink: the URL must be http(s)');
+    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:')
+      throw new TypeError('WebhookSink: the URL must be http(s)');
     this.format = options.format ?? 'cloudevents';
     this.headers = options.headers ?? {};
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -428,7 +442,10 @@ export class WebhookSink implements AuditSink {
   async write(events: readonly ChainedAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const body = this.format === 'cloudevents' ? JSON.stringify(events) : JSON.stringify(events.map((e) => e.data));
-    const contentType = this.format === 'cloudevents' ? 'application/cloudevents-batch+json; charset=utf-8' : 'application/json; charset=utf-8';
+    const contentType =
+      this.format === 'cloudevents'
+        ? 'application/cloudevents-batch+json; charset=utf-8'
+        : 'application/json; charset=utf-8';
     let res: Response;
     try {
       res = await fetch(this.url, {
@@ -439,7 +456,9 @@ export class WebhookSink implements AuditSink {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new AuditWebhookError(`audit webhook ${this.url.origin}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable'}`);
+      throw new AuditWebhookError(
+        `audit webhook ${this.url.origin}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable'}`,
+      );
     }
     await res.body?.cancel().catch(() => undefined);
     if (res.status < 200 || res.status > 299) {
@@ -459,7 +478,7 @@ export class MultiSink implements AuditSink {
   async write(events: readonly ChainedAuditEvent[]): Promise<void> {
     const results = await Promise.allSettled(this.sinks.map((s) => s.write(events)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${this.sinks.length} audit sinks failed`);
+    if (failed.length > 0)
+      throw new AggregateError(failed, `${failed.length} of ${this.sinks.length} audit sinks failed`);
   }
 }
-

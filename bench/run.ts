@@ -27,29 +27,48 @@ import { machineInfo, printTable, writeResult, type SummaryRow, type Target } fr
 import { startBenchStack, type BenchStack } from './lib/stack.js';
 import { actionOf, Warden, type BenchAgent } from './lib/warden.js';
 
-const ALL = ['grant-verification', 'scoring', 'decision-latency', 'throughput', 'containment', 'token-endpoint', 'scale'] as const;
+const ALL = [
+  'grant-verification',
+  'scoring',
+  'decision-latency',
+  'throughput',
+  'containment',
+  'token-endpoint',
+  'scale',
+] as const;
 type Name = (typeof ALL)[number];
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? ALL.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
-for (const n of only) if (!(ALL as readonly string[]).includes(n)) throw new Error(`BENCH_ONLY: unknown benchmark "${n}" (known: ${ALL.join(', ')})`);
+const only = new Set(
+  (process.env.BENCH_ONLY ?? ALL.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+for (const n of only)
+  if (!(ALL as readonly string[]).includes(n))
+    throw new Error(`BENCH_ONLY: unknown benchmark "${n}" (known: ${ALL.join(', ')})`);
 const wants = (n: Name) => only.has(n);
 
 const t0 = performance.now();
 /** The whole run's time budget (the issue: under ten minutes on 2 cores). */
 const budgetSeconds = Number(process.env.BENCH_BUDGET_SECONDS ?? 570);
-const log = (line: string) => console.log(`bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${line}`);
+const log = (line: string) =>
+  console.log(`bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${line}`);
 const sizes = quick ? QUICK : FULL;
 const machine = machineInfo();
 const summary: SummaryRow[] = [];
 const targets: (Target & { benchmark: string })[] = [];
-log(`${quick ? 'QUICK run (small samples; figures not meaningful)' : 'full run'} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`);
+log(
+  `${quick ? 'QUICK run (small samples; figures not meaningful)' : 'full run'} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`,
+);
 
 let stack: BenchStack | undefined;
 let exitCode = 0;
 try {
   // In-process benchmarks first, while nothing else runs in this process.
-  if (wants('grant-verification')) targets.push(...tag('grant-verification', await grantVerification({ sizes, machine, log, summary })));
+  if (wants('grant-verification'))
+    targets.push(...tag('grant-verification', await grantVerification({ sizes, machine, log, summary })));
   if (wants('scoring')) targets.push(...tag('scoring', await scoring({ sizes, machine, log, summary })));
 
   const needsStack = ALL.some((n) => n !== 'grant-verification' && n !== 'scoring' && wants(n));
@@ -62,11 +81,29 @@ try {
 
     const warmCount = quick ? 4 : 8;
     log(`registering ${warmCount} agents and warming their baselines (24 routine requests each)`);
-    const warmAgents = await Promise.all(Array.from({ length: warmCount }, (_, i) => warden.registerAgent(`Bench warm agent ${i}`)));
+    const warmAgents = await Promise.all(
+      Array.from({ length: warmCount }, (_, i) => warden.registerAgent(`Bench warm agent ${i}`)),
+    );
     await Promise.all(warmAgents.map((a) => warmUp(warden, a, 24)));
-    const ctx: BenchContext = { stack, warden, floor, sizes, quick, machine, warmAgents, agents: [...warmAgents], log, summary, deadline: t0 + budgetSeconds * 1000 };
+    const ctx: BenchContext = {
+      stack,
+      warden,
+      floor,
+      sizes,
+      quick,
+      machine,
+      warmAgents,
+      agents: [...warmAgents],
+      log,
+      summary,
+      deadline: t0 + budgetSeconds * 1000,
+    };
     const ensureAgents = async (n: number) => {
-      const more = await Promise.all(Array.from({ length: Math.max(0, n - ctx.agents.length) }, (_, i) => warden.registerAgent(`Bench agent ${ctx.agents.length + i}`)));
+      const more = await Promise.all(
+        Array.from({ length: Math.max(0, n - ctx.agents.length) }, (_, i) =>
+          warden.registerAgent(`Bench agent ${ctx.agents.length + i}`),
+        ),
+      );
       ctx.agents.push(...more);
     };
 
@@ -99,7 +136,10 @@ const totalSeconds = Math.round((performance.now() - t0) / 1000);
 console.log('');
 const table = printTable(summary);
 console.log('');
-for (const t of targets) console.log(`${t.met ? 'MET   ' : 'MISSED'} ${t.benchmark}: ${t.name} ${t.target} — ${t.value}${t.note ? ` (${t.note})` : ''}`);
+for (const t of targets)
+  console.log(
+    `${t.met ? 'MET   ' : 'MISSED'} ${t.benchmark}: ${t.name} ${t.target} — ${t.value}${t.note ? ` (${t.note})` : ''}`,
+  );
 writeResult('summary', { benchmark: 'summary', machine, quick, totalSeconds, table, targets });
 log(`done in ${totalSeconds} s${quick ? ' (QUICK)' : ''}`);
 process.exit(exitCode);
@@ -111,7 +151,12 @@ function tag(benchmark: string, ts: Target[]) {
 /** Weeks of routine work, compressed: single-record reads (sensitive path) and ticket updates (routine path). */
 async function warmUp(warden: Warden, agent: BenchAgent, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const a = actionOf(await warden.request(agent, { operation: i % 3 === 0 ? 'read_customer' : 'update_ticket', resourceId: `cust-${i % 17}` }));
+    const a = actionOf(
+      await warden.request(agent, {
+        operation: i % 3 === 0 ? 'read_customer' : 'update_ticket',
+        resourceId: `cust-${i % 17}`,
+      }),
+    );
     if (a.status !== 'ALLOWED') throw new Error(`warm-up request ${i} of agent ${agent.id} was ${a.status}`);
   }
 }

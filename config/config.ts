@@ -134,23 +134,35 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 export function parseDuration(raw: string, name: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(raw.trim());
   if (!m) throw new Error(`${name} must be a duration like 30s, 15m, 1h or 1d, got "${raw}"`);
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd']);
+  return Math.round(
+    Number(m[1]) *
+      { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'],
+  );
 }
 
 function duration(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
   return parseDuration(env[name] || fallback, name);
 }
 
-function oneOf<const T extends readonly string[]>(env: NodeJS.ProcessEnv, name: string, allowed: T, fallback: T[number]): T[number] {
+function oneOf<const T extends readonly string[]>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: T,
+  fallback: T[number],
+): T[number] {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T[number];
 }
 
 function list(raw: string | undefined, fallback: string[]): string[] {
   if (!raw) return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
@@ -184,13 +196,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
   const cae = env.WARDEN_CONTINUE_AS_NEW_AFTER_EVENTS ? int(env, 'WARDEN_CONTINUE_AS_NEW_AFTER_EVENTS', 0) : undefined;
 
   const webhookFormat = env.WARDEN_NOTIFY_WEBHOOK_FORMAT ?? 'json';
-  if (webhookFormat !== 'json' && webhookFormat !== 'slack') throw new Error('WARDEN_NOTIFY_WEBHOOK_FORMAT must be json or slack');
+  if (webhookFormat !== 'json' && webhookFormat !== 'slack')
+    throw new Error('WARDEN_NOTIFY_WEBHOOK_FORMAT must be json or slack');
   if (production && (!env.WARDEN_VAULT_KEYS || !env.WARDEN_CODEC_KEYS)) {
-    throw new Error('NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see README)');
+    throw new Error(
+      'NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see README)',
+    );
   }
 
   const auditFormat = env.WARDEN_AUDIT_WEBHOOK_FORMAT ?? 'cloudevents';
-  if (auditFormat !== 'cloudevents' && auditFormat !== 'ocsf') throw new Error('WARDEN_AUDIT_WEBHOOK_FORMAT must be cloudevents or ocsf');
+  if (auditFormat !== 'cloudevents' && auditFormat !== 'ocsf')
+    throw new Error('WARDEN_AUDIT_WEBHOOK_FORMAT must be cloudevents or ocsf');
 
   return {
     production,
@@ -248,7 +264,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       host: apiHost,
       port: apiPort,
       publicUrl,
-      codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [`http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`, `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`]),
+      codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [
+        `http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,
+        `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,
+      ]),
     },
     humans: {
       issuer: env.WARDEN_OIDC_ISSUER ?? DEV_ISSUER,

@@ -10,11 +10,21 @@ import { keyRingFromEnv, type KeyRing } from '../vault/envelope.js';
 import type { WardenConfig } from './config.js';
 
 export function vaultKeyRing(config: WardenConfig): KeyRing {
-  return keyRingFromEnv(config.credentials.vaultKeys, path.join(config.dataDir, 'keys', 'vault-keys.json'), config.production, 'WARDEN_VAULT_KEYS');
+  return keyRingFromEnv(
+    config.credentials.vaultKeys,
+    path.join(config.dataDir, 'keys', 'vault-keys.json'),
+    config.production,
+    'WARDEN_VAULT_KEYS',
+  );
 }
 
 export function codecKeyRing(config: WardenConfig): KeyRing {
-  return keyRingFromEnv(config.credentials.codecKeys, path.join(config.dataDir, 'keys', 'codec-keys.json'), config.production, 'WARDEN_CODEC_KEYS');
+  return keyRingFromEnv(
+    config.credentials.codecKeys,
+    path.join(config.dataDir, 'keys', 'codec-keys.json'),
+    config.production,
+    'WARDEN_CODEC_KEYS',
+  );
 }
 
 /** The data converter every Warden client and worker uses: every payload encrypted. */

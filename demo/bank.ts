@@ -37,7 +37,8 @@ export async function startBank(): Promise<Bank> {
     if (req.method === 'GET' && path === '/ledger') return { status: 200, body: { transfers: ledger } };
     if (req.method === 'POST' && path === '/transfers') {
       const t = JSON.parse(body || '{}') as Partial<Transfer>;
-      if (typeof t.amount !== 'number' || !(t.amount > 0) || !t.routingNumber || !t.account || !t.invoiceId) return { status: 400, body: { error: 'invalid_transfer' } };
+      if (typeof t.amount !== 'number' || !(t.amount > 0) || !t.routingNumber || !t.account || !t.invoiceId)
+        return { status: 400, body: { error: 'invalid_transfer' } };
       const transfer: Transfer = {
         id: `TRF-${ledger.length + 1}`,
         invoiceId: t.invoiceId,

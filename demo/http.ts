@@ -7,7 +7,10 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export type Handler = (req: http.IncomingMessage, body: string) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+export type Handler = (
+  req: http.IncomingMessage,
+  body: string,
+) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
 
 export async function serveJson(handler: Handler, port = 0): Promise<DemoServer> {
   const server = http.createServer(async (req, res) => {

@@ -13,7 +13,11 @@ import { startBank, type Bank } from './bank.js';
 import { ATTACKER_ROUTING, startErp, type Erp } from './erp.js';
 import { serveJson, type DemoServer } from './http.js';
 
-export type Gql = <T = any>(query: string, variables: Record<string, unknown>, token: string | null) => Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
+export type Gql = <T = any>(
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | null,
+) => Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
 
 export interface StoryOptions {
   /** Warden's public URL (its API, token endpoint, gateway and JWKS). */
@@ -38,7 +42,10 @@ export interface StoryOptions {
 }
 
 export interface SecurityInbox extends DemoServer {
-  /** Warden's JSON webhook bodies: `type` is `warden.security` (for the security team) or `warden.agent` (for the owner). */
+  /**
+   * Warden's JSON webhook bodies: `type` is `warden.security` (for the security team) or `warden.agent` (for the
+   * owner).
+   */
   received: { subject: string; text: string; agentId: string; to: string[]; type: string; at: string }[];
 }
 
@@ -108,7 +115,11 @@ class AgentClient {
     const res = await fetch(`${this.o.wardenUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     });
     if (!res.ok) return { status: res.status };
     const body = (await res.json()) as { access_token: string; expires_in: number };
@@ -118,7 +129,11 @@ class AgentClient {
 
   async request(input: Record<string, unknown>, token?: string) {
     const bearer = token ?? (await this.accessToken()).token ?? null;
-    return this.o.gql(REQUEST_ACTION, { input: { idempotencyKey: randomUUID(), volume: 1, amount: 0, justification: '', ...input } }, bearer);
+    return this.o.gql(
+      REQUEST_ACTION,
+      { input: { idempotencyKey: randomUUID(), volume: 1, amount: 0, justification: '', ...input } },
+      bearer,
+    );
   }
 }
 
@@ -126,7 +141,8 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   const t0 = Date.now();
   const say = (line: string) => o.say?.(`${`+${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(8)}  ${line}`);
   const must = <T>(res: { data?: T | null; errors?: { message: string }[] }, what: string): T => {
-    if (res.errors?.length || !res.data) throw new Error(`${what}: ${res.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
+    if (res.errors?.length || !res.data)
+      throw new Error(`${what}: ${res.errors?.map((e) => e.message).join('; ') ?? 'no data'}`);
     return res.data;
   };
   const erpName = `erp-${o.suffix}`;
@@ -137,7 +153,14 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     [o.people.owner, 'Olivia (supply-chain lead)', ['APPROVER']],
     [o.people.security, 'Sam (security on call)', ['SECURITY', 'APPROVER']],
   ] as const) {
-    must(await o.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email, displayName, roles } }, o.tokens.admin), 'upsertPerson');
+    must(
+      await o.gql(
+        `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+        { i: { email, displayName, roles } },
+        o.tokens.admin,
+      ),
+      'upsertPerson',
+    );
   }
   const erp = await startErp({ wardenUrl: o.wardenUrl, issuer: o.wardenUrl });
   const bank = await startBank();
@@ -145,7 +168,16 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     await o.gql<any>(
       `mutation($erp: RegisterToolInput!, $bank: RegisterToolInput!) { erp: registerTool(input: $erp) { tool { name } clientSecret } bank: registerTool(input: $bank) { tool { name } } }`,
       {
-        erp: { name: erpName, resource: erp.resource, authMode: 'WARDEN_JWT', description: 'ERP: invoices and inventory', operations: [{ name: 'read_invoices', sensitivity: 'LOW' }, { name: 'update_inventory', sensitivity: 'LOW' }] },
+        erp: {
+          name: erpName,
+          resource: erp.resource,
+          authMode: 'WARDEN_JWT',
+          description: 'ERP: invoices and inventory',
+          operations: [
+            { name: 'read_invoices', sensitivity: 'LOW' },
+            { name: 'update_inventory', sensitivity: 'LOW' },
+          ],
+        },
         bank: {
           name: bankName,
           authMode: 'VAULTED_SECRET',
@@ -160,7 +192,9 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     'registerTool',
   );
   erp.setCredentials(erpName, tools.erp.clientSecret);
-  say(`ERP ${erp.url} (verifies Warden grants against the JWKS) and bank ${bank.url} (API key vaulted: reachable only through ${o.wardenUrl}/gateway/${bankName}/)`);
+  say(
+    `ERP ${erp.url} (verifies Warden grants against the JWKS) and bank ${bank.url} (API key vaulted: reachable only through ${o.wardenUrl}/gateway/${bankName}/)`,
+  );
 
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = await exportJWK(publicKey);
@@ -174,7 +208,10 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
           platform: 'supply-chain',
           description: 'Reads supplier invoices, keeps inventory current, settles small invoices.',
           publicJwk,
-          allowedTools: [{ tool: erpName, operations: ['read_invoices', 'update_inventory'] }, { tool: bankName, operations: ['transfer'] }],
+          allowedTools: [
+            { tool: erpName, operations: ['read_invoices', 'update_inventory'] },
+            { tool: bankName, operations: ['transfer'] },
+          ],
         },
       },
       o.tokens.admin,
@@ -182,17 +219,38 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     'registerAgent',
   );
   const agentId: string = registered.registerAgent.agent.id;
-  const agent = new AgentClient(o, agentId, { ...(await exportJWK(privateKey)), kid: registered.registerAgent.credential.kid, alg: 'ES256' });
+  const agent = new AgentClient(o, agentId, {
+    ...(await exportJWK(privateKey)),
+    kid: registered.registerAgent.credential.kid,
+    alg: 'ES256',
+  });
   // Weeks compressed into a minute: warm-up by count, not by calendar days.
-  must(await o.gql(`mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id: agentId, p: { warmup: { actions: 40, days: 0 } } }, o.tokens.admin), 'setAgentRiskPolicy');
-  say(`registered "Supply-chain agent ${o.suffix}" (${agentId}), owner ${o.people.owner}; may use ${erpName}(read_invoices, update_inventory) and ${bankName}(transfer); its own ES256 key, no static secret`);
+  must(
+    await o.gql(
+      `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,
+      { id: agentId, p: { warmup: { actions: 40, days: 0 } } },
+      o.tokens.admin,
+    ),
+    'setAgentRiskPolicy',
+  );
+  say(
+    `registered "Supply-chain agent ${o.suffix}" (${agentId}), owner ${o.people.owner}; may use ${erpName}(read_invoices, update_inventory) and ${bankName}(transfer); its own ES256 key, no static secret`,
+  );
 
   // ── 2. Weeks of normal work, through the real API and real grants ──────────────────────────────────
-  const replay: StoryResult['replay'] = { requests: 0, allowed: 0, heldThenApproved: 0, settlements: 0, heldBecause: [] };
+  const replay: StoryResult['replay'] = {
+    requests: 0,
+    allowed: 0,
+    heldThenApproved: 0,
+    settlements: 0,
+    heldBecause: [],
+  };
   const KNOWN_PAYEES = ['021000021', '011000015', '121000358'];
   const days = o.days ?? 15;
   let lastBankGrant: string | null = null;
-  say(`replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 200 actions and 7 days…`);
+  say(
+    `replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 200 actions and 7 days…`,
+  );
   const act = async (input: Record<string, unknown>) => {
     replay.requests++;
     const action = must(await agent.request(input), 'requestAction').requestAction.action;
@@ -202,73 +260,151 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     }
     if (action.status === 'PENDING_APPROVAL') {
       // Early on, a payment can be new enough to need a person: the owner looks and approves.
-      must(await o.gql<any>(`mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`, { i: { actionId: action.id, comment: 'routine supplier payment' } }, o.tokens.owner), 'approveAction');
+      must(
+        await o.gql<any>(
+          `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`,
+          { i: { actionId: action.id, comment: 'routine supplier payment' } },
+          o.tokens.owner,
+        ),
+        'approveAction',
+      );
       replay.heldThenApproved++;
       const because = (action.risk.reasons as { detail: string }[]).map((r) => r.detail.replace(/\.$/, '')).join('; ');
       replay.heldBecause.push(because);
-      say(`  ${input.tool}.${input.operation}${input.amount ? ` ${dollars(Number(input.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it`);
+      say(
+        `  ${input.tool}.${input.operation}${input.amount ? ` ${dollars(Number(input.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it`,
+      );
       // Only the agent that asked sees its grant.
-      const mine = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status grant { token } } }`, { id: action.id }, (await agent.accessToken()).token!), 'actionRequest');
+      const mine = must(
+        await o.gql<any>(
+          `query($id: ID!) { actionRequest(id: $id) { status grant { token } } }`,
+          { id: action.id },
+          (await agent.accessToken()).token!,
+        ),
+        'actionRequest',
+      );
       return mine.actionRequest.grant.token as string;
     }
     throw new Error(`normal work was ${action.status}: ${action.risk?.reasons?.map((r: any) => r.detail).join(' ')}`);
   };
   for (let day = 0; day < days; day++) {
-    const readGrant = await act({ tool: erpName, operation: 'read_invoices', volume: 12, context: { sourceNetwork: '10.40.0.0/16' } });
-    const listed = await fetch(`${erp.url}/invoices?status=UNPAID`, { headers: { authorization: `Bearer ${readGrant}` } });
+    const readGrant = await act({
+      tool: erpName,
+      operation: 'read_invoices',
+      volume: 12,
+      context: { sourceNetwork: '10.40.0.0/16' },
+    });
+    const listed = await fetch(`${erp.url}/invoices?status=UNPAID`, {
+      headers: { authorization: `Bearer ${readGrant}` },
+    });
     if (listed.status !== 200) throw new Error(`the ERP refused a fresh grant: HTTP ${listed.status}`);
     for (const [i, sku] of ['BRK-220', 'GSK-14'].entries()) {
-      const grant = await act({ tool: erpName, operation: 'update_inventory', resourceId: sku, volume: 1, context: { sourceNetwork: '10.40.0.0/16' } });
-      await fetch(`${erp.url}/inventory`, { method: 'PATCH', headers: { authorization: `Bearer ${grant}` }, body: JSON.stringify({ sku, delta: i === 0 ? -40 : 120 }) });
+      const grant = await act({
+        tool: erpName,
+        operation: 'update_inventory',
+        resourceId: sku,
+        volume: 1,
+        context: { sourceNetwork: '10.40.0.0/16' },
+      });
+      await fetch(`${erp.url}/inventory`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${grant}` },
+        body: JSON.stringify({ sku, delta: i === 0 ? -40 : 120 }),
+      });
     }
     if (day % 2 === 1) {
       const invoice = erp.invoices.filter((inv) => inv.amount < 5000)[replay.settlements % 6]!;
       const amount = invoice.amount;
       const payee = KNOWN_PAYEES[replay.settlements % KNOWN_PAYEES.length]!;
-      const grant = await act({ tool: bankName, operation: 'transfer', resourceId: invoice.id, amount, volume: 1, context: { sourceNetwork: '10.40.0.0/16', payeeRouting: payee } });
+      const grant = await act({
+        tool: bankName,
+        operation: 'transfer',
+        resourceId: invoice.id,
+        amount,
+        volume: 1,
+        context: { sourceNetwork: '10.40.0.0/16', payeeRouting: payee },
+      });
       const paid = await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${grant}`, 'content-type': 'application/json', 'warden-amount': String(amount), 'warden-volume': '1', 'warden-resource-id': invoice.id },
-        body: JSON.stringify({ invoiceId: invoice.id, amount, routingNumber: payee, account: `SUP-${invoice.supplier.slice(0, 4).toUpperCase()}` }),
+        headers: {
+          authorization: `Bearer ${grant}`,
+          'content-type': 'application/json',
+          'warden-amount': String(amount),
+          'warden-volume': '1',
+          'warden-resource-id': invoice.id,
+        },
+        body: JSON.stringify({
+          invoiceId: invoice.id,
+          amount,
+          routingNumber: payee,
+          account: `SUP-${invoice.supplier.slice(0, 4).toUpperCase()}`,
+        }),
       });
-      if (paid.status !== 201) throw new Error(`the bank refused a settlement through the gateway: HTTP ${paid.status} ${await paid.text()}`);
+      if (paid.status !== 201)
+        throw new Error(`the bank refused a settlement through the gateway: HTTP ${paid.status} ${await paid.text()}`);
       replay.settlements++;
       lastBankGrant = grant;
     }
   }
   const ledgerBefore = bank.ledger.length;
-  say(`normal work: ${replay.requests} requests, ${replay.allowed} allowed at once${replay.heldThenApproved ? `, ${replay.heldThenApproved} held and approved by the owner` : ''}; ${replay.settlements} small invoices settled through the gateway (ledger: ${ledgerBefore} transfers, $${bank.ledger.reduce((n, t) => n + t.amount, 0).toLocaleString('en-US')})`);
+  say(
+    `normal work: ${replay.requests} requests, ${replay.allowed} allowed at once${replay.heldThenApproved ? `, ${replay.heldThenApproved} held and approved by the owner` : ''}; ${replay.settlements} small invoices settled through the gateway (ledger: ${ledgerBefore} transfers, $${bank.ledger.reduce((n, t) => n + t.amount, 0).toLocaleString('en-US')})`,
+  );
 
   // ── 3. The poisoned invoice ────────────────────────────────────────────────────────────────────────
   const earlierToken = (await agent.accessToken()).token!;
-  const readGrant = await act({ tool: erpName, operation: 'read_invoices', volume: 12, context: { sourceNetwork: '10.40.0.0/16' } });
-  const unpaid = ((await (await fetch(`${erp.url}/invoices?status=UNPAID`, { headers: { authorization: `Bearer ${readGrant}` } })).json()) as { invoices: { id: string; amount: number; notes: string }[] }).invoices;
+  const readGrant = await act({
+    tool: erpName,
+    operation: 'read_invoices',
+    volume: 12,
+    context: { sourceNetwork: '10.40.0.0/16' },
+  });
+  const unpaid = (
+    (await (
+      await fetch(`${erp.url}/invoices?status=UNPAID`, { headers: { authorization: `Bearer ${readGrant}` } })
+    ).json()) as { invoices: { id: string; amount: number; notes: string }[] }
+  ).invoices;
   const poisoned = unpaid.find((i) => i.notes.includes('SYSTEM NOTICE'))!;
-  say(`the agent reads invoice ${poisoned.id}; its notes carry a hidden instruction: "${poisoned.notes.slice(0, 96)}…"`);
+  say(
+    `the agent reads invoice ${poisoned.id}; its notes carry a hidden instruction: "${poisoned.notes.slice(0, 96)}…"`,
+  );
   const targets = unpaid.filter((i) => i.amount > 50_000);
-  say(`the agent obeys: ${targets.length} unpaid invoices over $50,000 (${targets.map((i) => dollars(i.amount)).join(', ')}) to routing ${ATTACKER_ROUTING}`);
+  say(
+    `the agent obeys: ${targets.length} unpaid invoices over $50,000 (${targets.map((i) => dollars(i.amount)).join(', ')}) to routing ${ATTACKER_ROUTING}`,
+  );
 
   let attack: StoryResult['attack'] | null = null;
   let attackRequestedAt = '';
   let transfersAttempted = 0;
   for (const invoice of targets) {
     transfersAttempted++;
-    const res = await agent.request({
-      tool: bankName,
-      operation: 'transfer',
-      resourceId: invoice.id,
-      amount: invoice.amount,
-      volume: 1,
-      justification: poisoned.notes,
-      context: { sourceNetwork: '10.40.0.0/16', payeeRouting: ATTACKER_ROUTING },
-    }, earlierToken);
+    const res = await agent.request(
+      {
+        tool: bankName,
+        operation: 'transfer',
+        resourceId: invoice.id,
+        amount: invoice.amount,
+        volume: 1,
+        justification: poisoned.notes,
+        context: { sourceNetwork: '10.40.0.0/16', payeeRouting: ATTACKER_ROUTING },
+      },
+      earlierToken,
+    );
     if (!attack) {
       const action = must(res, 'requestAction').requestAction.action;
       attackRequestedAt = action.requestedAt;
-      say(`Warden saw: ${bankName}.transfer ${dollars(invoice.amount)} (CRITICAL) for ${invoice.id} to routing ${ATTACKER_ROUTING} — risk ${action.risk.score}/100, because:`);
-      for (const r of action.risk.reasons as { signal: string; contribution: number; detail: string }[]) say(`    ${r.signal.padEnd(9)} +${String(r.contribution).padEnd(3)} ${r.detail}`);
-      say(`decision: ${action.decision} → ${action.status} (held for a person), grant: ${action.grant ? 'ISSUED' : 'none'}`);
-      if (action.contained) say('containment: the agent is SUSPENDED and every token it holds is revoked (universal logout), before this answer left Warden');
+      say(
+        `Warden saw: ${bankName}.transfer ${dollars(invoice.amount)} (CRITICAL) for ${invoice.id} to routing ${ATTACKER_ROUTING} — risk ${action.risk.score}/100, because:`,
+      );
+      for (const r of action.risk.reasons as { signal: string; contribution: number; detail: string }[])
+        say(`    ${r.signal.padEnd(9)} +${String(r.contribution).padEnd(3)} ${r.detail}`);
+      say(
+        `decision: ${action.decision} → ${action.status} (held for a person), grant: ${action.grant ? 'ISSUED' : 'none'}`,
+      );
+      if (action.contained)
+        say(
+          'containment: the agent is SUSPENDED and every token it holds is revoked (universal logout), before this answer left Warden',
+        );
       attack = {
         actionId: action.id,
         workflowId: action.workflowId,
@@ -283,7 +419,9 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
       };
     } else {
       attack.afterContainment.nextTransfer = res.status;
-      say(`the agent's next transfer request (${invoice.id}, ${dollars(invoice.amount)}): HTTP ${res.status} ${res.errors?.[0]?.extensions?.code ?? ''} — its token is dead`);
+      say(
+        `the agent's next transfer request (${invoice.id}, ${dollars(invoice.amount)}): HTTP ${res.status} ${res.errors?.[0]?.extensions?.code ?? ''} — its token is dead`,
+      );
       break;
     }
   }
@@ -295,12 +433,25 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   c.api = (await o.gql(`{ viewer { kind } }`, {}, earlierToken)).status;
   c.erp = (await fetch(`${erp.url}/invoices`, { headers: { authorization: `Bearer ${readGrant}` } })).status;
   c.gateway = lastBankGrant
-    ? (await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, { method: 'POST', headers: { authorization: `Bearer ${lastBankGrant}`, 'content-type': 'application/json', 'warden-amount': '1', 'warden-volume': '1' }, body: '{}' })).status
+    ? (
+        await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${lastBankGrant}`,
+            'content-type': 'application/json',
+            'warden-amount': '1',
+            'warden-volume': '1',
+          },
+          body: '{}',
+        })
+      ).status
     : 0;
   c.newToken = (await agent.accessToken(true)).status;
   say('every credential the agent held, tried again:');
   say(`    its access token at the Warden API          → HTTP ${c.api}`);
-  say(`    its invoice-reading grant at the ERP         → HTTP ${c.erp}${c.erp === 401 ? ` — ${erp.calls.at(-1)?.why}` : ''}`);
+  say(
+    `    its invoice-reading grant at the ERP         → HTTP ${c.erp}${c.erp === 401 ? ` — ${erp.calls.at(-1)?.why}` : ''}`,
+  );
   say(`    its last bank grant at Warden's gateway      → HTTP ${c.gateway}`);
   say(`    a new access token (signed with its own key) → HTTP ${c.newToken}`);
 
@@ -310,15 +461,24 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     // Delivery runs beside the decision (a slow webhook never delays it): wait for the alert and the owner's notice.
     const since = () => o.securityInbox!.received.filter((n) => n.agentId === agentId && n.at >= attackRequestedAt);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !(since().some((n) => n.type === 'warden.security') && since().some((n) => n.type === 'warden.agent'))) await sleep(100);
+    while (
+      Date.now() < deadline &&
+      !(since().some((n) => n.type === 'warden.security') && since().some((n) => n.type === 'warden.agent'))
+    )
+      await sleep(100);
     notified = since();
     for (const n of notified) {
-      const who = n.type === 'warden.security' ? `the security team${n.to.length ? ` (and ${n.to.join(', ')})` : ''}` : n.to.join(', ') || 'the owner';
+      const who =
+        n.type === 'warden.security'
+          ? `the security team${n.to.length ? ` (and ${n.to.join(', ')})` : ''}`
+          : n.to.join(', ') || 'the owner';
       say(`notified ${who}: "${n.subject}"`);
     }
     if (notified.length === 0) say('notified: nothing arrived at the security webhook within 15 s');
   } else {
-    say('notified: the security team and the owner, through this Warden\'s configured webhook (WARDEN_NOTIFY_WEBHOOK_URL)');
+    say(
+      "notified: the security team and the owner, through this Warden's configured webhook (WARDEN_NOTIFY_WEBHOOK_URL)",
+    );
   }
 
   const securityPending = `{ pendingApprovals(first: 100) { edges { node { id status approval { deadline } } } } }`;
@@ -329,12 +489,18 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   // The approvers' lists come from Temporal visibility, which catches up within moments.
   let seenBySecurity: any = null;
   let seenByOwner: any = null;
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline && !(seenBySecurity && seenByOwner); await sleep(200)) {
+  for (
+    const deadline = Date.now() + 15_000;
+    Date.now() < deadline && !(seenBySecurity && seenByOwner);
+    await sleep(200)
+  ) {
     seenBySecurity ??= await pendingFor(o.tokens.security);
     seenByOwner ??= await pendingFor(o.tokens.owner);
   }
   const deadlineAt = (seenBySecurity ?? seenByOwner)?.approval?.deadline;
-  say(`approval pending in the lists of ${[seenByOwner && `${o.people.owner} (owner)`, seenBySecurity && `${o.people.security} (security)`].filter(Boolean).join(' and ') || 'nobody yet'}${deadlineAt ? `; if nobody decides by ${deadlineAt} it expires, and nothing moves` : ''}`);
+  say(
+    `approval pending in the lists of ${[seenByOwner && `${o.people.owner} (owner)`, seenBySecurity && `${o.people.security} (security)`].filter(Boolean).join(' and ') || 'nobody yet'}${deadlineAt ? `; if nobody decides by ${deadlineAt} it expires, and nothing moves` : ''}`,
+  );
   await o.whilePending?.({ actionId: attack.actionId, workflowId: attack.workflowId });
 
   let decided: { status: string; approval: { decidedBy: string | null } };
@@ -344,7 +510,14 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   } else if (o.interactive) {
     printHowToDecide(o, attack, agentId);
     for (;;) {
-      const now = must(await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { status approval { decidedBy } } }`, { id: attack.actionId }, o.tokens.security), 'actionRequest');
+      const now = must(
+        await o.gql<any>(
+          `query($id: ID!) { actionRequest(id: $id) { status approval { decidedBy } } }`,
+          { id: attack.actionId },
+          o.tokens.security,
+        ),
+        'actionRequest',
+      );
       if (now.actionRequest.status !== 'PENDING_APPROVAL') {
         decided = now.actionRequest;
         break;
@@ -353,7 +526,16 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     }
   } else {
     decided = must(
-      await o.gql<any>(`mutation($i: DenyActionInput!) { denyAction(input: $i) { action { status approval { decidedBy } } } }`, { i: { actionId: attack.actionId, reason: 'poisoned invoice: the instruction came from the supplier PDF, not from us' } }, o.tokens.security),
+      await o.gql<any>(
+        `mutation($i: DenyActionInput!) { denyAction(input: $i) { action { status approval { decidedBy } } } }`,
+        {
+          i: {
+            actionId: attack.actionId,
+            reason: 'poisoned invoice: the instruction came from the supplier PDF, not from us',
+          },
+        },
+        o.tokens.security,
+      ),
       'denyAction',
     ).denyAction.action;
   }
@@ -361,32 +543,65 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   if (decided.status === 'APPROVED') {
     // A person said yes: Warden resumed the agent, and the agent — still obeying the invoice — uses its grant.
     const fresh = await agent.accessToken(true);
-    const mine = fresh.token ? await o.gql<any>(`query($id: ID!) { actionRequest(id: $id) { grant { token } } }`, { id: attack.actionId }, fresh.token) : null;
+    const mine = fresh.token
+      ? await o.gql<any>(
+          `query($id: ID!) { actionRequest(id: $id) { grant { token } } }`,
+          { id: attack.actionId },
+          fresh.token,
+        )
+      : null;
     const grant = mine?.data?.actionRequest?.grant?.token as string | undefined;
     const invoice = targets[0]!;
     const paid = grant
       ? await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${grant}`, 'content-type': 'application/json', 'warden-amount': String(invoice.amount), 'warden-volume': '1', 'warden-resource-id': invoice.id },
-          body: JSON.stringify({ invoiceId: invoice.id, amount: invoice.amount, routingNumber: ATTACKER_ROUTING, account: '7730-1144' }),
+          headers: {
+            authorization: `Bearer ${grant}`,
+            'content-type': 'application/json',
+            'warden-amount': String(invoice.amount),
+            'warden-volume': '1',
+            'warden-resource-id': invoice.id,
+          },
+          body: JSON.stringify({
+            invoiceId: invoice.id,
+            amount: invoice.amount,
+            routingNumber: ATTACKER_ROUTING,
+            account: '7730-1144',
+          }),
         })
       : null;
-    say(`approved, so Warden resumed the agent and it used its grant: ${dollars(invoice.amount)} to routing ${ATTACKER_ROUTING} → ${paid ? `HTTP ${paid.status}` : 'no grant'} (Warden enforces the person's decision, whichever it is)`);
+    say(
+      `approved, so Warden resumed the agent and it used its grant: ${dollars(invoice.amount)} to routing ${ATTACKER_ROUTING} → ${paid ? `HTTP ${paid.status}` : 'no grant'} (Warden enforces the person's decision, whichever it is)`,
+    );
   }
 
   // ── 5. The outcome ─────────────────────────────────────────────────────────────────────────────────
   const ledgerAfter = bank.ledger.length;
   const toAttacker = bank.ledger.filter((t) => t.routingNumber === ATTACKER_ROUTING);
-  say(`bank ledger: ${ledgerAfter} transfers, ${ledgerAfter - ledgerBefore} since the poisoned invoice, ${toAttacker.length} to routing ${ATTACKER_ROUTING}${toAttacker.length ? ` (${dollars(toAttacker.reduce((n, t) => n + t.amount, 0))})` : ''}${bank.refused ? `; ${bank.refused} calls without the vaulted key refused` : ''}`);
+  say(
+    `bank ledger: ${ledgerAfter} transfers, ${ledgerAfter - ledgerBefore} since the poisoned invoice, ${toAttacker.length} to routing ${ATTACKER_ROUTING}${toAttacker.length ? ` (${dollars(toAttacker.reduce((n, t) => n + t.amount, 0))})` : ''}${bank.refused ? `; ${bank.refused} calls without the vaulted key refused` : ''}`,
+  );
   let types: string[] = [];
   const final = /action\.(denied|approved|expired)$/;
   for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200)) {
-    const events = must(await o.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { type message } } } }`, { f: { actionId: attack.actionId } }, o.tokens.security), 'auditEvents');
+    const events = must(
+      await o.gql<any>(
+        `query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { type message } } } }`,
+        { f: { actionId: attack.actionId } },
+        o.tokens.security,
+      ),
+      'auditEvents',
+    );
     types = events.auditEvents.edges.map((e: any) => e.node.type as string);
     if (types.some((t) => final.test(t))) break;
   }
-  const integrity = must(await o.gql<any>(`{ auditTrailIntegrity }`, {}, o.tokens.security), 'auditTrailIntegrity').auditTrailIntegrity;
-  say(`audit trail for the action: ${types.join(' → ')}; hash chain ${integrity.ok ? `intact up to its anchored head (seq ${(integrity.anchoredAt as { seq?: number } | undefined)?.seq ?? '?'})` : `BROKEN: ${JSON.stringify(integrity).slice(0, 160)}`}`);
+  const integrity = must(
+    await o.gql<any>(`{ auditTrailIntegrity }`, {}, o.tokens.security),
+    'auditTrailIntegrity',
+  ).auditTrailIntegrity;
+  say(
+    `audit trail for the action: ${types.join(' → ')}; hash chain ${integrity.ok ? `intact up to its anchored head (seq ${(integrity.anchoredAt as { seq?: number } | undefined)?.seq ?? '?'})` : `BROKEN: ${JSON.stringify(integrity).slice(0, 160)}`}`,
+  );
   if (o.ui) {
     const link = (id: string) => `${o.ui!.url}/namespaces/${o.ui!.namespace}/workflows/${encodeURIComponent(id)}`;
     const search = (q: string) => `${o.ui!.url}/namespaces/${o.ui!.namespace}/workflows?query=${encodeURIComponent(q)}`;
@@ -401,7 +616,12 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     bank,
     replay,
     attack,
-    approval: { pendingSeenBySecurity: seenBySecurity !== null, pendingSeenByOwner: seenByOwner !== null, decidedBy: decided.approval.decidedBy, status: decided.status },
+    approval: {
+      pendingSeenBySecurity: seenBySecurity !== null,
+      pendingSeenByOwner: seenByOwner !== null,
+      decidedBy: decided.approval.decidedBy,
+      status: decided.status,
+    },
     notified,
     ledgerBefore,
     ledgerAfter,
@@ -413,20 +633,32 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
 function printHowToDecide(o: StoryOptions, attack: { actionId: string; workflowId: string }, agentId: string): void {
   const out = (line = '') => o.say?.(line);
   out();
-  out(`  The transfer waits for a person. Open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`);
+  out(
+    `  The transfer waits for a person. Open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`,
+  );
   out();
   out(`    {"Authorization": "Bearer ${o.tokens.security}"}`);
   out();
   out('  and run one of:');
   out();
-  out(`    mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status approval { decidedBy } } } }`);
-  out(`    mutation { approveAction(input: { actionId: "${attack.actionId}", comment: "I checked with the supplier" }) { action { status } } }`);
+  out(
+    `    mutation { denyAction(input: { actionId: "${attack.actionId}", reason: "poisoned invoice" }) { action { status approval { decidedBy } } } }`,
+  );
+  out(
+    `    mutation { approveAction(input: { actionId: "${attack.actionId}", comment: "I checked with the supplier" }) { action { status } } }`,
+  );
   out();
-  out('  or decide with the Temporal CLI: Warden signs your decision (you, your roles, the agent\'s owner, this action,');
-  out('  once, for five minutes) and the command delivers it through the codec server. The workflow checks the signature,');
+  out(
+    "  or decide with the Temporal CLI: Warden signs your decision (you, your roles, the agent's owner, this action,",
+  );
+  out(
+    '  once, for five minutes) and the command delivers it through the codec server. The workflow checks the signature,',
+  );
   out('  so Temporal access alone decides nothing:');
   out();
-  out(`    WARDEN_TOKEN='${o.tokens.security}' npm run approve -- ${attack.actionId} --deny --comment "poisoned invoice"`);
+  out(
+    `    WARDEN_TOKEN='${o.tokens.security}' npm run approve -- ${attack.actionId} --deny --comment "poisoned invoice"`,
+  );
   out();
   out('  (it prints the `temporal workflow update execute` command; add --send to run it).');
   out();

@@ -4,7 +4,9 @@
  */
 
 export interface EndpointRule {
-  /** A host name; `*` matches within one DNS label (`*-aiplatform.googleapis.com`, `bedrock-runtime.*.amazonaws.com`). */
+  /**
+   * A host name; `*` matches within one DNS label (`*-aiplatform.googleapis.com`, `bedrock-runtime.*.amazonaws.com`).
+   */
   host: string;
   provider: string;
 }
@@ -149,7 +151,16 @@ export const defaultDiscoveryConfig: DiscoveryConfig = {
       '\\b(llm|genai)\\b',
       '\\bbrowser (use|agent)\\b',
     ],
-    agenticPermissions: ['<all_urls>', 'debugger', 'scripting', 'tabs', 'webRequest', 'nativeMessaging', 'cookies', 'history'],
+    agenticPermissions: [
+      '<all_urls>',
+      'debugger',
+      'scripting',
+      'tabs',
+      'webRequest',
+      'nativeMessaging',
+      'cookies',
+      'history',
+    ],
   },
   mcpServerPatterns: [
     '@modelcontextprotocol/server-',
@@ -282,7 +293,11 @@ export function matchEndpoint(config: DiscoveryConfig, host: string): EndpointRu
   const hit = cache.get(host);
   if (hit !== undefined) return hit ?? undefined;
   const h = normalizeHostName(host);
-  const rule = h ? config.llmEndpoints.find((r) => (r.host.includes('*') ? hostGlobRegExp(r.host).test(h) : r.host.toLowerCase() === h)) : undefined;
+  const rule = h
+    ? config.llmEndpoints.find((r) =>
+        r.host.includes('*') ? hostGlobRegExp(r.host).test(h) : r.host.toLowerCase() === h,
+      )
+    : undefined;
   if (cache.size >= ENDPOINT_CACHE_MAX) cache.clear();
   cache.set(host, rule ?? null);
   return rule;
@@ -299,7 +314,18 @@ export function canonicalHost(config: DiscoveryConfig, host: string): string {
 }
 
 /** A proposed owner e-mail for a user name, if configuration or the name itself gives one. */
-const SYSTEM_USERS = new Set(['root', 'system', 'daemon', 'nobody', 'administrator', 'admin', 'local service', 'network service', 'www-data', '-']);
+const SYSTEM_USERS = new Set([
+  'root',
+  'system',
+  'daemon',
+  'nobody',
+  'administrator',
+  'admin',
+  'local service',
+  'network service',
+  'www-data',
+  '-',
+]);
 
 export function ownerEmailFor(config: DiscoveryConfig, user: string | undefined): string | undefined {
   if (!user || SYSTEM_USERS.has(user.toLowerCase()) || user.startsWith('_')) return undefined;

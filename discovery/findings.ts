@@ -102,7 +102,8 @@ export class FindingGroup {
 
 function normalize(f: Finding): Finding {
   const evidence: Record<string, string> = {};
-  for (const [k, v] of Object.entries(f.evidence)) evidence[k] = LIST_EVIDENCE_KEYS.has(k) ? listValue(splitList(v)) : v;
+  for (const [k, v] of Object.entries(f.evidence))
+    evidence[k] = LIST_EVIDENCE_KEYS.has(k) ? listValue(splitList(v)) : v;
   return { ...f, evidence: sortKeys(evidence) };
 }
 

@@ -26,7 +26,10 @@ export async function* readLines(path: string, options: ReadOptions): AsyncGener
   const start = Math.max(0, options.start ?? 0);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // Read one byte early to learn whether `start` is a line start.
-  const stream = fs.createReadStream(path, { start: start > 0 ? start - 1 : 0, highWaterMark: options.highWaterMark ?? 64 * 1024 });
+  const stream = fs.createReadStream(path, {
+    start: start > 0 ? start - 1 : 0,
+    highWaterMark: options.highWaterMark ?? 64 * 1024,
+  });
   let pos = start > 0 ? start - 1 : 0; // absolute offset of the next byte to look at
   let lineStart = start;
   let parts: Buffer[] = [];
@@ -168,7 +171,6 @@ export async function* readJsonArrayElements(path: string, options: ReadOptions)
           if (depth === 1) {
             // ']' closing the array right after a scalar element
             if (segStart >= 0) append(chunk.subarray(segStart, i));
-            segStart = -1;
             yield endElement(pos + i);
             yield { kind: 'end', end: pos + i + 1 };
             return;

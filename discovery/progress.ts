@@ -19,7 +19,13 @@ export class ScanState {
     private readonly onProgress: ProgressCallback | undefined,
   ) {
     this.progress = resumeFrom
-      ? { cursor: resumeFrom.cursor, read: resumeFrom.read, malformed: resumeFrom.malformed, skipped: resumeFrom.skipped, errors: [...resumeFrom.errors] }
+      ? {
+          cursor: resumeFrom.cursor,
+          read: resumeFrom.read,
+          malformed: resumeFrom.malformed,
+          skipped: resumeFrom.skipped,
+          errors: [...resumeFrom.errors],
+        }
       : { cursor: '', read: 0, malformed: 0, skipped: 0, errors: [] };
     if (resumeFrom?.done) this.progress.done = true;
   }
@@ -97,7 +103,9 @@ export async function scanLineFiles(
   if (state.progress.done) return { findings: [], progress: state.snapshot() };
   const start = decodeFileCursor(state.progress.cursor, state);
   for (let i = start.file; i < files.length; i++) {
-    await scanLineFile(files[i]!, i, i === start.file ? start.offset : 0, state, config, (text, event) => handle(text, i, event));
+    await scanLineFile(files[i]!, i, i === start.file ? start.offset : 0, state, config, (text, event) =>
+      handle(text, i, event),
+    );
     if (i + 1 < files.length) await state.checkpoint(encodeFileCursor({ file: i + 1, offset: 0 }), true);
   }
   return state.finish(encodeFileCursor({ file: files.length, offset: 0 }));

@@ -40,13 +40,21 @@ const SECRET_PATTERNS: RegExp[] = [
 // Long opaque tokens: 32+ URL-safe characters mixing letters and digits (not long words or paths).
 const OPAQUE_TOKEN = /[A-Za-z0-9_-]{32,}/g;
 
-const SECRET_FLAG = /^--?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pat|auth|key|client[-_]?secret)$/i;
-const SECRET_FLAG_EQ = /^(--?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pat|auth|key|client[-_]?secret)=)(.+)$/i;
+const SECRET_FLAG =
+  /^--?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pat|auth|key|client[-_]?secret)$/i;
+const SECRET_FLAG_EQ =
+  /^(--?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pat|auth|key|client[-_]?secret)=)(.+)$/i;
 
 /** Replaces secret-looking substrings, URL passwords and `--token=x` values in free text. */
 export function redactText(text: string): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, (_m, a: string, p: string, c: string) => `${a}${redactSecret(p)}${c}`);
-  out = out.replace(/([?&](?:key|api_key|apikey|token|access_token|sig|signature|password)=)([^&\s]+)/gi, (_m, a: string, v: string) => `${a}${redactSecret(v)}`);
+  let out = text.replace(
+    /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi,
+    (_m, a: string, p: string, c: string) => `${a}${redactSecret(p)}${c}`,
+  );
+  out = out.replace(
+    /([?&](?:key|api_key|apikey|token|access_token|sig|signature|password)=)([^&\s]+)/gi,
+    (_m, a: string, v: string) => `${a}${redactSecret(v)}`,
+  );
   for (const re of SECRET_PATTERNS) out = out.replace(re, (m) => redactSecret(m));
   out = out.replace(OPAQUE_TOKEN, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? redactSecret(m) : m));
   return out;

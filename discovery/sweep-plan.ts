@@ -11,7 +11,8 @@
  *     { "name": "squid",   "type": "squid",   "files": ["/var/log/squid/access.log"] },
  *     { "name": "osquery", "type": "osquery", "files": ["/var/log/osquery/osqueryd.results.log"] },
  *     { "name": "mcp",     "type": "mcp-configs", "root": "/srv/collected-configs" },
- *     { "name": "vertex",  "type": "vertex",  "targets": [{ "project": "p", "location": "us-central1" }], "accessTokenEnv": "VERTEX_TOKEN" },
+ *     { "name": "vertex",  "type": "vertex",  "targets": [{ "project": "p", "location": "us-central1" }],
+ *       "accessTokenEnv": "VERTEX_TOKEN" },
  *     { "name": "bedrock", "type": "bedrock", "targets": [{ "region": "us-east-1" }] }
  *   ]
  * }
@@ -80,9 +81,11 @@ export function loadSweepPlan(file: string | undefined): SweepPlan {
 }
 
 export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new SweepPlanError('The discovery sources file must hold a JSON object with "sources".');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new SweepPlanError('The discovery sources file must hold a JSON object with "sources".');
   const { rules, sources } = raw as { rules?: unknown; sources?: unknown };
-  if (rules !== undefined && (typeof rules !== 'object' || rules === null || Array.isArray(rules))) throw new SweepPlanError('"rules" must be an object.');
+  if (rules !== undefined && (typeof rules !== 'object' || rules === null || Array.isArray(rules)))
+    throw new SweepPlanError('"rules" must be an object.');
   if (!Array.isArray(sources)) throw new SweepPlanError('"sources" must be an array.');
   if (sources.length > MAX_SOURCES) throw new SweepPlanError(`At most ${MAX_SOURCES} sources.`);
   const resolve = (p: unknown, where: string): string => {
@@ -94,16 +97,23 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
     const where = `sources[${i}]`;
     if (!s || typeof s !== 'object') throw new SweepPlanError(`${where} must be an object.`);
     const o = s as Record<string, unknown>;
-    if (typeof o.name !== 'string' || !NAME.test(o.name)) throw new SweepPlanError(`${where}.name must be 1–63 letters, digits, "_" or "-".`);
+    if (typeof o.name !== 'string' || !NAME.test(o.name))
+      throw new SweepPlanError(`${where}.name must be 1–63 letters, digits, "_" or "-".`);
     if (names.has(o.name)) throw new SweepPlanError(`Two sources are named "${o.name}".`);
     names.add(o.name);
     const files = (key = 'files') => {
-      if (!Array.isArray(o[key]) || (o[key] as unknown[]).length === 0) throw new SweepPlanError(`${where}.${key} must list at least one file.`);
+      if (!Array.isArray(o[key]) || (o[key] as unknown[]).length === 0)
+        throw new SweepPlanError(`${where}.${key} must list at least one file.`);
       return o[key] as unknown[];
     };
     switch (o.type) {
       case 'zeek':
-        return { name: o.name, type: 'zeek', files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)), ...(Array.isArray(o.credentialFields) ? { credentialFields: o.credentialFields.map(String) } : {}) };
+        return {
+          name: o.name,
+          type: 'zeek',
+          files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)),
+          ...(Array.isArray(o.credentialFields) ? { credentialFields: o.credentialFields.map(String) } : {}),
+        };
       case 'squid':
         return { name: o.name, type: 'squid', files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)) };
       case 'osquery':
@@ -111,14 +121,25 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
           name: o.name,
           type: 'osquery',
           files: files().map((f, j) =>
-            typeof f === 'string' ? resolve(f, `${where}.files[${j}]`) : { ...(f as OsqueryFile), path: resolve((f as OsqueryFile)?.path, `${where}.files[${j}].path`) },
+            typeof f === 'string'
+              ? resolve(f, `${where}.files[${j}]`)
+              : { ...(f as OsqueryFile), path: resolve((f as OsqueryFile)?.path, `${where}.files[${j}].path`) },
           ),
         };
       case 'mcp-configs':
-        return { name: o.name, type: 'mcp-configs', root: resolve(o.root, `${where}.root`), ...(typeof o.observedAt === 'string' ? { observedAt: o.observedAt } : {}) };
+        return {
+          name: o.name,
+          type: 'mcp-configs',
+          root: resolve(o.root, `${where}.root`),
+          ...(typeof o.observedAt === 'string' ? { observedAt: o.observedAt } : {}),
+        };
       case 'vertex': {
         const targets = o.targets as VertexTarget[];
-        if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t?.project !== 'string' || typeof t?.location !== 'string')) {
+        if (
+          !Array.isArray(targets) ||
+          targets.length === 0 ||
+          targets.some((t) => typeof t?.project !== 'string' || typeof t?.location !== 'string')
+        ) {
           throw new SweepPlanError(`${where}.targets must list { project, location }.`);
         }
         return {
@@ -131,11 +152,15 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
       }
       case 'bedrock': {
         const targets = o.targets as BedrockTarget[];
-        if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t?.region !== 'string')) throw new SweepPlanError(`${where}.targets must list { region }.`);
+        if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t?.region !== 'string'))
+          throw new SweepPlanError(`${where}.targets must list { region }.`);
         return {
           name: o.name,
           type: 'bedrock',
-          targets: targets.map((t) => ({ region: t.region, ...(typeof t.accountId === 'string' ? { accountId: t.accountId } : {}) })),
+          targets: targets.map((t) => ({
+            region: t.region,
+            ...(typeof t.accountId === 'string' ? { accountId: t.accountId } : {}),
+          })),
           ...(typeof o.endpoint === 'string' ? { endpoint: o.endpoint } : {}),
         };
       }

@@ -7,7 +7,14 @@ import type { Sensitivity } from './tools.js';
 export const ACTION_DECISIONS = ['ALLOW', 'REVIEW', 'DENY'] as const;
 export type ActionDecision = (typeof ACTION_DECISIONS)[number];
 
-export const ACTION_STATUSES = ['PENDING_DECISION', 'ALLOWED', 'PENDING_APPROVAL', 'APPROVED', 'DENIED', 'EXPIRED'] as const;
+export const ACTION_STATUSES = [
+  'PENDING_DECISION',
+  'ALLOWED',
+  'PENDING_APPROVAL',
+  'APPROVED',
+  'DENIED',
+  'EXPIRED',
+] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly ActionStatus[] = ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'];
@@ -51,12 +58,21 @@ export interface RecordedGrant {
   exp: number;
 }
 
-/** Shape only (the API that offers one is Warden's own): names, and a whole-second lifetime that ends after it starts. */
+/**
+ * Shape only (the API that offers one is Warden's own): names, and a whole-second lifetime that ends after it starts.
+ */
 export function isRecordedGrant(value: unknown): value is RecordedGrant {
   if (typeof value !== 'object' || value === null) return false;
   const g = value as Record<string, unknown>;
   const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
-  return text(g.kid) && text(g.issuer) && text(g.jti) && Number.isSafeInteger(g.iat) && Number.isSafeInteger(g.exp) && (g.exp as number) > (g.iat as number);
+  return (
+    text(g.kid) &&
+    text(g.issuer) &&
+    text(g.jti) &&
+    Number.isSafeInteger(g.iat) &&
+    Number.isSafeInteger(g.exp) &&
+    (g.exp as number) > (g.iat as number)
+  );
 }
 
 export interface ActionApproval {
@@ -94,7 +110,10 @@ export interface ActionRecord {
   approval: ActionApproval | null;
   /** Present once ALLOWED or APPROVED; shown only to the requesting agent. */
   grant: ActionGrant | null;
-  /** Actions allowed outright since grants are signed by the API: the grant as recorded (`grant` stays null in Temporal). */
+  /**
+   * Actions allowed outright since grants are signed by the API: the grant as recorded (`grant` stays null in
+   * Temporal).
+   */
   recordedGrant?: RecordedGrant | null;
   decidedAt: string | null;
   /** Set on the workflow that records this action. */
@@ -123,16 +142,27 @@ const CONTEXT_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export function validateActionInput(input: ActionRequestInput): string[] {
   const p: string[] = [];
-  if (!Number.isInteger(input.volume) || input.volume < 0 || input.volume > ACTION_LIMITS.maxVolume) p.push(`volume must be a whole number from 0 to ${ACTION_LIMITS.maxVolume}`);
-  if (!Number.isFinite(input.amount) || input.amount < 0 || input.amount > ACTION_LIMITS.maxAmount) p.push(`amount must be from 0 to ${ACTION_LIMITS.maxAmount}`);
-  if (input.justification.length > ACTION_LIMITS.justificationMax) p.push(`justification must be at most ${ACTION_LIMITS.justificationMax} characters`);
+  if (!Number.isInteger(input.volume) || input.volume < 0 || input.volume > ACTION_LIMITS.maxVolume)
+    p.push(`volume must be a whole number from 0 to ${ACTION_LIMITS.maxVolume}`);
+  if (!Number.isFinite(input.amount) || input.amount < 0 || input.amount > ACTION_LIMITS.maxAmount)
+    p.push(`amount must be from 0 to ${ACTION_LIMITS.maxAmount}`);
+  if (input.justification.length > ACTION_LIMITS.justificationMax)
+    p.push(`justification must be at most ${ACTION_LIMITS.justificationMax} characters`);
   if (!KEY.test(input.idempotencyKey)) p.push('idempotencyKey must be 1 to 128 letters, digits, ".", "_", ":" or "-"');
-  if (input.resourceId != null && (input.resourceId.length === 0 || input.resourceId.length > ACTION_LIMITS.resourceIdMax)) p.push(`resourceId must be 1 to ${ACTION_LIMITS.resourceIdMax} characters`);
+  if (
+    input.resourceId != null &&
+    (input.resourceId.length === 0 || input.resourceId.length > ACTION_LIMITS.resourceIdMax)
+  )
+    p.push(`resourceId must be 1 to ${ACTION_LIMITS.resourceIdMax} characters`);
   const entries = Object.entries(input.context);
-  if (entries.length > ACTION_LIMITS.contextEntries) p.push(`context may have at most ${ACTION_LIMITS.contextEntries} entries`);
+  if (entries.length > ACTION_LIMITS.contextEntries)
+    p.push(`context may have at most ${ACTION_LIMITS.contextEntries} entries`);
   for (const [k, v] of entries) {
     if (!CONTEXT_KEY.test(k)) p.push(`context key "${k.slice(0, 40)}" must be a simple name`);
-    if (typeof v !== 'string' || v.length > ACTION_LIMITS.contextValueMax) p.push(`context value of ${k.slice(0, 40)} must be a string of at most ${ACTION_LIMITS.contextValueMax} characters`);
+    if (typeof v !== 'string' || v.length > ACTION_LIMITS.contextValueMax)
+      p.push(
+        `context value of ${k.slice(0, 40)} must be a string of at most ${ACTION_LIMITS.contextValueMax} characters`,
+      );
   }
   return p;
 }

@@ -117,12 +117,16 @@ export interface AgentRegistration {
 export function validateAgentRegistration(input: AgentRegistration): string[] {
   const problems: string[] = [];
   const name = input.name.trim();
-  if (name.length === 0 || name.length > LIMITS.nameMax) problems.push(`name must be 1 to ${LIMITS.nameMax} characters`);
+  if (name.length === 0 || name.length > LIMITS.nameMax)
+    problems.push(`name must be 1 to ${LIMITS.nameMax} characters`);
   else if (!NAME.test(name)) problems.push('name may contain letters, digits, spaces and . _ - / : @ ( ) only');
   if (input.platform.length === 0 || input.platform.length > LIMITS.platformMax || !PLATFORM.test(input.platform)) {
-    problems.push(`platform must be 1 to ${LIMITS.platformMax} lowercase letters, digits, '.', '_' or '-' (e.g. "vertex-ai", "bedrock", "custom")`);
+    problems.push(
+      `platform must be 1 to ${LIMITS.platformMax} lowercase letters, digits, '.', '_' or '-' (e.g. "vertex-ai", "bedrock", "custom")`,
+    );
   }
-  if (input.description.length > LIMITS.descriptionMax) problems.push(`description must be at most ${LIMITS.descriptionMax} characters`);
+  if (input.description.length > LIMITS.descriptionMax)
+    problems.push(`description must be at most ${LIMITS.descriptionMax} characters`);
   return problems;
 }
 
@@ -199,7 +203,9 @@ export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccess {
     revokedBefore: state.revokedBefore,
     revokedTokens: (state.revokedTokens ?? []).filter((t) => t.expiresAtMs > nowMs).map((t) => t.jti),
     allowedTools: state.allowedTools,
-    keys: [state.credential, state.successor].filter((c) => c !== null).map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt })),
+    keys: [state.credential, state.successor]
+      .filter((c) => c !== null)
+      .map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt })),
     successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null,
   };
 }

@@ -36,12 +36,18 @@ export type AgentCommand = keyof typeof AGENT_COMMANDS;
 /** Deciding a held action: its agent's owner at decision time, or the security team; never an agent. */
 export const APPROVAL_RULE: CommandRule = { roles: ['security'], owner: true };
 
-export const PERSON_COMMANDS = { upsertPerson: { roles: ['admin'], system: true } } as const satisfies Record<string, CommandRule>;
+export const PERSON_COMMANDS = { upsertPerson: { roles: ['admin'], system: true } } as const satisfies Record<
+  string,
+  CommandRule
+>;
 export const TOOL_COMMANDS = {
   registerTool: { roles: ['admin'] },
   rotateToolSecret: { roles: ['admin'] },
 } as const satisfies Record<string, CommandRule>;
-export const SIGNING_KEY_COMMANDS = { rotateSigningKeys: { roles: ['admin'], system: true } } as const satisfies Record<string, CommandRule>;
+export const SIGNING_KEY_COMMANDS = { rotateSigningKeys: { roles: ['admin'], system: true } } as const satisfies Record<
+  string,
+  CommandRule
+>;
 
 export interface AuthorityFacts {
   /** The agent's owner now (the agent's workflow holds it; an action's learns it from the statement). */
@@ -53,9 +59,14 @@ export interface AuthorityFacts {
 /** null when the principal may issue the command; otherwise why not, in words. */
 export function refusalFor(rule: CommandRule, by: StatementPrincipal, facts: AuthorityFacts = {}): string | null {
   if (by.kind === 'system') return rule.system ? null : 'Warden does not make this change on its own authority.';
-  if (by.kind === 'agent') return rule.self && facts.agentId !== undefined && by.id === facts.agentId ? null : 'An agent may not make this change.';
+  if (by.kind === 'agent')
+    return rule.self && facts.agentId !== undefined && by.id === facts.agentId
+      ? null
+      : 'An agent may not make this change.';
   if (rule.roles.some((role) => by.roles.includes(role))) return null;
   if (rule.owner && facts.ownerEmail && by.id === facts.ownerEmail) return null;
   const who = [...rule.roles.map((r) => `the ${r} role`), ...(rule.owner ? ["the agent's owner"] : [])];
-  return who.length ? `Only ${who.join(' or ')} may make this change; ${by.id} may not.` : `${by.id} may not make this change.`;
+  return who.length
+    ? `Only ${who.join(' or ')} may make this change; ${by.id} may not.`
+    : `${by.id} may not make this change.`;
 }

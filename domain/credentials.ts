@@ -35,7 +35,13 @@ export interface CredentialPolicy {
 
 export const DEFAULT_CREDENTIAL_POLICY: CredentialPolicy = { maxAgeMs: 24 * 3600_000, rotateAtFraction: 0.75 };
 
-export function newCredential(publicJwk: Jwk, kid: string, issuedAtMs: number, policy: CredentialPolicy, generatedByWarden: boolean): AgentCredential {
+export function newCredential(
+  publicJwk: Jwk,
+  kid: string,
+  issuedAtMs: number,
+  policy: CredentialPolicy,
+  generatedByWarden: boolean,
+): AgentCredential {
   return {
     kid,
     publicJwk: { ...publicJwk, kid },
@@ -60,8 +66,10 @@ export function validatePublicJwk(jwk: unknown): string[] {
   const key = jwk as Record<string, unknown>;
   const members = PUBLIC_MEMBERS[String(key.kty)];
   if (!members) return ['publicJwk.kty must be EC, RSA or OKP'];
-  if ('d' in key || 'p' in key || 'q' in key) return ['publicJwk contains private key material: send only the public key'];
-  for (const m of members) if (typeof key[m] !== 'string' || (key[m] as string).length === 0) return [`publicJwk.${m} is required`];
+  if ('d' in key || 'p' in key || 'q' in key)
+    return ['publicJwk contains private key material: send only the public key'];
+  for (const m of members)
+    if (typeof key[m] !== 'string' || (key[m] as string).length === 0) return [`publicJwk.${m} is required`];
   const curves = CURVES[String(key.kty)];
   if (curves && !curves.includes(String(key.crv))) return [`publicJwk.crv must be one of ${curves.join(', ')}`];
   if (key.kty === 'RSA' && (key.n as string).length < 342) return ['RSA keys must be at least 2048 bits'];

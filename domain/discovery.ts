@@ -6,7 +6,12 @@
  */
 import type { DiscoverySource, Finding, FindingKind } from '../discovery/types.js';
 
-export const DISCOVERY_SOURCES = ['NETWORK', 'BROWSER', 'CLOUD', 'ENDPOINT'] as const satisfies readonly DiscoverySource[];
+export const DISCOVERY_SOURCES = [
+  'NETWORK',
+  'BROWSER',
+  'CLOUD',
+  'ENDPOINT',
+] as const satisfies readonly DiscoverySource[];
 
 /** A sweep's report of one finding, from one configured source (e.g. `zeek-dc1`). */
 export interface Sighting {
@@ -58,7 +63,15 @@ export interface AgentDiscovery {
 }
 
 /** Evidence that is a matter of where or how often it was seen, not of what the agent is. */
-const CIRCUMSTANTIAL = new Set(['logs', 'pids', 'clientAddress', 'configFiles', 'createTime', 'updateTime', 'updatedAt']);
+const CIRCUMSTANTIAL = new Set([
+  'logs',
+  'pids',
+  'clientAddress',
+  'configFiles',
+  'createTime',
+  'updateTime',
+  'updatedAt',
+]);
 
 /**
  * What the evidence says the agent is (endpoints, providers, permissions, command line, …), as a canonical
@@ -77,7 +90,10 @@ export function findingRecordId(agentId: string, sourceName: string, kind: Findi
 
 /** Finding ids are `<uuid>.<source name>.<kind>`; the agent is the first part. */
 export function agentIdOfFinding(findingId: string): string | null {
-  const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9][A-Za-z0-9._-]{0,62}\.[a-z-]{1,40}$/.exec(findingId);
+  const m =
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9][A-Za-z0-9._-]{0,62}\.[a-z-]{1,40}$/.exec(
+      findingId,
+    );
   return m ? m[1]! : null;
 }
 
@@ -94,7 +110,12 @@ export type SightingOutcome =
   | 'replayed';
 
 /** Applies a sighting; returns the new discovery record and what happened to the finding. */
-export function applySighting(agentId: string, discovery: AgentDiscovery | null, sighting: Sighting, maxFindings = 50): { discovery: AgentDiscovery; outcome: SightingOutcome } {
+export function applySighting(
+  agentId: string,
+  discovery: AgentDiscovery | null,
+  sighting: Sighting,
+  maxFindings = 50,
+): { discovery: AgentDiscovery; outcome: SightingOutcome } {
   const f = sighting.finding;
   const id = findingRecordId(agentId, sighting.sourceName, f.kind);
   const base: AgentDiscovery = discovery ?? {
@@ -152,10 +173,18 @@ export function applySighting(agentId: string, discovery: AgentDiscovery | null,
 }
 
 /** Dismisses one finding (the caller has checked it exists and is not dismissed). */
-export function dismissFinding(discovery: AgentDiscovery, findingId: string, by: string, reason: string, at: string): AgentDiscovery {
+export function dismissFinding(
+  discovery: AgentDiscovery,
+  findingId: string,
+  by: string,
+  reason: string,
+  at: string,
+): AgentDiscovery {
   return {
     ...discovery,
-    findings: discovery.findings.map((r) => (r.id === findingId ? { ...r, dismissal: { by, reason: reason.trim(), at, evidenceKey: r.evidenceKey } } : r)),
+    findings: discovery.findings.map((r) =>
+      r.id === findingId ? { ...r, dismissal: { by, reason: reason.trim(), at, evidenceKey: r.evidenceKey } } : r,
+    ),
   };
 }
 

@@ -36,7 +36,8 @@ export function isRole(value: string): value is Role {
 /** Returns a list of problems; empty means the input is acceptable. */
 export function validatePersonInput(input: PersonInput): string[] {
   const problems: string[] = [];
-  if (typeof input.email !== 'string' || typeof input.displayName !== 'string' || !Array.isArray(input.roles)) return ['a person needs an email, a displayName and a list of roles'];
+  if (typeof input.email !== 'string' || typeof input.displayName !== 'string' || !Array.isArray(input.roles))
+    return ['a person needs an email, a displayName and a list of roles'];
   if (!isValidEmail(input.email)) problems.push(`"${input.email.slice(0, 80)}" is not a valid email address`);
   const name = input.displayName.trim();
   if (name.length === 0 || name.length > 120) problems.push('displayName must be 1 to 120 characters');

@@ -29,7 +29,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/*{}:@]*$/;
 const QUERY_NAME = /^[A-Za-z0-9_.\-[\]]{1,64}$/;
 
-export type GatewayPathProblem = 'empty-segment' | 'dot-segment' | 'encoded-separator' | 'bad-encoding' | 'bad-character';
+export type GatewayPathProblem =
+  'empty-segment' | 'dot-segment' | 'encoded-separator' | 'bad-encoding' | 'bad-character';
 
 /**
  * A gateway path (under the tool) as one canonical list of segments, or why it is refused. An upstream
@@ -61,7 +62,9 @@ export function gatewaySegments(path: string): { segments: string[] } | { proble
 
 /** Which operation of a tool covers an HTTP request to `path` (relative to the tool), if any. */
 export function matchOperation(operations: ToolOperation[], method: string, path: string): ToolOperation | undefined {
-  return operations.find((op) => op.method && op.path && op.method === method.toUpperCase() && pathMatches(op.path, path));
+  return operations.find(
+    (op) => op.method && op.path && op.method === method.toUpperCase() && pathMatches(op.path, path),
+  );
 }
 
 export function pathMatches(pattern: string, path: string): boolean {
@@ -173,30 +176,42 @@ function isHttpUrl(value: string, field: string, problems: string[]): void {
     return;
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) problems.push(`${field} must use https (http only for localhost)`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+    problems.push(`${field} must use https (http only for localhost)`);
   if (url.hash) problems.push(`${field} must not have a fragment`);
   if (url.username || url.password) problems.push(`${field} must not carry credentials`);
 }
 
 export function validateToolRegistration(input: ToolRegistration): string[] {
   const problems: string[] = [];
-  if (!NAME.test(input.name)) problems.push('name must be 1 to 63 lowercase letters, digits or "-" (e.g. "erp", "bank-api")');
+  if (!NAME.test(input.name))
+    problems.push('name must be 1 to 63 lowercase letters, digits or "-" (e.g. "erp", "bank-api")');
   isHttpUrl(input.resource, 'resource', problems);
   if (input.description.length > 2000) problems.push('description must be at most 2000 characters');
   if (input.operations.length === 0 || input.operations.length > 100) problems.push('a tool needs 1 to 100 operations');
   const names = new Set<string>();
   for (const op of input.operations) {
-    if (!OPERATION.test(op.name)) problems.push(`operation "${op.name.slice(0, 64)}" must be lowercase letters, digits, "_", ".", ":" or "-"`);
-    if (!(SENSITIVITIES as readonly string[]).includes(op.sensitivity)) problems.push(`operation ${op.name.slice(0, 64)}: unknown sensitivity`);
+    if (!OPERATION.test(op.name))
+      problems.push(`operation "${op.name.slice(0, 64)}" must be lowercase letters, digits, "_", ".", ":" or "-"`);
+    if (!(SENSITIVITIES as readonly string[]).includes(op.sensitivity))
+      problems.push(`operation ${op.name.slice(0, 64)}: unknown sensitivity`);
     if (names.has(op.name)) problems.push(`operation ${op.name} is listed twice`);
-    if (op.method && !METHODS.includes(op.method)) problems.push(`operation ${op.name}: method must be one of ${METHODS.join(', ')}`);
-    if (op.path && (!PATH_PATTERN.test(op.path) || op.path.length > 256 || op.path.includes('..'))) problems.push(`operation ${op.name}: path must be a pattern like /invoices/* or /transfers/**`);
-    if (Boolean(op.method) !== Boolean(op.path)) problems.push(`operation ${op.name}: give both method and path, or neither`);
-    if (input.authMode === 'VAULTED_SECRET' && !(op.method && op.path)) problems.push(`operation ${op.name}: a gateway (VAULTED_SECRET) tool's operations need method and path`);
-    if (op.query && (!op.path || op.query.length > 32 || op.query.some((q) => !QUERY_NAME.test(q)))) problems.push(`operation ${op.name}: query must list at most 32 parameter names (letters, digits, "_", ".", "-", "[]"), for an operation with a path`);
+    if (op.method && !METHODS.includes(op.method))
+      problems.push(`operation ${op.name}: method must be one of ${METHODS.join(', ')}`);
+    if (op.path && (!PATH_PATTERN.test(op.path) || op.path.length > 256 || op.path.includes('..')))
+      problems.push(`operation ${op.name}: path must be a pattern like /invoices/* or /transfers/**`);
+    if (Boolean(op.method) !== Boolean(op.path))
+      problems.push(`operation ${op.name}: give both method and path, or neither`);
+    if (input.authMode === 'VAULTED_SECRET' && !(op.method && op.path))
+      problems.push(`operation ${op.name}: a gateway (VAULTED_SECRET) tool's operations need method and path`);
+    if (op.query && (!op.path || op.query.length > 32 || op.query.some((q) => !QUERY_NAME.test(q))))
+      problems.push(
+        `operation ${op.name}: query must list at most 32 parameter names (letters, digits, "_", ".", "-", "[]"), for an operation with a path`,
+      );
     names.add(op.name);
   }
-  if (!(AUTH_MODES as readonly string[]).includes(input.authMode)) problems.push('authMode must be WARDEN_JWT or VAULTED_SECRET');
+  if (!(AUTH_MODES as readonly string[]).includes(input.authMode))
+    problems.push('authMode must be WARDEN_JWT or VAULTED_SECRET');
   if (input.authMode === 'VAULTED_SECRET') {
     if (!input.upstreamUrl) problems.push('a VAULTED_SECRET tool needs upstreamUrl (where the gateway forwards to)');
     else isHttpUrl(input.upstreamUrl, 'upstreamUrl', problems);

@@ -31,9 +31,16 @@ export function assessAction(profile: RiskProfile, action: ActionRecord, peers?:
   // Outside the agent's allowed set there is no "allowed outright": a person must look.
   const decision = outcome.decision === 'ALLOW' && !action.allowedOutright ? 'REVIEW' : outcome.decision;
   // The hard rules that fired are part of "why": a hold with score 0 must still say what held it.
-  const reasons = [...assessment.reasons, ...outcome.ruleHits.map((detail) => ({ signal: 'rule' as const, contribution: 0, detail }))];
+  const reasons = [
+    ...assessment.reasons,
+    ...outcome.ruleHits.map((detail) => ({ signal: 'rule' as const, contribution: 0, detail })),
+  ];
   if (!action.allowedOutright) {
-    reasons.push({ signal: 'rule', contribution: 0, detail: `${action.tool}.${action.operation} is not in this agent's allowed tools, so a person must approve it.` });
+    reasons.push({
+      signal: 'rule',
+      contribution: 0,
+      detail: `${action.tool}.${action.operation} is not in this agent's allowed tools, so a person must approve it.`,
+    });
   }
   return { score: assessment.score, reasons, decision, contain: outcome.contain };
 }

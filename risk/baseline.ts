@@ -177,10 +177,19 @@ export function threadOf(facts: Pick<ActionFacts, 'context'>, policy: Policy): s
   return policy.sequence.threadKey ? cleanValue(own(facts.context, policy.sequence.threadKey)) : '(all)';
 }
 
-/** The operation this request follows in its thread (what `learn` records), or `^` when the thread is new or was idle too long. */
+/**
+ * The operation this request follows in its thread (what `learn` records), or `^` when the thread is new or was idle
+ * too long.
+ */
 export function previousOperation(b: Baseline, facts: ActionFacts, policy: Policy): string {
   const last = entry(b.threads, threadOf(facts, policy));
-  if (!last || facts.at < last.at || facts.at - last.at > policy.sequence.sessionGapMs || entry(b.ops.n, last.op) === undefined) return SESSION_START;
+  if (
+    !last ||
+    facts.at < last.at ||
+    facts.at - last.at > policy.sequence.sessionGapMs ||
+    entry(b.ops.n, last.op) === undefined
+  )
+    return SESSION_START;
   return last.op;
 }
 
@@ -351,7 +360,10 @@ export function learn(current: Baseline, facts: ActionFacts, policy: Policy): Ba
     b.trans = withEntry(b.trans, from, row);
     let threads = withEntry(b.threads, thread, { op: key, at });
     if (threads.length > lim.threads) {
-      const oldest = threads.reduce((o, e) => (e[0] !== thread && (!o || e[1].at < o[1].at) ? e : o), null as [string, { op: string; at: number }] | null);
+      const oldest = threads.reduce(
+        (o, e) => (e[0] !== thread && (!o || e[1].at < o[1].at) ? e : o),
+        null as [string, { op: string; at: number }] | null,
+      );
       if (oldest) threads = threads.filter((e) => e !== oldest);
     }
     b.threads = threads;
@@ -387,7 +399,11 @@ export function learn(current: Baseline, facts: ActionFacts, policy: Policy): Ba
   b.hours = hours;
   for (const { key: ck } of policy.context.keys) {
     const cat = entry(b.context, ck) ?? emptyCategorical();
-    b.context = withEntry(b.context, ck, observe(cat, cleanValue(own(facts.context, ck)), lim.contextValues, lim.halveAt).cat);
+    b.context = withEntry(
+      b.context,
+      ck,
+      observe(cat, cleanValue(own(facts.context, ck)), lim.contextValues, lim.halveAt).cat,
+    );
   }
 
   b.learned += 1;

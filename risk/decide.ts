@@ -42,7 +42,8 @@ export function decide(assessment: RiskAssessment, facts: ActionFacts, policy: P
   const op = cleanValue(facts.operation);
   const R = policy.rules;
   if (matches(R.denyOperations, tool, op)) atLeast('DENY', `Policy denies ${tool}:${op} for this agent.`);
-  if (matches(R.reviewOperations, tool, op)) atLeast('REVIEW', `Policy requires a person to approve every ${tool}:${op}.`);
+  if (matches(R.reviewOperations, tool, op))
+    atLeast('REVIEW', `Policy requires a person to approve every ${tool}:${op}.`);
   const novelTool = assessment.flags ? assessment.flags.novelTool || assessment.flags.novelAudience : true;
   if (facts.sensitivity === 'CRITICAL' && novelTool && R.criticalOnNewTool !== 'OFF') {
     atLeast(R.criticalOnNewTool, `${tool}:${op} is a CRITICAL operation on a tool this agent has never used.`);
@@ -51,10 +52,16 @@ export function decide(assessment: RiskAssessment, facts: ActionFacts, policy: P
     atLeast('DENY', 'The request carries an invalid volume or amount.');
   }
   if (R.amountCeiling !== null && facts.amount > R.amountCeiling) {
-    atLeast('DENY', `Amount ${formatNumber(facts.amount)} is above the absolute ceiling of ${formatNumber(R.amountCeiling)}.`);
+    atLeast(
+      'DENY',
+      `Amount ${formatNumber(facts.amount)} is above the absolute ceiling of ${formatNumber(R.amountCeiling)}.`,
+    );
   }
   if (R.volumeCeiling !== null && facts.volume > R.volumeCeiling) {
-    atLeast('DENY', `Volume ${formatNumber(facts.volume)} records is above the absolute ceiling of ${formatNumber(R.volumeCeiling)}.`);
+    atLeast(
+      'DENY',
+      `Volume ${formatNumber(facts.volume)} records is above the absolute ceiling of ${formatNumber(R.volumeCeiling)}.`,
+    );
   }
 
   if (hardDeny && R.containOnHardDeny) contain = true;

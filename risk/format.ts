@@ -3,7 +3,10 @@
 /** A value as a map key or in a sentence: printable, single-line, at most 64 characters, never a prototype key. */
 export function cleanValue(v: unknown): string {
   let s = typeof v === 'string' ? v : v == null ? '' : String(v);
-  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  s = s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (s.length > 64) s = `${s.slice(0, 61)}...`;
   if (s === '') return '(none)';
   if (s === '__proto__') return '(__proto__)';

@@ -79,7 +79,15 @@ function times(n: number): string {
   return n === 1 ? 'once' : `${formatNumber(n)} times`;
 }
 
-function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers: PeerStats | undefined, out: Reason[], flags: AssessmentFlags): void {
+function novelty(
+  b: Baseline,
+  f: ActionFacts,
+  key: string,
+  policy: Policy,
+  peers: PeerStats | undefined,
+  out: Reason[],
+  flags: AssessmentFlags,
+): void {
   const tool = cleanValue(f.tool);
   const audience = cleanValue(f.toolResource);
   const toolCount = entry(b.tools.n, tool);
@@ -102,7 +110,8 @@ function novelty(b: Baseline, f: ActionFacts, key: string, policy: Policy, peers
     peerNote = `; ${formatNumber(users)} of ${formatNumber(peers.agents)} agents on platform ${quote(cleanValue(f.platform))} use it`;
   }
   if (toolU > 0) {
-    const points = base * toolU * noveltySurprise(flags.novelTool || !flags.novelAudience ? b.tools : b.audiences) * peerMult;
+    const points =
+      base * toolU * noveltySurprise(flags.novelTool || !flags.novelAudience ? b.tools : b.audiences) * peerMult;
     const what = `a ${f.sensitivity} operation (${f.operation})`;
     const detail = flags.novelTool
       ? `First use of tool ${tool} (audience ${audience}) by this agent, for ${what}${peerNote}.`
@@ -195,7 +204,12 @@ function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: R
   }
 }
 
-function transitionSurprise(b: Baseline, from: string, key: string, policy: Policy): { bits: number; count: number; nPrev: number } {
+function transitionSurprise(
+  b: Baseline,
+  from: string,
+  key: string,
+  policy: Policy,
+): { bits: number; count: number; nPrev: number } {
   const row = entry(b.trans, from) ?? [];
   let nPrev = 0;
   for (const [, v] of row) nPrev += v;
@@ -269,7 +283,10 @@ function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): vo
     const pts = policy.context.hourWeight * clamp((-Math.log10(p) - 1.5) / 1.5, 0, 1);
     if (pts > 0) {
       const off = policy.context.utcOffsetMinutes;
-      const zone = off === 0 ? 'UTC' : `UTC${off > 0 ? '+' : '-'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+      const zone =
+        off === 0
+          ? 'UTC'
+          : `UTC${off > 0 ? '+' : '-'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
       const share = (100 * at(h)) / tot;
       out.push({
         signal: 'context',
@@ -300,7 +317,10 @@ export function assess(current: Baseline, facts: ActionFacts, policy: Policy, pe
     .map((r) => ({ ...r, contribution: Math.round(r.contribution * factor) }))
     .filter((r) => r.contribution > 0)
     .sort((a, b) => b.contribution - a.contribution || SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal));
-  const score = Math.min(100, reasons.reduce((a, r) => a + r.contribution, 0));
+  const score = Math.min(
+    100,
+    reasons.reduce((a, r) => a + r.contribution, 0),
+  );
   if (warm && reasons.length > 0) {
     const days = baseline.firstSeen === null ? 0 : Math.max(0, (facts.at - baseline.firstSeen) / 86_400_000);
     reasons.push({

@@ -47,7 +47,10 @@ const res = await fetch(`${config.api.publicUrl}/graphql`, {
     variables: { i: { actionId, approve: !values.deny, comment: values.comment } },
   }),
 });
-const body = (await res.json()) as { data?: { actionDecisionCommand: { workflowId: string; update: string; input: unknown; expiresAt: string } }; errors?: { message: string; extensions?: { code?: string } }[] };
+const body = (await res.json()) as {
+  data?: { actionDecisionCommand: { workflowId: string; update: string; input: unknown; expiresAt: string } };
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
 if (body.errors?.length || !body.data) {
   const e = body.errors?.[0];
   console.error(`Warden refused: ${e?.extensions?.code ?? `HTTP ${res.status}`}: ${e?.message ?? 'no answer'}`);
@@ -55,24 +58,38 @@ if (body.errors?.length || !body.data) {
 }
 const command = body.data.actionDecisionCommand;
 const args = [
-  'workflow', 'update', 'execute',
-  '--address', config.temporal.address,
-  '--namespace', config.temporal.namespace,
-  '--workflow-id', command.workflowId,
-  '--name', command.update,
-  '--input', JSON.stringify(command.input),
-  '--codec-endpoint', `${config.api.publicUrl}/codec`,
+  'workflow',
+  'update',
+  'execute',
+  '--address',
+  config.temporal.address,
+  '--namespace',
+  config.temporal.namespace,
+  '--workflow-id',
+  command.workflowId,
+  '--name',
+  command.update,
+  '--input',
+  JSON.stringify(command.input),
+  '--codec-endpoint',
+  `${config.api.publicUrl}/codec`,
 ];
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 if (!values.send) {
-  console.log(`# Your ${command.update === 'approveAction' ? 'approval' : 'denial'} of action ${actionId}, signed by Warden; valid once, until ${command.expiresAt}.`);
-  console.log(`# The codec server encodes it as yours (with your token; only admin and security can read answers back).`);
+  console.log(
+    `# Your ${command.update === 'approveAction' ? 'approval' : 'denial'} of action ${actionId}, signed by Warden; valid once, until ${command.expiresAt}.`,
+  );
+  console.log(
+    `# The codec server encodes it as yours (with your token; only admin and security can read answers back).`,
+  );
   console.log(`temporal ${args.map(quote).join(' ')} --codec-auth "Bearer $WARDEN_TOKEN"`);
   process.exit(0);
 }
 const cli = findTemporalCli({ dataDir: config.dataDir, install: false });
 if (!cli) {
-  console.error('No Temporal CLI found (TEMPORAL_CLI, `temporal` on PATH, or the one `npm start` installs); run without --send and use your own.');
+  console.error(
+    'No Temporal CLI found (TEMPORAL_CLI, `temporal` on PATH, or the one `npm start` installs); run without --send and use your own.',
+  );
   process.exit(2);
 }
 const run = spawnSync(cli.path, [...args, '--codec-auth', `Bearer ${token}`], { encoding: 'utf8' });
@@ -81,12 +98,31 @@ const run = spawnSync(cli.path, [...args, '--codec-auth', `Bearer ${token}`], { 
 const after = await fetch(`${config.api.publicUrl}/graphql`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-  body: JSON.stringify({ query: `query($id: ID!) { viewer { email } actionRequest(id: $id) { status approval { decidedBy decision comment } } }`, variables: { id: actionId } }),
+  body: JSON.stringify({
+    query: `query($id: ID!) { viewer { email } actionRequest(id: $id) { status approval { decidedBy decision comment } } }`,
+    variables: { id: actionId },
+  }),
 });
-const seen = ((await after.json()) as { data?: { viewer?: { email?: string }; actionRequest?: { status: string; approval: { decidedBy: string | null; decision: string | null; comment: string | null } | null } | null } }).data;
+const seen = (
+  (await after.json()) as {
+    data?: {
+      viewer?: { email?: string };
+      actionRequest?: {
+        status: string;
+        approval: { decidedBy: string | null; decision: string | null; comment: string | null } | null;
+      } | null;
+    };
+  }
+).data;
 const approval = seen?.actionRequest?.approval;
-if (approval?.decidedBy && approval.decidedBy === seen?.viewer?.email && approval.decision === (values.deny ? 'DENY' : 'APPROVE')) {
-  console.log(`action ${actionId}: ${seen!.actionRequest!.status}, decided by ${approval.decidedBy}${approval.comment ? ` (${approval.comment})` : ''}`);
+if (
+  approval?.decidedBy &&
+  approval.decidedBy === seen?.viewer?.email &&
+  approval.decision === (values.deny ? 'DENY' : 'APPROVE')
+) {
+  console.log(
+    `action ${actionId}: ${seen!.actionRequest!.status}, decided by ${approval.decidedBy}${approval.comment ? ` (${approval.comment})` : ''}`,
+  );
   process.exit(0);
 }
 process.stdout.write(run.stdout ?? '');

@@ -80,15 +80,22 @@ let keeping: (() => void) | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (keeping) return keeping();
-    console.error(`demo: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}${warden ? '; stopping the Warden it started…' : ''}`);
+    console.error(
+      `demo: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}${warden ? '; stopping the Warden it started…' : ''}`,
+    );
     void finish(130);
   });
 }
 
 try {
-  if (config.humans.jwksUrl) throw new Error('the demo signs its people\'s tokens with the development issuer; unset WARDEN_OIDC_JWKS_URL to run it');
+  if (config.humans.jwksUrl)
+    throw new Error(
+      "the demo signs its people's tokens with the development issuer; unset WARDEN_OIDC_JWKS_URL to run it",
+    );
   if (await answers()) {
-    say(`Using the Warden running at ${url}. Security notifications go to its configured webhook (WARDEN_NOTIFY_WEBHOOK_URL).`);
+    say(
+      `Using the Warden running at ${url}. Security notifications go to its configured webhook (WARDEN_NOTIFY_WEBHOOK_URL).`,
+    );
   } else {
     say(`Starting Warden (Temporal dev server, worker, API) — the same as npm start…`);
     const launched = launchWarden(inbox);
@@ -98,7 +105,13 @@ try {
   }
   const key = await loadDevIssuerKey(config.dataDir);
   const token = (email: string, roles: ('admin' | 'approver' | 'security')[]) =>
-    signDevToken(key, { email, roles, issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds: 3600 });
+    signDevToken(key, {
+      email,
+      roles,
+      issuer: config.humans.issuer,
+      audience: config.humans.audience,
+      ttlSeconds: 3600,
+    });
   const suffix = randomUUID().slice(0, 6);
   const people = { owner: 'olivia@example.com', security: 'sam@example.com' };
   const gql: Gql = async (query, variables, bearer) => {
@@ -116,29 +129,51 @@ try {
   const result = await runSupplyChainStory({
     wardenUrl: url,
     gql,
-    tokens: { admin: await token('demo-admin@example.com', ['admin']), owner: await token(people.owner, ['approver']), security: await token(people.security, ['security', 'approver']) },
+    tokens: {
+      admin: await token('demo-admin@example.com', ['admin']),
+      owner: await token(people.owner, ['approver']),
+      security: await token(people.security, ['security', 'approver']),
+    },
     people,
     ...(warden ? { securityInbox: inbox } : {}),
-    ...(config.temporal.external ? {} : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
+    ...(config.temporal.external
+      ? {}
+      : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
     suffix,
     interactive,
     say,
   });
   await Promise.all([result.erp.close(), result.bank.close()]);
-  const unchanged = result.ledgerAfter === result.ledgerBefore && !result.bank.ledger.some((t) => t.routingNumber === ATTACKER_ROUTING);
+  const unchanged =
+    result.ledgerAfter === result.ledgerBefore && !result.bank.ledger.some((t) => t.routingNumber === ATTACKER_ROUTING);
   // Only a person's approval (--interactive) may move money; then exactly the approved transfer must have gone.
   const approved = result.approval.status === 'APPROVED';
   const asDecided = approved ? result.ledgerAfter === result.ledgerBefore + 1 : unchanged;
   say('');
-  if (!approved) say(unchanged ? 'The bank ledger is unchanged: not one dollar left for the attacker.' : 'THE LEDGER CHANGED — this is a bug; please report it.');
-  else say(asDecided ? 'A person approved the transfer, so exactly that transfer left; run the demo again and deny it.' : 'THE LEDGER DOES NOT MATCH THE APPROVAL — this is a bug; please report it.');
+  if (!approved)
+    say(
+      unchanged
+        ? 'The bank ledger is unchanged: not one dollar left for the attacker.'
+        : 'THE LEDGER CHANGED — this is a bug; please report it.',
+    );
+  else
+    say(
+      asDecided
+        ? 'A person approved the transfer, so exactly that transfer left; run the demo again and deny it.'
+        : 'THE LEDGER DOES NOT MATCH THE APPROVAL — this is a bug; please report it.',
+    );
   code = asDecided && result.attack.contained ? 0 : 1;
   if (warden && keep) {
-    say(`Warden keeps running for the links above (Temporal UI http://localhost:${config.temporal.dev.uiPort}, GraphiQL ${url}/graphql); Ctrl-C stops it.`);
+    say(
+      `Warden keeps running for the links above (Temporal UI http://localhost:${config.temporal.dev.uiPort}, GraphiQL ${url}/graphql); Ctrl-C stops it.`,
+    );
     await new Promise<void>((resolve) => (keeping = resolve));
     keeping = null;
   }
-  if (warden) say(`Stopping the Warden this demo started. Its state stays in ${path.relative(process.cwd(), config.dataDir) || '.'}/: \`npm start\` brings it back and the links above work again${keep ? '' : ' (or run `npm run demo -- --keep`)'}.`);
+  if (warden)
+    say(
+      `Stopping the Warden this demo started. Its state stays in ${path.relative(process.cwd(), config.dataDir) || '.'}/: \`npm start\` brings it back and the links above work again${keep ? '' : ' (or run `npm run demo -- --keep`)'}.`,
+    );
 } catch (err) {
   if (!finishing) console.error(`demo: ${(err as Error).message}`); // after Ctrl-C, the story just lost its Warden
 }

@@ -78,27 +78,43 @@ try {
   await Promise.all([startPart('worker', 'worker/main.ts', env), startPart('api', 'api/main.ts', env)]);
 
   const seeded = await seedPeople(createServices(client, config).people, config.peopleSeedFile);
-  if (seeded.length) say(`added ${seeded.join(', ')} to the people directory (from ${path.relative(PROJECT_ROOT, config.peopleSeedFile)})`);
+  if (seeded.length)
+    say(
+      `added ${seeded.join(', ')} to the people directory (from ${path.relative(PROJECT_ROOT, config.peopleSeedFile)})`,
+    );
 
   const graphql = `${config.api.publicUrl}/graphql`;
   say(`GraphQL      ${graphql}${config.production ? '' : '  (open it in a browser for GraphiQL)'}`);
   // On the API's host name, so the UI and the codec server are one site (the codec session cookie is sent).
-  if (devServer) say(`Temporal UI  ${devServer.uiUrl.replace('//127.0.0.1:', `//${new URL(config.api.publicUrl).hostname}:`)}`);
-  say(`Temporal     ${config.temporal.address}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`);
+  if (devServer)
+    say(`Temporal UI  ${devServer.uiUrl.replace('//127.0.0.1:', `//${new URL(config.api.publicUrl).hostname}:`)}`);
+  say(
+    `Temporal     ${config.temporal.address}  namespace ${config.temporal.namespace}  task queue ${config.temporal.taskQueue}`,
+  );
   if (devServer) {
     say('WARNING: the embedded Temporal dev server has no authorization of its own: anything that can reach');
-    say(`         ${config.temporal.address} can send it Updates, Signals, starts and terminations. Warden's workflows refuse`);
+    say(
+      `         ${config.temporal.address} can send it Updates, Signals, starts and terminations. Warden's workflows refuse`,
+    );
     say('         any command without a statement Warden signed, but cannot stop a termination. Production runs on a');
     say('         cluster with Temporal\'s JWT authorizer (README: "Locking down Temporal").');
   }
   if (!config.humans.jwksUrl) {
     // No roles claim: the token carries whatever roles the people directory gives alice (admin, approver).
     const token = await signDevToken(await loadDevIssuerKey(config.dataDir), {
-      email: 'alice@example.com', issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds: 8 * 3600,
+      email: 'alice@example.com',
+      issuer: config.humans.issuer,
+      audience: config.humans.audience,
+      ttlSeconds: 8 * 3600,
     });
-    say('a development token for alice@example.com (8 h; roles from the people directory; more with `npm run token -- --sub EMAIL`):');
+    say(
+      'a development token for alice@example.com (8 h; roles from the people directory; more with `npm run token -- --sub EMAIL`):',
+    );
     console.log(`\n  Authorization: Bearer ${token}\n`);
-    if (devServer) say(`to read payloads in the Temporal UI: open ${config.api.publicUrl}/codec/session, paste the token, and turn on "include cross-origin credentials" in the UI's codec settings.`);
+    if (devServer)
+      say(
+        `to read payloads in the Temporal UI: open ${config.api.publicUrl}/codec/session, paste the token, and turn on "include cross-origin credentials" in the UI's codec settings.`,
+      );
   }
   say('ready. Ctrl-C stops everything.');
 } catch (err) {

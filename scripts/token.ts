@@ -32,14 +32,22 @@ if (values.help) {
 }
 const config = loadConfig();
 if (config.humans.jwksUrl) {
-  console.error('A real OIDC issuer is configured (WARDEN_OIDC_JWKS_URL): get tokens from it; the development issuer is not trusted.');
+  console.error(
+    'A real OIDC issuer is configured (WARDEN_OIDC_JWKS_URL): get tokens from it; the development issuer is not trusted.',
+  );
   process.exit(2);
 }
 if (!values.sub || !isValidEmail(values.sub.toLowerCase())) {
   console.error(`--sub must be an email address\n${usage}`);
   process.exit(2);
 }
-const roles = values.roles === undefined ? undefined : values.roles.split(',').map((r) => r.trim()).filter(Boolean);
+const roles =
+  values.roles === undefined
+    ? undefined
+    : values.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
 const unknown = (roles ?? []).filter((r) => !isRole(r));
 if (unknown.length) {
   console.error(`unknown role(s) ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
@@ -51,4 +59,12 @@ if (ttlSeconds < 1 || ttlSeconds > 7 * 86400) {
   process.exit(2);
 }
 const key = await loadDevIssuerKey(config.dataDir);
-console.log(await signDevToken(key, { email: values.sub, ...(roles ? { roles: roles as Role[] } : {}), issuer: config.humans.issuer, audience: config.humans.audience, ttlSeconds }));
+console.log(
+  await signDevToken(key, {
+    email: values.sub,
+    ...(roles ? { roles: roles as Role[] } : {}),
+    issuer: config.humans.issuer,
+    audience: config.humans.audience,
+    ttlSeconds,
+  }),
+);

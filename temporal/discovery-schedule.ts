@@ -3,7 +3,13 @@
  * overlap policy SKIP, so two sweeps never run at once — on-demand sweeps trigger this same schedule.
  * Paused while no sources file is configured (a sweep would read nothing); triggering still works.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import { discoverySweepWorkflow } from '../workflows/discovery-sweep.js';
 
@@ -50,8 +56,17 @@ export async function ensureDiscoverySchedule(client: Client, config: WardenConf
   }
   const handle = client.schedule.getHandle(scheduleId);
   const current = await handle.describe();
-  if (intervalMsOf(current) !== config.discovery.intervalMs || current.action.type !== 'startWorkflow' || current.action.taskQueue !== taskQueue) {
-    await handle.update((previous) => ({ ...previous, spec: { intervals: [{ every: config.discovery.intervalMs }] }, action, policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP } }));
+  if (
+    intervalMsOf(current) !== config.discovery.intervalMs ||
+    current.action.type !== 'startWorkflow' ||
+    current.action.taskQueue !== taskQueue
+  ) {
+    await handle.update((previous) => ({
+      ...previous,
+      spec: { intervals: [{ every: config.discovery.intervalMs }] },
+      action,
+      policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP },
+    }));
   }
   if (current.state.paused !== paused) {
     if (paused) await handle.pause(NOTE_PAUSED);

@@ -51,7 +51,10 @@ function armed(name: FailpointName): boolean {
   if (fixed.has(name)) return true;
   if (!file) return false;
   try {
-    return fs.readFileSync(file, 'utf8').split(/[\s,]+/).includes(name);
+    return fs
+      .readFileSync(file, 'utf8')
+      .split(/[\s,]+/)
+      .includes(name);
   } catch {
     return false; // no file (yet): nothing armed
   }

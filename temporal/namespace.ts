@@ -13,7 +13,9 @@ export async function missingSearchAttributes(connection: Connection, namespace:
 
 /** The operator's command that creates the given search attributes. */
 function createCommand(namespace: string, names: Set<string>): string {
-  const flags = WARDEN_SEARCH_ATTRIBUTES.filter((k) => names.has(k.name)).map((k) => `--name ${k.name} --type ${CLI_TYPE_NAMES[k.type]}`).join(' ');
+  const flags = WARDEN_SEARCH_ATTRIBUTES.filter((k) => names.has(k.name))
+    .map((k) => `--name ${k.name} --type ${CLI_TYPE_NAMES[k.type]}`)
+    .join(' ');
   return `temporal operator search-attribute create --namespace ${namespace} ${flags}`;
 }
 
@@ -27,11 +29,15 @@ export async function requireSearchAttributes(connection: Connection, namespace:
   try {
     missing = await missingSearchAttributes(connection, namespace);
   } catch (err) {
-    console.warn(`could not list the search attributes of namespace ${namespace} (${(err as Error).message}); make sure Warden's are registered`);
+    console.warn(
+      `could not list the search attributes of namespace ${namespace} (${(err as Error).message}); make sure Warden's are registered`,
+    );
     return;
   }
   if (missing.length) {
-    throw new Error(`namespace ${namespace} lacks Warden's search attributes ${missing.join(', ')}. Add them once as an operator: ${createCommand(namespace, new Set(missing))}`);
+    throw new Error(
+      `namespace ${namespace} lacks Warden's search attributes ${missing.join(', ')}. Add them once as an operator: ${createCommand(namespace, new Set(missing))}`,
+    );
   }
 }
 
@@ -48,6 +54,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     throw new Error(
       `namespace ${namespace} lacks Warden's search attributes (${[...missing].join(', ')}) and this connection could not add them ` +
         `(${(err as Error).message}). Add them once as an operator: ${createCommand(namespace, missing)}`,
+      { cause: err },
     );
   }
   return [...missing];

@@ -26,7 +26,12 @@ export interface ForeignPayload {
 }
 
 export function isForeign(value: unknown): value is ForeignPayload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, FOREIGN_KEY);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.prototype.hasOwnProperty.call(value, FOREIGN_KEY)
+  );
 }
 
 const ORIGINS: readonly ForeignOrigin[] = ['operator', 'unencrypted', 'undecryptable'];

@@ -27,38 +27,56 @@ function forward(target: object, prop: string | symbol): unknown {
 
 /**
  * The stack's own client, whose Describe answers wait while `held` is set (and are counted); lists fail
- * while `listsFail` is set, hang until released and then fail while `listsHeld` is set, and leave out the agent `hiddenFromLists`.
+ * while `listsFail` is set, hang until released and then fail while `listsHeld` is set, and leave out the
+ * agent `hiddenFromLists`.
  */
 function heldDescribes(client: Client) {
-  const state = { held: false, describes: 0, waiting: [] as (() => void)[], listsFail: false, listsHeld: false, hiddenFromLists: null as string | null };
+  const state = {
+    held: false,
+    describes: 0,
+    waiting: [] as (() => void)[],
+    listsFail: false,
+    listsHeld: false,
+    hiddenFromLists: null as string | null,
+  };
   const describeHeld = (handle: WorkflowHandle) => async () => {
     state.describes++;
     const answer = await handle.describe();
     if (state.held) await new Promise<void>((release) => state.waiting.push(release));
     return answer;
   };
-  const handleOf = (handle: WorkflowHandle) => new Proxy(handle, { get: (target, prop) => (prop === 'describe' ? describeHeld(target) : forward(target, prop)) });
-  const list = (target: Client['workflow']) => (...args: Parameters<typeof target.list>) => {
-    if (state.listsFail) throw new Error('visibility unavailable (test)');
-    if (state.listsHeld) {
-      // A List that hangs until released, then fails.
+  const handleOf = (handle: WorkflowHandle) =>
+    new Proxy(handle, { get: (target, prop) => (prop === 'describe' ? describeHeld(target) : forward(target, prop)) });
+  const list =
+    (target: Client['workflow']) =>
+    (...args: Parameters<typeof target.list>) => {
+      if (state.listsFail) throw new Error('visibility unavailable (test)');
+      if (state.listsHeld) {
+        // A List that hangs until released, then fails.
+        // eslint-disable-next-line require-yield -- a List that yields nothing, then fails
+        return (async function* () {
+          await new Promise<void>((release) => state.waiting.push(release));
+          throw new Error('visibility unavailable (test)');
+        })() as unknown as ReturnType<typeof target.list>;
+      }
+      const hidden = state.hiddenFromLists;
+      if (!hidden) return target.list(...args);
+      // Visibility that has not caught up with one agent yet.
       return (async function* () {
-        await new Promise<void>((release) => state.waiting.push(release));
-        throw new Error('visibility unavailable (test)');
+        for await (const info of target.list(...args)) if (info.workflowId !== `agent:${hidden}`) yield info;
       })() as unknown as ReturnType<typeof target.list>;
-    }
-    const hidden = state.hiddenFromLists;
-    if (!hidden) return target.list(...args);
-    // Visibility that has not caught up with one agent yet.
-    return (async function* () {
-      for await (const info of target.list(...args)) if (info.workflowId !== `agent:${hidden}`) yield info;
-    })() as unknown as ReturnType<typeof target.list>;
-  };
+    };
   const workflow = new Proxy(client.workflow, {
     get: (target, prop) =>
-      prop === 'getHandle' ? (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args)) : prop === 'list' ? list(target) : forward(target, prop),
+      prop === 'getHandle'
+        ? (...args: Parameters<typeof target.getHandle>) => handleOf(target.getHandle(...args))
+        : prop === 'list'
+          ? list(target)
+          : forward(target, prop),
   });
-  const proxied = new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : forward(target, prop)) });
+  const proxied = new Proxy(client, {
+    get: (target, prop) => (prop === 'workflow' ? workflow : forward(target, prop)),
+  });
   const release = () => {
     state.held = false;
     for (const go of state.waiting.splice(0)) go();
@@ -74,15 +92,32 @@ function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.task
   const config = stack.config;
   const vault = vaultKeyRing(config);
   const commands = new Commands(client, stack.api.services.signingKeys);
-  const tools = new ToolRegistry(client, commands, vault, { reservedResources: [], gatewayBase: `${config.api.publicUrl}/gateway`, taskQueue: config.temporal.taskQueue, vaultRotationMs: config.credentials.vaultRotationMs, vaultGraceMs: config.credentials.vaultGraceMs });
-  return new AgentDirectory(client, commands, new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue }), tools, vault, {
-    taskQueue: agentTaskQueue,
-    credentialPolicy: { maxAgeMs: config.credentials.agentCredentialMaxAgeMs, rotateAtFraction: config.credentials.agentCredentialRotateAt },
-    sessionCacheMs,
+  const tools = new ToolRegistry(client, commands, vault, {
+    reservedResources: [],
+    gatewayBase: `${config.api.publicUrl}/gateway`,
+    taskQueue: config.temporal.taskQueue,
+    vaultRotationMs: config.credentials.vaultRotationMs,
+    vaultGraceMs: config.credentials.vaultGraceMs,
   });
+  return new AgentDirectory(
+    client,
+    commands,
+    new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue }),
+    tools,
+    vault,
+    {
+      taskQueue: agentTaskQueue,
+      credentialPolicy: {
+        maxAgeMs: config.credentials.agentCredentialMaxAgeMs,
+        rotateAtFraction: config.credentials.agentCredentialRotateAt,
+      },
+      sessionCacheMs,
+    },
+  );
 }
 
-const newAgent = (name: string) => registerTestAgent(stack, admin, { name, ownerEmail: `owner-${stack.tag}@example.com`, allowedTools: [] });
+const newAgent = (name: string) =>
+  registerTestAgent(stack, admin, { name, ownerEmail: `owner-${stack.tag}@example.com`, allowedTools: [] });
 
 /** A new agent, and a directory whose read of it has reached Temporal and is held there, answer in hand. */
 async function readHeldMidway(name: string) {
@@ -98,7 +133,11 @@ async function readHeldMidway(name: string) {
 beforeAll(async () => {
   stack = await startStack();
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
-  const res = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: `owner-${stack.tag}@example.com`, displayName: 'Owner', roles: ['APPROVER'] } }, admin);
+  const res = await stack.gql(
+    `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+    { i: { email: `owner-${stack.tag}@example.com`, displayName: 'Owner', roles: ['APPROVER'] } },
+    admin,
+  );
   expect(res.errors).toBeUndefined();
 });
 
@@ -109,7 +148,11 @@ afterAll(async () => {
 describe("an API process's view of an agent", () => {
   it('a read under way while this process suspends the agent does not put the ACTIVE view back', async () => {
     const { agent, gated, directory, reading } = await readHeldMidway('Cached agent'); // Temporal answered ACTIVE
-    const suspended = await directory.suspend(person(`admin-${stack.tag}@example.com`, ['admin']), agent.id, 'cache race test');
+    const suspended = await directory.suspend(
+      person(`admin-${stack.tag}@example.com`, ['admin']),
+      agent.id,
+      'cache race test',
+    );
     expect(suspended.status).toBe('SUSPENDED');
     gated.release();
     await reading;
@@ -135,7 +178,11 @@ describe("an API process's view of an agent", () => {
     // agent comes from what registration itself wrote.
     const registering = directoryOn(stack.client, `no-worker-${stack.tag}`);
     const { agent, credential } = await registering.register(person(`admin-${stack.tag}@example.com`, ['admin']), {
-      name: 'Fresh agent', ownerEmail: `owner-${stack.tag}@example.com`, platform: 'custom', description: '', allowedTools: [],
+      name: 'Fresh agent',
+      ownerEmail: `owner-${stack.tag}@example.com`,
+      platform: 'custom',
+      description: '',
+      allowedTools: [],
     });
     const description = await stack.client.workflow.getHandle(`agent:${agent.id}`).describe();
     expect(description.historyLength).toBeLessThanOrEqual(2); // started, first task scheduled: nothing has run it
@@ -161,18 +208,27 @@ describe("an API process's view of an agent", () => {
 
 describe('the revocation feed', () => {
   const human = () => person(`admin-${stack.tag}@example.com`, ['admin']);
-  const changedAtOf = async (agentId: string) => (await stack.client.workflow.getHandle(`agent:${agentId}`).describe()).typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
+  const changedAtOf = async (agentId: string) =>
+    (await stack.client.workflow.getHandle(`agent:${agentId}`).describe()).typedSearchAttributes
+      .get(AgentAccessChangedAt)
+      ?.getTime();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** What visibility (the feed's source) holds as the agent's AgentAccessChangedAt. */
   const visibleChangedAt = async (agentId: string) => {
-    for await (const info of stack.client.workflow.list({ query: `AgentId = '${agentId}'` })) return info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
+    for await (const info of stack.client.workflow.list({ query: `AgentId = '${agentId}'` }))
+      return info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime();
     return undefined;
   };
   /**
    * A new agent (and another, when named), and a directory (views good for `boundMs`) on a counting
    * client, with a feed the test polls by hand.
    */
-  const feedOnHand = async (name: string, otherName: string | null, options: Parameters<AgentDirectory['startAccessFeed']>[0], boundMs = 1_000) => {
+  const feedOnHand = async (
+    name: string,
+    otherName: string | null,
+    options: Parameters<AgentDirectory['startAccessFeed']>[0],
+    boundMs = 1_000,
+  ) => {
     const agent = await newAgent(name);
     const other = otherName ? await newAgent(otherName) : null;
     await eventually(() => changedAtOf(agent.id));
@@ -199,7 +255,9 @@ describe('the revocation feed', () => {
     // Visibility holds the same instant, to the millisecond: what the feed compares views by.
     await eventually(async () => (await visibleChangedAt(agent.id)) === second);
     let found = 0;
-    for await (const info of stack.client.workflow.list({ query: `AgentAccessChangedAt >= '${new Date(second!).toISOString()}' AND AgentId = '${agent.id}'` })) {
+    for await (const info of stack.client.workflow.list({
+      query: `AgentAccessChangedAt >= '${new Date(second!).toISOString()}' AND AgentId = '${agent.id}'`,
+    })) {
       found += info.typedSearchAttributes.get(AgentAccessChangedAt)?.getTime() === second ? 1 : 0;
     }
     expect(found).toBe(1);
@@ -223,7 +281,12 @@ describe('the revocation feed', () => {
     // Other test files' agents change meanwhile: a loaded machine must not make this feed think visibility
     // lags (that has its own test). Views are good for 2 s: a poll vouches for a view for a bound after it
     // starts, and the check right after a poll must fall inside that even on a loaded machine.
-    const { agent, gated, directory, feed } = await feedOnHand('Vouched agent', null, { ceilingMs: 4_000, maxLagMs: 60_000 }, 2_000);
+    const { agent, gated, directory, feed } = await feedOnHand(
+      'Vouched agent',
+      null,
+      { ceilingMs: 4_000, maxLagMs: 60_000 },
+      2_000,
+    );
     const pastTheBound = () => sleep(2_100);
     try {
       await feed.poll();
@@ -262,7 +325,13 @@ describe('the revocation feed', () => {
   });
 
   it('a poll that reports more changes than it can follow drops every cached view', async () => {
-    const { agent, other: bystander, gated, directory, feed } = await feedOnHand('Overflowed agent', 'Bystander agent', { maxChanges: 0 });
+    const {
+      agent,
+      other: bystander,
+      gated,
+      directory,
+      feed,
+    } = await feedOnHand('Overflowed agent', 'Bystander agent', { maxChanges: 0 });
     try {
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
@@ -277,7 +346,13 @@ describe('the revocation feed', () => {
   });
 
   it('a change that shows up a poll late makes the feed stop vouching: views are read again once a bound old', async () => {
-    const { agent, other: late, gated, directory, feed } = await feedOnHand('Lag-watched agent', 'Late agent', { maxLagMs: 100 });
+    const {
+      agent,
+      other: late,
+      gated,
+      directory,
+      feed,
+    } = await feedOnHand('Lag-watched agent', 'Late agent', { maxLagMs: 100 });
     try {
       await feed.poll();
       expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
@@ -302,7 +377,13 @@ describe('the revocation feed', () => {
 describe("a platform's peer statistics", () => {
   it('are gathered from its running agents, served stale while they are gathered again, and kept when that fails', async () => {
     const platform = `peers-${stack.tag}`.toLowerCase();
-    for (let i = 0; i < 3; i++) await registerTestAgent(stack, admin, { name: `Peer ${i}`, ownerEmail: `owner-${stack.tag}@example.com`, platform, allowedTools: [] });
+    for (let i = 0; i < 3; i++)
+      await registerTestAgent(stack, admin, {
+        name: `Peer ${i}`,
+        ownerEmail: `owner-${stack.tag}@example.com`,
+        platform,
+        allowedTools: [],
+      });
     const gated = heldDescribes(stack.client);
     const peers = new PeerStatistics(gated.client, { cacheMs: 200 });
     const first = await eventually(async () => {

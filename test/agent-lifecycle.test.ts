@@ -42,7 +42,12 @@ afterAll(() => stack?.stop());
 
 describe('agent lifecycle', () => {
   it('goes ACTIVE → SUSPENDED → ACTIVE → DECOMMISSIONED, recording who, when and why', async () => {
-    const { agent } = await services.agents.register(admin, { name: 'Support bot', platform: 'custom', description: 'answers tickets', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, {
+      name: 'Support bot',
+      platform: 'custom',
+      description: 'answers tickets',
+      ownerEmail: owner(),
+    });
     expect(agent.status).toBe('ACTIVE');
     const suspended = await services.agents.suspend(admin, agent.id, 'odd traffic at night');
     expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'odd traffic at night' });
@@ -62,7 +67,12 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses invalid transitions with CONFLICT, leaving state and history unchanged', async () => {
-    const { agent } = await services.agents.register(admin, { name: 'Refusals', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, {
+      name: 'Refusals',
+      platform: 'custom',
+      description: '',
+      ownerEmail: owner(),
+    });
     const before = await services.agents.get(agent.id);
     const length = await historyLength(agent.id);
     expect(await codeOf(services.agents.resume(admin, agent.id, 'not suspended'))).toBe('CONFLICT');
@@ -85,35 +95,67 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses a missing reason and an unknown or unchanged owner with BAD_USER_INPUT / CONFLICT', async () => {
-    const { agent } = await services.agents.register(admin, { name: 'Owners', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, {
+      name: 'Owners',
+      platform: 'custom',
+      description: '',
+      ownerEmail: owner(),
+    });
     expect(await codeOf(services.agents.suspend(admin, agent.id, '   '))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(services.agents.transferOwnership(admin, agent.id, `nobody-${stack.tag}@example.com`))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(services.agents.transferOwnership(admin, agent.id, `nobody-${stack.tag}@example.com`))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(await codeOf(services.agents.transferOwnership(admin, agent.id, 'not an email'))).toBe('BAD_USER_INPUT');
     expect(await codeOf(services.agents.transferOwnership(admin, agent.id, owner()))).toBe('CONFLICT');
     expect((await services.agents.get(agent.id)).ownerEmail).toBe(owner());
     const moved = await services.agents.transferOwnership(admin, agent.id, other(), 'team change');
     expect(moved.ownerEmail).toBe(other());
-    expect(moved.events.at(-1)).toMatchObject({ kind: 'OWNER_TRANSFERRED', reason: 'team change', details: { previousOwner: owner(), newOwner: other() } });
+    expect(moved.events.at(-1)).toMatchObject({
+      kind: 'OWNER_TRANSFERRED',
+      reason: 'team change',
+      details: { previousOwner: owner(), newOwner: other() },
+    });
   });
 
   it('the workflow itself refuses bad updates even when the API is bypassed', async () => {
-    const { agent } = await services.agents.register(admin, { name: 'Direct', platform: 'custom', description: '', ownerEmail: owner() });
+    const { agent } = await services.agents.register(admin, {
+      name: 'Direct',
+      platform: 'custom',
+      description: '',
+      ownerEmail: owner(),
+    });
     const workflowId = agentWorkflowId(agent.id);
     // Properly signed, but impossible: the workflow's own rules refuse them.
-    const err: any = await services.commands.send(workflowId, resumeAgentUpdate, { reason: 'x' }, admin).catch((e: any) => e);
+    const err: any = await services.commands
+      .send(workflowId, resumeAgentUpdate, { reason: 'x' }, admin)
+      .catch((e: any) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.type).toBe('CONFLICT');
-    const err2: any = await services.commands.send(workflowId, transferAgentOwnershipUpdate, { ownerEmail: `ghost-${stack.tag}@example.com` }, admin).catch((e: any) => e);
+    const err2: any = await services.commands
+      .send(workflowId, transferAgentOwnershipUpdate, { ownerEmail: `ghost-${stack.tag}@example.com` }, admin)
+      .catch((e: any) => e);
     expect(err2.cause.type).toBe('BAD_USER_INPUT');
     // Without a statement, nothing: whoever sends it, whatever it claims.
-    const err3: any = await stack.client.workflow.getHandle(workflowId).executeUpdate('suspendAgent', { args: [{ actor: admin, reason: 'x' }] }).catch((e: any) => e);
+    const err3: any = await stack.client.workflow
+      .getHandle(workflowId)
+      .executeUpdate('suspendAgent', { args: [{ actor: admin, reason: 'x' }] })
+      .catch((e: any) => e);
     expect(err3.cause.type).toBe('UNAUTHENTICATED');
     expect((await services.agents.get(agent.id)).status).toBe('ACTIVE');
   });
 
   it('refuses registration for an unknown owner, creating nothing', async () => {
     const name = `Orphan ${stack.tag}`;
-    expect(await codeOf(services.agents.register(admin, { name, platform: 'custom', description: '', ownerEmail: `ghost-${stack.tag}@example.com` }))).toBe('BAD_USER_INPUT');
+    expect(
+      await codeOf(
+        services.agents.register(admin, {
+          name,
+          platform: 'custom',
+          description: '',
+          ownerEmail: `ghost-${stack.tag}@example.com`,
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
     const count = await stack.client.workflow.count(`AgentName = '${name}'`);
     expect(count.count).toBe(0);
   });
@@ -131,7 +173,12 @@ describe('continue-as-new', () => {
     try {
       const svc = createServices(small.client, small.config);
       await svc.people.upsert(admin, { email: owner(), displayName: 'Owner', roles: [] });
-      const { agent } = await svc.agents.register(admin, { name: 'Long lived', platform: 'custom', description: 'many changes', ownerEmail: owner() });
+      const { agent } = await svc.agents.register(admin, {
+        name: 'Long lived',
+        platform: 'custom',
+        description: 'many changes',
+        ownerEmail: owner(),
+      });
       const handle = small.client.workflow.getHandle(agentWorkflowId(agent.id));
       const firstRun = (await handle.describe()).runId;
       // Fire updates concurrently so some are in flight while the run hands over to the next one.
@@ -147,7 +194,8 @@ describe('continue-as-new', () => {
       // Visibility is eventually consistent: the closed run's row can lag its close by a moment.
       const runs = await eventually(async () => {
         const found = [];
-        for await (const info of small.client.workflow.list({ query: `WorkflowId = '${agentWorkflowId(agent.id)}'` })) found.push(info);
+        for await (const info of small.client.workflow.list({ query: `WorkflowId = '${agentWorkflowId(agent.id)}'` }))
+          found.push(info);
         return found.length > 1 ? found : undefined;
       });
       expect(runs.length).toBeGreaterThan(1);

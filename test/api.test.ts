@@ -24,7 +24,11 @@ const AGENT = `query($id: ID!) { agent(id: $id) { id status statusReason owner {
 const AGENTS = `query($filter: AgentFilter, $first: Int, $after: String) { agents(filter: $filter, first: $first, after: $after) { edges { cursor node { id name status owner { email } platform } } pageInfo { hasNextPage endCursor } } }`;
 
 async function register(name: string, ownerEmail = email('owner'), platform = 'custom') {
-  const res = await stack.gql<{ registerAgent: { agent: { id: string } } }>(REGISTER, { input: { name, ownerEmail, platform, description: 'test agent' } }, adminToken);
+  const res = await stack.gql<{ registerAgent: { agent: { id: string } } }>(
+    REGISTER,
+    { input: { name, ownerEmail, platform, description: 'test agent' } },
+    adminToken,
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.registerAgent.agent.id;
 }
@@ -38,7 +42,11 @@ beforeAll(async () => {
   strangerToken = await stack.token(email('stranger'), []);
   securityToken = await stack.token(email('sec'), ['security']);
   for (const who of ['owner', 'next', 'stranger']) {
-    const res = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: email(who), displayName: who, roles: ['APPROVER'] } }, adminToken);
+    const res = await stack.gql(
+      `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+      { i: { email: email(who), displayName: who, roles: ['APPROVER'] } },
+      adminToken,
+    );
     expect(res.errors).toBeUndefined();
   }
 });
@@ -69,29 +77,81 @@ describe('authentication', () => {
   const badTokens: [string, () => Promise<string | null>, RegExp][] = [
     ['no token', async () => null, /required/],
     ['garbage', async () => 'not-a-jwt', /not a signed JWT/],
-    ['alg none', async () => `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url.encode(JSON.stringify({ sub: email('admin'), iss: stack.config.humans.issuer, aud: 'warden-api', exp: 9999999999, iat: 1, roles: ['admin'] }))}.`, /not a signed JWT|algorithm/],
-    ['HS256 signed with the public key', async () => {
-      const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
-      return new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setIssuer(stack.config.humans.issuer).setAudience('warden-api').setSubject(email('admin')).setIssuedAt().setExpirationTime('5m').sign(secret);
-    }, /algorithm/],
-    ['expired', () => sign({ exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 600 }), /expired/],
-    ['issued in the future', () => sign({ iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 }), /iat|future/],
+    [
+      'alg none',
+      async () =>
+        `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url.encode(JSON.stringify({ sub: email('admin'), iss: stack.config.humans.issuer, aud: 'warden-api', exp: 9999999999, iat: 1, roles: ['admin'] }))}.`,
+      /not a signed JWT|algorithm/,
+    ],
+    [
+      'HS256 signed with the public key',
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
+        return new SignJWT({ roles: ['admin'] })
+          .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+          .setIssuer(stack.config.humans.issuer)
+          .setAudience('warden-api')
+          .setSubject(email('admin'))
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(secret);
+      },
+      /algorithm/,
+    ],
+    [
+      'expired',
+      () => sign({ exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 600 }),
+      /expired/,
+    ],
+    [
+      'issued in the future',
+      () => sign({ iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 }),
+      /iat|future/,
+    ],
     ['wrong issuer', () => sign({ iss: 'https://evil.example.com' }), /iss/],
     ['wrong audience', () => sign({ aud: 'another-api' }), /aud/],
-    ['unknown key', async () => {
-      const other = await generateKeyPair('ES256');
-      return sign({}, { kid: 'someone-elses-key' }, other.privateKey);
-    }, /unknown key/],
+    [
+      'unknown key',
+      async () => {
+        const other = await generateKeyPair('ES256');
+        return sign({}, { kid: 'someone-elses-key' }, other.privateKey);
+      },
+      /unknown key/,
+    ],
     ['right kid, wrong key', async () => sign({}, {}, (await generateKeyPair('ES256')).privateKey), /signature/],
     ['jku header', () => sign({}, { jku: 'https://evil.example.com/jwks.json' }), /jku/],
-    ['embedded jwk header', async () => sign({}, { jwk: await exportJWK((await generateKeyPair('ES256')).publicKey) }), /jwk/],
+    [
+      'embedded jwk header',
+      async () => sign({}, { jwk: await exportJWK((await generateKeyPair('ES256')).publicKey) }),
+      /jwk/,
+    ],
     ['wrong typ', () => sign({}, { typ: 'secevent+jwt' }), /not a user access token/],
-    ['tampered payload', async () => {
-      const [h, , s] = (await sign({})).split('.');
-      const payload = base64url.encode(JSON.stringify({ sub: email('admin'), roles: ['admin', 'security'], iss: stack.config.humans.issuer, aud: 'warden-api', iat: 1, exp: 9999999999 }));
-      return `${h}.${payload}.${s}`;
-    }, /signature/],
-    ['tampered signature', async () => { const t = await sign({}); return `${t.slice(0, -4)}${t.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`; }, /signature|malformed/],
+    [
+      'tampered payload',
+      async () => {
+        const [h, , s] = (await sign({})).split('.');
+        const payload = base64url.encode(
+          JSON.stringify({
+            sub: email('admin'),
+            roles: ['admin', 'security'],
+            iss: stack.config.humans.issuer,
+            aud: 'warden-api',
+            iat: 1,
+            exp: 9999999999,
+          }),
+        );
+        return `${h}.${payload}.${s}`;
+      },
+      /signature/,
+    ],
+    [
+      'tampered signature',
+      async () => {
+        const t = await sign({});
+        return `${t.slice(0, -4)}${t.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+      },
+      /signature|malformed/,
+    ],
     ['oversized', async () => sign({ padding: 'x'.repeat(9000) }), /larger than/],
     ['no usable email', () => sign({ email: 'not-an-email', sub: 'not-an-email' }), /email/],
   ];
@@ -108,13 +168,21 @@ describe('authentication', () => {
   }
 
   it('refuses a malformed Authorization header', async () => {
-    const res = await fetch(stack.api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('a:b')}` }, body: JSON.stringify({ query: '{ viewer { kind } }' }) });
+    const res = await fetch(stack.api.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('a:b')}` },
+      body: JSON.stringify({ query: '{ viewer { kind } }' }),
+    });
     expect(res.status).toBe(401);
   });
 
   it('a bad token changes nothing, even in a mutation', async () => {
     const name = `Unauthenticated ${stack.tag}`;
-    const res = await stack.gql(REGISTER, { input: { name, ownerEmail: email('owner'), platform: 'custom' } }, await sign({ aud: 'nope' }));
+    const res = await stack.gql(
+      REGISTER,
+      { input: { name, ownerEmail: email('owner'), platform: 'custom' } },
+      await sign({ aud: 'nope' }),
+    );
     expect(res.status).toBe(401);
     expect((await stack.client.workflow.count(`AgentName = '${name}'`)).count).toBe(0);
   });
@@ -125,9 +193,15 @@ describe('authorization', () => {
     const id = await register('Authz target');
     const attempts: [string, Record<string, unknown>][] = [
       [REGISTER, { input: { name: 'By owner', ownerEmail: email('owner'), platform: 'custom' } }],
-      [`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: email('owner'), displayName: 'Hijack', roles: ['ADMIN'] } }],
+      [
+        `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+        { i: { email: email('owner'), displayName: 'Hijack', roles: ['ADMIN'] } },
+      ],
       [`mutation($id: ID!) { decommissionAgent(input: { agentId: $id, reason: "x" }) { agent { id } } }`, { id }],
-      [`mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('stranger')}" }) { agent { id } } }`, { id }],
+      [
+        `mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('stranger')}" }) { agent { id } } }`,
+        { id },
+      ],
     ];
     for (const token of [ownerToken, strangerToken, securityToken]) {
       for (const [query, variables] of attempts) {
@@ -147,8 +221,20 @@ describe('authorization', () => {
     const theirs = await register('Not owned', email('next'));
     expect((await stack.gql(AGENT, { id: mine }, ownerToken)).data!.agent.id).toBe(mine);
     expect(codes(await stack.gql(AGENT, { id: theirs }, ownerToken))).toEqual(['FORBIDDEN']);
-    expect(codes(await stack.gql(`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "no" }) { agent { id } } }`, { id: theirs }, ownerToken))).toEqual(['FORBIDDEN']);
-    const suspended = await stack.gql(`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "owner pulled the plug" }) { agent { status } } }`, { id: mine }, ownerToken);
+    expect(
+      codes(
+        await stack.gql(
+          `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "no" }) { agent { id } } }`,
+          { id: theirs },
+          ownerToken,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    const suspended = await stack.gql(
+      `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "owner pulled the plug" }) { agent { status } } }`,
+      { id: mine },
+      ownerToken,
+    );
     expect(suspended.data).toEqual({ suspendAgent: { agent: { status: 'SUSPENDED' } } });
     // The owner's list holds only their agents, whatever filter they ask for.
     const list = await eventually(async () => {
@@ -159,7 +245,11 @@ describe('authorization', () => {
     expect(list).not.toContain(theirs);
     // Security sees everything and may suspend anyone.
     expect((await stack.gql(AGENT, { id: theirs }, securityToken)).data!.agent.id).toBe(theirs);
-    const bySecurity = await stack.gql(`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "incident" }) { agent { status events { actor { id } } } } }`, { id: theirs }, securityToken);
+    const bySecurity = await stack.gql(
+      `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "incident" }) { agent { status events { actor { id } } } } }`,
+      { id: theirs },
+      securityToken,
+    );
     expect(bySecurity.data!.suspendAgent.agent.status).toBe('SUSPENDED');
     expect(bySecurity.data!.suspendAgent.agent.events.at(-1).actor.id).toBe(email('sec'));
   });
@@ -168,8 +258,16 @@ describe('authorization', () => {
 describe('agents through the API', () => {
   it('register → suspend → resume → decommission, with the full record', async () => {
     const id = await register('Lifecycle via API');
-    const run = (m: string, reason: string) => stack.gql<any>(`mutation($id: ID!, $r: String!) { ${m}(input: { agentId: $id, reason: $r }) { agent { status statusReason } } }`, { id, r: reason }, adminToken);
-    expect((await run('suspendAgent', 'investigating')).data.suspendAgent.agent).toEqual({ status: 'SUSPENDED', statusReason: 'investigating' });
+    const run = (m: string, reason: string) =>
+      stack.gql<any>(
+        `mutation($id: ID!, $r: String!) { ${m}(input: { agentId: $id, reason: $r }) { agent { status statusReason } } }`,
+        { id, r: reason },
+        adminToken,
+      );
+    expect((await run('suspendAgent', 'investigating')).data.suspendAgent.agent).toEqual({
+      status: 'SUSPENDED',
+      statusReason: 'investigating',
+    });
     expect((await run('resumeAgent', 'all clear')).data.resumeAgent.agent.status).toBe('ACTIVE');
     expect((await run('decommissionAgent', 'retired')).data.decommissionAgent.agent.status).toBe('DECOMMISSIONED');
     const agent = (await stack.gql<any>(AGENT, { id }, adminToken)).data.agent;
@@ -186,17 +284,57 @@ describe('agents through the API', () => {
     const before = (await stack.gql<any>(AGENT, { id }, adminToken)).data.agent;
     const cases: [string, Record<string, unknown>, string][] = [
       [REGISTER, { input: { name: '', ownerEmail: email('owner'), platform: 'custom' } }, 'BAD_USER_INPUT'],
-      [REGISTER, { input: { name: 'x'.repeat(500), ownerEmail: email('owner'), platform: 'custom' } }, 'BAD_USER_INPUT'],
+      [
+        REGISTER,
+        { input: { name: 'x'.repeat(500), ownerEmail: email('owner'), platform: 'custom' } },
+        'BAD_USER_INPUT',
+      ],
       [REGISTER, { input: { name: 'Ghost owned', ownerEmail: email('ghost'), platform: 'custom' } }, 'BAD_USER_INPUT'],
-      [REGISTER, { input: { name: 'Bad platform', ownerEmail: email('owner'), platform: "x' OR 1=1" } }, 'BAD_USER_INPUT'],
-      [`mutation($id: ID!) { resumeAgent(input: { agentId: $id, reason: "not suspended" }) { agent { id } } }`, { id }, 'CONFLICT'],
-      [`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "" }) { agent { id } } }`, { id }, 'BAD_USER_INPUT'],
-      [`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "${'r'.repeat(600)}" }) { agent { id } } }`, { id }, 'BAD_USER_INPUT'],
-      [`mutation { suspendAgent(input: { agentId: "not-a-uuid", reason: "x" }) { agent { id } } }`, {}, 'BAD_USER_INPUT'],
-      [`mutation { suspendAgent(input: { agentId: "00000000-0000-4000-8000-000000000000", reason: "x" }) { agent { id } } }`, {}, 'NOT_FOUND'],
-      [`mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('ghost')}" }) { agent { id } } }`, { id }, 'BAD_USER_INPUT'],
-      [`mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('owner')}" }) { agent { id } } }`, { id }, 'CONFLICT'],
-      [`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: 'not-an-email', displayName: 'x', roles: [] } }, 'BAD_USER_INPUT'],
+      [
+        REGISTER,
+        { input: { name: 'Bad platform', ownerEmail: email('owner'), platform: "x' OR 1=1" } },
+        'BAD_USER_INPUT',
+      ],
+      [
+        `mutation($id: ID!) { resumeAgent(input: { agentId: $id, reason: "not suspended" }) { agent { id } } }`,
+        { id },
+        'CONFLICT',
+      ],
+      [
+        `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "" }) { agent { id } } }`,
+        { id },
+        'BAD_USER_INPUT',
+      ],
+      [
+        `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "${'r'.repeat(600)}" }) { agent { id } } }`,
+        { id },
+        'BAD_USER_INPUT',
+      ],
+      [
+        `mutation { suspendAgent(input: { agentId: "not-a-uuid", reason: "x" }) { agent { id } } }`,
+        {},
+        'BAD_USER_INPUT',
+      ],
+      [
+        `mutation { suspendAgent(input: { agentId: "00000000-0000-4000-8000-000000000000", reason: "x" }) { agent { id } } }`,
+        {},
+        'NOT_FOUND',
+      ],
+      [
+        `mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('ghost')}" }) { agent { id } } }`,
+        { id },
+        'BAD_USER_INPUT',
+      ],
+      [
+        `mutation($id: ID!) { transferAgentOwnership(input: { agentId: $id, ownerEmail: "${email('owner')}" }) { agent { id } } }`,
+        { id },
+        'CONFLICT',
+      ],
+      [
+        `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+        { i: { email: 'not-an-email', displayName: 'x', roles: [] } },
+        'BAD_USER_INPUT',
+      ],
       [`query { agent(id: "00000000-0000-4000-8000-000000000000") { id } }`, {}, 'NOT_FOUND'],
       [AGENTS, { filter: { status: 'SLEEPING' } }, 'BAD_USER_INPUT'],
       [AGENTS, { first: -1 }, 'BAD_USER_INPUT'],
@@ -215,13 +353,28 @@ describe('agents through the API', () => {
 
   it('lists and filters through Temporal visibility, with Relay paging', async () => {
     const platform = `p-${stack.tag}`;
-    const ids = [await register('Alpha', email('owner'), platform), await register('Beta', email('next'), platform), await register('Gamma', email('next'), platform)];
-    await stack.gql(`mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "filter test" }) { agent { id } } }`, { id: ids[2] }, adminToken);
-    const list = (filter: Record<string, unknown>, first = 10, after?: string) => stack.gql<any>(AGENTS, { filter: { platform, ...filter }, first, after }, adminToken);
+    const ids = [
+      await register('Alpha', email('owner'), platform),
+      await register('Beta', email('next'), platform),
+      await register('Gamma', email('next'), platform),
+    ];
+    await stack.gql(
+      `mutation($id: ID!) { suspendAgent(input: { agentId: $id, reason: "filter test" }) { agent { id } } }`,
+      { id: ids[2] },
+      adminToken,
+    );
+    const list = (filter: Record<string, unknown>, first = 10, after?: string) =>
+      stack.gql<any>(AGENTS, { filter: { platform, ...filter }, first, after }, adminToken);
     await eventually(async () => (await list({ status: 'SUSPENDED' })).data.agents.edges.length === 1);
     expect((await list({ status: 'SUSPENDED' })).data.agents.edges.map((e: any) => e.node.name)).toEqual(['Gamma']);
-    expect((await list({ status: 'ACTIVE' })).data.agents.edges.map((e: any) => e.node.name).sort()).toEqual(['Alpha', 'Beta']);
-    expect((await list({ ownerEmail: email('next') })).data.agents.edges.map((e: any) => e.node.name).sort()).toEqual(['Beta', 'Gamma']);
+    expect((await list({ status: 'ACTIVE' })).data.agents.edges.map((e: any) => e.node.name).sort()).toEqual([
+      'Alpha',
+      'Beta',
+    ]);
+    expect((await list({ ownerEmail: email('next') })).data.agents.edges.map((e: any) => e.node.name).sort()).toEqual([
+      'Beta',
+      'Gamma',
+    ]);
     // Page through two at a time.
     const first = (await list({}, 2)).data.agents;
     expect(first.edges).toHaveLength(2);
@@ -236,16 +389,41 @@ describe('agents through the API', () => {
     const platform = `cli-${stack.tag}`;
     const id = await register('Visible in UI', email('owner'), platform);
     const rows = await eventually(async () => {
-      const out = execFileSync(inject('temporalCli'), [
-        'workflow', 'list', '--address', stack.config.temporal.address, '--namespace', stack.config.temporal.namespace,
-        '--query', `AgentPlatform = '${platform}' AND AgentStatus = 'ACTIVE' AND AgentOwner = '${email('owner')}'`, '-o', 'json',
-      ], { encoding: 'utf8' });
+      const out = execFileSync(
+        inject('temporalCli'),
+        [
+          'workflow',
+          'list',
+          '--address',
+          stack.config.temporal.address,
+          '--namespace',
+          stack.config.temporal.namespace,
+          '--query',
+          `AgentPlatform = '${platform}' AND AgentStatus = 'ACTIVE' AND AgentOwner = '${email('owner')}'`,
+          '-o',
+          'json',
+        ],
+        { encoding: 'utf8' },
+      );
       const parsed = out.trim() ? (JSON.parse(out) as { execution: { workflowId: string } }[]) : [];
       return parsed.length ? parsed : undefined;
     });
     expect(rows.map((r) => r.execution.workflowId)).toEqual([`agent:${id}`]);
     // Names are search attributes (plain, for filtering); everything else in the memo is encrypted.
-    const byName = execFileSync(inject('temporalCli'), ['workflow', 'list', '--address', stack.config.temporal.address, '--query', `AgentName = 'Visible in UI' AND AgentPlatform = '${platform}'`, '-o', 'json'], { encoding: 'utf8' });
+    const byName = execFileSync(
+      inject('temporalCli'),
+      [
+        'workflow',
+        'list',
+        '--address',
+        stack.config.temporal.address,
+        '--query',
+        `AgentName = 'Visible in UI' AND AgentPlatform = '${platform}'`,
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(byName).map((r: any) => r.execution.workflowId)).toEqual([`agent:${id}`]);
   });
 });
@@ -281,10 +459,26 @@ describe('hardening', () => {
   });
 
   it('turns introspection and GraphiQL off in production', async () => {
-    const config = loadConfig({ ...process.env, ...{ TEMPORAL_ADDRESS: stack.config.temporal.address, WARDEN_DATA_DIR: stack.config.dataDir, WARDEN_API_PORT: '0', NODE_ENV: 'production', WARDEN_ALLOW_DEV_ISSUER: 'true', WARDEN_VAULT_KEYS: inject('vaultKeys'), WARDEN_CODEC_KEYS: inject('codecKeys'), WARDEN_TASK_QUEUE: stack.config.temporal.taskQueue } });
+    const config = loadConfig({
+      ...process.env,
+      ...{
+        TEMPORAL_ADDRESS: stack.config.temporal.address,
+        WARDEN_DATA_DIR: stack.config.dataDir,
+        WARDEN_API_PORT: '0',
+        NODE_ENV: 'production',
+        WARDEN_ALLOW_DEV_ISSUER: 'true',
+        WARDEN_VAULT_KEYS: inject('vaultKeys'),
+        WARDEN_CODEC_KEYS: inject('codecKeys'),
+        WARDEN_TASK_QUEUE: stack.config.temporal.taskQueue,
+      },
+    });
     const prod = await startApiServer(config, stack.client);
     try {
-      const res = await fetch(prod.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ query: '{ __schema { types { name } } }' }) });
+      const res = await fetch(prod.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+      });
       const body = (await res.json()) as any;
       expect(body.errors?.[0]?.message).toMatch(/introspection/i);
       const page = await fetch(prod.graphqlUrl, { headers: { accept: 'text/html' } });

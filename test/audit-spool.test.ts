@@ -21,13 +21,20 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const item = (id: string): AuditItem => ({ id, at: new Date(0).toISOString(), input: { kind: 'token.issued', agentId: 'a', actor: { kind: 'agent', id: 'a' }, message: id, jti: id } as never });
+const item = (id: string): AuditItem => ({
+  id,
+  at: new Date(0).toISOString(),
+  input: { kind: 'token.issued', agentId: 'a', actor: { kind: 'agent', id: 'a' }, message: id, jti: id } as never,
+});
 
 describe('audit spool', () => {
   it('ships every record once, in order, in batches; the file is on disk before shipping and emptied after', async () => {
     const dir = tempDir();
     const batches: string[][] = [];
-    const spool = new AuditSpool(dir, async (items) => void batches.push(items.map((i) => i.id)), { flushMs: 20, batchMax: 200 });
+    const spool = new AuditSpool(dir, async (items) => void batches.push(items.map((i) => i.id)), {
+      flushMs: 20,
+      batchMax: 200,
+    });
     for (let i = 0; i < 450; i++) spool.append(item(`r${i}`));
     const [file] = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
     expect(fs.readFileSync(path.join(dir, file!), 'utf8').trim().split('\n')).toHaveLength(450);
@@ -43,10 +50,14 @@ describe('audit spool', () => {
     const dir = tempDir();
     let failures = 2;
     const shipped: string[] = [];
-    const spool = new AuditSpool(dir, async (items) => {
-      if (failures-- > 0) throw new Error('Temporal is away');
-      shipped.push(...items.map((i) => i.id));
-    }, { flushMs: 5, retryMs: 20, log: () => {} });
+    const spool = new AuditSpool(
+      dir,
+      async (items) => {
+        if (failures-- > 0) throw new Error('Temporal is away');
+        shipped.push(...items.map((i) => i.id));
+      },
+      { flushMs: 5, retryMs: 20, log: () => {} },
+    );
     spool.append(item('a'));
     spool.append(item('b'));
     expect(await spool.flush(5_000)).toBe(true);
@@ -61,7 +72,9 @@ describe('audit spool', () => {
     // Another spool open in this same process (two API servers in one process): not an orphan either.
     const sibling = new AuditSpool(dir, () => new Promise(() => {}), { flushMs: 60_000, log: () => {} });
     sibling.append(item('sibling-1'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/spool-then-wait.ts', dir, '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/spool-then-wait.ts', dir, '3'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => String(d).includes('spooled') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
@@ -80,7 +93,10 @@ describe('audit spool', () => {
     // Adopting again ships nothing more; the live spool (this process's) was not touched.
     expect(await AuditSpool.adoptOrphans(dir, async (items) => void shipped.push(...items.map((i) => i.id)))).toBe(0);
     expect(shipped).toHaveLength(3);
-    const left = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    const left = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
     expect(left).toHaveLength(2);
     expect(left.filter((t) => t.includes('"live-1"'))).toHaveLength(1);
     expect(left.filter((t) => t.includes('"sibling-1"'))).toHaveLength(1);

@@ -5,9 +5,31 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditHash, canonicalJson, chain, chainAll, GENESIS_HASH, linkOf, verifyChain, verifyChainFrom } from '../audit/chain.js';
-import { apiActivityId, AUDIT_KINDS, auditEvent, type AuditInput, type AuditKind, type ChainedAuditEvent } from '../audit/events.js';
-import { AuditChainConflictError, AuditWebhookError, JsonLinesFileSink, MultiSink, WebhookSink } from '../audit/sinks.js';
+import {
+  auditHash,
+  canonicalJson,
+  chain,
+  chainAll,
+  GENESIS_HASH,
+  linkOf,
+  verifyChain,
+  verifyChainFrom,
+} from '../audit/chain.js';
+import {
+  apiActivityId,
+  AUDIT_KINDS,
+  auditEvent,
+  type AuditInput,
+  type AuditKind,
+  type ChainedAuditEvent,
+} from '../audit/events.js';
+import {
+  AuditChainConflictError,
+  AuditWebhookError,
+  JsonLinesFileSink,
+  MultiSink,
+  WebhookSink,
+} from '../audit/sinks.js';
 import { AuditTrail } from '../audit/trail.js';
 import { actionAuditInputs, type ActionLike } from '../audit/from-action.js';
 
@@ -44,14 +66,38 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
   const action = { tool: 'erp', operation: 'read_invoice', actionId: `act_${i}`, workflowId: `action:act_${i}` };
   switch (kind) {
     case 'action.decided':
-      return { ...base, ...action, kind, actor: { kind: 'agent', id: agent.agentId }, decision: 'ALLOW', status: 'ALLOWED', score: 3, volume: 1 };
+      return {
+        ...base,
+        ...action,
+        kind,
+        actor: { kind: 'agent', id: agent.agentId },
+        decision: 'ALLOW',
+        status: 'ALLOWED',
+        score: 3,
+        volume: 1,
+      };
     case 'action.approved':
     case 'action.denied':
-      return { ...base, ...action, kind, actor: { kind: 'human', id: 'sam@example.com' }, approver: 'sam@example.com', comment: 'checked with the vendor' };
+      return {
+        ...base,
+        ...action,
+        kind,
+        actor: { kind: 'human', id: 'sam@example.com' },
+        approver: 'sam@example.com',
+        comment: 'checked with the vendor',
+      };
     case 'action.expired':
       return { ...base, ...action, kind, actor: { kind: 'system', id: 'warden' } };
     case 'agent.contained':
-      return { ...base, kind, actor: { kind: 'system', id: 'warden' }, actionId: `act_${i}`, score: 95, reasons, policy: 'default' };
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'system', id: 'warden' },
+        actionId: `act_${i}`,
+        score: 95,
+        reasons,
+        policy: 'default',
+      };
     case 'agent.resumed':
       return { ...base, kind, actor: { kind: 'human', id: 'olivia@example.com' } };
     case 'agent.logout':
@@ -60,10 +106,24 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
     case 'token.refused':
       return { ...base, kind, actor: { kind: 'agent', id: agent.agentId }, jti: `jti-${i}` };
     case 'access.denied':
-      return { ...base, kind, actor: { kind: 'human', id: 'mallory@example.com' }, operation: 'approveAction', code: 'UNAUTHENTICATED' };
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'human', id: 'mallory@example.com' },
+        operation: 'approveAction',
+        code: 'UNAUTHENTICATED',
+      };
     case 'grant.issued':
     case 'grant.refused':
-      return { ...base, kind, actor: { kind: 'agent', id: agent.agentId }, tool: 'erp', operation: 'read_invoice update_inventory', resourceId: 'https://erp.example.com/', jti: `g-${i}` };
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'agent', id: agent.agentId },
+        tool: 'erp',
+        operation: 'read_invoice update_inventory',
+        resourceId: 'https://erp.example.com/',
+        jti: `g-${i}`,
+      };
   }
 }
 
@@ -71,7 +131,9 @@ function makeChain(n: number, prev: { seq: number; hash: string } | null = null)
   const kinds = AUDIT_KINDS;
   return chainAll(
     prev,
-    Array.from({ length: n }, (_, i) => auditEvent(inputOf(kinds[i % kinds.length]!, i), new Date(NOW.getTime() + i * 1000), { deployment: 'test' })),
+    Array.from({ length: n }, (_, i) =>
+      auditEvent(inputOf(kinds[i % kinds.length]!, i), new Date(NOW.getTime() + i * 1000), { deployment: 'test' }),
+    ),
   );
 }
 
@@ -104,7 +166,14 @@ describe('audit events: OCSF inside CloudEvents', () => {
       type_uid: 600301,
       time: NOW.getTime(),
       message: 'Wire transfer of $640,000 denied',
-      metadata: { version: '1.6.0', product: { name: 'Warden' }, uid: id, correlation_uid: 'act_1', event_code: 'action.decided', profiles: ['security_control'] },
+      metadata: {
+        version: '1.6.0',
+        product: { name: 'Warden' },
+        uid: id,
+        correlation_uid: 'act_1',
+        event_code: 'action.decided',
+        profiles: ['security_control'],
+      },
       // who
       actor: { user: { uid: 'agt_supply', name: 'Supply-chain bot', type_id: 4, type: 'Service' } },
       // what
@@ -144,8 +213,24 @@ describe('audit events: OCSF inside CloudEvents', () => {
       },
     });
     expect(data.resources).toEqual([
-      { uid: 'acct-991', name: 'banking-api', type: 'Tool Resource', data: { operation: 'wire_transfer', volume: 12, amount: 640_000 } },
-      { uid: 'agt_supply', name: 'Supply-chain bot', type: 'AI Agent', owner: { uid: 'olivia@example.com', name: 'olivia@example.com', email_addr: 'olivia@example.com', type_id: 1, type: 'User' } },
+      {
+        uid: 'acct-991',
+        name: 'banking-api',
+        type: 'Tool Resource',
+        data: { operation: 'wire_transfer', volume: 12, amount: 640_000 },
+      },
+      {
+        uid: 'agt_supply',
+        name: 'Supply-chain bot',
+        type: 'AI Agent',
+        owner: {
+          uid: 'olivia@example.com',
+          name: 'olivia@example.com',
+          email_addr: 'olivia@example.com',
+          type_id: 1,
+          type: 'User',
+        },
+      },
     ]);
     expect(data.risk_details).toContain('First request to banking-api');
     expect(data.severity_id).toBe(5);
@@ -153,21 +238,43 @@ describe('audit events: OCSF inside CloudEvents', () => {
 
   it('REVIEW is held (disposition Delayed); ALLOW is allowed', () => {
     const review = auditEvent(decided({ decision: 'REVIEW', status: 'PENDING_APPROVAL', score: 55 }), NOW).data;
-    expect(review).toMatchObject({ action_id: 99, action: 'Held for approval', disposition_id: 14, disposition: 'Delayed', status_id: 99, is_alert: true, risk_level_id: 2 });
+    expect(review).toMatchObject({
+      action_id: 99,
+      action: 'Held for approval',
+      disposition_id: 14,
+      disposition: 'Delayed',
+      status_id: 99,
+      is_alert: true,
+      risk_level_id: 2,
+    });
     const allow = auditEvent(decided({ decision: 'ALLOW', status: 'ALLOWED', score: 2, reasons: [] }), NOW).data;
     expect(allow).toMatchObject({ action_id: 1, disposition_id: 1, status_id: 1, is_alert: false, severity_id: 1 });
     expect(allow.risk_details).toBeUndefined();
   });
 
   it('an approval names the approver as actor and the exact request as entity (Entity Management)', () => {
-    const { data } = auditEvent({ ...inputOf('action.approved', 7), tool: 'banking-api', operation: 'wire_transfer', volume: 1, amount: 50 }, NOW);
+    const { data } = auditEvent(
+      { ...inputOf('action.approved', 7), tool: 'banking-api', operation: 'wire_transfer', volume: 1, amount: 50 },
+      NOW,
+    );
     expect(data).toMatchObject({
       class_uid: 3004,
       category_uid: 3,
       activity_id: 3,
       type_uid: 300403,
       actor: { user: { uid: 'sam@example.com', email_addr: 'sam@example.com', type_id: 1 } },
-      entity: { uid: 'act_7', type: 'Warden Action Request', data: { agent_id: 'agt_supply', owner_email: 'olivia@example.com', tool: 'banking-api', operation: 'wire_transfer', volume: 1, amount: 50 } },
+      entity: {
+        uid: 'act_7',
+        type: 'Warden Action Request',
+        data: {
+          agent_id: 'agt_supply',
+          owner_email: 'olivia@example.com',
+          tool: 'banking-api',
+          operation: 'wire_transfer',
+          volume: 1,
+          amount: 50,
+        },
+      },
       entity_result: { uid: 'act_7', data: { status: 'APPROVED' } },
       comment: 'checked with the vendor',
       action_id: 1,
@@ -176,7 +283,11 @@ describe('audit events: OCSF inside CloudEvents', () => {
       authorizations: [{ decision: 'APPROVED' }],
       unmapped: { warden: { approver: 'sam@example.com', action_id: 'act_7', workflow_id: 'action:act_7' } },
     });
-    expect(auditEvent(inputOf('action.denied'), NOW).data).toMatchObject({ action_id: 2, disposition_id: 25, entity_result: { data: { status: 'DENIED' } } });
+    expect(auditEvent(inputOf('action.denied'), NOW).data).toMatchObject({
+      action_id: 2,
+      disposition_id: 25,
+      entity_result: { data: { status: 'DENIED' } },
+    });
     expect(auditEvent(inputOf('action.expired'), NOW).data).toMatchObject({
       actor: { user: { uid: 'warden', type_id: 3 } },
       action_id: 2,
@@ -190,7 +301,12 @@ describe('audit events: OCSF inside CloudEvents', () => {
       class_uid: 3004,
       activity_id: 12,
       activity_name: 'Suspend',
-      entity: { uid: 'agt_supply', type_id: 2, user: { uid: 'agt_supply', type_id: 4 }, data: { owner_email: 'olivia@example.com' } },
+      entity: {
+        uid: 'agt_supply',
+        type_id: 2,
+        user: { uid: 'agt_supply', type_id: 4 },
+        data: { owner_email: 'olivia@example.com' },
+      },
       entity_result: { data: { status: 'SUSPENDED', tokens_revoked: true } },
       disposition_id: 24,
       disposition: 'Access Revoked',
@@ -199,7 +315,11 @@ describe('audit events: OCSF inside CloudEvents', () => {
       metadata: { correlation_uid: 'act_3' },
     });
     expect(contained.severity_id).toBeGreaterThanOrEqual(4);
-    expect(auditEvent(inputOf('agent.resumed'), NOW).data).toMatchObject({ class_uid: 3004, activity_id: 13, entity_result: { data: { status: 'ACTIVE' } } });
+    expect(auditEvent(inputOf('agent.resumed'), NOW).data).toMatchObject({
+      class_uid: 3004,
+      activity_id: 13,
+      entity_result: { data: { status: 'ACTIVE' } },
+    });
     const logout = auditEvent(inputOf('agent.logout'), NOW).data;
     expect(logout).toMatchObject({
       class_uid: 3002,
@@ -213,8 +333,20 @@ describe('audit events: OCSF inside CloudEvents', () => {
   });
 
   it('tokens are Authentication Logons (OAuth 2.0); grants are Authorize Session privileges', () => {
-    expect(auditEvent(inputOf('token.issued', 1), NOW).data).toMatchObject({ class_uid: 3002, activity_id: 1, auth_protocol_id: 6, status_id: 1, session: { uid: 'jti-1' }, user: { uid: 'agt_supply' } });
-    expect(auditEvent(inputOf('token.refused'), NOW).data).toMatchObject({ class_uid: 3002, status_id: 2, action_id: 2, disposition_id: 26 });
+    expect(auditEvent(inputOf('token.issued', 1), NOW).data).toMatchObject({
+      class_uid: 3002,
+      activity_id: 1,
+      auth_protocol_id: 6,
+      status_id: 1,
+      session: { uid: 'jti-1' },
+      user: { uid: 'agt_supply' },
+    });
+    expect(auditEvent(inputOf('token.refused'), NOW).data).toMatchObject({
+      class_uid: 3002,
+      status_id: 2,
+      action_id: 2,
+      disposition_id: 26,
+    });
     expect(auditEvent(inputOf('grant.issued', 2), NOW).data).toMatchObject({
       class_uid: 3003,
       activity_id: 1,
@@ -224,7 +356,11 @@ describe('audit events: OCSF inside CloudEvents', () => {
       dst_endpoint: { svc_name: 'erp', uid: 'https://erp.example.com/' },
       status_id: 1,
     });
-    expect(auditEvent(inputOf('grant.refused'), NOW).data).toMatchObject({ class_uid: 3003, status_id: 2, disposition_id: 26 });
+    expect(auditEvent(inputOf('grant.refused'), NOW).data).toMatchObject({
+      class_uid: 3003,
+      status_id: 2,
+      disposition_id: 26,
+    });
   });
 
   it('every kind has the OCSF base attributes and survives a JSON round trip unchanged', () => {
@@ -234,10 +370,16 @@ describe('audit events: OCSF inside CloudEvents', () => {
       const d = e.data;
       expect(d.type_uid).toBe(d.class_uid * 100 + d.activity_id);
       expect(d.category_uid).toBe(Math.floor(d.class_uid / 1000));
-      for (const k of ['class_name', 'category_name', 'activity_name', 'severity', 'status', 'message'] as const) expect(typeof d[k]).toBe('string');
+      for (const k of ['class_name', 'category_name', 'activity_name', 'severity', 'status', 'message'] as const)
+        expect(typeof d[k]).toBe('string');
       expect(d.metadata.product.name).toBe('Warden');
       expect(d.actor.user.uid).toBeTruthy();
-      expect(d.unmapped.warden).toMatchObject({ kind, agent_id: 'agt_supply', workflow_id: expect.any(String), run_id: 'run-a' });
+      expect(d.unmapped.warden).toMatchObject({
+        kind,
+        agent_id: 'agt_supply',
+        workflow_id: expect.any(String),
+        run_id: 'run-a',
+      });
       expect(clone(e)).toEqual(e);
     }
   });
@@ -249,7 +391,11 @@ describe('audit events: OCSF inside CloudEvents', () => {
     expect(apiActivityId('delete-record')).toBe(4);
     expect(apiActivityId('reconcile')).toBe(99);
     expect(apiActivityId('reconcile', 'PATCH')).toBe(3);
-    expect(auditEvent(decided({ operation: 'reconcile' }), NOW).data).toMatchObject({ activity_id: 99, activity_name: 'reconcile', type_uid: 600399 });
+    expect(auditEvent(decided({ operation: 'reconcile' }), NOW).data).toMatchObject({
+      activity_id: 99,
+      activity_name: 'reconcile',
+      type_uid: 600399,
+    });
   });
 });
 
@@ -276,18 +422,48 @@ describe('audit inputs from an action record', () => {
     const inputs = actionAuditInputs(record, 'decided', { runId: 'r9', policy: 'default@1' });
     expect(inputs.map((i) => i.kind)).toEqual(['action.decided', 'agent.contained']);
     const [d, c] = inputs.map((i) => auditEvent(i, NOW).data);
-    expect(d).toMatchObject({ class_uid: 6003, disposition_id: 14, risk_score: 91, unmapped: { warden: { action_id: 'act_9', workflow_id: 'action:act_9', run_id: 'r9', policy: 'default@1' } } });
-    expect(c).toMatchObject({ class_uid: 3004, activity_id: 12, metadata: { correlation_uid: 'act_9' }, actor: { user: { type_id: 3 } } });
+    expect(d).toMatchObject({
+      class_uid: 6003,
+      disposition_id: 14,
+      risk_score: 91,
+      unmapped: { warden: { action_id: 'act_9', workflow_id: 'action:act_9', run_id: 'r9', policy: 'default@1' } },
+    });
+    expect(c).toMatchObject({
+      class_uid: 3004,
+      activity_id: 12,
+      metadata: { correlation_uid: 'act_9' },
+      actor: { user: { type_id: 3 } },
+    });
     expect(actionAuditInputs({ ...record, decision: 'ALLOW', contained: false }, 'decided')).toHaveLength(1);
   });
 
   it('a resolution gives the approval, denial or expiry', () => {
-    const approved = actionAuditInputs({ ...record, status: 'APPROVED', approval: { decidedBy: 'sam@example.com', decision: 'APPROVE', comment: 'ok' } }, 'resolved');
-    expect(approved).toMatchObject([{ kind: 'action.approved', approver: 'sam@example.com', actor: { kind: 'human', id: 'sam@example.com' }, comment: 'ok' }]);
-    const denied = actionAuditInputs({ ...record, status: 'DENIED', approval: { decidedBy: 'sam@example.com', decision: 'DENY', comment: null } }, 'resolved');
+    const approved = actionAuditInputs(
+      { ...record, status: 'APPROVED', approval: { decidedBy: 'sam@example.com', decision: 'APPROVE', comment: 'ok' } },
+      'resolved',
+    );
+    expect(approved).toMatchObject([
+      {
+        kind: 'action.approved',
+        approver: 'sam@example.com',
+        actor: { kind: 'human', id: 'sam@example.com' },
+        comment: 'ok',
+      },
+    ]);
+    const denied = actionAuditInputs(
+      { ...record, status: 'DENIED', approval: { decidedBy: 'sam@example.com', decision: 'DENY', comment: null } },
+      'resolved',
+    );
     expect(denied.map((i) => i.kind)).toEqual(['action.denied']);
-    const expired = actionAuditInputs({ ...record, status: 'EXPIRED', approval: { decidedBy: null, decision: 'EXPIRE', comment: null } }, 'resolved');
-    expect(auditEvent(expired[0]!, NOW).data).toMatchObject({ class_uid: 3004, entity_result: { data: { status: 'EXPIRED' } }, actor: { user: { uid: 'warden' } } });
+    const expired = actionAuditInputs(
+      { ...record, status: 'EXPIRED', approval: { decidedBy: null, decision: 'EXPIRE', comment: null } },
+      'resolved',
+    );
+    expect(auditEvent(expired[0]!, NOW).data).toMatchObject({
+      class_uid: 3004,
+      entity_result: { data: { status: 'EXPIRED' } },
+      actor: { user: { uid: 'warden' } },
+    });
     expect(() => actionAuditInputs(record, 'resolved')).toThrow(TypeError);
   });
 });
@@ -298,7 +474,9 @@ describe('canonical JSON', () => {
     const obj = Object.fromEntries(keys.map((k, i) => [k, i]));
     const sorted = ['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33'];
     expect(canonicalJson(obj)).toBe(`{${sorted.map((k) => `${JSON.stringify(k)}:${keys.indexOf(k)}`).join(',')}}`);
-    expect(canonicalJson({ b: [1, { d: true, c: null }], a: 'x', u: undefined })).toBe('{"a":"x","b":[1,{"c":null,"d":true}]}');
+    expect(canonicalJson({ b: [1, { d: true, c: null }], a: 'x', u: undefined })).toBe(
+      '{"a":"x","b":[1,{"c":null,"d":true}]}',
+    );
     expect(canonicalJson({ n: [-0, 1e21, 0.1, 1e-7, 100] })).toBe('{"n":[0,1e+21,0.1,1e-7,100]}');
     expect(canonicalJson('\u2028"\\\u0007')).toBe('"\u2028\\"\\\\\\u0007"');
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(TypeError);
@@ -308,7 +486,15 @@ describe('canonical JSON', () => {
   it('is the same for a value and its JSON round trip, whatever the key order', () => {
     const e = auditEvent(decided(), NOW);
     const reverseKeys = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverseKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
+          : v;
     const reordered = reverseKeys(e);
     expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(e));
     expect(canonicalJson(reordered)).toBe(canonicalJson(e));
@@ -350,7 +536,11 @@ describe('hash chain', () => {
     expect(verifyChainFrom(null, garbage, { linksOnly: true })).toEqual({ ok: false, index: 2, problem: 'edited' });
     const relinked = clone(makeChain(3));
     relinked[2]!.wardenprevhash = GENESIS_HASH;
-    expect(verifyChainFrom(null, relinked, { linksOnly: true })).toEqual({ ok: false, index: 2, problem: 'broken-link' });
+    expect(verifyChainFrom(null, relinked, { linksOnly: true })).toEqual({
+      ok: false,
+      index: 2,
+      problem: 'broken-link',
+    });
   });
 
   it('detects an edit whose hash was recomputed, at the next record (or, for the last, by the anchor)', () => {
@@ -369,27 +559,55 @@ describe('hash chain', () => {
 
   it('detects removed records', () => {
     const events = makeChain(5);
-    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toEqual({ ok: false, index: 2, problem: 'missing' });
+    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toEqual({
+      ok: false,
+      index: 2,
+      problem: 'missing',
+    });
     expect(verifyChain(events.slice(1))).toEqual({ ok: false, index: 0, problem: 'missing' });
-    expect(verifyChain(events.slice(0, 4), { anchor: linkOf(events[4]!) })).toEqual({ ok: false, index: 4, problem: 'missing' });
+    expect(verifyChain(events.slice(0, 4), { anchor: linkOf(events[4]!) })).toEqual({
+      ok: false,
+      index: 4,
+      problem: 'missing',
+    });
   });
 
   it('detects reordering', () => {
     const events = makeChain(5);
-    expect(verifyChain([events[0]!, events[2]!, events[1]!, events[3]!, events[4]!])).toEqual({ ok: false, index: 1, problem: 'reordered' });
-    expect(verifyChain([events[1]!, events[0]!, ...events.slice(2)])).toEqual({ ok: false, index: 0, problem: 'reordered' });
+    expect(verifyChain([events[0]!, events[2]!, events[1]!, events[3]!, events[4]!])).toEqual({
+      ok: false,
+      index: 1,
+      problem: 'reordered',
+    });
+    expect(verifyChain([events[1]!, events[0]!, ...events.slice(2)])).toEqual({
+      ok: false,
+      index: 0,
+      problem: 'reordered',
+    });
   });
 
   it('detects inserted records', () => {
     const events = makeChain(5);
     // a forged record that links correctly to its predecessor…
     const forged = chain(linkOf(events[1]!), auditEvent(decided({ decision: 'ALLOW' }), NOW));
-    expect(verifyChain([...events.slice(0, 2), forged, ...events.slice(2)])).toEqual({ ok: false, index: 3, problem: 'broken-link' });
+    expect(verifyChain([...events.slice(0, 2), forged, ...events.slice(2)])).toEqual({
+      ok: false,
+      index: 3,
+      problem: 'broken-link',
+    });
     // a duplicated record
-    expect(verifyChain([...events.slice(0, 3), events[2]!, ...events.slice(3)])).toEqual({ ok: false, index: 3, problem: 'broken-link' });
+    expect(verifyChain([...events.slice(0, 3), events[2]!, ...events.slice(3)])).toEqual({
+      ok: false,
+      index: 3,
+      problem: 'broken-link',
+    });
     // a record from another chain at the right position
     const other = makeChain(3);
-    expect(verifyChain([...events.slice(0, 2), other[2]!, ...events.slice(3)])).toEqual({ ok: false, index: 2, problem: 'broken-link' });
+    expect(verifyChain([...events.slice(0, 2), other[2]!, ...events.slice(3)])).toEqual({
+      ok: false,
+      index: 2,
+      problem: 'broken-link',
+    });
   });
 
   it('verifies page by page from the previous page’s last link', () => {
@@ -402,7 +620,11 @@ describe('hash chain', () => {
     }
     expect(verifyChainFrom(linkOf(events[2]!), pages[1]!)).toEqual({ ok: false, index: 0, problem: 'missing' }); // seq 4 is not there
     expect(verifyChainFrom(linkOf(events[4]!), pages[1]!)).toEqual({ ok: false, index: 0, problem: 'broken-link' });
-    expect(verifyChainFrom({ seq: 4, hash: 'f'.repeat(64) }, pages[1]!)).toEqual({ ok: false, index: 0, problem: 'broken-link' });
+    expect(verifyChainFrom({ seq: 4, hash: 'f'.repeat(64) }, pages[1]!)).toEqual({
+      ok: false,
+      index: 0,
+      problem: 'broken-link',
+    });
   });
 });
 
@@ -457,17 +679,33 @@ describe('JSON lines file sink', () => {
     expect(seen).toEqual(mine);
 
     const contained = await sink.query({ filter: { type: 'io.warden.agent.contained' } });
-    expect(contained.events.map((e) => e.type)).toEqual(['io.warden.agent.contained', 'io.warden.agent.contained', 'io.warden.agent.contained']);
-    const both = await sink.query({ filter: { type: ['io.warden.agent.contained', 'io.warden.action.decided'] }, first: 1000 });
+    expect(contained.events.map((e) => e.type)).toEqual([
+      'io.warden.agent.contained',
+      'io.warden.agent.contained',
+      'io.warden.agent.contained',
+    ]);
+    const both = await sink.query({
+      filter: { type: ['io.warden.agent.contained', 'io.warden.action.decided'] },
+      first: 1000,
+    });
     expect(both.events).toHaveLength(15);
 
     const act2 = await sink.query({ filter: { actionId: 'act_2' } });
     expect(act2.events.map((e) => e.data.unmapped.warden.action_id)).toEqual(['act_2', 'act_2', 'act_2']);
 
-    const window = await sink.query({ filter: { since: new Date(NOW.getTime() + 3 * 60_000), until: new Date(NOW.getTime() + 6 * 60_000).toISOString() } });
+    const window = await sink.query({
+      filter: {
+        since: new Date(NOW.getTime() + 3 * 60_000),
+        until: new Date(NOW.getTime() + 6 * 60_000).toISOString(),
+      },
+    });
     expect(window.events.map((e) => e.wardenseq)).toEqual([4, 5, 6]);
 
-    expect(await sink.query({ filter: { agentId: 'nobody' } })).toEqual({ events: [], hasNextPage: false, endCursor: null });
+    expect(await sink.query({ filter: { agentId: 'nobody' } })).toEqual({
+      events: [],
+      hasNextPage: false,
+      endCursor: null,
+    });
     expect(await sink.query({ after: 15 })).toEqual({ events: [], hasNextPage: false, endCursor: null });
     await expect(sink.query({ first: 0 })).rejects.toThrow(RangeError);
     await expect(sink.query({ first: 5000 })).rejects.toThrow(RangeError);
@@ -484,7 +722,10 @@ describe('JSON lines file sink', () => {
     const link = await sink.lastLink();
     expect(link?.seq).toBe(2);
     const trail = new AuditTrail(sink, { head: () => sink.lastLink() });
-    const more = await trail.append([auditEvent(inputOf('agent.contained', 1), NOW), auditEvent(inputOf('agent.logout', 1), NOW)]);
+    const more = await trail.append([
+      auditEvent(inputOf('agent.contained', 1), NOW),
+      auditEvent(inputOf('agent.logout', 1), NOW),
+    ]);
     expect(more.map((e) => e.wardenseq)).toEqual([3, 4]);
     expect(more[0]!.wardenprevhash).toBe(link!.hash);
     const all = await sink.readAll();
@@ -546,21 +787,37 @@ describe('JSON lines file sink', () => {
     lines[3] = lines[3]!.replace('"message":"', '"message":"(nothing happened) ');
     expect(lines.join('\n')).not.toBe(original);
     fs.writeFileSync(file, lines.join('\n'));
-    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({ ok: false, index: 3, problem: 'edited' });
+    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({
+      ok: false,
+      index: 3,
+      problem: 'edited',
+    });
     expect(await new JsonLinesFileSink(file).verify({ slice: 2 })).toEqual({ ok: false, index: 3, problem: 'edited' });
 
     const removed = original.split('\n').filter((_, i) => i !== 2);
     fs.writeFileSync(file, removed.join('\n'));
-    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({ ok: false, index: 2, problem: 'missing' });
+    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({
+      ok: false,
+      index: 2,
+      problem: 'missing',
+    });
 
     const swapped = original.split('\n');
     [swapped[1], swapped[2]] = [swapped[2]!, swapped[1]!];
     fs.writeFileSync(file, swapped.join('\n'));
-    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({ ok: false, index: 1, problem: 'reordered' });
+    expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({
+      ok: false,
+      index: 1,
+      problem: 'reordered',
+    });
 
     fs.writeFileSync(file, original.split('\n').slice(0, 4).join('\n') + '\n'); // the tail cut off
     expect(verifyChain(await new JsonLinesFileSink(file).readAll())).toEqual({ ok: true });
-    expect(await new JsonLinesFileSink(file).verify({ anchor: head! })).toEqual({ ok: false, index: 4, problem: 'missing' });
+    expect(await new JsonLinesFileSink(file).verify({ anchor: head! })).toEqual({
+      ok: false,
+      index: 4,
+      problem: 'missing',
+    });
   });
 });
 
@@ -575,7 +832,11 @@ async function receiver(status: () => number): Promise<{ url: string; received: 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    received.push({ method: req.method ?? '', contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+    received.push({
+      method: req.method ?? '',
+      contentType: req.headers['content-type'],
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+    });
     res.writeHead(status(), { 'content-type': 'text/plain' }).end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -606,7 +867,12 @@ describe('webhook sink', () => {
       const batch = got.body as ChainedAuditEvent[];
       expect(batch).toEqual(events);
       for (const e of batch) {
-        expect(e).toMatchObject({ specversion: '1.0', datacontenttype: 'application/json', source: 'urn:warden:test', subject: 'agt_supply' });
+        expect(e).toMatchObject({
+          specversion: '1.0',
+          datacontenttype: 'application/json',
+          source: 'urn:warden:test',
+          subject: 'agt_supply',
+        });
         expect(typeof e.wardenseq).toBe('number');
       }
       expect(verifyChain(batch)).toEqual({ ok: true });
@@ -629,7 +895,8 @@ describe('webhook sink', () => {
     } finally {
       await hook.close();
     }
-    await expect(new WebhookSink(hook.url, { timeoutMs: 2000 }).write(makeChain(1))).rejects.toThrow(AuditWebhookError); // closed: unreachable
+    // Closed: unreachable
+    await expect(new WebhookSink(hook.url, { timeoutMs: 2000 }).write(makeChain(1))).rejects.toThrow(AuditWebhookError);
     expect(() => new WebhookSink('file:///etc/passwd')).toThrow(TypeError);
   });
 
@@ -640,7 +907,10 @@ describe('webhook sink', () => {
     try {
       const file = new JsonLinesFileSink(path.join(dir, 'audit.jsonl'));
       const trail = new AuditTrail(new MultiSink([file, new WebhookSink(hook.url)]), { head: () => file.lastLink() });
-      const batch = [auditEvent(decided(), NOW, { id: 'e1' }), auditEvent(inputOf('agent.contained'), NOW, { id: 'e2' })];
+      const batch = [
+        auditEvent(decided(), NOW, { id: 'e1' }),
+        auditEvent(inputOf('agent.contained'), NOW, { id: 'e2' }),
+      ];
       await expect(trail.append(batch)).rejects.toThrow(AggregateError);
       expect((await file.readAll()).map((e) => e.id)).toEqual(['e1', 'e2']);
 
@@ -651,7 +921,8 @@ describe('webhook sink', () => {
         ['e2', 2],
       ]);
       await trail.append([auditEvent(inputOf('agent.logout'), NOW, { id: 'e3' })]);
-      expect((await trail.append(batch)).map((e) => e.wardenseq)).toEqual([1, 2]); // a retry after a lost answer: not chained twice
+      // A retry after a lost answer: not chained twice
+      expect((await trail.append(batch)).map((e) => e.wardenseq)).toEqual([1, 2]);
       const stored = await file.readAll();
       expect(stored.map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
       expect(verifyChain(stored)).toEqual({ ok: true });

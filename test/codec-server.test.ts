@@ -22,7 +22,12 @@ beforeAll(async () => {
   const handler = createCodecHandler({
     codec,
     allowedOrigins: [`${UI}/`],
-    authorize: async (req) => (req.headers.authorization === `Bearer ${TOKEN}` ? 'allow' : req.headers.authorization === `Bearer reader-not-${TOKEN}` ? 'withhold' : 'refuse'),
+    authorize: async (req) =>
+      req.headers.authorization === `Bearer ${TOKEN}`
+        ? 'allow'
+        : req.headers.authorization === `Bearer reader-not-${TOKEN}`
+          ? 'withhold'
+          : 'refuse',
   });
   server = http.createServer((req, res) => {
     handler(req, res, (req.url ?? '/').split('?')[0]!).catch((err) => {
@@ -48,7 +53,13 @@ interface JsonPayloads {
 function post(op: string, body: string, headers: Record<string, string> = {}) {
   return fetch(`${base}/${op}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-namespace': 'default', origin: UI, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${TOKEN}`,
+      'x-namespace': 'default',
+      origin: UI,
+      ...headers,
+    },
     body,
   });
 }
@@ -85,7 +96,12 @@ describe('codec endpoint', () => {
     const [sdk] = await codec.encode([defaultPayloadConverter.toPayload({ n: 42 })]);
     const body = {
       payloads: [
-        { metadata: Object.fromEntries(Object.entries(sdk!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(sdk!.data!).toString('base64') },
+        {
+          metadata: Object.fromEntries(
+            Object.entries(sdk!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+          ),
+          data: Buffer.from(sdk!.data!).toString('base64'),
+        },
         { metadata: { encoding: b64('json/plain') }, data: b64('"old history"') },
       ],
     };
@@ -109,7 +125,16 @@ describe('codec endpoint', () => {
 
   it('gives a person who may not read their payloads back as sent, decoding nothing', async () => {
     const [sdk] = await codec.encode([defaultPayloadConverter.toPayload({ secret: 'not for you' })]);
-    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(sdk!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(sdk!.data!).toString('base64') }] };
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(sdk!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+          ),
+          data: Buffer.from(sdk!.data!).toString('base64'),
+        },
+      ],
+    };
     const res = await post('decode', JSON.stringify(body), { authorization: `Bearer reader-not-${TOKEN}` });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-warden-codec')).toBe('not-decoded');
@@ -131,7 +156,11 @@ describe('codec endpoint', () => {
     const preflight = (origin: string) =>
       fetch(`${base}/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization,x-namespace' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,authorization,x-namespace',
+        },
       });
     const ok = await preflight(UI);
     expect(ok.status).toBe(204);
@@ -183,13 +212,25 @@ describe('codec endpoint', () => {
     const data = Buffer.from(sdk!.data!);
     data[data.length - 1]! ^= 0x01;
     const tampered = data.toString('base64');
-    const res = await post('decode', JSON.stringify({ payloads: [{ metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('k1') }, data: tampered }] }));
+    const res = await post(
+      'decode',
+      JSON.stringify({
+        payloads: [{ metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('k1') }, data: tampered }],
+      }),
+    );
     expect(res.status).toBe(400);
     const body = await res.text();
     expect(JSON.parse(body)).toMatchObject({ error: 'decode_failed' });
     expect(body).not.toContain(tampered);
 
-    const unknown = await post('decode', JSON.stringify({ payloads: [{ metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('gone') }, data: tampered }] }));
+    const unknown = await post(
+      'decode',
+      JSON.stringify({
+        payloads: [
+          { metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('gone') }, data: tampered },
+        ],
+      }),
+    );
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ error: 'decode_failed', message: expect.stringContaining('"gone"') });
   });

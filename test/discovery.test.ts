@@ -35,7 +35,8 @@ let webhook: Awaited<ReturnType<typeof startReceiver>>;
 let firstSweep: any;
 let sourcesFile: string;
 
-const notifications = () => webhook.received.map((r) => JSON.parse(r.body) as { type: string; subject: string; text: string; agentId: string });
+const notifications = () =>
+  webhook.received.map((r) => JSON.parse(r.body) as { type: string; subject: string; text: string; agentId: string });
 const shadowAlerts = () => notifications().filter((n) => n.subject.startsWith('Shadow agent discovered'));
 
 beforeAll(async () => {
@@ -46,11 +47,21 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-discovery-'));
   const sources = writeSourcesFile(dir, { vertexUrl: vertex.url, bedrockUrl: bedrock.url });
   sourcesFile = sources;
-  stack = await startStack({ env: { WARDEN_DISCOVERY_SOURCES: sources, WARDEN_DISCOVERY_INTERVAL: '12h', WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } });
+  stack = await startStack({
+    env: {
+      WARDEN_DISCOVERY_SOURCES: sources,
+      WARDEN_DISCOVERY_INTERVAL: '12h',
+      WARDEN_NOTIFY_WEBHOOK_URL: webhook.url,
+    },
+  });
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
   security = await stack.token(`sec-${stack.tag}@example.com`, ['security']);
   for (const email of ['olivia@example.com', 'sam@example.com']) {
-    const r = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email, displayName: email, roles: [] } }, admin);
+    const r = await stack.gql(
+      `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+      { i: { email, displayName: email, roles: [] } },
+      admin,
+    );
     expect(r.errors).toBeUndefined();
   }
 });
@@ -116,7 +127,9 @@ describe('a sweep over the fixture set', () => {
     expect(runner.map((f) => f.sourceName).sort()).toEqual(['squid', 'zeek']);
     expect(new Set(runner.map((f) => f.agentId)).size).toBe(1);
 
-    const github = findings.filter((f) => f.fingerprint === 'mcp:alice-mbp:alice:npm:@modelcontextprotocol/server-github');
+    const github = findings.filter(
+      (f) => f.fingerprint === 'mcp:alice-mbp:alice:npm:@modelcontextprotocol/server-github',
+    );
     expect(github.map((f) => f.sourceName).sort()).toEqual(['mcp', 'osquery']);
 
     const res = await stack.gql<any>(
@@ -128,18 +141,27 @@ describe('a sweep over the fixture set', () => {
     const agent = res.data.agent;
     expect(agent).toMatchObject({ status: 'DISCOVERED', owner: null, proposedOwnerEmail: 'alice@example.com' });
     expect(agent.findings.map((f: any) => f.sourceName).sort()).toEqual(['mcp', 'osquery']);
-    const evidenceOf = (name: string) => Object.fromEntries(agent.findings.find((f: any) => f.sourceName === name).evidence.map((e: any) => [e.key, e.value]));
+    const evidenceOf = (name: string) =>
+      Object.fromEntries(
+        agent.findings.find((f: any) => f.sourceName === name).evidence.map((e: any) => [e.key, e.value]),
+      );
     expect(evidenceOf('osquery').commandLine).toMatch(/server-github/);
     expect(evidenceOf('mcp').configFiles ?? evidenceOf('mcp').clients).toBeTruthy();
     expect(Date.parse(agent.lastSeenAt)).toBeGreaterThan(0);
 
     // Findings filter by source and agent.
     const cloud = await allFindings(stack.gql, security, { source: 'CLOUD' });
-    expect(cloud.map((f) => f.fingerprint).sort()).toEqual(PLANTED_FINGERPRINTS.filter((f) => f.startsWith('vertex:') || f.startsWith('bedrock:')));
+    expect(cloud.map((f) => f.fingerprint).sort()).toEqual(
+      PLANTED_FINGERPRINTS.filter((f) => f.startsWith('vertex:') || f.startsWith('bedrock:')),
+    );
     const one = await allFindings(stack.gql, security, { agentId: github[0].agentId });
     expect(one).toHaveLength(2);
     const engine = cloud.find((f) => f.fingerprint.endsWith('/1234567890123456789'));
-    expect(engine).toMatchObject({ agentName: 'invoice-triage', proposedOwnerEmail: 'olivia@example.com', platform: 'vertex-ai' });
+    expect(engine).toMatchObject({
+      agentName: 'invoice-triage',
+      proposedOwnerEmail: 'olivia@example.com',
+      platform: 'vertex-ai',
+    });
   });
 
   it('the next sweep adds no agent and no alert; cloud agents get a later last-seen', async () => {
@@ -151,13 +173,20 @@ describe('a sweep over the fixture set', () => {
     expect(sweep).toMatchObject({ status: 'COMPLETED', newAgentCount: 0, findings: 24 });
     expect(sweep.sources.reduce((n: number, s: any) => n + s.knownAgents, 0)).toBe(24);
     const after = await allFindings(stack.gql, security, { source: 'CLOUD' });
-    for (const f of after) expect(Date.parse(f.lastSeen)).toBeGreaterThan(Date.parse(before.find((b) => b.id === f.id).lastSeen));
+    for (const f of after)
+      expect(Date.parse(f.lastSeen)).toBeGreaterThan(Date.parse(before.find((b) => b.id === f.id).lastSeen));
     expect((await allFindings(stack.gql, security)).length).toBe(24);
     expect(notifications().length).toBe(alerts);
 
-    const list = await stack.gql<any>(`{ discoverySweeps(first: 10) { edges { node { id status newAgentCount } } } }`, {}, security);
+    const list = await stack.gql<any>(
+      `{ discoverySweeps(first: 10) { edges { node { id status newAgentCount } } } }`,
+      {},
+      security,
+    );
     expect(list.errors).toBeUndefined();
-    expect(list.data.discoverySweeps.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([firstSweep.id, id]));
+    expect(list.data.discoverySweeps.edges.map((e: any) => e.node.id)).toEqual(
+      expect.arrayContaining([firstSweep.id, id]),
+    );
   });
 });
 
@@ -165,28 +194,51 @@ describe('dismissing a finding', () => {
   it('is refused without a reason, for an unknown finding, twice, or by a non-admin', async () => {
     const [f] = await allFindings(stack.gql, security, { source: 'BROWSER' });
     const dismiss = (findingId: string, reason: string, token = admin) =>
-      stack.gql<any>(`mutation($i: DismissFindingInput!) { dismissFinding(input: $i) { finding { id dismissal { by reason } } } }`, { i: { findingId, reason } }, token);
+      stack.gql<any>(
+        `mutation($i: DismissFindingInput!) { dismissFinding(input: $i) { finding { id dismissal { by reason } } } }`,
+        { i: { findingId, reason } },
+        token,
+      );
     expect((await dismiss(f.id, '   ')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await dismiss(`${f.agentId}.nosuchsource.ai-extension`, 'x')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await dismiss(`${f.agentId}.nosuchsource.ai-extension`, 'x')).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
     expect((await dismiss('not-a-finding', 'x')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const owner = await stack.token('alice@example.com', []);
     expect((await dismiss(f.id, 'fine', owner)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await allFindings(stack.gql, security, { source: 'BROWSER' })).find((x) => x.id === f.id).dismissal).toBeNull();
+    expect(
+      (await allFindings(stack.gql, security, { source: 'BROWSER' })).find((x) => x.id === f.id).dismissal,
+    ).toBeNull();
   });
 
   it('is not raised again while the evidence is unchanged, and is raised again when it changes', async () => {
-    const target = (await allFindings(stack.gql, security, { source: 'CLOUD' })).find((f) => f.fingerprint === 'bedrock:us-east-1:ZX98YW76VU');
+    const target = (await allFindings(stack.gql, security, { source: 'CLOUD' })).find(
+      (f) => f.fingerprint === 'bedrock:us-east-1:ZX98YW76VU',
+    );
     const res = await stack.gql<any>(
       `mutation($i: DismissFindingInput!) { dismissFinding(input: $i) { finding { id dismissal { by reason } } } }`,
       { i: { findingId: target.id, reason: 'sandbox agent of the treasury team, reviewed' } },
       security,
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data.dismissFinding.finding.dismissal).toEqual({ by: `sec-${stack.tag}@example.com`, reason: 'sandbox agent of the treasury team, reviewed' });
-    const again = await stack.gql<any>(`mutation($i: DismissFindingInput!) { dismissFinding(input: $i) { finding { id } } }`, { i: { findingId: target.id, reason: 'twice' } }, security);
+    expect(res.data.dismissFinding.finding.dismissal).toEqual({
+      by: `sec-${stack.tag}@example.com`,
+      reason: 'sandbox agent of the treasury team, reviewed',
+    });
+    const again = await stack.gql<any>(
+      `mutation($i: DismissFindingInput!) { dismissFinding(input: $i) { finding { id } } }`,
+      { i: { findingId: target.id, reason: 'twice' } },
+      security,
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    await eventually(async () => !(await allFindings(stack.gql, security, { source: 'CLOUD' })).some((f) => f.id === target.id));
-    expect((await allFindings(stack.gql, security, { source: 'CLOUD', includeDismissed: true })).some((f) => f.id === target.id)).toBe(true);
+    await eventually(
+      async () => !(await allFindings(stack.gql, security, { source: 'CLOUD' })).some((f) => f.id === target.id),
+    );
+    expect(
+      (await allFindings(stack.gql, security, { source: 'CLOUD', includeDismissed: true })).some(
+        (f) => f.id === target.id,
+      ),
+    ).toBe(true);
 
     // Same evidence: recorded, not raised.
     const alerts = notifications().length;
@@ -196,20 +248,33 @@ describe('dismissing a finding', () => {
     expect(notifications().length).toBe(alerts);
 
     // The agent is now prepared with a new version: the evidence changed, so it is raised again.
-    bedrock.state.page2 = { agentSummaries: [{ ...bedrock.state.page2.agentSummaries[0], agentStatus: 'PREPARED', latestAgentVersion: '3' }] };
+    bedrock.state.page2 = {
+      agentSummaries: [{ ...bedrock.state.page2.agentSummaries[0], agentStatus: 'PREPARED', latestAgentVersion: '3' }],
+    };
     sweep = await sweepUntilDone(stack.gql, security, (await runSweep(stack.gql, security)).id);
     expect(sweep.newAgentCount).toBe(0);
-    const raised = await eventually(async () => (await allFindings(stack.gql, security, { source: 'CLOUD' })).find((f) => f.id === target.id));
+    const raised = await eventually(async () =>
+      (await allFindings(stack.gql, security, { source: 'CLOUD' })).find((f) => f.id === target.id),
+    );
     expect(raised.dismissal).toBeNull();
-    expect(Object.fromEntries(raised.evidence.map((e: any) => [e.key, e.value]))).toMatchObject({ agentStatus: 'PREPARED', latestAgentVersion: '3' });
+    expect(Object.fromEntries(raised.evidence.map((e: any) => [e.key, e.value]))).toMatchObject({
+      agentStatus: 'PREPARED',
+      latestAgentVersion: '3',
+    });
     await eventually(async () => notifications().length > alerts);
-    expect(notifications().filter((n) => n.subject.startsWith('Dismissed finding raised again') && n.agentId === target.agentId)).toHaveLength(1);
+    expect(
+      notifications().filter(
+        (n) => n.subject.startsWith('Dismissed finding raised again') && n.agentId === target.agentId,
+      ),
+    ).toHaveLength(1);
   });
 });
 
 describe('claiming a discovered agent', () => {
   it('makes it ACTIVE with an owner, allowed tools and a credential that works at the token endpoint', async () => {
-    const engine = (await allFindings(stack.gql, security, { source: 'CLOUD' })).find((f) => f.agentName === 'invoice-triage');
+    const engine = (await allFindings(stack.gql, security, { source: 'CLOUD' })).find(
+      (f) => f.agentName === 'invoice-triage',
+    );
     const claim = (input: Record<string, unknown>, token = admin) =>
       stack.gql<any>(
         `mutation($i: ClaimAgentInput!) { claimAgent(input: $i) { agent { id status owner { email } allowedTools { tool } proposedOwnerEmail events { kind } } credential { clientId kid privateJwk } } }`,
@@ -217,18 +282,53 @@ describe('claiming a discovered agent', () => {
         token,
       );
     // Bad input changes nothing.
-    expect((await claim({ agentId: engine.agentId, ownerEmail: 'nobody@example.com', allowedTools: [] })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [{ tool: 'no-such-tool', operations: ['x'] }] })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [] }, security)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await claim({ agentId: '00000000-0000-4000-8000-000000000000', ownerEmail: 'olivia@example.com', allowedTools: [] })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await claim({ agentId: engine.agentId, ownerEmail: 'nobody@example.com', allowedTools: [] })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await claim({
+          agentId: engine.agentId,
+          ownerEmail: 'olivia@example.com',
+          allowedTools: [{ tool: 'no-such-tool', operations: ['x'] }],
+        })
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      (await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [] }, security))
+        .errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await claim({
+          agentId: '00000000-0000-4000-8000-000000000000',
+          ownerEmail: 'olivia@example.com',
+          allowedTools: [],
+        })
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
 
-    const res = await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [], reason: 'invoice triage belongs to finance ops' });
+    const res = await claim({
+      agentId: engine.agentId,
+      ownerEmail: 'olivia@example.com',
+      allowedTools: [],
+      reason: 'invoice triage belongs to finance ops',
+    });
     expect(res.errors).toBeUndefined();
     const { agent, credential } = res.data.claimAgent;
-    expect(agent).toMatchObject({ id: engine.agentId, status: 'ACTIVE', owner: { email: 'olivia@example.com' }, proposedOwnerEmail: 'olivia@example.com' });
+    expect(agent).toMatchObject({
+      id: engine.agentId,
+      status: 'ACTIVE',
+      owner: { email: 'olivia@example.com' },
+      proposedOwnerEmail: 'olivia@example.com',
+    });
     expect(agent.events.map((e: any) => e.kind)).toEqual(['DISCOVERED', 'CLAIMED']);
     expect(credential.clientId).toBe(engine.agentId);
-    expect((await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [] })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(
+      (await claim({ agentId: engine.agentId, ownerEmail: 'olivia@example.com', allowedTools: [] })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('CONFLICT');
 
     // The credential flow applies from now on: a private_key_jwt client assertion gets an access token.
     const jwk = credential.privateJwk as JWK;
@@ -244,18 +344,30 @@ describe('claiming a discovered agent', () => {
     const tokenRes = await fetch(`${stack.api.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     });
     expect(tokenRes.status).toBe(200);
     const { access_token } = (await tokenRes.json()) as { access_token: string };
     const me = await stack.gql<any>(`{ agent(id: "${agent.id}") { id status } }`, {}, access_token);
     expect(me.data?.agent).toEqual({ id: agent.id, status: 'ACTIVE' });
-    await eventually(async () => notifications().some((n) => n.type === 'warden.agent' && n.agentId === agent.id && n.subject === 'You now own agent invoice-triage'));
+    await eventually(async () =>
+      notifications().some(
+        (n) => n.type === 'warden.agent' && n.agentId === agent.id && n.subject === 'You now own agent invoice-triage',
+      ),
+    );
 
     // Seen again by the next sweep: it just gets a later last-seen, stays ACTIVE, and raises no alert.
     const alerts = notifications().length;
     await sweepUntilDone(stack.gql, security, (await runSweep(stack.gql, security)).id);
-    const after = await stack.gql<any>(`query($id: ID!) { agent(id: $id) { status lastSeenAt owner { email } } }`, { id: agent.id }, admin);
+    const after = await stack.gql<any>(
+      `query($id: ID!) { agent(id: $id) { status lastSeenAt owner { email } } }`,
+      { id: agent.id },
+      admin,
+    );
     expect(after.data.agent).toMatchObject({ status: 'ACTIVE', owner: { email: 'olivia@example.com' } });
     expect(Date.parse(after.data.agent.lastSeenAt)).toBeGreaterThan(Date.parse(engine.lastSeen));
     expect(notifications().length).toBe(alerts);
@@ -264,7 +376,9 @@ describe('claiming a discovered agent', () => {
 
 describe('the schedule and bad input', () => {
   it('runs on a Temporal Schedule with the configured interval and overlap SKIP; a second request while one runs returns it', async () => {
-    const schedule = await stack.client.schedule.getHandle(discoveryScheduleId(stack.config.temporal.taskQueue)).describe();
+    const schedule = await stack.client.schedule
+      .getHandle(discoveryScheduleId(stack.config.temporal.taskQueue))
+      .describe();
     expect(schedule.spec.intervals?.[0]?.every).toBe(12 * 3600_000);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
     expect(schedule.state.paused).toBe(false);
@@ -329,11 +443,25 @@ describe('the schedule and bad input', () => {
 
   it('runDiscoverySweep and the finding queries need an admin or the security team', async () => {
     const someone = await stack.token(`someone-${stack.tag}@example.com`, []);
-    expect((await stack.gql(`mutation { runDiscoverySweep { started } }`, {}, someone)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await stack.gql(`{ discoveryFindings { edges { node { id } } } }`, {}, someone)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await stack.gql(`{ discoverySweeps { edges { node { id } } } }`, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await stack.gql(`{ discoverySweep(id: "nope") { id } }`, {}, security)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await stack.gql(`{ discoveryFindings(filter: { agentId: "x" }) { edges { node { id } } } }`, {}, security)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await stack.gql(`{ discoveryFindings(filter: { source: LAPTOP }) { edges { node { id } } } }`, {}, security)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      (await stack.gql(`mutation { runDiscoverySweep { started } }`, {}, someone)).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await stack.gql(`{ discoveryFindings { edges { node { id } } } }`, {}, someone)).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await stack.gql(`{ discoverySweeps { edges { node { id } } } }`, {}, null)).errors?.[0]?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
+    expect((await stack.gql(`{ discoverySweep(id: "nope") { id } }`, {}, security)).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await stack.gql(`{ discoveryFindings(filter: { agentId: "x" }) { edges { node { id } } } }`, {}, security))
+        .errors?.[0]?.extensions?.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      (await stack.gql(`{ discoveryFindings(filter: { source: LAPTOP }) { edges { node { id } } } }`, {}, security))
+        .errors?.[0]?.extensions?.code,
+    ).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

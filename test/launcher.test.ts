@@ -45,7 +45,11 @@ describe('findTemporalCli', () => {
     const explicit = fakeCli(path.join(tempDir('explicit'), 'my-temporal'));
     const binDir = tempDir('bin');
     fakeCli(path.join(binDir, 'temporal'));
-    const found = findTemporalCli({ dataDir: tempDir('data'), env: { TEMPORAL_CLI: explicit, PATH: binDir }, install: false });
+    const found = findTemporalCli({
+      dataDir: tempDir('data'),
+      env: { TEMPORAL_CLI: explicit, PATH: binDir },
+      install: false,
+    });
     expect(found).toEqual({ path: explicit, source: 'TEMPORAL_CLI' });
   });
 
@@ -56,9 +60,9 @@ describe('findTemporalCli', () => {
     const missing = path.join(tempDir('missing'), 'temporal');
     const directory = tempDir('a-directory');
     for (const cli of [notExecutable, missing, directory]) {
-      expect(() => findTemporalCli({ dataDir: tempDir('data'), env: { TEMPORAL_CLI: cli, PATH: binDir }, install: false })).toThrow(
-        `TEMPORAL_CLI=${cli} is not an executable file`,
-      );
+      expect(() =>
+        findTemporalCli({ dataDir: tempDir('data'), env: { TEMPORAL_CLI: cli, PATH: binDir }, install: false }),
+      ).toThrow(`TEMPORAL_CLI=${cli} is not an executable file`);
     }
   });
 
@@ -72,7 +76,11 @@ describe('findTemporalCli', () => {
     const onPath = fakeCli(path.join(binDir, 'temporal'));
     const laterDir = tempDir('later');
     fakeCli(path.join(laterDir, 'temporal')); // skipped: an earlier PATH entry wins
-    const found = findTemporalCli({ dataDir, env: { PATH: [emptyDir, nonExecDir, binDir, laterDir].join(path.delimiter) }, install: false });
+    const found = findTemporalCli({
+      dataDir,
+      env: { PATH: [emptyDir, nonExecDir, binDir, laterDir].join(path.delimiter) },
+      install: false,
+    });
     expect(found).toEqual({ path: onPath, source: 'PATH' });
   });
 
@@ -112,7 +120,9 @@ describe('devServerArgs', () => {
     expect(valuesOf('--db-filename')).toEqual(['/data/state/temporal.db']);
     expect(valuesOf('--ui-port')).toEqual(['18233']);
     expect(valuesOf('--port')).toEqual(['17233']);
-    expect(valuesOf('--search-attribute')).toEqual(WARDEN_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${CLI_TYPE_NAMES[key.type]}`));
+    expect(valuesOf('--search-attribute')).toEqual(
+      WARDEN_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${CLI_TYPE_NAMES[key.type]}`),
+    );
     expect(valuesOf('--search-attribute')).toContain('PersonRoles=KeywordList');
   });
 });
@@ -138,17 +148,29 @@ describe('startDevServer', () => {
     };
   }
 
-  it('starts the real dev server with Warden\'s search attributes registered and the Web UI on its port', async () => {
+  it("starts the real dev server with Warden's search attributes registered and the Web UI on its port", async () => {
     const cli = inject('temporalCli');
     const dir = tempDir('real');
     const [port, uiPort] = [await freePort(), await freePort()];
     const server = await startDevServer(options(dir, port, uiPort, cli));
     started.push(server);
-    expect(server).toMatchObject({ address: `127.0.0.1:${port}`, uiUrl: `http://127.0.0.1:${uiPort}`, source: 'TEMPORAL_CLI' });
+    expect(server).toMatchObject({
+      address: `127.0.0.1:${port}`,
+      uiUrl: `http://127.0.0.1:${uiPort}`,
+      source: 'TEMPORAL_CLI',
+    });
     expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(true);
 
     // Ask the server itself, through the real CLI, which attributes it knows.
-    const { stdout } = await run(cli, ['operator', 'search-attribute', 'list', '--address', server.address, '-o', 'json']);
+    const { stdout } = await run(cli, [
+      'operator',
+      'search-attribute',
+      'list',
+      '--address',
+      server.address,
+      '-o',
+      'json',
+    ]);
     const listed = JSON.parse(stdout) as { customAttributes: Record<string, string> };
     for (const key of WARDEN_SEARCH_ATTRIBUTES) {
       expect(listed.customAttributes[key.name], key.name).toBe(`INDEXED_VALUE_TYPE_${key.type}`);
@@ -171,8 +193,12 @@ describe('startDevServer', () => {
     held.push(holder);
     const busy = (holder.address() as net.AddressInfo).port;
 
-    await expect(startDevServer(options(dir, busy, await freePort(), cli))).rejects.toThrow(`port 127.0.0.1:${busy} is already in use`);
-    await expect(startDevServer(options(dir, await freePort(), busy, cli))).rejects.toThrow(`port 127.0.0.1:${busy} is already in use`);
+    await expect(startDevServer(options(dir, busy, await freePort(), cli))).rejects.toThrow(
+      `port 127.0.0.1:${busy} is already in use`,
+    );
+    await expect(startDevServer(options(dir, await freePort(), busy, cli))).rejects.toThrow(
+      `port 127.0.0.1:${busy} is already in use`,
+    );
     expect(fs.existsSync(marker)).toBe(false);
   });
 
@@ -201,7 +227,15 @@ describe("a namespace's search attributes", () => {
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
       const namespace = `bare-${process.pid}-${Date.now()}`;
-      await run(inject('temporalCli'), ['operator', 'namespace', 'create', '--namespace', namespace, '--address', inject('temporalAddress')]);
+      await run(inject('temporalCli'), [
+        'operator',
+        'namespace',
+        'create',
+        '--namespace',
+        namespace,
+        '--address',
+        inject('temporalAddress'),
+      ]);
       const refusal = await eventually(async () => {
         try {
           await requireSearchAttributes(connection, namespace);
@@ -211,9 +245,12 @@ describe("a namespace's search attributes", () => {
         }
       });
       expect(refusal).toContain(`namespace ${namespace} lacks Warden's search attributes`);
-      for (const key of WARDEN_SEARCH_ATTRIBUTES) expect(refusal).toContain(`--name ${key.name} --type ${CLI_TYPE_NAMES[key.type]}`);
+      for (const key of WARDEN_SEARCH_ATTRIBUTES)
+        expect(refusal).toContain(`--name ${key.name} --type ${CLI_TYPE_NAMES[key.type]}`);
 
-      expect((await ensureSearchAttributes(connection, namespace)).sort()).toEqual(WARDEN_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
+      expect((await ensureSearchAttributes(connection, namespace)).sort()).toEqual(
+        WARDEN_SEARCH_ATTRIBUTES.map((k) => k.name).sort(),
+      );
       await eventually(async () => (await requireSearchAttributes(connection, namespace), true));
     } finally {
       await connection.close();
@@ -226,7 +263,11 @@ describe("a namespace's search attributes", () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       await expect(requireSearchAttributes(connection, 'default')).resolves.toBeUndefined();
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not list the search attributes of namespace default .*make sure Warden's are registered/));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /could not list the search attributes of namespace default .*make sure Warden's are registered/,
+        ),
+      );
     } finally {
       warn.mockRestore();
     }

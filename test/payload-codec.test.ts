@@ -7,7 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CodecError, createPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_ORIGIN_METADATA, KEY_ID_METADATA, wardenDataConverter } from '../temporal/codec.js';
+import {
+  CodecError,
+  createPayloadCodec,
+  ENCRYPTED_ENCODING,
+  ENCRYPTION_ORIGIN_METADATA,
+  KEY_ID_METADATA,
+  wardenDataConverter,
+} from '../temporal/codec.js';
 import { FOREIGN_KEY, isForeign } from '../temporal/payload-origin.js';
 import { generateKeySpec, parseKeyRing } from '../vault/envelope.js';
 
@@ -18,7 +25,8 @@ const codec = createPayloadCodec(parseKeyRing(oldSpec));
 // The codec server's decoder: for people to read, it throws on what it cannot decrypt.
 const reveal = createPayloadCodec(parseKeyRing(oldSpec), { decode: 'reveal' });
 /** What a worker's or client's decoder makes of a payload: its value, or a foreign payload. */
-const valueOf = async (c: ReturnType<typeof createPayloadCodec>, p: Payload) => defaultPayloadConverter.fromPayload((await c.decode([p]))[0]!);
+const valueOf = async (c: ReturnType<typeof createPayloadCodec>, p: Payload) =>
+  defaultPayloadConverter.fromPayload((await c.decode([p]))[0]!);
 const secret = () => `sk-live-${randomBytes(16).toString('hex')}`;
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
 
@@ -49,7 +57,13 @@ describe('payload codec', () => {
       expect(text(p.metadata?.[KEY_ID_METADATA])).toBe('old');
     }
     const decoded = await codec.decode(encoded);
-    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([{ apiKey: s, n: 1 }, 'just a string', undefined, new Uint8Array([0, 1, 2, 255]), {}]);
+    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+      { apiKey: s, n: 1 },
+      'just a string',
+      undefined,
+      new Uint8Array([0, 1, 2, 255]),
+      {},
+    ]);
     expect(text(decoded[4]!.metadata?.custom)).toBe('x');
     for (const p of decoded) expect(p.data).toBeInstanceOf(Uint8Array);
     expect(await codec.encode([])).toEqual([]);
@@ -105,17 +119,36 @@ describe('payload codec', () => {
     expect(text(byPerson!.metadata?.[ENCRYPTION_ORIGIN_METADATA])).toBe('operator');
     // Readable by the codec server, and to a worker a person's payload, not Warden's.
     expect(defaultPayloadConverter.fromPayload((await reveal.decode([byPerson!]))[0]!)).toEqual({ approve: true });
-    expect(await valueOf(codec, byPerson!)).toEqual({ [FOREIGN_KEY]: { origin: 'operator', value: { approve: true } } });
+    expect(await valueOf(codec, byPerson!)).toEqual({
+      [FOREIGN_KEY]: { origin: 'operator', value: { approve: true } },
+    });
     const { [ENCRYPTION_ORIGIN_METADATA]: _dropped, ...relabelled } = byPerson!.metadata!;
     expect((await failure(reveal.decode([{ ...byPerson!, metadata: relabelled }]))).code).toBe('codec_tampered');
-    expect(await valueOf(codec, { ...byPerson!, metadata: relabelled })).toEqual({ [FOREIGN_KEY]: { origin: 'undecryptable', value: null } });
+    expect(await valueOf(codec, { ...byPerson!, metadata: relabelled })).toEqual({
+      [FOREIGN_KEY]: { origin: 'undecryptable', value: null },
+    });
     const [byWarden] = await codec.encode([defaultPayloadConverter.toPayload({ approve: true })]);
     expect(await valueOf(codec, byWarden!)).toEqual({ approve: true });
-    expect((await failure(reveal.decode([{ ...byWarden!, metadata: { ...byWarden!.metadata, [ENCRYPTION_ORIGIN_METADATA]: Buffer.from('operator') } }]))).code).toBe('codec_tampered');
+    expect(
+      (
+        await failure(
+          reveal.decode([
+            {
+              ...byWarden!,
+              metadata: { ...byWarden!.metadata, [ENCRYPTION_ORIGIN_METADATA]: Buffer.from('operator') },
+            },
+          ]),
+        )
+      ).code,
+    ).toBe('codec_tampered');
   });
 
   it('an unencrypted payload is foreign to a worker, and shown as it is by the codec server', async () => {
-    const plain = [defaultPayloadConverter.toPayload({ written: 'by anyone' }), defaultPayloadConverter.toPayload(null), { data: Buffer.from('no metadata') }];
+    const plain = [
+      defaultPayloadConverter.toPayload({ written: 'by anyone' }),
+      defaultPayloadConverter.toPayload(null),
+      { data: Buffer.from('no metadata') },
+    ];
     expect(await reveal.decode(plain)).toEqual(plain);
     const decoded = (await codec.decode(plain)).map((p) => defaultPayloadConverter.fromPayload(p));
     expect(decoded).toEqual([
@@ -154,19 +187,33 @@ describe('payload codec on a real Temporal server', () => {
     client = new Client({ connection, namespace: 'default', dataConverter: wardenDataConverter(codec) });
   });
   afterAll(async () => {
-    for (const id of [workflowId, controlId]) await client?.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+    for (const id of [workflowId, controlId])
+      await client?.workflow
+        .getHandle(id)
+        .terminate('test done')
+        .catch(() => undefined);
     await connection?.close();
   });
 
   async function rawHistory(id: string) {
-    const raw = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
-    return { raw, bytes: Buffer.from(temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse.encode(raw).finish()) };
+    const raw = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: id },
+    });
+    return {
+      raw,
+      bytes: Buffer.from(temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse.encode(raw).finish()),
+    };
   }
 
   it('(control) without the codec, the same check finds the secret in history', async () => {
     const s = secret();
     const plainClient = new Client({ connection, namespace: 'default' });
-    await plainClient.workflow.start('codecProbe', { workflowId: controlId, taskQueue: `codec-probe-${randomUUID()}`, args: [{ apiKey: s }] });
+    await plainClient.workflow.start('codecProbe', {
+      workflowId: controlId,
+      taskQueue: `codec-probe-${randomUUID()}`,
+      args: [{ apiKey: s }],
+    });
     expect((await rawHistory(controlId)).bytes.includes(s)).toBe(true);
   });
 

@@ -19,7 +19,7 @@ import { createServices } from '../api/server.js';
 import type { AgentRecord } from '../api/services/agent-directory.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../config/config.js';
 import { dataConverterFor } from '../config/keys.js';
-import type { Actor, AgentState } from '../domain/agents.js';
+import type { AgentState } from '../domain/agents.js';
 import type { Person } from '../domain/people.js';
 import { connectClient } from '../temporal/connection.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
@@ -90,7 +90,9 @@ interface WorkerProcess {
 /** `node --import tsx worker/main.ts` as a real child process; resolves once it says it is polling. */
 async function startWorker(): Promise<WorkerProcess> {
   // Only this test's settings: nothing Temporal- or Warden-related leaks in from the environment.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)),
+  );
   const child = fork(path.join(PROJECT_ROOT, 'worker', 'main.ts'), [], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', 'tsx'],
@@ -116,7 +118,9 @@ async function startWorker(): Promise<WorkerProcess> {
       if ((message as { ready?: string } | null)?.ready === 'worker') resolve();
     });
     child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`worker exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)),
+    );
   });
   return started;
 }
@@ -143,9 +147,22 @@ async function fullStates(agentIds: string[]): Promise<AgentState[]> {
 }
 
 /** What a listing shows of each agent (from search attributes and memo); the events only the full state has. */
-const LISTED_FIELDS = ['id', 'name', 'platform', 'description', 'status', 'ownerEmail', 'statusReason', 'createdAt', 'updatedAt'] as const;
+const LISTED_FIELDS = [
+  'id',
+  'name',
+  'platform',
+  'description',
+  'status',
+  'ownerEmail',
+  'statusReason',
+  'createdAt',
+  'updatedAt',
+] as const;
 function listed(agent: AgentRecord): Pick<AgentRecord, (typeof LISTED_FIELDS)[number]> {
-  return Object.fromEntries(LISTED_FIELDS.map((field) => [field, agent[field]])) as Pick<AgentRecord, (typeof LISTED_FIELDS)[number]>;
+  return Object.fromEntries(LISTED_FIELDS.map((field) => [field, agent[field]])) as Pick<
+    AgentRecord,
+    (typeof LISTED_FIELDS)[number]
+  >;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
@@ -212,8 +229,13 @@ beforeEach(({ onTestFailed }) => {
     const log = path.join(dataDir, 'temporal.log');
     // Without the lines every stop produces (its internal workers losing their connections).
     const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : ['(no log)'];
-    const temporalTail = lines.filter((l) => !/Failed to poll for task|network dial error/.test(l)).slice(-30).join('\n');
-    console.error(`--- worker output ---\n${worker?.output() ?? '(no worker)'}\n--- end of ${log} ---\n${temporalTail}`);
+    const temporalTail = lines
+      .filter((l) => !/Failed to poll for task|network dial error/.test(l))
+      .slice(-30)
+      .join('\n');
+    console.error(
+      `--- worker output ---\n${worker?.output() ?? '(no worker)'}\n--- end of ${log} ---\n${temporalTail}`,
+    );
   });
 });
 
@@ -225,96 +247,151 @@ afterAll(async () => {
 });
 
 describe('restart: stop worker and Temporal, start them again on the same database file, the directory is intact', () => {
-  it('builds a directory: two people, three agents (one suspended, one decommissioned, one transferred)', async () => {
-    people.one = await services.people.upsert(admin, { email: 'owner.one@example.com', displayName: 'Owner One', roles: ['approver'] });
-    people.two = await services.people.upsert(admin, { email: 'owner.two@example.com', displayName: 'Owner Two', roles: [] });
+  it(
+    'builds a directory: two people, three agents (one suspended, one decommissioned, one transferred)',
+    async () => {
+      people.one = await services.people.upsert(admin, {
+        email: 'owner.one@example.com',
+        displayName: 'Owner One',
+        roles: ['approver'],
+      });
+      people.two = await services.people.upsert(admin, {
+        email: 'owner.two@example.com',
+        displayName: 'Owner Two',
+        roles: [],
+      });
 
-    const register = async (name: string) =>
-      (await services.agents.register(admin, { name, platform: 'custom', description: `${name}, restarted twice`, ownerEmail: people.one!.email })).agent.id;
-    ids.suspended = await register('Suspended agent');
-    ids.decommissioned = await register('Decommissioned agent');
-    ids.transferred = await register('Transferred agent');
+      const register = async (name: string) =>
+        (
+          await services.agents.register(admin, {
+            name,
+            platform: 'custom',
+            description: `${name}, restarted twice`,
+            ownerEmail: people.one!.email,
+          })
+        ).agent.id;
+      ids.suspended = await register('Suspended agent');
+      ids.decommissioned = await register('Decommissioned agent');
+      ids.transferred = await register('Transferred agent');
 
-    expect((await services.agents.suspend(admin, ids.suspended, 'under investigation')).status).toBe('SUSPENDED');
-    expect((await services.agents.decommission(admin, ids.decommissioned, 'retired')).status).toBe('DECOMMISSIONED');
-    const transferred = await services.agents.transferOwnership(admin, ids.transferred, people.two.email, 'team change');
-    expect(transferred).toMatchObject({ status: 'ACTIVE', ownerEmail: people.two.email });
+      expect((await services.agents.suspend(admin, ids.suspended, 'under investigation')).status).toBe('SUSPENDED');
+      expect((await services.agents.decommission(admin, ids.decommissioned, 'retired')).status).toBe('DECOMMISSIONED');
+      const transferred = await services.agents.transferOwnership(
+        admin,
+        ids.transferred,
+        people.two.email,
+        'team change',
+      );
+      expect(transferred).toMatchObject({ status: 'ACTIVE', ownerEmail: people.two.email });
 
-    for (const state of await fullStates([ids.suspended, ids.decommissioned, ids.transferred])) expected.set(state.id, state);
-    expect([...expected.values()].map((s) => s.events.at(-1)?.kind)).toEqual(['SUSPENDED', 'DECOMMISSIONED', 'OWNER_TRANSFERRED']);
-    await expectListing();
-  }, STEP_TIMEOUT_MS);
+      for (const state of await fullStates([ids.suspended, ids.decommissioned, ids.transferred]))
+        expected.set(state.id, state);
+      expect([...expected.values()].map((s) => s.events.at(-1)?.kind)).toEqual([
+        'SUSPENDED',
+        'DECOMMISSIONED',
+        'OWNER_TRANSFERRED',
+      ]);
+      await expectListing();
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('survives a graceful Temporal stop and a killed worker; an update sent while no worker runs completes once one is back', async () => {
-    expect(expected.size, 'the directory was not built').toBe(3);
-    await killWorker(worker!);
-    await temporal!.stop();
+  it(
+    'survives a graceful Temporal stop and a killed worker; an update sent while no worker runs completes once one is back',
+    async () => {
+      expect(expected.size, 'the directory was not built').toBe(3);
+      await killWorker(worker!);
+      await temporal!.stop();
 
-    temporal = await startTemporal();
-    expect(temporal.address).toBe(config.temporal.address);
+      temporal = await startTemporal();
+      expect(temporal.address).toBe(config.temporal.address);
 
-    // Requested while no worker is running; Temporal holds it until one polls the task queue.
-    const pending = later(services.agents.suspend(admin, ids.transferred, 'requested while the worker was down'));
-    const progress = track(pending);
-    // Listing is visibility, served by Temporal alone: it is intact before any worker is back.
-    await expectListing();
-    expect(progress.settled).toBe(false); // nothing can run the update without a worker
-    await startWorker();
-    const suspended = await pending;
+      // Requested while no worker is running; Temporal holds it until one polls the task queue.
+      const pending = later(services.agents.suspend(admin, ids.transferred, 'requested while the worker was down'));
+      const progress = track(pending);
+      // Listing is visibility, served by Temporal alone: it is intact before any worker is back.
+      await expectListing();
+      expect(progress.settled).toBe(false); // nothing can run the update without a worker
+      await startWorker();
+      const suspended = await pending;
 
-    const before = expected.get(ids.transferred)!;
-    expect(suspended).toMatchObject({ status: 'SUSPENDED', ownerEmail: people.two!.email, statusReason: 'requested while the worker was down' });
-    expect(suspended.events.slice(0, -1)).toEqual(before.events);
-    expect(suspended.events.at(-1)).toMatchObject({ kind: 'SUSPENDED', actor: { kind: 'human', id: admin.id }, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });
-    expected.set(ids.transferred, suspended);
+      const before = expected.get(ids.transferred)!;
+      expect(suspended).toMatchObject({
+        status: 'SUSPENDED',
+        ownerEmail: people.two!.email,
+        statusReason: 'requested while the worker was down',
+      });
+      expect(suspended.events.slice(0, -1)).toEqual(before.events);
+      expect(suspended.events.at(-1)).toMatchObject({
+        kind: 'SUSPENDED',
+        actor: { kind: 'human', id: admin.id },
+        fromStatus: 'ACTIVE',
+        toStatus: 'SUSPENDED',
+      });
+      expected.set(ids.transferred, suspended);
 
-    // Every agent's full state, as the new worker rebuilds it from history, is what it was.
-    await expectFullStates();
-    await expectPeople();
+      // Every agent's full state, as the new worker rebuilds it from history, is what it was.
+      await expectFullStates();
+      await expectPeople();
 
-    // And the directory takes new changes.
-    const resumed = await services.agents.resume(admin, ids.suspended, 'cleared after restart');
-    expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
-    expect(resumed.events.slice(0, -1)).toEqual(expected.get(ids.suspended)!.events);
-    expect(resumed.events.at(-1)).toMatchObject({ kind: 'RESUMED', fromStatus: 'SUSPENDED', toStatus: 'ACTIVE', reason: 'cleared after restart' });
-    expected.set(ids.suspended, resumed);
-    await expectListing();
-  }, STEP_TIMEOUT_MS);
+      // And the directory takes new changes.
+      const resumed = await services.agents.resume(admin, ids.suspended, 'cleared after restart');
+      expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
+      expect(resumed.events.slice(0, -1)).toEqual(expected.get(ids.suspended)!.events);
+      expect(resumed.events.at(-1)).toMatchObject({
+        kind: 'RESUMED',
+        fromStatus: 'SUSPENDED',
+        toStatus: 'ACTIVE',
+        reason: 'cleared after restart',
+      });
+      expected.set(ids.suspended, resumed);
+      await expectListing();
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('survives a killed Temporal server and a killed worker, with the same guarantees', async () => {
-    expect(expected.size, 'the directory was not built').toBe(3);
-    await killWorker(worker!);
-    await killTemporal(temporal!);
+  it(
+    'survives a killed Temporal server and a killed worker, with the same guarantees',
+    async () => {
+      expect(expected.size, 'the directory was not built').toBe(3);
+      await killWorker(worker!);
+      await killTemporal(temporal!);
 
-    temporal = await startTemporal();
-    expect(temporal.address).toBe(config.temporal.address);
+      temporal = await startTemporal();
+      expect(temporal.address).toBe(config.temporal.address);
 
-    // An ownership transfer also runs an activity (the new owner must exist): it too waits for the worker.
-    const pending = later(services.agents.transferOwnership(admin, ids.transferred, people.one!.email, 'back to the first owner'));
-    const progress = track(pending);
-    await expectListing();
-    expect(progress.settled).toBe(false);
-    await startWorker();
-    const transferred = await pending;
+      // An ownership transfer also runs an activity (the new owner must exist): it too waits for the worker.
+      const pending = later(
+        services.agents.transferOwnership(admin, ids.transferred, people.one!.email, 'back to the first owner'),
+      );
+      const progress = track(pending);
+      await expectListing();
+      expect(progress.settled).toBe(false);
+      await startWorker();
+      const transferred = await pending;
 
-    const before = expected.get(ids.transferred)!;
-    expect(transferred).toMatchObject({ status: 'SUSPENDED', ownerEmail: people.one!.email });
-    expect(transferred.events.slice(0, -1)).toEqual(before.events);
-    expect(transferred.events.at(-1)).toMatchObject({
-      kind: 'OWNER_TRANSFERRED',
-      details: { previousOwner: people.two!.email, newOwner: people.one!.email },
-    });
-    expected.set(ids.transferred, transferred);
+      const before = expected.get(ids.transferred)!;
+      expect(transferred).toMatchObject({ status: 'SUSPENDED', ownerEmail: people.one!.email });
+      expect(transferred.events.slice(0, -1)).toEqual(before.events);
+      expect(transferred.events.at(-1)).toMatchObject({
+        kind: 'OWNER_TRANSFERRED',
+        details: { previousOwner: people.two!.email, newOwner: people.one!.email },
+      });
+      expected.set(ids.transferred, transferred);
 
-    await expectFullStates();
-    await expectPeople();
+      await expectFullStates();
+      await expectPeople();
 
-    // New transitions work, and the decommissioned agent still refuses to come back.
-    const resumed = await services.agents.resume(admin, ids.transferred, 'cleared after the crash');
-    expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
-    expected.set(ids.transferred, resumed);
-    await expect(services.agents.resume(admin, ids.decommissioned, 'try to revive')).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expectFullStates(); // the refusal changed nothing
-    await expectListing();
-  }, STEP_TIMEOUT_MS);
+      // New transitions work, and the decommissioned agent still refuses to come back.
+      const resumed = await services.agents.resume(admin, ids.transferred, 'cleared after the crash');
+      expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
+      expected.set(ids.transferred, resumed);
+      await expect(services.agents.resume(admin, ids.decommissioned, 'try to revive')).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      await expectFullStates(); // the refusal changed nothing
+      await expectListing();
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -17,7 +17,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as oauth from 'oauth4webapi';
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+} from 'jose';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../workflows/signing-keys.js';
 import { listen, startReceiver, startStaticKeyApi } from './helpers/http-servers.js';
 import { startSplitStack, type SplitStack } from './helpers/split-stack.js';
@@ -82,17 +91,27 @@ interface Webhook {
 async function client(s: Platform) {
   const admin = await s.token(`admin-${s.tag}@example.com`, ['admin']);
   const owner = `owner-${s.tag}@example.com`;
-  const person = await s.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: owner, displayName: 'Owner', roles: [] } }, admin);
+  const person = await s.gql(
+    `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+    { i: { email: owner, displayName: 'Owner', roles: [] } },
+    admin,
+  );
   expect(person.errors).toBeUndefined();
   const issuer = new URL(s.config.credentials.issuer);
-  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
+  const as = await oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }),
+  );
 
   const c = {
     admin,
     owner,
     as,
 
-    async registerAgent(name: string, allowedTools: { tool: string; operations: string[] }[] = []): Promise<RegisteredAgent> {
+    async registerAgent(
+      name: string,
+      allowedTools: { tool: string; operations: string[] }[] = [],
+    ): Promise<RegisteredAgent> {
       const res = await s.gql<any>(
         `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id credential { ${CREDENTIAL} } } credential { clientId kid privateJwk } } }`,
         { input: { name, ownerEmail: owner, platform: 'custom', allowedTools } },
@@ -114,7 +133,13 @@ async function client(s: Platform) {
     async requestToken(agentId: string, key: JWK): Promise<TokenOutcome> {
       const privateKey = (await importJWK(key, 'ES256')) as CryptoKey;
       const oauthClient: oauth.Client = { client_id: agentId, token_endpoint_auth_method: 'private_key_jwt' };
-      const res = await oauth.clientCredentialsGrantRequest(as, oauthClient, oauth.PrivateKeyJwt({ key: privateKey, kid: key.kid as string }), {}, { [oauth.allowInsecureRequests]: true });
+      const res = await oauth.clientCredentialsGrantRequest(
+        as,
+        oauthClient,
+        oauth.PrivateKeyJwt({ key: privateKey, kid: key.kid as string }),
+        {},
+        { [oauth.allowInsecureRequests]: true },
+      );
       if (res.status !== 200) {
         const body = (await res.json()) as { error: string; error_description: string };
         return { status: res.status, error: body.error, description: body.error_description };
@@ -130,12 +155,23 @@ async function client(s: Platform) {
     },
 
     async grant(agentId: string, accessToken: string, resource: string, scope: string): Promise<string> {
-      const res = await oauth.genericTokenEndpointRequest(as, { client_id: agentId }, oauth.None(), TOKEN_EXCHANGE, { subject_token: accessToken, subject_token_type: ACCESS_TOKEN, resource, scope }, { [oauth.allowInsecureRequests]: true });
+      const res = await oauth.genericTokenEndpointRequest(
+        as,
+        { client_id: agentId },
+        oauth.None(),
+        TOKEN_EXCHANGE,
+        { subject_token: accessToken, subject_token_type: ACCESS_TOKEN, resource, scope },
+        { [oauth.allowInsecureRequests]: true },
+      );
       return (await oauth.processGenericTokenEndpointResponse(as, { client_id: agentId }, res)).access_token;
     },
 
     async collect(accessToken: string) {
-      return s.gql<{ collectCredentialSuccessor: { kid: string; privateJwk: JWK; expiresAt: string } }>(`mutation { collectCredentialSuccessor { kid privateJwk expiresAt } }`, {}, accessToken);
+      return s.gql<{ collectCredentialSuccessor: { kid: string; privateJwk: JWK; expiresAt: string } }>(
+        `mutation { collectCredentialSuccessor { kid privateJwk expiresAt } }`,
+        {},
+        accessToken,
+      );
     },
 
     async viewerStatus(accessToken: string): Promise<number> {
@@ -147,32 +183,53 @@ async function client(s: Platform) {
         `mutation($input: RegisterToolInput!) { registerTool(input: $input) { tool { name vault { currentSecretId rotations automaticRotation } } } }`,
         {
           input: {
-            name, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret, rotationUrl,
+            name,
+            authMode: 'VAULTED_SECRET',
+            upstreamUrl: bank.url,
+            secret,
+            rotationUrl,
             operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/*' }],
           },
         },
         admin,
       );
       expect(res.errors).toBeUndefined();
-      expect(res.data.registerTool.tool.vault).toEqual({ currentSecretId: 'initial', rotations: 0, automaticRotation: true });
+      expect(res.data.registerTool.tool.vault).toEqual({
+        currentSecretId: 'initial',
+        rotations: 0,
+        automaticRotation: true,
+      });
     },
 
     /** The tool's vault as GraphQL shows it (`tools`), or undefined. */
-    async vault(name: string): Promise<{ currentSecretId: string; rotations: number; lastError: string | null } | undefined> {
-      const res = await s.gql<any>(`{ tools { name vault { currentSecretId rotations rotatedAt lastError } } }`, {}, admin);
+    async vault(
+      name: string,
+    ): Promise<{ currentSecretId: string; rotations: number; lastError: string | null } | undefined> {
+      const res = await s.gql<any>(
+        `{ tools { name vault { currentSecretId rotations rotatedAt lastError } } }`,
+        {},
+        admin,
+      );
       expect(res.errors).toBeUndefined();
       return res.data.tools.find((t: { name: string }) => t.name === name)?.vault;
     },
 
     /** An agent allowed `read_balance` on the tool, and a grant for it. */
-    async grantFor(tool: string, bank: { url: string }): Promise<string> {
+    async grantFor(tool: string, _bank: { url: string }): Promise<string> {
       const agent = await c.registerAgent(`Reader of ${tool}`, [{ tool, operations: ['read_balance'] }]);
-      return c.grant(agent.id, await c.accessToken(agent.id, agent.key), `${s.config.credentials.issuer}/gateway/${tool}`, 'read_balance');
+      return c.grant(
+        agent.id,
+        await c.accessToken(agent.id, agent.key),
+        `${s.config.credentials.issuer}/gateway/${tool}`,
+        'read_balance',
+      );
     },
 
     /** One record read through the gateway (exchange grants are bound to one record per call). */
     gateway(tool: string, grant: string): Promise<Response> {
-      return fetch(`${s.api.url}/gateway/${tool}/accounts/42`, { headers: { authorization: `Bearer ${grant}`, 'warden-volume': '1' } });
+      return fetch(`${s.api.url}/gateway/${tool}/accounts/42`, {
+        headers: { authorization: `Bearer ${grant}`, 'warden-volume': '1' },
+      });
     },
   };
   return c;
@@ -180,13 +237,18 @@ async function client(s: Platform) {
 
 const kinds = (a: AgentView) => a.events.map((e) => e.kind);
 const detail = (e: AgentEventView | undefined, key: string) => e?.details.find((d) => d.key === key)?.value;
-const webhooks = (receiver: { received: { body: string }[] }): Webhook[] => receiver.received.map((r) => JSON.parse(r.body) as Webhook);
+const webhooks = (receiver: { received: { body: string }[] }): Webhook[] =>
+  receiver.received.map((r) => JSON.parse(r.body) as Webhook);
 const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 /** Records what the static-key API issues and revokes, and the most keys it ever held valid at once. */
 function watchKeys(bank: { keys: Map<string, string> }) {
   const keys = bank.keys;
-  const log = { issued: [] as { id: string; at: number }[], revoked: [] as { id: string; at: number }[], maxValid: keys.size };
+  const log = {
+    issued: [] as { id: string; at: number }[],
+    revoked: [] as { id: string; at: number }[],
+    maxValid: keys.size,
+  };
   const set = keys.set.bind(keys);
   const del = keys.delete.bind(keys);
   keys.set = (id: string, secret: string) => {
@@ -214,7 +276,9 @@ describe('agent credentials rotate on their timer', () => {
 
   beforeAll(async () => {
     webhook = await startReceiver();
-    stack = await startStack({ env: { WARDEN_AGENT_CREDENTIAL_MAX_AGE: `${MAX_AGE_MS}ms`, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } });
+    stack = await startStack({
+      env: { WARDEN_AGENT_CREDENTIAL_MAX_AGE: `${MAX_AGE_MS}ms`, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url },
+    });
     c = await client(stack);
   });
 
@@ -234,7 +298,10 @@ describe('agent credentials rotate on their timer', () => {
     expect((await c.agent(agent.id)).successorCredential).toBeNull();
     const early = await c.collect(accessToken);
     expect(early.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const stranger = { ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)), kid: old.kid };
+    const stranger = {
+      ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)),
+      kid: old.kid,
+    };
     expect(await c.requestToken(agent.id, stranger)).toMatchObject({ status: 401, error: 'invalid_client' });
 
     // The timer issues the successor (never before it is due).
@@ -249,7 +316,9 @@ describe('agent credentials rotate on their timer', () => {
     const next = collected.data!.collectCredentialSuccessor;
     expect(next).toMatchObject({ kid: successor.kid, expiresAt: successor.expiresAt });
     expect(next.privateJwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: successor.kid, d: expect.any(String) });
-    expect(await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: next.privateJwk.x, y: next.privateJwk.y })).toBe(successor.kid);
+    expect(await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: next.privateJwk.x, y: next.privateJwk.y })).toBe(
+      successor.kid,
+    );
     const again = await c.collect(accessToken);
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
@@ -270,14 +339,24 @@ describe('agent credentials rotate on their timer', () => {
     expect(await c.requestToken(agent.id, next.privateJwk)).toMatchObject({ status: 200 });
 
     const started = rotated.events.find((e) => e.kind === 'CREDENTIAL_ROTATION_STARTED');
-    expect(started).toMatchObject({ actor: { kind: 'SYSTEM', id: 'warden' }, fromStatus: 'ACTIVE', toStatus: 'ACTIVE' });
+    expect(started).toMatchObject({
+      actor: { kind: 'SYSTEM', id: 'warden' },
+      fromStatus: 'ACTIVE',
+      toStatus: 'ACTIVE',
+    });
     expect(detail(started, 'successorKid')).toBe(successor.kid);
     const retired = rotated.events.find((e) => e.kind === 'CREDENTIAL_ROTATED');
-    expect(retired).toMatchObject({ actor: { kind: 'SYSTEM', id: 'warden' }, fromStatus: 'ACTIVE', toStatus: 'ACTIVE' });
+    expect(retired).toMatchObject({
+      actor: { kind: 'SYSTEM', id: 'warden' },
+      fromStatus: 'ACTIVE',
+      toStatus: 'ACTIVE',
+    });
     expect(Date.parse(retired!.at)).toBeGreaterThanOrEqual(Date.parse(old.expiresAt));
     expect(kinds(rotated)).toEqual(['REGISTERED', 'CREDENTIAL_ROTATION_STARTED', 'CREDENTIAL_ROTATED']);
     // The owner was told a new credential was ready.
-    await eventually(async () => webhooks(webhook).some((w) => w.agentId === agent.id && w.to.includes(c.owner) && w.text.includes(successor.kid)));
+    await eventually(async () =>
+      webhooks(webhook).some((w) => w.agentId === agent.id && w.to.includes(c.owner) && w.text.includes(successor.kid)),
+    );
   }, 120_000);
 
   it('an agent that never uses its successor is SUSPENDED when the old key expires, and its owner is notified', async () => {
@@ -290,25 +369,35 @@ describe('agent credentials rotate on their timer', () => {
       return a.status === 'SUSPENDED' && a;
     }, LONG);
     expect(kinds(suspended)).toEqual(['REGISTERED', 'CREDENTIAL_ROTATION_STARTED', 'CREDENTIAL_ROTATION_MISSED']);
-    expect(suspended.events.at(-1)).toMatchObject({ actor: { kind: 'SYSTEM', id: 'warden' }, fromStatus: 'ACTIVE', toStatus: 'SUSPENDED' });
+    expect(suspended.events.at(-1)).toMatchObject({
+      actor: { kind: 'SYSTEM', id: 'warden' },
+      fromStatus: 'ACTIVE',
+      toStatus: 'SUSPENDED',
+    });
     expect(Date.parse(suspended.events.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(agent.credential.expiresAt));
     expect(suspended.successorCredential).toBeNull();
     expect(suspended.credential?.kid).toBe(successor.kid);
     expect(await c.requestToken(agent.id, agent.key)).toMatchObject({ status: 401, error: 'invalid_client' });
 
-    const notice = await eventually(async () => webhooks(webhook).find((w) => w.agentId === agent.id && /rotation missed/.test(w.subject)));
+    const notice = await eventually(async () =>
+      webhooks(webhook).find((w) => w.agentId === agent.id && /rotation missed/.test(w.subject)),
+    );
     expect(notice).toMatchObject({ type: 'warden.agent', kind: 'agent', to: [c.owner] });
     expect(notice.text).toContain('suspended');
   }, 120_000);
 
-  it('rotateAgentCredential with the agent\'s own public key: the successor is that key and works at once', async () => {
+  it("rotateAgentCredential with the agent's own public key: the successor is that key and works at once", async () => {
     const agent = await c.registerAgent('Self-keyed agent');
     const ownerToken = await stack.token(c.owner, []);
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const rotate = (jwk: JWK) =>
-      stack.gql<any>(`mutation($input: RotateAgentCredentialInput!) { rotateAgentCredential(input: $input) { agent { ${AGENT} } } }`, { input: { agentId: agent.id, publicJwk: jwk } }, ownerToken);
+      stack.gql<any>(
+        `mutation($input: RotateAgentCredentialInput!) { rotateAgentCredential(input: $input) { agent { ${AGENT} } } }`,
+        { input: { agentId: agent.id, publicJwk: jwk } },
+        ownerToken,
+      );
 
     // Private material is refused, and nothing changes.
     const leaked = await rotate(await exportJWK(privateKey));
@@ -324,7 +413,10 @@ describe('agent credentials rotate on their timer', () => {
     // The old key stays for the usual overlap (a quarter of the age) from now — no longer.
     expect(rotated.credential?.kid).toBe(agent.credential.kid);
     expect(Date.parse(rotated.credential!.expiresAt) - Date.parse(successor.issuedAt)).toBe(MAX_AGE_MS / 4);
-    expect(rotated.events.at(-1)).toMatchObject({ kind: 'CREDENTIAL_ROTATION_STARTED', actor: { kind: 'HUMAN', id: c.owner } });
+    expect(rotated.events.at(-1)).toMatchObject({
+      kind: 'CREDENTIAL_ROTATION_STARTED',
+      actor: { kind: 'HUMAN', id: c.owner },
+    });
     expect(detail(rotated.events.at(-1), 'successorKid')).toBe(kid);
 
     // At once: the new key obtains tokens (and the old one still does, until it expires).
@@ -366,19 +458,39 @@ describe("Warden's signing keys rotate on their timer", () => {
   });
 
   it('a routine grant is signed again by the key it was recorded with while that key is published; once it is not, there is no grant to hand out', async () => {
-    const ring = () => stack.client.workflow.getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery);
+    const ring = () =>
+      stack.client.workflow
+        .getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue))
+        .query(getSigningKeysQuery);
     const tool = `tickets-${stack.tag}`;
-    const registered = await stack.gql(`mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`, { t: { name: tool, resource: 'https://tickets.example.com/api/', authMode: 'WARDEN_JWT', operations: [{ name: 'update_ticket', sensitivity: 'LOW' }] } }, c.admin);
+    const registered = await stack.gql(
+      `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
+      {
+        t: {
+          name: tool,
+          resource: 'https://tickets.example.com/api/',
+          authMode: 'WARDEN_JWT',
+          operations: [{ name: 'update_ticket', sensitivity: 'LOW' }],
+        },
+      },
+      c.admin,
+    );
     expect(registered.errors).toBeUndefined();
     const agent = await c.registerAgent('Routine across key rotations', [{ tool, operations: ['update_ticket'] }]);
     // Each call with a fresh access token: the API's own keys turn every 3 s here.
-    const asAgent = async (query: string, variables: Record<string, unknown>) => stack.gql<any>(query, variables, await c.accessToken(agent.id, agent.key));
-    const requested = await asAgent(`mutation($i: RequestActionInput!) { requestAction(input: $i) { action { id status grant { token } } } }`, { i: { tool, operation: 'update_ticket', volume: 1, idempotencyKey: `across-${stack.tag}` } });
+    const asAgent = async (query: string, variables: Record<string, unknown>) =>
+      stack.gql<any>(query, variables, await c.accessToken(agent.id, agent.key));
+    const requested = await asAgent(
+      `mutation($i: RequestActionInput!) { requestAction(input: $i) { action { id status grant { token } } } }`,
+      { i: { tool, operation: 'update_ticket', volume: 1, idempotencyKey: `across-${stack.tag}` } },
+    );
     expect(requested.errors).toBeUndefined();
     const { id, status, grant } = requested.data.requestAction.action;
     expect(status).toBe('ALLOWED');
     const kid = decodeProtectedHeader(grant.token).kid as string;
-    const read = async () => (await asAgent(`query($id: ID!) { actionRequest(id: $id) { grant { token } } }`, { id })).data.actionRequest.grant as { token: string } | null;
+    const read = async () =>
+      (await asAgent(`query($id: ID!) { actionRequest(id: $id) { grant { token } } }`, { id })).data.actionRequest
+        .grant as { token: string } | null;
 
     // Its key is now the previous one (still published): the grant is the same token, signed by it.
     // (Read while the key is `previous` both before and after: the ring may turn in between.)
@@ -398,7 +510,10 @@ describe("Warden's signing keys rotate on their timer", () => {
 
   it('the JWKS changes and always holds 2–3 keys; a token signed before a rotation verifies after it; new tokens get the new key', async () => {
     const jwksUrl = `${stack.api.url}/.well-known/jwks.json`;
-    const ring = () => stack.client.workflow.getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery);
+    const ring = () =>
+      stack.client.workflow
+        .getHandle(signingKeysWorkflowId(stack.config.temporal.taskQueue))
+        .query(getSigningKeysQuery);
     const kidOf = (token: string) => decodeProtectedHeader(token).kid as string;
 
     // Every JWKS the API publishes while this test runs, and when each kid was first published.
@@ -444,7 +559,12 @@ describe("Warden's signing keys rotate on their timer", () => {
       }, LONG);
       expect(await c.viewerStatus(t0.token)).toBe(200);
       const published = (await (await fetch(jwksUrl)).json()) as { keys: JWK[] };
-      await expect(jwtVerify(t0.token, createLocalJWKSet(published), { issuer: stack.config.credentials.issuer, audience: stack.config.credentials.apiAudience })).resolves.toBeTruthy();
+      await expect(
+        jwtVerify(t0.token, createLocalJWKSet(published), {
+          issuer: stack.config.credentials.issuer,
+          audience: stack.config.credentials.apiAudience,
+        }),
+      ).resolves.toBeTruthy();
       // The ring turned: next became current, current became previous, a new next was made.
       expect(ring1.current.kid).toBe(ring0.next.kid);
       expect(ring1.next.kid).not.toBe(ring0.next.kid);
@@ -481,11 +601,19 @@ describe("Warden's signing keys rotate on their timer", () => {
       for (const k of keys) expect(Object.keys(k).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
     }
     // The published set changed at least twice (two rotations).
-    const distinct = new Set(snapshots.map((keys) => keys.map((k) => k.kid).sort().join(',')));
+    const distinct = new Set(
+      snapshots.map((keys) =>
+        keys
+          .map((k) => k.kid)
+          .sort()
+          .join(','),
+      ),
+    );
     expect(distinct.size).toBeGreaterThanOrEqual(3);
     // Verifiers learn a key before it signs anything: every signing kid was in the JWKS before its token was asked for.
     expect(new Set(minted.map((m) => m.kid)).size).toBeGreaterThanOrEqual(2);
-    for (const { kid, asked } of minted) expect(firstPublished.get(kid), `${kid} published before it signed`).toBeLessThanOrEqual(asked);
+    for (const { kid, asked } of minted)
+      expect(firstPublished.get(kid), `${kid} published before it signed`).toBeLessThanOrEqual(asked);
   }, 120_000);
 });
 
@@ -500,7 +628,9 @@ describe('vaulted upstream secrets rotate on their timer', () => {
 
   beforeAll(async () => {
     webhook = await startReceiver();
-    stack = await startStack({ env: { WARDEN_VAULT_ROTATION: '3s', WARDEN_VAULT_GRACE: `${GRACE_MS}ms`, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } });
+    stack = await startStack({
+      env: { WARDEN_VAULT_ROTATION: '3s', WARDEN_VAULT_GRACE: `${GRACE_MS}ms`, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url },
+    });
     c = await client(stack);
     // Arranged here so that its failing rotation — every retry refused, about 30 s of backoff in all —
     // runs while the first test does; the second test looks at the outcome.
@@ -552,7 +682,9 @@ describe('vaulted upstream secrets rotate on their timer', () => {
     expect(keys.issued.map((k) => k.id).slice(0, 3)).toEqual(['k1', 'k2', 'k3']);
     expect(keys.revoked.map((k) => k.id).slice(0, 2)).toEqual(['initial', 'k1']);
     for (const [i, revoked] of keys.revoked.entries()) {
-      expect(revoked.at - keys.issued[i]!.at, `${revoked.id} revoked after the grace period`).toBeGreaterThanOrEqual(GRACE_MS);
+      expect(revoked.at - keys.issued[i]!.at, `${revoked.id} revoked after the grace period`).toBeGreaterThanOrEqual(
+        GRACE_MS,
+      );
     }
     expect(keys.maxValid).toBe(2);
     // The current secret is valid upstream, and the gateway uses it.
@@ -561,7 +693,10 @@ describe('vaulted upstream secrets rotate on their timer', () => {
     expect(bank.keys.has(vault.currentSecretId)).toBe(true);
     await eventually(async () => {
       const { currentSecretId } = (await c.vault(name))!;
-      return (await c.gateway(name, grant)).status === 200 && bank.seen.at(-1)!.key === `Bearer ${bank.keys.get(currentSecretId)}`;
+      return (
+        (await c.gateway(name, grant)).status === 200 &&
+        bank.seen.at(-1)!.key === `Bearer ${bank.keys.get(currentSecretId)}`
+      );
     }, LONG);
   }, 120_000);
 
@@ -573,8 +708,14 @@ describe('vaulted upstream secrets rotate on their timer', () => {
       const v = await c.vault(name);
       return v?.lastError && v;
     }, LONG);
-    expect(vault).toMatchObject({ currentSecretId: 'initial', rotations: 0, lastError: expect.stringContaining('503') });
-    const alert = await eventually(async () => webhooks(webhook).find((w) => w.kind === 'security' && w.subject.includes(name)));
+    expect(vault).toMatchObject({
+      currentSecretId: 'initial',
+      rotations: 0,
+      lastError: expect.stringContaining('503'),
+    });
+    const alert = await eventually(async () =>
+      webhooks(webhook).find((w) => w.kind === 'security' && w.subject.includes(name)),
+    );
     expect(alert).toMatchObject({ type: 'warden.security', subject: `Secret rotation failed for tool ${name}` });
     expect(alert.text).toContain('503');
 
@@ -588,10 +729,18 @@ describe('vaulted upstream secrets rotate on their timer', () => {
     // The endpoint recovers; the next rotation (started now rather than in the 5 minutes Warden waits after
     // a failure) succeeds and clears the error.
     bank.failNextRotations(0);
-    const rotated = await stack.gql<any>(`mutation($t: String!) { rotateToolSecret(tool: $t) { vault { currentSecretId rotations lastError } } }`, { t: name }, c.admin);
+    const rotated = await stack.gql<any>(
+      `mutation($t: String!) { rotateToolSecret(tool: $t) { vault { currentSecretId rotations lastError } } }`,
+      { t: name },
+      c.admin,
+    );
     expect(rotated.errors).toBeUndefined();
     expect(rotated.data.rotateToolSecret.vault).toEqual({ currentSecretId: 'k1', rotations: 1, lastError: null });
-    await eventually(async () => (await c.gateway(name, grant)).status === 200 && bank.seen.at(-1)!.key === `Bearer ${bank.keys.get('k1')}`, LONG);
+    await eventually(
+      async () =>
+        (await c.gateway(name, grant)).status === 200 && bank.seen.at(-1)!.key === `Bearer ${bank.keys.get('k1')}`,
+      LONG,
+    );
     await eventually(async () => !bank.keys.has('initial'), LONG);
     expect(keys.issued[0]?.id).toBe('k1');
     expect(keys.revoked[0]!.at - keys.issued[0]!.at).toBeGreaterThanOrEqual(GRACE_MS);
@@ -626,7 +775,10 @@ async function startStallingRotationEndpoint(upstream: string) {
         held.push({ idempotencyKey, at: Date.now() });
         return new Promise<void>(() => {});
       }
-      const answer = await fetch(`${upstream}/keys`, { method: 'POST', headers: { authorization, 'idempotency-key': idempotencyKey } });
+      const answer = await fetch(`${upstream}/keys`, {
+        method: 'POST',
+        headers: { authorization, 'idempotency-key': idempotencyKey },
+      });
       const body = await answer.text();
       forwarded.push({ idempotencyKey, status: answer.status, id: (JSON.parse(body) as { id: string }).id });
       if (!stalledOnce) {
@@ -670,7 +822,9 @@ describe('a worker process killed mid-rotation', () => {
     webhook = await startReceiver();
     [vaultStack, agentStack] = await Promise.all([
       startSplitStack({ env: { WARDEN_VAULT_ROTATION: VAULT_ROTATION, WARDEN_VAULT_GRACE: `${GRACE_MS}ms` } }),
-      startSplitStack({ env: { WARDEN_AGENT_CREDENTIAL_MAX_AGE: AGENT_MAX_AGE, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } }),
+      startSplitStack({
+        env: { WARDEN_AGENT_CREDENTIAL_MAX_AGE: AGENT_MAX_AGE, WARDEN_NOTIFY_WEBHOOK_URL: webhook.url },
+      }),
     ]);
     await Promise.all([vaultStack.startWorker(), agentStack.startWorker()]);
     [v, a] = await Promise.all([client(vaultStack), client(agentStack)]);
@@ -681,7 +835,11 @@ describe('a worker process killed mid-rotation', () => {
   // A worker that cannot run a task says so only in its own output.
   beforeEach(({ onTestFailed }) => {
     onTestFailed(() => {
-      for (const [what, s] of [['vault', vaultStack], ['agent', agentStack]] as const) console.error(`--- ${what} stack's worker output ---\n${s?.worker?.output() ?? '(none)'}`);
+      for (const [what, s] of [
+        ['vault', vaultStack],
+        ['agent', agentStack],
+      ] as const)
+        console.error(`--- ${what} stack's worker output ---\n${s?.worker?.output() ?? '(none)'}`);
     });
   });
 
@@ -722,7 +880,8 @@ describe('a worker process killed mid-rotation', () => {
       // The retry named the same rotation, and the upstream answered it with the secret it had issued.
       expect(endpoint.firstIdempotencyKey()).toBe(`tool:${name}:rotation:1`);
       expect(endpoint.forwarded.length).toBeGreaterThanOrEqual(2);
-      for (const f of endpoint.forwarded) expect(f).toMatchObject({ idempotencyKey: `tool:${name}:rotation:1`, id: 'k1' });
+      for (const f of endpoint.forwarded)
+        expect(f).toMatchObject({ idempotencyKey: `tool:${name}:rotation:1`, id: 'k1' });
       expect(endpoint.forwarded.map((f) => f.status)).toEqual([201, ...endpoint.forwarded.slice(1).map(() => 200)]);
 
       // The old secret is revoked after the grace period; then exactly the current one is valid upstream.
@@ -734,7 +893,11 @@ describe('a worker process killed mid-rotation', () => {
       expect(keys.maxValid).toBe(2);
 
       // And the gateway uses it.
-      await eventually(async () => (await v.gateway(name, grant)).status === 200 && bank.seen.at(-1)!.key === `Bearer ${bank.keys.get('k1')}`, LONG);
+      await eventually(
+        async () =>
+          (await v.gateway(name, grant)).status === 200 && bank.seen.at(-1)!.key === `Bearer ${bank.keys.get('k1')}`,
+        LONG,
+      );
 
       // This stack rotates every second with a 2 s grace: the next rotation, due while the old secret was
       // still in its grace period, waited for its revocation — and the tool workflow goes on answering.
@@ -777,7 +940,11 @@ describe('a worker process killed mid-rotation', () => {
     expect(await a.requestToken(agent.id, next.privateJwk)).toMatchObject({ status: 200 });
     // Every "new credential ready" notice (delivery is at least once) names that same key.
     await eventually(async () => webhooks(webhook).some((w) => w.agentId === agent.id));
-    const named = new Set(webhooks(webhook).filter((w) => w.agentId === agent.id).map((w) => /\(([^)]+)\) was issued/.exec(w.text)?.[1]));
+    const named = new Set(
+      webhooks(webhook)
+        .filter((w) => w.agentId === agent.id)
+        .map((w) => /\(([^)]+)\) was issued/.exec(w.text)?.[1]),
+    );
     expect([...named]).toEqual([successor.kid]);
   }, 120_000);
 });

@@ -11,9 +11,16 @@ describe('schema.graphql', () => {
   it('has the contract names', () => {
     const sdl = printedSchema();
     for (const name of [
-      'viewer: Viewer!', 'agents(', 'agent(id: ID!): Agent', 'people(',
-      'registerAgent(input: RegisterAgentInput!)', 'suspendAgent(', 'resumeAgent(', 'decommissionAgent(',
-      'transferAgentOwnership(input: TransferAgentOwnershipInput!)', 'upsertPerson(input: UpsertPersonInput!)',
+      'viewer: Viewer!',
+      'agents(',
+      'agent(id: ID!): Agent',
+      'people(',
+      'registerAgent(input: RegisterAgentInput!)',
+      'suspendAgent(',
+      'resumeAgent(',
+      'decommissionAgent(',
+      'transferAgentOwnership(input: TransferAgentOwnershipInput!)',
+      'upsertPerson(input: UpsertPersonInput!)',
       'enum AgentStatus {\n  ACTIVE\n  DECOMMISSIONED\n  DISCOVERED\n  SUSPENDED\n}',
     ]) {
       expect(sdl).toContain(name);

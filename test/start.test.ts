@@ -23,7 +23,11 @@ afterAll(() => {
 });
 
 async function npmStart(env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -73,11 +77,20 @@ describe('npm start', () => {
     expect(out).toMatch(/added alice@example.com, sam@example.com, olivia@example.com to the people directory/);
     const token = /Authorization: Bearer (\S+)/.exec(out)![1]!;
     const gql = async (query: string, variables?: object) => {
-      const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       return (await res.json()) as any;
     };
-    expect((await gql('{ viewer { email roles } }')).data.viewer).toEqual({ email: 'alice@example.com', roles: ['ADMIN', 'APPROVER'] });
-    const registered = await gql('mutation { registerAgent(input: { name: "Smoke", ownerEmail: "olivia@example.com", platform: "custom" }) { agent { id } } }');
+    expect((await gql('{ viewer { email roles } }')).data.viewer).toEqual({
+      email: 'alice@example.com',
+      roles: ['ADMIN', 'APPROVER'],
+    });
+    const registered = await gql(
+      'mutation { registerAgent(input: { name: "Smoke", ownerEmail: "olivia@example.com", platform: "custom" }) { agent { id } } }',
+    );
     const id = registered.data.registerAgent.agent.id as string;
     // The Web UI is up.
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);

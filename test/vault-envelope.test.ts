@@ -220,7 +220,9 @@ describe('key rings', () => {
     expect(keyRingFromEnv(`e:${keyA}`, file, true).current.kid).toBe('e');
     expect(keyRingFromEnv(`e:${keyA}`, file, false).current.kid).toBe('e');
     expect(fs.existsSync(file)).toBe(false);
-    expect(() => keyRingFromEnv(undefined, file, true, 'WARDEN_VAULT_KEYS')).toThrow(/production needs WARDEN_VAULT_KEYS/);
+    expect(() => keyRingFromEnv(undefined, file, true, 'WARDEN_VAULT_KEYS')).toThrow(
+      /production needs WARDEN_VAULT_KEYS/,
+    );
     expect(() => keyRingFromEnv('  ', file, true)).toThrow(/production/);
     expect(fs.existsSync(file)).toBe(false);
     const dev = keyRingFromEnv(undefined, file, false);

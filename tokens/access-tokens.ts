@@ -38,7 +38,11 @@ export interface MintedToken {
 
 export async function mintAccessToken(input: MintAccessTokenInput): Promise<MintedToken> {
   const agentId = nonEmpty(input.agentId, 'agentId');
-  const { iat, exp } = issueTimes(input.now ?? new Date(), input.ttlSeconds ?? ACCESS_TOKEN_DEFAULT_TTL_S, ACCESS_TOKEN_MAX_LIFETIME_S);
+  const { iat, exp } = issueTimes(
+    input.now ?? new Date(),
+    input.ttlSeconds ?? ACCESS_TOKEN_DEFAULT_TTL_S,
+    ACCESS_TOKEN_MAX_LIFETIME_S,
+  );
   const jti = crypto.randomUUID();
   const scope = input.scope && input.scope.length > 0 ? formatScope(input.scope) : undefined;
   const token = await signWardenJwt(input.key, ACCESS_TOKEN_TYP, {
@@ -71,12 +75,28 @@ export interface VerifiedAccessToken {
   scope: string[];
 }
 
-export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<VerifiedAccessToken> {
-  const payload = await verifyWardenJwt(token, { ...options, typ: ACCESS_TOKEN_TYP, maxLifetimeSeconds: ACCESS_TOKEN_MAX_LIFETIME_S, tokenName: WHAT });
+export async function verifyAccessToken(
+  token: string,
+  options: VerifyAccessTokenOptions,
+): Promise<VerifiedAccessToken> {
+  const payload = await verifyWardenJwt(token, {
+    ...options,
+    typ: ACCESS_TOKEN_TYP,
+    maxLifetimeSeconds: ACCESS_TOKEN_MAX_LIFETIME_S,
+    tokenName: WHAT,
+  });
   const clientId = requireNonEmptyString(payload, 'client_id', WHAT);
-  if (clientId !== payload.sub) throw new TokenError('token_claims', 'The access token was issued to one agent for another (client_id is not sub).');
+  if (clientId !== payload.sub)
+    throw new TokenError(
+      'token_claims',
+      'The access token was issued to one agent for another (client_id is not sub).',
+    );
   // Warden never delegates API access tokens; a delegated token here would act for someone unseen.
-  if ('act' in payload) throw new TokenError('token_claims', 'The access token carries an actor (act); Warden API access tokens are never delegated.');
+  if ('act' in payload)
+    throw new TokenError(
+      'token_claims',
+      'The access token carries an actor (act); Warden API access tokens are never delegated.',
+    );
   return {
     agentId: payload.sub,
     clientId,

@@ -42,12 +42,22 @@ const asActionGrant = (action: ActionRecord, minted: { token: string; expiresAt:
 });
 
 /** A fresh grant for an allowed or approved action. */
-export async function mintActionGrant(action: ActionRecord, key: SigningKey, issuer: string, ttlSeconds: number): Promise<ActionGrant> {
+export async function mintActionGrant(
+  action: ActionRecord,
+  key: SigningKey,
+  issuer: string,
+  ttlSeconds: number,
+): Promise<ActionGrant> {
   return asActionGrant(action, await mintGrant({ ...grantInputOf(action), key, issuer, ttlSeconds }));
 }
 
 /** What the API offers the deciding workflow to record should it allow the action outright. */
-export function proposeRecordedGrant(key: SigningKey, issuer: string, ttlSeconds: number, now = new Date()): RecordedGrant {
+export function proposeRecordedGrant(
+  key: SigningKey,
+  issuer: string,
+  ttlSeconds: number,
+  now = new Date(),
+): RecordedGrant {
   const { iat, exp } = issueTimes(now, ttlSeconds, GRANT_MAX_LIFETIME_S);
   return { kid: key.kid, issuer, jti: crypto.randomUUID(), iat, exp };
 }
@@ -58,7 +68,14 @@ export function sameGrantTerms(a: ActionRecord, b: ActionRecord): boolean {
 }
 
 /** The recorded grant as a token: `key` must be the one `recorded.kid` names. */
-export async function signActionGrant(action: ActionRecord, recorded: RecordedGrant, key: SigningKey): Promise<ActionGrant> {
+export async function signActionGrant(
+  action: ActionRecord,
+  recorded: RecordedGrant,
+  key: SigningKey,
+): Promise<ActionGrant> {
   if (key.kid !== recorded.kid) throw new TypeError(`The grant was recorded for key ${recorded.kid}, not ${key.kid}.`);
-  return asActionGrant(action, await signRecordedGrant({ ...grantInputOf(action), key, issuer: recorded.issuer }, recorded));
+  return asActionGrant(
+    action,
+    await signRecordedGrant({ ...grantInputOf(action), key, issuer: recorded.issuer }, recorded),
+  );
 }

@@ -21,7 +21,23 @@ export const GRANT_MAX_LIFETIME_S = 900;
 const WHAT = 'grant';
 
 /** Claims a grant's `extra` may not set: they carry the grant's meaning and are set here only. */
-const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'act', 'may_act', 'azp', 'cnf', 'events', 'sub_id']);
+const RESERVED_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'client_id',
+  'scope',
+  'act',
+  'may_act',
+  'azp',
+  'cnf',
+  'events',
+  'sub_id',
+]);
 
 export interface MintGrantInput {
   key: SigningKey;
@@ -40,7 +56,11 @@ export interface MintGrantInput {
 }
 
 export async function mintGrant(input: MintGrantInput): Promise<MintedToken> {
-  const { iat, exp } = issueTimes(input.now ?? new Date(), input.ttlSeconds ?? GRANT_DEFAULT_TTL_S, GRANT_MAX_LIFETIME_S);
+  const { iat, exp } = issueTimes(
+    input.now ?? new Date(),
+    input.ttlSeconds ?? GRANT_DEFAULT_TTL_S,
+    GRANT_MAX_LIFETIME_S,
+  );
   const identity = { jti: crypto.randomUUID(), iat, exp };
   return mintedAs(await signWardenJwt(input.key, GRANT_TYP, grantClaims(input, identity)), identity);
 }
@@ -57,20 +77,36 @@ export interface GrantIdentity {
  * the same key, input and identity give the same token, byte for byte, on any process (RFC 6979 ECDSA), so
  * a retry or a later read hands out the one grant that was decided, and Temporal never holds the token.
  */
-export async function signRecordedGrant(input: Omit<MintGrantInput, 'ttlSeconds' | 'now'>, identity: GrantIdentity): Promise<MintedToken> {
+export async function signRecordedGrant(
+  input: Omit<MintGrantInput, 'ttlSeconds' | 'now'>,
+  identity: GrantIdentity,
+): Promise<MintedToken> {
   const lifetime = identity.exp - identity.iat;
-  if (!Number.isInteger(identity.iat) || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > GRANT_MAX_LIFETIME_S) {
+  if (
+    !Number.isInteger(identity.iat) ||
+    !Number.isInteger(lifetime) ||
+    lifetime < 1 ||
+    lifetime > GRANT_MAX_LIFETIME_S
+  ) {
     throw new RangeError(`A grant lives a whole number of seconds from 1 to ${GRANT_MAX_LIFETIME_S}.`);
   }
-  return mintedAs(await signWardenJwtDeterministically(input.key, GRANT_TYP, grantClaims(input, { ...identity, jti: nonEmpty(identity.jti, 'jti') })), identity);
+  return mintedAs(
+    await signWardenJwtDeterministically(
+      input.key,
+      GRANT_TYP,
+      grantClaims(input, { ...identity, jti: nonEmpty(identity.jti, 'jti') }),
+    ),
+    identity,
+  );
 }
 
 function grantClaims(input: Omit<MintGrantInput, 'ttlSeconds' | 'now'>, { jti, iat, exp }: GrantIdentity): JWTPayload {
   const agentId = nonEmpty(input.agentId, 'agentId');
   const resource = nonEmpty(input.resource, 'resource');
-  if (!URL.canParse(resource) || resource.includes('#')) throw new TypeError('resource must be an absolute URI without a fragment (RFC 8707).');
+  if (!URL.canParse(resource) || resource.includes('#'))
+    throw new TypeError('resource must be an absolute URI without a fragment (RFC 8707).');
   if (input.operations.length === 0) throw new TypeError('A grant needs at least one operation.');
-  if (input.onBehalfOf !== undefined && (nonEmpty(input.onBehalfOf, 'onBehalfOf') === agentId)) {
+  if (input.onBehalfOf !== undefined && nonEmpty(input.onBehalfOf, 'onBehalfOf') === agentId) {
     throw new TypeError('An agent cannot act on behalf of itself; leave onBehalfOf out.');
   }
   for (const name of Object.keys(input.extra ?? {})) {
@@ -122,15 +158,27 @@ export interface VerifiedGrant {
 
 export async function verifyGrant(token: string, options: VerifyGrantOptions): Promise<VerifiedGrant> {
   const { resource, requiredOperation, ...rest } = options;
-  const payload = await verifyWardenJwt(token, { ...rest, audience: resource, typ: GRANT_TYP, maxLifetimeSeconds: GRANT_MAX_LIFETIME_S, tokenName: WHAT });
+  const payload = await verifyWardenJwt(token, {
+    ...rest,
+    audience: resource,
+    typ: GRANT_TYP,
+    maxLifetimeSeconds: GRANT_MAX_LIFETIME_S,
+    tokenName: WHAT,
+  });
   const agentId = requireNonEmptyString(payload, 'client_id', WHAT);
   let actor: string | undefined;
   if (payload.act === undefined) {
-    if (payload.sub !== agentId) throw new TokenError('token_claims', 'The grant names a subject other than its agent but no actor (act).');
+    if (payload.sub !== agentId)
+      throw new TokenError('token_claims', 'The grant names a subject other than its agent but no actor (act).');
   } else {
     actor = delegatedActor(payload.act);
-    if (actor !== agentId) throw new TokenError('token_claims', 'The grant\'s actor (act.sub) is not the agent it was issued to (client_id).');
-    if (payload.sub === agentId) throw new TokenError('token_claims', 'The grant says the agent acts on behalf of itself.');
+    if (actor !== agentId)
+      throw new TokenError(
+        'token_claims',
+        "The grant's actor (act.sub) is not the agent it was issued to (client_id).",
+      );
+    if (payload.sub === agentId)
+      throw new TokenError('token_claims', 'The grant says the agent acts on behalf of itself.');
   }
   const operations = parseScope(payload.scope, WHAT);
   if (requiredOperation !== undefined && !operations.includes(requiredOperation)) {
@@ -152,9 +200,12 @@ export async function verifyGrant(token: string, options: VerifyGrantOptions): P
 
 /** `act` as Warden mints it: one level, `{ sub }`. A chain of actors (nested `act`) is never issued here. */
 function delegatedActor(act: unknown): string {
-  if (typeof act !== 'object' || act === null || Array.isArray(act)) throw new TokenError('token_claims', 'The grant\'s actor claim (act) is not an object.');
+  if (typeof act !== 'object' || act === null || Array.isArray(act))
+    throw new TokenError('token_claims', "The grant's actor claim (act) is not an object.");
   const { sub } = act as { sub?: unknown };
-  if (typeof sub !== 'string' || sub === '') throw new TokenError('token_claims', 'The grant\'s actor claim (act) names no subject.');
-  if ('act' in act) throw new TokenError('token_claims', 'The grant names a chain of actors; Warden issues one actor at most.');
+  if (typeof sub !== 'string' || sub === '')
+    throw new TokenError('token_claims', "The grant's actor claim (act) names no subject.");
+  if ('act' in act)
+    throw new TokenError('token_claims', 'The grant names a chain of actors; Warden issues one actor at most.');
   return sub;
 }

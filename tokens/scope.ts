@@ -22,6 +22,7 @@ export function formatScope(tokens: readonly string[]): string {
 export function parseScope(claim: unknown, what: string): string[] {
   if (typeof claim !== 'string') throw new TokenError('token_claims', `The ${what}'s "scope" claim is not a string.`);
   const tokens = claim.split(' ');
-  if (!tokens.every(isScopeToken)) throw new TokenError('token_claims', `The ${what}'s "scope" claim is not a space-separated list of scope tokens.`);
+  if (!tokens.every(isScopeToken))
+    throw new TokenError('token_claims', `The ${what}'s "scope" claim is not a space-separated list of scope tokens.`);
   return tokens;
 }

@@ -71,10 +71,17 @@ export interface VerifiedSecurityEvent {
   event: Record<string, unknown>;
 }
 
-export async function verifySecurityEvent(token: string, options: VerifySecurityEventOptions): Promise<VerifiedSecurityEvent> {
+export async function verifySecurityEvent(
+  token: string,
+  options: VerifySecurityEventOptions,
+): Promise<VerifiedSecurityEvent> {
   const { maxAgeSeconds, ...rest } = options;
   const payload = await verifyWardenEventJwt(token, { ...rest, typ: SET_TYP, tokenName: WHAT });
-  if ('sub' in payload) throw new TokenError('token_claims', 'The security event carries a top-level "sub"; its subject belongs in "sub_id".');
+  if ('sub' in payload)
+    throw new TokenError(
+      'token_claims',
+      'The security event carries a top-level "sub"; its subject belongs in "sub_id".',
+    );
   const subject = payload.sub_id;
   if (!isObject(subject) || typeof subject.format !== 'string' || subject.format === '') {
     throw new TokenError('token_claims', 'The security event names no subject ("sub_id" with a "format").');
@@ -84,12 +91,18 @@ export async function verifySecurityEvent(token: string, options: VerifySecurity
   const entries = Object.entries(events);
   if (entries.length !== 1) throw new TokenError('token_claims', 'The security event must carry exactly one event.');
   const [eventType, event] = entries[0]!;
-  if (!isObject(event)) throw new TokenError('token_claims', 'The security event\'s event is not an object.');
+  if (!isObject(event)) throw new TokenError('token_claims', "The security event's event is not an object.");
   const now = options.now ?? new Date();
   if (maxAgeSeconds !== undefined && payload.iat < now.getTime() / 1000 - maxAgeSeconds) {
     throw new TokenError('token_expired', `The security event was issued more than ${maxAgeSeconds} seconds ago.`);
   }
-  return { jti: payload.jti, issuedAt: new Date(payload.iat * 1000), subject: subject as SubjectIdentifier, eventType, event };
+  return {
+    jti: payload.jti,
+    issuedAt: new Date(payload.iat * 1000),
+    subject: subject as SubjectIdentifier,
+    eventType,
+    event,
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -28,8 +28,15 @@ export interface StatementTarget {
   agentOwner?: string | null;
 }
 
-export async function signStatement(key: SigningKey, issuer: string, subject: StatementSubject, target: StatementTarget, ttlSeconds = STATEMENT_TTL_S): Promise<string> {
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_STATEMENT_LIFETIME_S) throw new RangeError(`ttlSeconds must be 1 to ${MAX_STATEMENT_LIFETIME_S}.`);
+export async function signStatement(
+  key: SigningKey,
+  issuer: string,
+  subject: StatementSubject,
+  target: StatementTarget,
+  ttlSeconds = STATEMENT_TTL_S,
+): Promise<string> {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_STATEMENT_LIFETIME_S)
+    throw new RangeError(`ttlSeconds must be 1 to ${MAX_STATEMENT_LIFETIME_S}.`);
   const iat = Math.floor(Date.now() / 1000);
   return signWardenJwt(key, STATEMENT_TYPE, {
     iss: issuer,

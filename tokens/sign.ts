@@ -8,7 +8,11 @@ import { importPrivate, privateScalar, SIGNING_ALG, type SigningKey } from './si
 import { MAX_TOKEN_BYTES } from './verify.js';
 
 export async function signWardenJwt(key: SigningKey, typ: string, claims: JWTPayload): Promise<string> {
-  return sized(await new SignJWT(claims).setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ }).sign(await importPrivate(key)));
+  return sized(
+    await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ })
+      .sign(await importPrivate(key)),
+  );
 }
 
 /**
@@ -17,10 +21,16 @@ export async function signWardenJwt(key: SigningKey, typ: string, claims: JWTPay
  * For a token Temporal records only the claims of, so every answer that hands it out hands out one token.
  * Several times the CPU of `signWardenJwt` (a JavaScript curve, not the native one): use it only there.
  */
-export async function signWardenJwtDeterministically(key: SigningKey, typ: string, claims: JWTPayload): Promise<string> {
+export async function signWardenJwtDeterministically(
+  key: SigningKey,
+  typ: string,
+  claims: JWTPayload,
+): Promise<string> {
   const scalar = await privateScalar(key);
   const signingInput = `${base64url(JSON.stringify({ alg: SIGNING_ALG, kid: key.kid, typ }))}.${base64url(JSON.stringify(claims))}`;
-  return sized(`${signingInput}.${Buffer.from(es256Deterministic(new TextEncoder().encode(signingInput), scalar)).toString('base64url')}`);
+  return sized(
+    `${signingInput}.${Buffer.from(es256Deterministic(new TextEncoder().encode(signingInput), scalar)).toString('base64url')}`,
+  );
 }
 
 /**
@@ -32,7 +42,8 @@ export function es256Deterministic(message: Uint8Array, scalar: Uint8Array): Uin
 }
 
 function sized(token: string): string {
-  if (token.length > MAX_TOKEN_BYTES) throw new RangeError(`The token would be larger than ${MAX_TOKEN_BYTES} bytes; put less in it.`);
+  if (token.length > MAX_TOKEN_BYTES)
+    throw new RangeError(`The token would be larger than ${MAX_TOKEN_BYTES} bytes; put less in it.`);
   return token;
 }
 

@@ -63,7 +63,11 @@ function openSigningKey(vault: KeyRing, key: SealedSigningKey): SigningKey {
 }
 
 export function openSigningKeyRing(vault: KeyRing, ring: SealedSigningKeyRing): SigningKeyRing {
-  return { previous: ring.previous ? openSigningKey(vault, ring.previous) : null, current: openSigningKey(vault, ring.current), next: openSigningKey(vault, ring.next) };
+  return {
+    previous: ring.previous ? openSigningKey(vault, ring.previous) : null,
+    current: openSigningKey(vault, ring.current),
+    next: openSigningKey(vault, ring.next),
+  };
 }
 
 export async function generateSigningKey(now: Date): Promise<SigningKey> {
@@ -87,7 +91,10 @@ export async function newSigningKeyRing(now: Date): Promise<SigningKeyRing> {
 }
 
 /** previous ← current, current ← next, next ← newNext. The old previous is no longer published. */
-export function rotateRing<K extends { kid: string }>(ring: { previous: K | null; current: K; next: K }, newNext: K): { previous: K | null; current: K; next: K } {
+export function rotateRing<K extends { kid: string }>(
+  ring: { previous: K | null; current: K; next: K },
+  newNext: K,
+): { previous: K | null; current: K; next: K } {
   if (newNext.kid === ring.current.kid || newNext.kid === ring.next.kid) {
     throw new TypeError('The new signing key is already in the ring; generate a fresh one.');
   }
@@ -114,7 +121,11 @@ const secrets = new Map<string, Promise<Uint8Array>>();
  * alone); a failed check is not cached (the caller sees the error, the next call tries again); keys rotate,
  * so the oldest entry is dropped past a few.
  */
-function oncePerKid<T>(cache: Map<string, Promise<T>>, key: SigningKey, check: (key: SigningKey) => Promise<T>): Promise<T> {
+function oncePerKid<T>(
+  cache: Map<string, Promise<T>>,
+  key: SigningKey,
+  check: (key: SigningKey) => Promise<T>,
+): Promise<T> {
   const cached = cache.get(key.kid);
   if (cached) return cached;
   const pending = check(key);
@@ -150,7 +161,14 @@ async function importChecked(key: SigningKey): Promise<CryptoKey> {
 
 async function checkedJwk(key: SigningKey): Promise<JWK & { x: string; y: string; d: string }> {
   const { kty, crv, x, y, d } = key.privateJwk;
-  if (key.alg !== SIGNING_ALG || kty !== 'EC' || crv !== 'P-256' || typeof d !== 'string' || typeof x !== 'string' || typeof y !== 'string') {
+  if (
+    key.alg !== SIGNING_ALG ||
+    kty !== 'EC' ||
+    crv !== 'P-256' ||
+    typeof d !== 'string' ||
+    typeof x !== 'string' ||
+    typeof y !== 'string'
+  ) {
     throw new TypeError('A Warden signing key must be an ES256 (P-256) private key.');
   }
   if ((await calculateJwkThumbprint({ kty, crv, x, y })) !== key.kid) {
@@ -168,7 +186,12 @@ async function scalarChecked(key: SigningKey): Promise<Uint8Array> {
   } catch {
     throw new TypeError('The signing key holds no valid P-256 private scalar.');
   }
-  if (Buffer.compare(Buffer.from(derived), Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')])) !== 0) {
+  if (
+    Buffer.compare(
+      Buffer.from(derived),
+      Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')]),
+    ) !== 0
+  ) {
     throw new TypeError("The signing key's private part does not match its public part.");
   }
   return new Uint8Array(scalar);

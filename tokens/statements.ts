@@ -146,7 +146,8 @@ function json(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new StatementError('statement_malformed', `The statement's ${what} is not base64url JSON.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new StatementError('statement_malformed', `The statement's ${what} is not a JSON object.`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new StatementError('statement_malformed', `The statement's ${what} is not a JSON object.`);
   return parsed as Record<string, unknown>;
 }
 
@@ -170,17 +171,26 @@ export interface StatementExpectations {
  * (it remembers the `jti`s it has accepted).
  */
 export function verifyStatement(proof: unknown, anchor: TrustAnchor, expect: StatementExpectations): StatementClaims {
-  if (typeof proof !== 'string' || proof.length === 0) throw new StatementError('statement_missing', 'A signed statement (proof) is required.');
-  if (proof.length > MAX_STATEMENT_BYTES) throw new StatementError('statement_malformed', 'The statement is too large.');
+  if (typeof proof !== 'string' || proof.length === 0)
+    throw new StatementError('statement_missing', 'A signed statement (proof) is required.');
+  if (proof.length > MAX_STATEMENT_BYTES)
+    throw new StatementError('statement_malformed', 'The statement is too large.');
   const parts = proof.split('.');
-  if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new StatementError('statement_malformed', 'The statement is not a compact JWS (three base64url parts).');
+  if (parts.length !== 3 || parts.some((p) => p.length === 0))
+    throw new StatementError('statement_malformed', 'The statement is not a compact JWS (three base64url parts).');
   const header = json(parts[0]!, 'header');
   const names = Object.keys(header).sort().join(',');
-  if (names !== 'alg,kid,typ') throw new StatementError('statement_header', 'The statement header must hold exactly alg, kid and typ.');
+  if (names !== 'alg,kid,typ')
+    throw new StatementError('statement_header', 'The statement header must hold exactly alg, kid and typ.');
   if (header.alg !== 'ES256') throw new StatementError('statement_header', 'The statement must be signed with ES256.');
-  if (header.typ !== STATEMENT_TYPE) throw new StatementError('statement_header', `The statement must be of type ${STATEMENT_TYPE}.`);
+  if (header.typ !== STATEMENT_TYPE)
+    throw new StatementError('statement_header', `The statement must be of type ${STATEMENT_TYPE}.`);
   const key = typeof header.kid === 'string' ? anchor.keys.find((k) => k.kid === header.kid) : undefined;
-  if (!key) throw new StatementError('statement_key_unknown', 'The statement is signed with a key this workflow does not hold.');
+  if (!key)
+    throw new StatementError(
+      'statement_key_unknown',
+      'The statement is signed with a key this workflow does not hold.',
+    );
 
   let signature: Uint8Array;
   let publicKey: Uint8Array;
@@ -196,31 +206,50 @@ export function verifyStatement(proof: unknown, anchor: TrustAnchor, expect: Sta
   } catch {
     throw new StatementError('statement_malformed', 'The statement signature or its key is malformed.');
   }
-  let valid = false;
+  let valid: boolean;
   try {
     // WebCrypto's ES256 signatures are not normalised to low S; both halves are valid ECDSA.
-    valid = signature.length === 64 && p256.verify(signature, utf8.encode(`${parts[0]}.${parts[1]}`), publicKey, { lowS: false, prehash: true, format: 'compact' });
+    valid =
+      signature.length === 64 &&
+      p256.verify(signature, utf8.encode(`${parts[0]}.${parts[1]}`), publicKey, {
+        lowS: false,
+        prehash: true,
+        format: 'compact',
+      });
   } catch {
     valid = false;
   }
   if (!valid) throw new StatementError('statement_signature', 'The statement signature does not verify.');
 
   const claims = json(parts[1]!, 'payload');
-  if (claims.iss !== anchor.issuer) throw new StatementError('statement_issuer', 'The statement was not issued by this Warden.');
-  if (claims.aud !== expect.workflowId) throw new StatementError('statement_audience', 'The statement is for another workflow.');
-  if (claims.cmd !== expect.command) throw new StatementError('statement_command', `The statement is for another command, not ${expect.command}.`);
-  if (claims.req !== requestDigest(expect.request)) throw new StatementError('statement_request', 'The statement is for another request (its arguments differ).');
+  if (claims.iss !== anchor.issuer)
+    throw new StatementError('statement_issuer', 'The statement was not issued by this Warden.');
+  if (claims.aud !== expect.workflowId)
+    throw new StatementError('statement_audience', 'The statement is for another workflow.');
+  if (claims.cmd !== expect.command)
+    throw new StatementError('statement_command', `The statement is for another command, not ${expect.command}.`);
+  if (claims.req !== requestDigest(expect.request))
+    throw new StatementError('statement_request', 'The statement is for another request (its arguments differ).');
   const { iat, exp } = claims;
-  if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isInteger(iat) || !Number.isInteger(exp)) throw new StatementError('statement_claims', 'The statement needs whole-second iat and exp.');
-  if (exp <= iat || exp - iat > MAX_STATEMENT_LIFETIME_S) throw new StatementError('statement_lifetime', `A statement may live at most ${MAX_STATEMENT_LIFETIME_S} s.`);
-  if (iat > expect.now + CLOCK_TOLERANCE_S) throw new StatementError('statement_claims', 'The statement was issued in the future.');
+  if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isInteger(iat) || !Number.isInteger(exp))
+    throw new StatementError('statement_claims', 'The statement needs whole-second iat and exp.');
+  if (exp <= iat || exp - iat > MAX_STATEMENT_LIFETIME_S)
+    throw new StatementError('statement_lifetime', `A statement may live at most ${MAX_STATEMENT_LIFETIME_S} s.`);
+  if (iat > expect.now + CLOCK_TOLERANCE_S)
+    throw new StatementError('statement_claims', 'The statement was issued in the future.');
   if (exp <= expect.now) throw new StatementError('statement_expired', 'The statement has expired.');
-  if (typeof claims.jti !== 'string' || claims.jti.length < 16 || claims.jti.length > 64) throw new StatementError('statement_claims', 'The statement needs a jti.');
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 254) throw new StatementError('statement_claims', 'The statement names no subject.');
-  if (claims.kind !== 'human' && claims.kind !== 'agent' && claims.kind !== 'system') throw new StatementError('statement_claims', 'The statement names no kind of principal.');
-  if (!Array.isArray(claims.roles) || !claims.roles.every((r) => typeof r === 'string' && isRole(r))) throw new StatementError('statement_claims', 'The statement roles are not Warden roles.');
-  if (claims.kind !== 'human' && claims.roles.length > 0) throw new StatementError('statement_claims', 'Only a person holds roles.');
-  if (claims.agentOwner !== undefined && claims.agentOwner !== null && typeof claims.agentOwner !== 'string') throw new StatementError('statement_claims', 'agentOwner must be an email or null.');
+  if (typeof claims.jti !== 'string' || claims.jti.length < 16 || claims.jti.length > 64)
+    throw new StatementError('statement_claims', 'The statement needs a jti.');
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 254)
+    throw new StatementError('statement_claims', 'The statement names no subject.');
+  if (claims.kind !== 'human' && claims.kind !== 'agent' && claims.kind !== 'system')
+    throw new StatementError('statement_claims', 'The statement names no kind of principal.');
+  if (!Array.isArray(claims.roles) || !claims.roles.every((r) => typeof r === 'string' && isRole(r)))
+    throw new StatementError('statement_claims', 'The statement roles are not Warden roles.');
+  if (claims.kind !== 'human' && claims.roles.length > 0)
+    throw new StatementError('statement_claims', 'Only a person holds roles.');
+  if (claims.agentOwner !== undefined && claims.agentOwner !== null && typeof claims.agentOwner !== 'string')
+    throw new StatementError('statement_claims', 'agentOwner must be an email or null.');
   return claims as unknown as StatementClaims;
 }
 

@@ -42,7 +42,14 @@ export interface WardenJwtOptions {
 }
 
 /** A payload that passed `verifyWardenJwt`: the registered claims it guarantees are typed as present. */
-export type WardenJwtPayload = JWTPayload & { iss: string; sub: string; aud: string | string[]; iat: number; exp: number; jti: string };
+export type WardenJwtPayload = JWTPayload & {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  iat: number;
+  exp: number;
+  jti: string;
+};
 
 export interface WardenEventJwtOptions {
   jwks: { keys: JWK[] };
@@ -63,7 +70,10 @@ export async function verifyWardenJwt(token: string, options: WardenJwtOptions):
   const payload = await verifyCore(token, { ...options, what, requiredClaims: ['exp', 'iat', 'jti', 'sub'] });
   requireNonEmptyString(payload, 'sub', what);
   if (payload.exp! - payload.iat! > options.maxLifetimeSeconds) {
-    throw new TokenError('token_lifetime', `The ${what} is valid for longer than ${options.maxLifetimeSeconds} seconds, which Warden never issues.`);
+    throw new TokenError(
+      'token_lifetime',
+      `The ${what} is valid for longer than ${options.maxLifetimeSeconds} seconds, which Warden never issues.`,
+    );
   }
   return payload as WardenJwtPayload;
 }
@@ -73,10 +83,17 @@ export async function verifyWardenJwt(token: string, options: WardenJwtOptions):
  * §4.1.3: a SET carries no `exp`, so it cannot be passed off as an access token or ID token). Same
  * header, signature, issuer, audience, `iat` and `jti` rules as `verifyWardenJwt`.
  */
-export async function verifyWardenEventJwt(token: string, options: WardenEventJwtOptions): Promise<WardenEventJwtPayload> {
+export async function verifyWardenEventJwt(
+  token: string,
+  options: WardenEventJwtOptions,
+): Promise<WardenEventJwtPayload> {
   const what = options.tokenName ?? 'token';
   const payload = await verifyCore(token, { ...options, what, requiredClaims: ['iat', 'jti'] });
-  if ('exp' in payload) throw new TokenError('token_claims', `The ${what} carries an "exp" claim; security event tokens never expire that way.`);
+  if ('exp' in payload)
+    throw new TokenError(
+      'token_claims',
+      `The ${what} carries an "exp" claim; security event tokens never expire that way.`,
+    );
   return payload as WardenEventJwtPayload;
 }
 
@@ -100,7 +117,12 @@ async function verifyCore(token: string, options: CoreOptions): Promise<JWTPaylo
     throw new TokenError('token_algorithm', `The ${what} is not signed with ES256, the only algorithm Warden uses.`);
   }
   if (!typMatches(header.typ, options.typ)) {
-    throw new TokenError('token_type', header.typ === undefined ? `The ${what} has no "typ" header; expected "${options.typ}".` : `The ${what} is not of type "${options.typ}" (typ header).`);
+    throw new TokenError(
+      'token_type',
+      header.typ === undefined
+        ? `The ${what} has no "typ" header; expected "${options.typ}".`
+        : `The ${what} is not of type "${options.typ}" (typ header).`,
+    );
   }
   if (typeof header.kid !== 'string' || header.kid === '') {
     throw new TokenError('token_signature', `The ${what} does not name its signing key (kid).`);
@@ -140,8 +162,10 @@ async function verifyCore(token: string, options: CoreOptions): Promise<JWTPaylo
 export function inspectCompactJwt(token: unknown, what: string): ProtectedHeaderParameters & JWTHeaderParameters {
   if (typeof token !== 'string') throw new TokenError('token_malformed', `The ${what} is not a string.`);
   // Every legal character is ASCII, so characters count bytes here.
-  if (token.length > MAX_TOKEN_BYTES) throw new TokenError('token_too_large', `The ${what} is larger than ${MAX_TOKEN_BYTES} bytes.`);
-  if (!COMPACT_JWS.test(token)) throw new TokenError('token_malformed', `The ${what} is not a signed JWT (three base64url parts).`);
+  if (token.length > MAX_TOKEN_BYTES)
+    throw new TokenError('token_too_large', `The ${what} is larger than ${MAX_TOKEN_BYTES} bytes.`);
+  if (!COMPACT_JWS.test(token))
+    throw new TokenError('token_malformed', `The ${what} is not a signed JWT (three base64url parts).`);
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(token);
@@ -149,10 +173,18 @@ export function inspectCompactJwt(token: unknown, what: string): ProtectedHeader
     throw new TokenError('token_malformed', `The ${what}'s header cannot be decoded.`);
   }
   for (const name of FORBIDDEN_HEADERS) {
-    if (name in header) throw new TokenError('token_header_forbidden', `The ${what} carries a "${name}" header; Warden never takes keys from a token.`);
+    if (name in header)
+      throw new TokenError(
+        'token_header_forbidden',
+        `The ${what} carries a "${name}" header; Warden never takes keys from a token.`,
+      );
   }
   // No extension Warden relies on is critical; an unknown one must not be half-understood.
-  if ('crit' in header) throw new TokenError('token_header_forbidden', `The ${what} carries a "crit" header, which Warden does not accept.`);
+  if ('crit' in header)
+    throw new TokenError(
+      'token_header_forbidden',
+      `The ${what} carries a "crit" header, which Warden does not accept.`,
+    );
   return header as ProtectedHeaderParameters & JWTHeaderParameters;
 }
 
@@ -168,7 +200,8 @@ export function typMatches(actual: unknown, expected: string): boolean {
 
 export function requireNonEmptyString(payload: JWTPayload, claim: string, what: string): string {
   const value = payload[claim];
-  if (typeof value !== 'string' || value === '') throw new TokenError('token_claims', `The ${what} has no "${claim}" claim (a non-empty string is required).`);
+  if (typeof value !== 'string' || value === '')
+    throw new TokenError('token_claims', `The ${what} has no "${claim}" claim (a non-empty string is required).`);
   return value;
 }
 
@@ -178,15 +211,23 @@ export function requireNonEmptyString(payload: JWTPayload, claim: string, what: 
  */
 export function joseToTokenError(err: unknown, what: string): Error {
   if (err instanceof TokenError) return err;
-  if (err instanceof joseErrors.JWKSInvalid || err instanceof joseErrors.JWKInvalid || !(err instanceof joseErrors.JOSEError)) {
+  if (
+    err instanceof joseErrors.JWKSInvalid ||
+    err instanceof joseErrors.JWKInvalid ||
+    !(err instanceof joseErrors.JOSEError)
+  ) {
     return err instanceof Error ? err : new Error(String(err));
   }
   if (err instanceof joseErrors.JWTExpired) return new TokenError('token_expired', `The ${what} has expired.`);
   if (err instanceof joseErrors.JWTClaimValidationFailed) return claimError(err, what);
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new TokenError('token_algorithm', `The ${what}'s algorithm is not accepted.`);
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return new TokenError('token_signature', `The ${what} was signed by a key that is not trusted here.`);
-  if (err instanceof joseErrors.JWKSMultipleMatchingKeys) return new TokenError('token_signature', `The ${what} does not say which of several keys signed it (kid).`);
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenError('token_signature', `The ${what}'s signature does not verify.`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return new TokenError('token_algorithm', `The ${what}'s algorithm is not accepted.`);
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return new TokenError('token_signature', `The ${what} was signed by a key that is not trusted here.`);
+  if (err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new TokenError('token_signature', `The ${what} does not say which of several keys signed it (kid).`);
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new TokenError('token_signature', `The ${what}'s signature does not verify.`);
   return new TokenError('token_malformed', `The ${what} is malformed.`);
 }
 
@@ -194,16 +235,27 @@ function claimError(err: InstanceType<typeof joseErrors.JWTClaimValidationFailed
   const missing = err.reason === 'missing';
   switch (err.claim) {
     case 'iss':
-      return new TokenError('token_issuer', missing ? `The ${what} has no issuer (iss).` : `The ${what} was issued by someone Warden does not accept here (iss).`);
+      return new TokenError(
+        'token_issuer',
+        missing
+          ? `The ${what} has no issuer (iss).`
+          : `The ${what} was issued by someone Warden does not accept here (iss).`,
+      );
     case 'aud':
-      return new TokenError('token_audience', missing ? `The ${what} has no audience (aud).` : `The ${what} is meant for another audience (aud).`);
+      return new TokenError(
+        'token_audience',
+        missing ? `The ${what} has no audience (aud).` : `The ${what} is meant for another audience (aud).`,
+      );
     case 'nbf':
       return new TokenError('token_not_yet_valid', `The ${what} is not valid yet (nbf).`);
     case 'typ':
       return new TokenError('token_type', `The ${what} has the wrong type (typ header).`);
     default:
       // Claim names here come from our own options or jose's fixed list, never from the token.
-      return new TokenError('token_claims', missing ? `The ${what} has no "${err.claim}" claim.` : `The ${what}'s "${err.claim}" claim is not acceptable.`);
+      return new TokenError(
+        'token_claims',
+        missing ? `The ${what} has no "${err.claim}" claim.` : `The ${what}'s "${err.claim}" claim is not acceptable.`,
+      );
   }
 }
 

@@ -70,7 +70,9 @@ function ringKey(kid: string, base64: string, where: string): RingKey {
   if (!KID.test(kid)) throw badRing(`${where}: key ids must match ${KID.source}.`);
   const bytes = BASE64.test(base64) ? Buffer.from(base64, 'base64') : undefined;
   if (!bytes || bytes.length !== KEY_BYTES) {
-    throw badRing(`${where}: key "${kid}" must be ${KEY_BYTES} bytes, base64-encoded (got ${bytes ? `${bytes.length} bytes` : 'invalid base64'}).`);
+    throw badRing(
+      `${where}: key "${kid}" must be ${KEY_BYTES} bytes, base64-encoded (got ${bytes ? `${bytes.length} bytes` : 'invalid base64'}).`,
+    );
   }
   const key = createSecretKey(bytes);
   bytes.fill(0);
@@ -126,7 +128,8 @@ function readKeyRingFile(file: string): KeyRing {
   return ring(
     keys.map((k: unknown) => {
       const { kid, key } = (k ?? {}) as Record<string, unknown>;
-      if (typeof kid !== 'string' || typeof key !== 'string') throw badRing(`${file}: every key needs string "kid" and "key".`);
+      if (typeof kid !== 'string' || typeof key !== 'string')
+        throw badRing(`${file}: every key needs string "kid" and "key".`);
       return ringKey(kid, key, file);
     }),
     file,
@@ -161,10 +164,17 @@ export function loadOrCreateKeyRing(file: string): KeyRing {
  * The ring from an environment value (wins), else the development file; production refuses the file,
  * so a production deployment never silently encrypts with a key that lives on one machine's disk.
  */
-export function keyRingFromEnv(envValue: string | undefined, devFile: string, production: boolean, envName = 'the key ring variable'): KeyRing {
+export function keyRingFromEnv(
+  envValue: string | undefined,
+  devFile: string,
+  production: boolean,
+  envName = 'the key ring variable',
+): KeyRing {
   if (envValue && envValue.trim()) return parseKeyRing(envValue);
   if (production) {
-    throw new Error(`NODE_ENV=production needs ${envName} set to a key ring ("kid:base64key,…", 32-byte keys; the first encrypts).`);
+    throw new Error(
+      `NODE_ENV=production needs ${envName} set to a key ring ("kid:base64key,…", 32-byte keys; the first encrypts).`,
+    );
   }
   return loadOrCreateKeyRing(devFile);
 }
@@ -177,14 +187,24 @@ function gcmEncrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: Buffer) {
   return { iv, ciphertext, tag: cipher.getAuthTag() };
 }
 
-function gcmDecrypt(key: KeyObject | Buffer, iv: Buffer, ciphertext: Buffer, tag: Buffer, aad: Buffer, what: string): Buffer {
+function gcmDecrypt(
+  key: KeyObject | Buffer,
+  iv: Buffer,
+  ciphertext: Buffer,
+  tag: Buffer,
+  aad: Buffer,
+  what: string,
+): Buffer {
   try {
     const decipher = createDecipheriv(ALG, key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch {
-    throw new VaultError('vault_tampered', `The ${what} failed authentication: it was altered, or belongs to another owner or key.`);
+    throw new VaultError(
+      'vault_tampered',
+      `The ${what} failed authentication: it was altered, or belongs to another owner or key.`,
+    );
   }
 }
 
@@ -210,10 +230,12 @@ interface Decoded {
 }
 
 function decode(sealed: unknown): Decoded {
-  if (typeof sealed !== 'object' || sealed === null) throw new VaultError('vault_malformed', 'The sealed secret is not an object.');
+  if (typeof sealed !== 'object' || sealed === null)
+    throw new VaultError('vault_malformed', 'The sealed secret is not an object.');
   const s = sealed as Record<string, unknown>;
   if (s.v !== 1) throw new VaultError('vault_malformed', 'The sealed secret has an unknown format version.');
-  if (typeof s.kekId !== 'string' || !KID.test(s.kekId)) throw new VaultError('vault_malformed', 'The sealed secret\'s "kekId" is missing or invalid.');
+  if (typeof s.kekId !== 'string' || !KID.test(s.kekId))
+    throw new VaultError('vault_malformed', 'The sealed secret\'s "kekId" is missing or invalid.');
   return {
     kekId: s.kekId,
     wrappedKey: field(s.wrappedKey, 'wrappedKey', KEY_BYTES),
@@ -233,21 +255,36 @@ export function parseSealedSecret(value: unknown): SealedSecret {
 
 function unwrap(ring: KeyRing, d: Decoded): Buffer {
   const kek = ring.keys.get(d.kekId);
-  if (!kek) throw new VaultError('vault_unknown_key', `The secret was sealed with key "${d.kekId}", which is not in the key ring.`);
+  if (!kek)
+    throw new VaultError(
+      'vault_unknown_key',
+      `The secret was sealed with key "${d.kekId}", which is not in the key ring.`,
+    );
   return gcmDecrypt(kek, d.keyIv, d.wrappedKey, d.keyTag, wrapAad(d.kekId), 'wrapped data key');
 }
 
 function wrap(ring: KeyRing, dataKey: Buffer) {
   const { kid, key } = ring.current;
   const w = gcmEncrypt(key, dataKey, wrapAad(kid));
-  return { kekId: kid, wrappedKey: w.ciphertext.toString('base64'), keyIv: w.iv.toString('base64'), keyTag: w.tag.toString('base64') };
+  return {
+    kekId: kid,
+    wrappedKey: w.ciphertext.toString('base64'),
+    keyIv: w.iv.toString('base64'),
+    keyTag: w.tag.toString('base64'),
+  };
 }
 
 export function sealSecret(ring: KeyRing, plaintext: string, aad: string): SealedSecret {
   const dataKey = randomBytes(KEY_BYTES);
   try {
     const e = gcmEncrypt(dataKey, Buffer.from(plaintext, 'utf8'), Buffer.from(aad, 'utf8'));
-    return { v: 1, ...wrap(ring, dataKey), iv: e.iv.toString('base64'), tag: e.tag.toString('base64'), ciphertext: e.ciphertext.toString('base64') };
+    return {
+      v: 1,
+      ...wrap(ring, dataKey),
+      iv: e.iv.toString('base64'),
+      tag: e.tag.toString('base64'),
+      ciphertext: e.ciphertext.toString('base64'),
+    };
   } finally {
     dataKey.fill(0);
   }

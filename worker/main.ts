@@ -24,7 +24,9 @@ const worker = await createWardenWorker({ config, connection, client, workflowBu
 await ensureDiscoverySchedule(client, config);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
-console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+console.log(
+  `worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+);
 process.send?.({ ready: 'worker' });
 await worker.run();
 await clientConnection.close();

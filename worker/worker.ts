@@ -35,7 +35,10 @@ function refusalSinks(client: Client, taskQueue: string): InjectedSinks<RefusalS
                 kind: 'access.denied',
                 agentId: refusal.agentId ?? 'warden',
                 actor: { kind: 'system', id: 'unverified' },
-                message: `${refusal.operation} refused on ${info.workflowId}${claimed}: ${refusal.message}`.slice(0, 1000),
+                message: `${refusal.operation} refused on ${info.workflowId}${claimed}: ${refusal.message}`.slice(
+                  0,
+                  1000,
+                ),
                 operation: refusal.operation,
                 code: refusal.code,
                 workflowId: info.workflowId,
@@ -64,7 +67,9 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     connection: o.connection,
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
-    ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.workflowBundlePath
+      ? { workflowBundle: { codePath: o.workflowBundlePath } }
+      : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter: dataConverterFor(o.config),
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
     sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue) },

@@ -53,8 +53,24 @@ import { AGENT_COMMANDS, refusalFor, type AgentCommand } from '../domain/authori
 import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
-import { AgentAccessChangedAt, AgentId, AgentLastSeen, AgentName, AgentOwner, AgentPlatform, AgentStatus, DiscoverySources } from '../temporal/search-attributes.js';
-import { agentIdOfFinding, applySighting, dismissFinding, raisedSources, type Sighting, type SightingOutcome } from '../domain/discovery.js';
+import {
+  AgentAccessChangedAt,
+  AgentId,
+  AgentLastSeen,
+  AgentName,
+  AgentOwner,
+  AgentPlatform,
+  AgentStatus,
+  DiscoverySources,
+} from '../temporal/search-attributes.js';
+import {
+  agentIdOfFinding,
+  applySighting,
+  dismissFinding,
+  raisedSources,
+  type Sighting,
+  type SightingOutcome,
+} from '../domain/discovery.js';
 import { emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../risk/types.js';
 import { factsOf } from '../risk/facts.js';
@@ -63,7 +79,14 @@ import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
 import { isForeign } from '../temporal/payload-origin.js';
 import { continueAsNewDue } from './continue-as-new.js';
-import { CommandGate, fromWarden, handleTrustAnchorRefresh, reportRefusedSignal, validAnchor, type RememberedStatement } from './trust.js';
+import {
+  CommandGate,
+  fromWarden,
+  handleTrustAnchorRefresh,
+  reportRefusedSignal,
+  validAnchor,
+  type RememberedStatement,
+} from './trust.js';
 
 export interface AgentLifecycleArgs {
   state: AgentState;
@@ -145,10 +168,15 @@ export interface RevokeTokenRequest {
 export const suspendAgentUpdate = defineUpdate<AgentState, [Signed<SuspendRequest>]>('suspendAgent');
 export const resumeAgentUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('resumeAgent');
 export const decommissionAgentUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('decommissionAgent');
-export const transferAgentOwnershipUpdate = defineUpdate<AgentState, [Signed<OwnershipTransferRequest>]>('transferAgentOwnership');
+export const transferAgentOwnershipUpdate = defineUpdate<AgentState, [Signed<OwnershipTransferRequest>]>(
+  'transferAgentOwnership',
+);
 export const universalLogoutUpdate = defineUpdate<AgentState, [Signed<StatusChangeRequest>]>('universalLogout');
 export const rotateCredentialUpdate = defineUpdate<AgentState, [Signed<RotateCredentialRequest>]>('rotateCredential');
-export const collectSuccessorUpdate = defineUpdate<{ kid: string; sealedPrivateJwk: unknown; expiresAt: string }, [Signed<Record<string, never>>]>('collectSuccessor');
+export const collectSuccessorUpdate = defineUpdate<
+  { kid: string; sealedPrivateJwk: unknown; expiresAt: string },
+  [Signed<Record<string, never>>]
+>('collectSuccessor');
 export const setAllowedToolsUpdate = defineUpdate<AgentState, [Signed<SetAllowedToolsRequest>]>('setAllowedTools');
 export const revokeTokenUpdate = defineUpdate<AgentState, [Signed<RevokeTokenRequest>]>('revokeToken');
 // Facts only Warden's processes report (the API, having verified the client assertion).
@@ -166,7 +194,10 @@ export interface RecordSightingsResult {
 export interface ClaimAgentRequest {
   ownerEmail: string;
   allowedTools: AllowedTool[];
-  /** The credential the claimed agent will authenticate with (public part; a generated private key stays with the caller). */
+  /**
+   * The credential the claimed agent will authenticate with (public part; a generated private key stays with the
+   * caller).
+   */
   publicJwk: Jwk;
   kid: string;
   generatedByWarden: boolean;
@@ -177,26 +208,35 @@ export interface ClaimAgentRequest {
 export const recordSightingsUpdate = defineUpdate<RecordSightingsResult, [Sighting[]]>('recordSightings');
 /** A discovered (shadow) agent gets an owner, allowed tools and a credential: DISCOVERED → ACTIVE. */
 export const claimAgentUpdate = defineUpdate<AgentState, [Signed<ClaimAgentRequest>]>('claimAgent');
-export const dismissFindingUpdate = defineUpdate<AgentState, [Signed<{ findingId: string; reason: string }>]>('dismissFinding');
+export const dismissFindingUpdate = defineUpdate<AgentState, [Signed<{ findingId: string; reason: string }>]>(
+  'dismissFinding',
+);
 /**
  * The routine path: a LOW, allowed request decided here; null means "not routine — use its own workflow".
  * The API offers the grant to record (key, id, lifetime); the workflow records it only if it allows the
  * request outright, and the API signs what was recorded.
  */
-export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord, RecordedGrant]>('decideRoutineAction');
+export const decideRoutineActionUpdate = defineUpdate<ActionRecord | null, [ActionRecord, RecordedGrant]>(
+  'decideRoutineAction',
+);
 export const getRoutineActionQuery = defineQuery<ActionRecord | null, [string]>('getRoutineAction');
 export const listRoutineActionsQuery = defineQuery<ActionRecord[]>('listRoutineActions');
 export const getRiskProfileQuery = defineQuery<RiskProfile>('getRiskProfile');
 /** What a sensitive decision needs, in one read: the agent as it is now, with its baseline and policy. */
 export const getDecisionContextQuery = defineQuery<DecisionContext, [string]>('getDecisionContext');
-export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [Signed<{ policy: PolicyOverride | null }>]>('setRiskPolicy');
+export const setRiskPolicyUpdate = defineUpdate<PolicyOverride | null, [Signed<{ policy: PolicyOverride | null }>]>(
+  'setRiskPolicy',
+);
 
 const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
 const auditRetry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
-const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry: auditRetry });
+const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: auditRetry,
+});
 // A batch is handed over by a local activity, in the workflow task the flush timer wakes (no activity task
 // through the server); after a crash it may be handed over twice, and the audit trail keeps each record once.
 const local = proxyLocalActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry: auditRetry });
@@ -224,17 +264,25 @@ function refuse(type: ErrorCode, message: string): never {
 
 export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise<void> {
   // Only Warden starts an agent, and only the agent the workflow id names.
-  const args = fromWarden(input, 'the agent workflow input', { operation: 'agentLifecycleWorkflow', agentId: workflowInfo().workflowId.slice('agent:'.length) });
+  const args = fromWarden(input, 'the agent workflow input', {
+    operation: 'agentLifecycleWorkflow',
+    agentId: workflowInfo().workflowId.slice('agent:'.length),
+  });
   if (!args?.state || agentWorkflowId(args.state.id) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
-    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the state of the agent this workflow id names.', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: ErrorCode.BAD_USER_INPUT,
+      message: 'Refused: this input is not the state of the agent this workflow id names.',
+      nonRetryable: true,
+    });
   }
   let state = args.state;
   const gate = new CommandGate(args.trust, args.usedStatements, state.id);
   handleTrustAnchorRefresh(gate, state.id);
   /** Facts only Warden's processes report: anything else is refused, and audited. */
-  const reported = <T,>(value: T, what: string, operation: string): T => fromWarden(value, what, { operation, agentId: state.id });
+  const reported = <T>(value: T, what: string, operation: string): T =>
+    fromWarden(value, what, { operation, agentId: state.id });
   /** A command's request and who made it (in a validator), refusing what the principal may not do. */
-  const authorized = <T,>(command: AgentCommand, arg: unknown): { request: T; by: StatementPrincipal } => {
+  const authorized = <T>(command: AgentCommand, arg: unknown): { request: T; by: StatementPrincipal } => {
     const { request, by } = gate.verify<T>(arg, command);
     const refusal = refusalFor(AGENT_COMMANDS[command], by, { ownerEmail: state.ownerEmail, agentId: state.id });
     if (refusal) gate.forbid(command, by, refusal);
@@ -278,7 +326,10 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       { key: AgentOwner, value: state.ownerEmail ?? null },
       { key: AgentPlatform, value: state.platform },
       { key: AgentLastSeen, value: state.discovery ? new Date(state.discovery.lastSeenAt) : null },
-      { key: DiscoverySources, value: raisedSources(state.discovery ?? null).length ? raisedSources(state.discovery ?? null) : null },
+      {
+        key: DiscoverySources,
+        value: raisedSources(state.discovery ?? null).length ? raisedSources(state.discovery ?? null) : null,
+      },
     ]);
     upsertMemo(agentMemo(state, accessInMemo));
     published = state;
@@ -286,7 +337,9 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     setCurrentDetails(
       [
         `**${state.status}** · owner: ${state.ownerEmail ?? '_none (shadow agent)_'} · platform: ${state.platform}`,
-        state.credential ? `Credential ${state.credential.kid} expires ${state.credential.expiresAt}${state.successor ? ` · successor ${state.successor.kid} issued` : ''}` : '',
+        state.credential
+          ? `Credential ${state.credential.kid} expires ${state.credential.expiresAt}${state.successor ? ` · successor ${state.successor.kid} issued` : ''}`
+          : '',
         state.revokedBefore ? `Tokens issued before ${state.revokedBefore} are revoked.` : '',
         state.discovery
           ? `Discovered by sweep ${state.discovery.discoveredBySweep} · last seen ${state.discovery.lastSeenAt} · ${state.discovery.findings.length} finding(s) from ${[...new Set(state.discovery.findings.map((f) => f.sourceName))].join(', ')}${state.discovery.proposedOwnerEmail ? ` · proposed owner ${state.discovery.proposedOwnerEmail}` : ''}`
@@ -298,10 +351,25 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     );
   };
 
-  const record = (kind: AgentEventKind, to: Status, actor: Actor, reason: string, patch: Partial<AgentState> = {}, details?: Record<string, string>) => {
+  const record = (
+    kind: AgentEventKind,
+    to: Status,
+    actor: Actor,
+    reason: string,
+    patch: Partial<AgentState> = {},
+    details?: Record<string, string>,
+  ) => {
     state = applyEvent(
       state,
-      { kind, at: new Date().toISOString(), actor, reason: reason.trim(), fromStatus: state.status, toStatus: to, ...(details ? { details } : {}) },
+      {
+        kind,
+        at: new Date().toISOString(),
+        actor,
+        reason: reason.trim(),
+        fromStatus: state.status,
+        toStatus: to,
+        ...(details ? { details } : {}),
+      },
       patch,
     );
     publish();
@@ -309,19 +377,43 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   };
 
   const notifyOwner = (subject: string, text: string) => {
-    if (state.ownerEmail) outbox.push({ kind: 'agent', agentId: state.id, to: [state.ownerEmail], subject, text, at: new Date().toISOString() });
+    if (state.ownerEmail)
+      outbox.push({
+        kind: 'agent',
+        agentId: state.id,
+        to: [state.ownerEmail],
+        subject,
+        text,
+        at: new Date().toISOString(),
+      });
   };
 
   /** Universal logout: every token issued so far is refused from now on; an active agent is suspended. */
   const logOut = (kind: 'UNIVERSAL_LOGOUT' | 'SUSPENDED', actor: Actor, reason: string) => {
     const at = new Date().toISOString();
     const to: Status = state.status === 'ACTIVE' ? 'SUSPENDED' : state.status;
-    record(kind, to, actor, reason, { revokedBefore: at }, kind === 'SUSPENDED' ? { tokensRevokedBefore: at } : undefined);
+    record(
+      kind,
+      to,
+      actor,
+      reason,
+      { revokedBefore: at },
+      kind === 'SUSPENDED' ? { tokensRevokedBefore: at } : undefined,
+    );
     notifyOwner(
-      kind === 'SUSPENDED' ? `Agent ${state.name} was suspended and logged out everywhere` : `Agent ${state.name} was logged out everywhere`,
+      kind === 'SUSPENDED'
+        ? `Agent ${state.name} was suspended and logged out everywhere`
+        : `Agent ${state.name} was logged out everywhere`,
       `Every token of agent ${state.name} (${state.id}) issued before ${at} is revoked and the agent is ${to}. Reason: ${reason.trim()} (by ${describeActor(actor)}).`,
     );
-    outbox.push({ kind: 'session-revoked', agentId: state.id, to: [], subject: 'session-revoked', text: reason.trim(), at });
+    outbox.push({
+      kind: 'session-revoked',
+      agentId: state.id,
+      to: [],
+      subject: 'session-revoked',
+      text: reason.trim(),
+      at,
+    });
     return state;
   };
 
@@ -361,7 +453,12 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         escalatedKeys = [...escalatedKeys.slice(-499), request.idempotencyKey];
         return null;
       }
-      const action: ActionRecord = { ...request, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail };
+      const action: ActionRecord = {
+        ...request,
+        agentName: state.name,
+        platform: state.platform,
+        ownerEmail: state.ownerEmail,
+      };
       const assessment: Assessment = assessAction({ baseline, policy: riskPolicy }, action);
       failpoints.reached('action.routine.scoring');
       if (assessment.decision !== 'ALLOW') {
@@ -390,9 +487,15 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       validator: (request: ActionRecord, offeredGrant: RecordedGrant) => {
         reported(request, 'a routine request', 'decideRoutineAction');
         reported(offeredGrant, 'an offered grant', 'decideRoutineAction');
-        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
-        if (typeof request !== 'object' || request === null || request.agentId !== state.id) refuse(ErrorCode.BAD_USER_INPUT, `This request is not for agent ${state.id}.`);
-        if (!isRecordedGrant(offeredGrant)) refuse(ErrorCode.BAD_USER_INPUT, 'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).');
+        if (state.status !== 'ACTIVE')
+          refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot request actions.`);
+        if (typeof request !== 'object' || request === null || request.agentId !== state.id)
+          refuse(ErrorCode.BAD_USER_INPUT, `This request is not for agent ${state.id}.`);
+        if (!isRecordedGrant(offeredGrant))
+          refuse(
+            ErrorCode.BAD_USER_INPUT,
+            'The offered grant is not a recorded grant (kid, issuer, jti, whole-second iat < exp).',
+          );
       },
     },
   );
@@ -401,15 +504,22 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     (command) => {
       const { request, by } = gate.accept<{ policy: PolicyOverride | null }>(command, 'setRiskPolicy');
       riskPolicy = request.policy;
-      record('RISK_POLICY_CHANGED', state.status, actorOf(by), request.policy ? 'risk policy set for this agent' : 'risk policy reset to the defaults');
+      record(
+        'RISK_POLICY_CHANGED',
+        state.status,
+        actorOf(by),
+        request.policy ? 'risk policy set for this agent' : 'risk policy reset to the defaults',
+      );
       return riskPolicy;
     },
     {
       validator: (command) => {
         const { request } = authorized<{ policy: PolicyOverride | null }>('setRiskPolicy', command);
         const policy = request?.policy;
-        if (policy === undefined || (policy !== null && (typeof policy !== 'object' || Array.isArray(policy)))) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
-        if (JSON.stringify(policy ?? {}).length > 8192) refuse(ErrorCode.BAD_USER_INPUT, 'policy must be at most 8 KiB of JSON');
+        if (policy === undefined || (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))))
+          refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
+        if (JSON.stringify(policy ?? {}).length > 8192)
+          refuse(ErrorCode.BAD_USER_INPUT, 'policy must be at most 8 KiB of JSON');
       },
     },
   );
@@ -417,7 +527,11 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   // however often it is signalled. A signal has no validator: what is not Warden's is dropped.
   setHandler(learnActionSignal, (signal) => {
     if (isForeign(signal) || signal?.action?.agentId !== state.id) {
-      reportRefusedSignal('learnAction', `Refused: a learnAction signal ${isForeign(signal) ? "that is not Warden's" : 'about another agent'} was dropped; the baseline learns only what Warden allowed.`, state.id);
+      reportRefusedSignal(
+        'learnAction',
+        `Refused: a learnAction signal ${isForeign(signal) ? "that is not Warden's" : 'about another agent'} was dropped; the baseline learns only what Warden allowed.`,
+        state.id,
+      );
       return;
     }
     const { actionId, action, audit } = signal;
@@ -438,7 +552,8 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       validator: (command) => {
         const { request } = authorized<SuspendRequest>('suspendAgent', command);
         checkTransition('SUSPENDED', request);
-        if (request.revokeTokens !== undefined && typeof request.revokeTokens !== 'boolean') refuse(ErrorCode.BAD_USER_INPUT, 'revokeTokens must be true or false');
+        if (request.revokeTokens !== undefined && typeof request.revokeTokens !== 'boolean')
+          refuse(ErrorCode.BAD_USER_INPUT, 'revokeTokens must be true or false');
       },
     },
   );
@@ -452,7 +567,11 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       validator: (command) => {
         const { request } = authorized<StatusChangeRequest>('resumeAgent', command);
         checkTransition('ACTIVE', request);
-        if (state.status !== 'SUSPENDED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}, not SUSPENDED: only a suspended agent can be resumed.`);
+        if (state.status !== 'SUSPENDED')
+          refuse(
+            ErrorCode.CONFLICT,
+            `Agent ${state.id} is ${state.status}, not SUSPENDED: only a suspended agent can be resumed.`,
+          );
       },
     },
   );
@@ -462,7 +581,10 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const { request, by } = gate.accept<StatusChangeRequest>(command, 'decommissionAgent');
       return record('DECOMMISSIONED', 'DECOMMISSIONED', actorOf(by), request.reason, { successor: null });
     },
-    { validator: (command) => checkTransition('DECOMMISSIONED', authorized<StatusChangeRequest>('decommissionAgent', command).request) },
+    {
+      validator: (command) =>
+        checkTransition('DECOMMISSIONED', authorized<StatusChangeRequest>('decommissionAgent', command).request),
+    },
   );
 
   setHandler(
@@ -472,10 +594,14 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const ownerEmail = normalizeEmail(request.ownerEmail);
       // The owner must be a person in the directory; checked here (an activity) because validators cannot do I/O.
       const person = await findPerson(ownerEmail);
-      if (!person) refuse(ErrorCode.BAD_USER_INPUT, `${ownerEmail} is not a known person: add them with upsertPerson first.`);
+      if (!person)
+        refuse(ErrorCode.BAD_USER_INPUT, `${ownerEmail} is not a known person: add them with upsertPerson first.`);
       // The state may have moved while we looked the person up.
       if (state.status !== 'ACTIVE' && state.status !== 'SUSPENDED') {
-        refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`);
+        refuse(
+          ErrorCode.CONFLICT,
+          `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`,
+        );
       }
       const previous = state.ownerEmail ?? '';
       return record(
@@ -491,10 +617,18 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       validator: (command) => {
         const { request } = authorized<OwnershipTransferRequest>('transferAgentOwnership', command);
         const email = typeof request?.ownerEmail === 'string' ? normalizeEmail(request.ownerEmail) : '';
-        if (!isValidEmail(email)) refuse(ErrorCode.BAD_USER_INPUT, `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`);
-        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500)) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+        if (!isValidEmail(email))
+          refuse(
+            ErrorCode.BAD_USER_INPUT,
+            `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`,
+          );
+        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500))
+          refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
         if (state.status !== 'ACTIVE' && state.status !== 'SUSPENDED') {
-          refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`);
+          refuse(
+            ErrorCode.CONFLICT,
+            `Agent ${state.id} is ${state.status}: ownership can only be transferred while it is ACTIVE or SUSPENDED.`,
+          );
         }
         if (state.ownerEmail === email) refuse(ErrorCode.CONFLICT, `Agent ${state.id} is already owned by ${email}.`);
       },
@@ -518,11 +652,15 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         discovery = applied.discovery;
         outcomes.push(applied.outcome);
       }
-      const describe = (o: SightingOutcome, i: number) => `${sightings[i]!.sourceName} (${sightings[i]!.finding.kind}) ${o}`;
+      const describe = (o: SightingOutcome, i: number) =>
+        `${sightings[i]!.sourceName} (${sightings[i]!.finding.kind}) ${o}`;
       const evidence = () =>
         (discovery?.findings ?? [])
           .filter((f) => !f.dismissal)
-          .map((f) => `• ${f.source} via ${f.sourceName}: ${f.kind}${f.host ? ` on ${f.host}` : ''}${f.user ? ` (user ${f.user})` : ''}`)
+          .map(
+            (f) =>
+              `• ${f.source} via ${f.sourceName}: ${f.kind}${f.host ? ` on ${f.host}` : ''}${f.user ? ` (user ${f.user})` : ''}`,
+          )
           .join('\n');
       state = { ...state, discovery };
       if (firstSighting && state.status === 'DISCOVERED') {
@@ -534,20 +672,34 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       } else if (outcomes.includes('evidence-changed')) {
         notifySecurity(
           `Dismissed finding raised again: ${state.name}`,
-          `The evidence for a dismissed finding about agent ${state.name} (${state.id}) changed, so it is raised again: ${outcomes.map(describe).filter((d) => d.endsWith('evidence-changed')).join('; ')}.\n${evidence()}`,
+          `The evidence for a dismissed finding about agent ${state.name} (${state.id}) changed, so it is raised again: ${outcomes
+            .map(describe)
+            .filter((d) => d.endsWith('evidence-changed'))
+            .join('; ')}.\n${evidence()}`,
         );
       } else if (state.status === 'DECOMMISSIONED' && outcomes.some((o) => o === 'new' || o === 'seen-again')) {
-        notifySecurity(`Decommissioned agent still seen: ${state.name}`, `Agent ${state.name} (${state.id}) is DECOMMISSIONED but discovery still sees it.\n${evidence()}`);
+        notifySecurity(
+          `Decommissioned agent still seen: ${state.name}`,
+          `Agent ${state.name} (${state.id}) is DECOMMISSIONED but discovery still sees it.\n${evidence()}`,
+        );
       }
       publish();
-      return { agentId: state.id, status: state.status, newAgent: state.discovery!.discoveredBySweep === sightings[0]!.sweepId && state.events[0]?.kind === 'DISCOVERED', outcomes };
+      return {
+        agentId: state.id,
+        status: state.status,
+        newAgent:
+          state.discovery!.discoveredBySweep === sightings[0]!.sweepId && state.events[0]?.kind === 'DISCOVERED',
+        outcomes,
+      };
     },
     {
       validator: (sightings) => {
         reported(sightings, 'a discovery report', 'recordSightings');
-        if (!Array.isArray(sightings) || sightings.length === 0 || sightings.length > 100) refuse(ErrorCode.BAD_USER_INPUT, 'between 1 and 100 sightings per update');
+        if (!Array.isArray(sightings) || sightings.length === 0 || sightings.length > 100)
+          refuse(ErrorCode.BAD_USER_INPUT, 'between 1 and 100 sightings per update');
         const fingerprint = state.discovery?.fingerprint ?? sightings[0]!.finding.fingerprint;
-        if (sightings.some((s) => s.finding.fingerprint !== fingerprint)) refuse(ErrorCode.BAD_USER_INPUT, 'every sighting must be of this agent (one fingerprint)');
+        if (sightings.some((s) => s.finding.fingerprint !== fingerprint))
+          refuse(ErrorCode.BAD_USER_INPUT, 'every sighting must be of this agent (one fingerprint)');
       },
     },
   );
@@ -558,7 +710,13 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const { request, by } = gate.accept<ClaimAgentRequest>(command, 'claimAgent');
       const actor = actorOf(by);
       const ownerEmail = normalizeEmail(request.ownerEmail);
-      const credential = newCredential(request.publicJwk, request.kid, Date.now(), state.credentialPolicy, request.generatedByWarden);
+      const credential = newCredential(
+        request.publicJwk,
+        request.kid,
+        Date.now(),
+        state.credentialPolicy,
+        request.generatedByWarden,
+      );
       const tools = [...request.allowedTools].sort((a, b) => a.tool.localeCompare(b.tool));
       const claimed = record(
         'CLAIMED',
@@ -566,7 +724,10 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         actor,
         request.reason?.trim() || `claimed by ${describeActor(actor)} for ${ownerEmail}`,
         { ownerEmail, allowedTools: tools, credential, successor: null },
-        { owner: ownerEmail, ...(state.discovery?.proposedOwnerEmail ? { proposedOwner: state.discovery.proposedOwnerEmail } : {}) },
+        {
+          owner: ownerEmail,
+          ...(state.discovery?.proposedOwnerEmail ? { proposedOwner: state.discovery.proposedOwnerEmail } : {}),
+        },
       );
       notifyOwner(
         `You now own agent ${state.name}`,
@@ -577,10 +738,21 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     {
       validator: (command) => {
         const { request } = authorized<ClaimAgentRequest>('claimAgent', command);
-        if (state.status !== 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: only a DISCOVERED agent can be claimed.`);
-        if (typeof request?.ownerEmail !== 'string' || !isValidEmail(normalizeEmail(request.ownerEmail))) refuse(ErrorCode.BAD_USER_INPUT, `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`);
-        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500)) refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
-        if (!Array.isArray(request.allowedTools) || typeof request.kid !== 'string' || typeof request.publicJwk !== 'object') refuse(ErrorCode.BAD_USER_INPUT, 'a claim needs allowed tools and a public key');
+        if (state.status !== 'DISCOVERED')
+          refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: only a DISCOVERED agent can be claimed.`);
+        if (typeof request?.ownerEmail !== 'string' || !isValidEmail(normalizeEmail(request.ownerEmail)))
+          refuse(
+            ErrorCode.BAD_USER_INPUT,
+            `"${String(request?.ownerEmail).slice(0, 80)}" is not a valid email address.`,
+          );
+        if (request.reason !== undefined && (typeof request.reason !== 'string' || request.reason.trim().length > 500))
+          refuse(ErrorCode.BAD_USER_INPUT, 'reason must be at most 500 characters');
+        if (
+          !Array.isArray(request.allowedTools) ||
+          typeof request.kid !== 'string' ||
+          typeof request.publicJwk !== 'object'
+        )
+          refuse(ErrorCode.BAD_USER_INPUT, 'a claim needs allowed tools and a public key');
       },
     },
   );
@@ -591,7 +763,14 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const { request, by } = gate.accept<{ findingId: string; reason: string }>(command, 'dismissFinding');
       const at = new Date().toISOString();
       state = { ...state, discovery: dismissFinding(state.discovery!, request.findingId, by.id, request.reason, at) };
-      return record('FINDING_DISMISSED', state.status, actorOf(by), request.reason, {}, { findingId: request.findingId });
+      return record(
+        'FINDING_DISMISSED',
+        state.status,
+        actorOf(by),
+        request.reason,
+        {},
+        { findingId: request.findingId },
+      );
     },
     {
       validator: (command) => {
@@ -599,9 +778,16 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         const problems = validateReason(request?.reason);
         if (problems.length) refuse(ErrorCode.BAD_USER_INPUT, problems.join('; '));
         const findingId = String(request.findingId);
-        const finding = agentIdOfFinding(findingId) === state.id ? state.discovery?.findings.find((f) => f.id === findingId) : undefined;
+        const finding =
+          agentIdOfFinding(findingId) === state.id
+            ? state.discovery?.findings.find((f) => f.id === findingId)
+            : undefined;
         if (!finding) refuse(ErrorCode.NOT_FOUND, `No finding "${findingId.slice(0, 120)}".`);
-        if (finding.dismissal) refuse(ErrorCode.CONFLICT, `Finding ${findingId} was already dismissed by ${finding.dismissal.by} at ${finding.dismissal.at}.`);
+        if (finding.dismissal)
+          refuse(
+            ErrorCode.CONFLICT,
+            `Finding ${findingId} was already dismissed by ${finding.dismissal.by} at ${finding.dismissal.at}.`,
+          );
       },
     },
   );
@@ -611,7 +797,8 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   /** Keys an assertion may be signed with right now. */
   const usableKid = (kid: string): boolean => {
     const now = Date.now();
-    const live = (c: { kid: string; expiresAt: string } | null) => c !== null && c.kid === kid && Date.parse(c.expiresAt) > now;
+    const live = (c: { kid: string; expiresAt: string } | null) =>
+      c !== null && c.kid === kid && Date.parse(c.expiresAt) > now;
     return live(state.credential) || live(state.successor);
   };
 
@@ -632,10 +819,22 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     {
       validator: (request) => {
         reported(request, 'a verified client assertion', 'authenticateAgent');
-        if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot obtain tokens.`);
-        if (typeof request?.kid !== 'string' || !usableKid(request.kid)) refuse(ErrorCode.UNAUTHENTICATED, `The key ${String(request?.kid).slice(0, 64)} is not a current credential of agent ${state.id}.`);
-        if (typeof request.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256 || !Number.isFinite(request.expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti and an expiry.');
-        if (seenJtis.has(request.jti)) refuse(ErrorCode.CONFLICT, 'This client assertion was already used (jti replayed).');
+        if (state.status !== 'ACTIVE')
+          refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}: it cannot obtain tokens.`);
+        if (typeof request?.kid !== 'string' || !usableKid(request.kid))
+          refuse(
+            ErrorCode.UNAUTHENTICATED,
+            `The key ${String(request?.kid).slice(0, 64)} is not a current credential of agent ${state.id}.`,
+          );
+        if (
+          typeof request.jti !== 'string' ||
+          request.jti.length === 0 ||
+          request.jti.length > 256 ||
+          !Number.isFinite(request.expiresAtMs)
+        )
+          refuse(ErrorCode.BAD_USER_INPUT, 'The client assertion needs a jti and an expiry.');
+        if (seenJtis.has(request.jti))
+          refuse(ErrorCode.CONFLICT, 'This client assertion was already used (jti replayed).');
       },
     },
   );
@@ -664,13 +863,22 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const { request } = gate.accept<RevokeTokenRequest>(command, 'revokeToken');
       const now = Date.now();
       const kept = state.revokedTokens.filter((t) => t.expiresAtMs > now && t.jti !== request.jti);
-      state = { ...state, revokedTokens: [...kept.slice(-999), { jti: request.jti, expiresAtMs: request.expiresAtMs }] };
+      state = {
+        ...state,
+        revokedTokens: [...kept.slice(-999), { jti: request.jti, expiresAtMs: request.expiresAtMs }],
+      };
       return state;
     },
     {
       validator: (command) => {
         const { request } = authorized<RevokeTokenRequest>('revokeToken', command);
-        if (typeof request?.jti !== 'string' || request.jti.length === 0 || request.jti.length > 256 || !Number.isFinite(request.expiresAtMs)) refuse(ErrorCode.BAD_USER_INPUT, 'jti and expiry are required');
+        if (
+          typeof request?.jti !== 'string' ||
+          request.jti.length === 0 ||
+          request.jti.length > 256 ||
+          !Number.isFinite(request.expiresAtMs)
+        )
+          refuse(ErrorCode.BAD_USER_INPUT, 'jti and expiry are required');
       },
     },
   );
@@ -691,13 +899,30 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       const current = state.credential;
       const shortened =
         current && Date.parse(current.expiresAt) > overlapEnd
-          ? { credential: { ...current, rotationDueAt: new Date(Math.min(Date.parse(current.rotationDueAt), now)).toISOString(), expiresAt: new Date(overlapEnd).toISOString() } }
+          ? {
+              credential: {
+                ...current,
+                rotationDueAt: new Date(Math.min(Date.parse(current.rotationDueAt), now)).toISOString(),
+                expiresAt: new Date(overlapEnd).toISOString(),
+              },
+            }
           : {};
-      record('CREDENTIAL_ROTATION_STARTED', state.status, actor, reason, {
-        ...shortened,
-        successor: { ...credential, sealedPrivateJwk: issued.sealedPrivateJwk, takenUpAt: null },
-      }, { successorKid: credential.kid });
-      if (!own) notifyOwner(`Agent ${state.name}: new credential ready`, `A successor credential (${credential.kid}) was issued for agent ${state.name}; the current one stops working at ${state.credential?.expiresAt}.`);
+      record(
+        'CREDENTIAL_ROTATION_STARTED',
+        state.status,
+        actor,
+        reason,
+        {
+          ...shortened,
+          successor: { ...credential, sealedPrivateJwk: issued.sealedPrivateJwk, takenUpAt: null },
+        },
+        { successorKid: credential.kid },
+      );
+      if (!own)
+        notifyOwner(
+          `Agent ${state.name}: new credential ready`,
+          `A successor credential (${credential.kid}) was issued for agent ${state.name}; the current one stops working at ${state.credential?.expiresAt}.`,
+        );
     } finally {
       issuingSuccessor = false;
     }
@@ -708,15 +933,21 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     async (command) => {
       const { request, by } = gate.accept<RotateCredentialRequest>(command, 'rotateCredential');
       // A forced rotation replaces any successor still pending, and takes effect at once for the new key.
-      await issueSuccessor(actorOf(by), 'credential rotation forced', request.publicJwk ? { publicJwk: request.publicJwk, kid: request.kid! } : undefined);
+      await issueSuccessor(
+        actorOf(by),
+        'credential rotation forced',
+        request.publicJwk ? { publicJwk: request.publicJwk, kid: request.kid! } : undefined,
+      );
       return state;
     },
     {
       validator: (command) => {
         const { request } = authorized<RotateCredentialRequest>('rotateCredential', command);
-        if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it has no credential to rotate.`);
+        if (state.status === 'DECOMMISSIONED' || state.status === 'DISCOVERED')
+          refuse(ErrorCode.CONFLICT, `Agent ${state.id} is ${state.status}: it has no credential to rotate.`);
         if (issuingSuccessor) refuse(ErrorCode.CONFLICT, `A rotation of agent ${state.id} is already under way.`);
-        if (request?.publicJwk && !request.kid) refuse(ErrorCode.BAD_USER_INPUT, 'A public key needs its kid (thumbprint).');
+        if (request?.publicJwk && !request.kid)
+          refuse(ErrorCode.BAD_USER_INPUT, 'A public key needs its kid (thumbprint).');
       },
     },
   );
@@ -735,7 +966,8 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       validator: (command) => {
         authorized('collectSuccessor', command);
         if (state.status !== 'ACTIVE') refuse(ErrorCode.FORBIDDEN, `Agent ${state.id} is ${state.status}.`);
-        if (!state.successor || !state.successor.sealedPrivateJwk) refuse(ErrorCode.NOT_FOUND, 'No successor credential is waiting to be collected.');
+        if (!state.successor || !state.successor.sealedPrivateJwk)
+          refuse(ErrorCode.NOT_FOUND, 'No successor credential is waiting to be collected.');
       },
     },
   );
@@ -744,14 +976,30 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     setAllowedToolsUpdate,
     (command) => {
       const { request, by } = gate.accept<SetAllowedToolsRequest>(command, 'setAllowedTools');
-      const tools = request.tools.map((t: AllowedTool) => ({ tool: t.tool, operations: [...new Set(t.operations)].sort() })).sort((a, b) => a.tool.localeCompare(b.tool));
-      return record('ALLOWED_TOOLS_CHANGED', state.status, actorOf(by), `allowed tools: ${tools.map((t) => `${t.tool}(${t.operations.join(',')})`).join(' ') || 'none'}`, { allowedTools: tools });
+      const tools = request.tools
+        .map((t: AllowedTool) => ({ tool: t.tool, operations: [...new Set(t.operations)].sort() }))
+        .sort((a, b) => a.tool.localeCompare(b.tool));
+      return record(
+        'ALLOWED_TOOLS_CHANGED',
+        state.status,
+        actorOf(by),
+        `allowed tools: ${tools.map((t) => `${t.tool}(${t.operations.join(',')})`).join(' ') || 'none'}`,
+        { allowedTools: tools },
+      );
     },
     {
       validator: (command) => {
         const { request } = authorized<SetAllowedToolsRequest>('setAllowedTools', command);
         if (state.status === 'DECOMMISSIONED') refuse(ErrorCode.CONFLICT, `Agent ${state.id} is DECOMMISSIONED.`);
-        if (!Array.isArray(request?.tools) || request.tools.some((t) => typeof t?.tool !== 'string' || !Array.isArray(t.operations) || !t.operations.every((o) => typeof o === 'string'))) {
+        if (
+          !Array.isArray(request?.tools) ||
+          request.tools.some(
+            (t) =>
+              typeof t?.tool !== 'string' ||
+              !Array.isArray(t.operations) ||
+              !t.operations.every((o) => typeof o === 'string'),
+          )
+        ) {
           refuse(ErrorCode.BAD_USER_INPUT, 'tools must be a list of {tool, operations}');
         }
         const names = request.tools.map((t: AllowedTool) => t.tool);
@@ -779,7 +1027,13 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     if (successor.takenUpAt || !successor.generatedByWarden) {
       // The old key's overlap window is over: from now on only the successor works.
       const { sealedPrivateJwk: _sealed, takenUpAt: _taken, ...next } = successor;
-      record('CREDENTIAL_ROTATED', state.status, SYSTEM, `credential ${credential.kid} retired; ${next.kid} is current`, { credential: next, successor: null });
+      record(
+        'CREDENTIAL_ROTATED',
+        state.status,
+        SYSTEM,
+        `credential ${credential.kid} retired; ${next.kid} is current`,
+        { credential: next, successor: null },
+      );
       return;
     }
     // The agent never used its successor: the old key expires, and a person must look.
@@ -797,7 +1051,6 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     );
   };
 
-
   // Routine decisions reach the audit trail in batches: at most auditFlushMs after the oldest one, or
   // as soon as AUDIT_BATCH_MAX wait. They wait in this workflow's state, so a crash loses none, and a
   // decision costs no extra workflow task of its own.
@@ -805,7 +1058,8 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   const auditFlushMs = patched('routine-audit-flush-5s') ? AUDIT_FLUSH_MS : AUDIT_FLUSH_MS_BEFORE;
   // A short history keeps the first workflow task after a worker restart (or a cache eviction, with
   // thousands of agents) a fast replay: roll over every AGENT_HISTORY_EVENTS events (~300 routine decisions).
-  const historyCap = args.continueAsNewAfterEvents ?? (patched('agent-history-capped') ? AGENT_HISTORY_EVENTS : undefined);
+  const historyCap =
+    args.continueAsNewAfterEvents ?? (patched('agent-history-capped') ? AGENT_HISTORY_EVENTS : undefined);
   let auditFlushAt: number | undefined;
 
   for (;;) {
@@ -816,9 +1070,13 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     // A change made outside record() (a revoked token, a successor taken up or collected) reaches the memo here.
     if (accessInMemo && published !== state) publish();
     const before = state;
-    const auditDue = () => (batchedAudit ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0) : auditOutbox.length > 0);
+    const auditDue = () =>
+      batchedAudit
+        ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0)
+        : auditOutbox.length > 0;
     // Rolling over waits for a rotation in flight (it completes in a handler, and changes the state).
-    const wait = () => outbox.length > 0 || auditDue() || (continueAsNewDue(historyCap) && !issuingSuccessor) || state !== before;
+    const wait = () =>
+      outbox.length > 0 || auditDue() || (continueAsNewDue(historyCap) && !issuingSuccessor) || state !== before;
     if (until === undefined) await condition(wait);
     else if (until > Date.now()) await condition(wait, until - Date.now());
 
@@ -838,7 +1096,10 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
         auditOutbox.shift();
       }
-    } else if (auditOutbox.length >= AUDIT_BATCH_MAX || (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(historyCap)))) {
+    } else if (
+      auditOutbox.length >= AUDIT_BATCH_MAX ||
+      (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(historyCap)))
+    ) {
       const batch = auditOutbox.slice(0, AUDIT_BATCH_MAX);
       const handOver = patched('routine-audit-local-activity') ? local.recordAuditBatch : recordAuditBatch;
       await handOver(batch.map((action) => ({ kind: 'action.decided' as const, action })));
@@ -854,5 +1115,18 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     if (continueAsNewDue(historyCap) && !issuingSuccessor) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof agentLifecycleWorkflow>({ ...args, trust: gate.state.anchor, usedStatements: gate.state.used, state, assertions, outbox, baseline, learnedActions, riskPolicy, routine, escalatedKeys, auditOutbox });
+  await continueAsNew<typeof agentLifecycleWorkflow>({
+    ...args,
+    trust: gate.state.anchor,
+    usedStatements: gate.state.used,
+    state,
+    assertions,
+    outbox,
+    baseline,
+    learnedActions,
+    riskPolicy,
+    routine,
+    escalatedKeys,
+    auditOutbox,
+  });
 }

@@ -4,7 +4,20 @@
  * activity that hash-chains and writes them to the configured sinks. Its state holds the chain's head,
  * out of reach of anyone who can edit the file — the anchor against which the file is verified.
  */
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import type { AuditInput } from '../audit/events.js';
 import { ErrorCode } from '../domain/errors.js';
@@ -40,8 +53,16 @@ const BATCH = 200;
 export async function auditTrailWorkflow(input: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
   // Only Warden starts its audit trail's writer, and only under the id its task queue names.
   const args = fromWarden(input, 'the audit trail input', { operation: 'auditTrailWorkflow' });
-  if (auditTrailWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId || typeof args !== 'object' || args === null) {
-    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this is not the audit trail of its task queue.', nonRetryable: true });
+  if (
+    auditTrailWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId ||
+    typeof args !== 'object' ||
+    args === null
+  ) {
+    throw ApplicationFailure.create({
+      type: ErrorCode.BAD_USER_INPUT,
+      message: 'Refused: this is not the audit trail of its task queue.',
+      nonRetryable: true,
+    });
   }
   let head = args.head;
   const pending: AuditItem[] = [...(args.pending ?? [])];
@@ -50,7 +71,11 @@ export async function auditTrailWorkflow(input: { head: ChainHead | null; pendin
   setHandler(appendAuditSignal, (items) => {
     // Only Warden's processes write the audit trail: a record anyone else sends is dropped, and said so.
     if (isForeign(items) || !Array.isArray(items)) {
-      reportRefusedSignal('appendAudit', "Refused: audit records that are not Warden's were dropped; only Warden's processes write the audit trail.", null);
+      reportRefusedSignal(
+        'appendAudit',
+        "Refused: audit records that are not Warden's were dropped; only Warden's processes write the audit trail.",
+        null,
+      );
       return;
     }
     for (const item of items) {

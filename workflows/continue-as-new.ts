@@ -3,7 +3,10 @@ import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workfl
 
 /** Temporal suggests rolling over, or (tests only) the history passed a configured length. */
 export function continueAsNewDue(afterEvents: number | undefined): boolean {
-  return workflowInfo().continueAsNewSuggested || (afterEvents !== undefined && afterEvents > 0 && workflowInfo().historyLength >= afterEvents);
+  return (
+    workflowInfo().continueAsNewSuggested ||
+    (afterEvents !== undefined && afterEvents > 0 && workflowInfo().historyLength >= afterEvents)
+  );
 }
 
 /**

@@ -7,7 +7,15 @@
  * that same schedule. The workflow's current details show a table of the sources: what each read, what it
  * could not understand, what it found.
  */
-import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  defineQuery,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import type { ReconcileReport } from '../activities/discovery.js';
 import type { DiscoverySource } from '../discovery/types.js';
@@ -106,7 +114,12 @@ export async function discoverySweepWorkflow(): Promise<SweepSummary> {
   // 2. Every source at once; one that fails is reported on its row and never stops the others.
   await Promise.all(summary.sources.map((row) => sweepSource(summary, row)));
 
-  return finish(summary, summary.sources.some((s) => s.state === 'FAILED') && summary.sources.every((s) => s.state === 'FAILED') ? 'FAILED' : 'COMPLETED');
+  return finish(
+    summary,
+    summary.sources.some((s) => s.state === 'FAILED') && summary.sources.every((s) => s.state === 'FAILED')
+      ? 'FAILED'
+      : 'COMPLETED',
+  );
 }
 
 async function sweepSource(summary: SweepSummary, row: SweepSourceSummary): Promise<void> {
@@ -122,16 +135,27 @@ async function sweepSource(summary: SweepSummary, row: SweepSourceSummary): Prom
     row.state = 'SCANNING';
     publish(summary);
     const report = await scanDiscoverySource({ sweepId: summary.sweepId, name: row.name });
-    Object.assign(row, { read: report.progress.read, malformed: report.progress.malformed, skipped: report.progress.skipped, errors: report.progress.errors, findings: report.findings.length });
+    Object.assign(row, {
+      read: report.progress.read,
+      malformed: report.progress.malformed,
+      skipped: report.progress.skipped,
+      errors: report.progress.errors,
+      findings: report.findings.length,
+    });
     row.state = 'RECONCILING';
     publish(summary);
     for (let i = 0; i < report.findings.length; i += RECONCILE_BATCH) {
-      const r: ReconcileReport = await reconcileDiscoveryFindings({ sweepId: summary.sweepId, sourceName: row.name, findings: report.findings.slice(i, i + RECONCILE_BATCH) });
+      const r: ReconcileReport = await reconcileDiscoveryFindings({
+        sweepId: summary.sweepId,
+        sourceName: row.name,
+        findings: report.findings.slice(i, i + RECONCILE_BATCH),
+      });
       row.newAgents += r.newAgents.length;
       row.known += r.known;
       row.dismissed += r.dismissed;
       row.raisedAgain += r.raisedAgain;
-      for (const agent of r.newAgents) if (!summary.newAgents.some((a) => a.agentId === agent.agentId)) summary.newAgents.push(agent);
+      for (const agent of r.newAgents)
+        if (!summary.newAgents.some((a) => a.agentId === agent.agentId)) summary.newAgents.push(agent);
       publish(summary);
     }
     row.state = 'DONE';
@@ -158,16 +182,32 @@ function messageOf(err: unknown): string {
 /** Search attribute and memo for lists (and the UI), and a readable table in the workflow's details. */
 function publish(s: SweepSummary): void {
   upsertSearchAttributes([{ key: SweepStatusKey, value: s.status }]);
-  const totals = s.sources.reduce((t, r) => ({ read: t.read + r.read, malformed: t.malformed + r.malformed, findings: t.findings + r.findings }), { read: 0, malformed: 0, findings: 0 });
-  upsertMemo({ status: s.status, startedAt: s.startedAt, finishedAt: s.finishedAt, sources: s.sources.length, ...totals, newAgents: s.newAgents.length, errors: s.errors.length });
+  const totals = s.sources.reduce(
+    (t, r) => ({ read: t.read + r.read, malformed: t.malformed + r.malformed, findings: t.findings + r.findings }),
+    { read: 0, malformed: 0, findings: 0 },
+  );
+  upsertMemo({
+    status: s.status,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    sources: s.sources.length,
+    ...totals,
+    newAgents: s.newAgents.length,
+    errors: s.errors.length,
+  });
   const rows = s.sources.map(
-    (r) => `| ${r.name} | ${r.type} | ${r.state} | ${r.read} | ${r.malformed} | ${r.skipped} | ${r.findings} | ${r.newAgents} | ${r.known} | ${r.dismissed} | ${r.errors.length ? r.errors.slice(0, 3).join('; ').replaceAll('|', '/') : ''} |`,
+    (r) =>
+      `| ${r.name} | ${r.type} | ${r.state} | ${r.read} | ${r.malformed} | ${r.skipped} | ${r.findings} | ${r.newAgents} | ${r.known} | ${r.dismissed} | ${r.errors.length ? r.errors.slice(0, 3).join('; ').replaceAll('|', '/') : ''} |`,
   );
   setCurrentDetails(
     [
       `**Discovery sweep ${s.status}** · started ${s.startedAt}${s.finishedAt ? ` · finished ${s.finishedAt}` : ''}`,
       s.sources.length
-        ? ['| source | type | state | read | malformed | skipped | findings | new agents | known | dismissed | errors |', '|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n')
+        ? [
+            '| source | type | state | read | malformed | skipped | findings | new agents | known | dismissed | errors |',
+            '|---|---|---|---|---|---|---|---|---|---|---|',
+            ...rows,
+          ].join('\n')
         : s.status === 'RUNNING'
           ? 'Reading the sources file…'
           : 'No discovery sources are configured (WARDEN_DISCOVERY_SOURCES).',

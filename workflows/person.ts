@@ -17,7 +17,13 @@ import {
 } from '@temporalio/workflow';
 import { PERSON_COMMANDS, refusalFor } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
-import { normalizeEmail, personWorkflowId, validatePersonInput, type Person, type PersonInput } from '../domain/people.js';
+import {
+  normalizeEmail,
+  personWorkflowId,
+  validatePersonInput,
+  type Person,
+  type PersonInput,
+} from '../domain/people.js';
 import { PersonRoles } from '../temporal/search-attributes.js';
 import type { Signed, TrustAnchor } from '../tokens/statements.js';
 import { untilContinueAsNew } from './continue-as-new.js';
@@ -41,8 +47,16 @@ export const getPersonQuery = defineQuery<Person | null>('getPerson');
 
 export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
   const args = fromWarden(input, 'the person workflow input', { operation: 'personWorkflow' });
-  if (typeof args?.email !== 'string' || personWorkflowId(args.email) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
-    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the directory entry this workflow id names.', nonRetryable: true });
+  if (
+    typeof args?.email !== 'string' ||
+    personWorkflowId(args.email) !== workflowInfo().workflowId ||
+    !validAnchor(args.trust)
+  ) {
+    throw ApplicationFailure.create({
+      type: ErrorCode.BAD_USER_INPUT,
+      message: 'Refused: this input is not the directory entry this workflow id names.',
+      nonRetryable: true,
+    });
   }
   let person = args.person;
   const gate = new CommandGate(args.trust, args.usedStatements);
@@ -81,17 +95,31 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
         if (refusal) gate.forbid('upsertPerson', by, refusal);
         const input = request?.person;
         if (typeof input !== 'object' || input === null || typeof input.email !== 'string') {
-          throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'person is required', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: ErrorCode.BAD_USER_INPUT,
+            message: 'person is required',
+            nonRetryable: true,
+          });
         }
         const problems = validatePersonInput(input);
         if (normalizeEmail(input.email) !== args.email) problems.push(`this is the directory entry of ${args.email}`);
         if (problems.length) {
-          throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: problems.join('; '), nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: ErrorCode.BAD_USER_INPUT,
+            message: problems.join('; '),
+            nonRetryable: true,
+          });
         }
       },
     },
   );
 
   await untilContinueAsNew(args.continueAsNewAfterEvents);
-  await continueAsNew<typeof personWorkflow>({ ...args, person, email: args.email, trust: gate.state.anchor, usedStatements: gate.state.used });
+  await continueAsNew<typeof personWorkflow>({
+    ...args,
+    person,
+    email: args.email,
+    trust: gate.state.anchor,
+    usedStatements: gate.state.used,
+  });
 }

@@ -31,7 +31,14 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import { agentWorkflowId } from '../domain/agents.js';
-import { actionWorkflowId, FINAL_STATUSES, isRecordedGrant, type ActionRecord, type ApprovalRequest, type RecordedGrant } from '../domain/actions.js';
+import {
+  actionWorkflowId,
+  FINAL_STATUSES,
+  isRecordedGrant,
+  type ActionRecord,
+  type ApprovalRequest,
+  type RecordedGrant,
+} from '../domain/actions.js';
 import { APPROVAL_RULE, refusalFor } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../temporal/search-attributes.js';
@@ -62,12 +69,22 @@ export interface SensitiveActionArgs {
 /** The list view (no grant, no justification): what the API's action lists show without a query each. */
 export function actionListMemo(action: ActionRecord): Record<string, unknown> {
   return {
-    agentName: action.agentName, tool: action.tool, operation: action.operation, sensitivity: action.sensitivity,
-    volume: action.volume, amount: action.amount, status: action.status, decision: action.decision,
-    score: action.risk?.score ?? null, requestedAt: action.requestedAt, decidedAt: action.decidedAt,
+    agentName: action.agentName,
+    tool: action.tool,
+    operation: action.operation,
+    sensitivity: action.sensitivity,
+    volume: action.volume,
+    amount: action.amount,
+    status: action.status,
+    decision: action.decision,
+    score: action.risk?.score ?? null,
+    requestedAt: action.requestedAt,
+    decidedAt: action.decidedAt,
     // What approvers' lists show, so a list never has to ask each workflow (one that is slow to answer
     // would fail the whole list).
-    approval: action.approval, contained: action.contained, resourceId: action.resourceId,
+    approval: action.approval,
+    contained: action.contained,
+    resourceId: action.resourceId,
   };
 }
 
@@ -129,9 +146,13 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
       [
         `**${action.status}** · ${action.agentName} asked ${action.tool}.${action.operation} (${action.sensitivity})` +
           `${action.volume ? ` for ${action.volume} records` : ''}${action.amount ? `, amount ${action.amount}` : ''}${action.resourceId ? ` on ${action.resourceId}` : ''}`,
-        action.risk ? `Risk ${action.risk.score}/100: ${action.risk.reasons.map((r) => `${r.signal} +${r.contribution}`).join(', ') || 'nothing unusual'}` : '',
+        action.risk
+          ? `Risk ${action.risk.score}/100: ${action.risk.reasons.map((r) => `${r.signal} +${r.contribution}`).join(', ') || 'nothing unusual'}`
+          : '',
         action.contained ? 'The agent was contained: suspended, every token revoked.' : '',
-        action.approval?.decidedBy ? `${action.approval.decision} by ${action.approval.decidedBy}${action.approval.comment ? `: ${action.approval.comment}` : ''}` : '',
+        action.approval?.decidedBy
+          ? `${action.approval.decision} by ${action.approval.decidedBy}${action.approval.comment ? `: ${action.approval.comment}` : ''}`
+          : '',
       ]
         .filter(Boolean)
         .join('\n\n'),
@@ -148,13 +169,23 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   const approvalValidator = (command: string) => (arg: Signed<ApprovalRequest>) => {
     const { request, by } = gate.verify<ApprovalRequest>(arg, command);
     const refusal = refusalFor(APPROVAL_RULE, by, { ownerEmail: by.agentOwner });
-    if (refusal) gate.forbid(command, by, by.kind === 'human' ? "Only the agent's owner or the security team may decide this approval." : 'Only a person can decide an approval; an agent never approves, least of all its own request.');
-    if (action.status !== 'PENDING_APPROVAL') refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
+    if (refusal)
+      gate.forbid(
+        command,
+        by,
+        by.kind === 'human'
+          ? "Only the agent's owner or the security team may decide this approval."
+          : 'Only a person can decide an approval; an agent never approves, least of all its own request.',
+      );
+    if (action.status !== 'PENDING_APPROVAL')
+      refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
     if (approval) refuse(ErrorCode.CONFLICT, `Action ${action.id} is already being decided.`);
-    if (action.approval && Date.now() >= Date.parse(action.approval.deadline)) refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);
+    if (action.approval && Date.now() >= Date.parse(action.approval.deadline))
+      refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);
     if (typeof request?.comment !== 'string') refuse(ErrorCode.BAD_USER_INPUT, 'comment must be a string');
     if (request.comment.length > 1000) refuse(ErrorCode.BAD_USER_INPUT, 'comment must be at most 1000 characters');
-    if (command === 'denyAction' && !request.comment.trim()) refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
+    if (command === 'denyAction' && !request.comment.trim())
+      refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
   };
   const decide = (approve: boolean) => async (arg: Signed<ApprovalRequest>) => {
     const { request, by } = gate.accept<ApprovalRequest>(arg, approve ? 'approveAction' : 'denyAction');
@@ -166,7 +197,11 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   setHandler(denyActionUpdate, decide(false), { validator: approvalValidator('denyAction') });
 
   const learn = (audit = false) =>
-    getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, { actionId: action.id, action: { ...action, grant: null }, ...(audit ? { audit } : {}) });
+    getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, {
+      actionId: action.id,
+      action: { ...action, grant: null },
+      ...(audit ? { audit } : {}),
+    });
 
   // The starter set the search attributes and the list view.
   showDetails();
@@ -175,27 +210,46 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   const assessment = assessAction(args.profile, action, args.peers ?? undefined);
   failpoints.reached('action.scoring');
   const now = new Date().toISOString();
-  action = { ...action, risk: { score: assessment.score, reasons: assessment.reasons }, decision: assessment.decision, decidedAt: now };
+  action = {
+    ...action,
+    risk: { score: assessment.score, reasons: assessment.reasons },
+    decision: assessment.decision,
+    decidedAt: now,
+  };
 
   if (assessment.decision === 'ALLOW') {
     action = { ...action, status: 'ALLOWED', recordedGrant: args.offeredGrant };
   } else if (assessment.decision === 'DENY') {
     // A hard rule (e.g. an amount ceiling) may deny and contain at once.
     if (assessment.contain) {
-      await containAgent({ agentId: action.agentId, actionId: action.id, reason: `contained by Warden: ${action.tool}.${action.operation} denied by policy` });
+      await containAgent({
+        agentId: action.agentId,
+        actionId: action.id,
+        reason: `contained by Warden: ${action.tool}.${action.operation} denied by policy`,
+      });
       action = { ...action, contained: true };
     }
     action = { ...action, status: 'DENIED' };
   } else {
     if (assessment.contain) {
       // Containment completes before the caller hears back: every earlier token is dead by then.
-      await containAgent({ agentId: action.agentId, actionId: action.id, reason: `contained by Warden: ${action.tool}.${action.operation} scored ${assessment.score}/100` });
+      await containAgent({
+        agentId: action.agentId,
+        actionId: action.id,
+        reason: `contained by Warden: ${action.tool}.${action.operation} scored ${assessment.score}/100`,
+      });
       action = { ...action, contained: true };
     }
     action = {
       ...action,
       status: 'PENDING_APPROVAL',
-      approval: { deadline: new Date(Date.now() + args.approvalTimeoutMs).toISOString(), decidedBy: null, decision: null, comment: null, decidedAt: null },
+      approval: {
+        deadline: new Date(Date.now() + args.approvalTimeoutMs).toISOString(),
+        decidedBy: null,
+        decision: null,
+        comment: null,
+        decidedAt: null,
+      },
     };
   }
   decided = true;
@@ -236,10 +290,17 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
     action = {
       ...action,
       status: approve ? 'APPROVED' : 'DENIED',
-      approval: { ...action.approval!, decidedBy: by.id, decision: approve ? 'APPROVE' : 'DENY', comment: request.comment.trim() || null, decidedAt },
+      approval: {
+        ...action.approval!,
+        decidedBy: by.id,
+        decision: approve ? 'APPROVE' : 'DENY',
+        comment: request.comment.trim() || null,
+        decidedAt,
+      },
     };
     if (approve) {
-      if (action.contained && args.resumeOnApprove) await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: by.id });
+      if (action.contained && args.resumeOnApprove)
+        await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: by.id });
       action = { ...action, recordedGrant: await offerActionGrant() };
       await learn();
     }

@@ -42,7 +42,9 @@ export interface SigningKeysArgs {
 
 export const getSigningKeysQuery = defineQuery<SealedSigningKeyRing | null>('getSigningKeys');
 /** Rotates now (an admin, or Warden itself); the request is empty, the statement says who. */
-export const rotateSigningKeysUpdate = defineUpdate<SealedSigningKeyRing, [Signed<Record<string, never>>]>('rotateSigningKeys');
+export const rotateSigningKeysUpdate = defineUpdate<SealedSigningKeyRing, [Signed<Record<string, never>>]>(
+  'rotateSigningKeys',
+);
 
 const { generateSigningKey } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
@@ -52,7 +54,11 @@ const { generateSigningKey } = proxyActivities<WardenActivities>({
 export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void> {
   const args = fromWarden(input, 'the signing keys workflow input', { operation: 'signingKeysWorkflow' });
   if (signingKeysWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId) {
-    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'This is not the signing-keys workflow of its task queue.', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: ErrorCode.BAD_USER_INPUT,
+      message: 'This is not the signing-keys workflow of its task queue.',
+      nonRetryable: true,
+    });
   }
   let ring = args.ring;
   let rotatedAt = args.rotatedAt ?? Date.now();
@@ -97,7 +103,12 @@ export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void>
     },
     {
       validator: (command) => {
-        if (!gate) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: 'The first signing keys are still being generated; rotate later.', nonRetryable: true });
+        if (!gate)
+          throw ApplicationFailure.create({
+            type: ErrorCode.CONFLICT,
+            message: 'The first signing keys are still being generated; rotate later.',
+            nonRetryable: true,
+          });
         const { by } = gate.verify(command, 'rotateSigningKeys');
         const refusal = refusalFor(SIGNING_KEY_COMMANDS.rotateSigningKeys, by);
         if (refusal) gate.forbid('rotateSigningKeys', by, refusal);
@@ -124,5 +135,11 @@ export async function signingKeysWorkflow(input: SigningKeysArgs): Promise<void>
     await rotate();
   }
   await condition(() => !rotating && allHandlersFinished());
-  await continueAsNew<typeof signingKeysWorkflow>({ ...args, ring, rotatedAt, rotations, usedStatements: gate!.state.used });
+  await continueAsNew<typeof signingKeysWorkflow>({
+    ...args,
+    ring,
+    rotatedAt,
+    rotations,
+    usedStatements: gate!.state.used,
+  });
 }

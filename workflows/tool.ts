@@ -58,13 +58,21 @@ const RETRY_FAILED_ROTATION_MS = 5 * 60_000;
 
 export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
   const args = fromWarden(input, 'the tool workflow input', { operation: 'toolWorkflow' });
-  if (typeof args?.name !== 'string' || toolWorkflowId(args.name) !== workflowInfo().workflowId || !validAnchor(args.trust)) {
-    throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'Refused: this input is not the tool this workflow id names.', nonRetryable: true });
+  if (
+    typeof args?.name !== 'string' ||
+    toolWorkflowId(args.name) !== workflowInfo().workflowId ||
+    !validAnchor(args.trust)
+  ) {
+    throw ApplicationFailure.create({
+      type: ErrorCode.BAD_USER_INPUT,
+      message: 'Refused: this input is not the tool this workflow id names.',
+      nonRetryable: true,
+    });
   }
   let tool = args.tool;
   const gate = new CommandGate(args.trust, args.usedStatements);
   handleTrustAnchorRefresh(gate);
-  const authorized = <T,>(command: keyof typeof TOOL_COMMANDS, arg: unknown) => {
+  const authorized = <T>(command: keyof typeof TOOL_COMMANDS, arg: unknown) => {
     const verified = gate.verify<T>(arg, command);
     const refusal = refusalFor(TOOL_COMMANDS[command], verified.by);
     if (refusal) gate.forbid(command, verified.by, refusal);
@@ -82,7 +90,9 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
       [
         `**${tool.name}** · ${tool.authMode} · resource ${tool.resource}`,
         `Operations: ${tool.operations.map((o) => `${o.name} (${o.sensitivity})`).join(', ')}`,
-        v ? `Vaulted secret ${v.current.id}, rotated ${v.rotations}× (last ${v.rotatedAt})${v.lastError ? ` · last rotation failed: ${v.lastError}` : ''}` : '',
+        v
+          ? `Vaulted secret ${v.current.id}, rotated ${v.rotations}× (last ${v.rotatedAt})${v.lastError ? ` · last rotation failed: ${v.lastError}` : ''}`
+          : '',
       ]
         .filter(Boolean)
         .join('\n\n'),
@@ -102,8 +112,18 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
     {
       validator: (command) => {
         const { request } = authorized<RegisterToolRequest>('registerTool', command);
-        if (tool) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: `A tool named ${tool.name} is already registered.`, nonRetryable: true });
-        if (request?.tool?.name !== args.name) throw ApplicationFailure.create({ type: ErrorCode.BAD_USER_INPUT, message: 'tool name mismatch', nonRetryable: true });
+        if (tool)
+          throw ApplicationFailure.create({
+            type: ErrorCode.CONFLICT,
+            message: `A tool named ${tool.name} is already registered.`,
+            nonRetryable: true,
+          });
+        if (request?.tool?.name !== args.name)
+          throw ApplicationFailure.create({
+            type: ErrorCode.BAD_USER_INPUT,
+            message: 'tool name mismatch',
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -118,7 +138,12 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
     {
       validator: (command) => {
         authorized('rotateToolSecret', command);
-        if (!tool?.vault?.rotationUrl) throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: 'This tool has no rotation endpoint.', nonRetryable: true });
+        if (!tool?.vault?.rotationUrl)
+          throw ApplicationFailure.create({
+            type: ErrorCode.CONFLICT,
+            message: 'This tool has no rotation endpoint.',
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -155,7 +180,10 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
       const message = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
       tool = { ...tool!, vault: { ...vault, lastError: message.slice(0, 300) } };
       nextAttemptAt = Date.now() + RETRY_FAILED_ROTATION_MS;
-      alert(`Secret rotation failed for tool ${tool!.name}`, `Rotating the vaulted secret of ${tool!.name} failed after retries: ${message.slice(0, 300)}. The current secret stays in use; Warden tries again in ${RETRY_FAILED_ROTATION_MS / 60_000} minutes.`);
+      alert(
+        `Secret rotation failed for tool ${tool!.name}`,
+        `Rotating the vaulted secret of ${tool!.name} failed after retries: ${message.slice(0, 300)}. The current secret stays in use; Warden tries again in ${RETRY_FAILED_ROTATION_MS / 60_000} minutes.`,
+      );
     } finally {
       rotating = false;
       describe();
@@ -166,12 +194,26 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
     const vault = tool!.vault!;
     const previous = vault.previous!;
     try {
-      await revokeUpstreamSecret({ tool: tool!.name, rotationUrl: vault.rotationUrl!, revoke: previous, current: vault.current });
+      await revokeUpstreamSecret({
+        tool: tool!.name,
+        rotationUrl: vault.rotationUrl!,
+        revoke: previous,
+        current: vault.current,
+      });
       tool = { ...tool!, vault: { ...vault, previous: null } };
     } catch (err) {
       const message = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-      alert(`Revoking an old secret of tool ${tool!.name} failed`, `The previous secret ${previous.id} is still valid upstream: ${message.slice(0, 300)}. Warden tries again.`);
-      tool = { ...tool!, vault: { ...vault, previous: { ...previous, revokeAt: new Date(Date.now() + RETRY_FAILED_ROTATION_MS).toISOString() } } };
+      alert(
+        `Revoking an old secret of tool ${tool!.name} failed`,
+        `The previous secret ${previous.id} is still valid upstream: ${message.slice(0, 300)}. Warden tries again.`,
+      );
+      tool = {
+        ...tool!,
+        vault: {
+          ...vault,
+          previous: { ...previous, revokeAt: new Date(Date.now() + RETRY_FAILED_ROTATION_MS).toISOString() },
+        },
+      };
     }
     describe();
   };
@@ -213,5 +255,11 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
     if (workflowInfo().continueAsNewSuggested && !rotating) break;
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof toolWorkflow>({ ...args, tool, outbox, trust: gate.state.anchor, usedStatements: gate.state.used });
+  await continueAsNew<typeof toolWorkflow>({
+    ...args,
+    tool,
+    outbox,
+    trust: gate.state.anchor,
+    usedStatements: gate.state.used,
+  });
 }

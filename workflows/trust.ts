@@ -14,7 +14,14 @@
  * STATEMENT_KEY_UNKNOWN (signed with a key this workflow does not hold yet: its sender hands it the
  * current anchor and tries again), FORBIDDEN (a valid statement, but not enough authority).
  */
-import { ApplicationFailure, defineUpdate, proxySinks, setHandler, workflowInfo, type Sinks } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defineUpdate,
+  proxySinks,
+  setHandler,
+  workflowInfo,
+  type Sinks,
+} from '@temporalio/workflow';
 import { ErrorCode } from '../domain/errors.js';
 import { describeOrigin, FOREIGN_KEY, foreignOrigin, isForeign } from '../temporal/payload-origin.js';
 import {
@@ -60,7 +67,14 @@ export interface RefusalContext {
 
 function refuse(type: string, message: string, audit?: RefusalContext): never {
   // An unknown key is the anchor-refresh protocol at work, not an attack: it is not audited.
-  if (audit && type !== STATEMENT_KEY_UNKNOWN) refusals.refused({ operation: audit.operation, code: type, message, agentId: audit.agentId ?? null, claimed: audit.claimed ?? null });
+  if (audit && type !== STATEMENT_KEY_UNKNOWN)
+    refusals.refused({
+      operation: audit.operation,
+      code: type,
+      message,
+      agentId: audit.agentId ?? null,
+      claimed: audit.claimed ?? null,
+    });
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
@@ -69,7 +83,12 @@ function refuse(type: string, message: string, audit?: RefusalContext): never {
  * audit record of it, when `audit` says where).
  */
 export function fromWarden<T>(value: T, what: string, audit?: RefusalContext): T {
-  if (isForeign(value)) refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(foreignOrigin(value))}; only Warden's own processes may send it.`, audit);
+  if (isForeign(value))
+    refuse(
+      ErrorCode.UNAUTHENTICATED,
+      `Refused: ${what} ${describeOrigin(foreignOrigin(value))}; only Warden's own processes may send it.`,
+      audit,
+    );
   return value;
 }
 
@@ -83,13 +102,27 @@ function commandArgument(value: unknown, what: string, audit: RefusalContext): u
   if (!isForeign(value)) return value;
   const origin = foreignOrigin(value);
   if (origin === 'operator') return value[FOREIGN_KEY].value;
-  refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} ${describeOrigin(origin)}. Send it through Warden's API, or through the codec server (--codec-endpoint) with a signed statement.`, audit);
+  refuse(
+    ErrorCode.UNAUTHENTICATED,
+    `Refused: ${what} ${describeOrigin(origin)}. Send it through Warden's API, or through the codec server (--codec-endpoint) with a signed statement.`,
+    audit,
+  );
 }
 
 function signedOf<T>(value: unknown, what: string, audit: RefusalContext): Signed<T> {
   const arg = commandArgument(value, what, audit);
-  if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || !('request' in arg) || typeof (arg as { proof?: unknown }).proof !== 'string') {
-    refuse(ErrorCode.UNAUTHENTICATED, `Refused: ${what} must be {"request": …, "proof": "<signed statement>"}; get a statement from Warden's API (npm run approve, or the GraphQL mutation).`, audit);
+  if (
+    typeof arg !== 'object' ||
+    arg === null ||
+    Array.isArray(arg) ||
+    !('request' in arg) ||
+    typeof (arg as { proof?: unknown }).proof !== 'string'
+  ) {
+    refuse(
+      ErrorCode.UNAUTHENTICATED,
+      `Refused: ${what} must be {"request": …, "proof": "<signed statement>"}; get a statement from Warden's API (npm run approve, or the GraphQL mutation).`,
+      audit,
+    );
   }
   return arg as Signed<T>;
 }
@@ -147,12 +180,25 @@ export class CommandGate {
     const signed = signedOf<T>(arg, `the ${command} command`, audit);
     let claims: StatementClaims;
     try {
-      claims = verifyStatement(signed.proof, this.anchor, { workflowId: workflowInfo().workflowId, command, request: signed.request, now: Math.floor(Date.now() / 1000) });
+      claims = verifyStatement(signed.proof, this.anchor, {
+        workflowId: workflowInfo().workflowId,
+        command,
+        request: signed.request,
+        now: Math.floor(Date.now() / 1000),
+      });
     } catch (err) {
       if (!(err instanceof StatementError)) throw err;
-      refuse(err.code === 'statement_key_unknown' ? STATEMENT_KEY_UNKNOWN : ErrorCode.UNAUTHENTICATED, `Refused: ${err.message}`, { ...audit, claimed: claimedSubject(signed.proof) });
+      refuse(
+        err.code === 'statement_key_unknown' ? STATEMENT_KEY_UNKNOWN : ErrorCode.UNAUTHENTICATED,
+        `Refused: ${err.message}`,
+        { ...audit, claimed: claimedSubject(signed.proof) },
+      );
     }
-    if (this.usedIds.has(claims.jti)) refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).', { ...audit, claimed: claims.sub });
+    if (this.usedIds.has(claims.jti))
+      refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).', {
+        ...audit,
+        claimed: claims.sub,
+      });
     return { request: signed.request, by: principalOf(claims), claims };
   }
 
@@ -169,7 +215,8 @@ export class CommandGate {
   accept<T>(arg: unknown, command: string): VerifiedCommand<T> {
     const signed = signedOf<T>(arg, `the ${command} command`, { operation: command, agentId: this.agentId });
     const claims = statementClaims(signed.proof);
-    if (this.usedIds.has(claims.jti)) refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).');
+    if (this.usedIds.has(claims.jti))
+      refuse(ErrorCode.UNAUTHENTICATED, 'Refused: this signed statement was already used (replayed).');
     this.prune();
     if (this.used.length >= MAX_REMEMBERED_STATEMENTS) this.usedIds.delete(this.used.shift()!.jti);
     this.used.push({ jti: claims.jti, exp: claims.exp });
@@ -204,10 +251,16 @@ export function validAnchor(anchor: unknown): anchor is TrustAnchor {
     Array.isArray(a.keys) &&
     a.keys.length > 0 &&
     a.keys.length <= 8 &&
-    a.keys.every((k) => typeof k === 'object' && k !== null && typeof k.kid === 'string' && typeof k.x === 'string' && typeof k.y === 'string')
+    a.keys.every(
+      (k) =>
+        typeof k === 'object' &&
+        k !== null &&
+        typeof k.kid === 'string' &&
+        typeof k.x === 'string' &&
+        typeof k.y === 'string',
+    )
   );
 }
-
 
 /**
  * Hands a workflow Warden's current trust anchor (keys rotate; an entity workflow may outlive several).
@@ -218,7 +271,8 @@ export const refreshTrustAnchorUpdate = defineUpdate<void, [TrustAnchor]>('refre
 export function handleTrustAnchorRefresh(gate: CommandGate, agentId: string | null = null): void {
   setHandler(refreshTrustAnchorUpdate, (anchor) => gate.refresh(anchor), {
     validator: (anchor) => {
-      if (!validAnchor(fromWarden(anchor, 'a trust anchor', { operation: 'refreshTrustAnchor', agentId }))) refuse(ErrorCode.BAD_USER_INPUT, 'Refused: not a trust anchor.');
+      if (!validAnchor(fromWarden(anchor, 'a trust anchor', { operation: 'refreshTrustAnchor', agentId })))
+        refuse(ErrorCode.BAD_USER_INPUT, 'Refused: not a trust anchor.');
     },
   });
 }

@@ -33,7 +33,8 @@ export class AgentTokens {
   async checkLive(agentId: string, issuedAt: Date, jti: string): Promise<void> {
     const session = await this.agents.session(agentId);
     if (!session) throw new TokenError('token_inactive', 'The token belongs to an agent Warden does not know.');
-    if (session.status !== 'ACTIVE') throw new TokenError('token_inactive', `The agent is ${session.status}; its tokens are not accepted.`);
+    if (session.status !== 'ACTIVE')
+      throw new TokenError('token_inactive', `The agent is ${session.status}; its tokens are not accepted.`);
     if (session.revokedBefore && issuedAt.getTime() <= Date.parse(session.revokedBefore)) {
       throw new TokenError('token_revoked', 'The token was revoked (universal logout of its agent).');
     }
@@ -41,7 +42,11 @@ export class AgentTokens {
   }
 
   async verifyAccess(token: string): Promise<VerifiedAccessToken> {
-    const verified = await verifyAccessToken(token, { jwks: await this.jwks(token), issuer: this.settings.issuer, audience: this.settings.apiAudience });
+    const verified = await verifyAccessToken(token, {
+      jwks: await this.jwks(token),
+      issuer: this.settings.issuer,
+      audience: this.settings.apiAudience,
+    });
     await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
     return verified;
   }
@@ -60,7 +65,9 @@ export class AgentTokens {
   /** Whether a compact JWT claims to be from Warden itself (unverified; only for routing). */
   isWardenIssued(token: string): boolean {
     try {
-      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        iss?: unknown;
+      };
       return payload.iss === this.settings.issuer;
     } catch {
       return false;

@@ -38,7 +38,11 @@ export async function loadDevIssuerKey(dataDir: string): Promise<DevIssuerKey> {
   }
   const jwk = JSON.parse(fs.readFileSync(file, 'utf8')) as JWK;
   const { d: _d, ...publicJwk } = jwk;
-  return { kid: jwk.kid!, privateKey: (await importJWK(jwk, ALG)) as CryptoKey, publicJwk: { ...publicJwk, use: 'sig' } };
+  return {
+    kid: jwk.kid!,
+    privateKey: (await importJWK(jwk, ALG)) as CryptoKey,
+    publicJwk: { ...publicJwk, use: 'sig' },
+  };
 }
 
 export interface DevTokenRequest {

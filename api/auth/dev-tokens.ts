@@ -11,13 +11,22 @@ import { signDevToken, type DevIssuerKey } from './dev-issuer.js';
 
 export type DevTokenMinter = (email: string, roles: Role[], ttlSeconds?: number) => Promise<string>;
 
-export function devTokenMinter(people: PeopleDirectory, issuerKey: DevIssuerKey, humans: HumanIssuerSettings, defaultTtlSeconds = 600): DevTokenMinter {
+export function devTokenMinter(
+  people: PeopleDirectory,
+  issuerKey: DevIssuerKey,
+  humans: HumanIssuerSettings,
+  defaultTtlSeconds = 600,
+): DevTokenMinter {
   const granted = new Map<string, Promise<void>>();
   const ensure = async (email: string, roles: Role[]) => {
     const person = await people.find(email); // the server answers: no worker needed
     const have = new Set(person?.roles ?? []);
     if (roles.every((r) => have.has(r))) return;
-    await people.upsert(WARDEN, { email, displayName: person?.displayName ?? email.split('@')[0]!, roles: [...new Set([...have, ...roles])].sort() });
+    await people.upsert(WARDEN, {
+      email,
+      displayName: person?.displayName ?? email.split('@')[0]!,
+      roles: [...new Set([...have, ...roles])].sort(),
+    });
   };
   return async (email, roles, ttlSeconds = defaultTtlSeconds) => {
     const normalized = normalizeEmail(email);
@@ -26,9 +35,18 @@ export function devTokenMinter(people: PeopleDirectory, issuerKey: DevIssuerKey,
       const key = normalized;
       const previous = granted.get(key) ?? Promise.resolve();
       const next = previous.then(() => ensure(normalized, roles));
-      granted.set(key, next.catch(() => undefined));
+      granted.set(
+        key,
+        next.catch(() => undefined),
+      );
       await next;
     }
-    return signDevToken(issuerKey, { email: normalized, roles, issuer: humans.issuer, audience: humans.audience, ttlSeconds });
+    return signDevToken(issuerKey, {
+      email: normalized,
+      roles,
+      issuer: humans.issuer,
+      audience: humans.audience,
+      ttlSeconds,
+    });
   };
 }

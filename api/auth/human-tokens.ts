@@ -25,14 +25,18 @@ const CLOCK_TOLERANCE_S = 30;
 
 export type HumanTokenVerifier = (token: string) => Promise<VerifiedHumanToken>;
 
-export async function createHumanTokenVerifier(settings: HumanIssuerSettings, dataDir: string): Promise<HumanTokenVerifier> {
+export async function createHumanTokenVerifier(
+  settings: HumanIssuerSettings,
+  dataDir: string,
+): Promise<HumanTokenVerifier> {
   const keys = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
     : createLocalJWKSet({ keys: [(await loadDevIssuerKey(dataDir)).publicJwk] });
   const algorithms = settings.algorithms;
 
   return async (token: string) => {
-    if (token.length > MAX_TOKEN_BYTES) throw new TokenError('token_too_large', `The bearer token is larger than ${MAX_TOKEN_BYTES} bytes.`);
+    if (token.length > MAX_TOKEN_BYTES)
+      throw new TokenError('token_too_large', `The bearer token is larger than ${MAX_TOKEN_BYTES} bytes.`);
     if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) {
       throw new TokenError('token_malformed', 'The bearer token is not a signed JWT (three base64url parts).');
     }
@@ -43,13 +47,23 @@ export async function createHumanTokenVerifier(settings: HumanIssuerSettings, da
       throw new TokenError('token_malformed', 'The bearer token header cannot be decoded.');
     }
     for (const name of FORBIDDEN_HEADERS) {
-      if (name in header) throw new TokenError('token_header_forbidden', `The bearer token carries a "${name}" header; Warden never takes keys from a token.`);
+      if (name in header)
+        throw new TokenError(
+          'token_header_forbidden',
+          `The bearer token carries a "${name}" header; Warden never takes keys from a token.`,
+        );
     }
     if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
-      throw new TokenError('token_algorithm', `The bearer token's algorithm is not accepted (accepted: ${algorithms.join(', ')}).`);
+      throw new TokenError(
+        'token_algorithm',
+        `The bearer token's algorithm is not accepted (accepted: ${algorithms.join(', ')}).`,
+      );
     }
     if (header.typ !== undefined && !HUMAN_TOKEN_TYPES.has(String(header.typ).toLowerCase())) {
-      throw new TokenError('token_type', `A token of type "${String(header.typ).slice(0, 40)}" is not a user access token.`);
+      throw new TokenError(
+        'token_type',
+        `A token of type "${String(header.typ).slice(0, 40)}" is not a user access token.`,
+      );
     }
 
     let payload: JWTPayload;
@@ -72,7 +86,8 @@ export async function createHumanTokenVerifier(settings: HumanIssuerSettings, da
     }
     const rawEmail = payload[settings.emailClaim] ?? payload.sub;
     const email = typeof rawEmail === 'string' ? normalizeEmail(rawEmail) : '';
-    if (!isValidEmail(email)) throw new TokenError('token_claims', `The bearer token has no valid "${settings.emailClaim}" claim.`);
+    if (!isValidEmail(email))
+      throw new TokenError('token_claims', `The bearer token has no valid "${settings.emailClaim}" claim.`);
     const claim = payload[settings.rolesClaim];
     return {
       subject: payload.sub!,
@@ -84,7 +99,10 @@ export async function createHumanTokenVerifier(settings: HumanIssuerSettings, da
   };
 }
 
-/** Roles as an array or a space/comma-separated string; unknown roles are ignored, never guessed (they only narrow the directory's). */
+/**
+ * Roles as an array or a space/comma-separated string; unknown roles are ignored, never guessed (they only narrow the
+ * directory's).
+ */
 function rolesFrom(claim: unknown): Role[] {
   const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
   return [...new Set(values.filter((v): v is Role => typeof v === 'string' && isRole(v)))].sort();
@@ -96,10 +114,15 @@ function mapJoseError(err: unknown): TokenError {
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     return new TokenError('token_claims', `The bearer token's "${err.claim}" claim is not acceptable (${err.reason}).`);
   }
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new TokenError('token_algorithm', "The bearer token's algorithm is not accepted.");
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return new TokenError('token_signature', 'The bearer token was signed by an unknown key.');
-  if (err instanceof joseErrors.JWKSMultipleMatchingKeys) return new TokenError('token_signature', 'The bearer token names an ambiguous key.');
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenError('token_signature', "The bearer token's signature does not verify.");
-  if (err instanceof joseErrors.JWKSTimeout) return new TokenError('token_signature', 'The identity provider keys could not be fetched in time.');
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return new TokenError('token_algorithm', "The bearer token's algorithm is not accepted.");
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return new TokenError('token_signature', 'The bearer token was signed by an unknown key.');
+  if (err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new TokenError('token_signature', 'The bearer token names an ambiguous key.');
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new TokenError('token_signature', "The bearer token's signature does not verify.");
+  if (err instanceof joseErrors.JWKSTimeout)
+    return new TokenError('token_signature', 'The identity provider keys could not be fetched in time.');
   return new TokenError('token_malformed', 'The bearer token is malformed.');
 }

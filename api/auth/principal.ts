@@ -47,7 +47,9 @@ export type Principal = HumanPrincipal | AgentPrincipal;
 
 /** Who a command is from, as a workflow will be told in a signed statement. */
 export function commanderOf(principal: Principal): Commander {
-  return principal.kind === 'human' ? { kind: 'human', id: principal.email, roles: principal.roles } : { kind: 'agent', id: principal.agentId, roles: [] };
+  return principal.kind === 'human'
+    ? { kind: 'human', id: principal.email, roles: principal.roles }
+    : { kind: 'agent', id: principal.agentId, roles: [] };
 }
 
 /** When the caller's token expires. */

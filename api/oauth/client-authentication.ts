@@ -34,7 +34,11 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
   /** The authenticated agent's id, or an `invalid_client` OAuthError (401). */
   return async (form: Map<string, string>): Promise<string> => {
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE || !form.get('client_assertion')) {
-      throw new OAuthError('invalid_client', `Authenticate with private_key_jwt: client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion.`, 401);
+      throw new OAuthError(
+        'invalid_client',
+        `Authenticate with private_key_jwt: client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion.`,
+        401,
+      );
     }
     const assertion = form.get('client_assertion')!;
     let agentId: string;
@@ -44,19 +48,28 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
       throw new OAuthError('invalid_client', 'The client assertion is not a JWT naming its client.', 401);
     }
     const claimed = form.get('client_id');
-    if (!isValidAgentId(agentId) || (claimed !== undefined && claimed !== agentId)) throw new OAuthError('invalid_client', 'Unknown client.', 401);
+    if (!isValidAgentId(agentId) || (claimed !== undefined && claimed !== agentId))
+      throw new OAuthError('invalid_client', 'Unknown client.', 401);
     const now = Date.now();
     // The agent's keys and status as this process saw them at most WARDEN_REVOCATION_CACHE ago; a key
     // the view does not know yet (a successor just issued) or a status that refuses is read afresh.
     const verifyWith = async (fresh: boolean) => {
       const { signIn, cached } = await deps.agents.signIn(agentId, fresh);
-      if (!signIn || signIn.keys.length === 0) return { signIn, cached, verified: null, error: new OAuthError('invalid_client', 'Unknown client.', 401) };
-      const keys = signIn.keys.filter((k) => Date.parse(k.expiresAt) > now).map((k) => ({ ...k.publicJwk, kid: k.kid }));
+      if (!signIn || signIn.keys.length === 0)
+        return { signIn, cached, verified: null, error: new OAuthError('invalid_client', 'Unknown client.', 401) };
+      const keys = signIn.keys
+        .filter((k) => Date.parse(k.expiresAt) > now)
+        .map((k) => ({ ...k.publicJwk, kid: k.kid }));
       try {
-        const verified = await verifyClientAssertion(assertion, { expectedClientId: agentId, publicKeys: keys as never, audiences: [s.tokenEndpoint, s.issuer, `${s.issuer}/oauth/revoke`] });
+        const verified = await verifyClientAssertion(assertion, {
+          expectedClientId: agentId,
+          publicKeys: keys as never,
+          audiences: [s.tokenEndpoint, s.issuer, `${s.issuer}/oauth/revoke`],
+        });
         return { signIn, cached, verified, error: null };
       } catch (err) {
-        if (err instanceof TokenError) return { signIn, cached, verified: null, error: new OAuthError('invalid_client', err.message, 401) };
+        if (err instanceof TokenError)
+          return { signIn, cached, verified: null, error: new OAuthError('invalid_client', err.message, 401) };
         throw err;
       }
     };
@@ -65,7 +78,12 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
     const { signIn, verified } = attempt;
     if (!verified || !signIn) throw attempt.error!;
     const refuse = async (message: string): Promise<never> => {
-      await deps.audit.record({ kind: 'token.refused', agentId, actor: { kind: 'agent', id: agentId }, message: `Token refused: ${message}` });
+      await deps.audit.record({
+        kind: 'token.refused',
+        agentId,
+        actor: { kind: 'agent', id: agentId },
+        message: `Token refused: ${message}`,
+      });
       throw new OAuthError('invalid_client', message, 401);
     };
     if (signIn.status !== 'ACTIVE') await refuse(`Agent ${agentId} is ${signIn.status}: it cannot obtain tokens.`);
@@ -73,12 +91,21 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
     const rememberUntilMs = verified.expiresAt.getTime() + JTI_RETENTION_MARGIN_MS;
     const claim = deps.replay.claim(agentId, verified.jti, rememberUntilMs);
     if (claim === 'replayed') await refuse('This client assertion was already used (jti replayed).');
-    if (claim === 'full') throw new OAuthError('temporarily_unavailable', 'Too many client assertions are being remembered right now; retry shortly.', 503);
+    if (claim === 'full')
+      throw new OAuthError(
+        'temporarily_unavailable',
+        'Too many client assertions are being remembered right now; retry shortly.',
+        503,
+      );
     // Durable where it must be: the first use of a successor key (it completes the rotation), and every
     // assertion when replays must be refused across API processes.
     if (s.assertionReplay === 'deployment' || verified.kid === signIn.successorNotTakenUp) {
       try {
-        await deps.agents.authenticate(agentId, { kid: verified.kid ?? '', jti: verified.jti, expiresAtMs: rememberUntilMs });
+        await deps.agents.authenticate(agentId, {
+          kid: verified.kid ?? '',
+          jti: verified.jti,
+          expiresAtMs: rememberUntilMs,
+        });
       } catch (err) {
         if (err instanceof WardenError && err.code !== ErrorCode.UNAVAILABLE) await refuse(err.message);
         throw err;

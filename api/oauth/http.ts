@@ -30,7 +30,8 @@ export async function readBody(req: http.IncomingMessage, limit = MAX_FORM_BYTES
 export async function readForm(req: http.IncomingMessage): Promise<Map<string, string>> {
   if (req.method !== 'POST') throw new OAuthError('invalid_request', 'Use POST.', 405);
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
+  if (type !== 'application/x-www-form-urlencoded')
+    throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
   const params = new URLSearchParams(await readBody(req));
   const form = new Map<string, string>();
   for (const [key, value] of params) {
@@ -40,8 +41,18 @@ export async function readForm(req: http.IncomingMessage): Promise<Map<string, s
   return form;
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache', ...headers });
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -57,7 +68,10 @@ export function basicCredentials(req: http.IncomingMessage): { id: string; secre
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
   try {
-    return { id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
   } catch {
     return null;
   }

@@ -28,7 +28,8 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
     const basic = basicCredentials(req);
     if (basic) {
       const tool = await deps.tools.find(basic.id);
-      if (tool?.clientSecretDigest && secretMatches(basic.secret, tool.clientSecretDigest)) return { tool: tool.resource };
+      if (tool?.clientSecretDigest && secretMatches(basic.secret, tool.clientSecretDigest))
+        return { tool: tool.resource };
       throw new OAuthError('invalid_client', 'Unknown tool or wrong client secret.', 401);
     }
     const bearer = bearerToken(req);
@@ -40,7 +41,11 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
         /* fall through */
       }
     }
-    throw new OAuthError('invalid_client', 'Introspection needs a tool client secret (HTTP Basic) or an admin token.', 401);
+    throw new OAuthError(
+      'invalid_client',
+      'Introspection needs a tool client secret (HTTP Basic) or an admin token.',
+      401,
+    );
   }
 
   async function inspect(token: string, forResource: string | null): Promise<Record<string, unknown>> {
@@ -51,7 +56,18 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       try {
         const at = await verifyAccessToken(token, { jwks, issuer, audience: apiAudience });
         await deps.agentTokens.checkLive(at.agentId, at.issuedAt, at.jti);
-        return { active: true, token_type: 'access_token', sub: at.agentId, client_id: at.clientId, aud: apiAudience, iss: issuer, jti: at.jti, iat: at.issuedAt.getTime() / 1000, exp: at.expiresAt.getTime() / 1000, ...(at.scope.length ? { scope: at.scope.join(' ') } : {}) };
+        return {
+          active: true,
+          token_type: 'access_token',
+          sub: at.agentId,
+          client_id: at.clientId,
+          aud: apiAudience,
+          iss: issuer,
+          jti: at.jti,
+          iat: at.issuedAt.getTime() / 1000,
+          exp: at.expiresAt.getTime() / 1000,
+          ...(at.scope.length ? { scope: at.scope.join(' ') } : {}),
+        };
       } catch {
         /* maybe a grant */
       }
@@ -62,8 +78,16 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
         const g = await verifyGrant(token, { jwks, issuer, resource });
         await deps.agentTokens.checkLive(g.agentId, g.issuedAt, g.jti);
         return {
-          active: true, token_type: 'access_token', sub: g.subject, client_id: g.agentId, aud: resource, iss: issuer, jti: g.jti,
-          scope: g.operations.join(' '), iat: g.issuedAt.getTime() / 1000, exp: g.expiresAt.getTime() / 1000,
+          active: true,
+          token_type: 'access_token',
+          sub: g.subject,
+          client_id: g.agentId,
+          aud: resource,
+          iss: issuer,
+          jti: g.jti,
+          scope: g.operations.join(' '),
+          iat: g.issuedAt.getTime() / 1000,
+          exp: g.expiresAt.getTime() / 1000,
           ...(g.actor ? { act: { sub: g.actor } } : {}),
         };
       } catch {
@@ -81,7 +105,8 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       if (!token) throw new OAuthError('invalid_request', 'token is required.');
       sendJson(res, 200, await inspect(token, who.tool));
     } catch (err) {
-      if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Basic realm="warden"' } : {});
+      if (err instanceof OAuthError)
+        return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Basic realm="warden"' } : {});
       console.error('oauth: introspection failed:', err);
       sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));
     }

@@ -29,10 +29,19 @@ export function createRevocationEndpoint(deps: {
       const bearer = bearerToken(req);
       let agentId: string;
       if (hasClientAssertion(form)) {
-        if (bearer) throw new OAuthError('invalid_request', 'Authenticate one way: a client assertion or a bearer token, not both.');
+        if (bearer)
+          throw new OAuthError(
+            'invalid_request',
+            'Authenticate one way: a client assertion or a bearer token, not both.',
+          );
         agentId = await deps.authenticateClient(form);
       } else {
-        if (!bearer) throw new OAuthError('invalid_client', 'Authenticate with private_key_jwt (client_assertion), or with your access token as bearer.', 401);
+        if (!bearer)
+          throw new OAuthError(
+            'invalid_client',
+            'Authenticate with private_key_jwt (client_assertion), or with your access token as bearer.',
+            401,
+          );
         try {
           agentId = (await deps.agentTokens.verifyAccess(bearer)).agentId;
         } catch (err) {
@@ -46,19 +55,32 @@ export function createRevocationEndpoint(deps: {
       try {
         inspectCompactJwt(token, 'token');
         // Signature and issuer only: an expired or foreign-audience token of ours can still be revoked.
-        ({ payload } = await jwtVerify(token, createLocalJWKSet(await deps.keys.jwks()), { issuer: deps.settings.issuer, algorithms: ['ES256'] }));
+        ({ payload } = await jwtVerify(token, createLocalJWKSet(await deps.keys.jwks()), {
+          issuer: deps.settings.issuer,
+          algorithms: ['ES256'],
+        }));
       } catch {
         payload = null; // RFC 7009 §2.2: an invalid token is not an error
       }
-      if (payload && payload.client_id === agentId && typeof payload.jti === 'string' && typeof payload.exp === 'number' && payload.exp * 1000 > Date.now()) {
+      if (
+        payload &&
+        payload.client_id === agentId &&
+        typeof payload.jti === 'string' &&
+        typeof payload.exp === 'number' &&
+        payload.exp * 1000 > Date.now()
+      ) {
         // Not caught: if the revocation cannot be stored, the caller must not be told it was.
         await deps.agents.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
       }
       sendJson(res, 200, {});
     } catch (err) {
-      if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
+      if (err instanceof OAuthError)
+        return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
       console.error('oauth: revocation failed:', err);
-      sendOAuthError(res, new OAuthError('temporarily_unavailable', 'The revocation could not be recorded; try again.', 503));
+      sendOAuthError(
+        res,
+        new OAuthError('temporarily_unavailable', 'The revocation could not be recorded; try again.', 503),
+      );
     }
   };
 }

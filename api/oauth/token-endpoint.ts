@@ -42,7 +42,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
 function parseScope(raw: string | undefined): string[] {
   if (!raw) return [];
   const scopes = raw.split(' ').filter(Boolean);
-  if (scopes.length > 100 || scopes.some((s) => !SCOPE_TOKEN.test(s))) throw new OAuthError('invalid_scope', 'scope must be space-separated operation names.');
+  if (scopes.length > 100 || scopes.some((s) => !SCOPE_TOKEN.test(s)))
+    throw new OAuthError('invalid_scope', 'scope must be space-separated operation names.');
   return [...new Set(scopes)];
 }
 
@@ -61,8 +62,21 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const wait = Math.floor(Date.parse(revokedBefore) / 1000) * 1000 + 1000 - Date.now();
       if (wait > 0 && wait <= 1000) await new Promise((r) => setTimeout(r, wait));
     }
-    const minted = await mintAccessToken({ key: await deps.keys.current(), issuer: s.issuer, audience: s.apiAudience, agentId, ttlSeconds: s.accessTokenTtlSeconds, ...(scope.length ? { scope } : {}) });
-    await deps.audit.record({ kind: 'token.issued', agentId, actor: { kind: 'agent', id: agentId }, message: 'Access token issued (private_key_jwt).', jti: minted.jti });
+    const minted = await mintAccessToken({
+      key: await deps.keys.current(),
+      issuer: s.issuer,
+      audience: s.apiAudience,
+      agentId,
+      ttlSeconds: s.accessTokenTtlSeconds,
+      ...(scope.length ? { scope } : {}),
+    });
+    await deps.audit.record({
+      kind: 'token.issued',
+      agentId,
+      actor: { kind: 'agent', id: agentId },
+      message: 'Access token issued (private_key_jwt).',
+      jti: minted.jti,
+    });
     failpoint('api.token-issued');
     return {
       access_token: minted.token,
@@ -76,7 +90,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     try {
       return (await deps.agentTokens.verifyAccess(token)).agentId;
     } catch (err) {
-      if (err instanceof TokenError) throw new OAuthError('invalid_grant', `The ${what} is not acceptable: ${err.message}`);
+      if (err instanceof TokenError)
+        throw new OAuthError('invalid_grant', `The ${what} is not acceptable: ${err.message}`);
       throw err;
     }
   }
@@ -84,13 +99,17 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   async function tokenExchange(form: Map<string, string>) {
     const subjectToken = form.get('subject_token');
     const subjectType = form.get('subject_token_type');
-    if (!subjectToken || !subjectType) throw new OAuthError('invalid_request', 'subject_token and subject_token_type are required.');
-    if (subjectType !== ACCESS_TOKEN_TYPE && subjectType !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'subject_token_type must be an access token.');
+    if (!subjectToken || !subjectType)
+      throw new OAuthError('invalid_request', 'subject_token and subject_token_type are required.');
+    if (subjectType !== ACCESS_TOKEN_TYPE && subjectType !== JWT_TOKEN_TYPE)
+      throw new OAuthError('invalid_request', 'subject_token_type must be an access token.');
     const requested = form.get('requested_token_type');
-    if (requested && requested !== ACCESS_TOKEN_TYPE && requested !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'Warden issues access tokens only.');
+    if (requested && requested !== ACCESS_TOKEN_TYPE && requested !== JWT_TOKEN_TYPE)
+      throw new OAuthError('invalid_request', 'Warden issues access tokens only.');
     const resource = form.get('resource') ?? form.get('audience');
-    if (!resource) throw new OAuthError('invalid_target', 'resource (the tool\'s URI, RFC 8707) is required.');
-    if (resource.length > 2048 || !URL.canParse(resource)) throw new OAuthError('invalid_target', 'resource must be an absolute URI.');
+    if (!resource) throw new OAuthError('invalid_target', "resource (the tool's URI, RFC 8707) is required.");
+    if (resource.length > 2048 || !URL.canParse(resource))
+      throw new OAuthError('invalid_target', 'resource must be an absolute URI.');
     const operations = parseScope(form.get('scope'));
 
     const actorToken = form.get('actor_token');
@@ -99,7 +118,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     if (actorToken) {
       // Delegation: a person (subject) lets the agent (actor) act for them.
       const actorType = form.get('actor_token_type');
-      if (actorType !== ACCESS_TOKEN_TYPE && actorType !== JWT_TOKEN_TYPE) throw new OAuthError('invalid_request', 'actor_token_type must be an access token.');
+      if (actorType !== ACCESS_TOKEN_TYPE && actorType !== JWT_TOKEN_TYPE)
+        throw new OAuthError('invalid_request', 'actor_token_type must be an access token.');
       agentId = await agentFrom(actorToken, 'actor token');
       try {
         onBehalfOf = (await deps.verifyHuman(subjectToken)).email;
@@ -125,9 +145,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const grantType = form.get('grant_type');
       if (grantType === 'client_credentials') return sendJson(res, 200, await clientCredentials(form));
       if (grantType === TOKEN_EXCHANGE) return sendJson(res, 200, await tokenExchange(form));
-      throw new OAuthError('unsupported_grant_type', 'Warden supports client_credentials and token exchange (RFC 8693).');
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'Warden supports client_credentials and token exchange (RFC 8693).',
+      );
     } catch (err) {
-      if (err instanceof OAuthError) return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
+      if (err instanceof OAuthError)
+        return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
       if (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) {
         return sendOAuthError(res, new OAuthError('temporarily_unavailable', err.message, 503), { 'retry-after': '1' });
       }

@@ -59,7 +59,10 @@ export class AccessFeed {
         })
         .catch((err) => {
           // Said once per outage: meanwhile each agent's view is read again once it is a bound old.
-          if (!this.failing) console.warn(`api: revocation feed poll failed, agent views are re-read until it recovers: ${(err as Error)?.message ?? err}`);
+          if (!this.failing)
+            console.warn(
+              `api: revocation feed poll failed, agent views are re-read until it recovers: ${(err as Error)?.message ?? err}`,
+            );
           this.failing = true;
         })
         .finally(() => {
@@ -117,10 +120,17 @@ export class AccessFeed {
         const key = `${change.agentId}@${change.changedAtMs}`;
         if (!this.reported.has(key)) {
           // New to this poll, yet made before the previous poll started: that poll could not see it.
-          if (this.previousComplete && this.lastStartMs !== null && this.lastStartMs - change.changedAtMs > this.options.maxLagMs) {
+          if (
+            this.previousComplete &&
+            this.lastStartMs !== null &&
+            this.lastStartMs - change.changedAtMs > this.options.maxLagMs
+          ) {
             // Said at most once a minute: a store that always lags (Elasticsearch refreshes about every
             // second) would otherwise say it at every change.
-            if (startedMs - this.lagSaidAtMs > 60_000) console.warn(`api: revocation feed: visibility is ${this.lastStartMs - change.changedAtMs} ms behind; agent views are re-read by age meanwhile`);
+            if (startedMs - this.lagSaidAtMs > 60_000)
+              console.warn(
+                `api: revocation feed: visibility is ${this.lastStartMs - change.changedAtMs} ms behind; agent views are re-read by age meanwhile`,
+              );
             if (startedMs - this.lagSaidAtMs > 60_000) this.lagSaidAtMs = startedMs;
             this.laggingUntilMs = startedMs + this.options.marginMs;
           }

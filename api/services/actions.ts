@@ -4,9 +4,24 @@
  * idempotency key lands on the same workflow (the id is derived from the agent and the key).
  */
 import { createHash } from 'node:crypto';
-import { QueryNotRegisteredError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { actionWorkflowId, ACTION_STATUSES, validateActionInput, type ActionGrant, type ActionRecord, type ActionRequestInput, type ActionStatus, type RecordedGrant } from '../../domain/actions.js';
+import {
+  actionWorkflowId,
+  ACTION_STATUSES,
+  validateActionInput,
+  type ActionGrant,
+  type ActionRecord,
+  type ActionRequestInput,
+  type ActionStatus,
+  type RecordedGrant,
+} from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import type { Signed } from '../../tokens/statements.js';
@@ -14,9 +29,21 @@ import { person, type Commands } from './commands.js';
 import type { PeopleDirectory } from './people-directory.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { decideRoutineActionUpdate, getRoutineActionQuery, listRoutineActionsQuery, type RiskProfile } from '../../workflows/agent-lifecycle.js';
+import {
+  decideRoutineActionUpdate,
+  getRoutineActionQuery,
+  listRoutineActionsQuery,
+  type RiskProfile,
+} from '../../workflows/agent-lifecycle.js';
 import type { ApprovalRequest } from '../../domain/actions.js';
-import { actionListMemo, approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
+import {
+  actionListMemo,
+  approveActionUpdate,
+  decideActionUpdate,
+  denyActionUpdate,
+  getActionQuery,
+  sensitiveActionWorkflow,
+} from '../../workflows/sensitive-action.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
@@ -27,7 +54,22 @@ import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /** An action as lists show it (from visibility); the full record comes from the workflow. */
-export type ActionSummary = Pick<ActionRecord, 'id' | 'agentId' | 'agentName' | 'tool' | 'operation' | 'sensitivity' | 'volume' | 'amount' | 'status' | 'decision' | 'requestedAt' | 'decidedAt' | 'ownerEmail'> & {
+export type ActionSummary = Pick<
+  ActionRecord,
+  | 'id'
+  | 'agentId'
+  | 'agentName'
+  | 'tool'
+  | 'operation'
+  | 'sensitivity'
+  | 'volume'
+  | 'amount'
+  | 'status'
+  | 'decision'
+  | 'requestedAt'
+  | 'decidedAt'
+  | 'ownerEmail'
+> & {
   score: number | null;
 } & Partial<ActionRecord>;
 
@@ -47,8 +89,20 @@ export function actionIdFor(agentId: string, idempotencyKey: string): string {
 }
 
 /** What makes a request the same request: a retry with its idempotency key must ask exactly this again. */
-function sameRequest(a: ActionRequestInput, b: Pick<ActionRecord, 'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context'>): boolean {
-  const terms = (x: typeof b) => JSON.stringify([x.tool, x.operation, x.resourceId ?? null, x.volume, x.amount, x.justification, Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2))]);
+function sameRequest(
+  a: ActionRequestInput,
+  b: Pick<ActionRecord, 'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context'>,
+): boolean {
+  const terms = (x: typeof b) =>
+    JSON.stringify([
+      x.tool,
+      x.operation,
+      x.resourceId ?? null,
+      x.volume,
+      x.amount,
+      x.justification,
+      Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2)),
+    ]);
   return terms({ ...a, resourceId: a.resourceId ?? null }) === terms(b);
 }
 
@@ -76,7 +130,11 @@ export class ActionService {
    * Decides one request. `handOut: false` (the token exchange, which mints its own grant) skips signing the
    * grant of an action allowed outright now; it is still recorded, and signed whenever the action is read.
    */
-  async request(agentId: string, input: ActionRequestInput, { handOut = true }: { handOut?: boolean } = {}): Promise<ActionRecord> {
+  async request(
+    agentId: string,
+    input: ActionRequestInput,
+    { handOut = true }: { handOut?: boolean } = {},
+  ): Promise<ActionRecord> {
     const problems = validateActionInput(input);
     if (problems.length) throw badInput(problems.join('; '));
     // Routine work is routed from this process's recent view of the agent (what the caller's token was
@@ -90,7 +148,8 @@ export class ActionService {
     if (!tool) throw badInput(`No tool named "${input.tool.slice(0, 64)}".`);
     const operation = tool.operations.find((o) => o.name === input.operation);
     if (!operation) throw badInput(`The tool ${tool.name} has no operation "${input.operation.slice(0, 64)}".`);
-    const allows = (a: AgentView) => a.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
+    const allows = (a: AgentView) =>
+      a.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
     failpoint('api.request-action');
 
     const id = actionIdFor(agentId, input.idempotencyKey);
@@ -127,7 +186,10 @@ export class ActionService {
     // The same idempotency key must name the same request: a different one is refused, never answered
     // with the first request's decision (or its grant).
     const same = (decided: ActionRecord): ActionRecord => {
-      if (!sameRequest(input, decided)) throw conflict(`The idempotency key "${input.idempotencyKey.slice(0, 64)}" was already used for a different request (action ${decided.id}); use a new key for a new request.`);
+      if (!sameRequest(input, decided))
+        throw conflict(
+          `The idempotency key "${input.idempotencyKey.slice(0, 64)}" was already used for a different request (action ${decided.id}); use a new key for a new request.`,
+        );
       return decided;
     };
     if (operation.sensitivity === 'LOW' && allows(agent)) {
@@ -140,15 +202,28 @@ export class ActionService {
     // Everything else is decided on the agent as it is now and on its baseline, both read in one query and
     // handed to the action's workflow, so its history holds what the decision was made on.
     // The platform's peer statistics (cached; only a platform's first decision here waits) come with it.
-    const [context, peers] = await Promise.all([this.agents.decisionContext(agentId, input.idempotencyKey), this.peers.of(agent.platform)]);
-    if (context.routine) return same(handOut ? { ...context.routine, grant: await this.grantOf(context.routine) } : context.routine);
+    const [context, peers] = await Promise.all([
+      this.agents.decisionContext(agentId, input.idempotencyKey),
+      this.peers.of(agent.platform),
+    ]);
+    if (context.routine)
+      return same(handOut ? { ...context.routine, grant: await this.grantOf(context.routine) } : context.routine);
     agent = context.agent;
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
     let decided: ActionRecord;
     try {
-      decided = same((await this.withOfferedGrant(action, handOut, (offer) => this.decideInWorkflow(action, { profile: context.profile, peers: peers ?? null, offer }, tool.name, operation)))!);
+      decided = same(
+        (await this.withOfferedGrant(action, handOut, (offer) =>
+          this.decideInWorkflow(
+            action,
+            { profile: context.profile, peers: peers ?? null, offer },
+            tool.name,
+            operation,
+          ),
+        ))!,
+      );
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -167,7 +242,10 @@ export class ActionService {
   private decideRoutine(action: ActionRecord, handOut: boolean): Promise<ActionRecord | null> {
     return this.withOfferedGrant(action, handOut, (offer) =>
       viaTemporal(
-        () => this.client.workflow.getHandle(action.workflowId).executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
+        () =>
+          this.client.workflow
+            .getHandle(action.workflowId)
+            .executeUpdate(decideRoutineActionUpdate, { args: [action, offer] }),
         `No agent ${action.agentId}.`,
       ),
     );
@@ -178,11 +256,17 @@ export class ActionService {
    * it while the decision travels: the answer is usually the offer itself. A retry's answer is the grant
    * first recorded for that request, signed again to the same token.
    */
-  private async withOfferedGrant(action: ActionRecord, handOut: boolean, decide: (offer: RecordedGrant) => Promise<ActionRecord | null>): Promise<ActionRecord | null> {
+  private async withOfferedGrant(
+    action: ActionRecord,
+    handOut: boolean,
+    decide: (offer: RecordedGrant) => Promise<ActionRecord | null>,
+  ): Promise<ActionRecord | null> {
     const key = await this.grants.keys.current();
     const offer = proposeRecordedGrant(key, this.grants.issuer, this.grants.ttlSeconds);
     // After the request is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
-    const signed = handOut ? new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key)) : null;
+    const signed = handOut
+      ? new Promise((resolve) => setImmediate(resolve)).then(() => signActionGrant(action, offer, key))
+      : null;
     signed?.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
     const decided = await decide(offer);
     if (!decided || !handOut) return decided;
@@ -204,7 +288,12 @@ export class ActionService {
     return key ? signActionGrant(action, action.recordedGrant, key) : null;
   }
 
-  private async decideInWorkflow(action: ActionRecord, input: { profile: RiskProfile; peers: PeerStats | null; offer: RecordedGrant }, toolName: string, operation: { name: string; sensitivity: string }): Promise<ActionRecord> {
+  private async decideInWorkflow(
+    action: ActionRecord,
+    input: { profile: RiskProfile; peers: PeerStats | null; offer: RecordedGrant },
+    toolName: string,
+    operation: { name: string; sensitivity: string },
+  ): Promise<ActionRecord> {
     const { id, agentId, workflowId, agentName: name, ownerEmail, idempotencyKey } = action;
     const trust = await this.commands.anchor();
     return viaTemporal(
@@ -213,7 +302,17 @@ export class ActionService {
           startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
             workflowId,
             taskQueue: this.options.taskQueue,
-            args: [{ action, trust, approvalTimeoutMs: this.options.approvalTimeoutMs, resumeOnApprove: this.options.resumeOnApprove, profile: input.profile, peers: input.peers, offeredGrant: input.offer }],
+            args: [
+              {
+                action,
+                trust,
+                approvalTimeoutMs: this.options.approvalTimeoutMs,
+                resumeOnApprove: this.options.resumeOnApprove,
+                profile: input.profile,
+                peers: input.peers,
+                offeredGrant: input.offer,
+              },
+            ],
             // A retry with the same key meets the workflow that already exists and gets its decision;
             // once that workflow has completed, its id is never reused (the caller reads the outcome). A
             // failed one (someone else's start, refused by the workflow) does not block the real request.
@@ -244,13 +343,23 @@ export class ActionService {
     // registered no query.
     const ours = (a: ActionRecord | null) => (isForeign(a) || (a && a.id !== actionId) ? null : a);
     try {
-      return ours(await viaTemporal(() => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery), 'missing'));
+      return ours(
+        await viaTemporal(
+          () => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery),
+          'missing',
+        ),
+      );
     } catch (err) {
       if ((err as { code?: string }).code !== 'NOT_FOUND' && !(err instanceof QueryNotRegisteredError)) throw err;
     }
     if (!agentId || !UUID.test(agentId)) return null;
     try {
-      return ours(await viaTemporal(() => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId), 'missing'));
+      return ours(
+        await viaTemporal(
+          () => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId),
+          'missing',
+        ),
+      );
     } catch (err) {
       if ((err as { code?: string }).code === 'NOT_FOUND' || err instanceof QueryNotRegisteredError) return null;
       throw err;
@@ -281,12 +390,26 @@ export class ActionService {
     if (!approve && !comment.trim()) throw badInput('a reason is required to deny');
     // Read from the server alone (no worker): a person can decide while workers restart; the Update waits.
     const workflowId = actionWorkflowId(actionId);
-    const info = await viaTemporal(() => this.client.workflow.getHandle(workflowId).describe(), `No action with id "${actionId}".`);
+    const info = await viaTemporal(
+      () => this.client.workflow.getHandle(workflowId).describe(),
+      `No action with id "${actionId}".`,
+    );
     const agentId = info.typedSearchAttributes.get(SA.AgentId);
     if (!agentId) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
-    if (info.status.name !== 'RUNNING') throw conflict(`Action ${actionId} is ${info.typedSearchAttributes.get(SA.ActionStatus) ?? 'closed'}: there is nothing left to decide.`);
-    const [roles, agentOwner] = await Promise.all([this.people.roles(email, { fresh: true }), this.agents.ownerOf(agentId)]);
-    return { by: person(email, roles), agentOwner, workflowId, update: approve ? approveActionUpdate : denyActionUpdate };
+    if (info.status.name !== 'RUNNING')
+      throw conflict(
+        `Action ${actionId} is ${info.typedSearchAttributes.get(SA.ActionStatus) ?? 'closed'}: there is nothing left to decide.`,
+      );
+    const [roles, agentOwner] = await Promise.all([
+      this.people.roles(email, { fresh: true }),
+      this.agents.ownerOf(agentId),
+    ]);
+    return {
+      by: person(email, roles),
+      agentOwner,
+      workflowId,
+      update: approve ? approveActionUpdate : denyActionUpdate,
+    };
   }
 
   /**
@@ -294,12 +417,23 @@ export class ActionService {
    * signed now, with their roles and the agent's owner as Warden reads them now — what the action's workflow
    * checks, whoever sends it. It works once, until it expires.
    */
-  async decisionCommand(email: string, actionId: string, approve: boolean, comment: string, ttlSeconds = 300): Promise<DecisionCommand> {
+  async decisionCommand(
+    email: string,
+    actionId: string,
+    approve: boolean,
+    comment: string,
+    ttlSeconds = 300,
+  ): Promise<DecisionCommand> {
     const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
     const request = { comment };
     const proof = await this.commands.statement(by, workflowId, update.name, request, { agentOwner }, ttlSeconds);
     const { exp } = JSON.parse(Buffer.from(proof.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
-    return { workflowId, update: update.name as DecisionCommand['update'], input: { request, proof }, expiresAt: new Date(exp * 1000).toISOString() };
+    return {
+      workflowId,
+      update: update.name as DecisionCommand['update'],
+      input: { request, proof },
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
   }
 
   async approve(email: string, actionId: string, comment: string): Promise<ActionRecord> {
@@ -313,35 +447,53 @@ export class ActionService {
   private async decide(email: string, actionId: string, approve: boolean, comment: string): Promise<ActionRecord> {
     return this.decideOrExplain(actionId, async () => {
       const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
-      return viaTemporal(() => this.commands.send(workflowId, update, { comment }, by, { agentOwner }), `No action with id "${actionId}".`);
+      return viaTemporal(
+        () => this.commands.send(workflowId, update, { comment }, by, { agentOwner }),
+        `No action with id "${actionId}".`,
+      );
     });
   }
 
   async list(filter: ActionFilter, limit: number, offset: number): Promise<ActionSummary[]> {
-    if (offset > 10_000) throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
+    if (offset > 10_000)
+      throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
     // This deployment's actions only (a namespace may hold several Warden deployments, one task queue each).
-    const clauses = [`WorkflowType = 'sensitiveActionWorkflow'`, `TaskQueue = '${this.options.taskQueue.replace(/[\\']/g, '')}'`];
+    const clauses = [
+      `WorkflowType = 'sensitiveActionWorkflow'`,
+      `TaskQueue = '${this.options.taskQueue.replace(/[\\']/g, '')}'`,
+    ];
     if (filter.agentId) {
       if (!UUID.test(filter.agentId)) throw badInput('agentId must be an agent id (a UUID)');
       clauses.push(`AgentId = '${filter.agentId}'`);
     }
     if (filter.status) {
-      if (!(ACTION_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
+      if (!(ACTION_STATUSES as readonly string[]).includes(filter.status))
+        throw badInput(`unknown status ${filter.status}`);
       clauses.push(`ActionStatus = '${filter.status}'`);
     }
     // An owner's actions are those of the agents they own now: an action's own AgentOwner is who owned
     // its agent when it was asked for, and ownership moves.
     let owned: string[] | null = null;
     if (filter.ownerEmail) {
-      owned = (await this.agents.idsOwnedBy(filter.ownerEmail)).filter((id) => !filter.agentId || id === filter.agentId);
+      owned = (await this.agents.idsOwnedBy(filter.ownerEmail)).filter(
+        (id) => !filter.agentId || id === filter.agentId,
+      );
       if (owned.length === 0) return [];
     }
     const want = offset + limit;
-    const queries = owned ? chunks(owned, OWNED_PER_QUERY).map((ids) => [...clauses, `AgentId IN (${ids.map((id) => `'${id}'`).join(', ')})`]) : [clauses];
+    const queries = owned
+      ? chunks(owned, OWNED_PER_QUERY).map((ids) => [
+          ...clauses,
+          `AgentId IN (${ids.map((id) => `'${id}'`).join(', ')})`,
+        ])
+      : [clauses];
     const all: ActionSummary[] = [];
     for (const query of queries) {
       let taken = 0;
-      for await (const info of this.client.workflow.list({ query: query.join(' AND '), pageSize: Math.min(want, 1000) })) {
+      for await (const info of this.client.workflow.list({
+        query: query.join(' AND '),
+        pageSize: Math.min(want, 1000),
+      })) {
         const summary = summaryOf(info);
         if (summary) all.push(summary);
         if (++taken >= want) break;
@@ -350,7 +502,9 @@ export class ActionService {
     // One agent's list also holds its recent routine actions (decided in its own workflow).
     if (filter.agentId && (!filter.status || filter.status === 'ALLOWED')) {
       try {
-        const routine = await this.client.workflow.getHandle(agentWorkflowId(filter.agentId)).query(listRoutineActionsQuery);
+        const routine = await this.client.workflow
+          .getHandle(agentWorkflowId(filter.agentId))
+          .query(listRoutineActionsQuery);
         if (!isForeign(routine)) for (const a of routine) all.push({ ...a, score: a.risk?.score ?? null });
       } catch {
         /* no such agent: nothing routine to add */
@@ -384,7 +538,8 @@ function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
     sensitivity: memo.sensitivity as ActionRecord['sensitivity'],
     volume: Number(memo.volume ?? 0),
     amount: Number(memo.amount ?? 0),
-    status: (info.typedSearchAttributes.get(SA.ActionStatus) as ActionStatus | undefined) ?? (memo.status as ActionStatus),
+    status:
+      (info.typedSearchAttributes.get(SA.ActionStatus) as ActionStatus | undefined) ?? (memo.status as ActionStatus),
     decision: (memo.decision as ActionRecord['decision']) ?? null,
     score: typeof memo.score === 'number' ? memo.score : null,
     requestedAt: String(memo.requestedAt ?? info.startTime.toISOString()),

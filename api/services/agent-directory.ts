@@ -4,7 +4,12 @@
  * an already-authorized actor, and get domain objects or WardenErrors back.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryNotRegisteredError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
@@ -25,7 +30,13 @@ import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentKeyAad } from '../../activities/credentials.js';
-import { newCredential, publicOnly, validatePublicJwk, type CredentialPolicy, type Jwk } from '../../domain/credentials.js';
+import {
+  newCredential,
+  publicOnly,
+  validatePublicJwk,
+  type CredentialPolicy,
+  type Jwk,
+} from '../../domain/credentials.js';
 import { generateAgentKey, thumbprintOf } from '../../tokens/agent-keys.js';
 import { openSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
 import {
@@ -41,7 +52,6 @@ import {
   type AuthenticateRequest,
   type AuthenticateResult,
   type DecisionContext,
-  type RiskProfile,
   decommissionAgentUpdate,
   getAgentQuery,
   getDecisionContextQuery,
@@ -56,7 +66,10 @@ import { AccessFeed } from './access-feed.js';
 import { agent as agentCommander, type Commander, type Commands } from './commands.js';
 
 /** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */
-export type AgentRecord = Pick<AgentState, 'id' | 'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'> &
+export type AgentRecord = Pick<
+  AgentState,
+  'id' | 'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'
+> &
   Partial<AgentState>;
 
 export interface AgentFilter {
@@ -129,7 +142,13 @@ function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription
   const memo = (info.memo ?? {}) as Record<string, unknown>;
   const access = memo.access as AgentAccess | undefined;
   if (!access || isForeign(access) || typeof memo.name !== 'string' || typeof memo.status !== 'string') return null;
-  const basics = { id: agentId, name: memo.name, platform: String(memo.platform ?? ''), ownerEmail: (memo.ownerEmail as string | null) ?? null, status: memo.status as AgentStatus };
+  const basics = {
+    id: agentId,
+    name: memo.name,
+    platform: String(memo.platform ?? ''),
+    ownerEmail: (memo.ownerEmail as string | null) ?? null,
+    status: memo.status as AgentStatus,
+  };
   return accessEntry(basics, access);
 }
 
@@ -188,7 +207,7 @@ export class AgentDirectory {
     if (!isValidAgentId(agentId)) return null;
     const generation = this.changes.get(agentId) ?? 0;
     const at = Date.now();
-    let entry: AccessEntry | null = null;
+    let entry: AccessEntry | null;
     let changedAt: number | null = null;
     try {
       const info = await viaTemporal(() => this.handle(agentId).describe(), 'missing');
@@ -244,7 +263,9 @@ export class AgentDirectory {
    * once it is `sessionCacheMs` old). Polls every half bound, so a change seen by visibility reaches this
    * process well within the bound.
    */
-  startAccessFeed(options: { pollMs?: number; marginMs?: number; maxLagMs?: number; ceilingMs?: number; maxChanges?: number } = {}): AccessFeed {
+  startAccessFeed(
+    options: { pollMs?: number; marginMs?: number; maxLagMs?: number; ceilingMs?: number; maxChanges?: number } = {},
+  ): AccessFeed {
     if (this.feed) return this.feed;
     this.feedCeilingMs = options.ceilingMs ?? this.sessionCacheMs * FEED_CEILING_FACTOR;
     this.feed = new AccessFeed(this.client, {
@@ -331,7 +352,8 @@ export class AgentDirectory {
       }
       const known = new Set(tool.operations.map((o) => o.name));
       const unknown = entry.operations.filter((o) => !known.has(o));
-      if (unknown.length) problems.push(`tool ${tool.name} has no operation ${unknown.map((o) => `"${o.slice(0, 64)}"`).join(', ')}`);
+      if (unknown.length)
+        problems.push(`tool ${tool.name} has no operation ${unknown.map((o) => `"${o.slice(0, 64)}"`).join(', ')}`);
       if (entry.operations.length === 0) problems.push(`name at least one operation of ${tool.name}`);
       out.push({ tool: tool.name, operations: [...new Set(entry.operations)].sort() });
     }
@@ -341,9 +363,15 @@ export class AgentDirectory {
   }
 
   async register(by: Commander, input: AgentRegistrationInput): Promise<RegisteredAgent> {
-    const registration = { ...input, name: input.name.trim(), ownerEmail: normalizeEmail(input.ownerEmail), description: input.description.trim() };
+    const registration = {
+      ...input,
+      name: input.name.trim(),
+      ownerEmail: normalizeEmail(input.ownerEmail),
+      description: input.description.trim(),
+    };
     const problems = validateAgentRegistration(registration);
-    if (!isValidEmail(registration.ownerEmail)) problems.push(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
+    if (!isValidEmail(registration.ownerEmail))
+      problems.push(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
     if (problems.length) throw badInput(problems.join('; '));
     const own = await ownKey(input.publicJwk);
     if (!(await this.people.find(registration.ownerEmail))) {
@@ -367,7 +395,16 @@ export class AgentDirectory {
       statusReason: 'registered',
       createdAt: now,
       updatedAt: now,
-      events: [{ kind: 'REGISTERED', at: now, actor: { kind: by.kind, id: by.id }, reason: 'registered', fromStatus: null, toStatus: 'ACTIVE' }],
+      events: [
+        {
+          kind: 'REGISTERED',
+          at: now,
+          actor: { kind: by.kind, id: by.id },
+          reason: 'registered',
+          fromStatus: null,
+          toStatus: 'ACTIVE',
+        },
+      ],
       credential,
       successor: null,
       revokedBefore: null,
@@ -381,7 +418,15 @@ export class AgentDirectory {
         this.client.workflow.start(agentLifecycleWorkflow, {
           workflowId: agentWorkflowId(id),
           taskQueue: this.options.taskQueue,
-          args: [{ state, trust, ...(this.options.continueAsNewAfterEvents ? { continueAsNewAfterEvents: this.options.continueAsNewAfterEvents } : {}) }],
+          args: [
+            {
+              state,
+              trust,
+              ...(this.options.continueAsNewAfterEvents
+                ? { continueAsNewAfterEvents: this.options.continueAsNewAfterEvents }
+                : {}),
+            },
+          ],
           workflowIdConflictPolicy: 'FAIL',
           typedSearchAttributes: new TypedSearchAttributes([
             { key: SA.AgentId, value: id },
@@ -398,7 +443,15 @@ export class AgentDirectory {
       `No agent ${id}.`,
     );
     this.remember(id, state);
-    return { agent: state, credential: { clientId: id, kid: credential.kid, expiresAt: credential.expiresAt, privateJwk: generated?.privateJwk ?? null } };
+    return {
+      agent: state,
+      credential: {
+        clientId: id,
+        kid: credential.kid,
+        expiresAt: credential.expiresAt,
+        privateJwk: generated?.privateJwk ?? null,
+      },
+    };
   }
 
   /**
@@ -406,7 +459,11 @@ export class AgentDirectory {
    * then on, like a registered one. Without the agent's own public key Warden generates a pair and returns
    * the private key this once.
    */
-  async claim(by: Commander, agentId: string, input: { ownerEmail: string; allowedTools: AllowedTool[]; publicJwk?: unknown; reason?: string }): Promise<RegisteredAgent> {
+  async claim(
+    by: Commander,
+    agentId: string,
+    input: { ownerEmail: string; allowedTools: AllowedTool[]; publicJwk?: unknown; reason?: string },
+  ): Promise<RegisteredAgent> {
     const ownerEmail = normalizeEmail(input.ownerEmail);
     if (!isValidEmail(ownerEmail)) throw badInput(`"${input.ownerEmail.slice(0, 80)}" is not a valid email address`);
     if (input.reason !== undefined) {
@@ -415,8 +472,10 @@ export class AgentDirectory {
     }
     const own = await ownKey(input.publicJwk);
     const current = await this.get(agentId);
-    if (current.status !== 'DISCOVERED') throw conflict(`Agent ${agentId} is ${current.status}: only a DISCOVERED agent can be claimed.`);
-    if (!(await this.people.find(ownerEmail))) throw badInput(`${ownerEmail} is not a known person: add them with upsertPerson first.`);
+    if (current.status !== 'DISCOVERED')
+      throw conflict(`Agent ${agentId} is ${current.status}: only a DISCOVERED agent can be claimed.`);
+    if (!(await this.people.find(ownerEmail)))
+      throw badInput(`${ownerEmail} is not a known person: add them with upsertPerson first.`);
     const allowedTools = await this.checkAllowedTools(input.allowedTools);
     const generated = own ? null : await generateAgentKey();
     const key = own ?? { publicJwk: generated!.publicJwk, kid: generated!.kid };
@@ -425,13 +484,28 @@ export class AgentDirectory {
         this.commands.send(
           this.handle(agentId).workflowId,
           claimAgentUpdate,
-          { ownerEmail, allowedTools, publicJwk: key.publicJwk, kid: key.kid, generatedByWarden: !own, ...(input.reason?.trim() ? { reason: input.reason } : {}) },
+          {
+            ownerEmail,
+            allowedTools,
+            publicJwk: key.publicJwk,
+            kid: key.kid,
+            generatedByWarden: !own,
+            ...(input.reason?.trim() ? { reason: input.reason } : {}),
+          },
           by,
         ),
       `No agent with id "${agentId.slice(0, 64)}".`,
     );
     this.remember(agentId, agent);
-    return { agent, credential: { clientId: agentId, kid: agent.credential!.kid, expiresAt: agent.credential!.expiresAt, privateJwk: generated?.privateJwk ?? null } };
+    return {
+      agent,
+      credential: {
+        clientId: agentId,
+        kid: agent.credential!.kid,
+        expiresAt: agent.credential!.expiresAt,
+        privateJwk: generated?.privateJwk ?? null,
+      },
+    };
   }
 
   /** The agent's full state, or null when there is no such agent (or its workflow is not Warden's). */
@@ -455,8 +529,12 @@ export class AgentDirectory {
 
   /** The agent as it is now and its baseline, in one query: what a sensitive decision is made on. */
   async decisionContext(agentId: string, idempotencyKey: string): Promise<DecisionContext> {
-    const context: DecisionContext = await viaTemporal(() => this.handle(agentId).query(getDecisionContextQuery, idempotencyKey), `No agent with id "${agentId.slice(0, 64)}".`);
-    if (isForeign(context) || context?.agent?.id !== agentId) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
+    const context: DecisionContext = await viaTemporal(
+      () => this.handle(agentId).query(getDecisionContextQuery, idempotencyKey),
+      `No agent with id "${agentId.slice(0, 64)}".`,
+    );
+    if (isForeign(context) || context?.agent?.id !== agentId)
+      throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
     this.remember(agentId, context.agent);
     return context;
   }
@@ -492,11 +570,17 @@ export class AgentDirectory {
 
   /** Agents matching the filter, from visibility (newest run first), `limit` from `offset`. */
   async list(filter: AgentFilter, limit: number, offset: number): Promise<AgentRecord[]> {
-    if (offset > MAX_LIST_OFFSET) throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);
+    if (offset > MAX_LIST_OFFSET)
+      throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);
     // This deployment's agents only (a namespace may hold several Warden deployments, one task queue each).
-    const clauses = [`WorkflowType = 'agentLifecycleWorkflow'`, `ExecutionStatus = 'Running'`, `TaskQueue = ${quote(this.options.taskQueue)}`];
+    const clauses = [
+      `WorkflowType = 'agentLifecycleWorkflow'`,
+      `ExecutionStatus = 'Running'`,
+      `TaskQueue = ${quote(this.options.taskQueue)}`,
+    ];
     if (filter.status) {
-      if (!(AGENT_STATUSES as readonly string[]).includes(filter.status)) throw badInput(`unknown status ${filter.status}`);
+      if (!(AGENT_STATUSES as readonly string[]).includes(filter.status))
+        throw badInput(`unknown status ${filter.status}`);
       clauses.push(`AgentStatus = ${quote(filter.status)}`);
     }
     if (filter.ownerEmail) {
@@ -505,13 +589,17 @@ export class AgentDirectory {
       clauses.push(`AgentOwner = ${quote(email)}`);
     }
     if (filter.platform) {
-      if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(filter.platform)) throw badInput('platform must be lowercase letters, digits, ".", "_" or "-"');
+      if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(filter.platform))
+        throw badInput('platform must be lowercase letters, digits, ".", "_" or "-"');
       clauses.push(`AgentPlatform = ${quote(filter.platform)}`);
     }
     const agents: AgentRecord[] = [];
     const seen = new Set<string>();
     let index = 0;
-    for await (const info of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(offset + limit, 1000) })) {
+    for await (const info of this.client.workflow.list({
+      query: clauses.join(' AND '),
+      pageSize: Math.min(offset + limit, 1000),
+    })) {
       const record = recordFromVisibility(info);
       if (!record || seen.has(record.id)) continue;
       seen.add(record.id);
@@ -528,22 +616,40 @@ export class AgentDirectory {
    * work again after a resume until they expire.
    */
   async suspend(by: Commander, agentId: string, reason: string, revokeTokens = true): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, suspendAgentUpdate, { reason, revokeTokens }, by), reason);
+    return this.statusChange(
+      agentId,
+      () => this.commands.send(this.handle(agentId).workflowId, suspendAgentUpdate, { reason, revokeTokens }, by),
+      reason,
+    );
   }
 
   async resume(by: Commander, agentId: string, reason: string): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, resumeAgentUpdate, { reason }, by), reason);
+    return this.statusChange(
+      agentId,
+      () => this.commands.send(this.handle(agentId).workflowId, resumeAgentUpdate, { reason }, by),
+      reason,
+    );
   }
 
   async decommission(by: Commander, agentId: string, reason: string): Promise<AgentState> {
-    return this.statusChange(agentId, () => this.commands.send(this.handle(agentId).workflowId, decommissionAgentUpdate, { reason }, by), reason);
+    return this.statusChange(
+      agentId,
+      () => this.commands.send(this.handle(agentId).workflowId, decommissionAgentUpdate, { reason }, by),
+      reason,
+    );
   }
 
   async transferOwnership(by: Commander, agentId: string, ownerEmail: string, reason?: string): Promise<AgentState> {
     const email = normalizeEmail(ownerEmail);
     if (!isValidEmail(email)) throw badInput(`"${ownerEmail.slice(0, 80)}" is not a valid email address`);
     const state = await viaTemporal(
-      () => this.commands.send(this.handle(agentId).workflowId, transferAgentOwnershipUpdate, { ownerEmail: email, ...(reason ? { reason } : {}) }, by),
+      () =>
+        this.commands.send(
+          this.handle(agentId).workflowId,
+          transferAgentOwnershipUpdate,
+          { ownerEmail: email, ...(reason ? { reason } : {}) },
+          by,
+        ),
       `No agent with id "${agentId}".`,
     );
     this.remember(agentId, state);
@@ -552,20 +658,33 @@ export class AgentDirectory {
 
   /** Records a verified client assertion: refuses a replayed jti, a retired key or an inactive agent. */
   async authenticate(agentId: string, request: AuthenticateRequest): Promise<AuthenticateResult> {
-    return viaTemporal(() => this.handle(agentId).executeUpdate(authenticateAgentUpdate, { args: [request] }), `No agent with id "${agentId}".`);
+    return viaTemporal(
+      () => this.handle(agentId).executeUpdate(authenticateAgentUpdate, { args: [request] }),
+      `No agent with id "${agentId}".`,
+    );
   }
 
   /** Sets (or with null, clears) the agent's risk policy over Warden's defaults. */
   async setRiskPolicy(by: Commander, agentId: string, policy: unknown): Promise<unknown> {
-    if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy))) throw badInput('policy must be a JSON object (or null for the defaults)');
+    if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy)))
+      throw badInput('policy must be a JSON object (or null for the defaults)');
     if (JSON.stringify(policy ?? {}).length > 8192) throw badInput('policy must be at most 8 KiB of JSON');
-    return viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, setRiskPolicyUpdate, { policy: policy as never }, by), `No agent with id "${agentId}".`);
+    return viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, setRiskPolicyUpdate, { policy: policy as never }, by),
+      `No agent with id "${agentId}".`,
+    );
   }
 
   /** Revokes one of the agent's tokens (RFC 7009), at the agent's own request. */
   async revokeToken(agentId: string, jti: string, expiresAt: Date): Promise<void> {
     const state = await viaTemporal(
-      () => this.commands.send(this.handle(agentId).workflowId, revokeTokenUpdate, { jti, expiresAtMs: expiresAt.getTime() }, agentCommander(agentId)),
+      () =>
+        this.commands.send(
+          this.handle(agentId).workflowId,
+          revokeTokenUpdate,
+          { jti, expiresAtMs: expiresAt.getTime() },
+          agentCommander(agentId),
+        ),
       `No agent with id "${agentId}".`,
     );
     this.remember(agentId, state);
@@ -575,26 +694,40 @@ export class AgentDirectory {
   async universalLogout(by: Commander, agentId: string, reason: string): Promise<AgentState> {
     const problems = validateReason(reason);
     if (problems.length) throw badInput(problems.join('; '));
-    const state = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, universalLogoutUpdate, { reason }, by), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, universalLogoutUpdate, { reason }, by),
+      `No agent with id "${agentId}".`,
+    );
     this.remember(agentId, state);
     return state;
   }
 
   async rotateCredential(by: Commander, agentId: string, publicJwk?: unknown): Promise<AgentState> {
     const own = await ownKey(publicJwk);
-    return viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, rotateCredentialUpdate, { ...(own ?? {}) }, by), `No agent with id "${agentId}".`);
+    return viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, rotateCredentialUpdate, { ...(own ?? {}) }, by),
+      `No agent with id "${agentId}".`,
+    );
   }
 
   /** Hands the agent its Warden-generated successor private key, exactly once. */
   async collectSuccessor(agentId: string): Promise<{ kid: string; privateJwk: Jwk; expiresAt: string }> {
-    const collected = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, collectSuccessorUpdate, {}, agentCommander(agentId)), `No agent with id "${agentId}".`);
-    const privateJwk = JSON.parse(openSecret(this.vault, collected.sealedPrivateJwk as SealedSecret, agentKeyAad(agentId))) as Jwk;
+    const collected = await viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, collectSuccessorUpdate, {}, agentCommander(agentId)),
+      `No agent with id "${agentId}".`,
+    );
+    const privateJwk = JSON.parse(
+      openSecret(this.vault, collected.sealedPrivateJwk as SealedSecret, agentKeyAad(agentId)),
+    ) as Jwk;
     return { kid: collected.kid, privateJwk, expiresAt: collected.expiresAt };
   }
 
   async setAllowedTools(by: Commander, agentId: string, tools: AllowedTool[]): Promise<AgentState> {
     const checked = await this.checkAllowedTools(tools);
-    const state = await viaTemporal(() => this.commands.send(this.handle(agentId).workflowId, setAllowedToolsUpdate, { tools: checked }, by), `No agent with id "${agentId}".`);
+    const state = await viaTemporal(
+      () => this.commands.send(this.handle(agentId).workflowId, setAllowedToolsUpdate, { tools: checked }, by),
+      `No agent with id "${agentId}".`,
+    );
     this.remember(agentId, state); // this process knows at once; others within sessionCacheMs
     return state;
   }

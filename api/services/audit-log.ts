@@ -41,7 +41,8 @@ export class AuditLog {
           await AuditSpool.adoptOrphans(spoolDir, ship, { log: (l) => console.warn(l) });
           return;
         } catch (err) {
-          if (attempt % 10 === 0) console.warn(`audit spool: cannot ship orphaned records yet: ${(err as Error).message}`);
+          if (attempt % 10 === 0)
+            console.warn(`audit spool: cannot ship orphaned records yet: ${(err as Error).message}`);
           await new Promise((r) => setTimeout(r, 1_000).unref());
         }
       }
@@ -62,7 +63,11 @@ export class AuditLog {
     await Promise.race([this.adopting, new Promise((r) => setTimeout(r, 100).unref())]);
   }
 
-  async query(filter: AuditFilter, first: number, after: number | null): Promise<{ events: ChainedAuditEvent[]; hasNextPage: boolean; endCursor: number | null }> {
+  async query(
+    filter: AuditFilter,
+    first: number,
+    after: number | null,
+  ): Promise<{ events: ChainedAuditEvent[]; hasNextPage: boolean; endCursor: number | null }> {
     try {
       return await this.file.query({
         filter: {
@@ -87,7 +92,7 @@ export class AuditLog {
 
   /** Verifies the file, anchored on the chain head the audit trail's workflow holds (so a rewritten tail shows). */
   async verifyAgainstHead() {
-    let head: { seq: number; hash: string } | null = null;
+    let head: { seq: number; hash: string } | null;
     try {
       head = await this.client.workflow.getHandle(auditTrailWorkflowId(this.taskQueue)).query(getAuditHeadQuery);
     } catch {

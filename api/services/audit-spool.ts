@@ -162,7 +162,8 @@ export class AuditSpool {
       }
       const before = this.queue.length;
       await this.shipNext();
-      if (this.queue.length >= before) await new Promise((r) => setTimeout(r, Math.min(this.retryMs, Math.max(0, deadline - Date.now()))));
+      if (this.queue.length >= before)
+        await new Promise((r) => setTimeout(r, Math.min(this.retryMs, Math.max(0, deadline - Date.now()))));
     }
     return this.queue.length === 0;
   }
@@ -185,7 +186,11 @@ export class AuditSpool {
    * Ships and removes the spools of API processes that are gone (killed, or stopped with records left).
    * Returns how many records were shipped.
    */
-  static async adoptOrphans(dir: string, ship: Ship, options: { batchMax?: number; log?: (line: string) => void } = {}): Promise<number> {
+  static async adoptOrphans(
+    dir: string,
+    ship: Ship,
+    options: { batchMax?: number; log?: (line: string) => void } = {},
+  ): Promise<number> {
     let names: string[];
     try {
       names = fs.readdirSync(dir);

@@ -4,7 +4,12 @@
  * Used by the API for people and agents it has authenticated, and by the worker's activities for what
  * Warden does on its own authority. Knows nothing of GraphQL.
  */
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition, type Workflow } from '@temporalio/common';
 import type { Role } from '../../domain/people.js';
 import { signStatement, type StatementSubject } from '../../tokens/sign-statement.js';
@@ -33,7 +38,11 @@ export interface CommandOptions {
 }
 
 function keyUnknown(err: unknown): boolean {
-  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === STATEMENT_KEY_UNKNOWN;
+  return (
+    err instanceof WorkflowUpdateFailedError &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === STATEMENT_KEY_UNKNOWN
+  );
 }
 
 export class Commands {
@@ -48,11 +57,30 @@ export class Commands {
   }
 
   /** A statement for one command, signed now (what `npm run approve` hands a person, too). */
-  async statement(by: Commander, workflowId: string, command: string, request: unknown, options: CommandOptions = {}, ttlSeconds?: number): Promise<string> {
-    return signStatement(await this.keys.current(), this.keys.issuer, by, { workflowId, command, request, ...(options.agentOwner !== undefined ? { agentOwner: options.agentOwner } : {}) }, ttlSeconds);
+  async statement(
+    by: Commander,
+    workflowId: string,
+    command: string,
+    request: unknown,
+    options: CommandOptions = {},
+    ttlSeconds?: number,
+  ): Promise<string> {
+    return signStatement(
+      await this.keys.current(),
+      this.keys.issuer,
+      by,
+      { workflowId, command, request, ...(options.agentOwner !== undefined ? { agentOwner: options.agentOwner } : {}) },
+      ttlSeconds,
+    );
   }
 
-  async signed<Req>(by: Commander, workflowId: string, update: UpdateDefinition<unknown, [Signed<Req>]>, request: Req, options: CommandOptions = {}): Promise<Signed<Req>> {
+  async signed<Req>(
+    by: Commander,
+    workflowId: string,
+    update: UpdateDefinition<unknown, [Signed<Req>]>,
+    request: Req,
+    options: CommandOptions = {},
+  ): Promise<Signed<Req>> {
     return { request, proof: await this.statement(by, workflowId, update.name, request, options) };
   }
 
@@ -60,10 +88,19 @@ export class Commands {
    * Sends one command as an Update. A workflow that does not know the signing key yet (it started before a
    * rotation) is handed the current trust anchor, and the command is sent again once.
    */
-  async send<Res, Req>(workflowId: string, update: UpdateDefinition<Res, [Signed<Req>]>, request: Req, by: Commander, options: CommandOptions = {}): Promise<Res> {
+  async send<Res, Req>(
+    workflowId: string,
+    update: UpdateDefinition<Res, [Signed<Req>]>,
+    request: Req,
+    by: Commander,
+    options: CommandOptions = {},
+  ): Promise<Res> {
     const handle = this.client.workflow.getHandle(workflowId);
     const attempt = async () =>
-      handle.executeUpdate(update, { args: [await this.signed(by, workflowId, update as UpdateDefinition<unknown, [Signed<Req>]>, request, options)], ...(options.updateId ? { updateId: options.updateId } : {}) });
+      handle.executeUpdate(update, {
+        args: [await this.signed(by, workflowId, update as UpdateDefinition<unknown, [Signed<Req>]>, request, options)],
+        ...(options.updateId ? { updateId: options.updateId } : {}),
+      });
     try {
       return await attempt();
     } catch (err) {

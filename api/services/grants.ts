@@ -47,14 +47,21 @@ export class GrantService {
   async request(req: GrantRequest): Promise<IssuedGrant> {
     const refuse = async (error: string, reason: string, tool?: string): Promise<never> => {
       await this.audit.record({
-        kind: 'grant.refused', agentId: req.agentId, actor: { kind: 'agent', id: req.agentId },
+        kind: 'grant.refused',
+        agentId: req.agentId,
+        actor: { kind: 'agent', id: req.agentId },
         message: `Grant refused (${error}): ${reason}${req.onBehalfOf ? ` — on behalf of ${req.onBehalfOf}` : ''}`,
-        ...(tool ? { tool } : {}), operation: req.operations.join(' '),
+        ...(tool ? { tool } : {}),
+        operation: req.operations.join(' '),
       });
       throw new OAuthError(error, reason);
     };
     const agent = await this.agents.find(req.agentId);
-    if (!agent || agent.status !== 'ACTIVE') return await refuse('invalid_grant', `The agent is ${agent?.status ?? 'unknown'}; it cannot be granted anything.`);
+    if (!agent || agent.status !== 'ACTIVE')
+      return await refuse(
+        'invalid_grant',
+        `The agent is ${agent?.status ?? 'unknown'}; it cannot be granted anything.`,
+      );
     const tool = await this.tools.findByResource(req.resource);
     if (!tool) return await refuse('invalid_target', 'No registered tool has this resource URI.');
     const allowed = agent.allowedTools.find((t) => t.tool === tool.name);
@@ -62,28 +69,46 @@ export class GrantService {
     const operations = req.operations.length ? req.operations : allowed.operations;
     const known = new Set(tool.operations.map((o) => o.name));
     const unknown = operations.filter((o) => !known.has(o));
-    if (unknown.length) return await refuse('invalid_scope', `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`, tool.name);
+    if (unknown.length)
+      return await refuse(
+        'invalid_scope',
+        `The tool ${tool.name} has no operation ${unknown.map((o) => o.slice(0, 64)).join(', ')}.`,
+        tool.name,
+      );
     const outside = operations.filter((o) => !allowed.operations.includes(o));
-    if (outside.length) return await refuse('invalid_scope', `This agent may not perform ${outside.join(', ')} on ${tool.name}.`, tool.name);
+    if (outside.length)
+      return await refuse(
+        'invalid_scope',
+        `This agent may not perform ${outside.join(', ')} on ${tool.name}.`,
+        tool.name,
+      );
 
     // The same decision as requestAction: each operation is scored against the agent's baseline, and
     // anything but ALLOW holds or refuses the exchange (the action id tells the agent what to wait for).
     const actionIds: string[] = [];
     for (const operation of operations) {
-      const action = await this.actions.request(agent.id, {
-        tool: tool.name,
-        operation,
-        resourceId: null,
-        volume: EXCHANGE_VOLUME,
-        amount: 0,
-        justification: 'token exchange',
-        idempotencyKey: `exchange-${randomUUID()}`,
-        context: req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {},
-      }, { handOut: false });
+      const action = await this.actions.request(
+        agent.id,
+        {
+          tool: tool.name,
+          operation,
+          resourceId: null,
+          volume: EXCHANGE_VOLUME,
+          amount: 0,
+          justification: 'token exchange',
+          idempotencyKey: `exchange-${randomUUID()}`,
+          context: req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {},
+        },
+        { handOut: false },
+      );
       if (action.status === 'PENDING_APPROVAL') {
-        throw new OAuthError('invalid_grant', `${tool.name}.${operation} needs a person's approval: action ${action.id} waits (subscribe to actionDecided).`);
+        throw new OAuthError(
+          'invalid_grant',
+          `${tool.name}.${operation} needs a person's approval: action ${action.id} waits (subscribe to actionDecided).`,
+        );
       }
-      if (action.status !== 'ALLOWED') throw new OAuthError('invalid_grant', `${tool.name}.${operation} was denied (action ${action.id}).`);
+      if (action.status !== 'ALLOWED')
+        throw new OAuthError('invalid_grant', `${tool.name}.${operation} was denied (action ${action.id}).`);
       actionIds.push(action.id);
     }
 
@@ -96,13 +121,28 @@ export class GrantService {
       ttlSeconds: this.settings.grantTtlSeconds,
       ...(req.onBehalfOf ? { onBehalfOf: req.onBehalfOf } : {}),
       // Bound to what was scored: one record per call and no money. Bulk or payments go through requestAction.
-      extra: { authorization_details: [{ type: 'warden_action', action_ids: actionIds, tool: tool.name, max_volume: EXCHANGE_VOLUME, max_amount: 0 }] },
+      extra: {
+        authorization_details: [
+          { type: 'warden_action', action_ids: actionIds, tool: tool.name, max_volume: EXCHANGE_VOLUME, max_amount: 0 },
+        ],
+      },
     });
     await this.audit.record({
-      kind: 'grant.issued', agentId: agent.id, actor: { kind: 'agent', id: agent.id },
+      kind: 'grant.issued',
+      agentId: agent.id,
+      actor: { kind: 'agent', id: agent.id },
       message: `Grant issued for ${tool.name}: ${operations.join(' ')}${req.onBehalfOf ? ` on behalf of ${req.onBehalfOf}` : ''}`,
-      tool: tool.name, operation: operations.join(' '), jti: minted.jti,
+      tool: tool.name,
+      operation: operations.join(' '),
+      jti: minted.jti,
     });
-    return { token: minted.token, jti: minted.jti, tool: tool.name, audience: tool.resource, operations, expiresAt: minted.expiresAt };
+    return {
+      token: minted.token,
+      jti: minted.jti,
+      tool: tool.name,
+      audience: tool.resource,
+      operations,
+      expiresAt: minted.expiresAt,
+    };
   }
 }

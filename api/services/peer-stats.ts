@@ -16,7 +16,10 @@ const PEER_QUERY_MS = 500;
 
 export class PeerStatistics {
   /** Per platform: the last statistics gathered (or the first gathering), when, and whether a new one runs. */
-  private readonly platforms = new Map<string, { stats: Promise<PeerStats | undefined>; at: number; gathering: boolean }>();
+  private readonly platforms = new Map<
+    string,
+    { stats: Promise<PeerStats | undefined>; at: number; gathering: boolean }
+  >();
 
   private readonly cacheMs: number;
 
@@ -58,13 +61,19 @@ export class PeerStatistics {
   private async gather(platform: string): Promise<PeerStats | undefined> {
     try {
       const ids: string[] = [];
-      for await (const info of this.client.workflow.list({ query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`, pageSize: MAX_PEERS })) {
+      for await (const info of this.client.workflow.list({
+        query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`,
+        pageSize: MAX_PEERS,
+      })) {
         ids.push(info.workflowId);
         if (ids.length >= MAX_PEERS) break;
       }
       // A peer busy in its own workflow task answers late; skip it rather than wait.
-      const within = <T,>(p: Promise<T>) => Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), PEER_QUERY_MS))]);
-      const profiles = await Promise.all(ids.map((id) => within(this.client.workflow.getHandle(id).query(getRiskProfileQuery)).catch(() => null)));
+      const within = <T>(p: Promise<T>) =>
+        Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), PEER_QUERY_MS))]);
+      const profiles = await Promise.all(
+        ids.map((id) => within(this.client.workflow.getHandle(id).query(getRiskProfileQuery)).catch(() => null)),
+      );
       const baselines = profiles.filter((p): p is RiskProfile => p !== null).map((p) => p.baseline);
       return baselines.length >= 3 ? peerStatsOf(baselines) : undefined;
     } catch {

@@ -5,7 +5,15 @@
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { badInput } from '../../domain/errors.js';
-import { isRole, normalizeEmail, personWorkflowId, validatePersonInput, type Person, type PersonInput, type Role } from '../../domain/people.js';
+import {
+  isRole,
+  normalizeEmail,
+  personWorkflowId,
+  validatePersonInput,
+  type Person,
+  type PersonInput,
+  type Role,
+} from '../../domain/people.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
 import type { Commander, Commands } from './commands.js';
@@ -59,7 +67,10 @@ export class PeopleDirectory {
     const normalized = normalizeEmail(email);
     let person: Person | null = null;
     try {
-      const info = await viaTemporal(() => this.client.workflow.getHandle(personWorkflowId(normalized)).describe(), 'missing');
+      const info = await viaTemporal(
+        () => this.client.workflow.getHandle(personWorkflowId(normalized)).describe(),
+        'missing',
+      );
       const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
       person = info.status.name === 'RUNNING' ? personFromMemo(normalized, memo, info.startTime) : null;
     } catch (err) {
@@ -70,7 +81,9 @@ export class PeopleDirectory {
     return person;
   }
 
-  /** A person's roles as the directory holds them, at most `rolesCacheMs` old (`fresh`: read now); anyone else has none. */
+  /**
+   * A person's roles as the directory holds them, at most `rolesCacheMs` old (`fresh`: read now); anyone else has none.
+   */
   async roles(email: string, { fresh = false } = {}): Promise<Role[]> {
     const normalized = normalizeEmail(email);
     const hit = this.roleCache.get(normalized);
@@ -89,7 +102,10 @@ export class PeopleDirectory {
     })) {
       const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
       // Started but not yet written (a failed first upsert), or not written by Warden.
-      const person = typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId ? personFromMemo(memo.email, memo, info.startTime) : null;
+      const person =
+        typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId
+          ? personFromMemo(memo.email, memo, info.startTime)
+          : null;
       if (!person) continue;
       if (index++ < offset) continue;
       people.push(person);

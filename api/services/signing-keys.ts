@@ -6,7 +6,13 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isForeign } from '../../temporal/payload-origin.js';
-import { openSigningKeyRing, publicJwks, type SealedSigningKeyRing, type SigningKey, type SigningKeyRing } from '../../tokens/signing-keys.js';
+import {
+  openSigningKeyRing,
+  publicJwks,
+  type SealedSigningKeyRing,
+  type SigningKey,
+  type SigningKeyRing,
+} from '../../tokens/signing-keys.js';
 import { trustAnchorOf, type TrustAnchor } from '../../tokens/statements.js';
 import type { KeyRing } from '../../vault/envelope.js';
 import { getSigningKeysQuery, signingKeysWorkflowId, signingKeysWorkflow } from '../../workflows/signing-keys.js';
@@ -43,7 +49,8 @@ export class SigningKeys {
       args: [{ ring: null, issuer: this.options.issuer, rotationIntervalMs: this.options.rotationIntervalMs }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: "Warden's token signing keys",
-      staticDetails: 'Holds the previous, current and next ES256 keys and rotates them on a durable timer. The JWKS publishes all three.',
+      staticDetails:
+        'Holds the previous, current and next ES256 keys and rotates them on a durable timer. The JWKS publishes all three.',
     });
   }
 
@@ -58,7 +65,7 @@ export class SigningKeys {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
             await this.ensureStarted();
           }
-          if (isForeign(sealed)) throw new Error('the signing keys did not come from Warden\'s workflow');
+          if (isForeign(sealed)) throw new Error("the signing keys did not come from Warden's workflow");
           if (sealed) {
             const ring = openSigningKeyRing(this.options.vault, sealed);
             this.ring = ring;
@@ -87,7 +94,9 @@ export class SigningKeys {
     // Slightly old: still good (a rotation since leaves our current key published as the previous one),
     // so answer with it while the re-read runs, rather than make this request wait on a query.
     if (age < 2 * this.refreshMs) {
-      this.load().catch((err) => console.warn(`signing keys not re-read (the cached ring is used meanwhile): ${(err as Error).message}`));
+      this.load().catch((err) =>
+        console.warn(`signing keys not re-read (the cached ring is used meanwhile): ${(err as Error).message}`),
+      );
       return this.ring!;
     }
     return this.load();
@@ -103,7 +112,8 @@ export class SigningKeys {
    * it is unknown here; null once it has left the ring.
    */
   async byKid(kid: string): Promise<SigningKey | null> {
-    const inRing = (ring: SigningKeyRing) => [ring.current, ring.next, ring.previous].find((k) => k?.kid === kid) ?? null;
+    const inRing = (ring: SigningKeyRing) =>
+      [ring.current, ring.next, ring.previous].find((k) => k?.kid === kid) ?? null;
     const key = inRing(await this.get());
     if (key || Date.now() - this.loadedAt <= MIN_FORCED_REFRESH_MS) return key;
     return inRing(await this.load());
@@ -112,7 +122,8 @@ export class SigningKeys {
   /** The published JWKS; `kid` unknown to our cached ring triggers one re-read (rate-limited). */
   async jwks(kid?: string): Promise<{ keys: ReturnType<typeof publicJwks>['keys'] }> {
     let ring = await this.get();
-    if (kid && !publicJwks(ring).keys.some((k) => k.kid === kid) && Date.now() - this.loadedAt > MIN_FORCED_REFRESH_MS) ring = await this.load();
+    if (kid && !publicJwks(ring).keys.some((k) => k.kid === kid) && Date.now() - this.loadedAt > MIN_FORCED_REFRESH_MS)
+      ring = await this.load();
     return publicJwks(ring);
   }
 

@@ -5,7 +5,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { badInput, notFound } from '../../domain/errors.js';
-import { isValidToolName, toolWorkflowId, validateToolRegistration, type ToolRegistration, type ToolState } from '../../domain/tools.js';
+import {
+  isValidToolName,
+  toolWorkflowId,
+  validateToolRegistration,
+  type ToolRegistration,
+  type ToolState,
+} from '../../domain/tools.js';
 import { toolSecretAad } from '../../activities/vault.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
 import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow } from '../../workflows/tool.js';
@@ -15,7 +21,13 @@ import { isForeign } from '../../temporal/payload-origin.js';
 
 /** A tool as callers may see it: no secrets, sealed or not. */
 export type ToolView = Omit<ToolState, 'vault' | 'clientSecretDigest'> & {
-  vault: { currentSecretId: string; rotations: number; rotatedAt: string; rotationUrl: string | null; lastError: string | null } | null;
+  vault: {
+    currentSecretId: string;
+    rotations: number;
+    rotatedAt: string;
+    rotationUrl: string | null;
+    lastError: string | null;
+  } | null;
 };
 
 export interface ToolRegistrationInput extends ToolRegistration {
@@ -30,7 +42,15 @@ export function viewOf(tool: ToolState): ToolView {
   const { vault, clientSecretDigest: _digest, ...rest } = tool;
   return {
     ...rest,
-    vault: vault ? { currentSecretId: vault.current.id, rotations: vault.rotations, rotatedAt: vault.rotatedAt, rotationUrl: vault.rotationUrl, lastError: vault.lastError } : null,
+    vault: vault
+      ? {
+          currentSecretId: vault.current.id,
+          rotations: vault.rotations,
+          rotatedAt: vault.rotatedAt,
+          rotationUrl: vault.rotationUrl,
+          lastError: vault.lastError,
+        }
+      : null,
   };
 }
 
@@ -58,44 +78,68 @@ export class ToolRegistry {
     return `${this.options.gatewayBase}/${name}`;
   }
 
-  async register(by: Commander, registration: Omit<ToolRegistrationInput, 'resource'> & { resource?: string | null }): Promise<{ tool: ToolState; clientSecret: string }> {
+  async register(
+    by: Commander,
+    registration: Omit<ToolRegistrationInput, 'resource'> & { resource?: string | null },
+  ): Promise<{ tool: ToolState; clientSecret: string }> {
     const gateway = registration.authMode === 'VAULTED_SECRET' ? this.gatewayResource(registration.name) : null;
     if (gateway && registration.resource && registration.resource.replace(/\/+$/, '') !== gateway) {
       throw badInput(`A gateway (VAULTED_SECRET) tool's resource is its gateway URL, ${gateway}; leave resource out.`);
     }
-    if (!gateway && !registration.resource) throw badInput('resource (the URI the tool is known by, the audience of its grants) is required.');
+    if (!gateway && !registration.resource)
+      throw badInput('resource (the URI the tool is known by, the audience of its grants) is required.');
     const input: ToolRegistrationInput = { ...registration, resource: gateway ?? registration.resource! };
     const problems = validateToolRegistration(input);
-    if (input.authMode === 'VAULTED_SECRET' && !input.secret) problems.push('a VAULTED_SECRET tool needs its upstream secret');
-    if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl)) problems.push('only VAULTED_SECRET tools take a secret');
+    if (input.authMode === 'VAULTED_SECRET' && !input.secret)
+      problems.push('a VAULTED_SECRET tool needs its upstream secret');
+    if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl))
+      problems.push('only VAULTED_SECRET tools take a secret');
     if (input.secret && input.secret.length > 4096) problems.push('secret must be at most 4096 characters');
     if (input.rotationUrl) {
       try {
         const url = new URL(input.rotationUrl);
-        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))) problems.push('rotationUrl must use https');
+        if (
+          url.protocol !== 'https:' &&
+          !(url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))
+        )
+          problems.push('rotationUrl must use https');
       } catch {
         problems.push('rotationUrl must be an absolute URL');
       }
     }
     // A grant for a tool whose resource is Warden's own API would pass as an API access token.
-    if (this.options.reservedResources.includes(input.resource.replace(/\/$/, ''))) problems.push('resource must not be Warden\'s own API');
+    if (this.options.reservedResources.includes(input.resource.replace(/\/$/, '')))
+      problems.push("resource must not be Warden's own API");
     if (problems.length) throw badInput(problems.join('; '));
     const existing = await this.findByResource(input.resource);
-    if (existing && existing.name !== input.name) throw badInput(`resource ${input.resource} already belongs to tool ${existing.name}`);
+    if (existing && existing.name !== input.name)
+      throw badInput(`resource ${input.resource} already belongs to tool ${existing.name}`);
     const now = new Date().toISOString();
     const client = newClientSecret();
     const tool: ToolState = {
       name: input.name,
       resource: input.resource,
       description: input.description,
-      operations: input.operations.map((o) => ({ name: o.name, sensitivity: o.sensitivity, method: o.method?.toUpperCase() ?? null, path: o.path ?? null, query: o.query?.length ? [...new Set(o.query)].sort() : null })),
+      operations: input.operations.map((o) => ({
+        name: o.name,
+        sensitivity: o.sensitivity,
+        method: o.method?.toUpperCase() ?? null,
+        path: o.path ?? null,
+        query: o.query?.length ? [...new Set(o.query)].sort() : null,
+      })),
       authMode: input.authMode,
       upstreamUrl: input.upstreamUrl ?? null,
       secretHeader: input.secretHeader || 'Authorization',
-      secretPrefix: input.secretPrefix ?? (input.secretHeader && input.secretHeader.toLowerCase() !== 'authorization' ? '' : 'Bearer '),
+      secretPrefix:
+        input.secretPrefix ??
+        (input.secretHeader && input.secretHeader.toLowerCase() !== 'authorization' ? '' : 'Bearer '),
       vault: input.secret
         ? {
-            current: { id: 'initial', sealed: sealSecret(this.vault, input.secret, toolSecretAad(input.name)), createdAt: now },
+            current: {
+              id: 'initial',
+              sealed: sealSecret(this.vault, input.secret, toolSecretAad(input.name)),
+              createdAt: now,
+            },
             previous: null,
             rotationUrl: input.rotationUrl ?? null,
             rotationIntervalMs: this.options.vaultRotationMs,
@@ -159,7 +203,10 @@ export class ToolRegistry {
         try {
           let tool: ToolState | null = null;
           try {
-            tool = await viaTemporal(() => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery), 'missing');
+            tool = await viaTemporal(
+              () => this.client.workflow.getHandle(toolWorkflowId(name)).query(getToolQuery),
+              'missing',
+            );
             if (isForeign(tool)) tool = null;
           } catch (err) {
             if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
@@ -190,7 +237,9 @@ export class ToolRegistry {
     // This deployment's tools only (namespace + task queue, like the signing-key ring): each one is queried below,
     // and a tool of another deployment may have no worker answering — one unanswered query fails the whole listing.
     const taskQueue = this.options.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-    for await (const info of this.client.workflow.list({ query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'` })) {
+    for await (const info of this.client.workflow.list({
+      query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`,
+    })) {
       names.push(info.workflowId.slice('tool:'.length));
     }
     const tools = (await Promise.all(names.map((n) => this.find(n)))).filter((t): t is ToolState => t !== null);
@@ -215,7 +264,10 @@ export class ToolRegistry {
 
   async rotateSecret(by: Commander, name: string): Promise<ToolState> {
     if (!isValidToolName(name)) throw notFound(`No tool named "${name.slice(0, 64)}".`);
-    const tool = await viaTemporal(() => this.commands.send(toolWorkflowId(name), rotateToolSecretUpdate, {}, by), `No tool named "${name}".`);
+    const tool = await viaTemporal(
+      () => this.commands.send(toolWorkflowId(name), rotateToolSecretUpdate, {}, by),
+      `No tool named "${name}".`,
+    );
     this.cache.set(name, { tool, at: Date.now() });
     return tool;
   }

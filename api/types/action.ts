@@ -5,7 +5,15 @@
  */
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { ACTION_DECISIONS, ACTION_LIMITS, ACTION_STATUSES, type ActionApproval, type ActionGrant, type RiskReason } from '../../domain/actions.js';
+import {
+  ACTION_DECISIONS,
+  ACTION_LIMITS,
+  ACTION_STATUSES,
+  type ActionApproval,
+  type ActionGrant,
+  type ActionRecord,
+  type RiskReason,
+} from '../../domain/actions.js';
 import { badInput } from '../../domain/errors.js';
 import { principalExpiresAt, seesAllAgents, type Principal } from '../auth/principal.js';
 import type { WardenContext } from '../context.js';
@@ -49,35 +57,56 @@ const Grant = builder.objectRef<ActionGrant>('Grant').implement({
 });
 
 /** The full record, loaded on demand when a list item is asked for more than its summary. */
-const full = async (a: ActionSummary, ctx: { services: { actions: { get(id: string, agentId?: string): Promise<any> } } }) => (a.workflowId ? a : await ctx.services.actions.get(a.id, a.agentId));
+const full = async (
+  a: ActionSummary,
+  ctx: { services: { actions: { get(id: string, agentId?: string): Promise<ActionRecord> } } },
+): Promise<ActionRecord> => (a.workflowId ? (a as ActionRecord) : await ctx.services.actions.get(a.id, a.agentId));
 
 export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
   // The agent that asked; its agent's owner now (not when it asked); admins and the security team.
-  authScopes: (a, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? true : { admin: true, security: true, ownerOfAgent: a.agentId }),
+  authScopes: (a, ctx) =>
+    ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId
+      ? true
+      : { admin: true, security: true, ownerOfAgent: a.agentId },
   fields: (t) => ({
     id: t.exposeID('id'),
     agent: t.field({ type: Agent, resolve: (a, _args, ctx) => ctx.services.agents.get(a.agentId) }),
     tool: t.exposeString('tool'),
     operation: t.exposeString('operation'),
     sensitivity: t.string({ resolve: (a) => a.sensitivity }),
-    resourceId: t.string({ nullable: true, resolve: async (a, _args, ctx) => ('resourceId' in a ? a.resourceId : (await full(a, ctx)).resourceId) ?? null }),
+    resourceId: t.string({
+      nullable: true,
+      resolve: async (a, _args, ctx) => ('resourceId' in a ? a.resourceId : (await full(a, ctx)).resourceId) ?? null,
+    }),
     volume: t.exposeInt('volume'),
     amount: t.exposeFloat('amount'),
     justification: t.string({ resolve: async (a, _args, ctx) => (await full(a, ctx)).justification }),
     decision: t.field({ type: ActionDecision, nullable: true, resolve: (a) => a.decision }),
     status: t.field({ type: ActionStatus, resolve: (a) => a.status }),
-    contained: t.boolean({ resolve: async (a, _args, ctx) => ('contained' in a ? a.contained : (await full(a, ctx)).contained) ?? false }),
+    contained: t.boolean({
+      resolve: async (a, _args, ctx) => ('contained' in a ? a.contained : (await full(a, ctx)).contained) ?? false,
+    }),
     risk: t.field({ type: Risk, nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).risk }),
-    approval: t.field({ type: Approval, nullable: true, resolve: async (a, _args, ctx) => ('approval' in a ? a.approval : (await full(a, ctx)).approval) ?? null }),
+    approval: t.field({
+      type: Approval,
+      nullable: true,
+      resolve: async (a, _args, ctx) => ('approval' in a ? a.approval : (await full(a, ctx)).approval) ?? null,
+    }),
     grant: t.field({
       type: Grant,
       nullable: true,
       description: 'Only the agent that asked sees its grant.',
-      resolve: async (a, _args, ctx) => (ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId ? ctx.services.actions.grantOf(await full(a, ctx)) : null),
+      resolve: async (a, _args, ctx) =>
+        ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId
+          ? ctx.services.actions.grantOf(await full(a, ctx))
+          : null,
     }),
     requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
-    workflowId: t.string({ description: 'The workflow that decided it: its own action workflow, or (routine actions) the agent\'s.', resolve: async (a, _args, ctx) => (await full(a, ctx)).workflowId }),
+    workflowId: t.string({
+      description: "The workflow that decided it: its own action workflow, or (routine actions) the agent's.",
+      resolve: async (a, _args, ctx) => (await full(a, ctx)).workflowId,
+    }),
   }),
 });
 
@@ -88,9 +117,16 @@ const RequestActionInput = builder.inputType('RequestActionInput', {
     resourceId: t.string({ validate: z.string().max(ACTION_LIMITS.resourceIdMax) }),
     volume: t.int({ required: true, defaultValue: 0 }),
     amount: t.float({ required: true, defaultValue: 0 }),
-    justification: t.string({ required: true, defaultValue: '', validate: z.string().max(ACTION_LIMITS.justificationMax) }),
+    justification: t.string({
+      required: true,
+      defaultValue: '',
+      validate: z.string().max(ACTION_LIMITS.justificationMax),
+    }),
     idempotencyKey: t.string({ required: true, validate: z.string().max(ACTION_LIMITS.idempotencyKeyMax) }),
-    context: t.field({ type: 'JSON', description: 'Free key/values, e.g. {"sourceNetwork": "10.2.0.0/16", "onBehalfOf": "alice@example.com"}.' }),
+    context: t.field({
+      type: 'JSON',
+      description: 'Free key/values, e.g. {"sourceNetwork": "10.2.0.0/16", "onBehalfOf": "alice@example.com"}.',
+    }),
   }),
 });
 
@@ -105,7 +141,12 @@ const ActionFilter = builder.inputType('ActionFilter', {
 function contextOf(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw badInput('context must be an object of key/values');
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  );
 }
 
 builder.queryFields((t) => ({
@@ -115,7 +156,10 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
     resolve: async (_root, args, ctx) => {
-      const action = await ctx.services.actions.get(String(args.id), ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined);
+      const action = await ctx.services.actions.get(
+        String(args.id),
+        ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined,
+      );
       return { ...action, score: action.risk?.score ?? null };
     },
   }),
@@ -126,18 +170,31 @@ builder.queryFields((t) => ({
     description: "Actions, newest first: an agent sees its own, an owner their agents', admins and security all.",
     resolve: (_root, args, ctx) => {
       const p = ctx.principal;
-      const filter = { agentId: args.filter?.agentId ? String(args.filter.agentId) : null, status: args.filter?.status ?? null, ownerEmail: null as string | null };
+      const filter = {
+        agentId: args.filter?.agentId ? String(args.filter.agentId) : null,
+        status: args.filter?.status ?? null,
+        ownerEmail: null as string | null,
+      };
       if (p.kind === 'agent') filter.agentId = p.agentId;
       else if (!seesAllAgents(p)) filter.ownerEmail = p.email;
-      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list(filter, limit, offset));
+      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        ctx.services.actions.list(filter, limit, offset),
+      );
     },
   }),
   pendingApprovals: t.connection({
     type: ActionRequest,
     authScopes: { human: true },
-    description: 'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
+    description:
+      'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
     resolve: (_root, args, ctx) => {
-      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail: decidableBy(ctx.principal) }, limit, offset));
+      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        ctx.services.actions.list(
+          { status: 'PENDING_APPROVAL', ownerEmail: decidableBy(ctx.principal) },
+          limit,
+          offset,
+        ),
+      );
     },
   }),
 }));
@@ -145,26 +202,48 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   requestAction: t.field({
     type: ActionPayload,
-    description: 'For an agent: asks to perform a sensitive action. ALLOW and DENY come back at once; REVIEW comes back pending.',
+    description:
+      'For an agent: asks to perform a sensitive action. ALLOW and DENY come back at once; REVIEW comes back pending.',
     authScopes: { agent: true },
     args: { input: t.arg({ type: RequestActionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.principal.kind !== 'agent') throw new Error('unreachable');
       const action = await ctx.services.actions.request(ctx.principal.agentId, {
-        tool: input.tool, operation: input.operation, resourceId: input.resourceId ?? null, volume: input.volume, amount: input.amount,
-        justification: input.justification, idempotencyKey: input.idempotencyKey, context: contextOf(input.context),
+        tool: input.tool,
+        operation: input.operation,
+        resourceId: input.resourceId ?? null,
+        volume: input.volume,
+        amount: input.amount,
+        justification: input.justification,
+        idempotencyKey: input.idempotencyKey,
+        context: contextOf(input.context),
       });
       return { action: { ...action, score: action.risk?.score ?? null } };
     },
   }),
   approveAction: t.field({
     type: ActionPayload,
-    description: "Approves a held action (the agent's owner or the security team, as the directory says now). The grant is for exactly the approved request.",
+    description:
+      "Approves a held action (the agent's owner or the security team, as the directory says now). The grant is for exactly the approved request.",
     authScopes: { human: true },
-    args: { input: t.arg({ type: builder.inputType('ApproveActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('ApproveActionInput', {
+          fields: (f) => ({
+            actionId: f.id({ required: true }),
+            comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }),
+          }),
+        }),
+        required: true,
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.principal.kind !== 'human') throw new Error('unreachable');
-      const action = await ctx.services.actions.approve(ctx.principal.email, String(input.actionId), input.comment ?? '');
+      const action = await ctx.services.actions.approve(
+        ctx.principal.email,
+        String(input.actionId),
+        input.comment ?? '',
+      );
       return { action: { ...action, score: action.risk?.score ?? null } };
     },
   }),
@@ -172,7 +251,17 @@ builder.mutationFields((t) => ({
     type: ActionPayload,
     description: "Denies a held action (the agent's owner or the security team).",
     authScopes: { human: true },
-    args: { input: t.arg({ type: builder.inputType('DenyActionInput', { fields: (f) => ({ actionId: f.id({ required: true }), reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('DenyActionInput', {
+          fields: (f) => ({
+            actionId: f.id({ required: true }),
+            reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }),
+          }),
+        }),
+        required: true,
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.principal.kind !== 'human') throw new Error('unreachable');
       const action = await ctx.services.actions.deny(ctx.principal.email, String(input.actionId), input.reason);
@@ -184,11 +273,15 @@ builder.mutationFields((t) => ({
 const DecisionCommand = builder.objectRef<DecisionCommandModel>('ActionDecisionCommand').implement({
   description:
     'A decision on a held action as a Temporal Update anyone may send for you (the Temporal CLI, with the codec server): ' +
-    'the request and a statement Warden signed now, naming you, your roles and the agent\'s owner. It works once, until it expires.',
+    "the request and a statement Warden signed now, naming you, your roles and the agent's owner. It works once, until it expires.",
   fields: (t) => ({
     workflowId: t.exposeString('workflowId'),
     update: t.exposeString('update', { description: 'approveAction or denyAction.' }),
-    input: t.field({ type: 'JSON', description: 'The Update\'s argument: {"request": {"comment": …}, "proof": "<signed statement>"}.', resolve: (c) => c.input }),
+    input: t.field({
+      type: 'JSON',
+      description: 'The Update\'s argument: {"request": {"comment": …}, "proof": "<signed statement>"}.',
+      resolve: (c) => c.input,
+    }),
     expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
   }),
 });
@@ -196,7 +289,8 @@ const DecisionCommand = builder.objectRef<DecisionCommandModel>('ActionDecisionC
 builder.mutationField('actionDecisionCommand', (t) =>
   t.field({
     type: DecisionCommand,
-    description: "Signs your decision on a held action without sending it, for the Temporal CLI or UI (npm run approve). Changes nothing by itself.",
+    description:
+      'Signs your decision on a held action without sending it, for the Temporal CLI or UI (npm run approve). Changes nothing by itself.',
     authScopes: { human: true },
     args: {
       input: t.arg({
@@ -210,7 +304,13 @@ builder.mutationField('actionDecisionCommand', (t) =>
         required: true,
       }),
     },
-    resolve: (_root, { input }, ctx) => ctx.services.actions.decisionCommand((ctx.principal as { email: string }).email, String(input.actionId), input.approve, input.comment ?? ''),
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.actions.decisionCommand(
+        (ctx.principal as { email: string }).email,
+        String(input.actionId),
+        input.approve,
+        input.comment ?? '',
+      ),
   }),
 );
 
@@ -226,7 +326,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
  * Runs `poll` every `everyMs` for as long as the caller's token is good: a subscription ends when the token
  * expires, is revoked, or (a person) no longer carries the authority `still` asks for — never later than 24 h.
  */
-async function* whileAuthorized<T>(ctx: WardenContext, everyMs: number, poll: (principal: Principal) => Promise<{ emit: T[]; done?: boolean }>): AsyncGenerator<T> {
+async function* whileAuthorized<T>(
+  ctx: WardenContext,
+  everyMs: number,
+  poll: (principal: Principal) => Promise<{ emit: T[]; done?: boolean }>,
+): AsyncGenerator<T> {
   const until = Math.min(Date.now() + MAX_SUBSCRIPTION_MS, principalExpiresAt(ctx.principal).getTime());
   for (let first = true; Date.now() < until; first = false) {
     if (!first) await sleep(Math.min(everyMs, until - Date.now()));
@@ -239,23 +343,31 @@ async function* whileAuthorized<T>(ctx: WardenContext, everyMs: number, poll: (p
 }
 
 /** Whose held actions a person may decide: everyone's for the security team, their own agents' otherwise. */
-const decidableBy = (p: Principal): string | null => (p.kind === 'human' && !p.roles.includes('security') ? p.email : null);
+const decidableBy = (p: Principal): string | null =>
+  p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
 
 builder.subscriptionType({});
 
 builder.subscriptionFields((t) => ({
   actionDecided: t.field({
     type: ActionRequest,
-    description: 'Emits the action now and whenever its status changes; ends when it is final, or when your token expires or is revoked.',
+    description:
+      'Emits the action now and whenever its status changes; ends when it is final, or when your token expires or is revoked.',
     args: { actionId: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
     subscribe: (_root, args, ctx) => {
       let last = '';
       return whileAuthorized(ctx, POLL_MS, async (p) => {
-        const action = await ctx.services.actions.get(String(args.actionId), p.kind === 'agent' ? p.agentId : undefined);
+        const action = await ctx.services.actions.get(
+          String(args.actionId),
+          p.kind === 'agent' ? p.agentId : undefined,
+        );
         const changed = action.status !== last;
         last = action.status;
-        return { emit: changed ? [{ ...action, score: action.risk?.score ?? null }] : [], done: ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status) };
+        return {
+          emit: changed ? [{ ...action, score: action.risk?.score ?? null }] : [],
+          done: ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status),
+        };
       });
     },
     resolve: (action) => action as ActionSummary,
@@ -268,7 +380,11 @@ builder.subscriptionFields((t) => ({
       let seen: Set<string> | null = null;
       return whileAuthorized(ctx, POLL_MS * 2, async (p) => {
         // Who may decide what is read at every poll: an owner's agents now, the security role now.
-        const pending = await ctx.services.actions.list({ status: 'PENDING_APPROVAL', ownerEmail: decidableBy(p) }, 100, 0);
+        const pending = await ctx.services.actions.list(
+          { status: 'PENDING_APPROVAL', ownerEmail: decidableBy(p) },
+          100,
+          0,
+        );
         const fresh = seen ? pending.filter((a) => !seen!.has(a.id)) : [];
         seen = new Set([...(seen ?? []), ...pending.map((a) => a.id)]);
         return { emit: fresh };

@@ -4,19 +4,26 @@
  */
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { AGENT_STATUSES, LIMITS, type AgentEvent as AgentEventModel, type AgentState, type AllowedTool as AllowedToolModel } from '../../domain/agents.js';
+import {
+  AGENT_STATUSES,
+  LIMITS,
+  type AgentEvent as AgentEventModel,
+  type AgentState,
+  type AllowedTool as AllowedToolModel,
+} from '../../domain/agents.js';
 import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
 import { commanderOf, seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import type { AgentRecord, RegisteredAgent } from '../services/agent-directory.js';
-import { Person } from './person.js';
 
 export const AgentStatus = builder.enumType('AgentStatus', {
   description: 'DISCOVERED (shadow, no owner) → ACTIVE ⇄ SUSPENDED → DECOMMISSIONED (final).',
   values: AGENT_STATUSES,
 });
 
-const ActorKind = builder.enumType('ActorKind', { values: { HUMAN: { value: 'human' }, AGENT: { value: 'agent' }, SYSTEM: { value: 'system' } } as const });
+const ActorKind = builder.enumType('ActorKind', {
+  values: { HUMAN: { value: 'human' }, AGENT: { value: 'agent' }, SYSTEM: { value: 'system' } } as const,
+});
 
 const AgentEventActor = builder.objectRef<AgentEventModel['actor']>('AgentEventActor').implement({
   fields: (t) => ({
@@ -30,7 +37,7 @@ const KeyValue = builder.objectRef<[string, string]>('KeyValue').implement({
 });
 
 const AgentEvent = builder.objectRef<AgentEventModel>('AgentEvent').implement({
-  description: 'One change in an agent\'s life: what, who, when and why.',
+  description: "One change in an agent's life: what, who, when and why.",
   fields: (t) => ({
     kind: t.exposeString('kind'),
     at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
@@ -46,14 +53,18 @@ const AgentOwner = builder.objectRef<{ email: string; displayName: string }>('Ag
   fields: (t) => ({ email: t.exposeString('email'), displayName: t.exposeString('displayName') }),
 });
 
-const AgentCredential = builder.objectRef<Pick<AgentCredentialModel, 'kid' | 'issuedAt' | 'expiresAt' | 'rotationDueAt'>>('AgentCredential').implement({
-  fields: (t) => ({
-    kid: t.exposeString('kid', { description: 'RFC 7638 thumbprint of the public key; the `kid` of client assertions.' }),
-    issuedAt: t.field({ type: 'DateTime', resolve: (c) => c.issuedAt }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
-    rotationDueAt: t.field({ type: 'DateTime', resolve: (c) => c.rotationDueAt }),
-  }),
-});
+const AgentCredential = builder
+  .objectRef<Pick<AgentCredentialModel, 'kid' | 'issuedAt' | 'expiresAt' | 'rotationDueAt'>>('AgentCredential')
+  .implement({
+    fields: (t) => ({
+      kid: t.exposeString('kid', {
+        description: 'RFC 7638 thumbprint of the public key; the `kid` of client assertions.',
+      }),
+      issuedAt: t.field({ type: 'DateTime', resolve: (c) => c.issuedAt }),
+      expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+      rotationDueAt: t.field({ type: 'DateTime', resolve: (c) => c.rotationDueAt }),
+    }),
+  });
 
 export const AllowedToolRef = builder.objectRef<AllowedToolModel>('AllowedTool').implement({
   fields: (t) => ({ tool: t.exposeString('tool'), operations: t.exposeStringList('operations') }),
@@ -70,7 +81,8 @@ export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
   description: 'An AI agent governed by Warden.',
   // Checked for every agent returned, lists included: the owner, admins and the security team may see it.
   authScopes: (agent, ctx) =>
-    (ctx.principal.kind === 'human' && agent.ownerEmail === ctx.principal.email) || (ctx.principal.kind === 'agent' && ctx.principal.agentId === agent.id)
+    (ctx.principal.kind === 'human' && agent.ownerEmail === ctx.principal.email) ||
+    (ctx.principal.kind === 'agent' && ctx.principal.agentId === agent.id)
       ? true
       : { admin: true, security: true },
   fields: (t) => ({
@@ -95,13 +107,15 @@ export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
       type: AgentCredential,
       nullable: true,
       description: 'The key the agent authenticates with (public facts only).',
-      resolve: async (a, _args, ctx) => (a.credential !== undefined ? a.credential : (await ctx.services.agents.get(a.id)).credential),
+      resolve: async (a, _args, ctx) =>
+        a.credential !== undefined ? a.credential : (await ctx.services.agents.get(a.id)).credential,
     }),
     successorCredential: t.field({
       type: AgentCredential,
       nullable: true,
       description: 'A successor issued during rotation, usable alongside the current key until that one expires.',
-      resolve: async (a, _args, ctx) => (a.successor !== undefined ? a.successor : (await ctx.services.agents.get(a.id)).successor),
+      resolve: async (a, _args, ctx) =>
+        a.successor !== undefined ? a.successor : (await ctx.services.agents.get(a.id)).successor,
     }),
     allowedTools: t.field({
       type: [AllowedToolRef],
@@ -111,7 +125,8 @@ export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
       type: 'DateTime',
       nullable: true,
       description: 'Universal logout: tokens issued at or before this instant are refused.',
-      resolve: async (a, _args, ctx) => (a.revokedBefore !== undefined ? a.revokedBefore : (await ctx.services.agents.get(a.id)).revokedBefore),
+      resolve: async (a, _args, ctx) =>
+        a.revokedBefore !== undefined ? a.revokedBefore : (await ctx.services.agents.get(a.id)).revokedBefore,
     }),
     events: t.field({
       type: [AgentEvent],
@@ -150,7 +165,12 @@ builder.queryFields((t) => ({
     type: Agent,
     nullable: true,
     args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
-    authScopes: (_root, args) => ({ admin: true, security: true, ownerOfAgent: String(args.id), selfAgent: String(args.id) }),
+    authScopes: (_root, args) => ({
+      admin: true,
+      security: true,
+      ownerOfAgent: String(args.id),
+      selfAgent: String(args.id),
+    }),
     resolve: (_root, args, ctx) => ctx.services.agents.get(String(args.id)),
   }),
 }));
@@ -161,7 +181,11 @@ const AgentPayload = builder.objectRef<{ agent: AgentState }>('AgentPayload').im
 
 const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
   fields: (t) => ({
-    publicJwk: t.field({ type: 'JSON', description: "The agent's own public key (JWK). Without one, Warden generates a key pair and returns the private key once." }),
+    publicJwk: t.field({
+      type: 'JSON',
+      description:
+        "The agent's own public key (JWK). Without one, Warden generates a key pair and returns the private key once.",
+    }),
     allowedTools: t.field({ type: [AllowedToolInput], description: 'Tools and operations the agent may be granted.' }),
     name: t.string({ required: true, validate: z.string().max(LIMITS.nameMax) }),
     ownerEmail: t.string({ required: true, validate: z.string().max(254) }),
@@ -190,7 +214,12 @@ const IssuedCredential = builder.objectRef<RegisteredAgent['credential']>('Issue
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
     kid: t.exposeString('kid'),
-    privateJwk: t.field({ type: 'JSON', nullable: true, description: 'Only when Warden generated the key; never shown again.', resolve: (c) => c.privateJwk }),
+    privateJwk: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Only when Warden generated the key; never shown again.',
+      resolve: (c) => c.privateJwk,
+    }),
     expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
   }),
 });
@@ -202,18 +231,24 @@ const RegisterAgentPayload = builder.objectRef<RegisteredAgent>('RegisterAgentPa
   }),
 });
 
-const CollectedCredential = builder.objectRef<{ kid: string; privateJwk: Jwk; expiresAt: string }>('CollectedCredential').implement({
-  fields: (t) => ({
-    kid: t.exposeString('kid'),
-    privateJwk: t.field({ type: 'JSON', resolve: (c) => c.privateJwk }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
-  }),
-});
+const CollectedCredential = builder
+  .objectRef<{ kid: string; privateJwk: Jwk; expiresAt: string }>('CollectedCredential')
+  .implement({
+    fields: (t) => ({
+      kid: t.exposeString('kid'),
+      privateJwk: t.field({ type: 'JSON', resolve: (c) => c.privateJwk }),
+      expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
+    }),
+  });
 
 const UniversalLogoutPayload = builder.objectRef<{ agent: AgentState }>('UniversalLogoutPayload').implement({
   fields: (t) => ({
     agent: t.field({ type: Agent, resolve: (p) => p.agent }),
-    revokedAt: t.field({ type: 'DateTime', description: 'Every token issued at or before this instant is refused.', resolve: (p) => p.agent.revokedBefore! }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      description: 'Every token issued at or before this instant is refused.',
+      resolve: (p) => p.agent.revokedBefore!,
+    }),
   }),
 });
 
@@ -222,36 +257,78 @@ builder.mutationFields((t) => ({
     type: AgentPayload,
     description: 'Sets the tools and operations an agent may be granted (replacing the previous set). Admins only.',
     authScopes: { admin: true },
-    args: { input: t.arg({ type: builder.inputType('SetAgentAllowedToolsInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), tools: f.field({ type: [AllowedToolInput], required: true }) }) }), required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.setAllowedTools(commanderOf(ctx.principal), String(input.agentId), input.tools) }),
+    args: {
+      input: t.arg({
+        type: builder.inputType('SetAgentAllowedToolsInput', {
+          fields: (f) => ({
+            agentId: f.id({ required: true, validate: agentId }),
+            tools: f.field({ type: [AllowedToolInput], required: true }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      agent: await ctx.services.agents.setAllowedTools(commanderOf(ctx.principal), String(input.agentId), input.tools),
+    }),
   }),
   rotateAgentCredential: t.field({
     type: AgentPayload,
-    description: "Starts a credential rotation now: a successor (the given public key, or one Warden generates) works alongside the current key until that one expires.",
+    description:
+      'Starts a credential rotation now: a successor (the given public key, or one Warden generates) works alongside the current key until that one expires.',
     authScopes: (_root, { input }) => ({ admin: true, ownerOfAgent: String(input.agentId) }),
-    args: { input: t.arg({ type: builder.inputType('RotateAgentCredentialInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), publicJwk: f.field({ type: 'JSON' }) }) }), required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.rotateCredential(commanderOf(ctx.principal), String(input.agentId), input.publicJwk ?? undefined) }),
+    args: {
+      input: t.arg({
+        type: builder.inputType('RotateAgentCredentialInput', {
+          fields: (f) => ({
+            agentId: f.id({ required: true, validate: agentId }),
+            publicJwk: f.field({ type: 'JSON' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      agent: await ctx.services.agents.rotateCredential(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.publicJwk ?? undefined,
+      ),
+    }),
   }),
   setAgentRiskPolicy: t.field({
     type: 'JSON',
     nullable: true,
-    description: "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Admins only.",
+    description:
+      "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Admins only.",
     authScopes: { admin: true },
-    args: { input: t.arg({ type: builder.inputType('SetAgentRiskPolicyInput', { fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), policy: f.field({ type: 'JSON' }) }) }), required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.agents.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
+    args: {
+      input: t.arg({
+        type: builder.inputType('SetAgentRiskPolicyInput', {
+          fields: (f) => ({ agentId: f.id({ required: true, validate: agentId }), policy: f.field({ type: 'JSON' }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.agents.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
   }),
   collectCredentialSuccessor: t.field({
     type: CollectedCredential,
     description: 'For an agent: collects the successor private key Warden generated for it. Works once.',
     authScopes: { agent: true },
-    resolve: (_root, _args, ctx) => ctx.services.agents.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
+    resolve: (_root, _args, ctx) =>
+      ctx.services.agents.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
   }),
   universalLogout: t.field({
     type: UniversalLogoutPayload,
-    description: "Revokes every token the agent holds, at once, everywhere, and suspends it; its owner is told and Shared Signals receivers get a CAEP session-revoked event.",
+    description:
+      'Revokes every token the agent holds, at once, everywhere, and suspends it; its owner is told and Shared Signals receivers get a CAEP session-revoked event.',
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ agent: await ctx.services.agents.universalLogout(commanderOf(ctx.principal), String(input.agentId), input.reason) }),
+    resolve: async (_root, { input }, ctx) => ({
+      agent: await ctx.services.agents.universalLogout(commanderOf(ctx.principal), String(input.agentId), input.reason),
+    }),
   }),
   registerAgent: t.field({
     type: RegisterAgentPayload,
@@ -278,7 +355,11 @@ builder.mutationFields((t) => ({
           fields: (f) => ({
             agentId: f.id({ required: true, validate: agentId }),
             reason: f.string({ required: true, validate: reason }),
-            revokeTokens: f.boolean({ required: true, defaultValue: true, description: 'Also revoke every token issued so far (universal logout). Default true.' }),
+            revokeTokens: f.boolean({
+              required: true,
+              defaultValue: true,
+              description: 'Also revoke every token issued so far (universal logout). Default true.',
+            }),
           }),
         }),
         required: true,
@@ -286,7 +367,12 @@ builder.mutationFields((t) => ({
     },
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.suspend(commanderOf(ctx.principal), String(input.agentId), input.reason, input.revokeTokens),
+      agent: await ctx.services.agents.suspend(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.reason,
+        input.revokeTokens,
+      ),
     }),
   }),
   resumeAgent: t.field({
@@ -313,7 +399,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TransferAgentOwnershipInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.transferOwnership(commanderOf(ctx.principal), String(input.agentId), input.ownerEmail, input.reason ?? undefined),
+      agent: await ctx.services.agents.transferOwnership(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.ownerEmail,
+        input.reason ?? undefined,
+      ),
     }),
   }),
 }));

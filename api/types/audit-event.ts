@@ -14,7 +14,11 @@ export const AuditEvent = builder.objectRef<ChainedAuditEvent>('AuditEvent').imp
     message: t.string({ resolve: (e) => String((e.data as { message?: unknown }).message ?? '') }),
     hash: t.string({ resolve: (e) => e.wardenhash }),
     previousHash: t.string({ resolve: (e) => e.wardenprevhash }),
-    cloudEvent: t.field({ type: 'JSON', description: 'The whole record: CloudEvents envelope with the OCSF event as data.', resolve: (e) => e }),
+    cloudEvent: t.field({
+      type: 'JSON',
+      description: 'The whole record: CloudEvents envelope with the OCSF event as data.',
+      resolve: (e) => e,
+    }),
   }),
 });
 
@@ -46,14 +50,25 @@ builder.queryFields((t) => ({
       }
       const f = args.filter ?? {};
       const page = await ctx.audit.query(
-        { agentId: f.agentId ? String(f.agentId) : null, type: f.type ?? null, actionId: f.actionId ? String(f.actionId) : null, since: f.since ?? null, until: f.until ?? null },
+        {
+          agentId: f.agentId ? String(f.agentId) : null,
+          type: f.type ?? null,
+          actionId: f.actionId ? String(f.actionId) : null,
+          since: f.since ?? null,
+          until: f.until ?? null,
+        },
         first,
         after,
       );
       const cursor = (seq: number) => Buffer.from(`seq:${seq}`).toString('base64url');
       return {
         edges: page.events.map((e) => ({ cursor: cursor(e.wardenseq), node: e })),
-        pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: after !== null, startCursor: page.events[0] ? cursor(page.events[0].wardenseq) : null, endCursor: page.endCursor !== null ? cursor(page.endCursor) : null },
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: after !== null,
+          startCursor: page.events[0] ? cursor(page.events[0].wardenseq) : null,
+          endCursor: page.endCursor !== null ? cursor(page.endCursor) : null,
+        },
       };
     },
   }),

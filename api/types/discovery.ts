@@ -14,12 +14,15 @@ import type { SweepSourceSummary } from '../../workflows/discovery-sweep.js';
 import { Agent, AllowedToolInput } from './agent.js';
 
 export const DiscoverySource = builder.enumType('DiscoverySource', {
-  description: 'Where a finding came from: network traffic, browser extensions, cloud agent platforms, endpoints (MCP configs, processes).',
+  description:
+    'Where a finding came from: network traffic, browser extensions, cloud agent platforms, endpoints (MCP configs, processes).',
   values: DISCOVERY_SOURCES,
 });
 
 const SweepStatus = builder.enumType('DiscoverySweepStatus', { values: ['RUNNING', 'COMPLETED', 'FAILED'] as const });
-const SourceRunState = builder.enumType('DiscoverySourceRunState', { values: ['PENDING', 'SCANNING', 'RECONCILING', 'DONE', 'FAILED'] as const });
+const SourceRunState = builder.enumType('DiscoverySourceRunState', {
+  values: ['PENDING', 'SCANNING', 'RECONCILING', 'DONE', 'FAILED'] as const,
+});
 
 const EvidenceEntry = builder.objectRef<[string, string]>('EvidenceEntry').implement({
   fields: (t) => ({ key: t.string({ resolve: ([k]) => k }), value: t.string({ resolve: ([, v]) => v }) }),
@@ -41,7 +44,10 @@ export const DiscoveryFinding = builder.objectRef<FindingRecord>('DiscoveryFindi
     fingerprint: t.exposeString('fingerprint', { description: 'Stable identity of the agent the evidence points at.' }),
     source: t.field({ type: DiscoverySource, resolve: (f) => f.source }),
     sourceName: t.exposeString('sourceName', { description: 'The configured source that saw it.' }),
-    kind: t.exposeString('kind', { description: 'llm-egress, agent-user-agent, ai-extension, vertex-reasoning-engine, bedrock-agent, mcp-server, agent-process.' }),
+    kind: t.exposeString('kind', {
+      description:
+        'llm-egress, agent-user-agent, ai-extension, vertex-reasoning-engine, bedrock-agent, mcp-server, agent-process.',
+    }),
     agentName: t.exposeString('agentName'),
     platform: t.exposeString('platform'),
     host: t.exposeString('host', { nullable: true }),
@@ -64,13 +70,17 @@ const SweepSource = builder.objectRef<SweepSourceSummary>('DiscoverySweepSource'
     covers: t.field({ type: [DiscoverySource], resolve: (s) => s.covers }),
     state: t.field({ type: SourceRunState, resolve: (s) => s.state }),
     read: t.exposeInt('read', { description: 'Records read (lines, rows, config entries, API items).' }),
-    malformed: t.exposeInt('malformed', { description: 'Records that could not be understood (bad JSON, invalid UTF-8, over-long…).' }),
+    malformed: t.exposeInt('malformed', {
+      description: 'Records that could not be understood (bad JSON, invalid UTF-8, over-long…).',
+    }),
     skipped: t.exposeInt('skipped'),
     errors: t.exposeStringList('errors'),
     findings: t.exposeInt('findings'),
     newAgents: t.exposeInt('newAgents'),
     knownAgents: t.exposeInt('known'),
-    dismissed: t.exposeInt('dismissed', { description: 'Findings dismissed earlier whose evidence is unchanged (not raised).' }),
+    dismissed: t.exposeInt('dismissed', {
+      description: 'Findings dismissed earlier whose evidence is unchanged (not raised).',
+    }),
   }),
 });
 
@@ -89,9 +99,18 @@ export const DiscoverySweep = builder.objectRef<SweepRecord>('DiscoverySweep').i
     malformed: t.exposeInt('malformed'),
     findings: t.exposeInt('findings'),
     newAgentCount: t.exposeInt('newAgentCount'),
-    sources: t.field({ type: [SweepSource], resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).sources }),
-    newAgents: t.field({ type: [NewAgent], resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).newAgents }),
-    errors: t.field({ type: ['String'], resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).errors }),
+    sources: t.field({
+      type: [SweepSource],
+      resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).sources,
+    }),
+    newAgents: t.field({
+      type: [NewAgent],
+      resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).newAgents,
+    }),
+    errors: t.field({
+      type: ['String'],
+      resolve: async (s, _args, ctx) => (s.detail ?? (await ctx.services.discovery.get(s.sweepId)).detail!).errors,
+    }),
   }),
 });
 
@@ -107,7 +126,12 @@ builder.objectFields(Agent, (t) => ({
     description: 'What discovery sweeps saw of this agent, one finding per source and kind (dismissed ones included).',
     resolve: async (a, _args, ctx) => (await discoveryOf(a, ctx))?.findings ?? [],
   }),
-  lastSeenAt: t.field({ type: 'DateTime', nullable: true, description: 'When discovery last saw this agent.', resolve: async (a, _args, ctx) => (await discoveryOf(a, ctx))?.lastSeenAt ?? null }),
+  lastSeenAt: t.field({
+    type: 'DateTime',
+    nullable: true,
+    description: 'When discovery last saw this agent.',
+    resolve: async (a, _args, ctx) => (await discoveryOf(a, ctx))?.lastSeenAt ?? null,
+  }),
   proposedOwnerEmail: t.string({
     nullable: true,
     description: 'Who the evidence says owns it (the user on the host, the cloud resource’s owner label).',
@@ -129,7 +153,10 @@ builder.queryFields((t) => ({
     type: DiscoverySweep,
     description: 'Discovery sweeps, newest first.',
     authScopes: { admin: true, security: true },
-    resolve: (_root, args, ctx) => resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.discovery.list(limit, offset)),
+    resolve: (_root, args, ctx) =>
+      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        ctx.services.discovery.list(limit, offset),
+      ),
   }),
   discoverySweep: t.field({
     type: DiscoverySweep,
@@ -159,15 +186,20 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const RunSweepPayload = builder.objectRef<{ sweep: SweepRecord; started: boolean }>('RunDiscoverySweepPayload').implement({
-  fields: (t) => ({
-    sweep: t.field({ type: DiscoverySweep, resolve: (p) => p.sweep }),
-    started: t.exposeBoolean('started', { description: 'False when a sweep was already running: that one is returned (two never run at once).' }),
-  }),
-});
+const RunSweepPayload = builder
+  .objectRef<{ sweep: SweepRecord; started: boolean }>('RunDiscoverySweepPayload')
+  .implement({
+    fields: (t) => ({
+      sweep: t.field({ type: DiscoverySweep, resolve: (p) => p.sweep }),
+      started: t.exposeBoolean('started', {
+        description: 'False when a sweep was already running: that one is returned (two never run at once).',
+      }),
+    }),
+  });
 
 const IssuedCredentialRef = builder.objectRef<RegisteredAgent['credential']>('ClaimedAgentCredential').implement({
-  description: 'How the claimed agent authenticates from now on: its client id, and its private key when Warden generated it (shown once).',
+  description:
+    'How the claimed agent authenticates from now on: its client id, and its private key when Warden generated it (shown once).',
   fields: (t) => ({
     clientId: t.exposeString('clientId'),
     kid: t.exposeString('kid'),
@@ -196,16 +228,24 @@ builder.mutationFields((t) => ({
   }),
   claimAgent: t.field({
     type: ClaimAgentPayload,
-    description: 'Brings a DISCOVERED agent under governance: an owner (a known person), allowed tools and a credential; it becomes ACTIVE. Admins only.',
+    description:
+      'Brings a DISCOVERED agent under governance: an owner (a known person), allowed tools and a credential; it becomes ACTIVE. Admins only.',
     authScopes: { admin: true },
     args: {
       input: t.arg({
         type: builder.inputType('ClaimAgentInput', {
           fields: (f) => ({
-            agentId: f.id({ required: true, validate: z.string().uuid({ message: 'agentId must be an agent id (a UUID)' }) }),
+            agentId: f.id({
+              required: true,
+              validate: z.string().uuid({ message: 'agentId must be an agent id (a UUID)' }),
+            }),
             ownerEmail: f.string({ required: true, validate: z.string().max(254) }),
             allowedTools: f.field({ type: [AllowedToolInput], required: true }),
-            publicJwk: f.field({ type: 'JSON', description: "The agent's own public key (JWK). Without one, Warden generates a key pair and returns the private key once." }),
+            publicJwk: f.field({
+              type: 'JSON',
+              description:
+                "The agent's own public key (JWK). Without one, Warden generates a key pair and returns the private key once.",
+            }),
             reason: f.string({ validate: z.string().max(LIMITS.reasonMax) }),
           }),
         }),
@@ -235,6 +275,12 @@ builder.mutationFields((t) => ({
         required: true,
       }),
     },
-    resolve: async (_root, { input }, ctx) => ({ finding: await ctx.services.discovery.dismissFinding(commanderOf(ctx.principal), String(input.findingId), input.reason) }),
+    resolve: async (_root, { input }, ctx) => ({
+      finding: await ctx.services.discovery.dismissFinding(
+        commanderOf(ctx.principal),
+        String(input.findingId),
+        input.reason,
+      ),
+    }),
   }),
 }));

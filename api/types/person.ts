@@ -6,7 +6,10 @@ import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 
 export const Role = builder.enumType('Role', {
-  values: Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), { value: r }])) as Record<Uppercase<(typeof ROLES)[number]>, { value: (typeof ROLES)[number] }>,
+  values: Object.fromEntries(ROLES.map((r) => [r.toUpperCase(), { value: r }])) as Record<
+    Uppercase<(typeof ROLES)[number]>,
+    { value: (typeof ROLES)[number] }
+  >,
 });
 
 export const Person = builder.objectRef<PersonModel>('Person').implement({
@@ -38,7 +41,9 @@ builder.queryFields((t) => ({
     description: 'Everyone in the people directory.',
     authScopes: { human: true },
     resolve: (_root, args, ctx) =>
-      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => ctx.services.people.list(limit, offset)),
+      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        ctx.services.people.list(limit, offset),
+      ),
   }),
 }));
 
@@ -49,7 +54,11 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpsertPersonInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      person: await ctx.services.people.upsert(commanderOf(ctx.principal), { email: input.email, displayName: input.displayName, roles: input.roles ?? [] }),
+      person: await ctx.services.people.upsert(commanderOf(ctx.principal), {
+        email: input.email,
+        displayName: input.displayName,
+        roles: input.roles ?? [],
+      }),
     }),
   }),
 }));

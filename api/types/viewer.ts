@@ -13,7 +13,10 @@ export const Viewer = builder.objectRef<Principal>('Viewer').implement({
     kind: t.field({ type: PrincipalKind, resolve: (p) => (p.kind === 'human' ? 'HUMAN' : 'AGENT') }),
     subject: t.exposeString('subject', { description: 'The `sub` of the token that authenticated this request.' }),
     email: t.string({ nullable: true, resolve: (p) => (p.kind === 'human' ? p.email : null) }),
-    roles: t.field({ type: [Role], resolve: (p) => (p.kind === 'human' ? p.roles.filter((r) => ROLES.includes(r)) : []) }),
+    roles: t.field({
+      type: [Role],
+      resolve: (p) => (p.kind === 'human' ? p.roles.filter((r) => ROLES.includes(r)) : []),
+    }),
     agent: t.field({
       type: Agent,
       nullable: true,

@@ -24,10 +24,16 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
   const api2 = `http://127.0.0.1:${port}/graphql`;
   const api1 = stack.graphqlUrl;
 
-  const viewerStatus = async (url: string, token: string) => (await gql(warden.http, url, VIEWER, undefined, token)).status;
+  const viewerStatus = async (url: string, token: string) =>
+    (await gql(warden.http, url, VIEWER, undefined, token)).status;
   const resume = async (agent: BenchAgent) => {
-    const r = await warden.gql(`mutation($i: AgentStatusChangeInput!) { resumeAgent(input: $i) { agent { status } } }`, { i: { agentId: agent.id, reason: 'bench: ready for the next containment sample' } }, warden.admin);
-    if (r.errors?.length && r.errors[0]?.extensions?.code !== 'CONFLICT') throw new Error(`resume failed: ${JSON.stringify(r.errors)}`);
+    const r = await warden.gql(
+      `mutation($i: AgentStatusChangeInput!) { resumeAgent(input: $i) { agent { status } } }`,
+      { i: { agentId: agent.id, reason: 'bench: ready for the next containment sample' } },
+      warden.admin,
+    );
+    if (r.errors?.length && r.errors[0]?.extensions?.code !== 'CONFLICT')
+      throw new Error(`resume failed: ${JSON.stringify(r.errors)}`);
   };
   /** Sends probes with `token` to `url` until one is refused; its answer time since `t0`. */
   const firstRejection = async (url: string, token: string, t0: bigint): Promise<number> => {
@@ -40,10 +46,18 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
     }
   };
 
-  const samples: { total: number; sameApi: number; otherApi: number; decision: number; floorUpdateWithStart: number }[] = [];
+  const samples: {
+    total: number;
+    sameApi: number;
+    otherApi: number;
+    decision: number;
+    floorUpdateWithStart: number;
+  }[] = [];
   const problems: string[] = [];
   const agents = ctx.warmAgents;
-  ctx.log(`containment: ${sizes.containmentSamples} samples over ${agents.length} agents (resumed between samples; their baselines do not learn held actions)`);
+  ctx.log(
+    `containment: ${sizes.containmentSamples} samples over ${agents.length} agents (resumed between samples; their baselines do not learn held actions)`,
+  );
   for (let s = 0; s < sizes.containmentSamples + 2; s++) {
     const agent = agents[s % agents.length]!;
     await resume(agent);
@@ -62,18 +76,29 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
 
     const t0 = process.hrtime.bigint();
     let decisionMs = NaN;
-    const decided = warden.request(agent, { operation: 'read_customer', volume: 10_000, justification: 'quarterly export' }, earlier).then((r) => {
-      decisionMs = ms(t0);
-      return r;
-    });
-    const [sameApi, otherApi] = await Promise.all([firstRejection(api1, earlier, t0), firstRejection(api2, earlier, t0)]);
+    const decided = warden
+      .request(agent, { operation: 'read_customer', volume: 10_000, justification: 'quarterly export' }, earlier)
+      .then((r) => {
+        decisionMs = ms(t0);
+        return r;
+      });
+    const [sameApi, otherApi] = await Promise.all([
+      firstRejection(api1, earlier, t0),
+      firstRejection(api2, earlier, t0),
+    ]);
     const action = actionOf(await decided);
     if (!action.contained || action.status !== 'PENDING_APPROVAL') {
       problems.push(`sample ${s}: ${action.status}, contained ${action.contained}`);
       continue;
     }
     if (s < 2) continue; // warm-up
-    samples.push({ total: Math.max(sameApi, otherApi), sameApi, otherApi, decision: decisionMs, floorUpdateWithStart: floorMs });
+    samples.push({
+      total: Math.max(sameApi, otherApi),
+      sameApi,
+      otherApi,
+      decision: decisionMs,
+      floorUpdateWithStart: floorMs,
+    });
   }
 
   // Leave the agents usable for the benchmarks that follow.
@@ -84,14 +109,26 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
   const otherApi = summarize(samples.map((x) => x.otherApi));
   const decision = summarize(samples.map((x) => x.decision));
   const floorB = summarize(samples.map((x) => x.floorUpdateWithStart));
-  const targets = [target('containment p99 (every earlier token rejected, both API processes)', '< 1000 ms', total.p99, 1000, 'max', `${samples.length} samples: p99 is close to the maximum`)];
+  const targets = [
+    target(
+      'containment p99 (every earlier token rejected, both API processes)',
+      '< 1000 ms',
+      total.p99,
+      1000,
+      'max',
+      `${samples.length} samples: p99 is close to the maximum`,
+    ),
+  ];
   const file = writeResult('containment', {
     benchmark: 'containment',
     machine: ctx.machine,
     method: {
-      anomaly: 'read_customer with volume 10,000 by an agent whose baseline holds single-record reads: REVIEW above the containment threshold → suspended, every token revoked before the answer, approval opened',
-      probe: '{ viewer { kind } } with an access token issued just before the request, on API process 1 (which decided) and API process 2, ~5 ms apart, until HTTP 401',
-      sampleTime: 'max(first rejection on API 1, first rejection on API 2), measured from sending the anomalous request',
+      anomaly:
+        'read_customer with volume 10,000 by an agent whose baseline holds single-record reads: REVIEW above the containment threshold → suspended, every token revoked before the answer, approval opened',
+      probe:
+        '{ viewer { kind } } with an access token issued just before the request, on API process 1 (which decided) and API process 2, ~5 ms apart, until HTTP 401',
+      sampleTime:
+        'max(first rejection on API 1, first rejection on API 2), measured from sending the anomalous request',
       revocationCacheMs: stack.config.credentials.revocationCacheMs,
       samples: samples.length,
       warmupSamples: 2,
@@ -102,15 +139,38 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
     firstRejectionOtherApiMs: otherApi,
     decisionMs: decision,
     floorUpdateWithStartMs: floorB,
-    ratios: { p50OverFloorUpdateWithStart: ratio(total.p50, floorB.p50), p99OverFloorUpdateWithStart: ratio(total.p99, floorB.p99), decisionP50OverFloorUpdateWithStart: ratio(decision.p50, floorB.p50) },
+    ratios: {
+      p50OverFloorUpdateWithStart: ratio(total.p50, floorB.p50),
+      p99OverFloorUpdateWithStart: ratio(total.p99, floorB.p99),
+      decisionP50OverFloorUpdateWithStart: ratio(decision.p50, floorB.p50),
+    },
     problems,
     targets,
   });
   ctx.log(`containment → ${file}`);
   ctx.summary.push(
-    { benchmark: 'containment', figure: 'all earlier tokens rejected p50', value: fmtMs(total.p50), baseline: `(b) ${fmtMs(floorB.p50)}`, ratio: fmtX(ratio(total.p50, floorB.p50)) },
-    { benchmark: 'containment', figure: 'all earlier tokens rejected p99', value: fmtMs(total.p99), baseline: `(b) ${fmtMs(floorB.p99)}`, ratio: fmtX(ratio(total.p99, floorB.p99)), target: '< 1000 ms' },
-    { benchmark: 'containment', figure: '  … on the deciding API p50', value: fmtMs(sameApi.p50), baseline: `decision ${fmtMs(decision.p50)}`, ratio: fmtX(ratio(sameApi.p50, decision.p50)) },
+    {
+      benchmark: 'containment',
+      figure: 'all earlier tokens rejected p50',
+      value: fmtMs(total.p50),
+      baseline: `(b) ${fmtMs(floorB.p50)}`,
+      ratio: fmtX(ratio(total.p50, floorB.p50)),
+    },
+    {
+      benchmark: 'containment',
+      figure: 'all earlier tokens rejected p99',
+      value: fmtMs(total.p99),
+      baseline: `(b) ${fmtMs(floorB.p99)}`,
+      ratio: fmtX(ratio(total.p99, floorB.p99)),
+      target: '< 1000 ms',
+    },
+    {
+      benchmark: 'containment',
+      figure: '  … on the deciding API p50',
+      value: fmtMs(sameApi.p50),
+      baseline: `decision ${fmtMs(decision.p50)}`,
+      ratio: fmtX(ratio(sameApi.p50, decision.p50)),
+    },
   );
   return targets;
 }

@@ -21,7 +21,7 @@ import { newSigningKeyRing, publicJwks } from '../../tokens/signing-keys.js';
 import { generateKeySpec, parseKeyRing } from '../../vault/envelope.js';
 import { generateTraces } from '../detector/generate-traces.js';
 import { factsOfLine, timeOrder } from '../detector/replay.js';
-import { fmtX, target, writeResult, type SummaryRow, type Target } from '../lib/report.js';
+import { fmtX, writeResult, type SummaryRow, type Target } from '../lib/report.js';
 import { ratio } from '../lib/stats.js';
 import type { Sizes } from './context.js';
 
@@ -33,7 +33,10 @@ export interface InProcessContext {
 }
 
 /** Calls `op` back to back for `durationMs`; operations per second and µs per operation. */
-async function rate(durationMs: number, op: (i: number) => unknown | Promise<unknown>): Promise<{ ops: number; seconds: number; perSecond: number; usPerOp: number }> {
+async function rate(
+  durationMs: number,
+  op: (i: number) => unknown | Promise<unknown>,
+): Promise<{ ops: number; seconds: number; perSecond: number; usPerOp: number }> {
   let i = 0;
   const start = performance.now();
   let now = start;
@@ -42,7 +45,12 @@ async function rate(durationMs: number, op: (i: number) => unknown | Promise<unk
     now = performance.now();
   }
   const seconds = (now - start) / 1000;
-  return { ops: i, seconds: Math.round(seconds * 1000) / 1000, perSecond: Math.round(i / seconds), usPerOp: Math.round((seconds / i) * 1e7) / 10 };
+  return {
+    ops: i,
+    seconds: Math.round(seconds * 1000) / 1000,
+    perSecond: Math.round(i / seconds),
+    usPerOp: Math.round((seconds / i) * 1e7) / 10,
+  };
 }
 
 /** Alternates the measurements `reps` times and adds them up, so drift on a shared machine hits all alike. */
@@ -57,7 +65,15 @@ async function interleaved<K extends string>(reps: number, durationMs: number, o
     }
   }
   return Object.fromEntries(
-    (Object.entries(totals) as [K, { ops: number; seconds: number }][]).map(([k, t]) => [k, { ops: t.ops, seconds: Math.round(t.seconds * 1000) / 1000, perSecond: Math.round(t.ops / t.seconds), usPerOp: Math.round((t.seconds / t.ops) * 1e7) / 10 }]),
+    (Object.entries(totals) as [K, { ops: number; seconds: number }][]).map(([k, t]) => [
+      k,
+      {
+        ops: t.ops,
+        seconds: Math.round(t.seconds * 1000) / 1000,
+        perSecond: Math.round(t.ops / t.seconds),
+        usPerOp: Math.round((t.seconds / t.ops) * 1e7) / 10,
+      },
+    ]),
   ) as Record<K, { ops: number; seconds: number; perSecond: number; usPerOp: number }>;
 }
 
@@ -74,7 +90,19 @@ export async function grantVerification(ctx: InProcessContext): Promise<Target[]
     agentId,
     operations: ['read_customer'],
     ttlSeconds: 300,
-    extra: { authorization_details: [{ type: 'warden_action', action_id: crypto.randomUUID(), tool: 'bench-crm', operation: 'read_customer', resource_id: 'cust-1', max_volume: 1, max_amount: 0 }] },
+    extra: {
+      authorization_details: [
+        {
+          type: 'warden_action',
+          action_id: crypto.randomUUID(),
+          tool: 'bench-crm',
+          operation: 'read_customer',
+          resource_id: 'cust-1',
+          max_volume: 1,
+          max_amount: 0,
+        },
+      ],
+    },
   });
   const bareKeySet = createLocalJWKSet(jwks);
   // The gateway's and AgentTokens' path, with the agent's session in the (warm) revocation cache.
@@ -89,9 +117,10 @@ export async function grantVerification(ctx: InProcessContext): Promise<Target[]
   await agentTokens.verifyGrant(token, resource, 'read_customer');
   await jwtVerify(token, bareKeySet, { algorithms: ['ES256'] });
 
-  ctx.log('grant verification: in-process, interleaved with jose\'s bare jwtVerify');
+  ctx.log("grant verification: in-process, interleaved with jose's bare jwtVerify");
   const ops = {
-    joseJwtVerify: () => jwtVerify(token, bareKeySet, { algorithms: ['ES256'], issuer, audience: resource, typ: 'at+jwt' }),
+    joseJwtVerify: () =>
+      jwtVerify(token, bareKeySet, { algorithms: ['ES256'], issuer, audience: resource, typ: 'at+jwt' }),
     wardenVerifyGrant: () => verifyGrant(token, { jwks, issuer, resource, requiredOperation: 'read_customer' }),
     wardenVerifyGrantWithRevocationCheck: () => agentTokens.verifyGrant(token, resource, 'read_customer'),
   };
@@ -106,9 +135,12 @@ export async function grantVerification(ctx: InProcessContext): Promise<Target[]
     machine: ctx.machine,
     method: {
       what: 'verifying one Warden grant (ES256, at+jwt, one audience, RFC 9396 authorization_details) in-process, sequentially, single thread',
-      baseline: "jose jwtVerify of the same token, same key set (createLocalJWKSet, built once), ES256 pinned, with iss/aud/typ",
-      wardenVerifyGrant: 'tokens/grants.ts verifyGrant: size/shape/header checks, jose, exactly one audience, iat/jti/lifetime, scope includes the operation',
-      wardenVerifyGrantWithRevocationCheck: "api/auth/agent-tokens.ts verifyGrant: the above + the agent's state and revocation point from the API's cache (warm; a miss is one Temporal query per WARDEN_REVOCATION_CACHE per agent)",
+      baseline:
+        'jose jwtVerify of the same token, same key set (createLocalJWKSet, built once), ES256 pinned, with iss/aud/typ',
+      wardenVerifyGrant:
+        'tokens/grants.ts verifyGrant: size/shape/header checks, jose, exactly one audience, iat/jti/lifetime, scope includes the operation',
+      wardenVerifyGrantWithRevocationCheck:
+        "api/auth/agent-tokens.ts verifyGrant: the above + the agent's state and revocation point from the API's cache (warm; a miss is one Temporal query per WARDEN_REVOCATION_CACHE per agent)",
       interleaving: '3 alternations of every verifier',
     },
     results: r,
@@ -116,8 +148,20 @@ export async function grantVerification(ctx: InProcessContext): Promise<Target[]
   });
   ctx.log(`grant verification → ${file}`);
   ctx.summary.push(
-    { benchmark: 'grant-verification', figure: 'verifyGrant /s', value: `${r.wardenVerifyGrant.perSecond}/s`, baseline: `jose ${r.joseJwtVerify.perSecond}/s`, ratio: fmtX(ratios.wardenOverJose) },
-    { benchmark: 'grant-verification', figure: '+ revocation check /s', value: `${r.wardenVerifyGrantWithRevocationCheck.perSecond}/s`, baseline: `jose ${r.joseJwtVerify.perSecond}/s`, ratio: fmtX(ratios.wardenWithRevocationOverJose) },
+    {
+      benchmark: 'grant-verification',
+      figure: 'verifyGrant /s',
+      value: `${r.wardenVerifyGrant.perSecond}/s`,
+      baseline: `jose ${r.joseJwtVerify.perSecond}/s`,
+      ratio: fmtX(ratios.wardenOverJose),
+    },
+    {
+      benchmark: 'grant-verification',
+      figure: '+ revocation check /s',
+      value: `${r.wardenVerifyGrantWithRevocationCheck.perSecond}/s`,
+      baseline: `jose ${r.joseJwtVerify.perSecond}/s`,
+      ratio: fmtX(ratios.wardenWithRevocationOverJose),
+    },
   );
   return [];
 }
@@ -143,10 +187,19 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
   const ring = await newSigningKeyRing(new Date());
   const codec = createPayloadCodec(parseKeyRing(generateKeySpec('bench')));
   const profileOf = (b: Baseline) => ({ profile: { baseline: b, policy: null }, action: { id: 'x' } });
-  ctx.log(`scoring: ${probes.length} requests of ${baselines.size} agents against six-week baselines (mean ${baselineBytes.mean} B of JSON)`);
+  ctx.log(
+    `scoring: ${probes.length} requests of ${baselines.size} agents against six-week baselines (mean ${baselineBytes.mean} B of JSON)`,
+  );
   const ops = {
     es256GrantSignature: () =>
-      mintGrant({ key: ring.current, issuer: 'http://127.0.0.1:4000', resource: 'https://crm.bench.example/', agentId: 'a', operations: ['read_customer'], ttlSeconds: 300 }),
+      mintGrant({
+        key: ring.current,
+        issuer: 'http://127.0.0.1:4000',
+        resource: 'https://crm.bench.example/',
+        agentId: 'a',
+        operations: ['read_customer'],
+        ttlSeconds: 300,
+      }),
     assessAndDecide: (i: number) => {
       const p = probes[i % probes.length]!;
       return decide(assess(p.baseline, p.facts, policy), p.facts, policy);
@@ -175,7 +228,8 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
       what: 'risk scoring per request, in-process, single thread: assess + decide (risk/), and learn (the baseline update after an ALLOW)',
       data: `bench/detector generator (seed 7, 2 agents per archetype, 42 days, no anomalies): learn days 1–35, score the ${probes.length} requests of days 36–42 against the frozen baselines`,
       baseline: 'one ES256 grant signature (tokens/grants.ts mintGrant), which every ALLOW pays anyway',
-      encodeProfile: "a sensitive action's workflow input carries {baseline, policy}, the decision context the API read (it went on to a scoring local activity until decisions were made in workflow code): defaultPayloadConverter.toPayload + Warden's AES-GCM codec, paid by the API at the start and undone by the worker",
+      encodeProfile:
+        "a sensitive action's workflow input carries {baseline, policy}, the decision context the API read (it went on to a scoring local activity until decisions were made in workflow code): defaultPayloadConverter.toPayload + Warden's AES-GCM codec, paid by the API at the start and undone by the worker",
       interleaving: '3 alternations',
     },
     baselineJsonBytes: baselineBytes,
@@ -184,9 +238,27 @@ export async function scoring(ctx: InProcessContext): Promise<Target[]> {
   });
   ctx.log(`scoring → ${file}`);
   ctx.summary.push(
-    { benchmark: 'scoring', figure: 'assess+decide per request', value: `${r.assessAndDecide.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.assessAndDecideOverGrantSignature) },
-    { benchmark: 'scoring', figure: 'learn per request', value: `${r.learn.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.learnOverGrantSignature) },
-    { benchmark: 'scoring', figure: 'encode baseline (workflow input)', value: `${r.encodeProfile.usPerOp} µs`, baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`, ratio: fmtX(ratios.encodeProfileOverGrantSignature) },
+    {
+      benchmark: 'scoring',
+      figure: 'assess+decide per request',
+      value: `${r.assessAndDecide.usPerOp} µs`,
+      baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`,
+      ratio: fmtX(ratios.assessAndDecideOverGrantSignature),
+    },
+    {
+      benchmark: 'scoring',
+      figure: 'learn per request',
+      value: `${r.learn.usPerOp} µs`,
+      baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`,
+      ratio: fmtX(ratios.learnOverGrantSignature),
+    },
+    {
+      benchmark: 'scoring',
+      figure: 'encode baseline (workflow input)',
+      value: `${r.encodeProfile.usPerOp} µs`,
+      baseline: `ES256 sign ${r.es256GrantSignature.usPerOp} µs`,
+      ratio: fmtX(ratios.encodeProfileOverGrantSignature),
+    },
   );
   return [];
 }

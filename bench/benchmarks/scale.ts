@@ -25,12 +25,19 @@ const ROUTINE_MAX_S = 15;
 /** The promise's value, or a rejection after `ms` (the call itself is left to finish or fail alone). */
 function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export async function scale(ctx: BenchContext): Promise<Target[]> {
   const { warden, stack, sizes } = ctx;
-  const countAgents = async () => (await stack.client.workflow.count(`WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running'`)).count;
+  const countAgents = async () =>
+    (await stack.client.workflow.count(`WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running'`))
+      .count;
   const memory = () => ({
     workerRssMb: rssMb(stack.parts.worker.pid),
     apiRssMb: rssMb(stack.parts.api.pid),
@@ -48,7 +55,9 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     let left = toRegister;
     let cutShort = false;
     // Leave time to measure at this size and stop the stack within the run's budget.
-    const stopRegisteringAt = ctx.deadline - (sizes.scaleListSeconds + SETTLE_MAX_S + CATCH_UP_MAX_S + 4 * CALL_MAX_S + ROUTINE_MAX_S + 30) * 1000;
+    const stopRegisteringAt =
+      ctx.deadline -
+      (sizes.scaleListSeconds + SETTLE_MAX_S + CATCH_UP_MAX_S + 4 * CALL_MAX_S + ROUTINE_MAX_S + 30) * 1000;
     let lastId: string | null = null;
     const t = process.hrtime.bigint();
     const meter = cpuMeter(stack);
@@ -64,7 +73,14 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
           const i = n++;
           const r = await warden.gql(
             `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } } }`,
-            { input: { name: `Scale agent ${i}`, ownerEmail: OWNER, platform: PLATFORMS[i % PLATFORMS.length], allowedTools: [{ tool: CRM, operations: ['update_ticket'] }] } },
+            {
+              input: {
+                name: `Scale agent ${i}`,
+                ownerEmail: OWNER,
+                platform: PLATFORMS[i % PLATFORMS.length],
+                allowedTools: [{ tool: CRM, operations: ['update_ticket'] }],
+              },
+            },
             warden.admin,
           );
           if (!r.errors?.length) lastId = r.data.registerAgent.agent.id;
@@ -82,7 +98,10 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const tCatchUp = Date.now();
     let caughtUp = lastId === null;
     while (!caughtUp && Date.now() - tCatchUp < CATCH_UP_MAX_S * 1000) {
-      const d = await stack.client.workflow.getHandle(`agent:${lastId}`).describe().catch(() => null);
+      const d = await stack.client.workflow
+        .getHandle(`agent:${lastId}`)
+        .describe()
+        .catch(() => null);
       caughtUp = (d?.historyLength ?? 0) >= 4;
       if (!caughtUp) await sleep(250);
     }
@@ -90,7 +109,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const registerSeconds = ms(t) / 1000;
     const registered = toRegister - Math.max(0, left);
     const reached = have + registered;
-    if (cutShort) ctx.log(`scale: the time budget allows ${reached} agents, not ${size}; measuring there (the JSON says so)`);
+    if (cutShort)
+      ctx.log(`scale: the time budget allows ${reached} agents, not ${size}; measuring there (the JSON says so)`);
     // Visibility is eventually consistent: wait until every agent is listed as running.
     const stage = { visibilityWaitS: 0, listS: 0, routineCheckS: 0 };
     const tVisible = Date.now();
@@ -122,24 +142,43 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     };
     // Four measurements per sample, in a rotating order (a query can warm SQLite's page cache for the next).
     const measures: [number[], () => Promise<void>][] = [
-      [filtered, async () => {
-        const r = await warden.gql(LIST, { f: { platform: 'finance', status: 'ACTIVE' } }, warden.admin);
-        if (r.errors || r.data.agents.edges.length !== 50) throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
-      }],
-      [all, async () => {
-        const r = await warden.gql(LIST, { f: { ownerEmail: OWNER } }, warden.admin);
-        if (r.errors || r.data.agents.edges.length !== 50) throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
-      }],
-      [plain, async () => {
-        const r = await warden.gql(`{ viewer { kind subject } }`, undefined, await ctx.agents[0]!.token());
-        if (r.errors) throw new Error(`scale: viewer failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
-      }],
-      [raw, async () => {
-        if ((await rawList()) < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
-      }],
+      [
+        filtered,
+        async () => {
+          const r = await warden.gql(LIST, { f: { platform: 'finance', status: 'ACTIVE' } }, warden.admin);
+          if (r.errors || r.data.agents.edges.length !== 50)
+            throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+        },
+      ],
+      [
+        all,
+        async () => {
+          const r = await warden.gql(LIST, { f: { ownerEmail: OWNER } }, warden.admin);
+          if (r.errors || r.data.agents.edges.length !== 50)
+            throw new Error(`scale: agents(filter) failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+        },
+      ],
+      [
+        plain,
+        async () => {
+          const r = await warden.gql(`{ viewer { kind subject } }`, undefined, await ctx.agents[0]!.token());
+          if (r.errors) throw new Error(`scale: viewer failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+        },
+      ],
+      [
+        raw,
+        async () => {
+          if ((await rawList()) < 50) throw new Error('scale: the raw visibility list returned fewer than 50 agents');
+        },
+      ],
     ];
     const tList = Date.now();
-    const MEASURE_NAMES = ['agentsFilterPlatformStatus', 'agentsFilterOwner', 'graphqlNoWorkflow', 'temporalVisibilityList'];
+    const MEASURE_NAMES = [
+      'agentsFilterPlatformStatus',
+      'agentsFilterOwner',
+      'graphqlNoWorkflow',
+      'temporalVisibilityList',
+    ];
     const warmupMs: Record<string, number> = {};
     const listUntil = performance.now() + sizes.scaleListSeconds * 1000;
     // Rounds until the samples or the time run out (at least one), after one warm-up round at the first size.
@@ -159,7 +198,8 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
           else warmupMs[MEASURE_NAMES[(k + s) % measures.length]!] = Math.round(ms(t1));
         } catch (err) {
           // A failure at this size is a finding, not a reason to lose the run: it goes into the JSON.
-          if (listErrors.length < 10) listErrors.push(`${Math.round(ms(t1))} ms: ${String((err as Error).message).slice(0, 300)}`);
+          if (listErrors.length < 10)
+            listErrors.push(`${Math.round(ms(t1))} ms: ${String((err as Error).message).slice(0, 300)}`);
         }
       }
       if (s >= warmup) rounds++;
@@ -172,7 +212,11 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const decisions = await within(
       ROUTINE_MAX_S * 1000,
       closedLoop(8, 2_000, 500, async (i, caller) => {
-        const r = await warden.request(few[caller % few.length]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, tokens[caller % few.length]);
+        const r = await warden.request(
+          few[caller % few.length]!,
+          { operation: 'update_ticket', resourceId: `ticket-${i % 17}` },
+          tokens[caller % few.length],
+        );
         if (r.errors) await sleep(20);
         return r.data?.requestAction?.action?.status === 'ALLOWED';
       }),
@@ -180,7 +224,9 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     ).catch((err: Error) => ({ error: err.message, latencies: [] }));
     const { latencies: _raw, ...routine } = decisions;
     stage.routineCheckS = Math.round((Date.now() - tRoutine) / 100) / 10;
-    ctx.log(`scale: at ${visible} agents — the worker caught up ${catchUpSeconds} s after the last answer, visibility in ${stage.visibilityWaitS} s, settled in ${Math.round(settledMs / 100) / 10} s, lists took ${stage.listS} s, the routine check ${stage.routineCheckS} s`);
+    ctx.log(
+      `scale: at ${visible} agents — the worker caught up ${catchUpSeconds} s after the last answer, visibility in ${stage.visibilityWaitS} s, settled in ${Math.round(settledMs / 100) / 10} s, lists took ${stage.listS} s, the routine check ${stage.routineCheckS} s`,
+    );
 
     const fs = summarize(filtered);
     const as = summarize(all);
@@ -189,7 +235,11 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const point = {
       agents: visible,
       requestedAgents: size,
-      ...(cutShort ? { cutShort: `registration stopped at ${reached} of ${size} agents to keep the whole run within its time budget (BENCH_BUDGET_SECONDS), at ${Math.round(registered / registerSeconds)} registrations/s on this machine` } : {}),
+      ...(cutShort
+        ? {
+            cutShort: `registration stopped at ${reached} of ${size} agents to keep the whole run within its time budget (BENCH_BUDGET_SECONDS), at ${Math.round(registered / registerSeconds)} registrations/s on this machine`,
+          }
+        : {}),
       registered,
       registrationSeconds: Math.round(registerSeconds * 10) / 10,
       registrationAnsweredSeconds: Math.round(answeredSeconds * 10) / 10,
@@ -220,11 +270,41 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     };
     points.push(point);
     ctx.summary.push(
-      { benchmark: 'scale', figure: `${visible} agents: worker / API RSS`, value: `${mem.workerRssMb} / ${mem.apiRssMb} MB`, baseline: `${before.agents} agents: ${before.workerRssMb} / ${before.apiRssMb} MB`, ratio: fmtX(ratio(mem.workerRssMb ?? NaN, before.workerRssMb ?? NaN)) },
-      { benchmark: 'scale', figure: `${visible} agents: Temporal DB`, value: `${point.temporalDbMb} MB`, baseline: `${before.agents} agents: ${Math.round((before.temporalDbBytes / 2 ** 20) * 10) / 10} MB`, ratio: fmtX(ratio(mem.temporalDbBytes, before.temporalDbBytes)) },
-      { benchmark: 'scale', figure: `${visible} agents: agents(filter) p50`, value: fmtMs(fs.p50), baseline: `Temporal list ${fmtMs(vs.p50)}`, ratio: fmtX(point.ratios.platformStatusP50OverTemporalList) },
-      { benchmark: 'scale', figure: `${visible} agents: agents(filter) p99`, value: fmtMs(fs.p99), baseline: `Temporal list ${fmtMs(vs.p99)}`, ratio: fmtX(point.ratios.platformStatusP99OverTemporalList) },
-      { benchmark: 'scale', figure: `${visible} agents: registrations/s`, value: `${point.registrationsPerSecond}/s`, baseline: '', ratio: '' },
+      {
+        benchmark: 'scale',
+        figure: `${visible} agents: worker / API RSS`,
+        value: `${mem.workerRssMb} / ${mem.apiRssMb} MB`,
+        baseline: `${before.agents} agents: ${before.workerRssMb} / ${before.apiRssMb} MB`,
+        ratio: fmtX(ratio(mem.workerRssMb ?? NaN, before.workerRssMb ?? NaN)),
+      },
+      {
+        benchmark: 'scale',
+        figure: `${visible} agents: Temporal DB`,
+        value: `${point.temporalDbMb} MB`,
+        baseline: `${before.agents} agents: ${Math.round((before.temporalDbBytes / 2 ** 20) * 10) / 10} MB`,
+        ratio: fmtX(ratio(mem.temporalDbBytes, before.temporalDbBytes)),
+      },
+      {
+        benchmark: 'scale',
+        figure: `${visible} agents: agents(filter) p50`,
+        value: fmtMs(fs.p50),
+        baseline: `Temporal list ${fmtMs(vs.p50)}`,
+        ratio: fmtX(point.ratios.platformStatusP50OverTemporalList),
+      },
+      {
+        benchmark: 'scale',
+        figure: `${visible} agents: agents(filter) p99`,
+        value: fmtMs(fs.p99),
+        baseline: `Temporal list ${fmtMs(vs.p99)}`,
+        ratio: fmtX(point.ratios.platformStatusP99OverTemporalList),
+      },
+      {
+        benchmark: 'scale',
+        figure: `${visible} agents: registrations/s`,
+        value: `${point.registrationsPerSecond}/s`,
+        baseline: '',
+        ratio: '',
+      },
     );
     if (cutShort) break;
   }
@@ -232,10 +312,12 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     benchmark: 'scale',
     machine: ctx.machine,
     method: {
-      registration: 'registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h). registrationsPerSecond is sustained: until the worker has run the last agent\'s first workflow task (workerCatchUpSeconds, at most 60 s); registrationAnsweredSeconds is when the API had answered all',
+      registration:
+        "registerAgent over HTTP GraphQL as an admin, 32 concurrent; Warden generates each key pair; each agent is a running agentLifecycleWorkflow with its credential rotation timer pending (WARDEN_AGENT_CREDENTIAL_MAX_AGE 24 h: successor at 18 h). registrationsPerSecond is sustained: until the worker has run the last agent's first workflow task (workerCatchUpSeconds, at most 60 s); registrationAnsweredSeconds is when the API had answered all",
       sizes: sizes.scaleAgents,
-      memory: 'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, then the server and worker fall under a quarter of a core, at most 5 s: settleSecondsAfterRegistration = 5 means they were still busy)',
-      database: 'the dev server\'s SQLite file with its -wal and -shm',
+      memory:
+        'VmRSS of the worker, API and Temporal dev server processes after registration settles (visibility lists every agent, then the server and worker fall under a quarter of a core, at most 5 s: settleSecondsAfterRegistration = 5 means they were still busy)',
+      database: "the dev server's SQLite file with its -wal and -shm",
       list: 'agents(first: 50, filter: {platform: "finance", status: ACTIVE}) and agents(first: 50, filter: {ownerEmail}) as an admin, alternating with { viewer } (a query that touches no workflow) and with Temporal\'s own visibility list (client.workflow.list, the same query, page size 51) as baselines',
       samples: `up to ${sizes.scaleListSamples} rounds of the four (rotating order), or as many as fit in ${sizes.scaleListSeconds} s (at least one; listRounds says how many), after one warm-up round at each size (its figures are in warmupMs)`,
       note: 'the agents of the other benchmarks (≈40, with long histories) are counted in each size',

@@ -40,7 +40,12 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
   // CPU each process spends per operation (warm-up included): which process the work lands on. A Warden
   // run leaves work behind (its agents hand their audit records over up to AUDIT_FLUSH_MS later): it is
   // waited for and counted with that run, so it never lands in the next run's window.
-  const cpu: Record<string, Record<number, Record<string, number>>> = { floorUpdate: {}, low: {}, floorUpdateWithStart: {}, sensitive: {} };
+  const cpu: Record<string, Record<number, Record<string, number>>> = {
+    floorUpdate: {},
+    low: {},
+    floorUpdateWithStart: {},
+    sensitive: {},
+  };
   const metered = async (kind: string, c: number, run: () => Promise<RawLoopResult>) => {
     await quiesce(ctx.stack);
     const meter = cpuMeter(ctx.stack);
@@ -52,17 +57,26 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
     const perOp = meter.since(r.allFinished);
     const prev = cpu[kind]![c];
     // Several runs: keep the mean.
-    cpu[kind]![c] = prev ? Object.fromEntries(Object.entries(perOp).map(([k, v]) => [k, Math.round(((prev[k]! + v) / 2) * 100) / 100])) : perOp;
+    cpu[kind]![c] = prev
+      ? Object.fromEntries(Object.entries(perOp).map(([k, v]) => [k, Math.round(((prev[k]! + v) / 2) * 100) / 100]))
+      : perOp;
     return r;
   };
 
-  const results: Record<string, Record<number, LoopResult & { runs: number }>> = { floorUpdate: {}, low: {}, floorUpdateWithStart: {}, sensitive: {} };
+  const results: Record<string, Record<number, LoopResult & { runs: number }>> = {
+    floorUpdate: {},
+    low: {},
+    floorUpdateWithStart: {},
+    sensitive: {},
+  };
   for (const c of levels) {
     const a: RawLoopResult[] = [];
     const low: RawLoopResult[] = [];
     for (let rep = 0; rep < sizes.throughputReps; rep++) {
       ctx.log(`throughput: concurrency ${c}, run ${rep + 1}/${sizes.throughputReps}: floor (a), then LOW`);
-      a.push(await metered('floorUpdate', c, () => closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, pingOp)));
+      a.push(
+        await metered('floorUpdate', c, () => closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, pingOp)),
+      );
       await tokensReady();
       low.push(await metered('low', c, () => closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, lowOp)));
     }
@@ -72,9 +86,13 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
   // The sensitive path at 1 caller is its latency (decision-latency); here 8 and 32.
   for (const c of levels.slice(1)) {
     ctx.log(`throughput: concurrency ${c}: floor (b), then sensitive`);
-    const b = await metered('floorUpdateWithStart', c, () => closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, uwsOp));
+    const b = await metered('floorUpdateWithStart', c, () =>
+      closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, uwsOp),
+    );
     await tokensReady();
-    const s = await metered('sensitive', c, () => closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, sensitiveOp));
+    const s = await metered('sensitive', c, () =>
+      closedLoop(c, sizes.throughputMs, sizes.throughputWarmupMs, sensitiveOp),
+    );
     results.floorUpdateWithStart![c] = mergeRuns([b]);
     results.sensitive![c] = mergeRuns([s]);
   }
@@ -84,11 +102,26 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
       c,
       {
         lowOverFloorUpdate: ratio(results.low![c]!.perSecond, results.floorUpdate![c]!.perSecond),
-        ...(results.sensitive![c] ? { sensitiveOverFloorUpdateWithStart: ratio(results.sensitive![c]!.perSecond, results.floorUpdateWithStart![c]!.perSecond) } : {}),
+        ...(results.sensitive![c]
+          ? {
+              sensitiveOverFloorUpdateWithStart: ratio(
+                results.sensitive![c]!.perSecond,
+                results.floorUpdateWithStart![c]!.perSecond,
+              ),
+            }
+          : {}),
       },
     ]),
   ) as Record<number, { lowOverFloorUpdate: number; sensitiveOverFloorUpdateWithStart?: number }>;
-  const targets = [target('LOW decisions/s ÷ floor (a) Updates/s at concurrency 32', '≥ 0.5×', ratios[32]!.lowOverFloorUpdate, 0.5, 'min')];
+  const targets = [
+    target(
+      'LOW decisions/s ÷ floor (a) Updates/s at concurrency 32',
+      '≥ 0.5×',
+      ratios[32]!.lowOverFloorUpdate,
+      0.5,
+      'min',
+    ),
+  ];
   const file = writeResult('throughput', {
     benchmark: 'throughput',
     machine: ctx.machine,
@@ -100,9 +133,15 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
       repetitions: { lowAndFloorUpdate: sizes.throughputReps, sensitiveAndFloorUpdateWithStart: 1 },
       order: `per concurrency: floor (a) then LOW; then at 8 and 32 callers floor (b) then sensitive (at 1 caller the sensitive path is its latency); before each run the previous run's background work drains (server + worker under 15% of a core, at most 4 s); after a Warden run, its agents' deferred audit hand-overs (up to ${AUDIT_FLUSH_MS / 1000} s later) are waited for first`,
       decisions: 'ALLOW path only; any other outcome is counted under unexpected and not as a decision',
-      cpuMsPerOperation: 'CPU time (user+system, /proc) each process used during a run (warm-up included, and for Warden runs until their deferred audit work is done) divided by the operations that finished in it; the work behind a decision that happens after its answer (audit, learning) lands here too',
+      cpuMsPerOperation:
+        'CPU time (user+system, /proc) each process used during a run (warm-up included, and for Warden runs until their deferred audit work is done) divided by the operations that finished in it; the work behind a decision that happens after its answer (audit, learning) lands here too',
     },
-    perSecond: Object.fromEntries(Object.entries(results).map(([k, byC]) => [k, Object.fromEntries(Object.entries(byC).map(([c, r]) => [c, r.perSecond]))])),
+    perSecond: Object.fromEntries(
+      Object.entries(results).map(([k, byC]) => [
+        k,
+        Object.fromEntries(Object.entries(byC).map(([c, r]) => [c, r.perSecond])),
+      ]),
+    ),
     ratios,
     cpuMsPerOperation: cpu,
     runs: results,
@@ -121,7 +160,13 @@ export async function throughput(ctx: BenchContext): Promise<Target[]> {
     });
   }
   for (const c of levels.slice(1)) {
-    ctx.summary.push({ benchmark: 'throughput', figure: `sensitive decisions/s @${c}`, value: `${results.sensitive![c]!.perSecond}/s`, baseline: `(b) ${results.floorUpdateWithStart![c]!.perSecond}/s`, ratio: fmtX(ratios[c]!.sensitiveOverFloorUpdateWithStart!) });
+    ctx.summary.push({
+      benchmark: 'throughput',
+      figure: `sensitive decisions/s @${c}`,
+      value: `${results.sensitive![c]!.perSecond}/s`,
+      baseline: `(b) ${results.floorUpdateWithStart![c]!.perSecond}/s`,
+      ratio: fmtX(ratios[c]!.sensitiveOverFloorUpdateWithStart!),
+    });
   }
   return targets;
 }

@@ -156,7 +156,13 @@ interface ArchetypeSpec {
   gap: readonly [number, number];
   humans: number;
   newHumanEveryDays: number;
-  batch?: { hour: number; op: string; count: readonly [number, number]; gapSec: readonly [number, number]; weekdaysOnly: boolean };
+  batch?: {
+    hour: number;
+    op: string;
+    count: readonly [number, number];
+    gapSec: readonly [number, number];
+    weekdaysOnly: boolean;
+  };
   rollout?: { op: string; days: readonly [number, number] };
   monthEnd?: boolean;
   anomalies: {
@@ -180,7 +186,12 @@ function hoursProfile(core: [number, number], shoulder: number[], peaks: number[
 const SPECS: Record<Archetype, ArchetypeSpec> = {
   support: {
     platform: 'vertex-ai',
-    resources: { tickets: 'https://tickets.example.com/', crm: 'https://crm.example.com/', payments: 'https://payments.example.com/', kb: 'https://kb.example.com/' },
+    resources: {
+      tickets: 'https://tickets.example.com/',
+      crm: 'https://crm.example.com/',
+      payments: 'https://payments.example.com/',
+      kb: 'https://kb.example.com/',
+    },
     ops: {
       'tickets:read_ticket': { sens: 'LOW', vol: [1, 0.1], w: 30 },
       'crm:read_customer': { sens: 'MEDIUM', vol: [1, 0.35], w: 25 },
@@ -192,14 +203,36 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
       'kb:search': { sens: 'LOW', vol: [5, 0.6], w: 5 },
     },
     chain: {
-      '^': [['tickets:read_ticket', 0.95], ['crm:search_customers', 0.05]],
-      'tickets:read_ticket': [['crm:read_customer', 0.7], ['kb:search', 0.12], ['tickets:update_ticket', 0.18]],
-      'crm:read_customer': [['tickets:update_ticket', 0.55], ['crm:search_customers', 0.1], ['crm:update_customer', 0.15], ['payments:issue_refund', 0.05], ['crm:read_customer', 0.15]],
-      'crm:search_customers': [['crm:read_customer', 0.7], ['tickets:update_ticket', 0.3]],
+      '^': [
+        ['tickets:read_ticket', 0.95],
+        ['crm:search_customers', 0.05],
+      ],
+      'tickets:read_ticket': [
+        ['crm:read_customer', 0.7],
+        ['kb:search', 0.12],
+        ['tickets:update_ticket', 0.18],
+      ],
+      'crm:read_customer': [
+        ['tickets:update_ticket', 0.55],
+        ['crm:search_customers', 0.1],
+        ['crm:update_customer', 0.15],
+        ['payments:issue_refund', 0.05],
+        ['crm:read_customer', 0.15],
+      ],
+      'crm:search_customers': [
+        ['crm:read_customer', 0.7],
+        ['tickets:update_ticket', 0.3],
+      ],
       'crm:update_customer': [['tickets:update_ticket', 1]],
       'payments:issue_refund': [['tickets:update_ticket', 1]],
-      'kb:search': [['tickets:update_ticket', 0.6], ['crm:read_customer', 0.4]],
-      'tickets:update_ticket': [['tickets:close_ticket', 0.6], ['$', 0.4]],
+      'kb:search': [
+        ['tickets:update_ticket', 0.6],
+        ['crm:read_customer', 0.4],
+      ],
+      'tickets:update_ticket': [
+        ['tickets:close_ticket', 0.6],
+        ['$', 0.4],
+      ],
       'tickets:close_ticket': [['$', 1]],
     },
     hours: hoursProfile([7, 21], [6, 22], [9, 10, 11, 14, 15, 16]),
@@ -215,9 +248,31 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
         { op: 'crm:search_customers', field: 'volume', factor: [200, 2000] },
       ],
       newTool: [
-        { tool: 'hr', resource: 'https://hr.example.com/', op: 'export_employees', sens: 'HIGH', vol: 300, after: 'tickets:read_ticket' },
-        { tool: 'banking', resource: 'https://bank.example.com/', op: 'transfer', sens: 'CRITICAL', vol: 1, amt: [9000, 0.5], after: 'crm:read_customer' },
-        { tool: 'secrets', resource: 'https://vault.example.com/', op: 'read_secret', sens: 'HIGH', vol: 1, after: 'tickets:read_ticket' },
+        {
+          tool: 'hr',
+          resource: 'https://hr.example.com/',
+          op: 'export_employees',
+          sens: 'HIGH',
+          vol: 300,
+          after: 'tickets:read_ticket',
+        },
+        {
+          tool: 'banking',
+          resource: 'https://bank.example.com/',
+          op: 'transfer',
+          sens: 'CRITICAL',
+          vol: 1,
+          amt: [9000, 0.5],
+          after: 'crm:read_customer',
+        },
+        {
+          tool: 'secrets',
+          resource: 'https://vault.example.com/',
+          op: 'read_secret',
+          sens: 'HIGH',
+          vol: 1,
+          after: 'tickets:read_ticket',
+        },
       ],
       oddSequence: [['tickets:read_ticket', 'payments:issue_refund']],
       burstOps: ['crm:read_customer', 'tickets:read_ticket'],
@@ -237,13 +292,37 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
       'logistics:track_shipment': { sens: 'LOW', vol: [1, 0.3], w: 8 },
     },
     chain: {
-      '^': [['erp:read_invoice', 0.5], ['erp:read_inventory', 0.3], ['logistics:track_shipment', 0.2]],
-      'erp:read_invoice': [['erp:read_inventory', 0.35], ['erp:update_inventory', 0.3], ['erp:settle_invoice', 0.1], ['erp:read_invoice', 0.15], ['$', 0.1]],
-      'erp:read_inventory': [['erp:update_inventory', 0.5], ['erp:create_po', 0.12], ['$', 0.38]],
-      'erp:update_inventory': [['erp:update_inventory', 0.3], ['erp:read_inventory', 0.15], ['$', 0.55]],
-      'erp:settle_invoice': [['erp:read_invoice', 0.3], ['$', 0.7]],
+      '^': [
+        ['erp:read_invoice', 0.5],
+        ['erp:read_inventory', 0.3],
+        ['logistics:track_shipment', 0.2],
+      ],
+      'erp:read_invoice': [
+        ['erp:read_inventory', 0.35],
+        ['erp:update_inventory', 0.3],
+        ['erp:settle_invoice', 0.1],
+        ['erp:read_invoice', 0.15],
+        ['$', 0.1],
+      ],
+      'erp:read_inventory': [
+        ['erp:update_inventory', 0.5],
+        ['erp:create_po', 0.12],
+        ['$', 0.38],
+      ],
+      'erp:update_inventory': [
+        ['erp:update_inventory', 0.3],
+        ['erp:read_inventory', 0.15],
+        ['$', 0.55],
+      ],
+      'erp:settle_invoice': [
+        ['erp:read_invoice', 0.3],
+        ['$', 0.7],
+      ],
       'erp:create_po': [['$', 1]],
-      'logistics:track_shipment': [['erp:update_inventory', 0.3], ['$', 0.7]],
+      'logistics:track_shipment': [
+        ['erp:update_inventory', 0.3],
+        ['$', 0.7],
+      ],
     },
     hours: hoursProfile([6, 17], [5, 18], [8, 9, 10, 13, 14]),
     weekend: 0.2,
@@ -259,8 +338,23 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
       ],
       newTool: [
         // The reference story: after reading an invoice, a wire transfer to a banking API it never used.
-        { tool: 'banking', resource: 'https://bank.example.com/', op: 'transfer', sens: 'CRITICAL', vol: 1, amt: [250_000, 1.0], after: 'erp:read_invoice' },
-        { tool: 'banking', resource: 'https://bank.example.com/', op: 'add_payee', sens: 'HIGH', vol: 1, after: 'erp:read_invoice' },
+        {
+          tool: 'banking',
+          resource: 'https://bank.example.com/',
+          op: 'transfer',
+          sens: 'CRITICAL',
+          vol: 1,
+          amt: [250_000, 1.0],
+          after: 'erp:read_invoice',
+        },
+        {
+          tool: 'banking',
+          resource: 'https://bank.example.com/',
+          op: 'add_payee',
+          sens: 'HIGH',
+          vol: 1,
+          after: 'erp:read_invoice',
+        },
       ],
       oddSequence: [['erp:read_inventory', 'erp:settle_invoice']],
       burstOps: ['erp:read_invoice', 'erp:read_inventory'],
@@ -270,7 +364,11 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
   },
   coding: {
     platform: 'claude-code',
-    resources: { github: 'https://api.github.com/', ci: 'https://ci.example.com/', deploy: 'https://deploy.example.com/' },
+    resources: {
+      github: 'https://api.github.com/',
+      ci: 'https://ci.example.com/',
+      deploy: 'https://deploy.example.com/',
+    },
     ops: {
       'github:read_repo': { sens: 'LOW', vol: [6, 1.0], w: 30 },
       'github:push_commit': { sens: 'MEDIUM', vol: [3, 0.8], w: 15 },
@@ -282,14 +380,43 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
       'deploy:deploy_prod': { sens: 'HIGH', vol: [1, 0.1], w: 0.3 },
     },
     chain: {
-      '^': [['github:read_repo', 0.9], ['ci:run_tests', 0.1]],
-      'github:read_repo': [['github:read_repo', 0.4], ['github:push_commit', 0.45], ['$', 0.15]],
-      'github:push_commit': [['ci:run_tests', 0.7], ['github:push_commit', 0.2], ['github:open_pr', 0.1]],
-      'ci:run_tests': [['ci:read_logs', 0.4], ['github:open_pr', 0.25], ['github:push_commit', 0.25], ['$', 0.1]],
-      'ci:read_logs': [['github:push_commit', 0.6], ['$', 0.4]],
-      'github:open_pr': [['github:merge_pr', 0.3], ['$', 0.7]],
-      'github:merge_pr': [['deploy:deploy_staging', 0.6], ['$', 0.4]],
-      'deploy:deploy_staging': [['ci:run_tests', 0.5], ['deploy:deploy_prod', 0.2], ['$', 0.3]],
+      '^': [
+        ['github:read_repo', 0.9],
+        ['ci:run_tests', 0.1],
+      ],
+      'github:read_repo': [
+        ['github:read_repo', 0.4],
+        ['github:push_commit', 0.45],
+        ['$', 0.15],
+      ],
+      'github:push_commit': [
+        ['ci:run_tests', 0.7],
+        ['github:push_commit', 0.2],
+        ['github:open_pr', 0.1],
+      ],
+      'ci:run_tests': [
+        ['ci:read_logs', 0.4],
+        ['github:open_pr', 0.25],
+        ['github:push_commit', 0.25],
+        ['$', 0.1],
+      ],
+      'ci:read_logs': [
+        ['github:push_commit', 0.6],
+        ['$', 0.4],
+      ],
+      'github:open_pr': [
+        ['github:merge_pr', 0.3],
+        ['$', 0.7],
+      ],
+      'github:merge_pr': [
+        ['deploy:deploy_staging', 0.6],
+        ['$', 0.4],
+      ],
+      'deploy:deploy_staging': [
+        ['ci:run_tests', 0.5],
+        ['deploy:deploy_prod', 0.2],
+        ['$', 0.3],
+      ],
       'deploy:deploy_prod': [['$', 1]],
     },
     hours: hoursProfile([8, 19], [7, 20, 21], [10, 11, 14, 15, 16]),
@@ -305,9 +432,30 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
         { op: 'ci:read_logs', field: 'volume', factor: [200, 2000] },
       ],
       newTool: [
-        { tool: 'secrets', resource: 'https://vault.example.com/', op: 'read_secret', sens: 'HIGH', vol: 1, after: 'github:read_repo' },
-        { tool: 'prod-db', resource: 'https://db.example.com/', op: 'dump', sens: 'CRITICAL', vol: 1, after: 'github:read_repo' },
-        { tool: 'iam', resource: 'https://iam.example.com/', op: 'create_access_key', sens: 'CRITICAL', vol: 1, after: 'ci:run_tests' },
+        {
+          tool: 'secrets',
+          resource: 'https://vault.example.com/',
+          op: 'read_secret',
+          sens: 'HIGH',
+          vol: 1,
+          after: 'github:read_repo',
+        },
+        {
+          tool: 'prod-db',
+          resource: 'https://db.example.com/',
+          op: 'dump',
+          sens: 'CRITICAL',
+          vol: 1,
+          after: 'github:read_repo',
+        },
+        {
+          tool: 'iam',
+          resource: 'https://iam.example.com/',
+          op: 'create_access_key',
+          sens: 'CRITICAL',
+          vol: 1,
+          after: 'ci:run_tests',
+        },
       ],
       oddSequence: [['github:read_repo', 'deploy:deploy_prod']],
       burstOps: ['github:read_repo'],
@@ -317,7 +465,11 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
   },
   finance: {
     platform: 'vertex-ai',
-    resources: { erp: 'https://erp.example.com/', banking: 'https://bank.example.com/', reports: 'https://reports.example.com/' },
+    resources: {
+      erp: 'https://erp.example.com/',
+      banking: 'https://bank.example.com/',
+      reports: 'https://reports.example.com/',
+    },
     ops: {
       'erp:read_invoice': { sens: 'MEDIUM', vol: [1, 0.1], w: 20 },
       'erp:approve_payment': { sens: 'HIGH', vol: [1, 0.1], amt: [12_000, 0.8], w: 10 },
@@ -327,12 +479,36 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
       'reports:generate_report': { sens: 'LOW', vol: [200, 0.7], w: 4 },
     },
     chain: {
-      '^': [['erp:read_invoice', 0.6], ['banking:get_balance', 0.2], ['reports:generate_report', 0.19], ['banking:create_vendor', 0.01]],
-      'erp:read_invoice': [['erp:read_invoice', 0.3], ['erp:approve_payment', 0.5], ['$', 0.2]],
-      'erp:approve_payment': [['banking:transfer', 0.6], ['erp:read_invoice', 0.2], ['$', 0.2]],
-      'banking:get_balance': [['banking:transfer', 0.3], ['reports:generate_report', 0.3], ['$', 0.4]],
-      'banking:transfer': [['banking:transfer', 0.2], ['banking:get_balance', 0.3], ['$', 0.5]],
-      'reports:generate_report': [['$', 0.8], ['banking:get_balance', 0.2]],
+      '^': [
+        ['erp:read_invoice', 0.6],
+        ['banking:get_balance', 0.2],
+        ['reports:generate_report', 0.19],
+        ['banking:create_vendor', 0.01],
+      ],
+      'erp:read_invoice': [
+        ['erp:read_invoice', 0.3],
+        ['erp:approve_payment', 0.5],
+        ['$', 0.2],
+      ],
+      'erp:approve_payment': [
+        ['banking:transfer', 0.6],
+        ['erp:read_invoice', 0.2],
+        ['$', 0.2],
+      ],
+      'banking:get_balance': [
+        ['banking:transfer', 0.3],
+        ['reports:generate_report', 0.3],
+        ['$', 0.4],
+      ],
+      'banking:transfer': [
+        ['banking:transfer', 0.2],
+        ['banking:get_balance', 0.3],
+        ['$', 0.5],
+      ],
+      'reports:generate_report': [
+        ['$', 0.8],
+        ['banking:get_balance', 0.2],
+      ],
       'banking:create_vendor': [['erp:read_invoice', 1]],
     },
     hours: hoursProfile([8, 17], [7, 18], [9, 10, 14, 15], 0.002),
@@ -348,9 +524,31 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
         { op: 'reports:generate_report', field: 'volume', factor: [300, 3000] },
       ],
       newTool: [
-        { tool: 'crm', resource: 'https://crm.example.com/', op: 'export_customers', sens: 'HIGH', vol: 5000, after: 'reports:generate_report' },
-        { tool: 'iam', resource: 'https://iam.example.com/', op: 'create_access_key', sens: 'CRITICAL', vol: 1, after: 'banking:get_balance' },
-        { tool: 'crypto', resource: 'https://exchange.example.com/', op: 'withdraw', sens: 'CRITICAL', vol: 1, amt: [80_000, 0.5], after: 'banking:get_balance' },
+        {
+          tool: 'crm',
+          resource: 'https://crm.example.com/',
+          op: 'export_customers',
+          sens: 'HIGH',
+          vol: 5000,
+          after: 'reports:generate_report',
+        },
+        {
+          tool: 'iam',
+          resource: 'https://iam.example.com/',
+          op: 'create_access_key',
+          sens: 'CRITICAL',
+          vol: 1,
+          after: 'banking:get_balance',
+        },
+        {
+          tool: 'crypto',
+          resource: 'https://exchange.example.com/',
+          op: 'withdraw',
+          sens: 'CRITICAL',
+          vol: 1,
+          amt: [80_000, 0.5],
+          after: 'banking:get_balance',
+        },
       ],
       oddSequence: [['erp:read_invoice', 'banking:transfer']],
       burstOps: ['erp:read_invoice', 'banking:get_balance'],
@@ -360,7 +558,33 @@ const SPECS: Record<Archetype, ArchetypeSpec> = {
   },
 };
 
-const FIRST_NAMES = ['ana', 'ben', 'chen', 'dara', 'eli', 'fatima', 'goran', 'hana', 'ivan', 'jun', 'kofi', 'lena', 'mateo', 'nia', 'omar', 'priya', 'quinn', 'rosa', 'sami', 'tara', 'uma', 'vik', 'wen', 'yara', 'zoe'];
+const FIRST_NAMES = [
+  'ana',
+  'ben',
+  'chen',
+  'dara',
+  'eli',
+  'fatima',
+  'goran',
+  'hana',
+  'ivan',
+  'jun',
+  'kofi',
+  'lena',
+  'mateo',
+  'nia',
+  'omar',
+  'priya',
+  'quinn',
+  'rosa',
+  'sami',
+  'tara',
+  'uma',
+  'vik',
+  'wen',
+  'yara',
+  'zoe',
+];
 const ATTACK_NETWORKS = ['203.0.113.0/24', '198.51.100.0/24', '185.220.101.0/24', '45.155.205.0/24'];
 
 // ------------------------------------------------------------------------------------------- generator
@@ -411,7 +635,11 @@ function isWeekend(t: number): boolean {
 function isMonthEnd(t: number): boolean {
   const d = new Date(t);
   let weekdaysAfter = 0;
-  for (let x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)); x.getUTCMonth() === d.getUTCMonth(); x = new Date(x.getTime() + DAY)) {
+  for (
+    let x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
+    x.getUTCMonth() === d.getUTCMonth();
+    x = new Date(x.getTime() + DAY)
+  ) {
     if (x.getUTCDay() !== 0 && x.getUTCDay() !== 6) weekdaysAfter++;
   }
   return !isWeekend(t) && weekdaysAfter < 2;
@@ -441,8 +669,16 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
         joinDay: 0,
         weight: 1 / (h + 1),
       }));
-      for (let d = rng.uniform(0.5, 1.5) * spec.newHumanEveryDays; d < days; d += rng.uniform(0.5, 1.5) * spec.newHumanEveryDays) {
-        humans.push({ email: `${rng.pick(FIRST_NAMES)}.new${humans.length}.${archetype.slice(0, 3)}${i + 1}@example.com`, joinDay: Math.floor(d), weight: 0.4 });
+      for (
+        let d = rng.uniform(0.5, 1.5) * spec.newHumanEveryDays;
+        d < days;
+        d += rng.uniform(0.5, 1.5) * spec.newHumanEveryDays
+      ) {
+        humans.push({
+          email: `${rng.pick(FIRST_NAMES)}.new${humans.length}.${archetype.slice(0, 3)}${i + 1}@example.com`,
+          joinDay: Math.floor(d),
+          weight: 0.4,
+        });
       }
       plans.push({
         name,
@@ -452,9 +688,15 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
         scale: rng.uniform(0.7, 1.4),
         networks,
         // One benign infrastructure move in the set: the second supply-chain agent changes subnet.
-        migration: archetype === 'supply_chain' && i === 1 && days > 30 ? { day: 24, network: `10.${40 + ai}.${i + 1}.0/24` } : null,
+        migration:
+          archetype === 'supply_chain' && i === 1 && days > 30
+            ? { day: 24, network: `10.${40 + ai}.${i + 1}.0/24` }
+            : null,
         humans,
-        userAgent: { base: `${archetype.replace('_', '-')}-agent/2.${rng.int(1, 6)}`, upgradeDay: rng.int(10, Math.max(11, days - 5)) },
+        userAgent: {
+          base: `${archetype.replace('_', '-')}-agent/2.${rng.int(1, 6)}`,
+          upgradeDay: rng.int(10, Math.max(11, days - 5)),
+        },
         rolloutDay: spec.rollout ? rng.int(spec.rollout.days[0], spec.rollout.days[1]) : 0,
         drift: null,
       });
@@ -488,12 +730,30 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
     return { volume, amount };
   };
 
-  const push = (p: AgentPlan, t: number, key: string, rng: Rng, context: Record<string, string>, over: Partial<RawLine> = {}) => {
+  const push = (
+    p: AgentPlan,
+    t: number,
+    key: string,
+    rng: Rng,
+    context: Record<string, string>,
+    over: Partial<RawLine> = {},
+  ) => {
     const s = sample(p, key, t, rng);
-    lines.push({ t: Math.round(t), agent: p, key, ...s, context: { ...context }, label: 'normal', incident: null, seq: seq++, ...over });
+    lines.push({
+      t: Math.round(t),
+      agent: p,
+      key,
+      ...s,
+      context: { ...context },
+      label: 'normal',
+      incident: null,
+      seq: seq++,
+      ...over,
+    });
   };
 
-  const available = (p: AgentPlan, key: string, day: number) => !(p.spec.rollout && p.spec.rollout.op === key && day < p.rolloutDay);
+  const available = (p: AgentPlan, key: string, day: number) =>
+    !(p.spec.rollout && p.spec.rollout.op === key && day < p.rolloutDay);
 
   /**
    * One session (a task for one person) from the archetype's chain. With a small chance a step leaves
@@ -591,8 +851,21 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
               const s = sample(p, b.op, t, rng);
               const factor = Math.exp(rng.uniform(Math.log(b.factor[0]), Math.log(b.factor[1])));
               const op = p.spec.ops[b.op]!;
-              const over = b.field === 'volume' ? { volume: Math.round(op.vol[0] * factor) } : { amount: Math.round(op.amt![0] * p.scale * factor * 100) / 100 };
-              lines.push({ t: Math.round(t), agent: p, key: b.op, ...s, ...over, context: normalContext(p, t, rng), label: kind, incident: id, seq: seq++ });
+              const over =
+                b.field === 'volume'
+                  ? { volume: Math.round(op.vol[0] * factor) }
+                  : { amount: Math.round(op.amt![0] * p.scale * factor * 100) / 100 };
+              lines.push({
+                t: Math.round(t),
+                agent: p,
+                key: b.op,
+                ...s,
+                ...over,
+                context: normalContext(p, t, rng),
+                label: kind,
+                incident: id,
+                seq: seq++,
+              });
               t += rng.uniform(30, 120) * 1000;
             }
             break;
@@ -605,7 +878,20 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
             const n = rng.int(1, 2);
             for (let k = 0; k < n; k++) {
               const amount = nt.amt ? Math.round(rng.lognormal(nt.amt[0], nt.amt[1]) * 100) / 100 : 0;
-              lines.push({ t: Math.round(t), agent: p, key: `${nt.tool}:${nt.op}`, tool: nt.tool, resource: nt.resource, sens: nt.sens, volume: nt.vol, amount, context: { ...context }, label: kind, incident: id, seq: seq++ });
+              lines.push({
+                t: Math.round(t),
+                agent: p,
+                key: `${nt.tool}:${nt.op}`,
+                tool: nt.tool,
+                resource: nt.resource,
+                sens: nt.sens,
+                volume: nt.vol,
+                amount,
+                context: { ...context },
+                label: kind,
+                incident: id,
+                seq: seq++,
+              });
               t += rng.uniform(10, 90) * 1000;
             }
             break;
@@ -622,12 +908,14 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
             const op = rng.pick(A.burstOps);
             const n = rng.int(150, 400);
             const span = rng.uniform(5, 15) * 60_000;
-            for (let k = 0; k < n; k++) push(p, t + (span * k) / n, op, rng, normalContext(p, t, rng), { label: kind, incident: id });
+            for (let k = 0; k < n; k++)
+              push(p, t + (span * k) / n, op, rng, normalContext(p, t, rng), { label: kind, incident: id });
             break;
           }
           case 'odd_context': {
             const variant = (p.index + ARCHETYPES.indexOf(p.archetype)) % 3;
-            if (variant === 1) t = start + Math.floor((t - start) / DAY) * DAY + rng.pick(A.inactiveHours) * HOUR + rng.uniform(0, HOUR);
+            if (variant === 1)
+              t = start + Math.floor((t - start) / DAY) * DAY + rng.pick(A.inactiveHours) * HOUR + rng.uniform(0, HOUR);
             const network = rng.pick(ATTACK_NETWORKS);
             const human = `contractor-${rng.int(100, 999)}@outside.example`;
             const n = rng.int(3, 6);
@@ -640,10 +928,21 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
             }
             let state = '^';
             for (let k = 0; k < n; k++) {
-              const options = (p.spec.chain[state] ?? []).filter(([key]) => key !== '$' && available(p, key, Math.floor((t - start) / DAY)));
+              const options = (p.spec.chain[state] ?? []).filter(
+                ([key]) => key !== '$' && available(p, key, Math.floor((t - start) / DAY)),
+              );
               const key = options.length ? rng.weighted(options) : rng.weighted(p.spec.chain['^']!);
               const s = sample(p, key, t, rng);
-              lines.push({ t: Math.round(t), agent: p, key, ...s, context: { ...ctx }, label: kind, incident: id, seq: seq++ });
+              lines.push({
+                t: Math.round(t),
+                agent: p,
+                key,
+                ...s,
+                context: { ...ctx },
+                label: kind,
+                incident: id,
+                seq: seq++,
+              });
               state = key;
               t += rng.uniform(10, 120) * 1000;
             }
@@ -651,7 +950,8 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
           }
         }
       }
-      // Slow drift on every other agent, followed by a real bulk request (100× the pre-drift median) once the creep is over.
+      // Slow drift on every other agent, followed by a real bulk request (100× the pre-drift median) once the creep is
+      // over.
       if ((p.index + ARCHETYPES.indexOf(p.archetype)) % 2 === 0 && days >= 30) {
         const startDay = firstAnomalyDay + rng.int(1, 3);
         const endDay = Math.min(days - 3, startDay + 28);
@@ -660,8 +960,21 @@ export function generateTraces(options: GenerateOptions = {}): TraceLine[] {
         const t = workTime(endDay + 1);
         const op = p.spec.ops[A.drift.op]!;
         const s = sample(p, A.drift.op, t, rng);
-        const over = A.drift.field === 'volume' ? { volume: Math.round(op.vol[0] * p.scale * 100) } : { amount: Math.round(op.amt![0] * p.scale * 100 * 100) / 100 };
-        lines.push({ t: Math.round(t), agent: p, key: A.drift.op, ...s, ...over, context: normalContext(p, t, rng), label: 'bulk_volume', incident: id, seq: seq++ });
+        const over =
+          A.drift.field === 'volume'
+            ? { volume: Math.round(op.vol[0] * p.scale * 100) }
+            : { amount: Math.round(op.amt![0] * p.scale * 100 * 100) / 100 };
+        lines.push({
+          t: Math.round(t),
+          agent: p,
+          key: A.drift.op,
+          ...s,
+          ...over,
+          context: normalContext(p, t, rng),
+          label: 'bulk_volume',
+          incident: id,
+          seq: seq++,
+        });
       }
     }
     // Slow drift: every normal request of the drifting operation creeps up ~10 % per day.

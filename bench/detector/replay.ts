@@ -24,7 +24,10 @@ export interface LineResult {
 }
 
 export interface ReplayOptions {
-  /** Give `assess` peer statistics (agents of the same platform, from their current baselines). Off by default: the live path passes none. */
+  /**
+   * Give `assess` peer statistics (agents of the same platform, from their current baselines). Off by default: the live
+   * path passes none.
+   */
   peers?: boolean;
 }
 
@@ -60,7 +63,9 @@ export function replay(lines: TraceLine[], policy: Policy, options: ReplayOption
     platformOf.set(l.agent, l.platform);
     let peers: PeerStats | undefined;
     if (options.peers) {
-      const others = [...baselines.entries()].filter(([a]) => a !== l.agent && platformOf.get(a) === l.platform).map(([, b]) => b);
+      const others = [...baselines.entries()]
+        .filter(([a]) => a !== l.agent && platformOf.get(a) === l.platform)
+        .map(([, b]) => b);
       peers = peerStatsOf(others);
     }
     const assessment = assess(baseline, facts, policy, peers);
@@ -97,7 +102,14 @@ export interface KindReport {
 }
 
 export interface DetectorReport {
-  traces: { lines: number; agents: number; agentDays: number; normalLines: number; anomalousLines: number; incidents: number };
+  traces: {
+    lines: number;
+    agents: number;
+    agentDays: number;
+    normalLines: number;
+    anomalousLines: number;
+    incidents: number;
+  };
   decisions: { ALLOW: number; REVIEW: number; DENY: number; contained: number };
   precision: number;
   recall: number;
@@ -183,12 +195,28 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
   let detectedTotal = 0;
   const postDrift = { incidents: 0, detected: 0 };
   for (const kind of ANOMALY_KINDS) {
-    perKind[kind] = { incidents: 0, detected: 0, recall: 0, contained: 0, linesToDetect: { median: null, max: null }, minutesToDetect: { median: null, max: null }, missed: [] };
+    perKind[kind] = {
+      incidents: 0,
+      detected: 0,
+      recall: 0,
+      contained: 0,
+      linesToDetect: { median: null, max: null },
+      minutesToDetect: { median: null, max: null },
+      missed: [],
+    };
   }
   const ttdLines: Record<string, number[]> = {};
   const ttdMinutes: Record<string, number[]> = {};
   for (const [id, inc] of incidents) {
-    const k = (perKind[inc.kind] ??= { incidents: 0, detected: 0, recall: 0, contained: 0, linesToDetect: { median: null, max: null }, minutesToDetect: { median: null, max: null }, missed: [] });
+    const k = (perKind[inc.kind] ??= {
+      incidents: 0,
+      detected: 0,
+      recall: 0,
+      contained: 0,
+      linesToDetect: { median: null, max: null },
+      minutesToDetect: { median: null, max: null },
+      missed: [],
+    });
     k.incidents++;
     const first = inc.lines.findIndex((i) => flagged(results[i]!));
     const isPostDrift = id.startsWith('post_drift');
@@ -211,13 +239,23 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
     const tm = ttdMinutes[kind] ?? [];
     k.linesToDetect = { median: median(tl), max: tl.length ? Math.max(...tl) : null };
     const mm = median(tm);
-    k.minutesToDetect = { median: mm === null ? null : round(mm, 1), max: tm.length ? round(Math.max(...tm), 1) : null };
+    k.minutesToDetect = {
+      median: mm === null ? null : round(mm, 1),
+      max: tm.length ? round(Math.max(...tm), 1) : null,
+    };
   }
 
   const recall = incidents.size ? round(detectedTotal / incidents.size) : 1;
   const perDay = agentDays ? round(fp / agentDays) : 0;
   return {
-    traces: { lines: lines.length, agents: agentsDays.size, agentDays, normalLines, anomalousLines: lines.length - normalLines, incidents: incidents.size },
+    traces: {
+      lines: lines.length,
+      agents: agentsDays.size,
+      agentDays,
+      normalLines,
+      anomalousLines: lines.length - normalLines,
+      incidents: incidents.size,
+    },
     decisions,
     precision: tp + fp ? round(tp / (tp + fp)) : 1,
     recall,

@@ -67,7 +67,18 @@ const out = arg('--out');
 if (out) {
   writeFileSync(
     out,
-    results.map((r) => JSON.stringify({ line: r.line, score: r.score, decision: r.decision, contain: r.contain, reasons: r.reasons, ruleHits: r.ruleHits })).join('\n') + '\n',
+    results
+      .map((r) =>
+        JSON.stringify({
+          line: r.line,
+          score: r.score,
+          decision: r.decision,
+          contain: r.contain,
+          reasons: r.reasons,
+          ruleHits: r.ruleHits,
+        }),
+      )
+      .join('\n') + '\n',
   );
 }
 
@@ -75,28 +86,55 @@ const resultsFile = arg('--results') ?? resolve(root, 'bench/results/detector.js
 mkdirSync(dirname(resultsFile), { recursive: true });
 const document = {
   benchmark: 'detector',
-  source: tracesFile ? { file: tracesFile } : { generator: 'bench/detector/generate-traces.ts', seed, agentsPerArchetype: agents, days },
+  source: tracesFile
+    ? { file: tracesFile }
+    : { generator: 'bench/detector/generate-traces.ts', seed, agentsPerArchetype: agents, days },
   peers: argv.includes('--peers'),
   ...report,
-  replay: { elapsedMs: Math.round(elapsedMs), microsecondsPerRequest: Math.round((1000 * elapsedMs) / Math.max(1, lines.length)) },
+  replay: {
+    elapsedMs: Math.round(elapsedMs),
+    microsecondsPerRequest: Math.round((1000 * elapsedMs) / Math.max(1, lines.length)),
+  },
   policy,
 };
 writeFileSync(resultsFile, JSON.stringify(document, null, 2) + '\n');
 
 // ---- summary
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const rows: string[][] = [['kind', 'incidents', 'detected', 'recall', 'contained', 'lines to detect (median/max)', 'minutes to detect (median/max)']];
+const rows: string[][] = [
+  [
+    'kind',
+    'incidents',
+    'detected',
+    'recall',
+    'contained',
+    'lines to detect (median/max)',
+    'minutes to detect (median/max)',
+  ],
+];
 for (const [kind, k] of Object.entries(report.perKind)) {
-  rows.push([kind, String(k.incidents), String(k.detected), pct(k.recall), String(k.contained), `${k.linesToDetect.median ?? '-'} / ${k.linesToDetect.max ?? '-'}`, `${k.minutesToDetect.median ?? '-'} / ${k.minutesToDetect.max ?? '-'}`]);
+  rows.push([
+    kind,
+    String(k.incidents),
+    String(k.detected),
+    pct(k.recall),
+    String(k.contained),
+    `${k.linesToDetect.median ?? '-'} / ${k.linesToDetect.max ?? '-'}`,
+    `${k.minutesToDetect.median ?? '-'} / ${k.minutesToDetect.max ?? '-'}`,
+  ]);
 }
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-const print = (r: string[]) => console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
-console.log(`detector: ${report.traces.lines} requests, ${report.traces.agents} agents, ${report.traces.agentDays} agent-days, ${report.traces.incidents} incidents (${Math.round(elapsedMs)} ms, ${document.replay.microsecondsPerRequest} µs/request)`);
+const print = (r: string[]) =>
+  console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
+console.log(
+  `detector: ${report.traces.lines} requests, ${report.traces.agents} agents, ${report.traces.agentDays} agent-days, ${report.traces.incidents} incidents (${Math.round(elapsedMs)} ms, ${document.replay.microsecondsPerRequest} µs/request)`,
+);
 print(rows[0]!);
 for (const r of rows.slice(1)) print(r);
 console.log(
   `recall ${pct(report.recall)} (target ≥ 95%) · precision ${pct(report.precision)} · false holds ${report.falseHolds} = ${report.falseHoldsPerAgentDay.toFixed(3)}/agent-day (target ≤ 0.1; after warm-up ${report.falseHoldsPerAgentDayAfterWarmup.toFixed(3)}) · false containments ${report.falseContainments} · held during an incident on the same agent ${report.falseHoldsDuringIncidents} · post-drift attacks caught ${report.postDriftAttacks.detected}/${report.postDriftAttacks.incidents}`,
 );
-for (const [kind, k] of Object.entries(report.perKind)) if (k.missed.length) console.log(`missed ${kind}: ${k.missed.join(', ')}`);
+for (const [kind, k] of Object.entries(report.perKind))
+  if (k.missed.length) console.log(`missed ${kind}: ${k.missed.join(', ')}`);
 console.log(`targets ${report.targets.met ? 'MET' : 'NOT MET'} · wrote ${resultsFile}${out ? ` and ${out}` : ''}`);
 process.exitCode = report.targets.met ? 0 : 1;

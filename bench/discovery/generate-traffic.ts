@@ -60,17 +60,65 @@ const LLM_ENDPOINTS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Names a sloppy matcher would flag; none of them is an LLM API endpoint. */
-const DECOYS = ['openai.com', 'chatgpt.com', 'platform.openai.com', 'docs.anthropic.com', 'claude.ai', 'api.openai.com.evil.example', 'notanthropic.com', 'ai.google.dev'];
+const DECOYS = [
+  'openai.com',
+  'chatgpt.com',
+  'platform.openai.com',
+  'docs.anthropic.com',
+  'claude.ai',
+  'api.openai.com.evil.example',
+  'notanthropic.com',
+  'ai.google.dev',
+];
 
 const POPULAR = [
-  'www.google.com', 'www.gstatic.com', 'fonts.googleapis.com', 'www.googleapis.com', 'accounts.google.com', 'mail.google.com',
-  'outlook.office365.com', 'login.microsoftonline.com', 'graph.microsoft.com', 'teams.microsoft.com', 'update.microsoft.com',
-  'github.com', 'api.github.com', 'objects.githubusercontent.com', 'registry.npmjs.org', 'pypi.org', 'files.pythonhosted.org',
-  'slack.com', 'wss-primary.slack.com', 'zoom.us', 'www.youtube.com', 'i.ytimg.com', 'www.linkedin.com', 'www.wikipedia.org',
-  'cdn.jsdelivr.net', 'cdnjs.cloudflare.com', 'sts.amazonaws.com', 's3.amazonaws.com', 'ec2.us-east-1.amazonaws.com',
-  'time.apple.com', 'gateway.icloud.com', 'www.dropbox.com', 'docs.docker.com', 'production.cloudflare.docker.com',
+  'www.google.com',
+  'www.gstatic.com',
+  'fonts.googleapis.com',
+  'www.googleapis.com',
+  'accounts.google.com',
+  'mail.google.com',
+  'outlook.office365.com',
+  'login.microsoftonline.com',
+  'graph.microsoft.com',
+  'teams.microsoft.com',
+  'update.microsoft.com',
+  'github.com',
+  'api.github.com',
+  'objects.githubusercontent.com',
+  'registry.npmjs.org',
+  'pypi.org',
+  'files.pythonhosted.org',
+  'slack.com',
+  'wss-primary.slack.com',
+  'zoom.us',
+  'www.youtube.com',
+  'i.ytimg.com',
+  'www.linkedin.com',
+  'www.wikipedia.org',
+  'cdn.jsdelivr.net',
+  'cdnjs.cloudflare.com',
+  'sts.amazonaws.com',
+  's3.amazonaws.com',
+  'ec2.us-east-1.amazonaws.com',
+  'time.apple.com',
+  'gateway.icloud.com',
+  'www.dropbox.com',
+  'docs.docker.com',
+  'production.cloudflare.docker.com',
 ];
-const SAAS = ['atlassian.net', 'zendesk.com', 'my.salesforce.com', 'sharepoint.com', 'okta.com', 'service-now.com', 'hubspot.com', 'box.com', 'datadoghq.com', 'sentry.io'];
+const SAAS = [
+  'atlassian.net',
+  'zendesk.com',
+  'my.salesforce.com',
+  'sharepoint.com',
+  'okta.com',
+  'service-now.com',
+  'hubspot.com',
+  'box.com',
+  'datadoghq.com',
+  'sentry.io',
+];
 const CDN = ['cloudfront.net', 'akamaized.net', 'fastly.net', 'azureedge.net', 'b-cdn.net'];
 
 const ORDINARY_CLIENTS = 5000;
@@ -132,7 +180,11 @@ const UID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const CIPHERS13 = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const CIPHERS12 = ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'];
 
-export async function generateTraffic(options: { file: string; lines: number; seed?: number }): Promise<GeneratedTraffic> {
+export async function generateTraffic(options: {
+  file: string;
+  lines: number;
+  seed?: number;
+}): Promise<GeneratedTraffic> {
   const seed = options.seed ?? 1;
   const rng = new Rng(seed);
   const intermediates = Array.from({ length: 6 }, () => rng.hex(64));
@@ -144,7 +196,8 @@ export async function generateTraffic(options: { file: string; lines: number; se
 
   // Ordinary destinations: popular sites, then a long tail of tenants and CDN hosts; Zipf-like popularity.
   const ordinary: Domain[] = POPULAR.map(domain);
-  for (let i = 0; i < 1500; i++) ordinary.push(domain(i % 3 === 0 ? `d${rng.hex(10)}.${rng.pick(CDN)}` : `tenant${i}.${rng.pick(SAAS)}`));
+  for (let i = 0; i < 1500; i++)
+    ordinary.push(domain(i % 3 === 0 ? `d${rng.hex(10)}.${rng.pick(CDN)}` : `tenant${i}.${rng.pick(SAAS)}`));
   const ordinaryPick = new Weighted(ordinary.map((_, i) => 1 / (i + 3)));
   const decoys = DECOYS.map(domain);
   const llm = LLM_ENDPOINTS.map(([name, provider]) => ({ ...domain(name), provider }));
@@ -160,7 +213,10 @@ export async function generateTraffic(options: { file: string; lines: number; se
   const clientPick = new Weighted(clients.map(() => 0.2 + rng.next() * rng.next() * 5)); // a few chatty hosts
   const plantedPick = new Weighted(planted.map(() => 0.5 + rng.next() * 4));
 
-  const tally = new Map<string, { count: number; first: string; last: string; platform: string; endpoints: Set<string>; providers: Set<string> }>();
+  const tally = new Map<
+    string,
+    { count: number; first: string; last: string; platform: string; endpoints: Set<string>; providers: Set<string> }
+  >();
   const uid = () => {
     let s = 'C';
     for (let i = 0; i < 17; i++) s += UID_ALPHABET[rng.int(62)];
@@ -233,7 +289,14 @@ export async function generateTraffic(options: { file: string; lines: number; se
         llmLines++;
         const iso = new Date(t * 1000).toISOString();
         const fp = `net:${client}`;
-        const seen = tally.get(fp) ?? { count: 0, first: iso, last: iso, platform: e.provider, endpoints: new Set(), providers: new Set() };
+        const seen = tally.get(fp) ?? {
+          count: 0,
+          first: iso,
+          last: iso,
+          platform: e.provider,
+          endpoints: new Set(),
+          providers: new Set(),
+        };
         seen.count++;
         seen.last = iso;
         seen.platform = e.provider; // the latest observation names the platform
@@ -295,7 +358,11 @@ function malformedLine(n: number, r: Record<string, unknown>): string | Buffer {
     case 4:
       return JSON.stringify([r]) + '\n'; // valid JSON, not a record
     case 5:
-      return Buffer.concat([Buffer.from(JSON.stringify(r).slice(0, -1) + ',"x":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}\n')]); // invalid UTF-8
+      return Buffer.concat([
+        Buffer.from(JSON.stringify(r).slice(0, -1) + ',"x":"caf'),
+        Buffer.from([0xe9, 0xff]),
+        Buffer.from('"}\n'),
+      ]); // invalid UTF-8
     default:
       return JSON.stringify({ ...r, pad: 'A'.repeat(70 * 1024) }) + '\n'; // over the default 64 KiB line limit
   }
@@ -315,5 +382,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(2);
   }
   const g = await generateTraffic({ file, lines: Number(arg('--lines') ?? 100_000), seed: Number(arg('--seed') ?? 1) });
-  process.stderr.write(`wrote ${g.lines} lines (${g.bytes} bytes, ${g.llmLines} to LLM endpoints from ${g.expected.length} planted hosts, ${g.malformed} malformed) to ${file}\n`);
+  process.stderr.write(
+    `wrote ${g.lines} lines (${g.bytes} bytes, ${g.llmLines} to LLM endpoints from ${g.expected.length} planted hosts, ${g.malformed} malformed) to ${file}\n`,
+  );
 }

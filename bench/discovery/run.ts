@@ -34,11 +34,17 @@ const MODES: Mode[] = ['readline', 'parse', 'scan'];
 /** Runs one measurement in a fresh Node process (tsx loader, as `npm run` has it). */
 function measureInChild(mode: Mode, file: string): Promise<Measurement> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(here, 'scan-once.ts'), [mode, file], { cwd: root, execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(here, 'scan-once.ts'), [mode, file], {
+      cwd: root,
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: Measurement | undefined;
     child.on('message', (m) => (result = m as Measurement));
     child.on('error', reject);
-    child.on('exit', (code) => (result && code === 0 ? resolvePromise(result) : reject(new Error(`scan-once ${mode} exited with ${code}`))));
+    child.on('exit', (code) =>
+      result && code === 0 ? resolvePromise(result) : reject(new Error(`scan-once ${mode} exited with ${code}`)),
+    );
   });
 }
 
@@ -66,7 +72,8 @@ function mismatches(g: GeneratedTraffic, m: Measurement): string[] {
       endpoints: (f.evidence.endpoints ?? '').split(', '),
       providers: (f.evidence.providers ?? '').split(', '),
     };
-    if (JSON.stringify(got) !== JSON.stringify(e)) problems.push(`${e.fingerprint}: got ${JSON.stringify(got)}, expected ${JSON.stringify(e)}`);
+    if (JSON.stringify(got) !== JSON.stringify(e))
+      problems.push(`${e.fingerprint}: got ${JSON.stringify(got)}, expected ${JSON.stringify(e)}`);
   }
   for (const fp of found.keys()) problems.push(`unexpected ${fp}`);
   return problems;
@@ -105,7 +112,9 @@ for (const lines of sizes) {
     const started = performance.now();
     const g = await generateTraffic({ file: join(dir, 'ssl.log'), lines, seed });
     const generateMs = performance.now() - started;
-    console.log(`discovery: ${lines} lines, ${(g.bytes / 1024 / 1024).toFixed(0)} MiB generated in ${(generateMs / 1000).toFixed(1)} s; measuring ${repeat}× ${MODES.join(', ')}…`);
+    console.log(
+      `discovery: ${lines} lines, ${(g.bytes / 1024 / 1024).toFixed(0)} MiB generated in ${(generateMs / 1000).toFixed(1)} s; measuring ${repeat}× ${MODES.join(', ')}…`,
+    );
     const runs: Record<Mode, Measurement[]> = { readline: [], parse: [], scan: [] };
     for (let i = 0; i < repeat; i++) {
       // Interleaved, so drift in machine load hits scan and baselines alike.
@@ -115,7 +124,9 @@ for (const lines of sizes) {
       const problems = mismatches(g, m);
       if (problems.length) {
         failed = true;
-        console.error(`MISMATCH at ${lines} lines: the scan did not find exactly the planted hosts:\n  ${problems.slice(0, 20).join('\n  ')}`);
+        console.error(
+          `MISMATCH at ${lines} lines: the scan did not find exactly the planted hosts:\n  ${problems.slice(0, 20).join('\n  ')}`,
+        );
         break;
       }
     }
@@ -125,8 +136,20 @@ for (const lines of sizes) {
     perSize.push({
       lines,
       bytes: g.bytes,
-      generated: { llmLines: g.llmLines, decoyLines: g.decoyLines, malformed: g.malformed, clientHosts: g.clientHosts, plantedHostsSeen: g.expected.length, generateMs: Math.round(generateMs) },
-      scan: { ...scan, findings: runs.scan[0]!.findings!.length, malformed: runs.scan[0]!.malformed, mibPerSecond: r1(g.bytes / 1024 / 1024 / (scan.elapsedMs / 1000)) },
+      generated: {
+        llmLines: g.llmLines,
+        decoyLines: g.decoyLines,
+        malformed: g.malformed,
+        clientHosts: g.clientHosts,
+        plantedHostsSeen: g.expected.length,
+        generateMs: Math.round(generateMs),
+      },
+      scan: {
+        ...scan,
+        findings: runs.scan[0]!.findings!.length,
+        malformed: runs.scan[0]!.malformed,
+        mibPerSecond: r1(g.bytes / 1024 / 1024 / (scan.elapsedMs / 1000)),
+      },
       baseline: { readline, parse },
       ratios: {
         /** Scan throughput as a fraction of bare line reading, and of reading + JSON.parse. */
@@ -163,7 +186,14 @@ const document = {
   benchmark: 'discovery',
   source: { generator: 'bench/discovery/generate-traffic.ts', format: 'zeek ssl.log, JSON lines', seed },
   date: new Date().toISOString(),
-  machine: { cpuModel: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024), platform: `${os.platform()} ${os.release()}`, arch: os.arch(), node: process.version },
+  machine: {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpus: cpus.length,
+    totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
+    platform: `${os.platform()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+  },
   repeat,
   sizes: perSize,
   memoryGrowth,
@@ -174,7 +204,21 @@ writeFileSync(resultsFile, JSON.stringify(document, null, 2) + '\n');
 
 // ---- summary
 const k = (n: number) => `${Math.round(n / 1000)}k`;
-const rows: string[][] = [['lines', 'scan lines/s', 'readline lines/s', 'parse lines/s', 'scan÷readline', 'scan÷parse', 'scan peak RSS', 'readline peak RSS', 'scan − readline', 'scan peak heap', 'retained heap']];
+const rows: string[][] = [
+  [
+    'lines',
+    'scan lines/s',
+    'readline lines/s',
+    'parse lines/s',
+    'scan÷readline',
+    'scan÷parse',
+    'scan peak RSS',
+    'readline peak RSS',
+    'scan − readline',
+    'scan peak heap',
+    'retained heap',
+  ],
+];
 for (const s of perSize) {
   rows.push([
     k(s.lines),
@@ -191,7 +235,8 @@ for (const s of perSize) {
   ]);
 }
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const r of rows) console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
+for (const r of rows)
+  console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
 console.log(
   `memory ${k(small.lines)} → ${k(large.lines)} lines (${memoryGrowth.linesRatio}×): scan peak RSS ×${memoryGrowth.scanPeakRss}, peak heap ×${memoryGrowth.scanPeakHeapUsed}, retained heap ×${memoryGrowth.scanRetainedHeap} ` +
     `(${memoryGrowth.flat ? 'flat' : `NOT flat: more than ×${maxGrowth}`}) · findings ${failed ? 'MISMATCH' : 'exactly the planted hosts'} · medians of ${repeat} fresh processes each · wrote ${resultsFile}`,

@@ -87,7 +87,13 @@ export async function measure(mode: Mode, file: string): Promise<Measurement> {
   if (mode === 'scan') {
     // ssl.log in the name tells the scanner the log type; onProgress runs every 1,000 records.
     const r = await scanZeek({ files: [{ path: file, log: 'ssl' }] }, discoveryConfig(), undefined, () => sampleHeap());
-    result = { lines: r.progress.read, malformed: r.progress.malformed, skipped: r.progress.skipped, errors: r.progress.errors, findings: r.findings };
+    result = {
+      lines: r.progress.read,
+      malformed: r.progress.malformed,
+      skipped: r.progress.skipped,
+      errors: r.progress.errors,
+      findings: r.findings,
+    };
   } else {
     const c = await countLines(file, mode === 'parse');
     result = { ...c, skipped: 0, errors: [] };

@@ -21,7 +21,9 @@ const worker = await Worker.create({
   connection,
   namespace: config.temporal.namespace,
   taskQueue,
-  ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) }),
+  ...(bundle
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) }),
   dataConverter: dataConverterFor(config),
   activities: floorActivities,
 });

@@ -11,13 +11,24 @@
  * The payloads are shaped like Warden's (an action record in, a record out) so the codec has comparable
  * work to do.
  */
-import { allHandlersFinished, condition, continueAsNew, defineSignal, defineUpdate, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  defineUpdate,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { floorActivities } from './activities.js';
 
 export const floorPingUpdate = defineUpdate<unknown, [unknown]>('floorPing');
 export const floorStartUpdate = defineUpdate<unknown, [unknown]>('floorStart');
 export const floorStopSignal = defineSignal('floorStop');
-/** Diagnostics only (bench/profile): an Update whose handler awaits two local activities, like Warden's routine path. */
+/**
+ * Diagnostics only (bench/profile): an Update whose handler awaits two local activities, like Warden's routine path.
+ */
 export const floorPingWithLocalActivitiesUpdate = defineUpdate<unknown, [unknown]>('floorPingWithLocalActivities');
 
 const { floorEcho } = proxyLocalActivities<typeof floorActivities>({ startToCloseTimeout: '10 seconds' });

@@ -5,7 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { floorNoopWorkflow, floorPingUpdate, floorPingWithLocalActivitiesUpdate, floorStartUpdate, floorStopSignal, floorWaitWorkflow } from '../floor/workflows.js';
+import {
+  floorNoopWorkflow,
+  floorPingUpdate,
+  floorPingWithLocalActivitiesUpdate,
+  floorStartUpdate,
+  floorStopSignal,
+  floorWaitWorkflow,
+} from '../floor/workflows.js';
 import { FLOOR_TASK_QUEUE } from './stack.js';
 
 /** About the size of the ActionRecord Warden sends with each decision. */
@@ -54,12 +61,16 @@ export class Floor {
 
   /** (a) one Update on a running workflow (the `target`-th, by default the i-th round robin). */
   ping(i: number, target = i): Promise<unknown> {
-    return this.client.workflow.getHandle(this.waiters[target % this.waiters.length]!).executeUpdate(floorPingUpdate, { args: [actionLikePayload(i)] });
+    return this.client.workflow
+      .getHandle(this.waiters[target % this.waiters.length]!)
+      .executeUpdate(floorPingUpdate, { args: [actionLikePayload(i)] });
   }
 
   /** Diagnostics: an Update whose handler awaits two local activities (echo). */
   pingWithLocalActivities(i: number, target = i): Promise<unknown> {
-    return this.client.workflow.getHandle(this.waiters[target % this.waiters.length]!).executeUpdate(floorPingWithLocalActivitiesUpdate, { args: [actionLikePayload(i)] });
+    return this.client.workflow
+      .getHandle(this.waiters[target % this.waiters.length]!)
+      .executeUpdate(floorPingWithLocalActivitiesUpdate, { args: [actionLikePayload(i)] });
   }
 
   /** (b) Update-with-Start of a workflow that does nothing but answer. */
@@ -75,6 +86,13 @@ export class Floor {
   }
 
   async stopWaiters(): Promise<void> {
-    await Promise.all(this.waiters.map((id) => this.client.workflow.getHandle(id).signal(floorStopSignal).catch(() => {})));
+    await Promise.all(
+      this.waiters.map((id) =>
+        this.client.workflow
+          .getHandle(id)
+          .signal(floorStopSignal)
+          .catch(() => {}),
+      ),
+    );
   }
 }

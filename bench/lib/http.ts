@@ -18,12 +18,16 @@ export class HttpClient {
 
   post(url: string, body: string, headers: Record<string, string>): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent: this.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        url,
+        { method: 'POST', agent: this.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -41,8 +45,17 @@ export interface GraphQLResult<T> {
 }
 
 /** POST a GraphQL operation; the parsed body with the HTTP status. */
-export async function gql<T = any>(client: HttpClient, url: string, query: string, variables: Record<string, unknown> | undefined, bearer: string): Promise<GraphQLResult<T>> {
-  const res = await client.post(url, JSON.stringify({ query, variables }), { 'content-type': 'application/json', authorization: `Bearer ${bearer}` });
+export async function gql<T = any>(
+  client: HttpClient,
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  bearer: string,
+): Promise<GraphQLResult<T>> {
+  const res = await client.post(url, JSON.stringify({ query, variables }), {
+    'content-type': 'application/json',
+    authorization: `Bearer ${bearer}`,
+  });
   let parsed: Omit<GraphQLResult<T>, 'status'>;
   try {
     parsed = JSON.parse(res.body) as Omit<GraphQLResult<T>, 'status'>;
@@ -53,8 +66,15 @@ export async function gql<T = any>(client: HttpClient, url: string, query: strin
 }
 
 /** Like gql, but throws on any error: for setup steps that must succeed. */
-export async function gqlOk<T = any>(client: HttpClient, url: string, query: string, variables: Record<string, unknown> | undefined, bearer: string): Promise<T> {
+export async function gqlOk<T = any>(
+  client: HttpClient,
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  bearer: string,
+): Promise<T> {
   const r = await gql<T>(client, url, query, variables, bearer);
-  if (r.errors?.length || !r.data) throw new Error(`GraphQL failed (HTTP ${r.status}): ${JSON.stringify(r.errors ?? r).slice(0, 400)}`);
+  if (r.errors?.length || !r.data)
+    throw new Error(`GraphQL failed (HTTP ${r.status}): ${JSON.stringify(r.errors ?? r).slice(0, 400)}`);
   return r.data;
 }

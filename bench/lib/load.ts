@@ -15,7 +15,10 @@ export interface LoopResult {
 }
 
 /** A loop's result with its raw latencies, for merging runs (not written to results). */
-export type RawLoopResult = LoopResult & { latencies: number[]; /** Every op that finished, warm-up included. */ allFinished: number };
+export type RawLoopResult = LoopResult & {
+  latencies: number[];
+  /** Every op that finished, warm-up included. */ allFinished: number;
+};
 
 /** Several runs of the same kind and concurrency as one: totals, rate and latency over all of them. */
 export function mergeRuns(runs: RawLoopResult[]): LoopResult & { runs: number } {
@@ -39,7 +42,13 @@ export function mergeRuns(runs: RawLoopResult[]): LoopResult & { runs: number } 
  * `op(i, caller)` returns true for a success of the kind being measured. Runs `warmupMs` first (not
  * counted), then counts completions inside `durationMs`. Callers are numbered 0..concurrency-1.
  */
-export async function closedLoop(concurrency: number, durationMs: number, warmupMs: number, op: (i: number, caller: number) => Promise<boolean>, counter = { i: 0 }): Promise<RawLoopResult> {
+export async function closedLoop(
+  concurrency: number,
+  durationMs: number,
+  warmupMs: number,
+  op: (i: number, caller: number) => Promise<boolean>,
+  counter = { i: 0 },
+): Promise<RawLoopResult> {
   const latencies: number[] = [];
   let completed = 0;
   let failed = 0;
@@ -71,7 +80,17 @@ export async function closedLoop(concurrency: number, durationMs: number, warmup
     }),
   );
   const seconds = durationMs / 1000;
-  return { concurrency, seconds, completed, failed, perSecond: Math.round((completed / seconds) * 10) / 10, latency: summarize(latencies), latencies, allFinished, ...(firstError ? { firstError } : {}) };
+  return {
+    concurrency,
+    seconds,
+    completed,
+    failed,
+    perSecond: Math.round((completed / seconds) * 10) / 10,
+    latency: summarize(latencies),
+    latencies,
+    allFinished,
+    ...(firstError ? { firstError } : {}),
+  };
 }
 
 /** Times `op` once; the latency in ms, or null when the op reports a failure. */

@@ -23,7 +23,22 @@ export function machineInfo() {
 function gitCommit(): string | null {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'api', 'workflows', 'activities', 'risk', 'tokens', 'bench/benchmarks', 'bench/lib'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync(
+      'git',
+      [
+        'status',
+        '--porcelain',
+        '--',
+        'api',
+        'workflows',
+        'activities',
+        'risk',
+        'tokens',
+        'bench/benchmarks',
+        'bench/lib',
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    ).trim();
     return dirty ? `${head}+changes` : head;
   } catch {
     return null;
@@ -41,13 +56,22 @@ export interface Target {
   note?: string;
 }
 
-export function target(name: string, targetText: string, value: number, limit: number, kind: 'max' | 'min', note?: string): Target {
+export function target(
+  name: string,
+  targetText: string,
+  value: number,
+  limit: number,
+  kind: 'max' | 'min',
+  note?: string,
+): Target {
   const met = Number.isFinite(value) && (kind === 'max' ? value <= limit : value >= limit);
   return { name, target: targetText, value, limit, kind, met, ...(note ? { note } : {}) };
 }
 
 /** Where result files go: bench/results, or BENCH_RESULTS_DIR (e.g. for a one-off run with another budget). */
-export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(PROJECT_ROOT, 'bench', 'results');
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR
+  ? path.resolve(process.env.BENCH_RESULTS_DIR)
+  : path.join(PROJECT_ROOT, 'bench', 'results');
 
 export function writeResult(name: string, document: Record<string, unknown>): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });

@@ -75,7 +75,10 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       logFile: path.join(dataDir, 'logs', 'temporal.log'),
     }),
     buildWorkflowBundle(wardenBundle),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)), logger: quiet }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
+    bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)),
+      logger: quiet,
+    }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
   ]);
   const notStarted = [serverStart, ...bundles].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (notStarted) {
@@ -121,8 +124,14 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       const logFile = path.join(dataDir, 'logs', `${name}.log`);
       const out = fs.openSync(logFile, 'a');
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every part (<dir>/<part>/, one per thread), written when it stops.
-      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`] : [];
-      const child = fork(path.join(PROJECT_ROOT, entry), [], { execArgv: ['--import', 'tsx', ...prof], env: partEnv, stdio: ['ignore', out, out, 'ipc'] });
+      const prof = process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`]
+        : [];
+      const child = fork(path.join(PROJECT_ROOT, entry), [], {
+        execArgv: ['--import', 'tsx', ...prof],
+        env: partEnv,
+        stdio: ['ignore', out, out, 'ipc'],
+      });
       fs.closeSync(out);
       const part: Part = { name, child, pid: child.pid!, log: logFile };
       all.push(part);
@@ -130,7 +139,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       child.once('exit', (code, signal) => {
         if (stopping) return;
         const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-        const err = new Error(`bench: the ${name} process exited (${signal ?? `code ${code}`}); its log ${logFile}:\n${tail}`);
+        const err = new Error(
+          `bench: the ${name} process exited (${signal ?? `code ${code}`}); its log ${logFile}:\n${tail}`,
+        );
         reject(err);
         console.error(err.message);
       });
@@ -231,19 +242,30 @@ export function cpuMs(pid: number | undefined): number {
 
 /** CPU use of the stack's processes: snapshot now, and what each used since the snapshot. */
 export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'devServer'>) {
-  const pids = { temporal: stack.devServer.pid, worker: stack.parts.worker.pid, api: stack.parts.api.pid, floorWorker: stack.parts.floor.pid, loadGenerator: process.pid };
+  const pids = {
+    temporal: stack.devServer.pid,
+    worker: stack.parts.worker.pid,
+    api: stack.parts.api.pid,
+    floorWorker: stack.parts.floor.pid,
+    loadGenerator: process.pid,
+  };
   // This process alone (its children are the other parts).
   const self = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const read = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, k === 'loadGenerator' ? self() : cpuMs(pid)])) as Record<keyof typeof pids, number>;
+  const read = () =>
+    Object.fromEntries(
+      Object.entries(pids).map(([k, pid]) => [k, k === 'loadGenerator' ? self() : cpuMs(pid)]),
+    ) as Record<keyof typeof pids, number>;
   const start = read();
   return {
     /** CPU ms used by each process since the meter started, divided by `per` (e.g. per decision). */
     since(per = 1) {
       const now = read();
-      return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round(((v - start[k as keyof typeof pids]) / per) * 100) / 100])) as Record<keyof typeof pids, number>;
+      return Object.fromEntries(
+        Object.entries(now).map(([k, v]) => [k, Math.round(((v - start[k as keyof typeof pids]) / per) * 100) / 100]),
+      ) as Record<keyof typeof pids, number>;
     },
   };
 }
@@ -278,7 +300,11 @@ export function freePort(): Promise<number> {
  * activity retries — has drained: the Temporal server and Warden's worker together use less than
  * `busyShare` of one core over a 250 ms window. Returns how long it waited.
  */
-export async function quiesce(stack: Pick<BenchStack, 'devServer' | 'parts'>, maxMs = 4_000, busyShare = 0.15): Promise<number> {
+export async function quiesce(
+  stack: Pick<BenchStack, 'devServer' | 'parts'>,
+  maxMs = 4_000,
+  busyShare = 0.15,
+): Promise<number> {
   const start = performance.now();
   const used = () => cpuMs(stack.devServer.pid) + cpuMs(stack.parts.worker.pid);
   while (performance.now() - start < maxMs) {

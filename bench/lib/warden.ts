@@ -44,17 +44,37 @@ export class Warden {
 
   async setup(): Promise<void> {
     this.admin = await this.stack.token('admin@bench.example', ['admin', 'security']);
-    await gqlOk(this.http, this.stack.graphqlUrl, `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: OWNER, displayName: 'Bench owner', roles: ['APPROVER'] } }, this.admin);
+    await gqlOk(
+      this.http,
+      this.stack.graphqlUrl,
+      `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+      { i: { email: OWNER, displayName: 'Bench owner', roles: ['APPROVER'] } },
+      this.admin,
+    );
     await gqlOk(
       this.http,
       this.stack.graphqlUrl,
       `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
-      { t: { name: CRM, resource: CRM_RESOURCE, authMode: 'WARDEN_JWT', operations: [{ name: 'read_customer', sensitivity: 'MEDIUM' }, { name: 'update_ticket', sensitivity: 'LOW' }] } },
+      {
+        t: {
+          name: CRM,
+          resource: CRM_RESOURCE,
+          authMode: 'WARDEN_JWT',
+          operations: [
+            { name: 'read_customer', sensitivity: 'MEDIUM' },
+            { name: 'update_ticket', sensitivity: 'LOW' },
+          ],
+        },
+      },
       this.admin,
     );
   }
 
-  gql<T = any>(query: string, variables: Record<string, unknown> | undefined, bearer: string): Promise<GraphQLResult<T>> {
+  gql<T = any>(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    bearer: string,
+  ): Promise<GraphQLResult<T>> {
     return gql<T>(this.http, this.stack.graphqlUrl, query, variables, bearer);
   }
 
@@ -64,12 +84,25 @@ export class Warden {
       this.http,
       this.stack.graphqlUrl,
       `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } credential { privateJwk } } }`,
-      { input: { name, ownerEmail: OWNER, platform: o.platform ?? 'support', allowedTools: [{ tool: CRM, operations: ['read_customer', 'update_ticket'] }] } },
+      {
+        input: {
+          name,
+          ownerEmail: OWNER,
+          platform: o.platform ?? 'support',
+          allowedTools: [{ tool: CRM, operations: ['read_customer', 'update_ticket'] }],
+        },
+      },
       this.admin,
     );
     const id = data.registerAgent.agent.id as string;
     if (o.policy !== false) {
-      await gqlOk(this.http, this.stack.graphqlUrl, `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id, p: BENCH_POLICY }, this.admin);
+      await gqlOk(
+        this.http,
+        this.stack.graphqlUrl,
+        `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,
+        { id, p: BENCH_POLICY },
+        this.admin,
+      );
     }
     return this.agentFrom(id, data.registerAgent.credential.privateJwk as JWK);
   }
@@ -90,7 +123,10 @@ export class Warden {
     const freshToken = async () => {
       const res = await this.http.post(`${this.stack.apiUrl}/oauth/token`, tokenForm(await assertion()), FORM);
       const body = JSON.parse(res.body) as { access_token?: string; error_description?: string };
-      if (!body.access_token) throw new Error(`no token for agent ${id}: HTTP ${res.status} ${body.error_description ?? res.body.slice(0, 200)}`);
+      if (!body.access_token)
+        throw new Error(
+          `no token for agent ${id}: HTTP ${res.status} ${body.error_description ?? res.body.slice(0, 200)}`,
+        );
       return body.access_token;
     };
     let cached: { token: string; until: number } | null = null;
@@ -104,7 +140,11 @@ export class Warden {
   }
 
   /** requestAction as the agent; a unique idempotency key unless one is given. */
-  async request(agent: BenchAgent, input: { operation: string; volume?: number; resourceId?: string; justification?: string; idempotencyKey?: string }, token?: string): Promise<GraphQLResult<{ requestAction: { action: RequestedAction } }>> {
+  async request(
+    agent: BenchAgent,
+    input: { operation: string; volume?: number; resourceId?: string; justification?: string; idempotencyKey?: string },
+    token?: string,
+  ): Promise<GraphQLResult<{ requestAction: { action: RequestedAction } }>> {
     return this.gql(
       REQUEST_ACTION,
       {
@@ -127,7 +167,11 @@ export class Warden {
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 export function tokenForm(assertion: string): string {
-  return new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString();
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  }).toString();
 }
 
 /** The action of a requestAction answer, or a description of why there is none. */

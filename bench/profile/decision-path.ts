@@ -29,16 +29,39 @@ await withProfileStack(async (stack) => {
   const floor = new Floor(stack.client);
   await floor.startWaiters(4);
   const agents = await Promise.all([0, 1, 2, 3].map((i) => warden.registerAgent(`Profile agent ${i}`)));
-  for (const a of agents) for (let i = 0; i < 25; i++) actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
+  for (const a of agents)
+    for (let i = 0; i < 25; i++)
+      actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
   const state = await stack.client.workflow.getHandle(agentWorkflowId(agents[0]!.id)).query(getAgentQuery);
 
   const record = (agentId: string, i: number): ActionRecord => {
     const key = `direct-${i}-${randomUUID().slice(0, 8)}`;
     return {
-      id: actionIdFor(agentId, key), agentId, agentName: state.name, platform: state.platform, ownerEmail: state.ownerEmail, tool: CRM, toolResource: CRM_RESOURCE,
-      operation: 'update_ticket', sensitivity: 'LOW', allowedOutright: true, resourceId: `ticket-${i % 17}`, volume: 1, amount: 0, justification: 'routine',
-      context: { sourceNetwork: '10.1.0.0/16' }, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION', risk: null,
-      contained: false, approval: null, grant: null, decidedAt: null, workflowId: agentWorkflowId(agentId),
+      id: actionIdFor(agentId, key),
+      agentId,
+      agentName: state.name,
+      platform: state.platform,
+      ownerEmail: state.ownerEmail,
+      tool: CRM,
+      toolResource: CRM_RESOURCE,
+      operation: 'update_ticket',
+      sensitivity: 'LOW',
+      allowedOutright: true,
+      resourceId: `ticket-${i % 17}`,
+      volume: 1,
+      amount: 0,
+      justification: 'routine',
+      context: { sourceNetwork: '10.1.0.0/16' },
+      idempotencyKey: key,
+      requestedAt: new Date().toISOString(),
+      decision: null,
+      status: 'PENDING_DECISION',
+      risk: null,
+      contained: false,
+      approval: null,
+      grant: null,
+      decidedAt: null,
+      workflowId: agentWorkflowId(agentId),
     };
   };
   const steps: Record<string, (i: number) => Promise<unknown>> = {
@@ -49,10 +72,19 @@ await withProfileStack(async (stack) => {
     'update direct': (i) => {
       const iat = Math.floor(Date.now() / 1000);
       const offer = { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat, exp: iat + 300 };
-      return stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).executeUpdate(decideRoutineActionUpdate, { args: [record(agents[i % 4]!.id, i), offer] });
+      return stack.client.workflow
+        .getHandle(agentWorkflowId(agents[i % 4]!.id))
+        .executeUpdate(decideRoutineActionUpdate, { args: [record(agents[i % 4]!.id, i), offer] });
     },
     'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
-    'requestAction LOW': async (i) => actionOf(await warden.request(agents[i % 4]!, { operation: 'update_ticket', resourceId: `ticket-${i % 17}` }, await agents[i % 4]!.token())),
+    'requestAction LOW': async (i) =>
+      actionOf(
+        await warden.request(
+          agents[i % 4]!,
+          { operation: 'update_ticket', resourceId: `ticket-${i % 17}` },
+          await agents[i % 4]!.token(),
+        ),
+      ),
   };
   await profileSteps(stack, steps, N, (i) => agents[i % 4]!.token());
 });

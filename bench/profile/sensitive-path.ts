@@ -32,29 +32,74 @@ await withProfileStack(async (stack) => {
   // What the API hands every action's workflow: Warden's issuer and public signing keys.
   const trust = stack.services.commands.anchor();
   const agents = await Promise.all([0, 1, 2, 3].map((i) => warden.registerAgent(`Profile agent ${i}`)));
-  for (const a of agents) for (let i = 0; i < 25; i++) actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
+  for (const a of agents)
+    for (let i = 0; i < 25; i++)
+      actionOf(await warden.request(a, { operation: 'update_ticket', resourceId: `t-${i}` }));
   const steps: Record<string, (i: number) => Promise<unknown>> = {
     'floor (b) update-with-start': (i) => floor.startNoop(i),
     'query getAgent': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getAgentQuery),
-    'query riskProfile': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getRiskProfileQuery),
-    'query context': (i) => stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getDecisionContextQuery, `ctx-${i}`),
+    'query riskProfile': (i) =>
+      stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getRiskProfileQuery),
+    'query context': (i) =>
+      stack.client.workflow.getHandle(agentWorkflowId(agents[i % 4]!.id)).query(getDecisionContextQuery, `ctx-${i}`),
     'start direct': async (i) => {
       const agentId = agents[i % 4]!.id;
-      const { agent, profile } = await stack.client.workflow.getHandle(agentWorkflowId(agentId)).query(getDecisionContextQuery, `direct-${i}`);
+      const { agent, profile } = await stack.client.workflow
+        .getHandle(agentWorkflowId(agentId))
+        .query(getDecisionContextQuery, `direct-${i}`);
       const key = `direct-${i}-${randomUUID().slice(0, 8)}`;
       const id = actionIdFor(agentId, key);
       const action: ActionRecord = {
-        id, agentId, agentName: agent.name, platform: agent.platform, ownerEmail: agent.ownerEmail, tool: CRM, toolResource: CRM_RESOURCE,
-        operation: 'read_customer', sensitivity: 'MEDIUM', allowedOutright: true, resourceId: `cust-${i % 17}`, volume: 1, amount: 0, justification: 'routine',
-        context: { sourceNetwork: '10.1.0.0/16' }, idempotencyKey: key, requestedAt: new Date().toISOString(), decision: null, status: 'PENDING_DECISION', risk: null,
-        contained: false, approval: null, grant: null, decidedAt: null, workflowId: actionWorkflowId(id),
+        id,
+        agentId,
+        agentName: agent.name,
+        platform: agent.platform,
+        ownerEmail: agent.ownerEmail,
+        tool: CRM,
+        toolResource: CRM_RESOURCE,
+        operation: 'read_customer',
+        sensitivity: 'MEDIUM',
+        allowedOutright: true,
+        resourceId: `cust-${i % 17}`,
+        volume: 1,
+        amount: 0,
+        justification: 'routine',
+        context: { sourceNetwork: '10.1.0.0/16' },
+        idempotencyKey: key,
+        requestedAt: new Date().toISOString(),
+        decision: null,
+        status: 'PENDING_DECISION',
+        risk: null,
+        contained: false,
+        approval: null,
+        grant: null,
+        decidedAt: null,
+        workflowId: actionWorkflowId(id),
       };
       const t = process.hrtime.bigint();
       const decided = await stack.client.workflow.executeUpdateWithStart(decideActionUpdate, {
         startWorkflowOperation: new WithStartWorkflowOperation(sensitiveActionWorkflow, {
-          workflowId: action.workflowId, taskQueue: stack.config.temporal.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowId: action.workflowId,
+          taskQueue: stack.config.temporal.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
           // As the API sends it: with a grant to record (its key id need not exist; the workflow only records it).
-          args: [{ action, trust: await trust, approvalTimeoutMs: 60_000, resumeOnApprove: true, profile, peers: null, offeredGrant: { kid: 'profile', issuer: 'https://warden.invalid', jti: randomUUID(), iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300 } }],
+          args: [
+            {
+              action,
+              trust: await trust,
+              approvalTimeoutMs: 60_000,
+              resumeOnApprove: true,
+              profile,
+              peers: null,
+              offeredGrant: {
+                kid: 'profile',
+                issuer: 'https://warden.invalid',
+                jti: randomUUID(),
+                iat: Math.floor(Date.now() / 1000),
+                exp: Math.floor(Date.now() / 1000) + 300,
+              },
+            },
+          ],
           memo: actionListMemo(action),
         }),
       });
@@ -63,7 +108,13 @@ await withProfileStack(async (stack) => {
     },
     'graphql viewer': async (i) => warden.gql(`{ viewer { kind } }`, undefined, await agents[i % 4]!.token()),
     'requestAction MEDIUM': async (i) => {
-      const a = actionOf(await warden.request(agents[i % 4]!, { operation: 'read_customer', resourceId: `cust-${i % 17}` }, await agents[i % 4]!.token()));
+      const a = actionOf(
+        await warden.request(
+          agents[i % 4]!,
+          { operation: 'read_customer', resourceId: `cust-${i % 17}` },
+          await agents[i % 4]!.token(),
+        ),
+      );
       if (a.status !== 'ALLOWED') throw new Error(`not allowed: ${a.status}`);
     },
   };

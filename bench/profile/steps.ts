@@ -34,7 +34,12 @@ export type Step = (i: number) => Promise<unknown>;
  * left (learning, audit, closing its workflow) competing for the same cores. 0 measures calls back to
  * back, as `npm run bench` does.
  */
-export async function profileSteps(stack: BenchStack, steps: Record<string, Step>, samples: number, beforeEach: (i: number) => Promise<unknown> = async () => {}): Promise<void> {
+export async function profileSteps(
+  stack: BenchStack,
+  steps: Record<string, Step>,
+  samples: number,
+  beforeEach: (i: number) => Promise<unknown> = async () => {},
+): Promise<void> {
   const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
   const pauseMs = Number(process.env.BENCH_PROFILE_PAUSE_MS ?? 0);
   let i = 0;
@@ -50,8 +55,19 @@ export async function profileSteps(stack: BenchStack, steps: Record<string, Step
       }
     }
   }
-  console.log(pauseMs > 0 ? `latency (ms), interleaved, ${pauseMs} ms pause after each call:` : 'latency (ms), interleaved, back to back:');
-  console.table(Object.fromEntries(Object.entries(latencies).map(([k, v]) => { const s = summarize(v); return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }]; })));
+  console.log(
+    pauseMs > 0
+      ? `latency (ms), interleaved, ${pauseMs} ms pause after each call:`
+      : 'latency (ms), interleaved, back to back:',
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(latencies).map(([k, v]) => {
+        const s = summarize(v);
+        return [k, { p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean }];
+      }),
+    ),
+  );
   // CPU per operation, by process: each step alone, sequentially, after a pause for background work to drain.
   const cpu: Record<string, Record<string, number>> = {};
   for (const [name, op] of Object.entries(steps)) {

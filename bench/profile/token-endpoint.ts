@@ -15,8 +15,14 @@ await withProfileStack(async (stack) => {
   await warden.setup();
   const agents = await Promise.all(Array.from({ length: 32 }, (_, i) => warden.registerAgent(`Token agent ${i}`)));
   const rows: Record<string, Record<string, number>> = {};
-  for (const c of (process.env.BENCH_PROFILE_LEVELS ?? "1,8,32").split(",").map(Number)) {
-    const pools = await Promise.all(agents.slice(0, c).map((a) => Promise.all(Array.from({ length: Math.ceil((1500 * (SECONDS + 1)) / c) + 20 }, () => a.assertion(120)))));
+  for (const c of (process.env.BENCH_PROFILE_LEVELS ?? '1,8,32').split(',').map(Number)) {
+    const pools = await Promise.all(
+      agents
+        .slice(0, c)
+        .map((a) =>
+          Promise.all(Array.from({ length: Math.ceil((1500 * (SECONDS + 1)) / c) + 20 }, () => a.assertion(120))),
+        ),
+    );
     await quiesce(stack);
     const meter = cpuMeter(stack);
     const r = await closedLoop(c, SECONDS * 1000, 500, async (_i, caller) => {
@@ -24,7 +30,14 @@ await withProfileStack(async (stack) => {
       return res.status === 200;
     });
     const drained = await quiesce(stack, 10_000);
-    rows[`@${c}`] = { perSecond: r.perSecond, p50: r.latency.p50, p99: r.latency.p99, failed: r.failed, drainMs: drained, ...meter.since(r.allFinished) };
+    rows[`@${c}`] = {
+      perSecond: r.perSecond,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      failed: r.failed,
+      drainMs: drained,
+      ...meter.since(r.allFinished),
+    };
   }
   console.log('tokens/s, latency (ms) and CPU ms per token by process (work until drained included):');
   console.table(rows);

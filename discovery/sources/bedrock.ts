@@ -67,11 +67,15 @@ export async function scanBedrock(
         const t = input.targets[i]!;
         let out;
         try {
-          out = await clientFor(t.region).send(new ListAgentsCommand({ maxResults, ...(token ? { nextToken: token } : {}) }), { abortSignal: signal });
+          out = await clientFor(t.region).send(
+            new ListAgentsCommand({ maxResults, ...(token ? { nextToken: token } : {}) }),
+            { abortSignal: signal },
+          );
         } catch (err) {
           throw classify(err, signal);
         }
-        if (out.agentSummaries !== undefined && !Array.isArray(out.agentSummaries)) throw new CloudRequestError('"agentSummaries" is not an array', false);
+        if (out.agentSummaries !== undefined && !Array.isArray(out.agentSummaries))
+          throw new CloudRequestError('"agentSummaries" is not an array', false);
         const page: Page = { items: out.agentSummaries ?? [] };
         if (out.nextToken) page.nextToken = out.nextToken;
         return page;
@@ -89,7 +93,14 @@ export async function scanBedrock(
 }
 
 function classify(err: unknown, signal: AbortSignal): CloudRequestError {
-  const e = err as { name?: string; message?: string; $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
+  const e = err as {
+    name?: string;
+    message?: string;
+    $fault?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
   if (signal.aborted || e?.name === 'AbortError' || e?.name === 'TimeoutError') {
     const wrapped = new CloudRequestError('timed out', true);
     wrapped.name = 'TimeoutError';
@@ -109,14 +120,29 @@ function classify(err: unknown, signal: AbortSignal): CloudRequestError {
 
 export function bedrockFinding(item: unknown, target: BedrockTarget, seen: string): Finding | undefined {
   if (!item || typeof item !== 'object') return undefined;
-  const a = item as { agentId?: unknown; agentName?: unknown; agentStatus?: unknown; description?: unknown; updatedAt?: unknown; latestAgentVersion?: unknown };
-  if (typeof a.agentId !== 'string' || !AGENT_ID.test(a.agentId) || typeof a.agentName !== 'string' || !a.agentName.trim()) return undefined;
+  const a = item as {
+    agentId?: unknown;
+    agentName?: unknown;
+    agentStatus?: unknown;
+    description?: unknown;
+    updatedAt?: unknown;
+    latestAgentVersion?: unknown;
+  };
+  if (
+    typeof a.agentId !== 'string' ||
+    !AGENT_ID.test(a.agentId) ||
+    typeof a.agentName !== 'string' ||
+    !a.agentName.trim()
+  )
+    return undefined;
   const evidence: Record<string, string> = { agentId: a.agentId, region: target.region, logs: 'bedrock-ListAgents' };
   if (target.accountId) evidence.agentArn = `arn:aws:bedrock:${target.region}:${target.accountId}:agent/${a.agentId}`;
   if (typeof a.agentStatus === 'string') evidence.agentStatus = a.agentStatus.slice(0, 40);
   if (typeof a.latestAgentVersion === 'string') evidence.latestAgentVersion = a.latestAgentVersion.slice(0, 20);
-  if (typeof a.description === 'string' && a.description) evidence.description = redactText(a.description).slice(0, 200);
-  if (a.updatedAt instanceof Date && Number.isFinite(a.updatedAt.getTime())) evidence.updatedAt = a.updatedAt.toISOString();
+  if (typeof a.description === 'string' && a.description)
+    evidence.description = redactText(a.description).slice(0, 200);
+  if (a.updatedAt instanceof Date && Number.isFinite(a.updatedAt.getTime()))
+    evidence.updatedAt = a.updatedAt.toISOString();
   return {
     source: 'CLOUD',
     kind: 'bedrock-agent',

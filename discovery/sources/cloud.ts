@@ -41,7 +41,13 @@ function decode(cursor: string, state: ScanState): CloudCursor {
   if (!cursor) return { target: 0, pages: 0 };
   try {
     const v = JSON.parse(cursor) as { t?: unknown; p?: unknown; n?: unknown };
-    if (Number.isSafeInteger(v.t) && (v.t as number) >= 0 && Number.isSafeInteger(v.n) && (v.n as number) >= 0 && (v.p === null || typeof v.p === 'string')) {
+    if (
+      Number.isSafeInteger(v.t) &&
+      (v.t as number) >= 0 &&
+      Number.isSafeInteger(v.n) &&
+      (v.n as number) >= 0 &&
+      (v.p === null || typeof v.p === 'string')
+    ) {
       const c: CloudCursor = { target: v.t as number, pages: v.n as number };
       if (typeof v.p === 'string') c.token = v.p;
       return c;
@@ -108,7 +114,9 @@ export async function pageThrough(state: ScanState, config: DiscoveryConfig, o: 
       state.error(`${label}: the API returned the page token it was given; stopped after ${pages} pages`);
       cur = { target: cur.target + 1, pages: 0 };
     } else if (next !== undefined && pages >= config.cloud.maxPages) {
-      state.error(`${label}: page limit reached (${config.cloud.maxPages} pages) and the API still returns a next page token; stopped`);
+      state.error(
+        `${label}: page limit reached (${config.cloud.maxPages} pages) and the API still returns a next page token; stopped`,
+      );
       cur = { target: cur.target + 1, pages: 0 };
     } else if (next !== undefined) cur = { target: cur.target, token: next, pages };
     else cur = { target: cur.target + 1, pages: 0 };
@@ -124,7 +132,16 @@ function isTransient(err: unknown): boolean {
   return (
     name === 'TimeoutError' ||
     name === 'AbortError' ||
-    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT'].includes(code) ||
+    [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'ETIMEDOUT',
+      'EPIPE',
+      'EAI_AGAIN',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CONNECT_TIMEOUT',
+      'UND_ERR_HEADERS_TIMEOUT',
+    ].includes(code) ||
     (err instanceof TypeError && /fetch failed/i.test(err.message))
   );
 }

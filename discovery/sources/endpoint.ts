@@ -20,12 +20,36 @@ const NPX = new Set(['npx', 'bunx', 'pnpx']);
 const NODE = new Set(['node', 'nodejs', 'bun', 'deno', 'tsx', 'ts-node']);
 const PY = new Set(['python', 'python3', 'py']);
 const DOCKER_VALUE_FLAGS = new Set([
-  '-e', '--env', '-v', '--volume', '--name', '-p', '--publish', '--network', '--net', '--mount', '-w', '--workdir',
-  '--env-file', '-u', '--user', '--entrypoint', '-l', '--label', '--platform', '-h', '--hostname', '--add-host', '--pull',
+  '-e',
+  '--env',
+  '-v',
+  '--volume',
+  '--name',
+  '-p',
+  '--publish',
+  '--network',
+  '--net',
+  '--mount',
+  '-w',
+  '--workdir',
+  '--env-file',
+  '-u',
+  '--user',
+  '--entrypoint',
+  '-l',
+  '--label',
+  '--platform',
+  '-h',
+  '--hostname',
+  '--add-host',
+  '--pull',
 ]);
 
 function base(cmd: string): string {
-  return path.posix.basename(cmd.replaceAll('\\', '/')).toLowerCase().replace(/\.(exe|cmd|bat|ps1)$/, '');
+  return path.posix
+    .basename(cmd.replaceAll('\\', '/'))
+    .toLowerCase()
+    .replace(/\.(exe|cmd|bat|ps1)$/, '');
 }
 
 function stripNpmVersion(spec: string): string {
@@ -42,7 +66,10 @@ function stripPypiVersion(spec: string): string {
 }
 
 /** First positional argument, skipping flags (and the values of `valueFlags`). */
-function firstPositional(args: readonly string[], valueFlags: ReadonlySet<string> = new Set()): { value?: string; index: number } {
+function firstPositional(
+  args: readonly string[],
+  valueFlags: ReadonlySet<string> = new Set(),
+): { value?: string; index: number } {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') return { value: args[i + 1], index: i + 1 };
@@ -96,15 +123,24 @@ export function mcpServerId(command: string, args: readonly string[]): string | 
     rest = rest.slice(1);
   }
   const b = base(cmd);
-  if (NPX.has(b) || ((b === 'pnpm' || b === 'yarn') && rest[0] === 'dlx') || (b === 'npm' && (rest[0] === 'exec' || rest[0] === 'x'))) {
+  if (
+    NPX.has(b) ||
+    ((b === 'pnpm' || b === 'yarn') && rest[0] === 'dlx') ||
+    (b === 'npm' && (rest[0] === 'exec' || rest[0] === 'x'))
+  ) {
     if (!NPX.has(b)) rest = rest.slice(1);
-    const pkg = flagValue(rest, ['--package', '-p']) ?? firstPositional(rest, new Set(['-p', '--package', '-c', '--call'])).value;
+    const pkg =
+      flagValue(rest, ['--package', '-p']) ?? firstPositional(rest, new Set(['-p', '--package', '-c', '--call'])).value;
     return pkg ? `npm:${stripNpmVersion(pkg).toLowerCase()}` : undefined;
   }
   if (b === 'uvx' || (b === 'uv' && rest[0] === 'tool' && rest[1] === 'run') || (b === 'pipx' && rest[0] === 'run')) {
     rest = b === 'uv' ? rest.slice(2) : b === 'pipx' ? rest.slice(1) : rest;
     const from = flagValue(rest, ['--from', '--spec']);
-    const pkg = from && !/^(git\+|https?:|\.|\/)/.test(from) ? from : firstPositional(rest, new Set(['--from', '--spec', '--python', '--with', '-p', '--index-url', '--index'])).value;
+    const pkg =
+      from && !/^(git\+|https?:|\.|\/)/.test(from)
+        ? from
+        : firstPositional(rest, new Set(['--from', '--spec', '--python', '--with', '-p', '--index-url', '--index']))
+            .value;
     return pkg ? `pypi:${stripPypiVersion(pkg).toLowerCase()}` : undefined;
   }
   if ((b === 'docker' || b === 'podman') && rest[0] === 'run') {

@@ -4,7 +4,8 @@
  *
  *   Claude Desktop  …/Claude/claude_desktop_config.json   { "mcpServers": { name: { command, args, env } | { url } } }
  *   Cursor          .cursor/mcp.json (global or project)  { "mcpServers": { … } }
- *   VS Code         .vscode/mcp.json, Code/User/mcp.json  { "servers": { name: { type, command, args, env } | { type, url, headers } }, "inputs": [ … ] }
+ *   VS Code         .vscode/mcp.json, Code/User/mcp.json
+ *                   { "servers": { name: { type, command, args, env } | { type, url, headers } }, "inputs": [ … ] }
  *   Claude Code     .mcp.json (project)                   { "mcpServers": { … } }
  *
  * Files are JSON with comments allowed (VS Code's JSONC); each is read whole but capped at
@@ -30,7 +31,9 @@ type Client = 'claude-desktop' | 'cursor' | 'vscode' | 'claude-code';
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 /** Which client a file (path segments under `<host>/<user>/`) belongs to, and where its servers are. */
-export function mcpConfigKind(segments: readonly string[]): { client: Client; key: 'mcpServers' | 'servers' } | undefined {
+export function mcpConfigKind(
+  segments: readonly string[],
+): { client: Client; key: 'mcpServers' | 'servers' } | undefined {
   const name = segments[segments.length - 1];
   const parent = segments[segments.length - 2];
   if (name === 'claude_desktop_config.json') return { client: 'claude-desktop', key: 'mcpServers' };
@@ -38,7 +41,10 @@ export function mcpConfigKind(segments: readonly string[]): { client: Client; ke
   if (name !== 'mcp.json') return undefined;
   if (parent === '.cursor') return { client: 'cursor', key: 'mcpServers' };
   if (parent === '.vscode') return { client: 'vscode', key: 'servers' };
-  if (parent === 'User' && (segments[segments.length - 3] === 'Code' || segments[segments.length - 3] === 'Code - Insiders')) {
+  if (
+    parent === 'User' &&
+    (segments[segments.length - 3] === 'Code' || segments[segments.length - 3] === 'Code - Insiders')
+  ) {
     return { client: 'vscode', key: 'servers' };
   }
   return undefined;
@@ -178,12 +184,26 @@ export async function scanMcpConfigs(
     }
     const inputIds = new Set(
       Array.isArray(doc.json.inputs)
-        ? (doc.json.inputs as unknown[]).flatMap((i) => (i && typeof i === 'object' && typeof (i as { id?: unknown }).id === 'string' ? [(i as { id: string }).id] : []))
+        ? (doc.json.inputs as unknown[]).flatMap((i) =>
+            i && typeof i === 'object' && typeof (i as { id?: unknown }).id === 'string'
+              ? [(i as { id: string }).id]
+              : [],
+          )
         : [],
     );
     for (const [name, raw] of Object.entries(servers as Record<string, unknown>)) {
       state.progress.read++;
-      const finding = serverFinding(config, { name, raw, client: kind.client, relPath, host, user, owner, time, inputIds });
+      const finding = serverFinding(config, {
+        name,
+        raw,
+        client: kind.client,
+        relPath,
+        host,
+        user,
+        owner,
+        time,
+        inputIds,
+      });
       if (finding === 'malformed') state.progress.malformed++;
       else if (finding === 'ignored') state.progress.skipped++;
       else state.add(finding);
@@ -231,7 +251,8 @@ interface ServerContext {
 }
 
 function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'malformed' | 'ignored' {
-  if (!c.raw || typeof c.raw !== 'object' || Array.isArray(c.raw) || c.name.length === 0 || c.name.length > 200) return 'malformed';
+  if (!c.raw || typeof c.raw !== 'object' || Array.isArray(c.raw) || c.name.length === 0 || c.name.length > 200)
+    return 'malformed';
   const s = c.raw as Record<string, unknown>;
   if (s.disabled === true) return 'ignored';
   const args = s.args === undefined ? [] : s.args;
@@ -242,7 +263,9 @@ function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'ma
   if (typeof s.command === 'string' && s.command.trim()) {
     id = mcpServerId(s.command, args as string[]);
     transport = 'stdio';
-    commandLine = redactArgs([s.command, ...(args as string[])]).join(' ').slice(0, 300);
+    commandLine = redactArgs([s.command, ...(args as string[])])
+      .join(' ')
+      .slice(0, 300);
   } else if (typeof s.url === 'string') {
     id = mcpUrlId(s.url);
     transport = typeof s.type === 'string' ? s.type : 'http';
@@ -268,7 +291,9 @@ function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'ma
     const keys = Object.keys(s.headers);
     if (keys.length) evidence.headerKeys = keys.join(', ');
   }
-  const referenced = [...JSON.stringify(s).matchAll(/\$\{input:([^}]+)\}/g)].map((m) => m[1]!).filter((i) => c.inputIds.has(i));
+  const referenced = [...JSON.stringify(s).matchAll(/\$\{input:([^}]+)\}/g)]
+    .map((m) => m[1]!)
+    .filter((i) => c.inputIds.has(i));
   if (referenced.length) evidence.inputs = [...new Set(referenced)].join(', ');
 
   const finding: Finding = {

@@ -1,6 +1,13 @@
 /** The finding shared by network sources (Zeek, Squid): one per source host and, where visible, credential. */
 import net from 'node:net';
-import { canonicalHost, matchEndpoint, matchPatternRules, normalizeHostName, ownerEmailFor, type DiscoveryConfig } from '../config.js';
+import {
+  canonicalHost,
+  matchEndpoint,
+  matchPatternRules,
+  normalizeHostName,
+  ownerEmailFor,
+  type DiscoveryConfig,
+} from '../config.js';
 import { credentialId, redactSecret, redactText, stripAuthScheme } from '../redact.js';
 import type { Finding } from '../types.js';
 

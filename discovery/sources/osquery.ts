@@ -14,7 +14,17 @@
 import fs from 'node:fs';
 import { canonicalHost, matchPatternRules, ownerEmailFor, patternRegExp, type DiscoveryConfig } from '../config.js';
 import { readJsonArrayElements } from '../lines.js';
-import { decodeFileCursor, encodeFileCursor, errorMessage, parseObject, parseTime, ScanState, scanLineFile, str, type LineOutcome } from '../progress.js';
+import {
+  decodeFileCursor,
+  encodeFileCursor,
+  errorMessage,
+  parseObject,
+  parseTime,
+  ScanState,
+  scanLineFile,
+  str,
+  type LineOutcome,
+} from '../progress.js';
 import { redactArgs, splitCommandLine } from '../redact.js';
 import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
 import { mcpFingerprint, mcpServerId, serverDisplayName, userFromPath } from './endpoint.js';
@@ -51,7 +61,8 @@ function tableFromName(name: string | undefined): OsqueryTable | undefined {
 
 function tableFromColumns(row: Row): OsqueryTable | undefined {
   if ('cmdline' in row && 'pid' in row) return 'processes';
-  if ('identifier' in row && ('browser_type' in row || 'permissions' in row || 'profile_path' in row)) return 'chrome_extensions';
+  if ('identifier' in row && ('browser_type' in row || 'permissions' in row || 'profile_path' in row))
+    return 'chrome_extensions';
   if ('identifier' in row && ('creator' in row || 'source_url' in row || 'visible' in row)) return 'firefox_addons';
   return undefined;
 }
@@ -68,11 +79,20 @@ function rowUser(row: Row, ...pathColumns: string[]): string | undefined {
 }
 
 function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** One row → at most one finding. Returns 'malformed' for rows of the right table that make no sense. */
-export function osqueryRowFinding(config: DiscoveryConfig, ctx: RowContext, row: Row): Finding | 'malformed' | undefined {
+export function osqueryRowFinding(
+  config: DiscoveryConfig,
+  ctx: RowContext,
+  row: Row,
+): Finding | 'malformed' | undefined {
   const host = canonicalHost(config, ctx.host);
   if (ctx.table === 'processes') {
     const cmdline = str(row.cmdline) ?? '';
@@ -126,9 +146,10 @@ export function osqueryRowFinding(config: DiscoveryConfig, ctx: RowContext, row:
   }
   if (config.ignore.extensionIds.some((id) => id.toLowerCase() === identifier.toLowerCase())) return undefined;
   const known = config.aiExtensions.ids.find((k) => k.id.toLowerCase() === identifier.toLowerCase());
-  const nameMatches = !name.startsWith('__MSG_') && config.aiExtensions.namePatterns.some((p) => patternRegExp(p).test(name));
+  const nameMatches =
+    !name.startsWith('__MSG_') && config.aiExtensions.namePatterns.some((p) => patternRegExp(p).test(name));
   if (!known && !nameMatches) return undefined;
-  const browser = ctx.table === 'firefox_addons' ? 'firefox' : (str(row.browser_type)?.toLowerCase() || 'chrome');
+  const browser = ctx.table === 'firefox_addons' ? 'firefox' : str(row.browser_type)?.toLowerCase() || 'chrome';
   const user = rowUser(row, 'path', 'profile_path') ?? 'unknown';
   const perms = [...splitList(str(row.permissions)), ...splitList(str(row.optional_permissions))];
   const agentic = perms.filter((p) => config.aiExtensions.agenticPermissions.includes(p));
@@ -197,7 +218,12 @@ export async function scanOsquery(
     let observed: string | undefined;
     const fallbackTime = async (): Promise<string> =>
       (observed ??= parseTime(file.observedAt) ?? new Date((await fs.promises.stat(file.path)).mtimeMs).toISOString());
-    const handleRow = (row: unknown, host: string | undefined, time: string, queryName: string | undefined): LineOutcome => {
+    const handleRow = (
+      row: unknown,
+      host: string | undefined,
+      time: string,
+      queryName: string | undefined,
+    ): LineOutcome => {
       if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'malformed';
       const r = row as Row;
       const table = file.table ?? tableFromName(queryName) ?? tableFromColumns(r);
@@ -214,12 +240,16 @@ export async function scanOsquery(
       if (first === 0x5b) {
         // Array form, streamed element by element.
         const time = await fallbackTime();
-        for await (const ev of readJsonArrayElements(file.path, { start: offset, maxBytes: config.limits.maxLineBytes })) {
+        for await (const ev of readJsonArrayElements(file.path, {
+          start: offset,
+          maxBytes: config.limits.maxLineBytes,
+        })) {
           if (ev.kind === 'end') break; // anything after the closing ']' is ignored
           state.progress.read++;
           if (ev.kind === 'malformed') {
             state.progress.malformed++;
-            if (ev.reason === 'truncated' || ev.reason === 'syntax') state.error(`${file.path}: ${ev.reason} JSON array at byte ${ev.start}`);
+            if (ev.reason === 'truncated' || ev.reason === 'syntax')
+              state.error(`${file.path}: ${ev.reason} JSON array at byte ${ev.start}`);
           } else {
             let value: unknown;
             try {
@@ -245,7 +275,8 @@ export async function scanOsquery(
           if (!host) return 'malformed';
           const action = str(rec.action);
           if (action === 'removed') return 'skipped';
-          if (rec.columns !== undefined && (action === 'added' || action === undefined)) return handleRow(rec.columns, host, time, queryName);
+          if (rec.columns !== undefined && (action === 'added' || action === undefined))
+            return handleRow(rec.columns, host, time, queryName);
           const rows = Array.isArray(rec.snapshot)
             ? rec.snapshot
             : rec.diffResults && typeof rec.diffResults === 'object' && Array.isArray((rec.diffResults as Row).added)

@@ -32,8 +32,25 @@ export async function scanSquid(
     if (text.startsWith('#')) return 'skipped';
     const f = text.trim().split(/\s+/);
     if (f.length < 10) return 'malformed';
-    const [ts, elapsed, clientRaw, code, bytes, method, url, rfc931, hier] = f as [string, string, string, string, string, string, string, string, string];
-    if (!TIME.test(ts) || !INT.test(elapsed) || !CODE.test(code) || !INT.test(bytes) || !METHOD.test(method) || !hier.includes('/')) {
+    const [ts, elapsed, clientRaw, code, bytes, method, url, rfc931, hier] = f as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (
+      !TIME.test(ts) ||
+      !INT.test(elapsed) ||
+      !CODE.test(code) ||
+      !INT.test(bytes) ||
+      !METHOD.test(method) ||
+      !hier.includes('/')
+    ) {
       return 'malformed';
     }
     const client = validClient(clientRaw);

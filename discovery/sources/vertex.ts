@@ -2,7 +2,8 @@
  * Google Vertex AI Agent Engine: `projects.locations.reasoningEngines.list`.
  *
  *   GET https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/reasoningEngines?pageSize=&pageToken=
- *   → { reasoningEngines: [{ name, displayName, description, createTime, updateTime, spec, labels, … }], nextPageToken }
+ *   → { reasoningEngines: [{ name, displayName, description, createTime, updateTime, spec, labels, … }],
+ *       nextPageToken }
  *
  * The API does not say who created an engine; the proposed owner comes from a label (`cloud.ownerLabelKeys`;
  * label values cannot hold `@`, so a bare user name becomes `<name>@<ownerEmailDomain>`).
@@ -48,8 +49,13 @@ export async function scanVertex(
     sleep: input.sleep,
     fetchPage: async (i, token, signal) => {
       const t = input.targets[i]!;
-      const base = (input.baseUrl ?? `https://${encodeURIComponent(t.location)}-aiplatform.googleapis.com`).replace(/\/+$/, '');
-      const url = new URL(`${base}/v1/projects/${encodeURIComponent(t.project)}/locations/${encodeURIComponent(t.location)}/reasoningEngines`);
+      const base = (input.baseUrl ?? `https://${encodeURIComponent(t.location)}-aiplatform.googleapis.com`).replace(
+        /\/+$/,
+        '',
+      );
+      const url = new URL(
+        `${base}/v1/projects/${encodeURIComponent(t.project)}/locations/${encodeURIComponent(t.location)}/reasoningEngines`,
+      );
       url.searchParams.set('pageSize', String(pageSize));
       if (token) url.searchParams.set('pageToken', token);
       let accessToken: string;
@@ -58,7 +64,10 @@ export async function scanVertex(
       } catch (err) {
         throw new CloudRequestError(`could not get an access token: ${(err as Error)?.message ?? err}`, false);
       }
-      const res = await doFetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, signal });
+      const res = await doFetch(url, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        signal,
+      });
       const text = await res.text();
       if (!res.ok) {
         let detail = '';
@@ -68,7 +77,10 @@ export async function scanVertex(
         } catch {
           // not JSON
         }
-        throw new CloudRequestError(`HTTP ${res.status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, res.status >= 500 || res.status === 429);
+        throw new CloudRequestError(
+          `HTTP ${res.status}${detail ? ` ${detail.slice(0, 200)}` : ''}`,
+          res.status >= 500 || res.status === 429,
+        );
       }
       let body: unknown;
       try {
@@ -106,15 +118,22 @@ export function vertexFinding(config: DiscoveryConfig, item: unknown, seen: stri
   const m = NAME.exec(name);
   if (!m) return undefined;
   const displayName = typeof e.displayName === 'string' && e.displayName.trim() ? e.displayName.trim() : m[3]!;
-  const evidence: Record<string, string> = { resourceName: name, project: m[1]!, location: m[2]!, logs: 'vertex-reasoningEngines.list' };
+  const evidence: Record<string, string> = {
+    resourceName: name,
+    project: m[1]!,
+    location: m[2]!,
+    logs: 'vertex-reasoningEngines.list',
+  };
   const createTime = parseTime(e.createTime);
   const updateTime = parseTime(e.updateTime);
   if (createTime) evidence.createTime = createTime;
   if (updateTime) evidence.updateTime = updateTime;
-  if (typeof e.description === 'string' && e.description) evidence.description = redactText(e.description).slice(0, 200);
+  if (typeof e.description === 'string' && e.description)
+    evidence.description = redactText(e.description).slice(0, 200);
   const spec = e.spec && typeof e.spec === 'object' ? (e.spec as Record<string, unknown>) : {};
   if (typeof spec.agentFramework === 'string') evidence.agentFramework = spec.agentFramework.slice(0, 60);
-  const pkg = spec.packageSpec && typeof spec.packageSpec === 'object' ? (spec.packageSpec as Record<string, unknown>) : {};
+  const pkg =
+    spec.packageSpec && typeof spec.packageSpec === 'object' ? (spec.packageSpec as Record<string, unknown>) : {};
   if (typeof pkg.pythonVersion === 'string') evidence.pythonVersion = pkg.pythonVersion.slice(0, 20);
   const labels = e.labels && typeof e.labels === 'object' ? (e.labels as Record<string, unknown>) : {};
   let owner: string | undefined;

@@ -47,7 +47,10 @@ export async function scanZeek(
       const client = validClient(rec['id.orig_h'] ?? id?.orig_h);
       if (timeMs === undefined || !client) return 'malformed';
       const declared = rec._path === 'ssl' || rec._path === 'http' ? rec._path : undefined;
-      const type = declared ?? fileType[fileIndex] ?? ('server_name' in rec || 'cipher' in rec ? 'ssl' : 'host' in rec || 'uri' in rec ? 'http' : undefined);
+      const type =
+        declared ??
+        fileType[fileIndex] ??
+        ('server_name' in rec || 'cipher' in rec ? 'ssl' : 'host' in rec || 'uri' in rec ? 'http' : undefined);
       if (!type) return 'malformed';
       let finding;
       if (type === 'ssl') {

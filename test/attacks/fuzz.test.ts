@@ -19,7 +19,15 @@ import { startWorld, type World } from './world.js';
 
 const RUNS = Number(process.env.WARDEN_FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.WARDEN_FUZZ_SEED ?? Date.now() % 2 ** 31);
-const CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+const CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+]);
 const schema = buildSchema(fs.readFileSync(path.join(PROJECT_ROOT, 'schema.graphql'), 'utf8'));
 
 let w: World;
@@ -61,7 +69,13 @@ beforeAll(async () => {
   };
 }, 180_000);
 afterAll(async () => {
-  console.log(`graphql fuzz (seed ${SEED}): ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')} — ${Object.values(counts).reduce((a, b) => a + b, 0)} operations; outcomes ${JSON.stringify(outcomes)}`);
+  console.log(
+    `graphql fuzz (seed ${SEED}): ${Object.entries(counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(
+        ', ',
+      )} — ${Object.values(counts).reduce((a, b) => a + b, 0)} operations; outcomes ${JSON.stringify(outcomes)}`,
+  );
   await w?.stop();
 });
 
@@ -69,20 +83,28 @@ async function run(role: string, op: GeneratedOperation): Promise<void> {
   counts[`${role} ${op.root}`] = (counts[`${role} ${op.root}`] ?? 0) + 1;
   const res = await fetch(w.stack.api.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${await tokens[role]!()}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      authorization: `Bearer ${await tokens[role]!()}`,
+    },
     body: JSON.stringify({ query: op.query, variables: op.variables }),
   });
   const text = await res.text();
   expect(res.status, `HTTP ${res.status} for ${op.query}`).toBeLessThan(500);
   const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
   for (const e of body.errors ?? []) {
-    expect(CODES.has(e.extensions?.code ?? ''), `${e.extensions?.code}: ${e.message} — for ${op.query} ${JSON.stringify(op.variables).slice(0, 300)}`).toBe(true);
+    expect(
+      CODES.has(e.extensions?.code ?? ''),
+      `${e.extensions?.code}: ${e.message} — for ${op.query} ${JSON.stringify(op.variables).slice(0, 300)}`,
+    ).toBe(true);
     expect(e.message).not.toMatch(/\n\s+at |node_modules|Unexpected error/);
   }
   const outcome = body.errors?.length ? (body.errors[0]!.extensions?.code ?? 'no code') : 'data';
   outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   const data = JSON.stringify(body.data ?? null);
-  for (const secret of hidden[role]!) expect(data.includes(secret), `${role} got data about ${secret} from ${op.query}`).toBe(false);
+  for (const secret of hidden[role]!)
+    expect(data.includes(secret), `${role} got data about ${secret} from ${op.query}`).toBe(false);
 }
 
 const property = (role: string, root: 'query' | 'mutation', only?: string[]) =>
@@ -92,11 +114,19 @@ const property = (role: string, root: 'query' | 'mutation', only?: string[]) =>
   );
 
 describe('property-based GraphQL fuzzing: no server error, no data another owner may see', () => {
-  it.each(['admin', 'security', 'ownerA', 'ownerB', 'stranger', 'agent'])('generated queries as %s', async (role) => property(role, 'query'), 180_000);
+  it.each(['admin', 'security', 'ownerA', 'ownerB', 'stranger', 'agent'])(
+    'generated queries as %s',
+    async (role) => property(role, 'query'),
+    180_000,
+  );
 
   // Mutations only for callers who may change little: what they are allowed stays theirs, and what they
   // are not is refused. (An admin's random mutations could legitimately hand one owner's agent to another.)
-  it.each(['ownerA', 'stranger', 'agent'])('generated mutations as %s', async (role) => property(role, 'mutation'), 180_000);
+  it.each(['ownerA', 'stranger', 'agent'])(
+    'generated mutations as %s',
+    async (role) => property(role, 'mutation'),
+    180_000,
+  );
 
   it('ran what it says', () => {
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(9 * RUNS);

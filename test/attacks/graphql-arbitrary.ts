@@ -57,17 +57,35 @@ const HOSTILE = [
 function scalarArb(name: string, pools: Pools): fc.Arbitrary<unknown> {
   switch (name) {
     case 'Int':
-      return fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constantFrom(0, -1, 2 ** 31 - 1, -(2 ** 31), 1_000_000_001), fc.constant('7'), fc.constant(1.5));
+      return fc.oneof(
+        fc.integer({ min: -5, max: 200 }),
+        fc.constantFrom(0, -1, 2 ** 31 - 1, -(2 ** 31), 1_000_000_001),
+        fc.constant('7'),
+        fc.constant(1.5),
+      );
     case 'Float':
-      return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.constantFrom(0, -0.01, 1e15), fc.constant('1'));
+      return fc.oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+        fc.constantFrom(0, -0.01, 1e15),
+        fc.constant('1'),
+      );
     case 'Boolean':
       return fc.oneof(fc.boolean(), fc.constant('true'));
     case 'ID':
       return fc.oneof(fc.constantFrom(...pools.ids), fc.uuid(), fc.constantFrom(...HOSTILE), fc.integer());
     case 'DateTime':
-      return fc.oneof(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('yesterday', '', '2026-13-45T99:99:99Z'));
+      return fc.oneof(
+        fc
+          .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+          .map((d) => d.toISOString()),
+        fc.constantFrom('yesterday', '', '2026-13-45T99:99:99Z'),
+      );
     case 'JSON':
-      return fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant({ warmup: { actions: 0, days: 0 }, thresholds: { review: 101 } }), fc.constant(null));
+      return fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.constant({ warmup: { actions: 0, days: 0 }, thresholds: { review: 101 } }),
+        fc.constant(null),
+      );
     default:
       return fc.oneof(
         fc.constantFrom(...pools.ids, ...pools.emails, ...pools.names),
@@ -79,17 +97,33 @@ function scalarArb(name: string, pools: Pools): fc.Arbitrary<unknown> {
 
 /** A value for an input type: usually well-typed, sometimes null or of the wrong shape. */
 export function inputArb(type: GraphQLInputType, pools: Pools, depth = 0): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return fc.oneof({ weight: 12, arbitrary: inputArb(type.ofType, pools, depth) }, { weight: 1, arbitrary: fc.constant(null) });
-  if (isListType(type)) return fc.oneof(fc.array(inputArb(type.ofType, pools, depth + 1), { maxLength: depth > 1 ? 1 : 3 }), fc.constant(null));
-  if (isEnumType(type)) return fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) }, { weight: 1, arbitrary: fc.constant('NOT_A_VALUE') });
-  if (isScalarType(type)) return fc.oneof({ weight: 8, arbitrary: scalarArb(type.name, pools) }, { weight: 1, arbitrary: fc.constant(null) });
+  if (isNonNullType(type))
+    return fc.oneof(
+      { weight: 12, arbitrary: inputArb(type.ofType, pools, depth) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    );
+  if (isListType(type))
+    return fc.oneof(
+      fc.array(inputArb(type.ofType, pools, depth + 1), { maxLength: depth > 1 ? 1 : 3 }),
+      fc.constant(null),
+    );
+  if (isEnumType(type))
+    return fc.oneof(
+      { weight: 10, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) },
+      { weight: 1, arbitrary: fc.constant('NOT_A_VALUE') },
+    );
+  if (isScalarType(type))
+    return fc.oneof({ weight: 8, arbitrary: scalarArb(type.name, pools) }, { weight: 1, arbitrary: fc.constant(null) });
   if (isInputObjectType(type)) {
     if (depth > 3) return fc.constant(null);
     const fields = Object.values(type.getFields());
     const record: Record<string, fc.Arbitrary<unknown>> = {};
     for (const f of fields) record[f.name] = inputArb(f.type, pools, depth + 1);
     const required = fields.filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => f.name);
-    return fc.oneof({ weight: 10, arbitrary: fc.record(record, { requiredKeys: required as never[] }) }, { weight: 1, arbitrary: fc.record(record, { requiredKeys: [] }) });
+    return fc.oneof(
+      { weight: 10, arbitrary: fc.record(record, { requiredKeys: required as never[] }) },
+      { weight: 1, arbitrary: fc.record(record, { requiredKeys: [] }) },
+    );
   }
   return fc.constant(null);
 }
@@ -136,7 +170,12 @@ function selectionArb(type: GraphQLObjectType, pools: Pools, depth: number): fc.
 function fieldArb(field: GraphQLField<unknown, unknown>, pools: Pools, depth: number): fc.Arbitrary<Selection> {
   const named = getNamedType(field.type);
   return argumentsArb(field.args, pools).chain((args) => {
-    if (!isObjectType(named)) return fc.constant({ text: `${field.name}${args.text}`, variables: args.variables, definitions: args.definitions });
+    if (!isObjectType(named))
+      return fc.constant({
+        text: `${field.name}${args.text}`,
+        variables: args.variables,
+        definitions: args.definitions,
+      });
     return selectionArb(named, pools, depth).map((sel) => ({
       text: `${field.name}${args.text} { ${sel.text} }`,
       variables: { ...args.variables, ...sel.variables },
@@ -146,9 +185,16 @@ function fieldArb(field: GraphQLField<unknown, unknown>, pools: Pools, depth: nu
 }
 
 /** One operation on one of the given root fields (all of them when none are named). */
-export function operationArb(schema: GraphQLSchema, root: 'query' | 'mutation', pools: Pools, only?: string[]): fc.Arbitrary<GeneratedOperation> {
+export function operationArb(
+  schema: GraphQLSchema,
+  root: 'query' | 'mutation',
+  pools: Pools,
+  only?: string[],
+): fc.Arbitrary<GeneratedOperation> {
   const type = root === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
-  const fields = (Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]).filter((f) => !only || only.includes(f.name));
+  const fields = (Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]).filter(
+    (f) => !only || only.includes(f.name),
+  );
   return fc.constantFrom(...fields).chain((field) =>
     fieldArb(field, pools, 1).map((sel) => ({
       root,

@@ -50,10 +50,27 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
     approver: `approver-${tag}@example.com`,
     stranger: `stranger-${tag}@example.com`,
   };
-  const roles: Record<keyof typeof people, Role[]> = { admin: ['admin'], security: ['security', 'approver'], ownerA: ['approver'], ownerB: ['approver'], approver: ['approver'], stranger: [] };
-  const tokens = Object.fromEntries(await Promise.all(Object.entries(people).map(async ([k, email]) => [k, await stack.token(email, roles[k as keyof typeof people], 3600)]))) as World['tokens'];
+  const roles: Record<keyof typeof people, Role[]> = {
+    admin: ['admin'],
+    security: ['security', 'approver'],
+    ownerA: ['approver'],
+    ownerB: ['approver'],
+    approver: ['approver'],
+    stranger: [],
+  };
+  const tokens = Object.fromEntries(
+    await Promise.all(
+      Object.entries(people).map(async ([k, email]) => [
+        k,
+        await stack.token(email, roles[k as keyof typeof people], 3600),
+      ]),
+    ),
+  ) as World['tokens'];
   // The stranger is in the directory too, with no roles.
-  await stack.api.services.people.upsert({ kind: 'system', id: 'warden', roles: [] }, { email: people.stranger, displayName: 'Stranger', roles: [] });
+  await stack.api.services.people.upsert(
+    { kind: 'system', id: 'warden', roles: [] },
+    { email: people.stranger, displayName: 'Stranger', roles: [] },
+  );
 
   const crm = `crm-${tag}`;
   const bankApi = await startStaticKeyApi(`sk-live-${crypto.randomUUID()}`);
@@ -61,14 +78,29 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
   const registered = await stack.gql<any>(
     `mutation($crm: RegisterToolInput!, $bank: RegisterToolInput!) { crm: registerTool(input: $crm) { tool { name } } bank: registerTool(input: $bank) { tool { name resource } } }`,
     {
-      crm: { name: crm, resource: `https://${crm}.example.com/`, authMode: 'WARDEN_JWT', operations: [{ name: 'read_customer', sensitivity: 'MEDIUM' }, { name: 'update_ticket', sensitivity: 'LOW' }, { name: 'export_all', sensitivity: 'CRITICAL' }] },
+      crm: {
+        name: crm,
+        resource: `https://${crm}.example.com/`,
+        authMode: 'WARDEN_JWT',
+        operations: [
+          { name: 'read_customer', sensitivity: 'MEDIUM' },
+          { name: 'update_ticket', sensitivity: 'LOW' },
+          { name: 'export_all', sensitivity: 'CRITICAL' },
+        ],
+      },
       bank: {
         name: bankName,
         authMode: 'VAULTED_SECRET',
         upstreamUrl: bankApi.url,
         secret: [...bankApi.keys.values()][0],
         operations: [
-          { name: 'read_balance', sensitivity: 'LOW', method: 'GET', path: '/accounts/{resource}', query: ['currency'] },
+          {
+            name: 'read_balance',
+            sensitivity: 'LOW',
+            method: 'GET',
+            path: '/accounts/{resource}',
+            query: ['currency'],
+          },
           { name: 'transfer', sensitivity: 'CRITICAL', method: 'POST', path: '/transfers' },
         ],
       },
@@ -80,13 +112,34 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
     { tool: crm, operations: ['read_customer', 'update_ticket'] },
     { tool: bankName, operations: ['read_balance'] },
   ];
-  const agentA = await registerTestAgent(stack, tokens.admin, { name: `Agent A ${tag}`, ownerEmail: people.ownerA, allowedTools: allowed });
-  const agentB = await registerTestAgent(stack, tokens.admin, { name: `Agent B ${tag}`, ownerEmail: people.ownerB, allowedTools: allowed });
+  const agentA = await registerTestAgent(stack, tokens.admin, {
+    name: `Agent A ${tag}`,
+    ownerEmail: people.ownerA,
+    allowedTools: allowed,
+  });
+  const agentB = await registerTestAgent(stack, tokens.admin, {
+    name: `Agent B ${tag}`,
+    ownerEmail: people.ownerB,
+    allowedTools: allowed,
+  });
 
   const heldAction = async (owner: 'ownerA' | 'ownerB' = 'ownerA') => {
     // A fresh agent per held action, so cases never share (or contain) one another's agents.
-    const agent = await registerTestAgent(stack, tokens.admin, { name: `Held ${++seq} ${tag}`, ownerEmail: people[owner], allowedTools: allowed });
-    const res = await agent.gql<any>(REQUEST, { input: { tool: crm, operation: 'export_all', volume: 1, amount: 0, justification: 'quarterly export', idempotencyKey: `held-${seq}-${tag}` } });
+    const agent = await registerTestAgent(stack, tokens.admin, {
+      name: `Held ${++seq} ${tag}`,
+      ownerEmail: people[owner],
+      allowedTools: allowed,
+    });
+    const res = await agent.gql<any>(REQUEST, {
+      input: {
+        tool: crm,
+        operation: 'export_all',
+        volume: 1,
+        amount: 0,
+        justification: 'quarterly export',
+        idempotencyKey: `held-${seq}-${tag}`,
+      },
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.requestAction.action.status).toBe('PENDING_APPROVAL');
     return { id: res.data.requestAction.action.id as string, agent };
@@ -112,9 +165,12 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
  * Everything a refused request must leave as it was, read from the workflows themselves: agents (state
  * and baseline), actions, people, tools and the signing keys. Pass the ids a case could touch.
  */
-export async function snapshot(stack: Stack, ids: { agents?: string[]; actions?: string[]; people?: string[]; tools?: string[] } = {}): Promise<unknown> {
+export async function snapshot(
+  stack: Stack,
+  ids: { agents?: string[]; actions?: string[]; people?: string[]; tools?: string[] } = {},
+): Promise<unknown> {
   const h = (id: string) => stack.client.workflow.getHandle(id);
-  const read = async <T,>(f: () => Promise<T>) => {
+  const read = async <T>(f: () => Promise<T>) => {
     try {
       return await f();
     } catch (err) {
@@ -122,16 +178,32 @@ export async function snapshot(stack: Stack, ids: { agents?: string[]; actions?:
     }
   };
   return {
-    agents: await Promise.all((ids.agents ?? []).map(async (id) => ({ state: await read(() => h(agentWorkflowId(id)).query(getAgentQuery)), profile: await read(() => h(agentWorkflowId(id)).query(getRiskProfileQuery)) }))),
-    actions: await Promise.all((ids.actions ?? []).map((id) => read(() => h(actionWorkflowId(id)).query(getActionQuery)))),
-    people: await Promise.all((ids.people ?? []).map((email) => read(() => h(personWorkflowId(email)).query(getPersonQuery)))),
+    agents: await Promise.all(
+      (ids.agents ?? []).map(async (id) => ({
+        state: await read(() => h(agentWorkflowId(id)).query(getAgentQuery)),
+        profile: await read(() => h(agentWorkflowId(id)).query(getRiskProfileQuery)),
+      })),
+    ),
+    actions: await Promise.all(
+      (ids.actions ?? []).map((id) => read(() => h(actionWorkflowId(id)).query(getActionQuery))),
+    ),
+    people: await Promise.all(
+      (ids.people ?? []).map((email) => read(() => h(personWorkflowId(email)).query(getPersonQuery))),
+    ),
     tools: await Promise.all((ids.tools ?? []).map((name) => read(() => h(toolWorkflowId(name)).query(getToolQuery)))),
-    keys: await read(async () => (await h(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery))?.current.kid),
+    keys: await read(
+      async () =>
+        (await h(signingKeysWorkflowId(stack.config.temporal.taskQueue)).query(getSigningKeysQuery))?.current.kid,
+    ),
   };
 }
 
 /** Runs `attack` and proves the world is unchanged afterwards. Returns what the attack returned. */
-export async function unchanged<T>(stack: Stack, ids: Parameters<typeof snapshot>[1], attack: () => Promise<T>): Promise<T> {
+export async function unchanged<T>(
+  stack: Stack,
+  ids: Parameters<typeof snapshot>[1],
+  attack: () => Promise<T>,
+): Promise<T> {
   const before = await snapshot(stack, ids);
   const result = await attack();
   // Give a wrongly accepted change the time to land before looking (nothing should).
@@ -141,14 +213,32 @@ export async function unchanged<T>(stack: Stack, ids: Parameters<typeof snapshot
 }
 
 /** Waits for the audit trail to hold an access.denied (or another refusal) record matching `match`. */
-export async function audited(stack: Stack, match: { type?: string; agentId?: string; operation?: string; code?: string; messageIncludes?: string; since: string }): Promise<void> {
+export async function audited(
+  stack: Stack,
+  match: {
+    type?: string;
+    agentId?: string;
+    operation?: string;
+    code?: string;
+    messageIncludes?: string;
+    since: string;
+  },
+): Promise<void> {
   const type = match.type ?? 'io.warden.access.denied';
   await eventually(async () => {
-    const page = await stack.api.audit.query({ type, ...(match.agentId ? { agentId: match.agentId } : {}), since: match.since }, 200, null);
+    const page = await stack.api.audit.query(
+      { type, ...(match.agentId ? { agentId: match.agentId } : {}), since: match.since },
+      200,
+      null,
+    );
     return page.events.some((e) => {
       const data = e.data as { message?: string; unmapped?: { warden?: { operation?: string; code?: string } } };
       const w = data.unmapped?.warden ?? {};
-      return (!match.operation || w.operation === match.operation) && (!match.code || w.code === match.code) && (!match.messageIncludes || (data.message ?? '').includes(match.messageIncludes));
+      return (
+        (!match.operation || w.operation === match.operation) &&
+        (!match.code || w.code === match.code) &&
+        (!match.messageIncludes || (data.message ?? '').includes(match.messageIncludes))
+      );
     });
   }, 20_000);
 }

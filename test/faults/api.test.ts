@@ -59,7 +59,12 @@ async function expectLearned(agent: TestAgent, n: number) {
 describe('kill points in the API process', () => {
   it('SIGKILL API mid-request, before it asked Temporal [api.request-action]: nothing was started; the retry is decided once', async () => {
     const agent = await world.agent('Caller of a dying API');
-    const input = { tool: world.crm, operation: 'read_customer', resourceId: 'cust-7', idempotencyKey: `early-${stack.tag}` };
+    const input = {
+      tool: world.crm,
+      operation: 'read_customer',
+      resourceId: 'cust-7',
+      idempotencyKey: `early-${stack.tag}`,
+    };
     await agent.token(); // its access token, before the API is armed
     stack.apiProcess!.arm('api.request-action');
     const inFlight = later(requestAction(agent, input));
@@ -68,7 +73,9 @@ describe('kill points in the API process', () => {
 
     // Nothing reached Temporal: there is no action workflow.
     const id = actionIdFor(agent.id, input.idempotencyKey);
-    await expect(stack.client.workflow.getHandle(actionWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(stack.client.workflow.getHandle(actionWorkflowId(id)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
 
     await stack.startApi();
     const first = await requestAction(agent, input);
@@ -83,8 +90,26 @@ describe('kill points in the API process', () => {
     const agent = await world.agent('Caller who never heard back');
     await agent.token();
     const paths = [
-      { what: 'sensitive', input: { tool: world.crm, operation: 'read_customer', resourceId: 'cust-8', idempotencyKey: `late-${stack.tag}` }, workflowId: (id: string) => actionWorkflowId(id) },
-      { what: 'routine', input: { tool: world.crm, operation: 'update_ticket', resourceId: 'ticket-8', idempotencyKey: `late-routine-${stack.tag}` }, workflowId: () => agentWorkflowId(agent.id) },
+      {
+        what: 'sensitive',
+        input: {
+          tool: world.crm,
+          operation: 'read_customer',
+          resourceId: 'cust-8',
+          idempotencyKey: `late-${stack.tag}`,
+        },
+        workflowId: (id: string) => actionWorkflowId(id),
+      },
+      {
+        what: 'routine',
+        input: {
+          tool: world.crm,
+          operation: 'update_ticket',
+          resourceId: 'ticket-8',
+          idempotencyKey: `late-routine-${stack.tag}`,
+        },
+        workflowId: () => agentWorkflowId(agent.id),
+      },
     ];
     for (const [i, path] of paths.entries()) {
       stack.apiProcess!.arm('api.action-decided');
@@ -101,7 +126,12 @@ describe('kill points in the API process', () => {
       // A new API process hands out that grant: the very token, the same on every answer.
       await stack.startApi();
       const retry = await requestAction(agent, path.input);
-      expect(retry, path.what).toMatchObject({ id, status: 'ALLOWED', decision: 'ALLOW', workflowId: path.workflowId(id) });
+      expect(retry, path.what).toMatchObject({
+        id,
+        status: 'ALLOWED',
+        decision: 'ALLOW',
+        workflowId: path.workflowId(id),
+      });
       expect(jtiOf(retry.grant), path.what).toBe(recordedJtiOf(recorded));
       if (recorded.grant) expect(retry.grant!.token).toBe(recorded.grant.token);
       expect((await requestAction(agent, path.input)).grant!.token, path.what).toBe(retry.grant!.token);
@@ -109,13 +139,23 @@ describe('kill points in the API process', () => {
       await expectLearned(agent, i + 1);
     }
     expect(await runsOf(stack, actionWorkflowId(actionIdFor(agent.id, paths[0]!.input.idempotencyKey)))).toBe(1);
-    expect((await stack.client.workflow.count(`WorkflowId = '${actionWorkflowId(actionIdFor(agent.id, paths[1]!.input.idempotencyKey))}'`)).count).toBe(0);
+    expect(
+      (
+        await stack.client.workflow.count(
+          `WorkflowId = '${actionWorkflowId(actionIdFor(agent.id, paths[1]!.input.idempotencyKey))}'`,
+        )
+      ).count,
+    ).toBe(0);
   });
 
   it('SIGKILL API after a token is issued and its audit record spooled, before the answer [api.token-issued]: the next API process ships the record, once', async () => {
     const agent = await world.agent('Token taker of a dying API');
     const issued = async () => {
-      const res = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id } } } }`, { f: { agentId: agent.id, type: 'io.warden.token.issued' } }, world.security);
+      const res = await stack.gql<any>(
+        `query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id } } } }`,
+        { f: { agentId: agent.id, type: 'io.warden.token.issued' } },
+        world.security,
+      );
       expect(res.errors).toBeUndefined();
       return res.data.auditEvents.edges.length as number;
     };

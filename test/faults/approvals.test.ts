@@ -62,7 +62,8 @@ async function hold(agent: TestAgent, key: string): Promise<ActionView> {
 }
 
 /** "Approval needed" notifications the webhook received about this agent (each once: delivery is at least once). */
-const approvalNotices = (agentId: string) => distinctNotices(webhook).filter((n) => n.agentId === agentId && n.subject.startsWith('Approval needed'));
+const approvalNotices = (agentId: string) =>
+  distinctNotices(webhook).filter((n) => n.agentId === agentId && n.subject.startsWith('Approval needed'));
 
 async function recorded(actionId: string) {
   return stack.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery);
@@ -70,7 +71,11 @@ async function recorded(actionId: string) {
 
 describe('kill points while approvals wait', () => {
   let agent: TestAgent;
-  const keys = () => ({ approve: `approve-${stack.tag}`, deny: `deny-${stack.tag}`, notified: `notified-${stack.tag}` });
+  const keys = () => ({
+    approve: `approve-${stack.tag}`,
+    deny: `deny-${stack.tag}`,
+    notified: `notified-${stack.tag}`,
+  });
 
   it('SIGKILL worker while an approval waits, mid-way through its notification [notification.sending]: decisions made meanwhile apply once, no grant for the denied one', async () => {
     agent = await world.agent('Payer across a crash');
@@ -93,13 +98,24 @@ describe('kill points while approvals wait', () => {
     await stack.startWorker();
 
     const [approved, denied, approvedNotified] = await Promise.all([approving, denying, approvingNotified]);
-    for (const res of [approved, denied, approvedNotified]) expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    expect(approved.data.approveAction.action).toMatchObject({ status: 'APPROVED', approval: { decidedBy: world.owner, decision: 'APPROVE' } });
-    expect(denied.data.denyAction.action).toMatchObject({ status: 'DENIED', grant: null, approval: { decision: 'DENY' } });
+    for (const res of [approved, denied, approvedNotified])
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    expect(approved.data.approveAction.action).toMatchObject({
+      status: 'APPROVED',
+      approval: { decidedBy: world.owner, decision: 'APPROVE' },
+    });
+    expect(denied.data.denyAction.action).toMatchObject({
+      status: 'DENIED',
+      grant: null,
+      approval: { decision: 'DENY' },
+    });
     expect(approvedNotified.data.approveAction.action).toMatchObject({ status: 'APPROVED' });
 
     // Approved: one grant, the same one wherever it is read. Denied: no grant, anywhere.
-    for (const [held, key] of [[toApprove, keys().approve], [notified, keys().notified]] as const) {
+    for (const [held, key] of [
+      [toApprove, keys().approve],
+      [notified, keys().notified],
+    ] as const) {
       const rec = await recorded(held.id);
       expect(rec).toMatchObject({ status: 'APPROVED', grant: null, recordedGrant: { jti: expect.any(String) } });
       const seen = (await agent.gql<any>(GET_ACTION, { id: held.id })).data.actionRequest as ActionView;
@@ -111,7 +127,11 @@ describe('kill points while approvals wait', () => {
     }
     const deniedRecord = await recorded(toDeny.id);
     expect(deniedRecord?.recordedGrant).toBeUndefined();
-    expect(deniedRecord).toMatchObject({ status: 'DENIED', grant: null, approval: { decidedBy: `security-${stack.tag}@example.com` } });
+    expect(deniedRecord).toMatchObject({
+      status: 'DENIED',
+      grant: null,
+      approval: { decidedBy: `security-${stack.tag}@example.com` },
+    });
     const deniedRetry = await requestAction(agent, transfer(keys().deny));
     expect(deniedRetry).toMatchObject({ id: toDeny.id, status: 'DENIED', grant: null });
 
@@ -127,11 +147,15 @@ describe('kill points while approvals wait', () => {
 
     // The notification the dead worker never sent goes out once the new worker retries it.
     await eventually(async () => approvalNotices(agent.id).length === 3, LONG);
-    await eventually(async () => (await stack.client.workflow.getHandle(actionWorkflowId(notified.id)).describe()).status.name === 'COMPLETED', LONG);
+    await eventually(
+      async () =>
+        (await stack.client.workflow.getHandle(actionWorkflowId(notified.id)).describe()).status.name === 'COMPLETED',
+      LONG,
+    );
     expect(approvalNotices(agent.id)).toHaveLength(3);
   });
 
-  it('SIGKILL worker after an approval\'s grant is minted, before it is returned [action.grant-minted]: approved once, one grant', async () => {
+  it("SIGKILL worker after an approval's grant is minted, before it is returned [action.grant-minted]: approved once, one grant", async () => {
     expect(agent, 'the previous test registered the agent').toBeDefined();
     const key = `approve-late-${stack.tag}`;
     const held = await hold(agent, key);

@@ -38,11 +38,20 @@ describe('kill point in the audit trail', () => {
     // Everything submitted so far (the agent's token) is written first, so the armed batch is the decision's.
     await agent.token();
     await eventually(async () => {
-      const res = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 10, filter: $f) { edges { node { id } } } }`, { f: { agentId: agent.id, type: 'io.warden.token.issued' } }, world.security);
+      const res = await stack.gql<any>(
+        `query($f: AuditEventFilter) { auditEvents(first: 10, filter: $f) { edges { node { id } } } }`,
+        { f: { agentId: agent.id, type: 'io.warden.token.issued' } },
+        world.security,
+      );
       return res.data?.auditEvents.edges.length > 0;
     }, LONG);
     stack.worker!.arm('audit.batch-written');
-    const first = await requestAction(agent, { tool: world.crm, operation: 'read_customer', resourceId: 'cust-1', idempotencyKey: `audited-${stack.tag}` });
+    const first = await requestAction(agent, {
+      tool: world.crm,
+      operation: 'read_customer',
+      resourceId: 'cust-1',
+      idempotencyKey: `audited-${stack.tag}`,
+    });
     expect(first.status).toBe('ALLOWED');
     await stack.worker!.reached('audit.batch-written');
     // The record is in the file already; the writer workflow does not know it.
@@ -50,7 +59,12 @@ describe('kill point in the audit trail', () => {
     await killAndRestartWorker(stack);
 
     // A decision after the crash: its record must follow the retried batch in one chain.
-    const second = await requestAction(agent, { tool: world.crm, operation: 'read_customer', resourceId: 'cust-2', idempotencyKey: `audited-after-${stack.tag}` });
+    const second = await requestAction(agent, {
+      tool: world.crm,
+      operation: 'read_customer',
+      resourceId: 'cust-2',
+      idempotencyKey: `audited-after-${stack.tag}`,
+    });
     expect(second.status).toBe('ALLOWED');
     await expectAuditOnce(stack, world.security, second.id, 'io.warden.action.decided');
     await expectAuditOnce(stack, world.security, first.id, 'io.warden.action.decided');

@@ -57,14 +57,24 @@ async function expectLearned(agentId: string, n: number) {
 describe('kill points on the decision path', () => {
   it('SIGKILL worker as a sensitive action is scored in its workflow, before the workflow task completes [action.scoring]: the request in flight is decided once, its retry returns the same grant', async () => {
     const agent = await world.agent('Scored across a crash');
-    const input = { tool: world.crm, operation: 'read_customer', resourceId: 'cust-1', idempotencyKey: `scored-${stack.tag}` };
+    const input = {
+      tool: world.crm,
+      operation: 'read_customer',
+      resourceId: 'cust-1',
+      idempotencyKey: `scored-${stack.tag}`,
+    };
     stack.worker!.arm('action.scoring');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.scoring');
     await killAndRestartWorker(stack);
 
     const first = await inFlight;
-    expect(first).toMatchObject({ status: 'ALLOWED', decision: 'ALLOW', workflowId: `action:${first.id}`, grant: { scope: ['read_customer'] } });
+    expect(first).toMatchObject({
+      status: 'ALLOWED',
+      decision: 'ALLOW',
+      workflowId: `action:${first.id}`,
+      grant: { scope: ['read_customer'] },
+    });
     const retry = await requestAction(agent, input);
     expect(retry).toEqual(first);
     expect(recordedJtiOf(await recordedAction(stack, agent.id, first.id))).toBe(jtiOf(first.grant));
@@ -73,16 +83,26 @@ describe('kill points on the decision path', () => {
     await expectLearned(agent.id, 1);
   });
 
-  it('SIGKILL worker as a routine action is scored in the agent\'s workflow, before its workflow task completes [action.routine.scoring]: decided once, its retry returns the same grant', async () => {
+  it("SIGKILL worker as a routine action is scored in the agent's workflow, before its workflow task completes [action.routine.scoring]: decided once, its retry returns the same grant", async () => {
     const agent = await world.agent('Routine across a crash');
-    const input = { tool: world.crm, operation: 'update_ticket', resourceId: 'ticket-1', idempotencyKey: `routine-${stack.tag}` };
+    const input = {
+      tool: world.crm,
+      operation: 'update_ticket',
+      resourceId: 'ticket-1',
+      idempotencyKey: `routine-${stack.tag}`,
+    };
     stack.worker!.arm('action.routine.scoring');
     const inFlight = later(requestAction(agent, input));
     await stack.worker!.reached('action.routine.scoring');
     await killAndRestartWorker(stack);
 
     const first = await inFlight;
-    expect(first).toMatchObject({ status: 'ALLOWED', decision: 'ALLOW', workflowId: agentWorkflowId(agent.id), grant: { scope: ['update_ticket'] } });
+    expect(first).toMatchObject({
+      status: 'ALLOWED',
+      decision: 'ALLOW',
+      workflowId: agentWorkflowId(agent.id),
+      grant: { scope: ['update_ticket'] },
+    });
     const retry = await requestAction(agent, input);
     expect(retry).toEqual(first);
     // Decided in the agent's workflow, recorded there once; no action workflow of its own.
@@ -106,14 +126,18 @@ describe('kill points on the decision path', () => {
     const recorded = (await recordedAction(stack, agent.id, first.id))!;
     expect(recorded).toMatchObject({ status: 'DENIED', grant: null, contained: true });
     expect(await runsOf(stack, `action:${first.id}`)).toBe(1);
-    await eventually(async () => (await stack.client.workflow.getHandle(`action:${first.id}`).describe()).status.name === 'COMPLETED', LONG);
+    await eventually(
+      async () => (await stack.client.workflow.getHandle(`action:${first.id}`).describe()).status.name === 'COMPLETED',
+      LONG,
+    );
 
     // Contained once: one universal logout, the agent suspended, its tokens dead, its owner told once.
     const state = await stack.client.workflow.getHandle(agentWorkflowId(agent.id)).query(getAgentQuery);
     expect(state.status).toBe('SUSPENDED');
     expect(state.events.filter((e) => e.kind === 'UNIVERSAL_LOGOUT')).toHaveLength(1);
     expect((await agent.gql(`{ viewer { kind } }`)).status).toBe(401);
-    const loggedOut = () => distinctNotices(webhook).filter((n) => n.agentId === agent.id && n.subject.includes('logged out everywhere'));
+    const loggedOut = () =>
+      distinctNotices(webhook).filter((n) => n.agentId === agent.id && n.subject.includes('logged out everywhere'));
     await eventually(async () => loggedOut().length > 0, LONG);
     await new Promise((r) => setTimeout(r, 1000));
     expect(loggedOut()).toHaveLength(1);

@@ -8,7 +8,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { allFindings, CLOUD_ENV, PLANTED_FINGERPRINTS, runSweep, startBedrock, startVertex, sweepUntilDone, writeSourcesFile, type CloudServer } from '../helpers/discovery.js';
+import {
+  allFindings,
+  CLOUD_ENV,
+  PLANTED_FINGERPRINTS,
+  runSweep,
+  startBedrock,
+  startVertex,
+  sweepUntilDone,
+  writeSourcesFile,
+  type CloudServer,
+} from '../helpers/discovery.js';
 import { startReceiver } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import { distinctNotices, killAndRestartWorker, LONG, startFaultStack, type FaultStack } from './helpers.js';
@@ -22,7 +32,14 @@ beforeAll(async () => {
   [vertex, bedrock, webhook] = await Promise.all([startVertex(), startBedrock(), startReceiver()]);
   const dir = fs.mkdtempSync(path.join(inject('runDir'), 'faults-discovery-'));
   const sources = writeSourcesFile(dir, { vertexUrl: vertex.url, bedrockUrl: bedrock.url });
-  stack = await startFaultStack({ env: { ...CLOUD_ENV, WARDEN_DISCOVERY_SOURCES: sources, WARDEN_DISCOVERY_INTERVAL: '12h', WARDEN_NOTIFY_WEBHOOK_URL: webhook.url } });
+  stack = await startFaultStack({
+    env: {
+      ...CLOUD_ENV,
+      WARDEN_DISCOVERY_SOURCES: sources,
+      WARDEN_DISCOVERY_INTERVAL: '12h',
+      WARDEN_NOTIFY_WEBHOOK_URL: webhook.url,
+    },
+  });
   await stack.startWorker();
   await stack.startApi();
 });
@@ -62,7 +79,9 @@ describe('kill point during a discovery sweep', () => {
       expect((await stack.client.workflow.count(`WorkflowId = 'agent:${agentId}'`)).count).toBeLessThanOrEqual(1);
     }
     const discovered = await eventually(async () => {
-      const { count } = await stack.client.workflow.count(`WorkflowType = 'agentLifecycleWorkflow' AND AgentStatus = 'DISCOVERED' AND TaskQueue = '${stack.config.temporal.taskQueue}'`);
+      const { count } = await stack.client.workflow.count(
+        `WorkflowType = 'agentLifecycleWorkflow' AND AgentStatus = 'DISCOVERED' AND TaskQueue = '${stack.config.temporal.taskQueue}'`,
+      );
       return count === 22 ? count : undefined;
     }, LONG);
     expect(discovered).toBe(22);

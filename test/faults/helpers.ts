@@ -42,15 +42,27 @@ export interface WardenProcess {
 
 let forks = 0;
 
-function forkWarden(kind: 'worker' | 'api', settings: Record<string, string>, dataDir: string, armed: FailpointName[]): { proc: WardenProcess; ready: Promise<void> } {
+function forkWarden(
+  kind: 'worker' | 'api',
+  settings: Record<string, string>,
+  dataDir: string,
+  armed: FailpointName[],
+): { proc: WardenProcess; ready: Promise<void> } {
   const failpointFile = path.join(dataDir, `failpoints-${kind}-${++forks}`);
   fs.writeFileSync(failpointFile, armed.join('\n'));
   // Only this deployment's settings reach the process: nothing Temporal- or Warden-related leaks in.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)),
+  );
   const child = fork(path.join(PROJECT_ROOT, kind === 'worker' ? 'worker/main.ts' : 'api/main.ts'), [], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', 'tsx'],
-    env: { ...inherited, ...settings, WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle'), WARDEN_FAILPOINTS_FILE: failpointFile },
+    env: {
+      ...inherited,
+      ...settings,
+      WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle'),
+      WARDEN_FAILPOINTS_FILE: failpointFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
@@ -104,7 +116,9 @@ function forkWarden(kind: 'worker' | 'api', settings: Record<string, string>, da
       if ((message as { ready?: string } | null)?.ready === kind) resolve();
     });
     child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`the ${kind} exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the ${kind} exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)),
+    );
   });
   return { proc, ready };
 }
@@ -122,7 +136,11 @@ export interface FaultStack {
   startWorker(...armed: FailpointName[]): Promise<WardenProcess>;
   startApi(...armed: FailpointName[]): Promise<WardenProcess>;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
   /** Whatever the processes said, for a failing test's message. */
   outputs(): string;
   stop(): Promise<void>;
@@ -137,7 +155,8 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
 
   const start = async (kind: 'worker' | 'api', armed: FailpointName[]) => {
     const current = kind === 'worker' ? stack.worker : stack.apiProcess;
-    if (current && current.child.exitCode === null && current.child.signalCode === null) throw new Error(`a ${kind} process is already running`);
+    if (current && current.child.exitCode === null && current.child.signalCode === null)
+      throw new Error(`a ${kind} process is already running`);
     const { proc, ready } = forkWarden(kind, env, dataDir, armed);
     history.push(proc);
     if (kind === 'worker') stack.worker = proc;
@@ -164,7 +183,13 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
     },
     token: (email, roles, ttl) => caller!.token(email, roles, ttl),
     gql: (query, variables, bearer) => caller!.gql(query, variables, bearer),
-    outputs: () => history.map((p, i) => `--- ${p.kind} process #${i + 1} (${p.child.signalCode ?? p.child.exitCode ?? 'running'}) ---\n${p.output()}`).join('\n'),
+    outputs: () =>
+      history
+        .map(
+          (p, i) =>
+            `--- ${p.kind} process #${i + 1} (${p.child.signalCode ?? p.child.exitCode ?? 'running'}) ---\n${p.output()}`,
+        )
+        .join('\n'),
     async stop() {
       await Promise.all(history.map((p) => p.kill()));
       await connection.close();
@@ -219,9 +244,16 @@ export const GET_ACTION = `query($id: ID!) { actionRequest(id: $id) { ${ACTION_F
  * (bank.transfer, outside the allowed set), and a hard DENY that contains the agent.
  */
 export const ALLOW_AND_REVIEW_POLICY = {
-  thresholds: { LOW: { review: 1000, contain: 1000 }, MEDIUM: { review: 1000, contain: 1000 }, CRITICAL: { review: 1000, contain: 1000 } },
+  thresholds: {
+    LOW: { review: 1000, contain: 1000 },
+    MEDIUM: { review: 1000, contain: 1000 },
+    CRITICAL: { review: 1000, contain: 1000 },
+  },
 };
-export const denyPolicy = (bank: string) => ({ ...ALLOW_AND_REVIEW_POLICY, rules: { denyOperations: [`${bank}:transfer`], containOnHardDeny: true } });
+export const denyPolicy = (bank: string) => ({
+  ...ALLOW_AND_REVIEW_POLICY,
+  rules: { denyOperations: [`${bank}:transfer`], containOnHardDeny: true },
+});
 
 export interface World {
   admin: string;
@@ -237,15 +269,32 @@ export interface World {
 export async function buildWorld(stack: FaultStack): Promise<World> {
   const admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
   const owner = `owner-${stack.tag}@example.com`;
-  const person = await stack.gql(`mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`, { i: { email: owner, displayName: 'Owner', roles: ['APPROVER'] } }, admin);
+  const person = await stack.gql(
+    `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+    { i: { email: owner, displayName: 'Owner', roles: ['APPROVER'] } },
+    admin,
+  );
   expect(person.errors).toBeUndefined();
   const crm = `crm-${stack.tag}`;
   const bank = `bank-${stack.tag}`;
   const tools = await stack.gql(
     `mutation($crm: RegisterToolInput!, $bank: RegisterToolInput!) { crm: registerTool(input: $crm) { tool { name } } bank: registerTool(input: $bank) { tool { name } } }`,
     {
-      crm: { name: crm, resource: `https://${crm}.example.com/api/`, authMode: 'WARDEN_JWT', operations: [{ name: 'read_customer', sensitivity: 'MEDIUM' }, { name: 'update_ticket', sensitivity: 'LOW' }] },
-      bank: { name: bank, resource: `https://${bank}.example.com/api/`, authMode: 'WARDEN_JWT', operations: [{ name: 'transfer', sensitivity: 'CRITICAL' }] },
+      crm: {
+        name: crm,
+        resource: `https://${crm}.example.com/api/`,
+        authMode: 'WARDEN_JWT',
+        operations: [
+          { name: 'read_customer', sensitivity: 'MEDIUM' },
+          { name: 'update_ticket', sensitivity: 'LOW' },
+        ],
+      },
+      bank: {
+        name: bank,
+        resource: `https://${bank}.example.com/api/`,
+        authMode: 'WARDEN_JWT',
+        operations: [{ name: 'transfer', sensitivity: 'CRITICAL' }],
+      },
     },
     admin,
   );
@@ -258,8 +307,16 @@ export async function buildWorld(stack: FaultStack): Promise<World> {
     crm,
     bank,
     async agent(name, policy = ALLOW_AND_REVIEW_POLICY) {
-      const agent = await registerTestAgent(stack as unknown as Stack, admin, { name, ownerEmail: owner, allowedTools: [{ tool: crm, operations: ['read_customer', 'update_ticket'] }] });
-      const set = await stack.gql(`mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id: agent.id, p: policy }, admin);
+      const agent = await registerTestAgent(stack as unknown as Stack, admin, {
+        name,
+        ownerEmail: owner,
+        allowedTools: [{ tool: crm, operations: ['read_customer', 'update_ticket'] }],
+      });
+      const set = await stack.gql(
+        `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,
+        { id: agent.id, p: policy },
+        admin,
+      );
       expect(set.errors).toBeUndefined();
       return agent;
     },
@@ -278,7 +335,9 @@ export interface ActionView {
 
 /** requestAction as the agent sends it; the whole HTTP exchange, or the error if the connection broke. */
 export async function requestAction(agent: TestAgent, input: Record<string, unknown>): Promise<ActionView> {
-  const res = await agent.gql<{ requestAction: { action: ActionView } }>(REQUEST_ACTION, { input: { volume: 1, amount: 0, justification: 'fault suite', ...input } });
+  const res = await agent.gql<{ requestAction: { action: ActionView } }>(REQUEST_ACTION, {
+    input: { volume: 1, amount: 0, justification: 'fault suite', ...input },
+  });
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   return res.data!.requestAction.action;
 }
@@ -290,7 +349,9 @@ export function jtiOf(grant: { token: string } | null | undefined): string | und
 }
 
 /** The `jti` of the grant Temporal recorded: in its token (minted in a workflow), or without one (routine). */
-export function recordedJtiOf(action: { grant: { token: string } | null; recordedGrant?: { jti: string } | null } | null | undefined): string | undefined {
+export function recordedJtiOf(
+  action: { grant: { token: string } | null; recordedGrant?: { jti: string } | null } | null | undefined,
+): string | undefined {
   return action?.recordedGrant?.jti ?? jtiOf(action?.grant);
 }
 
@@ -318,8 +379,17 @@ export async function runsOf(stack: FaultStack, workflowId: string): Promise<num
 }
 
 /** The action's audit records of one CloudEvents type (read through the API, as the security team would). */
-export async function auditOf(stack: FaultStack, token: string, actionId: string, type: string): Promise<{ id: string; seq: number; message: string }[]> {
-  const res = await stack.gql<any>(`query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id seq message } } } }`, { f: { actionId, type } }, token);
+export async function auditOf(
+  stack: FaultStack,
+  token: string,
+  actionId: string,
+  type: string,
+): Promise<{ id: string; seq: number; message: string }[]> {
+  const res = await stack.gql<any>(
+    `query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) { edges { node { id seq message } } } }`,
+    { f: { actionId, type } },
+    token,
+  );
   expect(res.errors).toBeUndefined();
   return res.data.auditEvents.edges.map((e: { node: { id: string; seq: number; message: string } }) => e.node);
 }
@@ -328,7 +398,13 @@ export async function auditOf(stack: FaultStack, token: string, actionId: string
  * Exactly `n` audit records of this type for the action: polled until at least `n` show up, then read again
  * after the writer had time to write any duplicate (the trail is written asynchronously).
  */
-export async function expectAuditOnce(stack: FaultStack, token: string, actionId: string, type: string, n = 1): Promise<void> {
+export async function expectAuditOnce(
+  stack: FaultStack,
+  token: string,
+  actionId: string,
+  type: string,
+  n = 1,
+): Promise<void> {
   await eventually(async () => (await auditOf(stack, token, actionId, type)).length >= n, LONG);
   await new Promise((r) => setTimeout(r, 1000));
   const records = await auditOf(stack, token, actionId, type);

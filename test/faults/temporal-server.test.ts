@@ -101,7 +101,12 @@ afterAll(async () => {
 beforeEach(({ onTestFailed }) =>
   onTestFailed(() => {
     const log = path.join(dataDir, 'temporal.log');
-    const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => !/Failed to poll for task|network dial error/.test(l)) : [];
+    const lines = fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => !/Failed to poll for task|network dial error/.test(l))
+      : [];
     console.error(`${stack.outputs()}\n${expiring.outputs()}\n--- end of ${log} ---\n${lines.slice(-30).join('\n')}`);
   }),
 );
@@ -113,8 +118,18 @@ describe('kill point: the Temporal server itself', () => {
     const payer: TestAgent = await world.agent('Payer across a server crash');
     const reader: TestAgent = await world.agent('Reader across a server crash');
     const late: TestAgent = await expiringWorld.agent('Payer whose approval expires');
-    const transfer = (w: World, key: string) => ({ tool: w.bank, operation: 'transfer', amount: 900, idempotencyKey: key });
-    const readInput = { tool: world.crm, operation: 'read_customer', resourceId: 'cust-9', idempotencyKey: `read-${stack.tag}` };
+    const transfer = (w: World, key: string) => ({
+      tool: w.bank,
+      operation: 'transfer',
+      amount: 900,
+      idempotencyKey: key,
+    });
+    const readInput = {
+      tool: world.crm,
+      operation: 'read_customer',
+      resourceId: 'cust-9',
+      idempotencyKey: `read-${stack.tag}`,
+    };
 
     const waiting = await requestAction(payer, transfer(world, `wait-${stack.tag}`));
     expect(waiting.status).toBe('PENDING_APPROVAL');
@@ -136,7 +151,10 @@ describe('kill point: the Temporal server itself', () => {
 
     // The request in flight either got its decision or failed with the server (then the agent retries);
     // either way the retry with the same key returns one decision, with one grant.
-    const settled = await inFlight.then((action) => ({ action }), (error: Error) => ({ error }));
+    const settled = await inFlight.then(
+      (action) => ({ action }),
+      (error: Error) => ({ error }),
+    );
     const retry = await requestAction(reader, readInput);
     expect(retry).toMatchObject({ status: 'ALLOWED', decision: 'ALLOW', grant: { scope: ['read_customer'] } });
     if ('action' in settled) expect(settled.action).toEqual(retry);
@@ -148,17 +166,22 @@ describe('kill point: the Temporal server itself', () => {
     await eventually(async () => (await learnedCount(stack, reader.id)) === 1, LONG);
 
     // The approval that waited across the crash is still waiting, and approving it works — once.
-    expect((await stack.client.workflow.getHandle(actionWorkflowId(waiting.id)).query(getActionQuery)).status).toBe('PENDING_APPROVAL');
+    expect((await stack.client.workflow.getHandle(actionWorkflowId(waiting.id)).query(getActionQuery)).status).toBe(
+      'PENDING_APPROVAL',
+    );
     const approved = await stack.gql<any>(APPROVE, { id: waiting.id }, world.ownerToken);
     expect(approved.errors, JSON.stringify(approved.errors)).toBeUndefined();
     const approvedAction = approved.data.approveAction.action as ActionView;
     expect(approvedAction).toMatchObject({ id: waiting.id, status: 'APPROVED' });
     const payerView = await requestAction(payer, transfer(world, `wait-${stack.tag}`));
     expect(payerView).toMatchObject({ id: waiting.id, status: 'APPROVED', grant: { scope: ['transfer'] } });
-    expect((await stack.gql<any>(APPROVE, { id: waiting.id }, world.ownerToken)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await stack.gql<any>(APPROVE, { id: waiting.id }, world.ownerToken)).errors?.[0]?.extensions?.code).toBe(
+      'CONFLICT',
+    );
     await expectAuditOnce(stack, world.security, waiting.id, 'io.warden.action.approved');
 
-    // The deadline's timer, set before the crash, fires after it: EXPIRED (which means denied), no grant, recorded once.
+    // The deadline's timer, set before the crash, fires after it: EXPIRED (which means denied), no grant, recorded
+    // once.
     const expired = await eventually(async () => {
       const a = await expiring.client.workflow.getHandle(actionWorkflowId(toExpire.id)).query(getActionQuery);
       return a.status === 'EXPIRED' && a;

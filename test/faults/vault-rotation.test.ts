@@ -9,7 +9,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStaticKeyApi } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import { registerTestAgent } from '../helpers/agents.js';
-import { ALLOW_AND_REVIEW_POLICY, buildWorld, killAndRestartWorker, LONG, requestAction, startFaultStack, type FaultStack, type World } from './helpers.js';
+import {
+  ALLOW_AND_REVIEW_POLICY,
+  buildWorld,
+  killAndRestartWorker,
+  LONG,
+  requestAction,
+  startFaultStack,
+  type FaultStack,
+  type World,
+} from './helpers.js';
 
 let stack: FaultStack;
 let world: World;
@@ -43,15 +52,27 @@ describe('kill point during a vault rotation', () => {
         `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
         {
           t: {
-            name, authMode: 'VAULTED_SECRET', upstreamUrl: bank.url, secret: initial, rotationUrl: `${bank.url}/keys`,
+            name,
+            authMode: 'VAULTED_SECRET',
+            upstreamUrl: bank.url,
+            secret: initial,
+            rotationUrl: `${bank.url}/keys`,
             operations: [{ name: 'read_balance', sensitivity: 'MEDIUM', method: 'GET', path: '/accounts/{resource}' }],
           },
         },
         world.admin,
       );
       expect(registered.errors).toBeUndefined();
-      const agent = await registerTestAgent(stack as never, world.admin, { name: 'Vault reader', ownerEmail: world.owner, allowedTools: [{ tool: name, operations: ['read_balance'] }] });
-      const policy = await stack.gql(`mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`, { id: agent.id, p: ALLOW_AND_REVIEW_POLICY }, world.admin);
+      const agent = await registerTestAgent(stack as never, world.admin, {
+        name: 'Vault reader',
+        ownerEmail: world.owner,
+        allowedTools: [{ tool: name, operations: ['read_balance'] }],
+      });
+      const policy = await stack.gql(
+        `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,
+        { id: agent.id, p: ALLOW_AND_REVIEW_POLICY },
+        world.admin,
+      );
       expect(policy.errors).toBeUndefined();
 
       await stack.worker!.reached('vault.rotation.upstream-called', LONG);
@@ -60,7 +81,11 @@ describe('kill point during a vault rotation', () => {
 
       // The retried rotation (same idempotency key) gets the same secret back: the vault holds it as current.
       const vault = await eventually(async () => {
-        const res = await stack.gql<any>(`{ tools { name vault { currentSecretId rotations lastError } } }`, {}, world.admin);
+        const res = await stack.gql<any>(
+          `{ tools { name vault { currentSecretId rotations lastError } } }`,
+          {},
+          world.admin,
+        );
         const v = res.data?.tools.find((t: { name: string }) => t.name === name)?.vault;
         return v?.rotations >= 1 && v;
       }, LONG);
@@ -69,9 +94,16 @@ describe('kill point during a vault rotation', () => {
       expect([...bank.keys.keys()].sort()).toEqual(['initial', 'k1']); // the old one stays valid through its grace period
 
       // The gateway injects the new secret.
-      const action = await requestAction(agent, { tool: name, operation: 'read_balance', resourceId: '42', idempotencyKey: `balance-${stack.tag}` });
+      const action = await requestAction(agent, {
+        tool: name,
+        operation: 'read_balance',
+        resourceId: '42',
+        idempotencyKey: `balance-${stack.tag}`,
+      });
       expect(action.status).toBe('ALLOWED');
-      const res = await fetch(`${stack.api.url}/gateway/${name}/accounts/42`, { headers: { authorization: `Bearer ${action.grant!.token}`, 'warden-volume': '1' } });
+      const res = await fetch(`${stack.api.url}/gateway/${name}/accounts/42`, {
+        headers: { authorization: `Bearer ${action.grant!.token}`, 'warden-volume': '1' },
+      });
       expect(res.status, await res.clone().text()).toBe(200);
       expect(bank.seen.at(-1)!.key).toBe(`Bearer ${bank.keys.get('k1')}`);
     } finally {

@@ -7,7 +7,10 @@ export interface TestAgent {
   id: string;
   privateJwk: JWK;
   token(): Promise<string>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
 }
 
 export async function registerTestAgent(
@@ -17,7 +20,9 @@ export async function registerTestAgent(
 ): Promise<TestAgent> {
   const res = await stack.gql<any>(
     `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } credential { privateJwk } } }`,
-    { input: { name: o.name, ownerEmail: o.ownerEmail, platform: o.platform ?? 'custom', allowedTools: o.allowedTools } },
+    {
+      input: { name: o.name, ownerEmail: o.ownerEmail, platform: o.platform ?? 'custom', allowedTools: o.allowedTools },
+    },
     admin,
   );
   expect(res.errors).toBeUndefined();
@@ -39,7 +44,11 @@ export async function registerTestAgent(
     const r = await fetch(`${stack.api.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
     });
     const body = (await r.json()) as { access_token?: string; error_description?: string };
     if (!body.access_token) throw new Error(`no token for agent ${id}: ${body.error_description}`);

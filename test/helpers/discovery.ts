@@ -77,14 +77,20 @@ export async function startVertex(): Promise<CloudServer> {
     const url = new URL(req.url ?? '/', 'http://x');
     const pageToken = url.searchParams.get('pageToken');
     state.requests.push({ path: url.pathname, pageToken, authorization: String(req.headers.authorization ?? '') });
-    if (state.mode === 'fail') return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 500, status: 'INTERNAL', message: 'backend error' } }));
+    if (state.mode === 'fail')
+      return void res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 500, status: 'INTERNAL', message: 'backend error' } }));
     if (req.headers.authorization !== `Bearer ${VERTEX_TOKEN}`) return void res.writeHead(401).end();
-    if (!url.pathname.endsWith('/v1/projects/acme-agents-prod/locations/us-central1/reasoningEngines')) return void res.writeHead(404).end('{}');
+    if (!url.pathname.endsWith('/v1/projects/acme-agents-prod/locations/us-central1/reasoningEngines'))
+      return void res.writeHead(404).end('{}');
     if (pageToken === 'CgRwYWdlMg' && state.mode === 'hold-page-2') {
       onHeld();
       await released;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(pageToken === 'CgRwYWdlMg' ? page2 : page1));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(pageToken === 'CgRwYWdlMg' ? page2 : page1));
   });
   return {
     ...server,
@@ -108,16 +114,25 @@ export async function startBedrock() {
   const server = await listen((req, res, body) => {
     state.requests++;
     const url = new URL(req.url ?? '/', 'http://x');
-    if (state.fail) return void res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' }).end(JSON.stringify({ message: 'internal error' }));
-    if (req.method !== 'POST' || url.pathname !== '/agents/') return void res.writeHead(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }).end('{}');
+    if (state.fail)
+      return void res
+        .writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' })
+        .end(JSON.stringify({ message: 'internal error' }));
+    if (req.method !== 'POST' || url.pathname !== '/agents/')
+      return void res.writeHead(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }).end('{}');
     const parsed = body ? (JSON.parse(body) as { nextToken?: string }) : {};
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(parsed.nextToken === 'eyJwYWdlIjoyfQ' ? state.page2 : page1));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(parsed.nextToken === 'eyJwYWdlIjoyfQ' ? state.page2 : page1));
   });
   return { ...server, state };
 }
 
 /** The sources file for the fixtures, with the rules of the fixtures README. */
-export function writeSourcesFile(dir: string, o: { vertexUrl: string; bedrockUrl: string; extraZeekFiles?: string[] }): string {
+export function writeSourcesFile(
+  dir: string,
+  o: { vertexUrl: string; bedrockUrl: string; extraZeekFiles?: string[] },
+): string {
   const file = path.join(dir, 'discovery-sources.json');
   const observedAt = '2024-05-08T09:00:00.000Z';
   fs.writeFileSync(
@@ -130,19 +145,48 @@ export function writeSourcesFile(dir: string, o: { vertexUrl: string; bedrockUrl
           hostAliases: { '10.20.0.40': 'build-runner-3' },
           ignore: { mcpServerIds: ['url:warden.example.com/gateway/mcp'] },
           limits: { maxLineBytes: 4096 },
-          cloud: { pageSize: 2, maxPages: 5, requestTimeoutMs: 2000, maxRetries: 2, retryBaseDelayMs: 20, retryMaxDelayMs: 100 },
+          cloud: {
+            pageSize: 2,
+            maxPages: 5,
+            requestTimeoutMs: 2000,
+            maxRetries: 2,
+            retryBaseDelayMs: 20,
+            retryMaxDelayMs: 100,
+          },
         },
         sources: [
-          { name: 'zeek', type: 'zeek', files: [path.join(FIXTURES, 'zeek/ssl.log'), path.join(FIXTURES, 'zeek/http.log'), ...(o.extraZeekFiles ?? [])] },
+          {
+            name: 'zeek',
+            type: 'zeek',
+            files: [
+              path.join(FIXTURES, 'zeek/ssl.log'),
+              path.join(FIXTURES, 'zeek/http.log'),
+              ...(o.extraZeekFiles ?? []),
+            ],
+          },
           { name: 'squid', type: 'squid', files: [path.join(FIXTURES, 'squid/access.log')] },
           {
             name: 'osquery',
             type: 'osquery',
-            files: [{ path: path.join(FIXTURES, 'osquery/alice-mbp.chrome_extensions.json'), host: 'alice-mbp', observedAt }, path.join(FIXTURES, 'osquery/osqueryd.results.log')],
+            files: [
+              { path: path.join(FIXTURES, 'osquery/alice-mbp.chrome_extensions.json'), host: 'alice-mbp', observedAt },
+              path.join(FIXTURES, 'osquery/osqueryd.results.log'),
+            ],
           },
           { name: 'mcp', type: 'mcp-configs', root: path.join(FIXTURES, 'mcp'), observedAt },
-          { name: 'vertex', type: 'vertex', targets: [{ project: 'acme-agents-prod', location: 'us-central1' }], baseUrl: o.vertexUrl, accessTokenEnv: VERTEX_TOKEN_ENV },
-          { name: 'bedrock', type: 'bedrock', targets: [{ region: 'us-east-1', accountId: '123456789012' }], endpoint: o.bedrockUrl },
+          {
+            name: 'vertex',
+            type: 'vertex',
+            targets: [{ project: 'acme-agents-prod', location: 'us-central1' }],
+            baseUrl: o.vertexUrl,
+            accessTokenEnv: VERTEX_TOKEN_ENV,
+          },
+          {
+            name: 'bedrock',
+            type: 'bedrock',
+            targets: [{ region: 'us-east-1', accountId: '123456789012' }],
+            endpoint: o.bedrockUrl,
+          },
         ],
       },
       null,
@@ -159,7 +203,11 @@ export const CLOUD_ENV = {
   AWS_SECRET_ACCESS_KEY: AWS_TEST_KEY.secret,
 };
 
-type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null) => Promise<GraphQLResponse<T>>;
+type Gql = <T = Record<string, any>>(
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string | null,
+) => Promise<GraphQLResponse<T>>;
 
 export const SWEEP_FIELDS = `id status startedAt finishedAt read malformed findings newAgentCount errors
   newAgents { agentId name }

@@ -12,7 +12,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void | Promise<void>): Promise<TestServer> {
+export async function listen(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void | Promise<void>,
+): Promise<TestServer> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -26,7 +28,11 @@ export async function listen(handler: (req: http.IncomingMessage, res: http.Serv
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -50,14 +56,28 @@ export async function startJwtTool(o: { wardenUrl: string; issuer: string; opera
     if (!token) return json(res, 401, { error: 'grant required' });
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: o.issuer, audience: state.resource, algorithms: ['ES256'], typ: 'at+jwt', requiredClaims: ['exp', 'jti', 'sub'] }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: o.issuer,
+        audience: state.resource,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'jti', 'sub'],
+      }));
     } catch (err) {
       return json(res, 401, { error: 'invalid grant', detail: (err as Error).message });
     }
-    if (!String(payload.scope ?? '').split(' ').includes(operation)) return json(res, 403, { error: 'insufficient scope' });
+    if (
+      !String(payload.scope ?? '')
+        .split(' ')
+        .includes(operation)
+    )
+      return json(res, 403, { error: 'insufficient scope' });
     const introspection = await fetch(`${o.wardenUrl}/oauth/introspect`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${state.clientId}:${state.clientSecret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${state.clientId}:${state.clientSecret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ token }),
     });
     const active = ((await introspection.json()) as { active?: boolean }).active === true;
@@ -102,9 +122,15 @@ export async function startStaticKeyApi(initialKey: string) {
       keys.delete(decodeURIComponent(del[1]!));
       return json(res, 204, {});
     }
-    seen.push({ path, url: req.url ?? '/', key: req.headers.authorization, agent: req.headers['x-warden-agent'] as string | undefined });
+    seen.push({
+      path,
+      url: req.url ?? '/',
+      key: req.headers.authorization,
+      agent: req.headers['x-warden-agent'] as string | undefined,
+    });
     if (!valid(req.headers.authorization)) return json(res, 401, { error: 'bad key' });
-    if (path.startsWith('/accounts/') && req.method === 'GET') return json(res, 200, { account: path.split('/')[2], balance: 1_000_000 });
+    if (path.startsWith('/accounts/') && req.method === 'GET')
+      return json(res, 200, { account: path.split('/')[2], balance: 1_000_000 });
     if (path === '/transfers' && req.method === 'POST') return json(res, 201, { transfer: 'done' });
     json(res, 404, { error: 'not found' });
   });

@@ -33,7 +33,11 @@ export interface SplitStack {
   /** Starts a worker process with this stack's settings; resolves once it polls the task queue. */
   startWorker(): Promise<WorkerProcess>;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
   /** Kills the worker (if any), closes the API and the client. */
   stop(): Promise<void>;
 }
@@ -74,7 +78,9 @@ export async function startSplitStack(options: { env?: Record<string, string> } 
 }
 
 function forkWorker(settings: Record<string, string>): { worker: WorkerProcess; ready: Promise<void> } {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)),
+  );
   const child = fork(path.join(PROJECT_ROOT, 'worker', 'main.ts'), [], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', 'tsx'],
@@ -99,7 +105,9 @@ function forkWorker(settings: Record<string, string>): { worker: WorkerProcess; 
       if ((message as { ready?: string } | null)?.ready === 'worker') resolve();
     });
     child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`worker exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)),
+    );
   });
   return { worker, ready };
 }

@@ -42,7 +42,11 @@ export interface Stack {
   /** A unique suffix for names and emails in this file, so visibility filters see only its own data. */
   tag: string;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
   /** Stops this stack's worker for good (the API and Temporal stay up): for what must work without one. */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -76,8 +80,16 @@ export async function testDeployment(prefix: string, extra: Record<string, strin
  * directory, not the token, says what they may do) and a GraphQL-over-HTTP caller for one API server.
  */
 export async function apiCaller(config: WardenConfig, api: Pick<ApiServer, 'graphqlUrl'>, people: PeopleDirectory) {
-  const token: (email: string, roles: Role[], ttlSeconds?: number) => Promise<string> = devTokenMinter(people, await loadDevIssuerKey(config.dataDir), config.humans);
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, bearer?: string | null): Promise<GraphQLResponse<T>> => {
+  const token: (email: string, roles: Role[], ttlSeconds?: number) => Promise<string> = devTokenMinter(
+    people,
+    await loadDevIssuerKey(config.dataDir),
+    config.humans,
+  );
+  const gql = async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    bearer?: string | null,
+  ): Promise<GraphQLResponse<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     const res = await fetch(api.graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -92,7 +104,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { tag, config } = await testDeployment('test', options.env);
   const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
   const workerConnection = await connectWorker(config.temporal);
-  const worker: Worker = await createWardenWorker({ config, connection: workerConnection, client, workflowBundlePath: inject('workflowBundle') });
+  const worker: Worker = await createWardenWorker({
+    config,
+    connection: workerConnection,
+    client,
+    workflowBundlePath: inject('workflowBundle'),
+  });
   const running = worker.run();
   const api = await startApiServer(config, client);
   const { token, gql } = await apiCaller(config, api, api.services.people);
@@ -120,7 +137,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Polls until `check` returns a truthy value (visibility is eventually consistent). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

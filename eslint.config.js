@@ -1,0 +1,40 @@
+// Lint rules for the whole tree: correctness from ESLint and typescript-eslint, the line limit from
+// @stylistic (Prettier formats to 120 columns; comments must fit too), formatting left to Prettier.
+import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.warden/', 'dist/', 'test-results/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+      // Input checks match control characters on purpose (paths, log lines, reasons).
+      'no-control-regex': 'off',
+      '@stylistic/max-len': [
+        'error',
+        {
+          code: 120,
+          comments: 120,
+          ignoreUrls: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+        },
+      ],
+    },
+  },
+  {
+    // GraphQL answers read by clients of the API (tests, benches, the demo) are untyped JSON.
+    files: ['test/**', 'bench/**', 'demo/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
