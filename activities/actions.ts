@@ -31,7 +31,7 @@ export function createActionActivities(deps: {
         deps.credentials.issuer,
         deps.credentials.grantTtlSeconds,
       );
-      failpoint('action.grant-minted');
+      failpoint('action.grant-offered');
       return grant;
     },
 

@@ -95,7 +95,7 @@ export function createServices(client: Client, config: WardenConfig): Services {
       resumeOnApprove: config.enforcement.resumeOnApprove,
     },
     { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds },
-    new PeerStatistics(client),
+    new PeerStatistics(client, config.temporal.taskQueue),
   );
   const discovery = new DiscoveryService(client, commands, config);
   return { people, agents, tools, signingKeys, commands, actions, discovery };

@@ -108,13 +108,11 @@ export interface ActionRecord {
   /** True when the decision contained the agent (suspended, tokens revoked). */
   contained: boolean;
   approval: ActionApproval | null;
-  /** Present once ALLOWED or APPROVED; shown only to the requesting agent. */
-  grant: ActionGrant | null;
   /**
-   * Actions allowed outright since grants are signed by the API: the grant as recorded (`grant` stays null in
-   * Temporal).
+   * The grant's terms once ALLOWED or APPROVED (key id, issuer, `jti`, lifetime) — never a token: the API
+   * signs them when it hands the grant to the requesting agent, the same grant every time.
    */
-  recordedGrant?: RecordedGrant | null;
+  recordedGrant: RecordedGrant | null;
   decidedAt: string | null;
   /** Set on the workflow that records this action. */
   workflowId: string;

@@ -182,7 +182,17 @@ export interface AgentAccess {
  * (no worker, no replay). Set when the workflow starts and re-published on every change. The access view
  * holds public keys and token ids only — nothing secret.
  */
-export function agentMemo(state: AgentState, withAccess = true): Record<string, unknown> {
+// A type, not an interface: memos are Record<string, unknown> to the SDK.
+export type AgentMemo = Pick<
+  AgentState,
+  'name' | 'platform' | 'description' | 'status' | 'ownerEmail' | 'statusReason' | 'createdAt' | 'updatedAt'
+> & {
+  lastSeenAt: string | null;
+  proposedOwnerEmail: string | null;
+  access: AgentAccess;
+};
+
+export function agentMemo(state: AgentState): AgentMemo {
   return {
     name: state.name,
     platform: state.platform,
@@ -194,18 +204,35 @@ export function agentMemo(state: AgentState, withAccess = true): Record<string, 
     updatedAt: state.updatedAt,
     lastSeenAt: state.discovery?.lastSeenAt ?? null,
     proposedOwnerEmail: state.discovery?.proposedOwnerEmail ?? null,
-    ...(withAccess ? { access: accessOf(state) } : {}),
+    access: accessOf(state),
   };
 }
 
 export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccess {
   return {
     revokedBefore: state.revokedBefore,
-    revokedTokens: (state.revokedTokens ?? []).filter((t) => t.expiresAtMs > nowMs).map((t) => t.jti),
+    revokedTokens: state.revokedTokens.filter((t) => t.expiresAtMs > nowMs).map((t) => t.jti),
     allowedTools: state.allowedTools,
     keys: [state.credential, state.successor]
       .filter((c) => c !== null)
       .map((c) => ({ kid: c.kid, publicJwk: c.publicJwk, expiresAt: c.expiresAt })),
     successorNotTakenUp: state.successor && !state.successor.takenUpAt ? state.successor.kid : null,
   };
+}
+
+/**
+ * A memo as Warden writes it (agentMemo). Anything else — a workflow someone else started, whose memo the
+ * codec marks foreign — is not an agent of this deployment.
+ */
+export function isAgentMemo(memo: unknown): memo is AgentMemo {
+  const m = memo as Partial<Record<keyof AgentMemo, unknown>> | null | undefined;
+  return (
+    typeof m?.name === 'string' &&
+    typeof m.platform === 'string' &&
+    typeof m.status === 'string' &&
+    (AGENT_STATUSES as readonly string[]).includes(m.status) &&
+    typeof m.access === 'object' &&
+    m.access !== null &&
+    Array.isArray((m.access as AgentAccess).keys)
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * One action's assessment and decision, as Warden applies them: the agent's policy over the defaults, the
  * score, the hard rules, and "not in the allowed tools" as a hold. Pure, so workflows decide in their own
- * code (the agent's for routine work, the action's for the rest), and runs from before in an activity.
+ * code (the agent's for routine work, the action's for the rest).
  */
 import type { ActionRecord, RiskReason } from '../domain/actions.js';
 import type { Baseline } from './baseline.js';

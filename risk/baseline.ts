@@ -60,8 +60,6 @@ export interface OpStats {
 }
 
 export interface Baseline {
-  /** Shape version. A baseline of another version (or no baseline) is treated as empty: warm-up starts over. */
-  v: 2;
   learned: number;
   firstSeen: number | null;
   lastSeen: number | null;
@@ -98,7 +96,6 @@ export interface Baseline {
 
 export function emptyBaseline(): Baseline {
   return {
-    v: 2,
     learned: 0,
     firstSeen: null,
     lastSeen: null,
@@ -119,26 +116,6 @@ export function emptyBaseline(): Baseline {
 
 function emptyCategorical(): Categorical {
   return { n: [], tot: 0, nov: 0 };
-}
-
-/**
- * `value` if it is a baseline of the current shape, else an empty one (an older shape, e.g. carried
- * across continue-as-new from before an upgrade, restarts the warm-up instead of failing the workflow).
- */
-export function asBaseline(value: unknown): Baseline {
-  const b = value as Partial<Baseline> | null | undefined;
-  const ok =
-    !!b &&
-    b.v === 2 &&
-    Array.isArray(b.stats) &&
-    Array.isArray(b.trans) &&
-    Array.isArray(b.threads) &&
-    Array.isArray(b.context) &&
-    Array.isArray(b.recent) &&
-    Array.isArray(b.ratePeaks) &&
-    Array.isArray(b.hours) &&
-    [b.tools, b.audiences, b.ops].every((c) => !!c && Array.isArray(c.n));
-  return ok ? (b as Baseline) : emptyBaseline();
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
@@ -324,8 +301,7 @@ function updateDist(d: Dist | undefined, x: number, at: number, policy: Policy, 
  * Learns one allowed or approved action. Pure: returns a new baseline and leaves `baseline` untouched
  * (unchanged parts are shared). Call it only for actions that were allowed, or approved by a person.
  */
-export function learn(current: Baseline, facts: ActionFacts, policy: Policy): Baseline {
-  const baseline = asBaseline(current);
+export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): Baseline {
   const b: Baseline = { ...baseline };
   const at = facts.at;
   const lim = policy.limits;

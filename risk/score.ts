@@ -21,7 +21,6 @@
  */
 import {
   SESSION_START,
-  asBaseline,
   entry,
   previousOperations,
   hourOf,
@@ -300,8 +299,7 @@ function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): vo
 // ---------------------------------------------------------------------------------------------- assess
 
 /** Scores a request. Pure and deterministic: the same baseline, facts, policy and peers give the same answer. */
-export function assess(current: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
-  const baseline = asBaseline(current);
+export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
   const key = opKey(facts);
   const warm = isWarmingUp(baseline, facts.at, policy);
   const flags: AssessmentFlags = { novelTool: true, novelAudience: true, novelOperation: true, warmingUp: warm };

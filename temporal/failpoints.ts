@@ -23,7 +23,7 @@ export type FailpointName =
   /** A routine action was scored in the agent's own workflow; the workflow task has not completed yet. */
   | 'action.routine.scoring'
   /** A grant was minted for an approved action and has not been returned to the workflow yet. */
-  | 'action.grant-minted'
+  | 'action.grant-offered'
   /** The agent was contained (suspended, tokens revoked) and the workflow has not heard yet. */
   | 'action.agent-contained'
   /** A notification is about to go out (e.g. "approval needed", while the approval waits). */

@@ -166,7 +166,7 @@ describe('decisions', () => {
     expect(action.workflowId).toBe(`action:${action.id}`);
     // The action's workflow recorded the grant without its token; every answer carries that one token.
     const recorded = await stack.client.workflow.getHandle(action.workflowId).query(getActionQuery);
-    expect(recorded.grant).toBeNull();
+    expect(recorded).not.toHaveProperty('grant');
     expect(recorded.recordedGrant).toMatchObject({
       jti: claims.jti,
       iat: claims.iat,
@@ -287,7 +287,7 @@ describe('decisions', () => {
     const recorded = (await stack.client.workflow.getHandle(`agent:${agent.id}`).query(listRoutineActionsQuery)).find(
       (a) => a.id === first.id,
     )!;
-    expect(recorded.grant).toBeNull();
+    expect(recorded).not.toHaveProperty('grant');
     expect(recorded.recordedGrant).toEqual({
       kid: decodeProtectedHeader(first.grant.token).kid,
       issuer: stack.config.credentials.issuer,
@@ -340,8 +340,7 @@ describe('decisions', () => {
             ...recorded,
             id: actionIdFor(agent.id, odd),
             idempotencyKey: odd,
-            grant: null,
-            recordedGrant: undefined,
+            recordedGrant: null,
             decision: null,
             status: 'PENDING_DECISION',
             risk: null,
@@ -368,8 +367,7 @@ describe('decisions', () => {
             ...recorded,
             id: actionIdFor(agent.id, k),
             idempotencyKey: k,
-            grant: null,
-            recordedGrant: undefined,
+            recordedGrant: null,
             decision: null,
             status: 'PENDING_DECISION',
             risk: null,
@@ -403,8 +401,7 @@ describe('decisions', () => {
       id,
       idempotencyKey: key,
       workflowId: `action:${id}`,
-      grant: null,
-      recordedGrant: undefined,
+      recordedGrant: null,
       decision: null,
       status: 'PENDING_DECISION',
       risk: null,
@@ -467,7 +464,7 @@ describe('decisions', () => {
       risk: null,
       contained: false,
       approval: null,
-      grant: null,
+      recordedGrant: null,
       decidedAt: null,
       workflowId: `agent:${agent.id}`,
     };

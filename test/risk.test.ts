@@ -584,20 +584,6 @@ describe('baseline state', () => {
     expect(JSON.stringify(learn(copy, f, P))).toBe(JSON.stringify(learn(baseline, f, P)));
   });
 
-  it('a baseline of an older shape is treated as empty (warm-up starts over) instead of failing', () => {
-    const old = {
-      v: 1,
-      learned: 500,
-      tools: { n: { crm: 500 }, tot: 500, nov: 1 },
-      stats: {},
-      trans: {},
-    } as unknown as Baseline;
-    const f = facts('a', step('crm', 'read_customer', 'MEDIUM'), T0);
-    expect(assess(old, f, P)).toEqual(assess(emptyBaseline(), f, P));
-    expect(learn(old, f, P)).toEqual(learn(emptyBaseline(), f, P));
-    expect(assess(undefined as unknown as Baseline, f, P).flags!.warmingUp).toBe(true);
-  });
-
   it('stays small and bounded after 100,000 learns of ever-changing tools, people and networks', () => {
     const r = mulberry32(5);
     let b = emptyBaseline();

@@ -2,12 +2,12 @@
  * The grant of one action: bound to exactly that request — its tool (the only audience), its operation
  * (the only scope), its resource and its volume and amount ceilings (RFC 9396 authorization details).
  *
- * Two ways to the same grant: minted at once (approved actions, in their workflow's activity), or recorded
- * by the deciding workflow without a token and signed by the API, the same token every time (actions
- * allowed outright).
+ * A grant comes from one of two places, both without a token in Temporal: offered by the API and recorded by
+ * the deciding workflow when it allows the action outright, or offered by the action workflow's activity when
+ * a person approves it. Either way the API signs the recorded terms when it hands the grant to the agent.
  */
 import type { ActionGrant, ActionRecord, RecordedGrant } from '../domain/actions.js';
-import { GRANT_MAX_LIFETIME_S, mintGrant, signRecordedGrant, type MintGrantInput } from './grants.js';
+import { GRANT_MAX_LIFETIME_S, signRecordedGrant, type MintGrantInput } from './grants.js';
 import { issueTimes } from './sign.js';
 import type { SigningKey } from './signing-keys.js';
 
@@ -40,16 +40,6 @@ const asActionGrant = (action: ActionRecord, minted: { token: string; expiresAt:
   scope: [action.operation],
   expiresAt: minted.expiresAt.toISOString(),
 });
-
-/** A fresh grant for an allowed or approved action. */
-export async function mintActionGrant(
-  action: ActionRecord,
-  key: SigningKey,
-  issuer: string,
-  ttlSeconds: number,
-): Promise<ActionGrant> {
-  return asActionGrant(action, await mintGrant({ ...grantInputOf(action), key, issuer, ttlSeconds }));
-}
 
 /** What the API offers the deciding workflow to record should it allow the action outright. */
 export function proposeRecordedGrant(

@@ -21,7 +21,6 @@ import {
   defineQuery,
   log,
   defineUpdate,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -232,14 +231,12 @@ const { findPerson } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
-const auditRetry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
-const { recordAudit, recordAuditBatch } = proxyActivities<WardenActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: auditRetry,
-});
 // A batch is handed over by a local activity, in the workflow task the flush timer wakes (no activity task
 // through the server); after a crash it may be handed over twice, and the audit trail keeps each record once.
-const local = proxyLocalActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry: auditRetry });
+const { recordAuditBatch } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 // Unlimited retries: a rotation must not fail the agent's workflow (that would leave it unmanageable).
 const { issueAgentKeyPair } = proxyLocalActivities<WardenActivities>({
   startToCloseTimeout: '10 seconds',
@@ -252,10 +249,11 @@ const { deliverNotification } = proxyActivities<WardenActivities>({
 
 const SYSTEM: Actor = { kind: 'system', id: 'warden' };
 // Each hand-over costs a timer, a workflow task and a signal to the audit trail's writer whatever its size,
-// so a busy agent's records travel in few, larger batches. (Runs from before the 5 s flush keep 1 s.)
+// so a busy agent's records travel in few, larger batches.
 export const AUDIT_FLUSH_MS = 5_000;
-const AUDIT_FLUSH_MS_BEFORE = 1_000;
 const AUDIT_BATCH_MAX = 100;
+// A short history keeps the first workflow task after a worker restart (or a cache eviction, with thousands
+// of agents) a fast replay: roll over every AGENT_HISTORY_EVENTS events (~300 routine decisions).
 const AGENT_HISTORY_EVENTS = 2_000;
 
 function refuse(type: ErrorCode, message: string): never {
@@ -300,16 +298,12 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
   let escalatedKeys: string[] = args.escalatedKeys ?? [];
   const auditOutbox: ActionRecord[] = [...(args.auditOutbox ?? [])];
 
-  // Token checks read the agent's access view from its memo; older runs are asked with a Query instead.
-  const accessInMemo = patched('agent-access-in-memo');
-  // API processes learn of access changes from visibility (AgentAccessChangedAt) rather than re-reading
-  // every agent they serve; a run that does not keep it is re-read as before. Each run stamps its first
-  // view afresh, and a stamp is strictly later than the one before it, so no two versions share one.
-  const stampsAccess = patched('agent-access-changed-at');
+  // Token checks read the agent's access view from its memo. API processes learn of access changes from
+  // visibility (AgentAccessChangedAt) rather than re-reading every agent they serve. Each run stamps its
+  // first view afresh, and a stamp is strictly later than the one before it, so no two versions share one.
   let accessKey: string | null = null;
   let accessChangedAt = workflowInfo().typedSearchAttributes.get(AgentAccessChangedAt)?.getTime() ?? 0;
   const accessStamp = () => {
-    if (!stampsAccess) return [];
     const key = JSON.stringify([state.name, state.platform, state.ownerEmail, state.status, accessOf(state)]);
     if (key === accessKey) return [];
     accessKey = key;
@@ -331,7 +325,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         value: raisedSources(state.discovery ?? null).length ? raisedSources(state.discovery ?? null) : null,
       },
     ]);
-    upsertMemo(agentMemo(state, accessInMemo));
+    upsertMemo(agentMemo(state));
     published = state;
     const last = state.events.at(-1);
     setCurrentDetails(
@@ -470,7 +464,6 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         decision: 'ALLOW',
         status: 'ALLOWED',
         risk: { score: assessment.score, reasons: assessment.reasons },
-        grant: null,
         recordedGrant: offeredGrant,
         decidedAt: new Date().toISOString(),
         workflowId: workflowInfo().workflowId,
@@ -480,7 +473,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
         learnedActions = [...learnedActions.slice(-499), decided.id];
         baseline = learn(baseline, factsOf(decided), policyFor(DEFAULT_POLICY, riskPolicy));
       }
-      auditOutbox.push({ ...decided, grant: null });
+      auditOutbox.push(decided);
       return decided;
     },
     {
@@ -538,7 +531,7 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     if (learnedActions.includes(actionId)) return;
     learnedActions = [...learnedActions.slice(-499), actionId];
     baseline = learn(baseline, factsOf(action), policyFor(DEFAULT_POLICY, riskPolicy));
-    if (audit) auditOutbox.push({ ...action, grant: null });
+    if (audit) auditOutbox.push(action);
   });
 
   setHandler(
@@ -1051,29 +1044,21 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
     );
   };
 
-  // Routine decisions reach the audit trail in batches: at most auditFlushMs after the oldest one, or
+  // Routine decisions reach the audit trail in batches: at most AUDIT_FLUSH_MS after the oldest one, or
   // as soon as AUDIT_BATCH_MAX wait. They wait in this workflow's state, so a crash loses none, and a
   // decision costs no extra workflow task of its own.
-  const batchedAudit = patched('routine-audit-batched');
-  const auditFlushMs = patched('routine-audit-flush-5s') ? AUDIT_FLUSH_MS : AUDIT_FLUSH_MS_BEFORE;
-  // A short history keeps the first workflow task after a worker restart (or a cache eviction, with
-  // thousands of agents) a fast replay: roll over every AGENT_HISTORY_EVENTS events (~300 routine decisions).
-  const historyCap =
-    args.continueAsNewAfterEvents ?? (patched('agent-history-capped') ? AGENT_HISTORY_EVENTS : undefined);
+  const historyCap = args.continueAsNewAfterEvents ?? AGENT_HISTORY_EVENTS;
   let auditFlushAt: number | undefined;
 
   for (;;) {
-    if (batchedAudit && auditOutbox.length > 0) auditFlushAt ??= Date.now() + auditFlushMs;
+    if (auditOutbox.length > 0) auditFlushAt ??= Date.now() + AUDIT_FLUSH_MS;
     const armed = auditFlushAt !== undefined;
     const deadline = nextDeadline();
-    const until = batchedAudit && auditFlushAt !== undefined ? Math.min(deadline ?? Infinity, auditFlushAt) : deadline;
+    const until = auditFlushAt !== undefined ? Math.min(deadline ?? Infinity, auditFlushAt) : deadline;
     // A change made outside record() (a revoked token, a successor taken up or collected) reaches the memo here.
-    if (accessInMemo && published !== state) publish();
+    if (published !== state) publish();
     const before = state;
-    const auditDue = () =>
-      batchedAudit
-        ? auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0)
-        : auditOutbox.length > 0;
+    const auditDue = () => auditOutbox.length >= AUDIT_BATCH_MAX || (!armed && auditOutbox.length > 0);
     // Rolling over waits for a rotation in flight (it completes in a handler, and changes the state).
     const wait = () =>
       outbox.length > 0 || auditDue() || (continueAsNewDue(historyCap) && !issuingSuccessor) || state !== before;
@@ -1091,18 +1076,12 @@ export async function agentLifecycleWorkflow(input: AgentLifecycleArgs): Promise
       }
       outbox.shift();
     }
-    if (!batchedAudit) {
-      while (auditOutbox.length > 0) {
-        await recordAudit({ kind: 'action.decided', action: auditOutbox[0]! });
-        auditOutbox.shift();
-      }
-    } else if (
+    if (
       auditOutbox.length >= AUDIT_BATCH_MAX ||
       (auditOutbox.length > 0 && (Date.now() >= auditFlushAt! || continueAsNewDue(historyCap)))
     ) {
       const batch = auditOutbox.slice(0, AUDIT_BATCH_MAX);
-      const handOver = patched('routine-audit-local-activity') ? local.recordAuditBatch : recordAuditBatch;
-      await handOver(batch.map((action) => ({ kind: 'action.decided' as const, action })));
+      await recordAuditBatch(batch.map((action) => ({ kind: 'action.decided' as const, action })));
       auditOutbox.splice(0, batch.length);
       auditFlushAt = undefined;
     }

@@ -11,8 +11,6 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -40,13 +38,13 @@ export const auditTrailWorkflowId = (taskQueue: string) => `warden-audit:${taskQ
 export const appendAuditSignal = defineSignal<[AuditItem[]]>('appendAudit');
 export const getAuditHeadQuery = defineQuery<ChainHead | null>('getAuditHead');
 
-const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
 // A local activity: the batch is not written into history a second time (it is there as the signal's
 // input), and no activity task goes through the server. Like an activity, it may run again after a
 // crash; the sink skips what it already holds.
-const local = proxyLocalActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry });
-// Runs started before the local activity replay with the activity they scheduled.
-const remote = proxyActivities<WardenActivities>({ startToCloseTimeout: '30 seconds', retry });
+const { writeAuditBatch } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 const BATCH = 200;
 
@@ -89,7 +87,6 @@ export async function auditTrailWorkflow(input: { head: ChainHead | null; pendin
     await condition(() => pending.length > 0 || workflowInfo().continueAsNewSuggested);
     if (pending.length === 0) break;
     const batch = pending.slice(0, BATCH);
-    const { writeAuditBatch } = patched('audit-write-local-activity') ? local : remote;
     head = await writeAuditBatch({ head, items: batch });
     pending.splice(0, batch.length);
     setCurrentDetails(`Audit trail head: record **${head?.seq ?? 0}**, hash ${head?.hash.slice(0, 16) ?? '—'}…`);

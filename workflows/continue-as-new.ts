@@ -1,7 +1,7 @@
 /** Shared entity-workflow helpers: when to roll history over into a fresh run. */
 import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 
-/** Temporal suggests rolling over, or (tests only) the history passed a configured length. */
+/** Temporal suggests rolling over, or the history passed the workflow's cap (`afterEvents`). */
 export function continueAsNewDue(afterEvents: number | undefined): boolean {
   return (
     workflowInfo().continueAsNewSuggested ||

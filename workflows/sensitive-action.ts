@@ -47,7 +47,7 @@ import type { PeerStats } from '../risk/types.js';
 import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
 import { learnActionSignal } from './agent-signals.js';
 import { failpoints } from './failpoints.js';
-import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor } from './trust.js';
 
 export interface SensitiveActionArgs {
   action: ActionRecord;
@@ -61,9 +61,8 @@ export interface SensitiveActionArgs {
   profile: RiskProfile;
   /** The grant to record if the action is allowed outright (key id, `jti`, lifetime; the API signs it). */
   offeredGrant: RecordedGrant;
-  /** The platform's peer statistics the API gathered. */
-  peers?: PeerStats | null;
-  usedStatements?: RememberedStatement[];
+  /** The platform's peer statistics the API gathered (null when it has none yet). */
+  peers: PeerStats | null;
 }
 
 /** The list view (no grant, no justification): what the API's action lists show without a query each. */
@@ -127,7 +126,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   let action = args.action;
   let decided = false;
   let approval: { request: ApprovalRequest; by: StatementPrincipal; approve: boolean } | null = null;
-  const gate = new CommandGate(args.trust, args.usedStatements, action.agentId);
+  const gate = new CommandGate(args.trust, [], action.agentId);
   handleTrustAnchorRefresh(gate, action.agentId);
 
   const publish = () => {
@@ -199,7 +198,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   const learn = (audit = false) =>
     getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, {
       actionId: action.id,
-      action: { ...action, grant: null },
+      action,
       ...(audit ? { audit } : {}),
     });
 

@@ -52,6 +52,7 @@ import type { SigningKeys } from './signing-keys.js';
 import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
+import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** An action as lists show it (from visibility); the full record comes from the workflow. */
 export type ActionSummary = Pick<
@@ -69,9 +70,15 @@ export type ActionSummary = Pick<
   | 'requestedAt'
   | 'decidedAt'
   | 'ownerEmail'
+  | 'approval'
+  | 'contained'
+  | 'resourceId'
 > & {
   score: number | null;
-} & Partial<ActionRecord>;
+} & Partial<DecidedAction>;
+
+/** An action as the API answers the agent that asked: with its grant signed, when it has one. */
+export type DecidedAction = ActionRecord & { grant: ActionGrant | null };
 
 export interface ActionFilter {
   agentId?: string | null;
@@ -134,7 +141,7 @@ export class ActionService {
     agentId: string,
     input: ActionRequestInput,
     { handOut = true }: { handOut?: boolean } = {},
-  ): Promise<ActionRecord> {
+  ): Promise<DecidedAction> {
     const problems = validateActionInput(input);
     if (problems.length) throw badInput(problems.join('; '));
     // Routine work is routed from this process's recent view of the agent (what the caller's token was
@@ -177,7 +184,7 @@ export class ActionService {
       risk: null,
       contained: false,
       approval: null,
-      grant: null,
+      recordedGrant: null,
       decidedAt: null,
       workflowId,
     });
@@ -185,7 +192,7 @@ export class ActionService {
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.
     // The same idempotency key must name the same request: a different one is refused, never answered
     // with the first request's decision (or its grant).
-    const same = (decided: ActionRecord): ActionRecord => {
+    const same = <A extends ActionRecord>(decided: A): A => {
       if (!sameRequest(input, decided))
         throw conflict(
           `The idempotency key "${input.idempotencyKey.slice(0, 64)}" was already used for a different request (action ${decided.id}); use a new key for a new request.`,
@@ -206,13 +213,12 @@ export class ActionService {
       this.agents.decisionContext(agentId, input.idempotencyKey),
       this.peers.of(agent.platform),
     ]);
-    if (context.routine)
-      return same(handOut ? { ...context.routine, grant: await this.grantOf(context.routine) } : context.routine);
+    if (context.routine) return same(await this.handedOut(context.routine, handOut));
     agent = context.agent;
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
-    let decided: ActionRecord;
+    let decided: DecidedAction;
     try {
       decided = same(
         (await this.withOfferedGrant(action, handOut, (offer) =>
@@ -227,8 +233,7 @@ export class ActionService {
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const earlier = same(await this.get(id));
-        return handOut ? { ...earlier, grant: await this.grantOf(earlier) } : earlier;
+        return same(await this.handedOut(await this.get(id), handOut));
       }
       throw err;
     }
@@ -239,7 +244,7 @@ export class ActionService {
   }
 
   /** Routine work: one Update on the agent's running workflow, which records the offered grant if it allows. */
-  private decideRoutine(action: ActionRecord, handOut: boolean): Promise<ActionRecord | null> {
+  private decideRoutine(action: ActionRecord, handOut: boolean): Promise<DecidedAction | null> {
     return this.withOfferedGrant(action, handOut, (offer) =>
       viaTemporal(
         () =>
@@ -260,7 +265,7 @@ export class ActionService {
     action: ActionRecord,
     handOut: boolean,
     decide: (offer: RecordedGrant) => Promise<ActionRecord | null>,
-  ): Promise<ActionRecord | null> {
+  ): Promise<DecidedAction | null> {
     const key = await this.grants.keys.current();
     const offer = proposeRecordedGrant(key, this.grants.issuer, this.grants.ttlSeconds);
     // After the request is on its way (setImmediate), not before: the signature costs ~1 ms of CPU.
@@ -269,19 +274,24 @@ export class ActionService {
       : null;
     signed?.catch(() => {}); // not every answer uses it; one that does awaits it again and sees the error
     const decided = await decide(offer);
-    if (!decided || !handOut) return decided;
+    if (!decided) return null;
+    if (!handOut) return { ...decided, grant: null };
     const ours = signed && decided.recordedGrant?.jti === offer.jti && sameGrantTerms(decided, action);
     return { ...decided, grant: ours ? await signed : await this.grantOf(decided) };
   }
 
+  /** The action with its grant signed (`handOut`), or without one (the token exchange mints its own). */
+  private async handedOut(action: ActionRecord, handOut: boolean): Promise<DecidedAction> {
+    return { ...action, grant: handOut ? await this.grantOf(action) : null };
+  }
+
   /**
-   * The grant of an allowed action, as handed to the agent: minted by its workflow (sensitive actions, and
-   * routine ones decided before the API signed them), or recorded by the agent's workflow and signed here.
+   * The grant of an allowed or approved action, as handed to the agent: its recorded terms, signed here.
    * A recorded grant's key leaves the ring a rotation after it stopped signing, when the grant has long
    * expired: then there is no grant to hand out. Nor is there for a grant naming another issuer.
    */
   async grantOf(action: ActionRecord): Promise<ActionGrant | null> {
-    if (action.grant || !action.recordedGrant) return action.grant ?? null;
+    if (!action.recordedGrant) return null;
     // Only what this deployment would have offered: its own issuer, one of its own keys.
     if (action.recordedGrant.issuer !== this.grants.issuer) return null;
     const key = await this.grants.keys.byKid(action.recordedGrant.kid);
@@ -458,18 +468,15 @@ export class ActionService {
     if (offset > 10_000)
       throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
     // This deployment's actions only (a namespace may hold several Warden deployments, one task queue each).
-    const clauses = [
-      `WorkflowType = 'sensitiveActionWorkflow'`,
-      `TaskQueue = '${this.options.taskQueue.replace(/[\\']/g, '')}'`,
-    ];
+    const clauses = deploymentClauses('sensitiveActionWorkflow', this.options.taskQueue, true);
     if (filter.agentId) {
       if (!UUID.test(filter.agentId)) throw badInput('agentId must be an agent id (a UUID)');
-      clauses.push(`AgentId = '${filter.agentId}'`);
+      clauses.push(`AgentId = ${visibilityString(filter.agentId)}`);
     }
     if (filter.status) {
       if (!(ACTION_STATUSES as readonly string[]).includes(filter.status))
         throw badInput(`unknown status ${filter.status}`);
-      clauses.push(`ActionStatus = '${filter.status}'`);
+      clauses.push(`ActionStatus = ${visibilityString(filter.status)}`);
     }
     // An owner's actions are those of the agents they own now: an action's own AgentOwner is who owned
     // its agent when it was asked for, and ownership moves.
@@ -484,7 +491,7 @@ export class ActionService {
     const queries = owned
       ? chunks(owned, OWNED_PER_QUERY).map((ids) => [
           ...clauses,
-          `AgentId IN (${ids.map((id) => `'${id}'`).join(', ')})`,
+          `AgentId IN (${ids.map(visibilityString).join(', ')})`,
         ])
       : [clauses];
     const all: ActionSummary[] = [];
@@ -544,9 +551,8 @@ function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
     score: typeof memo.score === 'number' ? memo.score : null,
     requestedAt: String(memo.requestedAt ?? info.startTime.toISOString()),
     decidedAt: (memo.decidedAt as string | null) ?? null,
-    // Workflows started before these were in the memo are asked for them on demand.
-    ...('approval' in memo ? { approval: (memo.approval as ActionRecord['approval']) ?? null } : {}),
-    ...('contained' in memo ? { contained: memo.contained === true } : {}),
-    ...('resourceId' in memo ? { resourceId: (memo.resourceId as string | null) ?? null } : {}),
+    approval: (memo.approval as ActionRecord['approval']) ?? null,
+    contained: memo.contained === true,
+    resourceId: (memo.resourceId as string | null) ?? null,
   };
 }

@@ -15,6 +15,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import {
   accessOf,
   agentMemo,
+  isAgentMemo,
   agentWorkflowId,
   AGENT_STATUSES,
   isValidAgentId,
@@ -64,6 +65,7 @@ import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';
 import { AccessFeed } from './access-feed.js';
 import { agent as agentCommander, type Commander, type Commands } from './commands.js';
+import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */
 export type AgentRecord = Pick<
@@ -138,27 +140,13 @@ function accessEntry(agent: AgentBasics, access: AgentAccess): AccessEntry {
  * anyone else started has no access view, only a ForeignPayload where it would be).
  */
 function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription): AccessEntry | null {
-  if (info.status.name !== 'RUNNING') return null;
-  const memo = (info.memo ?? {}) as Record<string, unknown>;
-  const access = memo.access as AgentAccess | undefined;
-  if (!access || isForeign(access) || typeof memo.name !== 'string' || typeof memo.status !== 'string') return null;
-  const basics = {
-    id: agentId,
-    name: memo.name,
-    platform: String(memo.platform ?? ''),
-    ownerEmail: (memo.ownerEmail as string | null) ?? null,
-    status: memo.status as AgentStatus,
-  };
-  return accessEntry(basics, access);
+  if (info.status.name !== 'RUNNING' || !isAgentMemo(info.memo)) return null;
+  const { name, platform, ownerEmail, status, access } = info.memo;
+  return accessEntry({ id: agentId, name, platform, ownerEmail, status }, access);
 }
 
 /** Lists page by offset over visibility; deeper pages cost more, so depth is capped. */
 export const MAX_LIST_OFFSET = 10_000;
-
-/** Visibility query values are quoted; inputs are validated first, and quotes are escaped besides. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 /**
  * How long the revocation feed may vouch for a view without it being read again, by default, as a
@@ -171,7 +159,7 @@ interface CachedAccess {
   entry: AccessEntry | null;
   /** When the read that produced it started (this process's clock). */
   at: number;
-  /** The agent's AgentAccessChangedAt as read; null when its run does not keep one (or unknown). */
+  /** The agent's AgentAccessChangedAt as read; null when unknown (not yet stamped, or a change of our own). */
   changedAt: number | null;
 }
 
@@ -559,7 +547,10 @@ export class AgentDirectory {
     const email = normalizeEmail(ownerEmail);
     if (!isValidEmail(email)) return [];
     const ids: string[] = [];
-    const query = `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = ${quote(this.options.taskQueue)} AND AgentOwner = ${quote(email)}`;
+    const query = [
+      ...deploymentClauses('agentLifecycleWorkflow', this.options.taskQueue),
+      `AgentOwner = ${visibilityString(email)}`,
+    ].join(' AND ');
     for await (const info of this.client.workflow.list({ query, pageSize: 1000 })) {
       const id = info.typedSearchAttributes.get(SA.AgentId);
       if (id && info.workflowId === agentWorkflowId(id) && isValidAgentId(id)) ids.push(id);
@@ -573,25 +564,21 @@ export class AgentDirectory {
     if (offset > MAX_LIST_OFFSET)
       throw badInput(`Paging deeper than ${MAX_LIST_OFFSET} agents is not supported; narrow the filter instead.`);
     // This deployment's agents only (a namespace may hold several Warden deployments, one task queue each).
-    const clauses = [
-      `WorkflowType = 'agentLifecycleWorkflow'`,
-      `ExecutionStatus = 'Running'`,
-      `TaskQueue = ${quote(this.options.taskQueue)}`,
-    ];
+    const clauses = deploymentClauses('agentLifecycleWorkflow', this.options.taskQueue);
     if (filter.status) {
       if (!(AGENT_STATUSES as readonly string[]).includes(filter.status))
         throw badInput(`unknown status ${filter.status}`);
-      clauses.push(`AgentStatus = ${quote(filter.status)}`);
+      clauses.push(`AgentStatus = ${visibilityString(filter.status)}`);
     }
     if (filter.ownerEmail) {
       const email = normalizeEmail(filter.ownerEmail);
       if (!isValidEmail(email)) throw badInput(`"${filter.ownerEmail.slice(0, 80)}" is not a valid email address`);
-      clauses.push(`AgentOwner = ${quote(email)}`);
+      clauses.push(`AgentOwner = ${visibilityString(email)}`);
     }
     if (filter.platform) {
       if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(filter.platform))
         throw badInput('platform must be lowercase letters, digits, ".", "_" or "-"');
-      clauses.push(`AgentPlatform = ${quote(filter.platform)}`);
+      clauses.push(`AgentPlatform = ${visibilityString(filter.platform)}`);
     }
     const agents: AgentRecord[] = [];
     const seen = new Set<string>();
@@ -752,18 +739,8 @@ async function ownKey(publicJwk: unknown): Promise<{ publicJwk: Jwk; kid: string
 
 function recordFromVisibility(info: WorkflowExecutionInfo): AgentRecord | null {
   const id = info.typedSearchAttributes.get(SA.AgentId);
-  const memo = (info.memo ?? {}) as Partial<AgentState>;
   // Only an agent whose workflow Warden started, under its own id, with the memo Warden wrote.
-  if (!id || typeof memo.name !== 'string' || info.workflowId !== agentWorkflowId(id)) return null;
-  return {
-    id,
-    name: memo.name,
-    platform: memo.platform ?? info.typedSearchAttributes.get(SA.AgentPlatform) ?? '',
-    description: memo.description ?? '',
-    status: (info.typedSearchAttributes.get(SA.AgentStatus) as AgentStatus | undefined) ?? memo.status ?? 'ACTIVE',
-    ownerEmail: info.typedSearchAttributes.get(SA.AgentOwner) ?? null,
-    statusReason: memo.statusReason ?? '',
-    createdAt: memo.createdAt ?? info.startTime.toISOString(),
-    updatedAt: memo.updatedAt ?? info.startTime.toISOString(),
-  };
+  if (!id || info.workflowId !== agentWorkflowId(id) || !isAgentMemo(info.memo)) return null;
+  const { name, platform, description, status, ownerEmail, statusReason, createdAt, updatedAt } = info.memo;
+  return { id, name, platform, description, status, ownerEmail, statusReason, createdAt, updatedAt };
 }

@@ -28,6 +28,7 @@ import {
 import { viaTemporal } from './temporal-errors.js';
 import type { Commander, Commands } from './commands.js';
 import { isForeign } from '../../temporal/payload-origin.js';
+import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** A sweep as lists show it; `sources` and `newAgents` are read from the workflow when asked for. */
 export interface SweepRecord {
@@ -57,10 +58,6 @@ export interface RunSweepResult {
 
 export const MAX_FINDINGS_OFFSET = 10_000;
 const SWEEP_START_WAIT_MS = 15_000;
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 export class DiscoveryService {
   constructor(
@@ -164,7 +161,7 @@ export class DiscoveryService {
   async list(limit: number, offset: number): Promise<SweepRecord[]> {
     if (offset > MAX_FINDINGS_OFFSET)
       throw badInput(`Paging deeper than ${MAX_FINDINGS_OFFSET} sweeps is not supported.`);
-    const query = `WorkflowType = 'discoverySweepWorkflow' AND TaskQueue = ${quote(this.taskQueue)}`;
+    const query = deploymentClauses('discoverySweepWorkflow', this.taskQueue, true).join(' AND ');
     const out: SweepRecord[] = [];
     let index = 0;
     for await (const info of this.client.workflow.list({ query, pageSize: Math.min(offset + limit, 1000) })) {
@@ -183,16 +180,13 @@ export class DiscoveryService {
       throw badInput(`unknown source ${filter.source}`);
     const since = filter.since ?? null;
     if (since && !Number.isFinite(since.getTime())) throw badInput('since must be a date-time');
-    const clauses = [
-      `WorkflowType = 'agentLifecycleWorkflow'`,
-      `ExecutionStatus = 'Running'`,
-      `TaskQueue = ${quote(this.taskQueue)}`,
-    ];
-    clauses.push(`AgentLastSeen >= ${quote((since ?? new Date(0)).toISOString())}`);
-    if (filter.source && !filter.includeDismissed) clauses.push(`DiscoverySources = ${quote(filter.source)}`);
+    const clauses = deploymentClauses('agentLifecycleWorkflow', this.taskQueue);
+    clauses.push(`AgentLastSeen >= ${visibilityString((since ?? new Date(0)).toISOString())}`);
+    if (filter.source && !filter.includeDismissed)
+      clauses.push(`DiscoverySources = ${visibilityString(filter.source)}`);
     if (filter.agentId) {
       if (!/^[0-9a-f-]{36}$/.test(filter.agentId)) return [];
-      clauses.push(`AgentId = ${quote(filter.agentId)}`);
+      clauses.push(`AgentId = ${visibilityString(filter.agentId)}`);
     }
     const out: FindingRecord[] = [];
     let index = 0;

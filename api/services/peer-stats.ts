@@ -1,13 +1,14 @@
 /**
  * How common each tool and operation is among running agents of one platform (novelty weighs rarer
- * things more): gathered from up to 200 agents' baselines and cached per process. Used by the API, which
- * hands them to a sensitive action's workflow, and by the worker's scoring activity (runs from before).
+ * things more): gathered from up to 200 agents' baselines of this deployment and cached per process. The
+ * API hands them to a sensitive action's workflow with its input.
  */
 import type { Client } from '@temporalio/client';
 import { peerStatsOf } from '../../risk/baseline.js';
 import type { RiskProfile } from '../../risk/assess-action.js';
 import type { PeerStats } from '../../risk/types.js';
 import { getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** Peer statistics change slowly; each process rebuilds a platform's at most this often. */
 const PEERS_CACHE_MS = 60_000;
@@ -25,6 +26,7 @@ export class PeerStatistics {
 
   constructor(
     private readonly client: Client,
+    private readonly taskQueue: string,
     options: { cacheMs?: number } = {},
   ) {
     this.cacheMs = options.cacheMs ?? PEERS_CACHE_MS;
@@ -52,17 +54,15 @@ export class PeerStatistics {
     return hit.stats;
   }
 
-  /** Only what is already gathered and fresh: for a caller that must not wait. */
-  async cached(platform: string): Promise<PeerStats | undefined> {
-    const hit = this.platforms.get(platform);
-    return hit && Date.now() - hit.at < this.cacheMs ? hit.stats : undefined;
-  }
-
   private async gather(platform: string): Promise<PeerStats | undefined> {
     try {
       const ids: string[] = [];
       for await (const info of this.client.workflow.list({
-        query: `WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running' AND AgentPlatform = '${platform.replace(/[^a-z0-9._-]/g, '')}'`,
+        // This deployment's agents only (a namespace may hold several, one task queue each).
+        query: [
+          ...deploymentClauses('agentLifecycleWorkflow', this.taskQueue),
+          `AgentPlatform = ${visibilityString(platform)}`,
+        ].join(' AND '),
         pageSize: MAX_PEERS,
       })) {
         ids.push(info.workflowId);

@@ -18,6 +18,7 @@ import { isForeign } from '../../temporal/payload-origin.js';
 import { personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
 import type { Commander, Commands } from './commands.js';
 import { viaTemporal } from './temporal-errors.js';
+import { deploymentClauses } from '../../temporal/visibility.js';
 
 /** How long a process may use a person's roles without reading them again (a role removed takes effect within it). */
 export const DEFAULT_ROLES_CACHE_MS = 500;
@@ -97,7 +98,7 @@ export class PeopleDirectory {
     const people: Person[] = [];
     let index = 0;
     for await (const info of this.client.workflow.list({
-      query: `WorkflowType = 'personWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.options.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`,
+      query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
       pageSize: Math.min(offset + limit, 1000),
     })) {
       const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;

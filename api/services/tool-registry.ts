@@ -18,6 +18,7 @@ import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow 
 import { viaTemporal } from './temporal-errors.js';
 import type { Commander, Commands } from './commands.js';
 import { isForeign } from '../../temporal/payload-origin.js';
+import { deploymentClauses } from '../../temporal/visibility.js';
 
 /** A tool as callers may see it: no secrets, sealed or not. */
 export type ToolView = Omit<ToolState, 'vault' | 'clientSecretDigest'> & {
@@ -236,9 +237,8 @@ export class ToolRegistry {
     const names: string[] = [];
     // This deployment's tools only (namespace + task queue, like the signing-key ring): each one is queried below,
     // and a tool of another deployment may have no worker answering — one unanswered query fails the whole listing.
-    const taskQueue = this.options.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
     for await (const info of this.client.workflow.list({
-      query: `WorkflowType = 'toolWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`,
+      query: deploymentClauses('toolWorkflow', this.options.taskQueue).join(' AND '),
     })) {
       names.push(info.workflowId.slice('tool:'.length));
     }

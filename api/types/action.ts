@@ -76,7 +76,7 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
     sensitivity: t.string({ resolve: (a) => a.sensitivity }),
     resourceId: t.string({
       nullable: true,
-      resolve: async (a, _args, ctx) => ('resourceId' in a ? a.resourceId : (await full(a, ctx)).resourceId) ?? null,
+      resolve: (a) => a.resourceId,
     }),
     volume: t.exposeInt('volume'),
     amount: t.exposeFloat('amount'),
@@ -84,13 +84,13 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
     decision: t.field({ type: ActionDecision, nullable: true, resolve: (a) => a.decision }),
     status: t.field({ type: ActionStatus, resolve: (a) => a.status }),
     contained: t.boolean({
-      resolve: async (a, _args, ctx) => ('contained' in a ? a.contained : (await full(a, ctx)).contained) ?? false,
+      resolve: (a) => a.contained,
     }),
     risk: t.field({ type: Risk, nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).risk }),
     approval: t.field({
       type: Approval,
       nullable: true,
-      resolve: async (a, _args, ctx) => ('approval' in a ? a.approval : (await full(a, ctx)).approval) ?? null,
+      resolve: (a) => a.approval,
     }),
     grant: t.field({
       type: Grant,
@@ -98,7 +98,7 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
       description: 'Only the agent that asked sees its grant.',
       resolve: async (a, _args, ctx) =>
         ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId
-          ? ctx.services.actions.grantOf(await full(a, ctx))
+          ? (a.grant ?? ctx.services.actions.grantOf(await full(a, ctx)))
           : null,
     }),
     requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),

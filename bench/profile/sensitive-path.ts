@@ -72,7 +72,7 @@ await withProfileStack(async (stack) => {
         risk: null,
         contained: false,
         approval: null,
-        grant: null,
+        recordedGrant: null,
         decidedAt: null,
         workflowId: actionWorkflowId(id),
       };

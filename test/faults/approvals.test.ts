@@ -117,7 +117,7 @@ describe('kill points while approvals wait', () => {
       [notified, keys().notified],
     ] as const) {
       const rec = await recorded(held.id);
-      expect(rec).toMatchObject({ status: 'APPROVED', grant: null, recordedGrant: { jti: expect.any(String) } });
+      expect(rec).toMatchObject({ status: 'APPROVED', recordedGrant: { jti: expect.any(String) } });
       const seen = (await agent.gql<any>(GET_ACTION, { id: held.id })).data.actionRequest as ActionView;
       expect(jtiOf(seen.grant)).toBe(recordedJtiOf(rec));
       const retry = await requestAction(agent, transfer(key));
@@ -126,10 +126,9 @@ describe('kill points while approvals wait', () => {
       expect(await runsOf(stack, actionWorkflowId(held.id))).toBe(1);
     }
     const deniedRecord = await recorded(toDeny.id);
-    expect(deniedRecord?.recordedGrant).toBeUndefined();
+    expect(deniedRecord?.recordedGrant).toBeNull();
     expect(deniedRecord).toMatchObject({
       status: 'DENIED',
-      grant: null,
       approval: { decidedBy: `security-${stack.tag}@example.com` },
     });
     const deniedRetry = await requestAction(agent, transfer(keys().deny));
@@ -155,22 +154,22 @@ describe('kill points while approvals wait', () => {
     expect(approvalNotices(agent.id)).toHaveLength(3);
   });
 
-  it("SIGKILL worker after an approval's grant is minted, before it is returned [action.grant-minted]: approved once, one grant", async () => {
+  it("SIGKILL worker after an approval's grant is offered, before the workflow records it [action.grant-offered]: approved once, one grant", async () => {
     expect(agent, 'the previous test registered the agent').toBeDefined();
     const key = `approve-late-${stack.tag}`;
     const held = await hold(agent, key);
     const learnedBefore = await learnedCount(stack, agent.id);
 
-    stack.worker!.arm('action.grant-minted');
+    stack.worker!.arm('action.grant-offered');
     const approving = later(stack.gql<any>(APPROVE, { id: held.id, c: 'fine' }, world.ownerToken));
-    await stack.worker!.reached('action.grant-minted');
+    await stack.worker!.reached('action.grant-offered');
     await killAndRestartWorker(stack);
 
     const approved = await approving;
     expect(approved.errors, JSON.stringify(approved.errors)).toBeUndefined();
     expect(approved.data.approveAction.action).toMatchObject({ id: held.id, status: 'APPROVED' });
     const rec = await recorded(held.id);
-    expect(rec).toMatchObject({ status: 'APPROVED', grant: null, recordedGrant: { jti: expect.any(String) } });
+    expect(rec).toMatchObject({ status: 'APPROVED', recordedGrant: { jti: expect.any(String) } });
     const retry = await requestAction(agent, transfer(key));
     expect(jtiOf(retry.grant)).toBe(recordedJtiOf(rec));
     const seen = (await agent.gql<any>(GET_ACTION, { id: held.id })).data.actionRequest as ActionView;

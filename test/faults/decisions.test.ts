@@ -124,7 +124,7 @@ describe('kill points on the decision path', () => {
     const first = await inFlight;
     expect(first).toMatchObject({ status: 'DENIED', decision: 'DENY', contained: true, grant: null });
     const recorded = (await recordedAction(stack, agent.id, first.id))!;
-    expect(recorded).toMatchObject({ status: 'DENIED', grant: null, contained: true });
+    expect(recorded).toMatchObject({ status: 'DENIED', recordedGrant: null, contained: true });
     expect(await runsOf(stack, `action:${first.id}`)).toBe(1);
     await eventually(
       async () => (await stack.client.workflow.getHandle(`action:${first.id}`).describe()).status.name === 'COMPLETED',

@@ -348,11 +348,11 @@ export function jtiOf(grant: { token: string } | null | undefined): string | und
   return JSON.parse(Buffer.from(grant.token.split('.')[1]!, 'base64url').toString()).jti as string;
 }
 
-/** The `jti` of the grant Temporal recorded: in its token (minted in a workflow), or without one (routine). */
+/** The `jti` of the grant Temporal recorded (its terms, never a token). */
 export function recordedJtiOf(
-  action: { grant: { token: string } | null; recordedGrant?: { jti: string } | null } | null | undefined,
+  action: { recordedGrant: { jti: string } | null } | null | undefined,
 ): string | undefined {
-  return action?.recordedGrant?.jti ?? jtiOf(action?.grant);
+  return action?.recordedGrant?.jti;
 }
 
 /** The action as Temporal holds it: its own workflow's record, or — routine — the agent's workflow's. */

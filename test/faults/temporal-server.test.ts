@@ -186,7 +186,7 @@ describe('kill point: the Temporal server itself', () => {
       const a = await expiring.client.workflow.getHandle(actionWorkflowId(toExpire.id)).query(getActionQuery);
       return a.status === 'EXPIRED' && a;
     }, LONG);
-    expect(expired).toMatchObject({ grant: null, approval: { decision: 'EXPIRE' } });
+    expect(expired).toMatchObject({ recordedGrant: null, approval: { decision: 'EXPIRE' } });
     await expectAuditOnce(expiring, expiringWorld.security, toExpire.id, 'io.warden.action.expired');
 
     await expectAuditChainIntact(stack, world.security);
