@@ -49,16 +49,13 @@ const { writeAuditBatch } = proxyLocalActivities<WardenActivities>({
 const BATCH = 200;
 
 export async function auditTrailWorkflow(input: { head: ChainHead | null; pending?: AuditItem[] }): Promise<void> {
-  // Only Warden starts its audit trail's writer, and only under the id its task queue names.
+  // Only Warden starts its audit trail's writer, and only under an audit trail's id. (Not checked against
+  // the task queue's name: the SDK's replayer runs a history on a task queue of its own.)
   const args = fromWarden(input, 'the audit trail input', { operation: 'auditTrailWorkflow' });
-  if (
-    auditTrailWorkflowId(workflowInfo().taskQueue) !== workflowInfo().workflowId ||
-    typeof args !== 'object' ||
-    args === null
-  ) {
+  if (!workflowInfo().workflowId.startsWith(auditTrailWorkflowId('')) || typeof args !== 'object' || args === null) {
     throw ApplicationFailure.create({
       type: ErrorCode.BAD_USER_INPUT,
-      message: 'Refused: this is not the audit trail of its task queue.',
+      message: 'Refused: this is not an audit trail.',
       nonRetryable: true,
     });
   }
