@@ -33,6 +33,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency-cruiser configuration is CommonJS, as the tool reads it.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // GraphQL answers read by clients of the API (tests, benches, the demo) are untyped JSON.
     files: ['test/**', 'bench/**', 'demo/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -9,8 +9,8 @@ import type { RecordedGrant } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';
 import { proposeRecordedGrant } from '../tokens/action-grants.js';
 import { resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
-import { Commands, WARDEN } from '../api/services/commands.js';
-import { SigningKeys } from '../api/services/signing-keys.js';
+import { Commands, WARDEN } from '../services/commands.js';
+import { SigningKeys } from '../services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
 export function createActionActivities(deps: {

@@ -8,36 +8,12 @@ import { Context } from '@temporalio/activity';
 import { chainAll } from '../audit/chain.js';
 import { auditEvent } from '../audit/events.js';
 import { actionAuditInputs } from '../audit/from-action.js';
-import { JsonLinesFileSink, MultiSink, WebhookSink, type AuditSink } from '../audit/sinks.js';
+import { auditSinkFor } from '../audit/sinks.js';
 import type { AuditSettings } from '../config/config.js';
 import type { ActionRecord } from '../domain/actions.js';
 import { failpoint } from '../temporal/failpoints.js';
-import {
-  appendAuditSignal,
-  auditTrailWorkflow,
-  auditTrailWorkflowId,
-  type AuditItem,
-  type ChainHead,
-} from '../workflows/audit-trail.js';
-
-export function auditSinkFor(settings: AuditSettings): { file: JsonLinesFileSink; sink: AuditSink } {
-  const file = new JsonLinesFileSink(settings.file);
-  const sinks: AuditSink[] = [file];
-  if (settings.webhookUrl) sinks.push(new WebhookSink(settings.webhookUrl, { format: settings.webhookFormat }));
-  return { file, sink: sinks.length === 1 ? file : new MultiSink(sinks) };
-}
-
-/** Hands records to the audit trail's writer, starting it if needed (from the API or an activity). */
-export async function submitAudit(client: Client, taskQueue: string, items: AuditItem[]): Promise<void> {
-  await client.workflow.signalWithStart(auditTrailWorkflow, {
-    workflowId: auditTrailWorkflowId(taskQueue),
-    taskQueue,
-    args: [{ head: null }],
-    signal: appendAuditSignal,
-    signalArgs: [items],
-    staticSummary: 'Audit trail writer',
-  });
-}
+import { submitAudit } from '../services/audit-trail.js';
+import type { AuditItem, ChainHead } from '../workflows/audit-trail.js';
 
 interface ActionAuditEntry {
   kind: 'action.decided' | 'action.resolved';

@@ -1,12 +1,9 @@
 /** Key generation: Warden's signing keys and agents' key pairs (randomness belongs in activities). */
-import type { Jwk } from '../domain/credentials.js';
+import { agentKeyAad, type Jwk } from '../domain/credentials.js';
 import { generateAgentKey } from '../tokens/agent-keys.js';
 import { generateSigningKey as newSigningKey, sealSigningKey, type SealedSigningKey } from '../tokens/signing-keys.js';
 import { sealSecret, type KeyRing } from '../vault/envelope.js';
 import { failpoint } from '../temporal/failpoints.js';
-
-/** The associated data a sealed agent private key is bound to: it opens for this agent only. */
-export const agentKeyAad = (agentId: string) => `agent-credential:${agentId}`;
 
 export function createCredentialActivities(deps: { vault: KeyRing }) {
   return {

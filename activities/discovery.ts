@@ -4,7 +4,7 @@
  * one Update-with-Start per agent, so a finding for an agent nobody knows starts its lifecycle workflow
  * in DISCOVERED, and a replay of the same report changes nothing.
  */
-import type { SigningKeys } from '../api/services/signing-keys.js';
+import type { SigningKeys } from '../services/signing-keys.js';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
@@ -21,10 +21,10 @@ import {
   scanSquid,
   scanVertex,
   scanZeek,
-  type Finding,
   type ScanResult,
   type SourceProgress,
 } from '../discovery/index.js';
+import type { Finding } from '../domain/discovery.js';
 import {
   loadSweepPlan,
   plannedSources,

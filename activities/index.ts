@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { WardenConfig } from '../config/config.js';
 import type { KeyRing } from '../vault/envelope.js';
-import { SigningKeys } from '../api/services/signing-keys.js';
+import { SigningKeys } from '../services/signing-keys.js';
 import { createActionActivities } from './actions.js';
 import { createAuditActivities } from './audit.js';
 import { createCredentialActivities } from './credentials.js';

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { NotificationSettings } from '../config/config.js';
 import type { Notification } from '../domain/notifications.js';
 import { mintSessionRevoked } from '../tokens/security-events.js';
-import type { SigningKeys } from '../api/services/signing-keys.js';
+import type { SigningKeys } from '../services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
 const TIMEOUT_MS = 10_000;

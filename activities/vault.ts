@@ -6,11 +6,9 @@
  * Secrets are opened only here, in memory, and sealed again before they return to the workflow.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { VaultedSecretRef } from '../domain/tools.js';
+import { toolSecretAad, type VaultedSecretRef } from '../domain/tools.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../vault/envelope.js';
 import { failpoint } from '../temporal/failpoints.js';
-
-export const toolSecretAad = (tool: string) => `tool-secret:${tool}`;
 
 const TIMEOUT_MS = 10_000;
 

@@ -10,7 +10,7 @@
  */
 import type http from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { CodecError } from '../temporal/codec.js';
+import { CodecError } from '../vault/payload-codec.js';
 
 export const CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 

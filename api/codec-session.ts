@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../domain/people.js';
 import { signWardenJwt } from '../tokens/sign.js';
 import { verifyWardenJwt } from '../tokens/verify.js';
-import type { SigningKeys } from './services/signing-keys.js';
+import type { SigningKeys } from '../services/signing-keys.js';
 import type { HumanPrincipal } from './auth/principal.js';
 
 export const CODEC_SESSION_COOKIE = 'warden_codec';

@@ -2,11 +2,11 @@
 import type { Principal } from './auth/principal.js';
 import type { ActionService } from './services/actions.js';
 import type { AuditLog } from './services/audit-log.js';
-import type { Commands } from './services/commands.js';
+import type { Commands } from '../services/commands.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { DiscoveryService } from './services/discovery.js';
 import type { PeopleDirectory } from './services/people-directory.js';
-import type { SigningKeys } from './services/signing-keys.js';
+import type { SigningKeys } from '../services/signing-keys.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 
 export interface Services {

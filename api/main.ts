@@ -1,6 +1,6 @@
 /** `npm run api`: one API process. Run several behind a load balancer against one Temporal cluster. */
 import { loadConfig } from '../config/config.js';
-import { dataConverterFor } from '../config/keys.js';
+import { dataConverterFor } from '../vault/key-rings.js';
 import { connectClient } from '../temporal/connection.js';
 import { startApiServer } from './server.js';
 

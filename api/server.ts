@@ -11,9 +11,9 @@ import { ServiceError, type Client } from '@temporalio/client';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { WardenConfig } from '../config/config.js';
-import { codecKeyRing, vaultKeyRing } from '../config/keys.js';
+import { codecKeyRing, vaultKeyRing } from '../vault/key-rings.js';
 import { ErrorCode, WardenError } from '../domain/errors.js';
-import { createPayloadCodec } from '../temporal/codec.js';
+import { createPayloadCodec } from '../vault/payload-codec.js';
 import { TokenError } from '../tokens/errors.js';
 import { AgentTokens } from './auth/agent-tokens.js';
 import { createHumanTokenVerifier, type HumanTokenVerifier } from './auth/human-tokens.js';
@@ -38,12 +38,12 @@ import { ActionService } from './services/actions.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
-import { Commands } from './services/commands.js';
+import { Commands } from '../services/commands.js';
 import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
 import { PeopleDirectory } from './services/people-directory.js';
 import { PeerStatistics } from './services/peer-stats.js';
-import { SigningKeys } from './services/signing-keys.js';
+import { SigningKeys } from '../services/signing-keys.js';
 import { ToolRegistry } from './services/tool-registry.js';
 
 export interface ApiServer {

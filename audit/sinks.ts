@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { linkOf, verifyChainFrom, type ChainLink, type ChainVerification } from './chain.js';
 import { auditActionId, type ChainedAuditEvent } from './events.js';
+import type { AuditSettings } from '../config/config.js';
 
 export interface AuditSink {
   /** Resolves once the events are durably accepted; throws otherwise (the caller retries the batch). */
@@ -481,4 +482,12 @@ export class MultiSink implements AuditSink {
     if (failed.length > 0)
       throw new AggregateError(failed, `${failed.length} of ${this.sinks.length} audit sinks failed`);
   }
+}
+
+/** The sinks audit settings name: the JSON-lines file always, and the webhook when one is configured. */
+export function auditSinkFor(settings: AuditSettings): { file: JsonLinesFileSink; sink: AuditSink } {
+  const file = new JsonLinesFileSink(settings.file);
+  const sinks: AuditSink[] = [file];
+  if (settings.webhookUrl) sinks.push(new WebhookSink(settings.webhookUrl, { format: settings.webhookFormat }));
+  return { file, sink: sinks.length === 1 ? file : new MultiSink(sinks) };
 }

@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_TASK_QUEUE } from '../temporal/task-queues.js';
+
+/** One task queue serves every Warden workflow and activity of a deployment unless configured otherwise. */
+export const DEFAULT_TASK_QUEUE = 'warden';
 
 /** `iss` of Warden's built-in development issuer for human tokens (local use only). */
 export const DEV_ISSUER = 'urn:warden:dev-issuer';

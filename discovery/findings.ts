@@ -2,7 +2,7 @@
  * Grouping and merging of findings. Merging is associative (a full scan equals a scan split at any cursor
  * and merged), so the same function serves within a scan, across resumed scans, and across sweeps.
  */
-import type { Finding, FindingKind } from './types.js';
+import type { Finding, FindingKind } from '../domain/discovery.js';
 
 /** Evidence keys whose values are sets (", "-joined, sorted, capped), unioned on merge. */
 export const LIST_EVIDENCE_KEYS = new Set([

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { DiscoveryConfig } from './config.js';
 import { FindingGroup } from './findings.js';
 import { readLines, type LineEvent } from './lines.js';
-import type { Finding, ProgressCallback, ScanResult, SourceProgress } from './types.js';
+import type { ProgressCallback, ScanResult, SourceProgress } from './types.js';
+import type { Finding } from '../domain/discovery.js';
 
 export class ScanState {
   readonly progress: SourceProgress;

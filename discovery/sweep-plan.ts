@@ -23,7 +23,7 @@ import { discoveryConfig, type DiscoveryConfig, type DiscoveryConfigOverrides } 
 import type { BedrockTarget } from './sources/bedrock.js';
 import type { OsqueryFile } from './sources/osquery.js';
 import type { VertexTarget } from './sources/vertex.js';
-import type { DiscoverySource } from './types.js';
+import type { DiscoverySource } from '../domain/discovery.js';
 
 export type SourceType = 'zeek' | 'squid' | 'osquery' | 'mcp-configs' | 'vertex' | 'bedrock';
 

@@ -16,44 +16,7 @@
  * - Findings are grouped by fingerprint within a scan (counts summed, first/last seen widened).
  */
 
-export type DiscoverySource = 'NETWORK' | 'BROWSER' | 'CLOUD' | 'ENDPOINT';
-
-export type FindingKind =
-  | 'llm-egress'
-  | 'agent-user-agent'
-  | 'ai-extension'
-  | 'vertex-reasoning-engine'
-  | 'bedrock-agent'
-  | 'mcp-server'
-  | 'agent-process';
-
-export interface Finding {
-  source: DiscoverySource;
-  kind: FindingKind;
-  /**
-   * Stable identity of the agent the evidence points at. The same agent seen again, or by another
-   * source, gets the same value where the evidence identifies the same agent:
-   *   network traffic      net:<host>[:cred:<credential id>]
-   *   browser extension    browser:<host>:<user>:<browser>:<extension id>
-   *   MCP server           mcp:<host>:<user>:<server id>        (config files and processes alike)
-   *   agent runtime        agent:<host>:<user>:<runtime id>
-   *   Vertex AI            vertex:<reasoning engine resource name>
-   *   Bedrock              bedrock:<region>:<agent id>
-   */
-  fingerprint: string;
-  agentName: string;
-  platform: string;
-  host?: string;
-  user?: string;
-  proposedOwnerEmail?: string;
-  /** Never secrets: keys and tokens are redacted to their last 4 characters. */
-  evidence: Record<string, string>;
-  /** ISO-8601. */
-  firstSeen: string;
-  /** ISO-8601: the latest observation (log time, result time, or scan time for cloud APIs). */
-  lastSeen: string;
-  count: number;
-}
+import type { Finding } from '../domain/discovery.js';
 
 export interface SourceProgress {
   /** Opaque; e.g. a file index and byte offset, or a page token. Empty string: from the start. */

@@ -4,7 +4,16 @@
  * Temporal; these are the rules that hold when someone goes around the API. Pure: workflows import this.
  */
 import type { Role } from './people.js';
-import type { StatementPrincipal } from '../tokens/statements.js';
+
+export type PrincipalKind = 'human' | 'agent' | 'system';
+
+/** Who a verified statement says asked (tokens/statements.ts verifies it). */
+export interface StatementPrincipal {
+  kind: PrincipalKind;
+  id: string;
+  roles: Role[];
+  agentOwner: string | null;
+}
 
 export interface CommandRule {
   /** People with any of these roles (read when the statement was signed). */

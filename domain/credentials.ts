@@ -93,3 +93,6 @@ export interface AssertionRecord {
 
 /** Recent client-assertion ids, for replay detection; bounded because assertions live minutes. */
 export const MAX_REMEMBERED_ASSERTIONS = 5_000;
+
+/** The associated data a sealed agent private key is bound to: it opens for this agent only. */
+export const agentKeyAad = (agentId: string) => `agent-credential:${agentId}`;

@@ -220,3 +220,6 @@ export function validateToolRegistration(input: ToolRegistration): string[] {
   if (input.secretPrefix && input.secretPrefix.length > 32) problems.push('secretPrefix must be at most 32 characters');
   return problems;
 }
+
+/** The associated data a tool's vaulted secret is bound to: it opens for this tool only. */
+export const toolSecretAad = (tool: string) => `tool-secret:${tool}`;

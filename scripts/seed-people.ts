@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { PersonInput } from '../domain/people.js';
 import type { PeopleDirectory } from '../api/services/people-directory.js';
-import { WARDEN } from '../api/services/commands.js';
+import { WARDEN } from '../services/commands.js';
 
 export async function seedPeople(people: PeopleDirectory, file: string): Promise<string[]> {
   if (!fs.existsSync(file)) return [];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createServices } from '../api/server.js';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
-import { dataConverterFor } from '../config/keys.js';
+import { dataConverterFor } from '../vault/key-rings.js';
 import { connectClient } from '../temporal/connection.js';
 import { startDevServer, stopChild, type DevServer } from '../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../temporal/namespace.js';

@@ -26,7 +26,7 @@ async function tlsOptions(settings: TemporalSettings): Promise<TlsOptions | unde
   return tls;
 }
 
-/** A client; pass Warden's data converter (config/keys.ts) so payloads are encrypted. */
+/** A client; pass Warden's data converter (vault/key-rings.ts) so payloads are encrypted. */
 export async function connectClient(
   settings: TemporalSettings,
   dataConverter?: DataConverter,

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionIdFor } from '../api/services/actions.js';
 import type { ActionRecord } from '../domain/actions.js';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createPayloadCodec } from '../temporal/codec.js';
-import { codecKeyRing } from '../config/keys.js';
+import { createPayloadCodec } from '../vault/payload-codec.js';
+import { codecKeyRing } from '../vault/key-rings.js';
 import {
   decideRoutineActionUpdate,
   getDecisionContextQuery,

@@ -10,11 +10,11 @@ import { AgentDirectory } from '../api/services/agent-directory.js';
 import { PeerStatistics } from '../api/services/peer-stats.js';
 import { PeopleDirectory } from '../api/services/people-directory.js';
 import { ToolRegistry } from '../api/services/tool-registry.js';
-import { vaultKeyRing } from '../config/keys.js';
+import { vaultKeyRing } from '../vault/key-rings.js';
 import { registerTestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 import { AgentAccessChangedAt } from '../temporal/search-attributes.js';
-import { Commands, person } from '../api/services/commands.js';
+import { Commands, person } from '../services/commands.js';
 
 let stack: Stack;
 let admin: string;

@@ -10,7 +10,7 @@ import type { Services } from '../api/context.js';
 import { createServices } from '../api/server.js';
 import { getAgentQuery, resumeAgentUpdate, transferAgentOwnershipUpdate } from '../workflows/agent-lifecycle.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
-import { person } from '../api/services/commands.js';
+import { person } from '../services/commands.js';
 
 const admin = person('admin@example.com', ['admin']);
 let stack: Stack;

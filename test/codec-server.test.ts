@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEC_MAX_BODY_BYTES, createCodecHandler } from '../api/codec-server.js';
-import { createPayloadCodec, ENCRYPTED_ENCODING } from '../temporal/codec.js';
+import { createPayloadCodec, ENCRYPTED_ENCODING } from '../vault/payload-codec.js';
 import { generateKeySpec, parseKeyRing } from '../vault/envelope.js';
 
 const UI = 'http://localhost:8233';

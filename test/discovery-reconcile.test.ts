@@ -13,7 +13,7 @@ import {
 } from '../domain/discovery.js';
 import path from 'node:path';
 import { loadSweepPlan, parseSweepPlan, SweepPlanError } from '../discovery/sweep-plan.js';
-import type { Finding } from '../discovery/types.js';
+import type { Finding } from '../domain/discovery.js';
 
 const AGENT = '0b6f7a52-1c1e-5d7e-9a3b-3f1e2d4c5b6a';
 const finding = (over: Partial<Finding> = {}): Finding => ({

@@ -19,10 +19,10 @@ import {
   scanVertex,
   scanZeek,
   type DiscoveryConfig,
-  type Finding,
   type ScanResult,
   type SourceProgress,
 } from '../discovery/index.js';
+import type { Finding } from '../domain/discovery.js';
 
 const F = path.join(import.meta.dirname, 'fixtures', 'discovery');
 const OBSERVED = '2024-05-08T09:00:00.000Z';

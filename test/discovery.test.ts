@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoveryScheduleId } from '../temporal/discovery-schedule.js';
+import { discoveryScheduleId } from '../services/discovery-schedule.js';
 import {
   allFindings,
   CLOUD_ENV,

@@ -14,7 +14,7 @@ import {
   ENCRYPTION_ORIGIN_METADATA,
   KEY_ID_METADATA,
   wardenDataConverter,
-} from '../temporal/codec.js';
+} from '../vault/payload-codec.js';
 import { FOREIGN_KEY, isForeign } from '../temporal/payload-origin.js';
 import { generateKeySpec, parseKeyRing } from '../vault/envelope.js';
 

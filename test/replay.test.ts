@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { createPayloadCodec, wardenDataConverter } from '../temporal/codec.js';
+import { createPayloadCodec, wardenDataConverter } from '../vault/payload-codec.js';
 import { parseKeyRing } from '../vault/envelope.js';
 import * as workflows from '../workflows/index.js';
 import { HISTORIES, HISTORIES_CODEC_KEYS, type RecordedHistory } from './histories/fixtures.js';

@@ -18,14 +18,14 @@ import type { Services } from '../api/context.js';
 import { createServices } from '../api/server.js';
 import type { AgentRecord } from '../api/services/agent-directory.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../config/config.js';
-import { dataConverterFor } from '../config/keys.js';
+import { dataConverterFor } from '../vault/key-rings.js';
 import type { AgentState } from '../domain/agents.js';
 import type { Person } from '../domain/people.js';
 import { connectClient } from '../temporal/connection.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { freePort } from './helpers/ports.js';
 import { eventually } from './helpers/stack.js';
-import { person } from '../api/services/commands.js';
+import { person } from '../services/commands.js';
 
 const admin = person('admin@example.com', ['admin']);
 /** Visibility catches up asynchronously, and more slowly right after a restart. */

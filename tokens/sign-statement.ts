@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { signWardenJwt } from './sign.js';
 import type { SigningKey } from './signing-keys.js';
-import { MAX_STATEMENT_LIFETIME_S, requestDigest, STATEMENT_TYPE, type PrincipalKind } from './statements.js';
+import { MAX_STATEMENT_LIFETIME_S, requestDigest, STATEMENT_TYPE } from './statements.js';
+import type { PrincipalKind } from '../domain/authority.js';
 import type { Role } from '../domain/people.js';
 
 /** Statements the API signs for its own Update are used within the second; two minutes covers a retry. */

@@ -17,6 +17,7 @@
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../audit/canonical-json.js';
+import type { PrincipalKind, StatementPrincipal } from '../domain/authority.js';
 import { isRole, type Role } from '../domain/people.js';
 import type { PublicKeyRing } from './signing-keys.js';
 
@@ -25,8 +26,6 @@ export const STATEMENT_TYPE = 'warden-command+jwt';
 export const MAX_STATEMENT_LIFETIME_S = 300;
 const CLOCK_TOLERANCE_S = 30;
 const MAX_STATEMENT_BYTES = 8192;
-
-export type PrincipalKind = 'human' | 'agent' | 'system';
 
 export interface StatementClaims {
   iss: string;
@@ -46,14 +45,6 @@ export interface StatementClaims {
   iat: number;
   exp: number;
   jti: string;
-}
-
-/** Who a verified statement says asked. */
-export interface StatementPrincipal {
-  kind: PrincipalKind;
-  id: string;
-  roles: Role[];
-  agentOwner: string | null;
 }
 
 /** What a workflow trusts: Warden's issuer and the public halves of its signing keys (P-256). */

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
-import { dataConverterFor } from '../config/keys.js';
+import { dataConverterFor } from '../vault/key-rings.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
-import { ensureDiscoverySchedule } from '../temporal/discovery-schedule.js';
+import { ensureDiscoverySchedule } from '../services/discovery-schedule.js';
 import { requireSearchAttributes } from '../temporal/namespace.js';
 import { createWardenWorker } from './worker.js';
 

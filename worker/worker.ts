@@ -2,10 +2,10 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
-import { submitAudit } from '../activities/audit.js';
+import { submitAudit } from '../services/audit-trail.js';
 import { createActivities } from '../activities/index.js';
 import type { WardenConfig } from '../config/config.js';
-import { dataConverterFor, vaultKeyRing } from '../config/keys.js';
+import { dataConverterFor, vaultKeyRing } from '../vault/key-rings.js';
 import { failpoint } from '../temporal/failpoints.js';
 import type { FailpointSinks } from '../workflows/failpoints.js';
 import type { RefusalSinks } from '../workflows/trust.js';

@@ -49,7 +49,8 @@ import { MAX_REMEMBERED_ASSERTIONS, newCredential, type AssertionRecord, type Jw
 import { ErrorCode } from '../domain/errors.js';
 import { isRecordedGrant, type ActionRecord, type RecordedGrant } from '../domain/actions.js';
 import { AGENT_COMMANDS, refusalFor, type AgentCommand } from '../domain/authority.js';
-import type { Signed, StatementPrincipal, TrustAnchor } from '../tokens/statements.js';
+import type { Signed, TrustAnchor } from '../tokens/statements.js';
+import type { StatementPrincipal } from '../domain/authority.js';
 import type { Notification } from '../domain/notifications.js';
 import { isValidEmail, normalizeEmail } from '../domain/people.js';
 import {

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { WardenActivities } from '../activities/index.js';
 import type { ReconcileReport } from '../activities/discovery.js';
-import type { DiscoverySource } from '../discovery/types.js';
+import type { DiscoverySource } from '../domain/discovery.js';
 import type { SourceType } from '../discovery/sweep-plan.js';
 import { SweepStatus as SweepStatusKey } from '../temporal/search-attributes.js';
 

@@ -31,9 +31,9 @@ import {
   verifyStatement,
   type Signed,
   type StatementClaims,
-  type StatementPrincipal,
   type TrustAnchor,
 } from '../tokens/statements.js';
+import type { StatementPrincipal } from '../domain/authority.js';
 
 /** The failure type of a statement signed with a key the workflow does not hold yet. */
 export const STATEMENT_KEY_UNKNOWN = 'STATEMENT_KEY_UNKNOWN';

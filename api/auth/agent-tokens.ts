@@ -10,7 +10,7 @@ import { TokenError } from '../../tokens/errors.js';
 import { verifyGrant, type VerifiedGrant } from '../../tokens/grants.js';
 import { inspectCompactJwt } from '../../tokens/verify.js';
 import type { AgentDirectory } from '../services/agent-directory.js';
-import type { SigningKeys } from '../services/signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 
 export class AgentTokens {
   constructor(

@@ -5,7 +5,7 @@
  */
 import type { HumanIssuerSettings } from '../../config/config.js';
 import { normalizeEmail, type Role } from '../../domain/people.js';
-import { WARDEN } from '../services/commands.js';
+import { WARDEN } from '../../services/commands.js';
 import type { PeopleDirectory } from '../services/people-directory.js';
 import { signDevToken, type DevIssuerKey } from './dev-issuer.js';
 

@@ -5,7 +5,7 @@
  * narrow them).
  */
 import type { Role } from '../../domain/people.js';
-import type { Commander } from '../services/commands.js';
+import type { Commander } from '../../services/commands.js';
 
 export interface HumanPrincipal {
   kind: 'human';

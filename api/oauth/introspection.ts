@@ -10,7 +10,7 @@ import { verifyAccessToken } from '../../tokens/access-tokens.js';
 import { verifyGrant } from '../../tokens/grants.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
 import type { HumanPrincipal } from '../auth/principal.js';
-import type { SigningKeys } from '../services/signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 import { secretMatches, type ToolRegistry } from '../services/tool-registry.js';
 import { basicCredentials, bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
 

@@ -10,7 +10,7 @@ import { TokenError } from '../../tokens/errors.js';
 import { inspectCompactJwt } from '../../tokens/verify.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
 import type { AgentDirectory } from '../services/agent-directory.js';
-import type { SigningKeys } from '../services/signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 import { bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
 import { hasClientAssertion } from './client-authentication.js';
 import { jwtVerify, createLocalJWKSet } from 'jose';

@@ -17,7 +17,7 @@ import type { HumanPrincipal } from '../auth/principal.js';
 import type { AgentDirectory } from '../services/agent-directory.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { GrantService } from '../services/grants.js';
-import type { SigningKeys } from '../services/signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 import type { AssertionReplayCache } from './assertion-replay.js';
 import { createClientAuthentication } from './client-authentication.js';
 import { OAuthError, readForm, sendJson, sendOAuthError } from './http.js';

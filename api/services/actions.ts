@@ -25,7 +25,7 @@ import {
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import type { Signed } from '../../tokens/statements.js';
-import { person, type Commands } from './commands.js';
+import { person, type Commands } from '../../services/commands.js';
 import type { PeopleDirectory } from './people-directory.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
@@ -48,7 +48,7 @@ import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
 import type { PeerStatistics } from './peer-stats.js';
-import type { SigningKeys } from './signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';

@@ -30,8 +30,8 @@ import {
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import * as SA from '../../temporal/search-attributes.js';
-import { agentKeyAad } from '../../activities/credentials.js';
 import {
+  agentKeyAad,
   newCredential,
   publicOnly,
   validatePublicJwk,
@@ -64,7 +64,7 @@ import type { PeopleDirectory } from './people-directory.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';
 import { AccessFeed } from './access-feed.js';
-import { agent as agentCommander, type Commander, type Commands } from './commands.js';
+import { agent as agentCommander, type Commander, type Commands } from '../../services/commands.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** An agent as the directory lists it (from visibility); the rest is present when the full state was read. */

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { auditSinkFor, submitAudit } from '../../activities/audit.js';
+import { auditSinkFor } from '../../audit/sinks.js';
+import { submitAudit } from '../../services/audit-trail.js';
 import type { AuditInput } from '../../audit/events.js';
 import type { ChainedAuditEvent } from '../../audit/events.js';
 import type { AuditSettings } from '../../config/config.js';

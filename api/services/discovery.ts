@@ -14,8 +14,8 @@ import type { WardenConfig } from '../../config/config.js';
 import { agentWorkflowId, type AgentState } from '../../domain/agents.js';
 import { agentIdOfFinding, DISCOVERY_SOURCES, type FindingRecord } from '../../domain/discovery.js';
 import { badInput, notFound } from '../../domain/errors.js';
-import type { DiscoverySource } from '../../discovery/types.js';
-import { discoverySchedule, sweepWorkflowIdPrefix } from '../../temporal/discovery-schedule.js';
+import type { DiscoverySource } from '../../domain/discovery.js';
+import { discoverySchedule, sweepWorkflowIdPrefix } from '../../services/discovery-schedule.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { dismissFindingUpdate, getAgentQuery } from '../../workflows/agent-lifecycle.js';
 import {
@@ -26,7 +26,7 @@ import {
   type SweepSummary,
 } from '../../workflows/discovery-sweep.js';
 import { viaTemporal } from './temporal-errors.js';
-import type { Commander, Commands } from './commands.js';
+import type { Commander, Commands } from '../../services/commands.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActionService } from './actions.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { AuditLog } from './audit-log.js';
-import type { SigningKeys } from './signing-keys.js';
+import type { SigningKeys } from '../../services/signing-keys.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /** What a token-exchange grant is scored for and bound to, per call. */

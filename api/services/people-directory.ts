@@ -16,7 +16,7 @@ import {
 } from '../../domain/people.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
-import type { Commander, Commands } from './commands.js';
+import type { Commander, Commands } from '../../services/commands.js';
 import { viaTemporal } from './temporal-errors.js';
 import { deploymentClauses } from '../../temporal/visibility.js';
 

@@ -7,16 +7,16 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { badInput, notFound } from '../../domain/errors.js';
 import {
   isValidToolName,
+  toolSecretAad,
   toolWorkflowId,
   validateToolRegistration,
   type ToolRegistration,
   type ToolState,
 } from '../../domain/tools.js';
-import { toolSecretAad } from '../../activities/vault.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
 import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow } from '../../workflows/tool.js';
 import { viaTemporal } from './temporal-errors.js';
-import type { Commander, Commands } from './commands.js';
+import type { Commander, Commands } from '../../services/commands.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { deploymentClauses } from '../../temporal/visibility.js';
 

@@ -15,7 +15,7 @@ import { emptyBaseline, learn, type Baseline } from '../../risk/baseline.js';
 import { decide } from '../../risk/decide.js';
 import { assess } from '../../risk/score.js';
 import { DEFAULT_POLICY, policyFor, type ActionFacts } from '../../risk/types.js';
-import { createPayloadCodec } from '../../temporal/codec.js';
+import { createPayloadCodec } from '../../vault/payload-codec.js';
 import { mintGrant, verifyGrant } from '../../tokens/grants.js';
 import { newSigningKeyRing, publicJwks } from '../../tokens/signing-keys.js';
 import { generateKeySpec, parseKeyRing } from '../../vault/envelope.js';

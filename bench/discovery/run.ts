@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding } from '../../discovery/index.js';
+import type { Finding } from '../../domain/discovery.js';
 import { generateTraffic, type GeneratedTraffic } from './generate-traffic.js';
 import type { Measurement, Mode } from './scan-once.js';
 

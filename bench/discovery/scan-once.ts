@@ -13,7 +13,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { discoveryConfig, scanZeek, type Finding } from '../../discovery/index.js';
+import { discoveryConfig, scanZeek } from '../../discovery/index.js';
+import type { Finding } from '../../domain/discovery.js';
 
 export type Mode = 'scan' | 'readline' | 'parse';
 

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../config/keys.js';
+import { dataConverterFor } from '../../vault/key-rings.js';
 import { connectWorker } from '../../temporal/connection.js';
 import { floorActivities } from './activities.js';
 

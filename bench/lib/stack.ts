@@ -17,7 +17,7 @@ import { devTokenMinter } from '../../api/auth/dev-tokens.js';
 import { createServices } from '../../api/server.js';
 import type { Services } from '../../api/context.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../config/keys.js';
+import { dataConverterFor } from '../../vault/key-rings.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient } from '../../temporal/connection.js';
 import { startDevServer, stopChild, type DevServer } from '../../temporal/dev-server.js';

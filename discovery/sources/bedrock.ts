@@ -11,7 +11,8 @@ import { BedrockAgentClient, ListAgentsCommand } from '@aws-sdk/client-bedrock-a
 import type { DiscoveryConfig } from '../config.js';
 import { ScanState } from '../progress.js';
 import { redactText } from '../redact.js';
-import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { Finding } from '../../domain/discovery.js';
 import { CloudRequestError, pageThrough, type Page } from './cloud.js';
 
 export interface BedrockTarget {

@@ -17,7 +17,8 @@ import path from 'node:path';
 import { canonicalHost, ownerEmailFor, type DiscoveryConfig } from '../config.js';
 import { errorMessage, parseTime, ScanState } from '../progress.js';
 import { redactArgs, redactText } from '../redact.js';
-import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { Finding } from '../../domain/discovery.js';
 import { mcpFingerprint, mcpServerId, mcpUrlId } from './endpoint.js';
 
 export interface McpConfigInput {

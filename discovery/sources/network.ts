@@ -9,7 +9,7 @@ import {
   type DiscoveryConfig,
 } from '../config.js';
 import { credentialId, redactSecret, redactText, stripAuthScheme } from '../redact.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../../domain/discovery.js';
 
 export interface NetworkObservation {
   /** Epoch milliseconds. */

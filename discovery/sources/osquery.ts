@@ -26,7 +26,8 @@ import {
   type LineOutcome,
 } from '../progress.js';
 import { redactArgs, splitCommandLine } from '../redact.js';
-import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { Finding } from '../../domain/discovery.js';
 import { mcpFingerprint, mcpServerId, serverDisplayName, userFromPath } from './endpoint.js';
 
 export type OsqueryTable = 'chrome_extensions' | 'firefox_addons' | 'processes';

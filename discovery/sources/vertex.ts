@@ -11,7 +11,8 @@
 import { ownerEmailFor, type DiscoveryConfig } from '../config.js';
 import { parseTime, ScanState } from '../progress.js';
 import { redactText } from '../redact.js';
-import type { Finding, ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
+import type { Finding } from '../../domain/discovery.js';
 import { CloudRequestError, pageThrough, type Page } from './cloud.js';
 
 export interface VertexTarget {

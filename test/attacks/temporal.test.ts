@@ -14,7 +14,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../config/config.js';
-import { WARDEN } from '../../api/services/commands.js';
+import { WARDEN } from '../../services/commands.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { personWorkflowId } from '../../domain/people.js';

@@ -11,7 +11,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
 import { createServices } from '../../api/server.js';
 import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../config/keys.js';
+import { dataConverterFor } from '../../vault/key-rings.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient } from '../../temporal/connection.js';
 import type { FailpointName } from '../../temporal/failpoints.js';

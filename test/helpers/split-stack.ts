@@ -9,7 +9,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../config/keys.js';
+import { dataConverterFor } from '../../vault/key-rings.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient } from '../../temporal/connection.js';
 import { apiCaller, testDeployment, type GraphQLResponse } from './stack.js';

@@ -14,7 +14,7 @@ import { devTokenMinter } from '../../api/auth/dev-tokens.js';
 import type { PeopleDirectory } from '../../api/services/people-directory.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../config/keys.js';
+import { dataConverterFor } from '../../vault/key-rings.js';
 import { freePort } from './ports.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { person } from '../../api/services/commands.js';
+import { person } from '../../services/commands.js';
 import { PROJECT_ROOT } from '../../config/config.js';
 import { generateKeySpec } from '../../vault/envelope.js';
 import { signingKeysWorkflowId, rotateSigningKeysUpdate } from '../../workflows/signing-keys.js';

@@ -19,8 +19,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 // CJS package: Node's ESM loader only exposes its default export.
 import proto from '@temporalio/proto';
-import type { KeyRing } from '../vault/envelope.js';
-import { FOREIGN_KEY, type ForeignOrigin } from './payload-origin.js';
+import type { KeyRing } from './envelope.js';
+import { FOREIGN_KEY, type ForeignOrigin } from '../temporal/payload-origin.js';
 
 const { temporal } = proto;
 

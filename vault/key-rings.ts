@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { createPayloadCodec, wardenDataConverter } from '../temporal/codec.js';
-import { keyRingFromEnv, type KeyRing } from '../vault/envelope.js';
-import type { WardenConfig } from './config.js';
+import { createPayloadCodec, wardenDataConverter } from './payload-codec.js';
+import { keyRingFromEnv, type KeyRing } from './envelope.js';
+import type { WardenConfig } from '../config/config.js';
 
 export function vaultKeyRing(config: WardenConfig): KeyRing {
   return keyRingFromEnv(

@@ -5,17 +5,17 @@
  * Temporal.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { isForeign } from '../../temporal/payload-origin.js';
+import { isForeign } from '../temporal/payload-origin.js';
 import {
   openSigningKeyRing,
   publicJwks,
   type SealedSigningKeyRing,
   type SigningKey,
   type SigningKeyRing,
-} from '../../tokens/signing-keys.js';
-import { trustAnchorOf, type TrustAnchor } from '../../tokens/statements.js';
-import type { KeyRing } from '../../vault/envelope.js';
-import { getSigningKeysQuery, signingKeysWorkflowId, signingKeysWorkflow } from '../../workflows/signing-keys.js';
+} from '../tokens/signing-keys.js';
+import { trustAnchorOf, type TrustAnchor } from '../tokens/statements.js';
+import type { KeyRing } from '../vault/envelope.js';
+import { getSigningKeysQuery, signingKeysWorkflowId, signingKeysWorkflow } from '../workflows/signing-keys.js';
 
 const REFRESH_MS = 5_000;
 const MIN_FORCED_REFRESH_MS = 1_000;

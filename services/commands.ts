@@ -11,10 +11,10 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition, type Workflow } from '@temporalio/common';
-import type { Role } from '../../domain/people.js';
-import { signStatement, type StatementSubject } from '../../tokens/sign-statement.js';
-import type { Signed, TrustAnchor } from '../../tokens/statements.js';
-import { refreshTrustAnchorUpdate, STATEMENT_KEY_UNKNOWN } from '../../workflows/trust.js';
+import type { Role } from '../domain/people.js';
+import { signStatement, type StatementSubject } from '../tokens/sign-statement.js';
+import type { Signed, TrustAnchor } from '../tokens/statements.js';
+import { refreshTrustAnchorUpdate, STATEMENT_KEY_UNKNOWN } from '../workflows/trust.js';
 import type { SigningKeys } from './signing-keys.js';
 
 /** Who a command is from: a person with the roles the directory gives them now, an agent, or Warden. */
