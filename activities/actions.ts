@@ -8,7 +8,7 @@ import type { CredentialSettings } from '../config/config.js';
 import type { RecordedGrant } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';
 import { proposeRecordedGrant } from '../tokens/action-grants.js';
-import { resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent-lifecycle.js';
+import { resumeAgentUpdate, universalLogoutUpdate } from '../workflows/agent/messages.js';
 import { Commands, WARDEN } from '../services/commands.js';
 import { SigningKeys } from '../services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';

@@ -35,11 +35,8 @@ import {
 } from '../discovery/sweep-plan.js';
 import { failpoint } from '../temporal/failpoints.js';
 import * as SA from '../temporal/search-attributes.js';
-import {
-  agentLifecycleWorkflow,
-  recordSightingsUpdate,
-  type RecordSightingsResult,
-} from '../workflows/agent-lifecycle.js';
+import { agentLifecycleWorkflow } from '../workflows/agent/workflow.js';
+import { recordSightingsUpdate, type RecordSightingsResult } from '../workflows/agent/messages.js';
 
 /** Findings one source may report per sweep (an activity result must stay well under Temporal's payload limit). */
 export const MAX_FINDINGS_PER_SOURCE = 1000;

@@ -14,7 +14,7 @@ import {
   getDecisionContextQuery,
   getRiskProfileQuery,
   listRoutineActionsQuery,
-} from '../workflows/agent-lifecycle.js';
+} from '../workflows/agent/messages.js';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { verifyGrant } from '../tokens/grants.js';
 import {

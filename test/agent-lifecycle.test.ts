@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { agentWorkflowId } from '../domain/agents.js';
 import type { Services } from '../api/context.js';
 import { createServices } from '../api/server.js';
-import { getAgentQuery, resumeAgentUpdate, transferAgentOwnershipUpdate } from '../workflows/agent-lifecycle.js';
+import { getAgentQuery, resumeAgentUpdate, transferAgentOwnershipUpdate } from '../workflows/agent/messages.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 import { person } from '../services/commands.js';
 

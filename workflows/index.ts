@@ -1,5 +1,5 @@
 /** The workflow bundle's entry point: every workflow type the worker runs. */
-export { agentLifecycleWorkflow } from './agent-lifecycle.js';
+export { agentLifecycleWorkflow } from './agent/workflow.js';
 export { personWorkflow } from './person.js';
 export { signingKeysWorkflow } from './signing-keys.js';
 export { toolWorkflow } from './tool.js';

@@ -46,7 +46,7 @@ import { assessAction, type RiskProfile } from '../risk/assess-action.js';
 import type { PeerStats } from '../risk/types.js';
 import type { Signed, TrustAnchor } from '../tokens/statements.js';
 import type { StatementPrincipal } from '../domain/authority.js';
-import { learnActionSignal } from './agent-signals.js';
+import { learnActionSignal } from './agent/messages.js';
 import { failpoints } from './failpoints.js';
 import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor } from './trust.js';
 

@@ -33,8 +33,8 @@ import {
   decideRoutineActionUpdate,
   getRoutineActionQuery,
   listRoutineActionsQuery,
-  type RiskProfile,
-} from '../../workflows/agent-lifecycle.js';
+} from '../../workflows/agent/messages.js';
+import { type RiskProfile } from '../../risk/assess-action.js';
 import type { ApprovalRequest } from '../../domain/actions.js';
 import {
   actionListMemo,

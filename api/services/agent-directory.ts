@@ -40,8 +40,8 @@ import {
 } from '../../domain/credentials.js';
 import { generateAgentKey, thumbprintOf } from '../../tokens/agent-keys.js';
 import { openSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
+import { agentLifecycleWorkflow } from '../../workflows/agent/workflow.js';
 import {
-  agentLifecycleWorkflow,
   authenticateAgentUpdate,
   claimAgentUpdate,
   collectSuccessorUpdate,
@@ -59,7 +59,7 @@ import {
   resumeAgentUpdate,
   suspendAgentUpdate,
   transferAgentOwnershipUpdate,
-} from '../../workflows/agent-lifecycle.js';
+} from '../../workflows/agent/messages.js';
 import type { PeopleDirectory } from './people-directory.js';
 import type { ToolRegistry } from './tool-registry.js';
 import { viaTemporal } from './temporal-errors.js';

@@ -17,7 +17,7 @@ import { badInput, notFound } from '../../domain/errors.js';
 import type { DiscoverySource } from '../../domain/discovery.js';
 import { discoverySchedule, sweepWorkflowIdPrefix } from '../../services/discovery-schedule.js';
 import * as SA from '../../temporal/search-attributes.js';
-import { dismissFindingUpdate, getAgentQuery } from '../../workflows/agent-lifecycle.js';
+import { dismissFindingUpdate, getAgentQuery } from '../../workflows/agent/messages.js';
 import {
   getSweepQuery,
   sweepIdOf,

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { peerStatsOf } from '../../risk/baseline.js';
 import type { RiskProfile } from '../../risk/assess-action.js';
 import type { PeerStats } from '../../risk/types.js';
-import { getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { getRiskProfileQuery } from '../../workflows/agent/messages.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** Peer statistics change slowly; each process rebuilds a platform's at most this often. */

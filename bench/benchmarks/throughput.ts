@@ -10,7 +10,7 @@ import { fmtX, target, writeResult, type Target } from '../lib/report.js';
 import { cpuMeter, quiesce } from '../lib/stack.js';
 import { ratio } from '../lib/stats.js';
 import { actionOf } from '../lib/warden.js';
-import { AUDIT_FLUSH_MS } from '../../workflows/agent-lifecycle.js';
+import { AUDIT_FLUSH_MS } from '../../workflows/agent/outboxes.js';
 import type { BenchContext } from './context.js';
 
 export async function throughput(ctx: BenchContext): Promise<Target[]> {

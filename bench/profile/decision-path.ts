@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { actionIdFor } from '../../api/services/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import type { ActionRecord } from '../../domain/actions.js';
-import { decideRoutineActionUpdate, getAgentQuery } from '../../workflows/agent-lifecycle.js';
+import { decideRoutineActionUpdate, getAgentQuery } from '../../workflows/agent/messages.js';
 import { Floor } from '../lib/floor.js';
 import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
 import { profileSteps, withProfileStack } from './steps.js';

@@ -17,7 +17,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { actionIdFor } from '../../api/services/actions.js';
 import { actionWorkflowId, type ActionRecord } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent/messages.js';
 import { actionListMemo, decideActionUpdate, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
 import { Floor } from '../lib/floor.js';
 import { ms } from '../lib/stats.js';

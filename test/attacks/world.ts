@@ -12,7 +12,7 @@ import type { Role } from '../../domain/people.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { personWorkflowId } from '../../domain/people.js';
-import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent-lifecycle.js';
+import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent/messages.js';
 import { getActionQuery } from '../../workflows/sensitive-action.js';
 import { getPersonQuery } from '../../workflows/person.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../../workflows/signing-keys.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { getAgentQuery } from '../../workflows/agent-lifecycle.js';
+import { getAgentQuery } from '../../workflows/agent/messages.js';
 import { startReceiver } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import { registerTestAgent } from '../helpers/agents.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { getAgentQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
+import { getAgentQuery, listRoutineActionsQuery } from '../../workflows/agent/messages.js';
 import { startReceiver } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import {

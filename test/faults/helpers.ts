@@ -17,7 +17,7 @@ import { connectClient } from '../../temporal/connection.js';
 import type { FailpointName } from '../../temporal/failpoints.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import { getRiskProfileQuery, listRoutineActionsQuery } from '../../workflows/agent-lifecycle.js';
+import { getRiskProfileQuery, listRoutineActionsQuery } from '../../workflows/agent/messages.js';
 import { getActionQuery } from '../../workflows/sensitive-action.js';
 import { registerTestAgent, type TestAgent } from '../helpers/agents.js';
 import { apiCaller, eventually, testDeployment, type GraphQLResponse, type Stack } from '../helpers/stack.js';
