@@ -17,6 +17,8 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
       ],
+      // One import statement per module (type-only names inline: `import { a, type B }`).
+      'no-duplicate-imports': 'error',
       // Input checks match control characters on purpose (paths, log lines, reasons).
       'no-control-regex': 'off',
       '@stylistic/max-len': [

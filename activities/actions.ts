@@ -2,8 +2,7 @@
  * Activities of the action workflows: the terms of an approved action's grant, and containing and
  * resuming the agent — commands Warden makes on its own authority, signed as `warden`.
  */
-import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CredentialSettings } from '../config/config.js';
 import type { RecordedGrant } from '../domain/actions.js';
 import { agentWorkflowId } from '../domain/agents.js';

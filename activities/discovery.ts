@@ -11,7 +11,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WardenConfig } from '../config/config.js';
 import { agentWorkflowId, type AgentState } from '../domain/agents.js';
-import type { Sighting } from '../domain/discovery.js';
+import type { Sighting, Finding } from '../domain/discovery.js';
 import {
   emptyProgress,
   mergeFindings,
@@ -24,7 +24,6 @@ import {
   type ScanResult,
   type SourceProgress,
 } from '../discovery/index.js';
-import type { Finding } from '../domain/discovery.js';
 import {
   loadSweepPlan,
   plannedSources,

@@ -168,3 +168,27 @@ export function validateActionInput(input: ActionRequestInput): string[] {
 export function actionWorkflowId(actionId: string): string {
   return `action:${actionId}`;
 }
+
+/**
+ * An action's workflow memo, the list view (no grant, no justification): what the API's action lists show
+ * without a query each — including what approvers' lists show, so a list never has to ask each workflow
+ * (one that is slow to answer would fail the whole list).
+ */
+export function actionMemo(action: ActionRecord): Record<string, unknown> {
+  return {
+    agentName: action.agentName,
+    tool: action.tool,
+    operation: action.operation,
+    sensitivity: action.sensitivity,
+    volume: action.volume,
+    amount: action.amount,
+    status: action.status,
+    decision: action.decision,
+    score: action.risk?.score ?? null,
+    requestedAt: action.requestedAt,
+    decidedAt: action.decidedAt,
+    approval: action.approval,
+    contained: action.contained,
+    resourceId: action.resourceId,
+  };
+}

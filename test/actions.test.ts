@@ -17,12 +17,8 @@ import {
 } from '../workflows/agent/messages.js';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { verifyGrant } from '../tokens/grants.js';
-import {
-  decideActionUpdate,
-  getActionQuery,
-  sensitiveActionWorkflow,
-  type SensitiveActionArgs,
-} from '../workflows/sensitive-action.js';
+import { decideActionUpdate, getActionQuery, type SensitiveActionArgs } from '../workflows/action/messages.js';
+import { sensitiveActionWorkflow } from '../workflows/action/workflow.js';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';

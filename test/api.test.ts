@@ -4,8 +4,7 @@
  * stable codes and no state change, lists and filters through Temporal visibility, and hardening limits.
  */
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { loadDevIssuerKey } from '../api/auth/dev-issuer.js';
 import { startApiServer } from '../api/server.js';

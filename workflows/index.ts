@@ -3,6 +3,6 @@ export { agentLifecycleWorkflow } from './agent/workflow.js';
 export { personWorkflow } from './person.js';
 export { signingKeysWorkflow } from './signing-keys.js';
 export { toolWorkflow } from './tool.js';
-export { sensitiveActionWorkflow } from './sensitive-action.js';
+export { sensitiveActionWorkflow } from './action/workflow.js';
 export { auditTrailWorkflow } from './audit-trail.js';
 export { discoverySweepWorkflow } from './discovery-sweep.js';

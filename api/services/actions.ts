@@ -21,6 +21,8 @@ import {
   type ActionRequestInput,
   type ActionStatus,
   type RecordedGrant,
+  type ApprovalRequest,
+  actionMemo,
 } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { isForeign } from '../../temporal/payload-origin.js';
@@ -35,15 +37,13 @@ import {
   listRoutineActionsQuery,
 } from '../../workflows/agent/messages.js';
 import { type RiskProfile } from '../../risk/assess-action.js';
-import type { ApprovalRequest } from '../../domain/actions.js';
 import {
-  actionListMemo,
   approveActionUpdate,
   decideActionUpdate,
   denyActionUpdate,
   getActionQuery,
-  sensitiveActionWorkflow,
-} from '../../workflows/sensitive-action.js';
+} from '../../workflows/action/messages.js';
+import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
 import type { AgentDirectory, AgentView } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
@@ -334,7 +334,7 @@ export class ActionService {
               { key: SA.ActionStatus, value: 'PENDING_DECISION' },
               ...(ownerEmail ? [{ key: SA.AgentOwner, value: ownerEmail }] : []),
             ]),
-            memo: actionListMemo(action),
+            memo: actionMemo(action),
             staticSummary: `${name} → ${toolName}.${operation.name} (${operation.sensitivity})`,
             staticDetails: `Action ${id} of agent ${agentId}; idempotency key ${idempotencyKey}.`,
           }),

@@ -12,9 +12,13 @@ import {
 } from '@temporalio/client';
 import type { WardenConfig } from '../../config/config.js';
 import { agentWorkflowId, type AgentState } from '../../domain/agents.js';
-import { agentIdOfFinding, DISCOVERY_SOURCES, type FindingRecord } from '../../domain/discovery.js';
+import {
+  agentIdOfFinding,
+  DISCOVERY_SOURCES,
+  type FindingRecord,
+  type DiscoverySource,
+} from '../../domain/discovery.js';
 import { badInput, notFound } from '../../domain/errors.js';
-import type { DiscoverySource } from '../../domain/discovery.js';
 import { discoverySchedule, sweepWorkflowIdPrefix } from '../../services/discovery-schedule.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { dismissFindingUpdate, getAgentQuery } from '../../workflows/agent/messages.js';

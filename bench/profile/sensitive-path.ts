@@ -15,10 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { actionIdFor } from '../../api/services/actions.js';
-import { actionWorkflowId, type ActionRecord } from '../../domain/actions.js';
+import { actionWorkflowId, type ActionRecord, actionMemo } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent/messages.js';
-import { actionListMemo, decideActionUpdate, sensitiveActionWorkflow } from '../../workflows/sensitive-action.js';
+import { decideActionUpdate } from '../../workflows/action/messages.js';
+import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
 import { Floor } from '../lib/floor.js';
 import { ms } from '../lib/stats.js';
 import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
@@ -100,7 +101,7 @@ await withProfileStack(async (stack) => {
               },
             },
           ],
-          memo: actionListMemo(action),
+          memo: actionMemo(action),
         }),
       });
       if (decided.status !== 'ALLOWED') throw new Error(`not allowed: ${decided.status}`);

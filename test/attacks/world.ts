@@ -8,12 +8,11 @@
  * token/grant refusal) record in the audit trail.
  */
 import { expect } from 'vitest';
-import type { Role } from '../../domain/people.js';
+import { type Role, personWorkflowId } from '../../domain/people.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { actionWorkflowId } from '../../domain/actions.js';
-import { personWorkflowId } from '../../domain/people.js';
 import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent/messages.js';
-import { getActionQuery } from '../../workflows/sensitive-action.js';
+import { getActionQuery } from '../../workflows/action/messages.js';
 import { getPersonQuery } from '../../workflows/person.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../../workflows/signing-keys.js';
 import { getToolQuery } from '../../workflows/tool.js';

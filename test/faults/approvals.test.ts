@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actionWorkflowId } from '../../domain/actions.js';
-import { getActionQuery } from '../../workflows/sensitive-action.js';
+import { getActionQuery } from '../../workflows/action/messages.js';
 import { startReceiver } from '../helpers/http-servers.js';
 import { eventually } from '../helpers/stack.js';
 import type { TestAgent } from '../helpers/agents.js';

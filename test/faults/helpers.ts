@@ -18,7 +18,7 @@ import type { FailpointName } from '../../temporal/failpoints.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { getRiskProfileQuery, listRoutineActionsQuery } from '../../workflows/agent/messages.js';
-import { getActionQuery } from '../../workflows/sensitive-action.js';
+import { getActionQuery } from '../../workflows/action/messages.js';
 import { registerTestAgent, type TestAgent } from '../helpers/agents.js';
 import { apiCaller, eventually, testDeployment, type GraphQLResponse, type Stack } from '../helpers/stack.js';
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
-import { getActionQuery } from '../../workflows/sensitive-action.js';
+import { getActionQuery } from '../../workflows/action/messages.js';
 import { freePort } from '../helpers/ports.js';
 import { eventually } from '../helpers/stack.js';
 import type { TestAgent } from '../helpers/agents.js';

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { listen, type TestServer } from './http-servers.js';
-import type { GraphQLResponse } from './stack.js';
-import { eventually } from './stack.js';
+import { type GraphQLResponse, eventually } from './stack.js';
 
 export const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'discovery');
 export const VERTEX_TOKEN_ENV = 'WARDEN_TEST_VERTEX_TOKEN';

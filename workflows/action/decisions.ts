@@ -1,0 +1,54 @@
+/**
+ * Who hears the decision, and who may make a held action's: the requester (and any retry of its
+ * idempotency key) waits for the workflow's decision; the agent's owner or the security team — as the
+ * signed statement says Warden read them at the moment of deciding — approves or denies.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import { FINAL_STATUSES, type ApprovalRequest } from '../../domain/actions.js';
+import { APPROVAL_RULE, refusalFor } from '../../domain/authority.js';
+import { ErrorCode } from '../../domain/errors.js';
+import type { Signed } from '../../tokens/statements.js';
+import { refuse } from '../refuse.js';
+import type { ActionEntity } from './entity.js';
+import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery } from './messages.js';
+
+export function handleDecisions(entity: ActionEntity): void {
+  const { gate } = entity;
+  setHandler(getActionQuery, () => entity.action);
+  setHandler(decideActionUpdate, async () => {
+    await condition(() => entity.decided);
+    return entity.action;
+  });
+
+  /** Verifies the decision's statement and the decider's authority *now*, then the action's state. */
+  const validator = (command: 'approveAction' | 'denyAction') => (arg: Signed<ApprovalRequest>) => {
+    const { request, by } = gate.verify<ApprovalRequest>(arg, command);
+    if (refusalFor(APPROVAL_RULE, by, { ownerEmail: by.agentOwner }))
+      gate.forbid(
+        command,
+        by,
+        by.kind === 'human'
+          ? "Only the agent's owner or the security team may decide this approval."
+          : 'Only a person can decide an approval; an agent never approves, least of all its own request.',
+      );
+    const { action } = entity;
+    if (action.status !== 'PENDING_APPROVAL')
+      refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing left to decide.`);
+    if (entity.approval) refuse(ErrorCode.CONFLICT, `Action ${action.id} is already being decided.`);
+    if (action.approval && Date.now() >= Date.parse(action.approval.deadline))
+      refuse(ErrorCode.CONFLICT, `The approval deadline of action ${action.id} has passed; it is EXPIRED.`);
+    if (typeof request?.comment !== 'string') refuse(ErrorCode.BAD_USER_INPUT, 'comment must be a string');
+    if (request.comment.length > 1000) refuse(ErrorCode.BAD_USER_INPUT, 'comment must be at most 1000 characters');
+    if (command === 'denyAction' && !request.comment.trim())
+      refuse(ErrorCode.BAD_USER_INPUT, 'a reason is required to deny');
+  };
+  /** Hands the decision to the workflow, and answers once the action has its outcome. */
+  const decide = (approve: boolean) => async (arg: Signed<ApprovalRequest>) => {
+    const { request, by } = gate.accept<ApprovalRequest>(arg, approve ? 'approveAction' : 'denyAction');
+    entity.approval = { request, by, approve };
+    await condition(() => FINAL_STATUSES.includes(entity.action.status));
+    return entity.action;
+  };
+  setHandler(approveActionUpdate, decide(true), { validator: validator('approveAction') });
+  setHandler(denyActionUpdate, decide(false), { validator: validator('denyAction') });
+}

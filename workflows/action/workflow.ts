@@ -1,0 +1,148 @@
+/**
+ * One sensitive action, as one workflow (`action:<id>`), started by Update-with-Start so the caller gets
+ * its decision synchronously and a retried request finds the same action:
+ *
+ *   score → ALLOW (record the grant the API offered, bound to exactly this request; the API signs it)
+ *         → DENY (with the reasons)
+ *         → REVIEW: hold for a human — and above the containment threshold, first suspend the agent,
+ *           revoke its tokens and tell the security team. The approval has a deadline; at the deadline
+ *           the action is EXPIRED, which means denied. Approve → a grant for exactly this request.
+ *
+ * Every step is recorded in the audit trail; the agent's baseline learns only from allowed or approved
+ * actions (a signal to the agent's workflow, deduplicated there). No grant token is ever in this workflow's
+ * history: it records a grant's terms, and the API signs them when it hands the grant out.
+ */
+import { condition, getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { WardenActivities } from '../../activities/index.js';
+import type { ActionRecord } from '../../domain/actions.js';
+import { agentWorkflowId } from '../../domain/agents.js';
+import { assessAction } from '../../risk/assess-action.js';
+import { learnActionSignal } from '../agent/messages.js';
+import { failpoints } from '../failpoints.js';
+import { handleTrustAnchorRefresh } from '../trust.js';
+import { handleDecisions } from './decisions.js';
+import { ActionEntity } from './entity.js';
+import type { SensitiveActionArgs } from './messages.js';
+
+const { offerActionGrant } = proxyLocalActivities<WardenActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumInterval: '30 seconds' },
+});
+// Unlimited retries: a containment must happen, however long it takes.
+const { containAgent, resumeContainedAgent, recordAudit } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { deliverNotification } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promise<ActionRecord> {
+  const { entity, args } = ActionEntity.start(input);
+  handleTrustAnchorRefresh(entity.gate, entity.action.agentId);
+  handleDecisions(entity);
+  // The starter set the search attributes and the list view.
+  entity.showDetails();
+
+  // 1. Score and decide, in this workflow's code on what its input holds (the rules are pure functions).
+  const assessment = assessAction(args.profile, entity.action, args.peers ?? undefined);
+  failpoints.reached('action.scoring');
+  entity.action = {
+    ...entity.action,
+    risk: { score: assessment.score, reasons: assessment.reasons },
+    decision: assessment.decision,
+    decidedAt: new Date().toISOString(),
+  };
+  if (assessment.decision === 'ALLOW') {
+    entity.action = { ...entity.action, status: 'ALLOWED', recordedGrant: args.offeredGrant };
+  } else {
+    // Containment completes before the caller hears back: every earlier token is dead by then. A hard rule
+    // (e.g. an amount ceiling) may deny and contain at once.
+    if (assessment.contain) {
+      const { agentId, id: actionId, tool, operation } = entity.action;
+      const why = assessment.decision === 'DENY' ? 'denied by policy' : `scored ${assessment.score}/100`;
+      await containAgent({ agentId, actionId, reason: `contained by Warden: ${tool}.${operation} ${why}` });
+      entity.action = { ...entity.action, contained: true };
+    }
+    entity.action =
+      assessment.decision === 'DENY'
+        ? { ...entity.action, status: 'DENIED' }
+        : {
+            ...entity.action,
+            status: 'PENDING_APPROVAL',
+            approval: {
+              deadline: new Date(Date.now() + args.approvalTimeoutMs).toISOString(),
+              decidedBy: null,
+              decision: null,
+              comment: null,
+              decidedAt: null,
+            },
+          };
+  }
+  const action = entity.action;
+  entity.decided = true;
+  entity.publish();
+  const learn = (audit = false) =>
+    getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, {
+      actionId: action.id,
+      action: entity.action,
+      ...(audit ? { audit } : {}),
+    });
+  if (action.status === 'ALLOWED') {
+    // Allowed outright: the agent's workflow learns it and audits it with its routine decisions, batched.
+    await learn(true);
+    return action;
+  }
+  await recordAudit({ kind: 'action.decided', action });
+  if (action.status !== 'PENDING_APPROVAL') return action;
+
+  // 2. Hold for a human: the security team and the owner are told (alongside the wait, so a slow or broken
+  // webhook never delays a decision), and a person decides before the deadline — or the action expires.
+  const notified = notifyApprovers(action);
+  const deadline = Date.parse(action.approval!.deadline);
+  const answered = await condition(() => entity.approval !== null, Math.max(0, deadline - Date.now()));
+  const decidedAt = new Date().toISOString();
+  if (!answered) {
+    entity.action = { ...action, status: 'EXPIRED', approval: { ...action.approval!, decision: 'EXPIRE', decidedAt } };
+  } else {
+    const { request, by, approve } = entity.approval!;
+    entity.action = {
+      ...action,
+      status: approve ? 'APPROVED' : 'DENIED',
+      approval: {
+        ...action.approval!,
+        decidedBy: by.id,
+        decision: approve ? 'APPROVE' : 'DENY',
+        comment: request.comment.trim() || null,
+        decidedAt,
+      },
+    };
+    if (approve) {
+      if (action.contained && args.resumeOnApprove)
+        await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: by.id });
+      entity.action = { ...entity.action, recordedGrant: await offerActionGrant() };
+      await learn();
+    }
+  }
+  entity.publish();
+  await recordAudit({ kind: 'action.resolved', action: entity.action });
+  await notified;
+  return entity.action;
+}
+
+async function notifyApprovers(action: ActionRecord): Promise<void> {
+  const reasons = action.risk!.reasons.map((r) => `• ${r.detail}`).join('\n');
+  try {
+    await deliverNotification({
+      kind: 'security',
+      agentId: action.agentId,
+      to: action.ownerEmail ? [action.ownerEmail] : [],
+      subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
+      text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
+      at: new Date().toISOString(),
+    });
+  } catch (err) {
+    log.warn('approval notification not delivered', { error: String(err) });
+  }
+}
