@@ -48,7 +48,8 @@ export const builder = new SchemaBuilder<{
       approver: hasRole(ctx.principal, 'approver'),
       // The agent's owner as this process saw it at most a revocation bound ago (never as an action recorded it).
       ownerOfAgent: async (agentId: string) =>
-        ctx.principal?.kind === 'human' && (await ctx.services.agents.recentOwnerOf(agentId)) === ctx.principal.email,
+        ctx.principal?.kind === 'human' &&
+        (await ctx.services.agentAccess.recentOwnerOf(agentId)) === ctx.principal.email,
     }),
     unauthorizedError: (_parent, ctx, info) => {
       const message = `You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`;

@@ -3,6 +3,8 @@ import type { Principal } from './auth/principal.js';
 import type { ActionService } from './services/actions.js';
 import type { AuditLog } from './services/audit-log.js';
 import type { Commands } from '../services/commands.js';
+import type { AgentAccess } from './services/agent-access.js';
+import type { AgentCommands } from './services/agent-commands.js';
 import type { AgentDirectory } from './services/agent-directory.js';
 import type { DiscoveryService } from './services/discovery.js';
 import type { PeopleDirectory } from './services/people-directory.js';
@@ -10,7 +12,12 @@ import type { SigningKeys } from '../services/signing-keys.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 
 export interface Services {
+  /** Reading agents: their state, lists, what a decision needs. */
   agents: AgentDirectory;
+  /** Changing agents: registration, claims and every command on their workflows. */
+  agentCommands: AgentCommands;
+  /** This process's view of each agent's access (token checks, routing), kept within the revocation bound. */
+  agentAccess: AgentAccess;
   people: PeopleDirectory;
   tools: ToolRegistry;
   signingKeys: SigningKeys;

@@ -35,6 +35,8 @@ import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
 import { ActionService } from './services/actions.js';
+import { AgentAccess } from './services/agent-access.js';
+import { AgentCommands } from './services/agent-commands.js';
 import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
@@ -74,20 +76,22 @@ export function createServices(client: Client, config: WardenConfig): Services {
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,
   });
-  const agents = new AgentDirectory(client, commands, people, tools, vault, {
+  const agentAccess = new AgentAccess(client, config.credentials.revocationCacheMs);
+  const agents = new AgentDirectory(client, agentAccess, config.temporal.taskQueue);
+  const agentCommands = new AgentCommands(client, commands, agents, agentAccess, people, tools, vault, {
     taskQueue: config.temporal.taskQueue,
     continueAsNewAfterEvents: config.continueAsNewAfterEvents,
     credentialPolicy: {
       maxAgeMs: config.credentials.agentCredentialMaxAgeMs,
       rotateAtFraction: config.credentials.agentCredentialRotateAt,
     },
-    sessionCacheMs: config.credentials.revocationCacheMs,
   });
   const actions = new ActionService(
     client,
     commands,
     people,
     agents,
+    agentAccess,
     tools,
     {
       taskQueue: config.temporal.taskQueue,
@@ -98,7 +102,7 @@ export function createServices(client: Client, config: WardenConfig): Services {
     new PeerStatistics(client, config.temporal.taskQueue),
   );
   const discovery = new DiscoveryService(client, commands, config);
-  return { people, agents, tools, signingKeys, commands, actions, discovery };
+  return { people, agents, agentCommands, agentAccess, tools, signingKeys, commands, actions, discovery };
 }
 
 /** Marks a document graphql-armor refuses with the code for it (armor leaves its errors without one). */
@@ -122,7 +126,7 @@ export async function startApiServer(
   await services.signingKeys.ensureStarted();
   const audit = new AuditLog(client, config.temporal.taskQueue, config.audit, path.join(config.dataDir, 'audit-spool'));
   const verifyHuman: HumanTokenVerifier = await createHumanTokenVerifier(config.humans, config.dataDir);
-  const agentTokens = new AgentTokens(services.signingKeys, services.agents, settings);
+  const agentTokens = new AgentTokens(services.signingKeys, services.agentAccess, settings);
   const grants = new GrantService(
     services.agents,
     services.actions,
@@ -209,7 +213,8 @@ export async function startApiServer(
   // One replay cache: a client assertion used at the token endpoint cannot be used again to revoke, nor the other way.
   const replay = new AssertionReplayCache();
   const token = createTokenEndpoint({
-    agents: services.agents,
+    agentAccess: services.agentAccess,
+    agentCommands: services.agentCommands,
     agentTokens,
     verifyHuman: authenticateHuman,
     grants,
@@ -227,10 +232,16 @@ export async function startApiServer(
   });
   const revoke = createRevocationEndpoint({
     agentTokens,
-    agents: services.agents,
+    agentCommands: services.agentCommands,
     keys: services.signingKeys,
     settings,
-    authenticateClient: createClientAuthentication({ agents: services.agents, audit, settings, replay }),
+    authenticateClient: createClientAuthentication({
+      agentAccess: services.agentAccess,
+      agentCommands: services.agentCommands,
+      audit,
+      settings,
+      replay,
+    }),
   });
   const gateway = createGateway({ tools: services.tools, agentTokens, settings, audit });
   const codecSessions = createCodecSessions({
@@ -315,7 +326,7 @@ export async function startApiServer(
   });
   const { port } = server.address() as AddressInfo;
   // From now on this process serves agents: learn of changes to their access from the revocation feed.
-  services.agents.startAccessFeed();
+  services.agentAccess.startAccessFeed();
   const url = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${port}`;
   return {
     url,
@@ -328,7 +339,7 @@ export async function startApiServer(
         server.closeAllConnections();
       });
       await audit.close();
-      await services.agents.stopAccessFeed();
+      await services.agentAccess.stopAccessFeed();
     },
   };
 }

@@ -167,7 +167,7 @@ export function describeActor(actor: Actor): string {
 }
 
 /** What token checks need to know of an agent, published in its workflow's memo (public keys and token ids only). */
-export interface AgentAccess {
+export interface AgentAccessView {
   revokedBefore: string | null;
   revokedTokens: string[];
   allowedTools: AllowedTool[];
@@ -189,7 +189,7 @@ export type AgentMemo = Pick<
 > & {
   lastSeenAt: string | null;
   proposedOwnerEmail: string | null;
-  access: AgentAccess;
+  access: AgentAccessView;
 };
 
 export function agentMemo(state: AgentState): AgentMemo {
@@ -208,7 +208,7 @@ export function agentMemo(state: AgentState): AgentMemo {
   };
 }
 
-export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccess {
+export function accessOf(state: AgentState, nowMs = Date.now()): AgentAccessView {
   return {
     revokedBefore: state.revokedBefore,
     revokedTokens: state.revokedTokens.filter((t) => t.expiresAtMs > nowMs).map((t) => t.jti),
@@ -233,6 +233,6 @@ export function isAgentMemo(memo: unknown): memo is AgentMemo {
     (AGENT_STATUSES as readonly string[]).includes(m.status) &&
     typeof m.access === 'object' &&
     m.access !== null &&
-    Array.isArray((m.access as AgentAccess).keys)
+    Array.isArray((m.access as AgentAccessView).keys)
   );
 }

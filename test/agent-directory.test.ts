@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { AgentAccess } from '../api/services/agent-access.js';
+import { AgentCommands } from '../api/services/agent-commands.js';
 import { AgentDirectory } from '../api/services/agent-directory.js';
 import { PeerStatistics } from '../api/services/peer-stats.js';
 import { PeopleDirectory } from '../api/services/people-directory.js';
@@ -99,21 +101,20 @@ function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.task
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,
   });
-  return new AgentDirectory(
-    client,
-    commands,
-    new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue }),
-    tools,
-    vault,
-    {
+  const access = new AgentAccess(client, sessionCacheMs);
+  const agents = new AgentDirectory(client, access, agentTaskQueue);
+  const people = new PeopleDirectory(client, commands, { taskQueue: config.temporal.taskQueue });
+  return {
+    access,
+    agents,
+    commands: new AgentCommands(client, commands, agents, access, people, tools, vault, {
       taskQueue: agentTaskQueue,
       credentialPolicy: {
         maxAgeMs: config.credentials.agentCredentialMaxAgeMs,
         rotateAtFraction: config.credentials.agentCredentialRotateAt,
       },
-      sessionCacheMs,
-    },
-  );
+    }),
+  };
 }
 
 const newAgent = (name: string) =>
@@ -125,7 +126,7 @@ async function readHeldMidway(name: string) {
   const gated = heldDescribes(stack.client);
   const directory = directoryOn(gated.client);
   gated.state.held = true;
-  const reading = directory.session(agent.id);
+  const reading = directory.access.session(agent.id);
   await eventually(async () => gated.state.waiting.length === 1);
   return { agent, gated, directory, reading };
 }
@@ -148,7 +149,7 @@ afterAll(async () => {
 describe("an API process's view of an agent", () => {
   it('a read under way while this process suspends the agent does not put the ACTIVE view back', async () => {
     const { agent, gated, directory, reading } = await readHeldMidway('Cached agent'); // Temporal answered ACTIVE
-    const suspended = await directory.suspend(
+    const suspended = await directory.commands.suspend(
       person(`admin-${stack.tag}@example.com`, ['admin']),
       agent.id,
       'cache race test',
@@ -158,18 +159,18 @@ describe("an API process's view of an agent", () => {
     await reading;
 
     const describesBefore = gated.state.describes;
-    expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+    expect((await directory.access.session(agent.id))?.status).toBe('SUSPENDED');
     expect(gated.state.describes).toBe(describesBefore); // from the cache: the suspension, not the older read
   });
 
   it('a read under way while this process drops its view (as containment does) is not cached', async () => {
     const { agent, gated, directory, reading } = await readHeldMidway('Dropped agent');
-    directory.forget(agent.id);
+    directory.access.forget(agent.id);
     gated.release();
     expect((await reading)?.status).toBe('ACTIVE'); // the caller that asked before the drop gets what it read
 
     const describesBefore = gated.state.describes;
-    expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+    expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
     expect(gated.state.describes).toBe(describesBefore + 1); // read afresh, not served from that older read
   });
 
@@ -177,13 +178,16 @@ describe("an API process's view of an agent", () => {
     // Its workflow goes to a task queue no worker polls: whatever another API process can read of the
     // agent comes from what registration itself wrote.
     const registering = directoryOn(stack.client, `no-worker-${stack.tag}`);
-    const { agent, credential } = await registering.register(person(`admin-${stack.tag}@example.com`, ['admin']), {
-      name: 'Fresh agent',
-      ownerEmail: `owner-${stack.tag}@example.com`,
-      platform: 'custom',
-      description: '',
-      allowedTools: [],
-    });
+    const { agent, credential } = await registering.commands.register(
+      person(`admin-${stack.tag}@example.com`, ['admin']),
+      {
+        name: 'Fresh agent',
+        ownerEmail: `owner-${stack.tag}@example.com`,
+        platform: 'custom',
+        description: '',
+        allowedTools: [],
+      },
+    );
     const description = await stack.client.workflow.getHandle(`agent:${agent.id}`).describe();
     expect(description.historyLength).toBeLessThanOrEqual(2); // started, first task scheduled: nothing has run it
     const memo = description.memo as { status?: string; access?: { keys: { kid: string }[] } };
@@ -191,8 +195,8 @@ describe("an API process's view of an agent", () => {
     expect(memo.access?.keys.map((k) => k.kid)).toEqual([credential.kid]);
     // Another process's directory checks the agent from that memo alone (a Query would wait for a worker).
     const other = directoryOn(stack.client);
-    expect((await other.session(agent.id))?.status).toBe('ACTIVE');
-    expect((await other.signIn(agent.id)).signIn?.keys.map((k) => k.kid)).toEqual([credential.kid]);
+    expect((await other.access.session(agent.id))?.status).toBe('ACTIVE');
+    expect((await other.access.signIn(agent.id)).signIn?.keys.map((k) => k.kid)).toEqual([credential.kid]);
     await stack.client.workflow.getHandle(`agent:${agent.id}`).terminate('test: no worker runs this task queue');
   });
 
@@ -200,7 +204,7 @@ describe("an API process's view of an agent", () => {
     const agent = await newAgent('Busy agent');
     const gated = heldDescribes(stack.client);
     const directory = directoryOn(gated.client);
-    const sessions = await Promise.all(Array.from({ length: 8 }, () => directory.session(agent.id)));
+    const sessions = await Promise.all(Array.from({ length: 8 }, () => directory.access.session(agent.id)));
     expect(sessions.map((s) => s?.status)).toEqual(Array(8).fill('ACTIVE'));
     expect(gated.state.describes).toBe(1);
   });
@@ -226,7 +230,7 @@ describe('the revocation feed', () => {
   const feedOnHand = async (
     name: string,
     otherName: string | null,
-    options: Parameters<AgentDirectory['startAccessFeed']>[0],
+    options: Parameters<AgentAccess['startAccessFeed']>[0],
     boundMs = 1_000,
   ) => {
     const agent = await newAgent(name);
@@ -234,7 +238,7 @@ describe('the revocation feed', () => {
     await eventually(() => changedAtOf(agent.id));
     const gated = heldDescribes(stack.client);
     const directory = directoryOn(gated.client, undefined, boundMs);
-    const feed = directory.startAccessFeed({ pollMs: 3_600_000, ...options });
+    const feed = directory.access.startAccessFeed({ pollMs: 3_600_000, ...options });
     return { agent, other: other!, gated, directory, feed };
   };
   /** Until visibility shows the agent's latest change: a poll from then on must report it. */
@@ -247,9 +251,9 @@ describe('the revocation feed', () => {
     const agent = await newAgent('Stamped agent');
     const first = await eventually(() => changedAtOf(agent.id));
     const directory = directoryOn(stack.client);
-    await directory.setRiskPolicy(human(), agent.id, { thresholds: { high: 90 } }); // not an access change
+    await directory.commands.setRiskPolicy(human(), agent.id, { thresholds: { high: 90 } }); // not an access change
     expect(await changedAtOf(agent.id)).toBe(first);
-    await directory.suspend(human(), agent.id, 'feed test');
+    await directory.commands.suspend(human(), agent.id, 'feed test');
     const second = await changedAtOf(agent.id);
     expect(second).toBeGreaterThan(first);
     // Visibility holds the same instant, to the millisecond: what the feed compares views by.
@@ -267,13 +271,13 @@ describe('the revocation feed', () => {
     const agent = await newAgent('Logged-out agent');
     await eventually(() => changedAtOf(agent.id));
     const other = directoryOn(stack.client); // views good for a minute without the feed
-    other.startAccessFeed({ pollMs: 100 });
+    other.access.startAccessFeed({ pollMs: 100 });
     try {
-      expect((await other.session(agent.id))?.revokedBefore).toBeNull();
-      await directoryOn(stack.client).universalLogout(human(), agent.id, 'feed test: every token out');
-      await eventually(async () => (await other.session(agent.id))?.revokedBefore);
+      expect((await other.access.session(agent.id))?.revokedBefore).toBeNull();
+      await directoryOn(stack.client).commands.universalLogout(human(), agent.id, 'feed test: every token out');
+      await eventually(async () => (await other.access.session(agent.id))?.revokedBefore);
     } finally {
-      await other.stopAccessFeed();
+      await other.access.stopAccessFeed();
     }
   });
 
@@ -290,37 +294,37 @@ describe('the revocation feed', () => {
     const pastTheBound = () => sleep(2_100);
     try {
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
 
       await pastTheBound(); // a poll that saw no change vouches for the view
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
 
       // Polls fail (visibility down): nothing is vouched for, and the view is read again once a bound old.
       gated.state.listsFail = true;
       await expect(feed.poll()).rejects.toThrow(/visibility unavailable/);
       await pastTheBound();
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(2);
 
       // A change made while polls failed is reported by the first poll that succeeds.
-      await directoryOn(stack.client).suspend(human(), agent.id, 'feed test: while polls failed');
+      await directoryOn(stack.client).commands.suspend(human(), agent.id, 'feed test: while polls failed');
       gated.state.listsFail = false;
       await pastTheBound();
       await untilVisible(agent.id);
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+      expect((await directory.access.session(agent.id))?.status).toBe('SUSPENDED');
       expect(gated.state.describes).toBe(3);
 
       // Vouched for or not, a view is read again once it is as old as the ceiling.
       await sleep(4_100);
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('SUSPENDED');
+      expect((await directory.access.session(agent.id))?.status).toBe('SUSPENDED');
       expect(gated.state.describes).toBe(4);
     } finally {
-      await directory.stopAccessFeed();
+      await directory.access.stopAccessFeed();
     }
   });
 
@@ -333,15 +337,15 @@ describe('the revocation feed', () => {
       feed,
     } = await feedOnHand('Overflowed agent', 'Bystander agent', { maxChanges: 0 });
     try {
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(1);
-      await directoryOn(stack.client).suspend(human(), bystander.id, 'feed test: someone else changed');
+      await directoryOn(stack.client).commands.suspend(human(), bystander.id, 'feed test: someone else changed');
       await untilVisible(bystander.id);
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(2); // dropped, though its own agent did not change
     } finally {
-      await directory.stopAccessFeed();
+      await directory.access.stopAccessFeed();
     }
   });
 
@@ -355,9 +359,9 @@ describe('the revocation feed', () => {
     } = await feedOnHand('Lag-watched agent', 'Late agent', { maxLagMs: 100 });
     try {
       await feed.poll();
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       gated.state.hiddenFromLists = late.id;
-      await directoryOn(stack.client).suspend(human(), late.id, 'feed test: visibility lags behind this');
+      await directoryOn(stack.client).commands.suspend(human(), late.id, 'feed test: visibility lags behind this');
       await untilVisible(late.id);
       await sleep(200);
       await feed.poll(); // visibility (as this feed sees it) does not have the change yet
@@ -366,10 +370,10 @@ describe('the revocation feed', () => {
       await sleep(1_100);
       await feed.poll(); // now it does: 200+ ms after the previous poll could have seen it
       expect(feed.lagging).toBe(true);
-      expect((await directory.session(agent.id))?.status).toBe('ACTIVE');
+      expect((await directory.access.session(agent.id))?.status).toBe('ACTIVE');
       expect(gated.state.describes).toBe(2); // its view was a bound old, and the feed no longer vouches
     } finally {
-      await directory.stopAccessFeed();
+      await directory.access.stopAccessFeed();
     }
   });
 });

@@ -42,18 +42,18 @@ afterAll(() => stack?.stop());
 
 describe('agent lifecycle', () => {
   it('goes ACTIVE → SUSPENDED → ACTIVE → DECOMMISSIONED, recording who, when and why', async () => {
-    const { agent } = await services.agents.register(admin, {
+    const { agent } = await services.agentCommands.register(admin, {
       name: 'Support bot',
       platform: 'custom',
       description: 'answers tickets',
       ownerEmail: owner(),
     });
     expect(agent.status).toBe('ACTIVE');
-    const suspended = await services.agents.suspend(admin, agent.id, 'odd traffic at night');
+    const suspended = await services.agentCommands.suspend(admin, agent.id, 'odd traffic at night');
     expect(suspended).toMatchObject({ status: 'SUSPENDED', statusReason: 'odd traffic at night' });
-    const resumed = await services.agents.resume(admin, agent.id, 'checked: a batch job');
+    const resumed = await services.agentCommands.resume(admin, agent.id, 'checked: a batch job');
     expect(resumed.status).toBe('ACTIVE');
-    const gone = await services.agents.decommission(admin, agent.id, 'replaced by v2');
+    const gone = await services.agentCommands.decommission(admin, agent.id, 'replaced by v2');
     expect(gone.status).toBe('DECOMMISSIONED');
     expect(gone.events.map((e) => [e.kind, e.fromStatus, e.toStatus, e.actor.id, e.reason])).toEqual([
       ['REGISTERED', null, 'ACTIVE', admin.id, 'registered'],
@@ -67,7 +67,7 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses invalid transitions with CONFLICT, leaving state and history unchanged', async () => {
-    const { agent } = await services.agents.register(admin, {
+    const { agent } = await services.agentCommands.register(admin, {
       name: 'Refusals',
       platform: 'custom',
       description: '',
@@ -75,15 +75,15 @@ describe('agent lifecycle', () => {
     });
     const before = await services.agents.get(agent.id);
     const length = await historyLength(agent.id);
-    expect(await codeOf(services.agents.resume(admin, agent.id, 'not suspended'))).toBe('CONFLICT');
-    await services.agents.decommission(admin, agent.id, 'done');
+    expect(await codeOf(services.agentCommands.resume(admin, agent.id, 'not suspended'))).toBe('CONFLICT');
+    await services.agentCommands.decommission(admin, agent.id, 'done');
     const decommissioned = await services.agents.get(agent.id);
     const lengthAfterDecommission = await historyLength(agent.id);
     for (const attempt of [
-      () => services.agents.suspend(admin, agent.id, 'again'),
-      () => services.agents.resume(admin, agent.id, 'again'),
-      () => services.agents.decommission(admin, agent.id, 'again'),
-      () => services.agents.transferOwnership(admin, agent.id, other()),
+      () => services.agentCommands.suspend(admin, agent.id, 'again'),
+      () => services.agentCommands.resume(admin, agent.id, 'again'),
+      () => services.agentCommands.decommission(admin, agent.id, 'again'),
+      () => services.agentCommands.transferOwnership(admin, agent.id, other()),
     ]) {
       expect(await codeOf(attempt())).toBe('CONFLICT');
     }
@@ -95,20 +95,22 @@ describe('agent lifecycle', () => {
   });
 
   it('refuses a missing reason and an unknown or unchanged owner with BAD_USER_INPUT / CONFLICT', async () => {
-    const { agent } = await services.agents.register(admin, {
+    const { agent } = await services.agentCommands.register(admin, {
       name: 'Owners',
       platform: 'custom',
       description: '',
       ownerEmail: owner(),
     });
-    expect(await codeOf(services.agents.suspend(admin, agent.id, '   '))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(services.agents.transferOwnership(admin, agent.id, `nobody-${stack.tag}@example.com`))).toBe(
+    expect(await codeOf(services.agentCommands.suspend(admin, agent.id, '   '))).toBe('BAD_USER_INPUT');
+    expect(
+      await codeOf(services.agentCommands.transferOwnership(admin, agent.id, `nobody-${stack.tag}@example.com`)),
+    ).toBe('BAD_USER_INPUT');
+    expect(await codeOf(services.agentCommands.transferOwnership(admin, agent.id, 'not an email'))).toBe(
       'BAD_USER_INPUT',
     );
-    expect(await codeOf(services.agents.transferOwnership(admin, agent.id, 'not an email'))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(services.agents.transferOwnership(admin, agent.id, owner()))).toBe('CONFLICT');
+    expect(await codeOf(services.agentCommands.transferOwnership(admin, agent.id, owner()))).toBe('CONFLICT');
     expect((await services.agents.get(agent.id)).ownerEmail).toBe(owner());
-    const moved = await services.agents.transferOwnership(admin, agent.id, other(), 'team change');
+    const moved = await services.agentCommands.transferOwnership(admin, agent.id, other(), 'team change');
     expect(moved.ownerEmail).toBe(other());
     expect(moved.events.at(-1)).toMatchObject({
       kind: 'OWNER_TRANSFERRED',
@@ -118,7 +120,7 @@ describe('agent lifecycle', () => {
   });
 
   it('the workflow itself refuses bad updates even when the API is bypassed', async () => {
-    const { agent } = await services.agents.register(admin, {
+    const { agent } = await services.agentCommands.register(admin, {
       name: 'Direct',
       platform: 'custom',
       description: '',
@@ -148,7 +150,7 @@ describe('agent lifecycle', () => {
     const name = `Orphan ${stack.tag}`;
     expect(
       await codeOf(
-        services.agents.register(admin, {
+        services.agentCommands.register(admin, {
           name,
           platform: 'custom',
           description: '',
@@ -161,7 +163,9 @@ describe('agent lifecycle', () => {
   });
 
   it('NOT_FOUND for an agent that does not exist', async () => {
-    expect(await codeOf(services.agents.suspend(admin, '00000000-0000-4000-8000-000000000000', 'x'))).toBe('NOT_FOUND');
+    expect(await codeOf(services.agentCommands.suspend(admin, '00000000-0000-4000-8000-000000000000', 'x'))).toBe(
+      'NOT_FOUND',
+    );
     expect(await services.agents.find('00000000-0000-4000-8000-000000000000')).toBeNull();
     expect(await services.agents.find('../etc/passwd')).toBeNull();
   });
@@ -173,7 +177,7 @@ describe('continue-as-new', () => {
     try {
       const svc = createServices(small.client, small.config);
       await svc.people.upsert(admin, { email: owner(), displayName: 'Owner', roles: [] });
-      const { agent } = await svc.agents.register(admin, {
+      const { agent } = await svc.agentCommands.register(admin, {
         name: 'Long lived',
         platform: 'custom',
         description: 'many changes',
@@ -184,8 +188,8 @@ describe('continue-as-new', () => {
       // Fire updates concurrently so some are in flight while the run hands over to the next one.
       const rounds = 15;
       for (let i = 0; i < rounds; i++) {
-        await Promise.all([svc.agents.suspend(admin, agent.id, `pause ${i}`), handle.query(getAgentQuery)]);
-        await svc.agents.resume(admin, agent.id, `resume ${i}`);
+        await Promise.all([svc.agentCommands.suspend(admin, agent.id, `pause ${i}`), handle.query(getAgentQuery)]);
+        await svc.agentCommands.resume(admin, agent.id, `resume ${i}`);
       }
       const state = await svc.agents.get(agent.id);
       expect(state.status).toBe('ACTIVE');

@@ -263,7 +263,7 @@ describe('restart: stop worker and Temporal, start them again on the same databa
 
       const register = async (name: string) =>
         (
-          await services.agents.register(admin, {
+          await services.agentCommands.register(admin, {
             name,
             platform: 'custom',
             description: `${name}, restarted twice`,
@@ -274,9 +274,13 @@ describe('restart: stop worker and Temporal, start them again on the same databa
       ids.decommissioned = await register('Decommissioned agent');
       ids.transferred = await register('Transferred agent');
 
-      expect((await services.agents.suspend(admin, ids.suspended, 'under investigation')).status).toBe('SUSPENDED');
-      expect((await services.agents.decommission(admin, ids.decommissioned, 'retired')).status).toBe('DECOMMISSIONED');
-      const transferred = await services.agents.transferOwnership(
+      expect((await services.agentCommands.suspend(admin, ids.suspended, 'under investigation')).status).toBe(
+        'SUSPENDED',
+      );
+      expect((await services.agentCommands.decommission(admin, ids.decommissioned, 'retired')).status).toBe(
+        'DECOMMISSIONED',
+      );
+      const transferred = await services.agentCommands.transferOwnership(
         admin,
         ids.transferred,
         people.two.email,
@@ -307,7 +311,9 @@ describe('restart: stop worker and Temporal, start them again on the same databa
       expect(temporal.address).toBe(config.temporal.address);
 
       // Requested while no worker is running; Temporal holds it until one polls the task queue.
-      const pending = later(services.agents.suspend(admin, ids.transferred, 'requested while the worker was down'));
+      const pending = later(
+        services.agentCommands.suspend(admin, ids.transferred, 'requested while the worker was down'),
+      );
       const progress = track(pending);
       // Listing is visibility, served by Temporal alone: it is intact before any worker is back.
       await expectListing();
@@ -335,7 +341,7 @@ describe('restart: stop worker and Temporal, start them again on the same databa
       await expectPeople();
 
       // And the directory takes new changes.
-      const resumed = await services.agents.resume(admin, ids.suspended, 'cleared after restart');
+      const resumed = await services.agentCommands.resume(admin, ids.suspended, 'cleared after restart');
       expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
       expect(resumed.events.slice(0, -1)).toEqual(expected.get(ids.suspended)!.events);
       expect(resumed.events.at(-1)).toMatchObject({
@@ -362,7 +368,7 @@ describe('restart: stop worker and Temporal, start them again on the same databa
 
       // An ownership transfer also runs an activity (the new owner must exist): it too waits for the worker.
       const pending = later(
-        services.agents.transferOwnership(admin, ids.transferred, people.one!.email, 'back to the first owner'),
+        services.agentCommands.transferOwnership(admin, ids.transferred, people.one!.email, 'back to the first owner'),
       );
       const progress = track(pending);
       await expectListing();
@@ -383,10 +389,10 @@ describe('restart: stop worker and Temporal, start them again on the same databa
       await expectPeople();
 
       // New transitions work, and the decommissioned agent still refuses to come back.
-      const resumed = await services.agents.resume(admin, ids.transferred, 'cleared after the crash');
+      const resumed = await services.agentCommands.resume(admin, ids.transferred, 'cleared after the crash');
       expect(resumed).toMatchObject({ status: 'ACTIVE', ownerEmail: people.one!.email });
       expected.set(ids.transferred, resumed);
-      await expect(services.agents.resume(admin, ids.decommissioned, 'try to revive')).rejects.toMatchObject({
+      await expect(services.agentCommands.resume(admin, ids.decommissioned, 'try to revive')).rejects.toMatchObject({
         code: 'CONFLICT',
       });
       await expectFullStates(); // the refusal changed nothing

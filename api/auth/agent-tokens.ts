@@ -9,13 +9,13 @@ import { verifyAccessToken, type VerifiedAccessToken } from '../../tokens/access
 import { TokenError } from '../../tokens/errors.js';
 import { verifyGrant, type VerifiedGrant } from '../../tokens/grants.js';
 import { inspectCompactJwt } from '../../tokens/verify.js';
-import type { AgentDirectory } from '../services/agent-directory.js';
+import type { AgentAccess } from '../services/agent-access.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
 
 export class AgentTokens {
   constructor(
     private readonly keys: SigningKeys,
-    private readonly agents: AgentDirectory,
+    private readonly access: AgentAccess,
     private readonly settings: CredentialSettings,
   ) {}
 
@@ -31,7 +31,7 @@ export class AgentTokens {
 
   /** Throws unless the agent may still use a token issued at `issuedAt` with id `jti`. */
   async checkLive(agentId: string, issuedAt: Date, jti: string): Promise<void> {
-    const session = await this.agents.session(agentId);
+    const session = await this.access.session(agentId);
     if (!session) throw new TokenError('token_inactive', 'The token belongs to an agent Warden does not know.');
     if (session.status !== 'ACTIVE')
       throw new TokenError('token_inactive', `The agent is ${session.status}; its tokens are not accepted.`);

@@ -10,7 +10,8 @@ import { isValidAgentId } from '../../domain/agents.js';
 import { ErrorCode, WardenError } from '../../domain/errors.js';
 import { CLIENT_ASSERTION_TYPE, peekClientId, verifyClientAssertion } from '../../tokens/client-assertions.js';
 import { TokenError } from '../../tokens/errors.js';
-import type { AgentDirectory } from '../services/agent-directory.js';
+import type { AgentAccess } from '../services/agent-access.js';
+import type { AgentCommands } from '../services/agent-commands.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { AssertionReplayCache } from './assertion-replay.js';
 import { OAuthError } from './http.js';
@@ -18,7 +19,8 @@ import { OAuthError } from './http.js';
 const JTI_RETENTION_MARGIN_MS = 60_000;
 
 export interface ClientAuthenticationDeps {
-  agents: AgentDirectory;
+  agentAccess: AgentAccess;
+  agentCommands: AgentCommands;
   audit: AuditLog;
   settings: CredentialSettings;
   replay: AssertionReplayCache;
@@ -54,7 +56,7 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
     // The agent's keys and status as this process saw them at most WARDEN_REVOCATION_CACHE ago; a key
     // the view does not know yet (a successor just issued) or a status that refuses is read afresh.
     const verifyWith = async (fresh: boolean) => {
-      const { signIn, cached } = await deps.agents.signIn(agentId, fresh);
+      const { signIn, cached } = await deps.agentAccess.signIn(agentId, fresh);
       if (!signIn || signIn.keys.length === 0)
         return { signIn, cached, verified: null, error: new OAuthError('invalid_client', 'Unknown client.', 401) };
       const keys = signIn.keys
@@ -101,7 +103,7 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
     // assertion when replays must be refused across API processes.
     if (s.assertionReplay === 'deployment' || verified.kid === signIn.successorNotTakenUp) {
       try {
-        await deps.agents.authenticate(agentId, {
+        await deps.agentCommands.authenticate(agentId, {
           kid: verified.kid ?? '',
           jti: verified.jti,
           expiresAtMs: rememberUntilMs,
@@ -110,7 +112,7 @@ export function createClientAuthentication(deps: ClientAuthenticationDeps) {
         if (err instanceof WardenError && err.code !== ErrorCode.UNAVAILABLE) await refuse(err.message);
         throw err;
       }
-      if (verified.kid === signIn.successorNotTakenUp) deps.agents.forget(agentId);
+      if (verified.kid === signIn.successorNotTakenUp) deps.agentAccess.forget(agentId);
     }
     return agentId;
   };

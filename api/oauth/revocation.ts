@@ -9,7 +9,7 @@ import type { CredentialSettings } from '../../config/config.js';
 import { TokenError } from '../../tokens/errors.js';
 import { inspectCompactJwt } from '../../tokens/verify.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
-import type { AgentDirectory } from '../services/agent-directory.js';
+import type { AgentCommands } from '../services/agent-commands.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
 import { bearerToken, OAuthError, readForm, sendJson, sendOAuthError } from './http.js';
 import { hasClientAssertion } from './client-authentication.js';
@@ -17,7 +17,7 @@ import { jwtVerify, createLocalJWKSet } from 'jose';
 
 export function createRevocationEndpoint(deps: {
   agentTokens: AgentTokens;
-  agents: AgentDirectory;
+  agentCommands: AgentCommands;
   keys: SigningKeys;
   settings: CredentialSettings;
   /** Client authentication by assertion, shared with the token endpoint (one replay cache for both). */
@@ -70,7 +70,7 @@ export function createRevocationEndpoint(deps: {
         payload.exp * 1000 > Date.now()
       ) {
         // Not caught: if the revocation cannot be stored, the caller must not be told it was.
-        await deps.agents.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
+        await deps.agentCommands.revokeToken(agentId, payload.jti, new Date(payload.exp * 1000));
       }
       sendJson(res, 200, {});
     } catch (err) {

@@ -14,7 +14,8 @@ import { mintAccessToken } from '../../tokens/access-tokens.js';
 import { TokenError } from '../../tokens/errors.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
 import type { HumanPrincipal } from '../auth/principal.js';
-import type { AgentDirectory } from '../services/agent-directory.js';
+import type { AgentAccess } from '../services/agent-access.js';
+import type { AgentCommands } from '../services/agent-commands.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { GrantService } from '../services/grants.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
@@ -27,7 +28,8 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 
 export interface TokenEndpointDeps {
-  agents: AgentDirectory;
+  agentAccess: AgentAccess;
+  agentCommands: AgentCommands;
   agentTokens: AgentTokens;
   verifyHuman: (token: string) => Promise<HumanPrincipal>;
   grants: GrantService;
@@ -57,7 +59,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const scope = parseScope(form.get('scope'));
     // Tokens carry whole-second iat, and one issued in the second of a revocation point is refused with
     // everything before it: right after a resume, wait for the next second rather than hand out a dead token.
-    const revokedBefore = (await deps.agents.session(agentId))?.revokedBefore;
+    const revokedBefore = (await deps.agentAccess.session(agentId))?.revokedBefore;
     if (revokedBefore) {
       const wait = Math.floor(Date.parse(revokedBefore) / 1000) * 1000 + 1000 - Date.now();
       if (wait > 0 && wait <= 1000) await new Promise((r) => setTimeout(r, wait));

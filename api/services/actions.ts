@@ -44,7 +44,8 @@ import {
   getActionQuery,
 } from '../../workflows/action/messages.js';
 import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
-import type { AgentDirectory, AgentView } from './agent-directory.js';
+import type { AgentAccess, AgentView } from './agent-access.js';
+import type { AgentDirectory } from './agent-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
 import type { PeerStatistics } from './peer-stats.js';
@@ -127,6 +128,7 @@ export class ActionService {
     private readonly commands: Commands,
     private readonly people: PeopleDirectory,
     private readonly agents: AgentDirectory,
+    private readonly access: AgentAccess,
     private readonly tools: ToolRegistry,
     private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
     private readonly grants: { keys: SigningKeys; issuer: string; ttlSeconds: number },
@@ -147,7 +149,7 @@ export class ActionService {
     // Routine work is routed from this process's recent view of the agent (what the caller's token was
     // just checked against, at most WARDEN_REVOCATION_CACHE old): the agent's workflow re-checks its status
     // and allowed tools on its own state when it decides. Everything else is decided from a fresh read.
-    const recent = await this.agents.recent(agentId);
+    const recent = await this.access.recent(agentId);
     let agent: AgentView = recent.agent;
     if (agent.status !== 'ACTIVE' && recent.cached) agent = await this.agents.get(agentId);
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
@@ -238,7 +240,7 @@ export class ActionService {
       throw err;
     }
     // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
-    if (decided.contained) this.agents.forget(agentId);
+    if (decided.contained) this.access.forget(agentId);
     failpoint('api.action-decided');
     return decided;
   }
@@ -412,7 +414,7 @@ export class ActionService {
       );
     const [roles, agentOwner] = await Promise.all([
       this.people.roles(email, { fresh: true }),
-      this.agents.ownerOf(agentId),
+      this.access.ownerOf(agentId),
     ]);
     return {
       by: person(email, roles),

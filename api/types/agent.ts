@@ -14,7 +14,8 @@ import {
 import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
 import { commanderOf, seesAllAgents } from '../auth/principal.js';
 import { builder } from '../builder.js';
-import type { AgentRecord, RegisteredAgent } from '../services/agent-directory.js';
+import type { RegisteredAgent } from '../services/agent-commands.js';
+import type { AgentRecord } from '../services/agent-directory.js';
 
 export const AgentStatus = builder.enumType('AgentStatus', {
   description: 'DISCOVERED (shadow, no owner) → ACTIVE ⇄ SUSPENDED → DECOMMISSIONED (final).',
@@ -269,7 +270,11 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.setAllowedTools(commanderOf(ctx.principal), String(input.agentId), input.tools),
+      agent: await ctx.services.agentCommands.setAllowedTools(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.tools,
+      ),
     }),
   }),
   rotateAgentCredential: t.field({
@@ -289,7 +294,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.rotateCredential(
+      agent: await ctx.services.agentCommands.rotateCredential(
         commanderOf(ctx.principal),
         String(input.agentId),
         input.publicJwk ?? undefined,
@@ -311,14 +316,14 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
+      ctx.services.agentCommands.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
   }),
   collectCredentialSuccessor: t.field({
     type: CollectedCredential,
     description: 'For an agent: collects the successor private key Warden generated for it. Works once.',
     authScopes: { agent: true },
     resolve: (_root, _args, ctx) =>
-      ctx.services.agents.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
+      ctx.services.agentCommands.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
   }),
   universalLogout: t.field({
     type: UniversalLogoutPayload,
@@ -327,7 +332,11 @@ builder.mutationFields((t) => ({
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.universalLogout(commanderOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agentCommands.universalLogout(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.reason,
+      ),
     }),
   }),
   registerAgent: t.field({
@@ -336,7 +345,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterAgentInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.register(commanderOf(ctx.principal), {
+      ctx.services.agentCommands.register(commanderOf(ctx.principal), {
         name: input.name,
         ownerEmail: input.ownerEmail,
         platform: input.platform,
@@ -367,7 +376,7 @@ builder.mutationFields((t) => ({
     },
     authScopes: (_root, { input }) => ({ admin: true, security: true, ownerOfAgent: String(input.agentId) }),
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.suspend(
+      agent: await ctx.services.agentCommands.suspend(
         commanderOf(ctx.principal),
         String(input.agentId),
         input.reason,
@@ -381,7 +390,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.resume(commanderOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agentCommands.resume(commanderOf(ctx.principal), String(input.agentId), input.reason),
     }),
   }),
   decommissionAgent: t.field({
@@ -390,7 +399,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AgentStatusChangeInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.decommission(commanderOf(ctx.principal), String(input.agentId), input.reason),
+      agent: await ctx.services.agentCommands.decommission(
+        commanderOf(ctx.principal),
+        String(input.agentId),
+        input.reason,
+      ),
     }),
   }),
   transferAgentOwnership: t.field({
@@ -399,7 +412,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TransferAgentOwnershipInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, ctx) => ({
-      agent: await ctx.services.agents.transferOwnership(
+      agent: await ctx.services.agentCommands.transferOwnership(
         commanderOf(ctx.principal),
         String(input.agentId),
         input.ownerEmail,

@@ -8,7 +8,8 @@ import { LIMITS, type AgentState } from '../../domain/agents.js';
 import { DISCOVERY_SOURCES, type Dismissal, type FindingRecord } from '../../domain/discovery.js';
 import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
-import type { RegisteredAgent, AgentRecord } from '../services/agent-directory.js';
+import type { RegisteredAgent } from '../services/agent-commands.js';
+import type { AgentRecord } from '../services/agent-directory.js';
 import type { SweepRecord } from '../services/discovery.js';
 import type { SweepSourceSummary } from '../../workflows/discovery-sweep.js';
 import { Agent, AllowedToolInput } from './agent.js';
@@ -253,7 +254,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.claim(commanderOf(ctx.principal), String(input.agentId), {
+      ctx.services.agentCommands.claim(commanderOf(ctx.principal), String(input.agentId), {
         ownerEmail: input.ownerEmail,
         allowedTools: input.allowedTools,
         publicJwk: input.publicJwk ?? undefined,
