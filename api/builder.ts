@@ -1,13 +1,15 @@
 /**
- * The one Pothos builder. Authorization is declared with scopes (scope-auth); lists are Relay
- * connections; arguments are validated with zod (validation plugin).
+ * The one Pothos builder. Authorization is declared with scopes (scope-auth): a field or type names who
+ * may use it, and `t.withAuth({ agent: true })` (or human, admin, …) hands its resolver a context whose
+ * principal is of that kind — no resolver checks who is calling. Lists are Relay connections; arguments
+ * are validated with zod (validation plugin).
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { badInput, forbidden } from '../domain/errors.js';
-import { hasRole } from './auth/principal.js';
+import { hasRole, type AgentPrincipal, type HumanPrincipal } from './auth/principal.js';
 import type { WardenContext } from './context.js';
 
 export interface AuthScopes {
@@ -22,13 +24,26 @@ export interface AuthScopes {
   admin: boolean;
   security: boolean;
   approver: boolean;
-  /** The caller is the human owner of the agent with this id. */
+  /** The caller is the human owner of the agent with this id (as this process saw it a moment ago). */
   ownerOfAgent: string;
+  /** The caller is the person with this email (e.g. the owner a record names). */
+  personIs: string;
+}
+
+/** What a resolver behind `t.withAuth(…)` knows of its caller. */
+type AsPerson = WardenContext & { principal: HumanPrincipal };
+export interface AuthContexts {
+  human: AsPerson;
+  admin: AsPerson;
+  security: AsPerson;
+  approver: AsPerson;
+  agent: WardenContext & { principal: AgentPrincipal };
 }
 
 export const builder = new SchemaBuilder<{
   Context: WardenContext;
   AuthScopes: AuthScopes;
+  AuthContexts: AuthContexts;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: string; Output: string };
@@ -50,6 +65,7 @@ export const builder = new SchemaBuilder<{
       ownerOfAgent: async (agentId: string) =>
         ctx.principal?.kind === 'human' &&
         (await ctx.services.agentAccess.recentOwnerOf(agentId)) === ctx.principal.email,
+      personIs: (email: string) => ctx.principal?.kind === 'human' && ctx.principal.email === email,
     }),
     unauthorizedError: (_parent, ctx, info) => {
       const message = `You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`;

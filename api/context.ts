@@ -1,6 +1,7 @@
 /** What every resolver sees: the authenticated principal and the service layer. */
 import type { Principal } from './auth/principal.js';
-import type { ActionService } from './services/actions.js';
+import type { ActionCommands } from './services/action-commands.js';
+import type { ActionDirectory } from './services/action-directory.js';
 import type { AuditLog } from './services/audit-log.js';
 import type { Commands } from '../services/commands.js';
 import type { AgentAccess } from './services/agent-access.js';
@@ -22,7 +23,10 @@ export interface Services {
   tools: ToolRegistry;
   signingKeys: SigningKeys;
   commands: Commands;
-  actions: ActionService;
+  /** Reading actions: who sees and who decides which, lists, subscriptions. */
+  actions: ActionDirectory;
+  /** Requesting and deciding actions, and signing their grants. */
+  actionCommands: ActionCommands;
   discovery: DiscoveryService;
 }
 

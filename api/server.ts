@@ -34,7 +34,8 @@ import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
-import { ActionService } from './services/actions.js';
+import { ActionCommands } from './services/action-commands.js';
+import { ActionDirectory } from './services/action-directory.js';
 import { AgentAccess } from './services/agent-access.js';
 import { AgentCommands } from './services/agent-commands.js';
 import { AgentDirectory } from './services/agent-directory.js';
@@ -86,10 +87,12 @@ export function createServices(client: Client, config: WardenConfig): Services {
       rotateAtFraction: config.credentials.agentCredentialRotateAt,
     },
   });
-  const actions = new ActionService(
+  const actions = new ActionDirectory(client, agents, config.temporal.taskQueue);
+  const actionCommands = new ActionCommands(
     client,
     commands,
     people,
+    actions,
     agents,
     agentAccess,
     tools,
@@ -102,7 +105,18 @@ export function createServices(client: Client, config: WardenConfig): Services {
     new PeerStatistics(client, config.temporal.taskQueue),
   );
   const discovery = new DiscoveryService(client, commands, config);
-  return { people, agents, agentCommands, agentAccess, tools, signingKeys, commands, actions, discovery };
+  return {
+    people,
+    agents,
+    agentCommands,
+    agentAccess,
+    tools,
+    signingKeys,
+    commands,
+    actions,
+    actionCommands,
+    discovery,
+  };
 }
 
 /** Marks a document graphql-armor refuses with the code for it (armor leaves its errors without one). */
@@ -129,7 +143,7 @@ export async function startApiServer(
   const agentTokens = new AgentTokens(services.signingKeys, services.agentAccess, settings);
   const grants = new GrantService(
     services.agents,
-    services.actions,
+    services.actionCommands,
     services.tools,
     services.signingKeys,
     audit,

@@ -19,6 +19,7 @@ import { isForeign } from '../../temporal/payload-origin.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 import { getAgentQuery, getDecisionContextQuery, type DecisionContext } from '../../workflows/agent/messages.js';
 import type { agentLifecycleWorkflow } from '../../workflows/agent/workflow.js';
+import { seesAllAgents, type HumanPrincipal } from '../auth/principal.js';
 import type { AgentAccess } from './agent-access.js';
 import { viaTemporal } from './temporal-errors.js';
 
@@ -44,6 +45,11 @@ export class AgentDirectory {
     private readonly access: AgentAccess,
     private readonly taskQueue: string,
   ) {}
+
+  /** Which agents a person sees: admins and the security team all, anyone else the agents they own. */
+  visibleTo(viewer: HumanPrincipal, filter: AgentFilter = {}): AgentFilter {
+    return seesAllAgents(viewer) ? filter : { ...filter, ownerEmail: viewer.email };
+  }
 
   private handle(agentId: string) {
     if (!isValidAgentId(agentId)) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);

@@ -7,7 +7,7 @@ import type { CredentialSettings } from '../../config/config.js';
 import { mintGrant } from '../../tokens/grants.js';
 import { OAuthError } from '../oauth/http.js';
 import { randomUUID } from 'node:crypto';
-import type { ActionService } from './actions.js';
+import type { ActionCommands } from './action-commands.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { AuditLog } from './audit-log.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
@@ -37,7 +37,7 @@ export interface IssuedGrant {
 export class GrantService {
   constructor(
     private readonly agents: AgentDirectory,
-    private readonly actions: ActionService,
+    private readonly actions: ActionCommands,
     private readonly tools: ToolRegistry,
     private readonly keys: SigningKeys,
     private readonly audit: AuditLog,

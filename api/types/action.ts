@@ -15,10 +15,9 @@ import {
   type RiskReason,
 } from '../../domain/actions.js';
 import { badInput } from '../../domain/errors.js';
-import { principalExpiresAt, seesAllAgents, type Principal } from '../auth/principal.js';
-import type { WardenContext } from '../context.js';
 import { builder } from '../builder.js';
-import type { ActionSummary, DecisionCommand as DecisionCommandModel } from '../services/actions.js';
+import type { DecisionCommand as DecisionCommandModel } from '../services/action-commands.js';
+import type { ActionSummary } from '../services/action-directory.js';
 import { Agent } from './agent.js';
 
 const ActionDecision = builder.enumType('ActionDecision', { values: ACTION_DECISIONS });
@@ -64,10 +63,7 @@ const full = async (
 
 export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
   // The agent that asked; its agent's owner now (not when it asked); admins and the security team.
-  authScopes: (a, ctx) =>
-    ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId
-      ? true
-      : { admin: true, security: true, ownerOfAgent: a.agentId },
+  authScopes: (a) => ({ selfAgent: a.agentId, admin: true, security: true, ownerOfAgent: a.agentId }),
   fields: (t) => ({
     id: t.exposeID('id'),
     agent: t.field({ type: Agent, resolve: (a, _args, ctx) => ctx.services.agents.get(a.agentId) }),
@@ -96,10 +92,10 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
       type: Grant,
       nullable: true,
       description: 'Only the agent that asked sees its grant.',
-      resolve: async (a, _args, ctx) =>
-        ctx.principal.kind === 'agent' && ctx.principal.agentId === a.agentId
-          ? (a.grant ?? ctx.services.actions.grantOf(await full(a, ctx)))
-          : null,
+      authScopes: (a) => ({ selfAgent: a.agentId }),
+      // Anyone else who may see the action sees it without a grant, not an error.
+      unauthorizedResolver: () => null,
+      resolve: async (a, _args, ctx) => a.grant ?? ctx.services.actionCommands.grantOf(await full(a, ctx)),
     }),
     requestedAt: t.field({ type: 'DateTime', resolve: (a) => a.requestedAt }),
     decidedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => a.decidedAt }),
@@ -155,13 +151,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
-    resolve: async (_root, args, ctx) => {
-      const action = await ctx.services.actions.get(
-        String(args.id),
-        ctx.principal.kind === 'agent' ? ctx.principal.agentId : undefined,
-      );
-      return { ...action, score: action.risk?.score ?? null };
-    },
+    resolve: (_root, args, ctx) => ctx.services.actions.getAs(ctx.principal, String(args.id)),
   }),
   actionRequests: t.connection({
     type: ActionRequest,
@@ -169,46 +159,48 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ActionFilter }) },
     description: "Actions, newest first: an agent sees its own, an owner their agents', admins and security all.",
     resolve: (_root, args, ctx) => {
-      const p = ctx.principal;
-      const filter = {
+      const filter = ctx.services.actions.visibleTo(ctx.principal, {
         agentId: args.filter?.agentId ? String(args.filter.agentId) : null,
         status: args.filter?.status ?? null,
-        ownerEmail: null as string | null,
-      };
-      if (p.kind === 'agent') filter.agentId = p.agentId;
-      else if (!seesAllAgents(p)) filter.ownerEmail = p.email;
+      });
       return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
         ctx.services.actions.list(filter, limit, offset),
       );
     },
   }),
-  pendingApprovals: t.connection({
+  pendingApprovals: t.withAuth({ human: true }).connection({
     type: ActionRequest,
-    authScopes: { human: true },
     description:
       'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
-    resolve: (_root, args, ctx) => {
-      return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
-        ctx.services.actions.list(
-          { status: 'PENDING_APPROVAL', ownerEmail: decidableBy(ctx.principal) },
-          limit,
-          offset,
-        ),
-      );
-    },
+    resolve: (_root, args, ctx) =>
+      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        ctx.services.actions.list(ctx.services.actions.decidableBy(ctx.principal), limit, offset),
+      ),
   }),
 }));
 
+const ApproveActionInput = builder.inputType('ApproveActionInput', {
+  fields: (f) => ({
+    actionId: f.id({ required: true }),
+    comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }),
+  }),
+});
+
+const DenyActionInput = builder.inputType('DenyActionInput', {
+  fields: (f) => ({
+    actionId: f.id({ required: true }),
+    reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }),
+  }),
+});
+
 builder.mutationFields((t) => ({
-  requestAction: t.field({
+  requestAction: t.withAuth({ agent: true }).field({
     type: ActionPayload,
     description:
       'For an agent: asks to perform a sensitive action. ALLOW and DENY come back at once; REVIEW comes back pending.',
-    authScopes: { agent: true },
     args: { input: t.arg({ type: RequestActionInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      if (ctx.principal.kind !== 'agent') throw new Error('unreachable');
-      const action = await ctx.services.actions.request(ctx.principal.agentId, {
+    resolve: async (_root, { input }, ctx) => ({
+      action: await ctx.services.actionCommands.request(ctx.principal.agentId, {
         tool: input.tool,
         operation: input.operation,
         resourceId: input.resourceId ?? null,
@@ -217,56 +209,29 @@ builder.mutationFields((t) => ({
         justification: input.justification,
         idempotencyKey: input.idempotencyKey,
         context: contextOf(input.context),
-      });
-      return { action: { ...action, score: action.risk?.score ?? null } };
-    },
+      }),
+    }),
   }),
-  approveAction: t.field({
+  approveAction: t.withAuth({ human: true }).field({
     type: ActionPayload,
     description:
       "Approves a held action (the agent's owner or the security team, as the directory says now). The grant is for exactly the approved request.",
-    authScopes: { human: true },
-    args: {
-      input: t.arg({
-        type: builder.inputType('ApproveActionInput', {
-          fields: (f) => ({
-            actionId: f.id({ required: true }),
-            comment: f.string({ validate: z.string().max(ACTION_LIMITS.commentMax) }),
-          }),
-        }),
-        required: true,
-      }),
-    },
-    resolve: async (_root, { input }, ctx) => {
-      if (ctx.principal.kind !== 'human') throw new Error('unreachable');
-      const action = await ctx.services.actions.approve(
+    args: { input: t.arg({ type: ApproveActionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      action: await ctx.services.actionCommands.approve(
         ctx.principal.email,
         String(input.actionId),
         input.comment ?? '',
-      );
-      return { action: { ...action, score: action.risk?.score ?? null } };
-    },
+      ),
+    }),
   }),
-  denyAction: t.field({
+  denyAction: t.withAuth({ human: true }).field({
     type: ActionPayload,
     description: "Denies a held action (the agent's owner or the security team).",
-    authScopes: { human: true },
-    args: {
-      input: t.arg({
-        type: builder.inputType('DenyActionInput', {
-          fields: (f) => ({
-            actionId: f.id({ required: true }),
-            reason: f.string({ required: true, validate: z.string().max(ACTION_LIMITS.commentMax) }),
-          }),
-        }),
-        required: true,
-      }),
-    },
-    resolve: async (_root, { input }, ctx) => {
-      if (ctx.principal.kind !== 'human') throw new Error('unreachable');
-      const action = await ctx.services.actions.deny(ctx.principal.email, String(input.actionId), input.reason);
-      return { action: { ...action, score: action.risk?.score ?? null } };
-    },
+    args: { input: t.arg({ type: DenyActionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      action: await ctx.services.actionCommands.deny(ctx.principal.email, String(input.actionId), input.reason),
+    }),
   }),
 }));
 
@@ -287,11 +252,10 @@ const DecisionCommand = builder.objectRef<DecisionCommandModel>('ActionDecisionC
 });
 
 builder.mutationField('actionDecisionCommand', (t) =>
-  t.field({
+  t.withAuth({ human: true }).field({
     type: DecisionCommand,
     description:
       'Signs your decision on a held action without sending it, for the Temporal CLI or UI (npm run approve). Changes nothing by itself.',
-    authScopes: { human: true },
     args: {
       input: t.arg({
         type: builder.inputType('ActionDecisionCommandInput', {
@@ -305,8 +269,8 @@ builder.mutationField('actionDecisionCommand', (t) =>
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.actions.decisionCommand(
-        (ctx.principal as { email: string }).email,
+      ctx.services.actionCommands.decisionCommand(
+        ctx.principal.email,
         String(input.actionId),
         input.approve,
         input.comment ?? '',
@@ -314,37 +278,7 @@ builder.mutationField('actionDecisionCommand', (t) =>
   }),
 );
 
-// --- Subscriptions (GraphQL over SSE) ------------------------------------------------------------------
-// API processes are stateless, so subscriptions watch Temporal (the action's query, or visibility) at a
-// short interval rather than an in-memory bus that another process's events would never reach.
-
-const POLL_MS = 500;
-const MAX_SUBSCRIPTION_MS = 24 * 3600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/**
- * Runs `poll` every `everyMs` for as long as the caller's token is good: a subscription ends when the token
- * expires, is revoked, or (a person) no longer carries the authority `still` asks for — never later than 24 h.
- */
-async function* whileAuthorized<T>(
-  ctx: WardenContext,
-  everyMs: number,
-  poll: (principal: Principal) => Promise<{ emit: T[]; done?: boolean }>,
-): AsyncGenerator<T> {
-  const until = Math.min(Date.now() + MAX_SUBSCRIPTION_MS, principalExpiresAt(ctx.principal).getTime());
-  for (let first = true; Date.now() < until; first = false) {
-    if (!first) await sleep(Math.min(everyMs, until - Date.now()));
-    const principal = await ctx.reauthenticate();
-    if (!principal || Date.now() >= until) return;
-    const { emit, done } = await poll(principal);
-    yield* emit;
-    if (done) return;
-  }
-}
-
-/** Whose held actions a person may decide: everyone's for the security team, their own agents' otherwise. */
-const decidableBy = (p: Principal): string | null =>
-  p.kind === 'human' && !p.roles.includes('security') ? p.email : null;
+// --- Subscriptions (GraphQL over SSE): they poll Temporal for as long as the caller's token is good ------
 
 builder.subscriptionType({});
 
@@ -355,41 +289,13 @@ builder.subscriptionFields((t) => ({
       'Emits the action now and whenever its status changes; ends when it is final, or when your token expires or is revoked.',
     args: { actionId: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
-    subscribe: (_root, args, ctx) => {
-      let last = '';
-      return whileAuthorized(ctx, POLL_MS, async (p) => {
-        const action = await ctx.services.actions.get(
-          String(args.actionId),
-          p.kind === 'agent' ? p.agentId : undefined,
-        );
-        const changed = action.status !== last;
-        last = action.status;
-        return {
-          emit: changed ? [{ ...action, score: action.risk?.score ?? null }] : [],
-          done: ['ALLOWED', 'APPROVED', 'DENIED', 'EXPIRED'].includes(action.status),
-        };
-      });
-    },
+    subscribe: (_root, args, ctx) => ctx.services.actions.watchDecision(ctx, String(args.actionId)),
     resolve: (action) => action as ActionSummary,
   }),
-  approvalRequested: t.field({
+  approvalRequested: t.withAuth({ human: true }).field({
     type: ActionRequest,
     description: 'Emits each action that starts waiting for a decision you may make; ends when your token expires.',
-    authScopes: { human: true },
-    subscribe: (_root, _args, ctx) => {
-      let seen: Set<string> | null = null;
-      return whileAuthorized(ctx, POLL_MS * 2, async (p) => {
-        // Who may decide what is read at every poll: an owner's agents now, the security role now.
-        const pending = await ctx.services.actions.list(
-          { status: 'PENDING_APPROVAL', ownerEmail: decidableBy(p) },
-          100,
-          0,
-        );
-        const fresh = seen ? pending.filter((a) => !seen!.has(a.id)) : [];
-        seen = new Set([...(seen ?? []), ...pending.map((a) => a.id)]);
-        return { emit: fresh };
-      });
-    },
+    subscribe: (_root, _args, ctx) => ctx.services.actions.watchApprovals(ctx),
     resolve: (action) => action as ActionSummary,
   }),
 }));

@@ -12,7 +12,7 @@ import {
   type AllowedTool as AllowedToolModel,
 } from '../../domain/agents.js';
 import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
-import { commanderOf, seesAllAgents } from '../auth/principal.js';
+import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import type { RegisteredAgent } from '../services/agent-commands.js';
 import type { AgentRecord } from '../services/agent-directory.js';
@@ -81,11 +81,12 @@ export const AllowedToolInput = builder.inputType('AllowedToolInput', {
 export const Agent = builder.objectRef<AgentRecord>('Agent').implement({
   description: 'An AI agent governed by Warden.',
   // Checked for every agent returned, lists included: the owner, admins and the security team may see it.
-  authScopes: (agent, ctx) =>
-    (ctx.principal.kind === 'human' && agent.ownerEmail === ctx.principal.email) ||
-    (ctx.principal.kind === 'agent' && ctx.principal.agentId === agent.id)
-      ? true
-      : { admin: true, security: true },
+  authScopes: (agent) => ({
+    selfAgent: agent.id,
+    ...(agent.ownerEmail ? { personIs: agent.ownerEmail } : {}),
+    admin: true,
+    security: true,
+  }),
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -149,14 +150,12 @@ const AgentFilter = builder.inputType('AgentFilter', {
 });
 
 builder.queryFields((t) => ({
-  agents: t.connection({
+  agents: t.withAuth({ human: true }).connection({
     type: Agent,
     description: 'Agents, newest first. Admins and security see all; others see the agents they own.',
-    authScopes: { human: true },
     args: { filter: t.arg({ type: AgentFilter }) },
     resolve: (_root, args, ctx) => {
-      const filter = { ...args.filter };
-      if (ctx.principal.kind === 'human' && !seesAllAgents(ctx.principal)) filter.ownerEmail = ctx.principal.email;
+      const filter = ctx.services.agents.visibleTo(ctx.principal, { ...args.filter });
       return resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
         ctx.services.agents.list(filter, limit, offset),
       );
@@ -318,12 +317,10 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       ctx.services.agentCommands.setRiskPolicy(commanderOf(ctx.principal), String(input.agentId), input.policy ?? null),
   }),
-  collectCredentialSuccessor: t.field({
+  collectCredentialSuccessor: t.withAuth({ agent: true }).field({
     type: CollectedCredential,
     description: 'For an agent: collects the successor private key Warden generated for it. Works once.',
-    authScopes: { agent: true },
-    resolve: (_root, _args, ctx) =>
-      ctx.services.agentCommands.collectSuccessor(ctx.principal.kind === 'agent' ? ctx.principal.agentId : ''),
+    resolve: (_root, _args, ctx) => ctx.services.agentCommands.collectSuccessor(ctx.principal.agentId),
   }),
   universalLogout: t.field({
     type: UniversalLogoutPayload,

@@ -1,51 +1,36 @@
 /**
- * Sensitive actions over Temporal: each request is its own `action:<id>` workflow, started with
- * Update-with-Start so the decision comes back in the same round trip and a retry with the same
- * idempotency key lands on the same workflow (the id is derived from the agent and the key).
+ * Deciding sensitive actions: each request is its own `action:<id>` workflow, started with
+ * Update-with-Start so the decision comes back in the same round trip and a retry with the same idempotency
+ * key lands on the same workflow (the id is derived from the agent and the key); routine work is one Update
+ * on the agent's workflow. People approve or deny held actions with signed statements, and the API signs
+ * the grants the workflows record.
  */
 import { createHash } from 'node:crypto';
-import {
-  QueryNotRegisteredError,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   actionWorkflowId,
-  ACTION_STATUSES,
   validateActionInput,
   type ActionGrant,
   type ActionRecord,
   type ActionRequestInput,
-  type ActionStatus,
   type RecordedGrant,
   type ApprovalRequest,
   actionMemo,
 } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
-import { isForeign } from '../../temporal/payload-origin.js';
 import type { Signed } from '../../tokens/statements.js';
 import { person, type Commands } from '../../services/commands.js';
 import type { PeopleDirectory } from './people-directory.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
-import {
-  decideRoutineActionUpdate,
-  getRoutineActionQuery,
-  listRoutineActionsQuery,
-} from '../../workflows/agent/messages.js';
+import { decideRoutineActionUpdate } from '../../workflows/agent/messages.js';
 import { type RiskProfile } from '../../risk/assess-action.js';
-import {
-  approveActionUpdate,
-  decideActionUpdate,
-  denyActionUpdate,
-  getActionQuery,
-} from '../../workflows/action/messages.js';
+import { approveActionUpdate, decideActionUpdate, denyActionUpdate } from '../../workflows/action/messages.js';
 import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
 import type { AgentAccess, AgentView } from './agent-access.js';
 import type { AgentDirectory } from './agent-directory.js';
+import type { ActionDirectory, DecidedAction } from './action-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
 import type { PeerStatistics } from './peer-stats.js';
@@ -53,41 +38,8 @@ import type { SigningKeys } from '../../services/signing-keys.js';
 import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { ToolRegistry } from './tool-registry.js';
-import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** An action as lists show it (from visibility); the full record comes from the workflow. */
-export type ActionSummary = Pick<
-  ActionRecord,
-  | 'id'
-  | 'agentId'
-  | 'agentName'
-  | 'tool'
-  | 'operation'
-  | 'sensitivity'
-  | 'volume'
-  | 'amount'
-  | 'status'
-  | 'decision'
-  | 'requestedAt'
-  | 'decidedAt'
-  | 'ownerEmail'
-  | 'approval'
-  | 'contained'
-  | 'resourceId'
-> & {
-  score: number | null;
-} & Partial<DecidedAction>;
-
-/** An action as the API answers the agent that asked: with its grant signed, when it has one. */
-export type DecidedAction = ActionRecord & { grant: ActionGrant | null };
-
-export interface ActionFilter {
-  agentId?: string | null;
-  status?: ActionStatus | null;
-  /** Restricts to actions of agents this person owns. */
-  ownerEmail?: string | null;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The same agent and idempotency key always name the same action. */
@@ -122,11 +74,12 @@ export interface DecisionCommand {
   expiresAt: string;
 }
 
-export class ActionService {
+export class ActionCommands {
   constructor(
     private readonly client: Client,
     private readonly commands: Commands,
     private readonly people: PeopleDirectory,
+    private readonly directory: ActionDirectory,
     private readonly agents: AgentDirectory,
     private readonly access: AgentAccess,
     private readonly tools: ToolRegistry,
@@ -235,7 +188,7 @@ export class ActionService {
     } catch (err) {
       // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return same(await this.handedOut(await this.get(id), handOut));
+        return same(await this.handedOut(await this.directory.get(id), handOut));
       }
       throw err;
     }
@@ -345,52 +298,13 @@ export class ActionService {
     );
   }
 
-  /**
-   * An action by id: its own workflow, or — for routine actions, which have none — the agent's workflow
-   * when the caller knows the agent (the agent itself, or a list that already named it).
-   */
-  async find(actionId: string, agentId?: string): Promise<ActionRecord | null> {
-    if (!UUID.test(actionId)) return null;
-    // Only what Warden's own workflows answer: a workflow someone else started refused its input and
-    // registered no query.
-    const ours = (a: ActionRecord | null) => (isForeign(a) || (a && a.id !== actionId) ? null : a);
-    try {
-      return ours(
-        await viaTemporal(
-          () => this.client.workflow.getHandle(actionWorkflowId(actionId)).query(getActionQuery),
-          'missing',
-        ),
-      );
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'NOT_FOUND' && !(err instanceof QueryNotRegisteredError)) throw err;
-    }
-    if (!agentId || !UUID.test(agentId)) return null;
-    try {
-      return ours(
-        await viaTemporal(
-          () => this.client.workflow.getHandle(agentWorkflowId(agentId)).query(getRoutineActionQuery, actionId),
-          'missing',
-        ),
-      );
-    } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND' || err instanceof QueryNotRegisteredError) return null;
-      throw err;
-    }
-  }
-
-  async get(actionId: string, agentId?: string): Promise<ActionRecord> {
-    const action = await this.find(actionId, agentId);
-    if (!action) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
-    return action;
-  }
-
   /** A finished action's workflow has closed: a late decision is a CONFLICT, not a missing action. */
   private async decideOrExplain(actionId: string, call: () => Promise<ActionRecord>): Promise<ActionRecord> {
     try {
       return await call();
     } catch (err) {
       if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
-      const action = await this.find(actionId);
+      const action = await this.directory.find(actionId);
       if (action) throw conflict(`Action ${actionId} is ${action.status}: there is nothing left to decide.`);
       throw err;
     }
@@ -465,96 +379,4 @@ export class ActionService {
       );
     });
   }
-
-  async list(filter: ActionFilter, limit: number, offset: number): Promise<ActionSummary[]> {
-    if (offset > 10_000)
-      throw badInput('Paging deeper than 10000 actions is not supported; narrow the filter instead.');
-    // This deployment's actions only (a namespace may hold several Warden deployments, one task queue each).
-    const clauses = deploymentClauses('sensitiveActionWorkflow', this.options.taskQueue, true);
-    if (filter.agentId) {
-      if (!UUID.test(filter.agentId)) throw badInput('agentId must be an agent id (a UUID)');
-      clauses.push(`AgentId = ${visibilityString(filter.agentId)}`);
-    }
-    if (filter.status) {
-      if (!(ACTION_STATUSES as readonly string[]).includes(filter.status))
-        throw badInput(`unknown status ${filter.status}`);
-      clauses.push(`ActionStatus = ${visibilityString(filter.status)}`);
-    }
-    // An owner's actions are those of the agents they own now: an action's own AgentOwner is who owned
-    // its agent when it was asked for, and ownership moves.
-    let owned: string[] | null = null;
-    if (filter.ownerEmail) {
-      owned = (await this.agents.idsOwnedBy(filter.ownerEmail)).filter(
-        (id) => !filter.agentId || id === filter.agentId,
-      );
-      if (owned.length === 0) return [];
-    }
-    const want = offset + limit;
-    const queries = owned
-      ? chunks(owned, OWNED_PER_QUERY).map((ids) => [
-          ...clauses,
-          `AgentId IN (${ids.map(visibilityString).join(', ')})`,
-        ])
-      : [clauses];
-    const all: ActionSummary[] = [];
-    for (const query of queries) {
-      let taken = 0;
-      for await (const info of this.client.workflow.list({
-        query: query.join(' AND '),
-        pageSize: Math.min(want, 1000),
-      })) {
-        const summary = summaryOf(info);
-        if (summary) all.push(summary);
-        if (++taken >= want) break;
-      }
-    }
-    // One agent's list also holds its recent routine actions (decided in its own workflow).
-    if (filter.agentId && (!filter.status || filter.status === 'ALLOWED')) {
-      try {
-        const routine = await this.client.workflow
-          .getHandle(agentWorkflowId(filter.agentId))
-          .query(listRoutineActionsQuery);
-        if (!isForeign(routine)) for (const a of routine) all.push({ ...a, score: a.risk?.score ?? null });
-      } catch {
-        /* no such agent: nothing routine to add */
-      }
-    }
-    // Newest first across the queries (visibility lists each one newest first).
-    if (queries.length > 1 || filter.agentId) all.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-    return all.slice(offset, offset + limit);
-  }
-}
-
-/** Agent ids per visibility query: an owner's agents are asked for in groups this size. */
-const OWNED_PER_QUERY = 200;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
-  const memo = (info.memo ?? {}) as Record<string, unknown>;
-  if (!info.workflowId.startsWith('action:') || typeof memo.tool !== 'string') return null;
-  return {
-    id: info.workflowId.slice('action:'.length),
-    agentId: info.typedSearchAttributes.get(SA.AgentId) ?? '',
-    agentName: String(memo.agentName ?? ''),
-    ownerEmail: info.typedSearchAttributes.get(SA.AgentOwner) ?? null,
-    tool: memo.tool,
-    operation: String(memo.operation),
-    sensitivity: memo.sensitivity as ActionRecord['sensitivity'],
-    volume: Number(memo.volume ?? 0),
-    amount: Number(memo.amount ?? 0),
-    status:
-      (info.typedSearchAttributes.get(SA.ActionStatus) as ActionStatus | undefined) ?? (memo.status as ActionStatus),
-    decision: (memo.decision as ActionRecord['decision']) ?? null,
-    score: typeof memo.score === 'number' ? memo.score : null,
-    requestedAt: String(memo.requestedAt ?? info.startTime.toISOString()),
-    decidedAt: (memo.decidedAt as string | null) ?? null,
-    approval: (memo.approval as ActionRecord['approval']) ?? null,
-    contained: memo.contained === true,
-    resourceId: (memo.resourceId as string | null) ?? null,
-  };
 }
