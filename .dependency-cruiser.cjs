@@ -8,7 +8,8 @@
  *                    └─ domain, risk, tokens, audit, discovery, vault
  *                         └─ temporal, config   plumbing
  *
- * scripts/, bench/, demo/ and test/ sit on top and may use anything. Every import of a project module must
+ * scripts/, bench/, demo/ and test/ sit on top and may use anything; launcher/ (bringing a deployment up as
+ * processes, for them) uses only the plumbing. Every import of a project module must
  * match one `allowed` rule; type-only imports count too, with one exception the Temporal SDK prescribes:
  * workflows import the *types* of their activities (proxyActivities<typeof activities>), nothing else.
  */
@@ -68,6 +69,7 @@ module.exports = {
     // Packages and Node built-ins (narrowed by the forbidden rules above).
     { from: {}, to: { dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'core'] } },
     { from: { path: '^(test|bench|scripts|demo)/' }, to: {} },
+    may('launcher', 'vault', ...PLUMBING),
     may('api', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),
     may('worker', 'activities', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),
     may('activities', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),

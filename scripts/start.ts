@@ -3,29 +3,23 @@
  * at a cluster), one worker process and one API process — then seeds the people directory and prints
  * where everything is. Ctrl-C stops it all cleanly; state stays in the data folder for next time.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createServices } from '../api/server.js';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
-import { dataConverterFor } from '../vault/key-rings.js';
-import { connectClient } from '../temporal/connection.js';
-import { startDevServer, stopChild, type DevServer } from '../temporal/dev-server.js';
-import { ensureSearchAttributes } from '../temporal/namespace.js';
+import { launchStack, type LaunchedStack } from '../launcher/stack.js';
 import { seedPeople } from './seed-people.js';
 
 const say = (line: string) => console.log(`warden: ${line}`);
 const config = loadConfig();
-const children: ChildProcess[] = [];
-let devServer: DevServer | undefined;
+let stack: LaunchedStack | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping…');
-    await Promise.all(children.map((c) => stopChild(c, 15_000)));
-    await devServer?.stop();
+    await stack?.stop();
     say('stopped');
   }
   process.exit(code);
@@ -33,49 +27,34 @@ async function stopAll(code: number): Promise<never> {
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
-/** Starts a part as its own process and resolves when it reports ready. */
-function startPart(name: 'worker' | 'api', entry: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(PROJECT_ROOT, entry), [], {
-      execArgv: ['--import', 'tsx'],
-      env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    children.push(child);
-    child.once('message', () => resolve(child));
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`warden: the ${name} exited unexpectedly (${signal ?? `code ${code}`})`);
-        reject(new Error(`${name} exited`));
-        void stopAll(1);
-      }
-    });
-  });
-}
-
 try {
-  if (config.temporal.external) {
+  if (config.temporal.external)
     say(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
-  } else {
-    devServer = await startDevServer({
-      dataDir: config.dataDir,
-      dbFile: config.temporal.dev.dbFile,
-      ip: config.temporal.dev.ip,
-      port: config.temporal.dev.port,
-      uiPort: config.temporal.dev.uiPort,
-      namespace: config.temporal.namespace,
-      logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
-      // The Web UI decodes encrypted payloads through the API's codec server.
-      uiCodecEndpoint: `${config.api.publicUrl}/codec`,
-      log: say,
-    });
-  }
-  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
-  const added = await ensureSearchAttributes(connection, config.temporal.namespace);
-  if (added.length) say(`registered search attributes ${added.join(', ')}`);
-
-  const env = { ...process.env, TEMPORAL_ADDRESS: config.temporal.address };
-  await Promise.all([startPart('worker', 'worker/main.ts', env), startPart('api', 'api/main.ts', env)]);
+  stack = await launchStack({
+    env: process.env,
+    devServer: config.temporal.external
+      ? undefined
+      : {
+          dataDir: config.dataDir,
+          dbFile: config.temporal.dev.dbFile,
+          ip: config.temporal.dev.ip,
+          port: config.temporal.dev.port,
+          uiPort: config.temporal.dev.uiPort,
+          logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+          // The Web UI decodes encrypted payloads through the API's codec server.
+          uiCodecEndpoint: `${config.api.publicUrl}/codec`,
+        },
+    output: () => 'inherit',
+    onUnexpectedExit: (part, how) => {
+      if (stopping) return;
+      console.error(`warden: the ${part.name} exited unexpectedly (${how})`);
+      void stopAll(1);
+    },
+    log: say,
+  });
+  const { client, devServer } = stack;
+  if (stack.registered.length) say(`registered search attributes ${stack.registered.join(', ')}`);
+  await Promise.all([stack.start('worker').ready, stack.start('api').ready]);
 
   const seeded = await seedPeople(createServices(client, config).people, config.peopleSeedFile);
   if (seeded.length)

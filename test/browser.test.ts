@@ -17,7 +17,7 @@ import { afterAll, beforeAll, expect, it, inject } from 'vitest';
 import { PROJECT_ROOT } from '../config/config.js';
 import { runSupplyChainStory, startSecurityInbox, type SecurityInbox, type StoryResult } from '../demo/story.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../launcher/ports.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -10,7 +10,7 @@ import { findTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { generateKeySpec } from '../vault/envelope.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../launcher/ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

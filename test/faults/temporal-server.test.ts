@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { actionWorkflowId } from '../../domain/actions.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { getActionQuery } from '../../workflows/action/messages.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort } from '../../launcher/ports.js';
 import { eventually } from '../helpers/stack.js';
 import type { TestAgent } from '../helpers/agents.js';
 import {

@@ -15,7 +15,7 @@ import type { PeopleDirectory } from '../../api/services/people-directory.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
 import { loadConfig, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../vault/key-rings.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../launcher/ports.js';
 import type { Role } from '../../domain/people.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';
 import { createWardenWorker } from '../../worker/worker.js';
