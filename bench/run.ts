@@ -26,6 +26,7 @@ import { Floor } from './lib/floor.js';
 import { machineInfo, printTable, writeResult, type SummaryRow, type Target } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
 import { actionOf, Warden, type BenchAgent } from './lib/warden.js';
+import { writeReadme } from './readme.js';
 
 const ALL = [
   'grant-verification',
@@ -141,6 +142,8 @@ for (const t of targets)
     `${t.met ? 'MET   ' : 'MISSED'} ${t.benchmark}: ${t.name} ${t.target} — ${t.value}${t.note ? ` (${t.note})` : ''}`,
   );
 writeResult('summary', { benchmark: 'summary', machine, quick, totalSeconds, table, targets });
+// A full run into bench/results is the one bench/README.md shows.
+if (!quick && !process.env.BENCH_RESULTS_DIR && !process.env.BENCH_ONLY && exitCode === 0) writeReadme();
 log(`done in ${totalSeconds} s${quick ? ' (QUICK)' : ''}`);
 process.exit(exitCode);
 
