@@ -7,7 +7,7 @@
  */
 import { chainAll, linkOf, type ChainLink } from './chain.js';
 import type { AuditEventUnchained, ChainedAuditEvent } from './events.js';
-import { AuditChainConflictError, type AuditSink } from './sinks.js';
+import { AuditChainConflictError, type AuditSink } from './sink.js';
 
 const RECENT_IDS = 4096;
 

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the reference story, told top to bottom in one file as the design brief tells it. */
 /**
  * The reference story of the design brief: a supply-chain agent with weeks of honest work reads a
  * poisoned invoice and tries to wire every large unpaid invoice to an attacker. Warden scores the request

@@ -23,13 +23,10 @@ import {
   type AuditKind,
   type ChainedAuditEvent,
 } from '../audit/events.js';
-import {
-  AuditChainConflictError,
-  AuditWebhookError,
-  JsonLinesFileSink,
-  MultiSink,
-  WebhookSink,
-} from '../audit/sinks.js';
+import { JsonLinesFileSink } from '../audit/file-sink.js';
+import { AuditChainConflictError } from '../audit/sink.js';
+import { MultiSink } from '../audit/sinks.js';
+import { AuditWebhookError, WebhookSink } from '../audit/webhook-sink.js';
 import { AuditTrail } from '../audit/trail.js';
 import { actionAuditInputs, type ActionLike } from '../audit/from-action.js';
 

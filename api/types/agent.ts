@@ -11,9 +11,9 @@ import {
   type AgentState,
   type AllowedTool as AllowedToolModel,
 } from '../../domain/agents.js';
-import type { AgentCredential as AgentCredentialModel, Jwk } from '../../domain/credentials.js';
 import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
+import { AgentCredential, CollectedCredential, IssuedCredential } from './credential.js';
 import type { RegisteredAgent } from '../services/agent-commands.js';
 import type { AgentRecord } from '../services/agent-directory.js';
 
@@ -53,19 +53,6 @@ const AgentEvent = builder.objectRef<AgentEventModel>('AgentEvent').implement({
 const AgentOwner = builder.objectRef<{ email: string; displayName: string }>('AgentOwner').implement({
   fields: (t) => ({ email: t.exposeString('email'), displayName: t.exposeString('displayName') }),
 });
-
-const AgentCredential = builder
-  .objectRef<Pick<AgentCredentialModel, 'kid' | 'issuedAt' | 'expiresAt' | 'rotationDueAt'>>('AgentCredential')
-  .implement({
-    fields: (t) => ({
-      kid: t.exposeString('kid', {
-        description: 'RFC 7638 thumbprint of the public key; the `kid` of client assertions.',
-      }),
-      issuedAt: t.field({ type: 'DateTime', resolve: (c) => c.issuedAt }),
-      expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
-      rotationDueAt: t.field({ type: 'DateTime', resolve: (c) => c.rotationDueAt }),
-    }),
-  });
 
 export const AllowedToolRef = builder.objectRef<AllowedToolModel>('AllowedTool').implement({
   fields: (t) => ({ tool: t.exposeString('tool'), operations: t.exposeStringList('operations') }),
@@ -209,37 +196,12 @@ const TransferAgentOwnershipInput = builder.inputType('TransferAgentOwnershipInp
   }),
 });
 
-const IssuedCredential = builder.objectRef<RegisteredAgent['credential']>('IssuedCredential').implement({
-  description: 'How the agent authenticates: its client id, and its private key when Warden generated it (shown once).',
-  fields: (t) => ({
-    clientId: t.exposeString('clientId'),
-    kid: t.exposeString('kid'),
-    privateJwk: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: 'Only when Warden generated the key; never shown again.',
-      resolve: (c) => c.privateJwk,
-    }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
-  }),
-});
-
 const RegisterAgentPayload = builder.objectRef<RegisteredAgent>('RegisterAgentPayload').implement({
   fields: (t) => ({
     agent: t.field({ type: Agent, resolve: (p) => p.agent }),
     credential: t.field({ type: IssuedCredential, resolve: (p) => p.credential }),
   }),
 });
-
-const CollectedCredential = builder
-  .objectRef<{ kid: string; privateJwk: Jwk; expiresAt: string }>('CollectedCredential')
-  .implement({
-    fields: (t) => ({
-      kid: t.exposeString('kid'),
-      privateJwk: t.field({ type: 'JSON', resolve: (c) => c.privateJwk }),
-      expiresAt: t.field({ type: 'DateTime', resolve: (c) => c.expiresAt }),
-    }),
-  });
 
 const UniversalLogoutPayload = builder.objectRef<{ agent: AgentState }>('UniversalLogoutPayload').implement({
   fields: (t) => ({

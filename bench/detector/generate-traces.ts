@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one seeded generator; every scenario draws from one random stream, in order. */
 /**
  * Seeded synthetic traces of agent requests, with injected anomalies, for measuring the detector.
  * Format: bench/detector/README.md. Deterministic: the same options give the same lines.
