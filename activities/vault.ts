@@ -1,5 +1,5 @@
 /**
- * The vault rotation contract, client side. A tool's rotation endpoint (documented in the README):
+ * The vault rotation contract, client side. A tool's rotation endpoint (documented in docs/operations.md):
  *   POST   {rotationUrl}        Authorization: Bearer <current secret>, Idempotency-Key: <key>
  *          → 200/201 {"id": "...", "secret": "..."}   (the same key returns the same secret)
  *   DELETE {rotationUrl}/{id}   Authorization: Bearer <current secret>  → 200/204 (404 = already gone)

@@ -192,7 +192,7 @@ export async function startApiServer(
       : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
     maskedErrors: { maskError },
     plugins: [
-      // Each limit refuses the document with the code the README lists: the token limit while parsing,
+      // Each limit refuses the document with the code docs/api.md lists: the token limit while parsing,
       // the others while validating.
       EnvelopArmorPlugin({
         maxDepth: { n: 10, onReject: [documentRefused('GRAPHQL_VALIDATION_FAILED')] },

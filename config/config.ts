@@ -1,6 +1,6 @@
 /**
  * Configuration from the environment, read once. Every setting has a default that runs the embedded
- * platform on one machine; the README lists them all.
+ * platform on one machine; docs/configuration.md lists them all.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     throw new Error('WARDEN_NOTIFY_WEBHOOK_FORMAT must be json or slack');
   if (production && (!env.WARDEN_VAULT_KEYS || !env.WARDEN_CODEC_KEYS)) {
     throw new Error(
-      'NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see README)',
+      'NODE_ENV=production needs WARDEN_VAULT_KEYS and WARDEN_CODEC_KEYS (key rings "kid:base64key,…"; see docs/configuration.md)',
     );
   }
 

@@ -112,7 +112,7 @@ export interface ToolVault {
   current: VaultedSecretRef;
   /** The secret being replaced: still valid upstream until `revokeAt` (the grace period). */
   previous: (VaultedSecretRef & { revokeAt: string }) | null;
-  /** The upstream's rotation endpoint (see README "Vault rotation contract"); none = no automatic rotation. */
+  /** The upstream's rotation endpoint (docs/operations.md, the rotation contract); none = no automatic rotation. */
   rotationUrl: string | null;
   rotationIntervalMs: number;
   graceMs: number;

@@ -76,7 +76,7 @@ try {
       `         ${config.temporal.address} can send it Updates, Signals, starts and terminations. Warden's workflows refuse`,
     );
     say('         any command without a statement Warden signed, but cannot stop a termination. Production runs on a');
-    say('         cluster with Temporal\'s JWT authorizer (README: "Locking down Temporal").');
+    say('         cluster with Temporal\'s JWT authorizer (docs/security.md: "Locking down Temporal").');
   }
   if (!config.humans.jwksUrl) {
     // No roles claim: the token carries whatever roles the people directory gives alice (admin, approver).

@@ -1,5 +1,5 @@
 /**
- * Where a payload came from, as the codec (./codec.ts) established it. Pure: workflow code imports this.
+ * Where a payload came from, as the codec (vault/payload-codec.ts) established it. Pure: workflow code imports this.
  *
  * A payload encrypted by one of Warden's processes decodes to its value. Anything else decodes to a
  * foreign payload, `{"$wardenForeign": {"origin": …, "value": …}}`: one encrypted by the codec server for a

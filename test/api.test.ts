@@ -445,7 +445,7 @@ describe('hardening', () => {
     expect(typo.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('answers documents GraphQL refuses with the codes the README lists, not BAD_USER_INPUT', async () => {
+  it('answers documents GraphQL refuses with the codes docs/api.md lists, not BAD_USER_INPUT', async () => {
     const syntax = await stack.gql(`{ viewer { kind }`, {}, adminToken);
     expect(syntax.status).toBe(400);
     expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');

@@ -8,7 +8,7 @@
  * This file runs its own dev server so the UI can be pointed at this stack's codec server, as `npm start`
  * does for the local UI. The codec server is never open: the UI first shows only ciphertext; the admin
  * opens a codec session (a cookie for the codec endpoint) and turns on "include cross-origin credentials"
- * in the UI's codec settings, as the README says, and then reads the payloads.
+ * in the UI's codec settings, as docs/operations.md says, and then reads the payloads.
  */
 import fs from 'node:fs';
 import path from 'node:path';

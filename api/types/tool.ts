@@ -109,7 +109,7 @@ const RegisterToolInput = builder.inputType('RegisterToolInput', {
       validate: z.string().max(4096),
     }),
     rotationUrl: t.string({
-      description: 'VAULTED_SECRET: the rotation endpoint (README: vault rotation contract).',
+      description: 'VAULTED_SECRET: the rotation endpoint (docs/operations.md: the vault rotation contract).',
       validate: z.string().max(2048),
     }),
   }),

@@ -236,7 +236,7 @@ describe('the six findings, reproduced as they were found', () => {
     expect(viewer.status).toBe(401);
   });
 
-  it('6b. GraphQL parse errors come back as BAD_USER_INPUT, not the code the README lists', async () => {
+  it('6b. GraphQL parse errors come back as BAD_USER_INPUT, not the code docs/api.md lists', async () => {
     const res = await stack.gql(`{ viewer { kind }`, {}, admin);
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   });
