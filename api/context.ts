@@ -11,6 +11,8 @@ import type { DiscoveryService } from './services/discovery.js';
 import type { PeopleDirectory } from './services/people-directory.js';
 import type { SigningKeys } from '../services/signing-keys.js';
 import type { ToolRegistry } from './services/tool-registry.js';
+import type { UpstreamCredentials } from './mcp/credentials.js';
+import type { McpUpstreams } from './mcp/upstream.js';
 
 export interface Services {
   /** Reading agents: their state, lists, what a decision needs. */
@@ -28,6 +30,9 @@ export interface Services {
   /** Requesting and deciding actions, and signing their grants. */
   actionCommands: ActionCommands;
   discovery: DiscoveryService;
+  /** Warden as a client of the MCP servers registered as tools, and the credentials it presents to them. */
+  mcpUpstreams: McpUpstreams;
+  upstreamCredentials: UpstreamCredentials;
 }
 
 export interface WardenContext {

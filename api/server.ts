@@ -23,6 +23,7 @@ import { createCodecSessions } from './codec-session.js';
 import type { Services, WardenContext } from './context.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
+import { createMcpEndpoint } from './mcp/endpoint.js';
 import { sendJson } from './oauth/http.js';
 import { createIntrospectionEndpoint } from './oauth/introspection.js';
 import {
@@ -48,6 +49,8 @@ import { PeopleDirectory } from './services/people-directory.js';
 import { PeerStatistics } from './services/peer-stats.js';
 import { SigningKeys } from '../services/signing-keys.js';
 import { ToolRegistry } from './services/tool-registry.js';
+import { UpstreamCredentials } from './mcp/credentials.js';
+import { McpUpstreams } from './mcp/upstream.js';
 
 export interface ApiServer {
   url: string;
@@ -70,9 +73,16 @@ export function createServices(client: Client, config: WardenConfig): Services {
     taskQueue: config.temporal.taskQueue,
     rolesCacheMs: config.credentials.revocationCacheMs,
   });
+  const upstreamCredentials = new UpstreamCredentials(vault, signingKeys, config.credentials);
+  const mcpUpstreams = new McpUpstreams({
+    timeoutMs: config.enforcement.mcpUpstreamTimeoutMs,
+    clientInfo: { name: 'warden-mcp-gateway', version: '0.1.0' },
+  });
   const tools = new ToolRegistry(client, commands, vault, {
     reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
     gatewayBase: `${config.api.publicUrl}/gateway`,
+    publicUrl: config.api.publicUrl,
+    listUpstream: async (tool) => mcpUpstreams.listTools(tool, await upstreamCredentials.forListing(tool)),
     taskQueue: config.temporal.taskQueue,
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,
@@ -116,6 +126,8 @@ export function createServices(client: Client, config: WardenConfig): Services {
     actions,
     actionCommands,
     discovery,
+    mcpUpstreams,
+    upstreamCredentials,
   };
 }
 
@@ -236,6 +248,7 @@ export async function startApiServer(
     audit,
     settings,
     replay,
+    isMcpEndpoint: (resource) => services.tools.isMcpEndpoint(resource),
   });
   const introspect = createIntrospectionEndpoint({
     agentTokens,
@@ -258,6 +271,14 @@ export async function startApiServer(
     }),
   });
   const gateway = createGateway({ tools: services.tools, agentTokens, settings, audit });
+  const mcp = createMcpEndpoint({
+    services,
+    agentTokens,
+    audit,
+    settings,
+    publicUrl: config.api.publicUrl,
+    approvalWaitMs: config.enforcement.mcpApprovalWaitMs,
+  });
   const codecSessions = createCodecSessions({
     keys: services.signingKeys,
     publicUrl: config.api.publicUrl,
@@ -279,7 +300,14 @@ export async function startApiServer(
     if (path === '/oauth/token') return token(req, res);
     if (path === '/oauth/introspect') return introspect(req, res);
     if (path === '/oauth/revoke') return revoke(req, res);
+    if (path === '/oauth/authorize')
+      return sendJson(res, 400, {
+        error: 'unsupported_response_type',
+        error_description:
+          'Warden has no authorization code flow: agents get tokens with client_credentials (private_key_jwt) at /oauth/token; people sign in at their OpenID provider.',
+      });
     if (path.startsWith('/gateway/')) return gateway(req, res, path);
+    if (path.startsWith('/mcp/')) return mcp(req, res, path);
     if (path === '/codec/session') return codecSessions.handle(req, res);
     if (path.startsWith('/codec/')) return codec(req, res, path);
     if (path === '/.well-known/jwks.json')
@@ -301,6 +329,16 @@ export async function startApiServer(
           protectedResourceMetadata(settings, tool.resource, `${tool.name} (through the Warden gateway)`),
         );
       }
+    }
+    const mcpMeta = /^\/\.well-known\/oauth-protected-resource(\/mcp\/[a-z0-9][a-z0-9-]{0,62})$/.exec(path);
+    if (mcpMeta) {
+      const tool = await services.tools.find(mcpMeta[1]!.slice('/mcp/'.length));
+      if (tool?.mcp && protectedResourceMetadataUrl(tool.mcp.endpoint) === `${new URL(settings.issuer).origin}${path}`)
+        return sendJson(
+          res,
+          200,
+          protectedResourceMetadata(settings, tool.mcp.endpoint, `${tool.name} (MCP, through Warden)`),
+        );
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     return sendJson(res, 404, {
@@ -354,6 +392,7 @@ export async function startApiServer(
       });
       await audit.close();
       await services.agentAccess.stopAccessFeed();
+      await services.mcpUpstreams.close();
     },
   };
 }

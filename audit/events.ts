@@ -21,6 +21,10 @@
  *   agent, service = Warden.
  * - grant.issued / grant.refused — Authorize Session (3003), Assign Privileges (1); actor the agent (or the
  *   delegating person); user = the agent, privileges = the operations.
+ * - mcp.call — API Activity (6003) from the operation; actor the agent; api = `tools/call` on the MCP tool,
+ *   with the argument hash (never the arguments), Warden's decision, the upstream's outcome and the latency.
+ * - tool.definition.quarantined — Entity Management (3004), Update (3); actor Warden; entity = the MCP tool's
+ *   definition, with what changed and the old and new hashes.
  *
  * The decision itself is the Security Control profile (in OCSF's base event): `action_id` (Allowed /
  * Denied / Other for REVIEW), `disposition_id` (Allowed, Blocked, Delayed, Approved, Rejected, Access
@@ -147,7 +151,34 @@ export interface AccessDeniedInput extends AuditInputCommon {
   code: string;
 }
 
+/** One MCP `tools/call` through Warden's endpoint: what was asked, decided and answered. */
+export interface McpCallInput extends AuditInputCommon {
+  kind: 'mcp.call';
+  tool: string;
+  /** The MCP tool (the Warden operation it maps to). */
+  operation: string;
+  /** SHA-256 (base64url) of the canonical JSON of the call's arguments. */
+  argumentsSha256: string;
+  /** `forwarded`, or why not: `refused`, `denied`, `held`, `failed`. */
+  outcome: 'forwarded' | 'refused' | 'denied' | 'held' | 'failed';
+  /** The upstream's answer: `ok`, `tool_error` (isError), a JSON-RPC error code, or why it gave none. */
+  upstreamStatus?: string;
+  latencyMs: number;
+}
+
+/** An MCP upstream changed a tool's definition (or added one): quarantined until an admin accepts it. */
+export interface DefinitionQuarantinedInput extends AuditInputCommon {
+  kind: 'tool.definition.quarantined';
+  tool: string;
+  operation: string;
+  changes: string[];
+  pinnedSha256: string | null;
+  seenSha256: string;
+}
+
 export type AuditInput =
+  | McpCallInput
+  | DefinitionQuarantinedInput
   | ActionDecidedInput
   | ActionApprovalInput
   | ActionExpiredInput
@@ -173,6 +204,8 @@ export const AUDIT_KINDS: readonly AuditKind[] = [
   'grant.issued',
   'grant.refused',
   'access.denied',
+  'mcp.call',
+  'tool.definition.quarantined',
 ];
 
 /** The CloudEvents `type` of each kind: `io.warden.<kind>`. */
@@ -235,6 +268,15 @@ export interface WardenUnmapped {
   jti?: string;
   /** access.denied: the stable code of the refusal. */
   code?: string;
+  /** mcp.call: the argument hash, what became of the call, the upstream's answer and the latency. */
+  arguments_sha256?: string;
+  outcome?: string;
+  upstream_status?: string;
+  latency_ms?: number;
+  /** tool.definition.quarantined: what changed, and the pinned and seen hashes. */
+  changes?: string[];
+  pinned_sha256?: string | null;
+  seen_sha256?: string;
 }
 
 /** Attributes every Warden OCSF event has. */
@@ -274,10 +316,12 @@ export interface OcsfEventBase {
     operation: string;
     service: { name: string; uid?: string };
     request?: { uid: string };
-    response?: { code: number; error: string; message: string };
+    response?: { code?: number; error?: string; message: string };
   };
   resources?: { uid: string; name?: string; type: string; owner?: OcsfUser; data?: Record<string, unknown> }[];
   src_endpoint?: { uid?: string; name?: string; ip?: string };
+  /** API Activity: how long the call took, in milliseconds. */
+  duration?: number;
   dst_endpoint?: { svc_name?: string; uid?: string; name?: string };
   entity?: OcsfManagedEntity;
   entity_result?: OcsfManagedEntity;
@@ -430,6 +474,8 @@ function severityFor(
     kind === 'access.denied'
   )
     floor = 3;
+  else if (kind === 'tool.definition.quarantined') floor = 4;
+  else if (kind === 'mcp.call' && decision !== undefined && decision !== 'ALLOW') floor = 3;
   else if (kind === 'action.decided' && decision === 'DENY') floor = 3;
   else if (kind === 'action.decided' && decision === 'REVIEW') floor = 3;
   return Math.max(floor, fromScore) as 1 | 2 | 3 | 4 | 5;
@@ -505,6 +551,22 @@ function outcomeOf(input: AuditInput): Outcome {
       return { actionId: 2, disposition: 26, statusId: 2, alert: false };
     case 'access.denied':
       return { actionId: 2, disposition: 2, statusId: 2, alert: true };
+    case 'mcp.call':
+      if (input.outcome === 'forwarded')
+        return { actionId: 1, disposition: 1, statusId: input.upstreamStatus === 'ok' ? 1 : 2, alert: false };
+      if (input.outcome === 'held')
+        return {
+          actionId: 99,
+          action: 'Held for approval',
+          disposition: 14,
+          statusId: 99,
+          status: 'Pending approval',
+          alert: true,
+        };
+      if (input.outcome === 'failed') return { actionId: 1, disposition: 1, statusId: 2, alert: false };
+      return { actionId: 2, disposition: 2, statusId: 2, alert: true };
+    case 'tool.definition.quarantined':
+      return { actionId: 2, disposition: 2, statusId: 1, alert: true };
   }
 }
 
@@ -640,6 +702,58 @@ function classPart(input: AuditInput): {
           dst_endpoint: compact({ svc_name: input.workflowId ?? 'warden-api' }),
         }),
       };
+    case 'mcp.call': {
+      const activityId = apiActivityId(input.operation);
+      return {
+        classUid: 6003,
+        activityId,
+        activityName: activityId === 99 ? input.operation : API_ACTIVITY[activityId],
+        fields: compact({
+          api: compact({
+            operation: 'tools/call',
+            service: { name: input.tool },
+            request: compact({ uid: input.actionId ?? input.jti ?? input.argumentsSha256 }),
+            response: compact({
+              code: input.upstreamStatus === 'ok' ? 200 : undefined,
+              error: input.upstreamStatus === 'ok' ? undefined : input.upstreamStatus,
+              message: input.message,
+            }),
+          }),
+          resources: [
+            compact({
+              uid: input.resourceId ?? `${input.tool}:${input.operation}`,
+              name: input.operation,
+              type: 'MCP Tool',
+              data: compact({ arguments_sha256: input.argumentsSha256, volume: input.volume, amount: input.amount }),
+            }),
+          ],
+          src_endpoint: srcEndpoint,
+          dst_endpoint: { svc_name: input.tool },
+          duration: input.latencyMs,
+        }),
+      };
+    }
+    case 'tool.definition.quarantined': {
+      const entity: OcsfManagedEntity = {
+        uid: `${input.tool}:${input.operation}`,
+        name: input.operation,
+        type_id: 99,
+        type: 'MCP Tool Definition',
+        data: { tool: input.tool, sha256: input.pinnedSha256 },
+      };
+      return {
+        classUid: 3004,
+        activityId: 3,
+        activityName: 'Update',
+        fields: {
+          entity,
+          entity_result: {
+            ...entity,
+            data: { tool: input.tool, sha256: input.seenSha256, quarantined: true, changes: input.changes },
+          },
+        },
+      };
+    }
     case 'grant.issued':
     case 'grant.refused':
       return {
@@ -712,6 +826,17 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
     run_id: input.runId,
     jti: input.jti,
     code: input.kind === 'access.denied' ? input.code : undefined,
+    ...(input.kind === 'mcp.call'
+      ? {
+          arguments_sha256: input.argumentsSha256,
+          outcome: input.outcome,
+          upstream_status: input.upstreamStatus,
+          latency_ms: input.latencyMs,
+        }
+      : {}),
+    ...(input.kind === 'tool.definition.quarantined'
+      ? { changes: input.changes, pinned_sha256: input.pinnedSha256, seen_sha256: input.seenSha256 }
+      : {}),
   });
 
   const data: OcsfEvent = compact({

@@ -83,6 +83,10 @@ export interface EnforcementSettings {
   approvalTimeoutMs: number;
   /** Approving a contained agent's action resumes the agent. */
   resumeOnApprove: boolean;
+  /** How long an MCP `tools/call` held for approval waits for the decision before it answers "held". */
+  mcpApprovalWaitMs: number;
+  /** How long Warden waits for an MCP upstream's answer. */
+  mcpUpstreamTimeoutMs: number;
 }
 
 export interface AuditSettings {
@@ -225,6 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     enforcement: {
       approvalTimeoutMs: duration(env, 'WARDEN_APPROVAL_TIMEOUT', '24h'),
       resumeOnApprove: env.WARDEN_RESUME_ON_APPROVE !== 'false',
+      mcpApprovalWaitMs: duration(env, 'WARDEN_MCP_APPROVAL_WAIT', '30s'),
+      mcpUpstreamTimeoutMs: duration(env, 'WARDEN_MCP_UPSTREAM_TIMEOUT', '30s'),
     },
     credentials: {
       issuer: publicUrl,

@@ -30,6 +30,17 @@ export interface ActionRequestInput {
   justification: string;
   idempotencyKey: string;
   context: Record<string, string>;
+  /** Set by Warden's MCP endpoint: the one `tools/call` this decision is for. */
+  call?: McpCallBinding;
+}
+
+/**
+ * The exact MCP call a decision is bound to: the MCP tool and the SHA-256 (base64url) of the canonical
+ * JSON (RFC 8785) of its arguments. The arguments themselves are never recorded.
+ */
+export interface McpCallBinding {
+  mcpTool: string;
+  argumentsSha256: string;
 }
 
 export interface RiskReason {
@@ -116,6 +127,8 @@ export interface ActionRecord {
   decidedAt: string | null;
   /** Set on the workflow that records this action. */
   workflowId: string;
+  /** Actions asked for by an MCP `tools/call` through Warden: the call they are bound to. */
+  call?: McpCallBinding;
 }
 
 /** A person's decision on a held action. Who decides, and with what authority, the signed statement says. */
@@ -152,6 +165,13 @@ export function validateActionInput(input: ActionRequestInput): string[] {
     (input.resourceId.length === 0 || input.resourceId.length > ACTION_LIMITS.resourceIdMax)
   )
     p.push(`resourceId must be 1 to ${ACTION_LIMITS.resourceIdMax} characters`);
+  if (
+    input.call !== undefined &&
+    (typeof input.call?.mcpTool !== 'string' ||
+      input.call.mcpTool.length > 128 ||
+      !/^[A-Za-z0-9_-]{43}$/.test(String(input.call.argumentsSha256)))
+  )
+    p.push('call must name an MCP tool and the SHA-256 of its arguments');
   const entries = Object.entries(input.context);
   if (entries.length > ACTION_LIMITS.contextEntries)
     p.push(`context may have at most ${ACTION_LIMITS.contextEntries} entries`);

@@ -52,6 +52,7 @@ export const PERSON_COMMANDS = { upsertPerson: { roles: ['admin'], system: true 
 export const TOOL_COMMANDS = {
   registerTool: { roles: ['admin'] },
   rotateToolSecret: { roles: ['admin'] },
+  acceptToolDefinition: { roles: ['admin'] },
 } as const satisfies Record<string, CommandRule>;
 export const SIGNING_KEY_COMMANDS = { rotateSigningKeys: { roles: ['admin'], system: true } } as const satisfies Record<
   string,

@@ -4,12 +4,72 @@ export const SENSITIVITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
 
 /**
- * WARDEN_JWT: the tool verifies grants itself against Warden's JWKS (as an MCP server does).
- * VAULTED_SECRET: the tool only knows a static secret; agents call it through Warden's gateway, which
+ * WARDEN_JWT: the tool verifies grants itself against Warden's JWKS.
+ * VAULTED_SECRET: the tool only knows a static secret; agents call it through Warden's HTTP gateway, which
  * checks the grant and injects the vaulted secret.
+ * MCP: an MCP server agents reach through Warden's MCP endpoint (`<public URL>/mcp/<tool>`): every
+ * `tools/call` is decided like `requestAction`, then forwarded with the upstream credential Warden holds.
  */
-export const AUTH_MODES = ['WARDEN_JWT', 'VAULTED_SECRET'] as const;
+export const AUTH_MODES = ['WARDEN_JWT', 'VAULTED_SECRET', 'MCP'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
+
+/**
+ * How Warden authenticates to an MCP upstream: not at all, with a vaulted secret in a header, or with a
+ * grant it signs for the upstream's audience (the tool's `resource`), bound to the one call it forwards.
+ * The agent's own token never goes upstream.
+ */
+export const MCP_UPSTREAM_AUTH = ['NONE', 'VAULTED_SECRET', 'WARDEN_GRANT'] as const;
+export type McpUpstreamAuth = (typeof MCP_UPSTREAM_AUTH)[number];
+
+/** An MCP tool as its upstream defines it (`tools/list`); what is pinned and compared. */
+export interface McpToolDefinition {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+}
+
+/** A definition Warden trusts: the first one seen (at registration), or one an admin accepted later. */
+export interface PinnedDefinition {
+  name: string;
+  /** SHA-256 (base64url) of the definition's canonical JSON. */
+  sha256: string;
+  definition: McpToolDefinition;
+  pinnedAt: string;
+  pinnedBy: string;
+}
+
+/** A definition the upstream changed (or a tool it added): hidden and refused until an admin accepts it. */
+export interface QuarantinedDefinition {
+  name: string;
+  sha256: string;
+  definition: McpToolDefinition;
+  /** The pinned definition it differs from; null for a tool that was not there before. */
+  pinnedSha256: string | null;
+  /** What changed, for people: `description`, `inputSchema`, `annotations`, … or `new tool`. */
+  changes: string[];
+  seenAt: string;
+}
+
+export interface McpSettings {
+  upstreamAuth: McpUpstreamAuth;
+  /** Where agents connect: `<public URL>/mcp/<tool>` (their tokens' audience, RFC 8707). */
+  endpoint: string;
+  pinned: PinnedDefinition[];
+  quarantined: QuarantinedDefinition[];
+}
+
+/** MCP tool names (the specification's guidance: 1–128 of A–Z a–z 0–9 _ - .). */
+export const MCP_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** An MCP tool's default sensitivity, from its annotations (hints, which only ever raise scrutiny here). */
+export function sensitivityFromAnnotations(annotations: Record<string, unknown> | undefined): Sensitivity {
+  if (annotations?.readOnlyHint === true) return 'LOW';
+  if (annotations?.destructiveHint === true) return 'HIGH';
+  return 'MEDIUM';
+}
 
 export interface ToolOperation {
   name: string;
@@ -23,6 +83,13 @@ export interface ToolOperation {
   path?: string | null;
   /** Gateway tools: the query parameters this operation accepts; a request carrying any other is refused. */
   query?: string[] | null;
+  /**
+   * MCP tools: JSON Pointers (RFC 6901) into a call's arguments that say how much it moves — records
+   * (`volumePointer`), money (`amountPointer`) — and what it touches (`resourcePointer`).
+   */
+  volumePointer?: string | null;
+  amountPointer?: string | null;
+  resourcePointer?: string | null;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -133,6 +200,8 @@ export interface ToolState {
   secretHeader: string;
   secretPrefix: string;
   vault: ToolVault | null;
+  /** MCP tools: the endpoint agents use, and the upstream's tool definitions Warden pinned or quarantined. */
+  mcp: McpSettings | null;
   /** SHA-256 (base64url) of the tool's client secret, with which it calls introspection (RFC 7662). */
   clientSecretDigest: string | null;
   createdAt: string;
@@ -149,6 +218,8 @@ export interface ToolRegistration {
   upstreamUrl?: string | null;
   secretHeader?: string | null;
   secretPrefix?: string | null;
+  /** MCP tools: how Warden authenticates to the upstream. */
+  upstreamAuth?: McpUpstreamAuth | null;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -188,11 +259,28 @@ export function validateToolRegistration(input: ToolRegistration): string[] {
     problems.push('name must be 1 to 63 lowercase letters, digits or "-" (e.g. "erp", "bank-api")');
   isHttpUrl(input.resource, 'resource', problems);
   if (input.description.length > 2000) problems.push('description must be at most 2000 characters');
-  if (input.operations.length === 0 || input.operations.length > 100) problems.push('a tool needs 1 to 100 operations');
+  // An MCP tool's operations are its upstream's tools (seen at registration): the list may start empty.
+  if ((input.operations.length === 0 && input.authMode !== 'MCP') || input.operations.length > 100)
+    problems.push('a tool needs 1 to 100 operations');
   const names = new Set<string>();
+  const mcp = input.authMode === 'MCP';
   for (const op of input.operations) {
-    if (!OPERATION.test(op.name))
-      problems.push(`operation "${op.name.slice(0, 64)}" must be lowercase letters, digits, "_", ".", ":" or "-"`);
+    if (mcp ? !MCP_TOOL_NAME.test(op.name) : !OPERATION.test(op.name))
+      problems.push(
+        mcp
+          ? `operation "${op.name.slice(0, 64)}" must be an MCP tool name (1 to 128 of A-Z a-z 0-9 _ - .)`
+          : `operation "${op.name.slice(0, 64)}" must be lowercase letters, digits, "_", ".", ":" or "-"`,
+      );
+    for (const [field, pointer] of [
+      ['volumePointer', op.volumePointer],
+      ['amountPointer', op.amountPointer],
+      ['resourcePointer', op.resourcePointer],
+    ] as const) {
+      if (pointer === undefined || pointer === null) continue;
+      if (!mcp) problems.push(`operation ${op.name}: ${field} is for MCP tools`);
+      else if (!isJsonPointer(pointer))
+        problems.push(`operation ${op.name}: ${field} must be a JSON Pointer like /limit`);
+    }
     if (!(SENSITIVITIES as readonly string[]).includes(op.sensitivity))
       problems.push(`operation ${op.name.slice(0, 64)}: unknown sensitivity`);
     if (names.has(op.name)) problems.push(`operation ${op.name} is listed twice`);
@@ -211,11 +299,14 @@ export function validateToolRegistration(input: ToolRegistration): string[] {
     names.add(op.name);
   }
   if (!(AUTH_MODES as readonly string[]).includes(input.authMode))
-    problems.push('authMode must be WARDEN_JWT or VAULTED_SECRET');
-  if (input.authMode === 'VAULTED_SECRET') {
-    if (!input.upstreamUrl) problems.push('a VAULTED_SECRET tool needs upstreamUrl (where the gateway forwards to)');
+    problems.push('authMode must be WARDEN_JWT, VAULTED_SECRET or MCP');
+  if (input.authMode === 'VAULTED_SECRET' || mcp) {
+    if (!input.upstreamUrl) problems.push(`a ${input.authMode} tool needs upstreamUrl (where Warden forwards to)`);
     else isHttpUrl(input.upstreamUrl, 'upstreamUrl', problems);
   }
+  if (mcp && !(MCP_UPSTREAM_AUTH as readonly string[]).includes(input.upstreamAuth ?? ''))
+    problems.push('an MCP tool needs upstreamAuth: NONE, VAULTED_SECRET or WARDEN_GRANT');
+  if (!mcp && input.upstreamAuth) problems.push('upstreamAuth is for MCP tools');
   if (input.secretHeader && !HEADER.test(input.secretHeader)) problems.push('secretHeader must be an HTTP header name');
   if (input.secretPrefix && input.secretPrefix.length > 32) problems.push('secretPrefix must be at most 32 characters');
   return problems;
@@ -223,3 +314,27 @@ export function validateToolRegistration(input: ToolRegistration): string[] {
 
 /** The associated data a tool's vaulted secret is bound to: it opens for this tool only. */
 export const toolSecretAad = (tool: string) => `tool-secret:${tool}`;
+
+/** A JSON Pointer (RFC 6901): empty, or `/`-separated tokens where `~` only escapes `~0` and `~1`. */
+export function isJsonPointer(pointer: string): boolean {
+  return pointer.length <= 256 && (pointer === '' || /^(\/([^~/]|~[01])*)+$/.test(pointer));
+}
+
+/** The value a JSON Pointer names in `document`, or undefined when it names nothing. */
+export function readJsonPointer(document: unknown, pointer: string): unknown {
+  if (!isJsonPointer(pointer)) return undefined;
+  let value: unknown = document;
+  for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value) && /^(0|[1-9][0-9]*)$/.test(token)) value = value[Number(token)];
+    else if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, token))
+      value = (value as Record<string, unknown>)[token];
+    else return undefined;
+  }
+  return value;
+}
+
+/** An MCP tool's endpoint: where agents connect, and the audience their tokens carry. */
+export function mcpEndpoint(publicUrl: string, tool: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/mcp/${tool}`;
+}

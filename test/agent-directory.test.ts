@@ -97,6 +97,8 @@ function directoryOn(client: Client, agentTaskQueue = stack.config.temporal.task
   const tools = new ToolRegistry(client, commands, vault, {
     reservedResources: [],
     gatewayBase: `${config.api.publicUrl}/gateway`,
+    publicUrl: config.api.publicUrl,
+    listUpstream: () => Promise.reject(new Error('no MCP upstream in this test')),
     taskQueue: config.temporal.taskQueue,
     vaultRotationMs: config.credentials.vaultRotationMs,
     vaultGraceMs: config.credentials.vaultGraceMs,

@@ -110,6 +110,30 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
         operation: 'approveAction',
         code: 'UNAUTHENTICATED',
       };
+    case 'mcp.call':
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'agent', id: agent.agentId },
+        tool: 'erp',
+        operation: 'read_invoice',
+        argumentsSha256: 'x'.repeat(43),
+        decision: 'ALLOW',
+        outcome: 'forwarded',
+        upstreamStatus: 'ok',
+        latencyMs: 12,
+      };
+    case 'tool.definition.quarantined':
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'system', id: 'warden' },
+        tool: 'erp',
+        operation: 'read_invoice',
+        changes: ['description'],
+        pinnedSha256: 'a'.repeat(43),
+        seenSha256: 'b'.repeat(43),
+      };
     case 'grant.issued':
     case 'grant.refused':
       return {

@@ -41,11 +41,12 @@ export class AgentTokens {
     if (session.revokedTokens.includes(jti)) throw new TokenError('token_revoked', 'The token was revoked.');
   }
 
-  async verifyAccess(token: string): Promise<VerifiedAccessToken> {
+  /** An access token for `audience`: Warden's API by default, or an MCP endpoint (RFC 8707). */
+  async verifyAccess(token: string, audience = this.settings.apiAudience): Promise<VerifiedAccessToken> {
     const verified = await verifyAccessToken(token, {
       jwks: await this.jwks(token),
       issuer: this.settings.issuer,
-      audience: this.settings.apiAudience,
+      audience,
     });
     await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
     return verified;

@@ -5,6 +5,10 @@ import { TOKEN_EXCHANGE } from './token-endpoint.js';
 export function authorizationServerMetadata(s: CredentialSettings) {
   return {
     issuer: s.issuer,
+    // Warden has no authorization endpoint to offer (agents use client_credentials; people sign in at their
+    // own OpenID provider), but RFC 8414 clients such as the official MCP SDK require one in the document:
+    // it is named, and answers every request unsupported_response_type (response_types_supported is empty).
+    authorization_endpoint: `${s.issuer}/oauth/authorize`,
     token_endpoint: s.tokenEndpoint,
     jwks_uri: `${s.issuer}/.well-known/jwks.json`,
     revocation_endpoint: `${s.issuer}/oauth/revoke`,

@@ -2,7 +2,8 @@
  * POST /oauth/token — two grant types:
  *  - client_credentials with `private_key_jwt` (RFC 7523): an agent proves itself with an assertion signed
  *    by its current (or overlapping successor) key; the assertion's `jti` is accepted once (in this process,
- *    or across the deployment with WARDEN_ASSERTION_REPLAY=deployment). Answer: an RFC 9068 access token.
+ *    or across the deployment with WARDEN_ASSERTION_REPLAY=deployment). Answer: an RFC 9068 access token
+ *    for Warden's API, or — with `resource` naming one (RFC 8707) — for one of Warden's MCP endpoints.
  *  - token exchange (RFC 8693): the agent's access token as subject (or a person's token as subject and
  *    the agent's as actor), `resource` = the tool (RFC 8707), `scope` = operations. Answer: a grant.
  */
@@ -37,6 +38,8 @@ export interface TokenEndpointDeps {
   audit: AuditLog;
   settings: CredentialSettings;
   replay: AssertionReplayCache;
+  /** Whether `resource` is the endpoint of a registered MCP tool (an access token may name it). */
+  isMcpEndpoint: (resource: string) => Promise<boolean>;
 }
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
@@ -57,6 +60,15 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   async function clientCredentials(form: Map<string, string>) {
     const agentId = await authenticateClient(form);
     const scope = parseScope(form.get('scope'));
+    const resource = form.get('resource');
+    if (resource !== undefined && resource !== s.apiAudience) {
+      if (resource.length > 2048 || !URL.canParse(resource) || !(await deps.isMcpEndpoint(resource)))
+        throw new OAuthError(
+          'invalid_target',
+          "resource must be Warden's API or the endpoint of a registered MCP tool (<public URL>/mcp/<tool>).",
+        );
+    }
+    const audience = resource ?? s.apiAudience;
     // Tokens carry whole-second iat, and one issued in the second of a revocation point is refused with
     // everything before it: right after a resume, wait for the next second rather than hand out a dead token.
     const revokedBefore = (await deps.agentAccess.session(agentId))?.revokedBefore;
@@ -67,7 +79,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const minted = await mintAccessToken({
       key: await deps.keys.current(),
       issuer: s.issuer,
-      audience: s.apiAudience,
+      audience,
       agentId,
       ttlSeconds: s.accessTokenTtlSeconds,
       ...(scope.length ? { scope } : {}),
@@ -76,7 +88,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       kind: 'token.issued',
       agentId,
       actor: { kind: 'agent', id: agentId },
-      message: 'Access token issued (private_key_jwt).',
+      message: `Access token issued (private_key_jwt)${audience === s.apiAudience ? '' : ` for ${audience}`}.`,
       jti: minted.jti,
     });
     failpoint('api.token-issued');

@@ -51,7 +51,10 @@ export function actionIdFor(agentId: string, idempotencyKey: string): string {
 /** What makes a request the same request: a retry with its idempotency key must ask exactly this again. */
 function sameRequest(
   a: ActionRequestInput,
-  b: Pick<ActionRecord, 'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context'>,
+  b: Pick<
+    ActionRecord,
+    'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context' | 'call'
+  >,
 ): boolean {
   const terms = (x: typeof b) =>
     JSON.stringify([
@@ -62,6 +65,7 @@ function sameRequest(
       x.amount,
       x.justification,
       Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2)),
+      x.call ? [x.call.mcpTool, x.call.argumentsSha256] : null,
     ]);
   return terms({ ...a, resourceId: a.resourceId ?? null }) === terms(b);
 }
@@ -142,6 +146,7 @@ export class ActionCommands {
       recordedGrant: null,
       decidedAt: null,
       workflowId,
+      ...(input.call ? { call: { mcpTool: input.call.mcpTool, argumentsSha256: input.call.argumentsSha256 } } : {}),
     });
     // Routine work (a LOW operation the agent is allowed) takes the fast durable path: one Update on the
     // agent's running workflow. It answers null when the request is not a plain ALLOW after all.

@@ -64,6 +64,13 @@ export class GrantService {
       );
     const tool = await this.tools.findByResource(req.resource);
     if (!tool) return await refuse('invalid_target', 'No registered tool has this resource URI.');
+    // An MCP tool's calls are decided one by one at its MCP endpoint: no grant for it leaves Warden.
+    if (tool.authMode === 'MCP')
+      return await refuse(
+        'invalid_target',
+        `${tool.name} is an MCP server: connect to its MCP endpoint (${tool.mcp?.endpoint ?? '/mcp/' + tool.name}) with an access token for it.`,
+        tool.name,
+      );
     const allowed = agent.allowedTools.find((t) => t.tool === tool.name);
     if (!allowed) return await refuse('invalid_target', `This agent may not use the tool ${tool.name}.`, tool.name);
     const operations = req.operations.length ? req.operations : allowed.operations;

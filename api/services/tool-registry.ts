@@ -7,14 +7,26 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { badInput, notFound } from '../../domain/errors.js';
 import {
   isValidToolName,
+  mcpEndpoint,
   toolSecretAad,
   toolWorkflowId,
   validateToolRegistration,
+  type McpToolDefinition,
+  type ToolOperation,
   type ToolRegistration,
   type ToolState,
 } from '../../domain/tools.js';
+import { acceptedOperation, definitionSha256, pinDefinitions } from './mcp-pins.js';
 import { openSecret, sealSecret, type KeyRing, type SealedSecret } from '../../vault/envelope.js';
-import { getToolQuery, registerToolUpdate, rotateToolSecretUpdate, toolWorkflow } from '../../workflows/tool.js';
+import {
+  acceptToolDefinitionUpdate,
+  getToolQuery,
+  registerToolUpdate,
+  reportToolDefinitionsUpdate,
+  rotateToolSecretUpdate,
+  type DefinitionsReport,
+} from '../../workflows/tool/messages.js';
+import { toolWorkflow } from '../../workflows/tool/workflow.js';
 import { viaTemporal } from './temporal-errors.js';
 import type { Commander, Commands } from '../../services/commands.js';
 import { isForeign } from '../../temporal/payload-origin.js';
@@ -70,6 +82,10 @@ export class ToolRegistry {
       reservedResources: string[];
       /** `<public URL>/gateway`: a gateway tool's resource is its URL under it. */
       gatewayBase: string;
+      /** Warden's public URL: an MCP tool's endpoint is `<public URL>/mcp/<tool>`. */
+      publicUrl: string;
+      /** What an MCP tool's upstream lists now (with the credential Warden holds for it). */
+      listUpstream: (tool: ToolState) => Promise<McpToolDefinition[]>;
     },
   ) {}
 
@@ -83,18 +99,28 @@ export class ToolRegistry {
     by: Commander,
     registration: Omit<ToolRegistrationInput, 'resource'> & { resource?: string | null },
   ): Promise<{ tool: ToolState; clientSecret: string }> {
-    const gateway = registration.authMode === 'VAULTED_SECRET' ? this.gatewayResource(registration.name) : null;
+    const mcp = registration.authMode === 'MCP';
+    // An MCP tool's resource is its MCP endpoint — unless Warden signs grants for the upstream, whose
+    // audience it then is (the upstream's URL unless given).
+    const gateway =
+      registration.authMode === 'VAULTED_SECRET'
+        ? this.gatewayResource(registration.name)
+        : mcp && registration.upstreamAuth !== 'WARDEN_GRANT'
+          ? mcpEndpoint(this.options.publicUrl, registration.name)
+          : mcp
+            ? (registration.resource ?? registration.upstreamUrl ?? null)
+            : null;
     if (gateway && registration.resource && registration.resource.replace(/\/+$/, '') !== gateway) {
-      throw badInput(`A gateway (VAULTED_SECRET) tool's resource is its gateway URL, ${gateway}; leave resource out.`);
+      throw badInput(`This tool's resource is ${gateway} (where Warden serves it); leave resource out.`);
     }
     if (!gateway && !registration.resource)
       throw badInput('resource (the URI the tool is known by, the audience of its grants) is required.');
     const input: ToolRegistrationInput = { ...registration, resource: gateway ?? registration.resource! };
     const problems = validateToolRegistration(input);
-    if (input.authMode === 'VAULTED_SECRET' && !input.secret)
-      problems.push('a VAULTED_SECRET tool needs its upstream secret');
-    if (input.authMode !== 'VAULTED_SECRET' && (input.secret || input.rotationUrl))
-      problems.push('only VAULTED_SECRET tools take a secret');
+    const vaulted = input.authMode === 'VAULTED_SECRET' || input.upstreamAuth === 'VAULTED_SECRET';
+    if (vaulted && !input.secret) problems.push('a VAULTED_SECRET tool needs its upstream secret');
+    if (!vaulted && (input.secret || input.rotationUrl))
+      problems.push('only tools with a vaulted upstream secret take a secret');
     if (input.secret && input.secret.length > 4096) problems.push('secret must be at most 4096 characters');
     if (input.rotationUrl) {
       try {
@@ -153,8 +179,17 @@ export class ToolRegistry {
       clientSecretDigest: client.digest,
       createdAt: now,
       updatedAt: now,
+      mcp: mcp
+        ? {
+            upstreamAuth: input.upstreamAuth!,
+            endpoint: mcpEndpoint(this.options.publicUrl, input.name),
+            pinned: [],
+            quarantined: [],
+          }
+        : null,
       createdBy: by.id,
     };
+    if (mcp) Object.assign(tool, await this.pinUpstream(tool, input.operations, by.id, now));
     const workflowId = toolWorkflowId(tool.name);
     const registered = await viaTemporal(
       () =>
@@ -178,6 +213,84 @@ export class ToolRegistry {
     this.all = null;
     this.cache.set(tool.name, { tool: registered, at: Date.now() });
     return { tool: registered, clientSecret: client.secret };
+  }
+
+  /** An MCP tool's operations and pins, from what its upstream lists now. */
+  private async pinUpstream(
+    tool: ToolState,
+    given: ToolOperation[],
+    by: string,
+    now: string,
+  ): Promise<Pick<ToolState, 'operations' | 'mcp'>> {
+    let definitions: McpToolDefinition[];
+    try {
+      definitions = await this.options.listUpstream(tool);
+    } catch (err) {
+      throw badInput(`Warden could not list the tools of ${tool.upstreamUrl}: ${(err as Error).message}`);
+    }
+    const pinned = pinDefinitions(tool.mcp!, definitions, given, by, now);
+    if ('problems' in pinned) throw badInput(pinned.problems.join('; '));
+    return pinned;
+  }
+
+  /** Whether `resource` is the MCP endpoint of a registered MCP tool. */
+  async isMcpEndpoint(resource: string): Promise<boolean> {
+    const name = /\/mcp\/([a-z0-9][a-z0-9-]{0,62})$/.exec(resource)?.[1];
+    const tool = name ? await this.find(name) : null;
+    return tool?.mcp?.endpoint === resource;
+  }
+
+  /** Tells the tool's workflow what its upstream listed; changed or new definitions are quarantined there. */
+  async reportDefinitions(tool: ToolState, seen: McpToolDefinition[]): Promise<DefinitionsReport> {
+    const report = await viaTemporal(
+      () =>
+        this.client.workflow.getHandle(toolWorkflowId(tool.name)).executeUpdate(reportToolDefinitionsUpdate, {
+          args: [
+            {
+              seen: seen.map((definition) => ({
+                name: definition.name,
+                sha256: definitionSha256(definition),
+                definition,
+              })),
+            },
+          ],
+        }),
+      `No tool named "${tool.name}".`,
+    );
+    this.cache.set(tool.name, { tool: report.tool, at: Date.now() });
+    return report;
+  }
+
+  /** An admin trusts a quarantined definition: pinned, and its MCP tool an operation with this sensitivity. */
+  async acceptDefinition(
+    by: Commander,
+    name: string,
+    accepted: { mcpTool: string; sha256: string; operation: Omit<ToolOperation, 'name'> | null },
+  ): Promise<ToolState> {
+    const tool = await this.get(name);
+    const waiting = tool.mcp?.quarantined.find((q) => q.name === accepted.mcpTool);
+    if (!tool.mcp) throw badInput(`${name} is not an MCP tool.`);
+    if (!waiting) throw notFound(`No quarantined definition of "${accepted.mcpTool.slice(0, 128)}" on ${name}.`);
+    const operation = acceptedOperation(tool, waiting, accepted.operation);
+    const problems = validateToolRegistration({
+      ...tool,
+      operations: [operation],
+      upstreamAuth: tool.mcp.upstreamAuth,
+    });
+    if (problems.length) throw badInput(problems.join('; '));
+    const updated = await viaTemporal(
+      () =>
+        this.commands.send(
+          toolWorkflowId(name),
+          acceptToolDefinitionUpdate,
+          { name: accepted.mcpTool, sha256: accepted.sha256, operation },
+          by,
+        ),
+      `No tool named "${name}".`,
+    );
+    this.all = null;
+    this.cache.set(name, { tool: updated, at: Date.now() });
+    return updated;
   }
 
   async find(name: string): Promise<ToolState | null> {

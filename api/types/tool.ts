@@ -1,6 +1,14 @@
 /** Tool: something agents connect to (an MCP server, a SaaS API). Admins register tools; grants are for one tool. */
 import { z } from 'zod';
-import { AUTH_MODES, SENSITIVITIES, type ToolOperation as ToolOperationModel } from '../../domain/tools.js';
+import {
+  AUTH_MODES,
+  MCP_UPSTREAM_AUTH,
+  SENSITIVITIES,
+  type McpSettings,
+  type PinnedDefinition,
+  type QuarantinedDefinition,
+  type ToolOperation as ToolOperationModel,
+} from '../../domain/tools.js';
 import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
 import { viewOf, type ToolView } from '../services/tool-registry.js';
@@ -8,8 +16,13 @@ import { viewOf, type ToolView } from '../services/tool-registry.js';
 const Sensitivity = builder.enumType('Sensitivity', { values: SENSITIVITIES });
 const AuthMode = builder.enumType('ToolAuthMode', {
   description:
-    'WARDEN_JWT: the tool verifies grants against the JWKS. VAULTED_SECRET: agents call it through the gateway, which injects the vaulted secret.',
+    "WARDEN_JWT: the tool verifies grants against the JWKS. VAULTED_SECRET: agents call it through the gateway, which injects the vaulted secret. MCP: an MCP server agents reach through Warden's MCP endpoint, every tools/call decided.",
   values: AUTH_MODES,
+});
+const McpUpstreamAuth = builder.enumType('McpUpstreamAuth', {
+  description:
+    "How Warden authenticates to an MCP upstream: NONE, VAULTED_SECRET (a vaulted secret in a header), or WARDEN_GRANT (a grant Warden signs for the upstream's audience, bound to the call). Never with the agent's token.",
+  values: MCP_UPSTREAM_AUTH,
 });
 
 const ToolOperation = builder.objectRef<ToolOperationModel>('ToolOperation').implement({
@@ -26,6 +39,56 @@ const ToolOperation = builder.objectRef<ToolOperationModel>('ToolOperation').imp
       description: 'Gateway tools: the query parameters this operation accepts (none unless listed).',
       resolve: (o) => o.query ?? [],
     }),
+    volumePointer: t.string({
+      nullable: true,
+      description: "MCP tools: the JSON Pointer to the call's volume (records or items) in its arguments.",
+      resolve: (o) => o.volumePointer ?? null,
+    }),
+    amountPointer: t.string({
+      nullable: true,
+      description: "MCP tools: the JSON Pointer to the call's amount (money) in its arguments.",
+      resolve: (o) => o.amountPointer ?? null,
+    }),
+    resourcePointer: t.string({
+      nullable: true,
+      description: 'MCP tools: the JSON Pointer to the resource the call touches.',
+      resolve: (o) => o.resourcePointer ?? null,
+    }),
+  }),
+});
+
+const McpPinnedDefinition = builder.objectRef<PinnedDefinition>('McpPinnedDefinition').implement({
+  description: 'An MCP tool definition Warden trusts: seen at registration, or accepted by an admin.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    sha256: t.exposeString('sha256', { description: 'SHA-256 (base64url) of the canonical JSON of the definition.' }),
+    definition: t.field({ type: 'JSON', resolve: (p) => p.definition }),
+    pinnedAt: t.field({ type: 'DateTime', resolve: (p) => p.pinnedAt }),
+    pinnedBy: t.exposeString('pinnedBy'),
+  }),
+});
+
+const McpQuarantinedDefinition = builder.objectRef<QuarantinedDefinition>('McpQuarantinedDefinition').implement({
+  description:
+    'A definition the upstream changed (or a tool it added): hidden from agents and refused until an admin accepts it.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    sha256: t.exposeString('sha256'),
+    pinnedSha256: t.exposeString('pinnedSha256', { nullable: true }),
+    changes: t.exposeStringList('changes', { description: 'What changed: description, inputSchema, … or "new tool".' }),
+    definition: t.field({ type: 'JSON', resolve: (q) => q.definition }),
+    seenAt: t.field({ type: 'DateTime', resolve: (q) => q.seenAt }),
+  }),
+});
+
+const McpServerSettings = builder.objectRef<McpSettings>('McpServerSettings').implement({
+  fields: (t) => ({
+    endpoint: t.exposeString('endpoint', {
+      description: "Where agents connect (Streamable HTTP), and their access tokens' audience.",
+    }),
+    upstreamAuth: t.field({ type: McpUpstreamAuth, resolve: (m) => m.upstreamAuth }),
+    pinned: t.field({ type: [McpPinnedDefinition], resolve: (m) => m.pinned }),
+    quarantined: t.field({ type: [McpQuarantinedDefinition], resolve: (m) => m.quarantined }),
   }),
 });
 
@@ -51,6 +114,12 @@ export const Tool = builder.objectRef<ToolView>('Tool').implement({
     gatewayPath: t.string({
       nullable: true,
       resolve: (tool) => (tool.authMode === 'VAULTED_SECRET' ? `/gateway/${tool.name}/` : null),
+    }),
+    mcp: t.field({
+      type: McpServerSettings,
+      nullable: true,
+      description: 'MCP tools: the endpoint, and the upstream definitions pinned or quarantined.',
+      resolve: (tool) => tool.mcp,
     }),
     vault: t.field({
       type: ToolVault,
@@ -78,6 +147,18 @@ const ToolOperationInput = builder.inputType('ToolOperationInput', {
       description: 'Gateway tools: the query parameters this operation accepts; a request with any other is refused.',
       validate: z.array(z.string().max(64)).max(32),
     }),
+    volumePointer: t.string({
+      description: "MCP tools: JSON Pointer (RFC 6901) to the call's volume in its arguments, e.g. /limit.",
+      validate: z.string().max(256),
+    }),
+    amountPointer: t.string({
+      description: "MCP tools: JSON Pointer to the call's amount in its arguments, e.g. /amount.",
+      validate: z.string().max(256),
+    }),
+    resourcePointer: t.string({
+      description: 'MCP tools: JSON Pointer to the resource the call touches, e.g. /account.',
+      validate: z.string().max(256),
+    }),
   }),
 });
 
@@ -93,8 +174,12 @@ const RegisterToolInput = builder.inputType('RegisterToolInput', {
     operations: t.field({ type: [ToolOperationInput], required: true }),
     authMode: t.field({ type: AuthMode, required: true }),
     upstreamUrl: t.string({
-      description: 'VAULTED_SECRET: where the gateway forwards requests.',
+      description: 'VAULTED_SECRET: where the gateway forwards requests. MCP: the upstream Streamable HTTP URL.',
       validate: z.string().max(2048),
+    }),
+    upstreamAuth: t.field({
+      type: McpUpstreamAuth,
+      description: 'MCP: how Warden authenticates to the upstream.',
     }),
     secretHeader: t.string({
       description: 'VAULTED_SECRET: header the secret goes in (default Authorization).',
@@ -156,5 +241,29 @@ builder.mutationFields((t) => ({
     args: { tool: t.arg.string({ required: true, validate: z.string().max(63) }) },
     resolve: async (_root, args, ctx) =>
       viewOf(await ctx.services.tools.rotateSecret(commanderOf(ctx.principal), args.tool)),
+  }),
+  acceptToolDefinition: t.field({
+    type: Tool,
+    description:
+      'Trusts an MCP tool definition its upstream changed (quarantined): it is pinned, shown to agents allowed it and callable again. Admins only. Leaving it quarantined keeps it blocked.',
+    authScopes: { admin: true },
+    args: {
+      tool: t.arg.string({ required: true, validate: z.string().max(63) }),
+      mcpTool: t.arg.string({ required: true, validate: z.string().max(128) }),
+      sha256: t.arg.string({
+        required: true,
+        description: 'The quarantined definition being accepted (so a later change is not accepted unseen).',
+        validate: z.string().max(64),
+      }),
+      sensitivity: t.arg({ type: Sensitivity, description: 'Defaults to the current one, or from the annotations.' }),
+    },
+    resolve: async (_root, args, ctx) =>
+      viewOf(
+        await ctx.services.tools.acceptDefinition(commanderOf(ctx.principal), args.tool, {
+          mcpTool: args.mcpTool,
+          sha256: args.sha256,
+          operation: args.sensitivity ? { sensitivity: args.sensitivity } : null,
+        }),
+      ),
   }),
 }));

@@ -15,7 +15,7 @@ import { getAgentQuery, getRiskProfileQuery } from '../../workflows/agent/messag
 import { getActionQuery } from '../../workflows/action/messages.js';
 import { getPersonQuery } from '../../workflows/person.js';
 import { getSigningKeysQuery, signingKeysWorkflowId } from '../../workflows/signing-keys.js';
-import { getToolQuery } from '../../workflows/tool.js';
+import { getToolQuery } from '../../workflows/tool/messages.js';
 import { toolWorkflowId } from '../../domain/tools.js';
 import { registerTestAgent, type TestAgent } from '../helpers/agents.js';
 import { startStaticKeyApi } from '../helpers/http-servers.js';

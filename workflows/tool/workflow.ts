@@ -11,38 +11,26 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineUpdate,
   log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { WardenActivities } from '../activities/index.js';
-import { refusalFor, TOOL_COMMANDS } from '../domain/authority.js';
-import { ErrorCode } from '../domain/errors.js';
-import type { Notification } from '../domain/notifications.js';
-import { toolWorkflowId, type ToolState, type VaultedSecretRef } from '../domain/tools.js';
-import type { Signed, TrustAnchor } from '../tokens/statements.js';
-import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor, type RememberedStatement } from './trust.js';
-
-export interface ToolWorkflowArgs {
-  name: string;
-  tool: ToolState | null;
-  /** Warden's issuer and signing keys: what statements are verified against. */
-  trust: TrustAnchor;
-  usedStatements?: RememberedStatement[];
-  outbox?: Notification[];
-}
-
-export interface RegisterToolRequest {
-  tool: ToolState;
-}
-
-export const registerToolUpdate = defineUpdate<ToolState, [Signed<RegisterToolRequest>]>('registerTool');
-export const rotateToolSecretUpdate = defineUpdate<ToolState, [Signed<Record<string, never>>]>('rotateToolSecret');
-export const getToolQuery = defineQuery<ToolState | null>('getTool');
+import type { WardenActivities } from '../../activities/index.js';
+import { refusalFor, TOOL_COMMANDS } from '../../domain/authority.js';
+import { ErrorCode } from '../../domain/errors.js';
+import type { Notification } from '../../domain/notifications.js';
+import { toolWorkflowId, type VaultedSecretRef } from '../../domain/tools.js';
+import { CommandGate, fromWarden, handleTrustAnchorRefresh, validAnchor } from '../trust.js';
+import { handleMcpDefinitions } from './definitions.js';
+import {
+  getToolQuery,
+  registerToolUpdate,
+  rotateToolSecretUpdate,
+  type RegisterToolRequest,
+  type ToolWorkflowArgs,
+} from './messages.js';
 
 const { rotateUpstreamSecret, revokeUpstreamSecret } = proxyActivities<WardenActivities>({
   startToCloseTimeout: '30 seconds',
@@ -90,6 +78,9 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
       [
         `**${tool.name}** · ${tool.authMode} · resource ${tool.resource}`,
         `Operations: ${tool.operations.map((o) => `${o.name} (${o.sensitivity})`).join(', ')}`,
+        tool.mcp?.quarantined.length
+          ? `Quarantined MCP tools (changed upstream, refused until accepted): ${tool.mcp.quarantined.map((q) => `${q.name} (${q.changes.join(', ')})`).join('; ')}`
+          : '',
         v
           ? `Vaulted secret ${v.current.id}, rotated ${v.rotations}× (last ${v.rotatedAt})${v.lastError ? ` · last rotation failed: ${v.lastError}` : ''}`
           : '',
@@ -100,7 +91,21 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
   };
   describe();
 
+  const alert = (subject: string, text: string) => {
+    outbox.push({ kind: 'security', agentId: '', to: [], subject, text, at: new Date().toISOString() });
+  };
+
   setHandler(getToolQuery, () => tool);
+  handleMcpDefinitions({
+    tool: () => tool,
+    set: (next) => {
+      tool = next;
+      describe();
+    },
+    gate,
+    authorized,
+    alert,
+  });
   setHandler(
     registerToolUpdate,
     (command) => {
@@ -147,10 +152,6 @@ export async function toolWorkflow(input: ToolWorkflowArgs): Promise<void> {
       },
     },
   );
-
-  const alert = (subject: string, text: string) => {
-    outbox.push({ kind: 'security', agentId: '', to: [], subject, text, at: new Date().toISOString() });
-  };
 
   const rotate = async () => {
     const vault = tool!.vault!;

@@ -1,0 +1,102 @@
+/**
+ * An upstream MCP server for tests, built with the official TypeScript SDK (low-level Server, served by
+ * createMcpHandler for both protocol revisions) on a real HTTP server. Its tools can be changed while it
+ * runs (a rug pull), it records every call with the Authorization header it arrived with, and it can be
+ * told to require a secret, to answer slowly or to answer garbage.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createMcpHandler, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+
+export interface UpstreamCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  authorization: string | null;
+}
+
+export interface TestUpstream {
+  url: string;
+  tools: Tool[];
+  calls: UpstreamCall[];
+  /** Every Authorization header the server saw (list and call). */
+  authorizations: (string | null)[];
+  /** When set, requests without `Authorization: <requiredAuthorization>` get 401. */
+  requiredAuthorization: string | null;
+  /** Milliseconds to wait before answering a call. */
+  delayMs: number;
+  /** Answer every POST with this text instead of MCP. */
+  garbage: string | null;
+  close(): Promise<void>;
+}
+
+export async function startMcpUpstream(tools: Tool[]): Promise<TestUpstream> {
+  const state: Omit<TestUpstream, 'url' | 'close'> = {
+    tools,
+    calls: [],
+    authorizations: [],
+    requiredAuthorization: null,
+    delayMs: 0,
+    garbage: null,
+  };
+  const handler = createMcpHandler(({ requestInfo }) => {
+    const server = new Server({ name: 'test-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
+    server.setRequestHandler('tools/list', () => ({ tools: state.tools }));
+    server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
+      state.calls.push({
+        name: request.params.name,
+        arguments: request.params.arguments ?? {},
+        authorization: requestInfo?.headers.get('authorization') ?? null,
+      });
+      const token = ctx.mcpReq._meta?.progressToken;
+      if (state.delayMs) {
+        if (token !== undefined)
+          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
+        await new Promise((r) => setTimeout(r, state.delayMs));
+      }
+      return {
+        content: [{ type: 'text', text: `${request.params.name} done: ${JSON.stringify(request.params.arguments)}` }],
+      };
+    });
+    return server;
+  });
+  const server = http.createServer(async (req, res) => {
+    const authorization = req.headers.authorization ?? null;
+    state.authorizations.push(authorization);
+    if (state.requiredAuthorization && authorization !== state.requiredAuthorization) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (state.garbage !== null && req.method === 'POST') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(state.garbage);
+      return;
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, String(v));
+    const body = Buffer.concat(chunks);
+    const response = await handler.fetch(
+      new Request(`http://${req.headers.host}${req.url}`, {
+        method: req.method!,
+        headers,
+        ...(body.length ? { body: new Uint8Array(body) } : {}),
+      }),
+    );
+    const out: Record<string, string> = {};
+    response.headers.forEach((v, k) => (out[k] = v));
+    res.writeHead(response.status, out);
+    if (response.body) Readable.fromWeb(response.body as never).pipe(res);
+    else res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}/mcp`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  }) as TestUpstream;
+}
