@@ -5,6 +5,10 @@
  * over real HTTP. Every call is decided, forwarded with the vaulted secret (never the agent's token),
  * refused, or held; definitions are pinned and a changed one is quarantined until an admin accepts it.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, PrivateKeyJwtProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
@@ -252,6 +256,45 @@ describe('agents through the MCP endpoint', () => {
       return refused.find((w: any) => w.operation === 'delete_vendor' && w.outcome === 'refused');
     });
   });
+});
+
+describe('a client written by somebody else: the official Python SDK', () => {
+  const run = promisify(execFile);
+  const PYTHON_MCP = '2.3.0';
+  /** A venv with the pinned `mcp` package, made once under .warden/tools (as CI installs everything it needs). */
+  async function pythonWithMcp(): Promise<string> {
+    const venv = path.resolve('.warden/tools', `python-mcp-${PYTHON_MCP}`);
+    const python = path.join(venv, 'bin', 'python');
+    if (!fs.existsSync(path.join(venv, '.installed'))) {
+      await run('python3', ['-m', 'venv', '--clear', venv]);
+      await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `mcp==${PYTHON_MCP}`]);
+      fs.writeFileSync(path.join(venv, '.installed'), PYTHON_MCP);
+    }
+    return python;
+  }
+
+  it('lists the allowed tools and calls one through Warden; a disallowed one is refused', async () => {
+    const python = await pythonWithMcp();
+    const script = path.resolve('test/fixtures/mcp/python_client.py');
+    const token = await accessTokenFor(agent, endpoint());
+    const before = upstream.calls.length;
+    const ok = JSON.parse(
+      (await run(python, [script, endpoint(), token, 'list_invoices', '{"limit": 7}'])).stdout.trim(),
+    );
+    expect(ok).toMatchObject({
+      tools: ['list_invoices', 'pay_invoice'],
+      result: ['list_invoices done: {"limit":7}'],
+      isError: false,
+    });
+    expect(upstream.calls.slice(before)).toEqual([
+      { name: 'list_invoices', arguments: { limit: 7 }, authorization: `Bearer ${SECRET}` },
+    ]);
+    const refused = JSON.parse(
+      (await run(python, [script, endpoint(), token, 'delete_vendor', '{"vendor": "acme"}'])).stdout.trim(),
+    );
+    expect(refused.error).toMatchObject({ code: MCP_REFUSALS.WARDEN_TOOL_NOT_ALLOWED });
+    expect(upstream.calls.length).toBe(before + 1);
+  }, 180_000);
 });
 
 describe('OAuth at the MCP endpoint (RFC 9728, RFC 8707)', () => {
