@@ -43,6 +43,11 @@ export interface McpCallBinding {
   argumentsSha256: string;
 }
 
+/** How an MCP call's action is found again (the McpCall search attribute): tool, MCP tool, argument hash. */
+export function mcpCallKey(tool: string, call: McpCallBinding): string {
+  return `${tool}:${call.mcpTool}:${call.argumentsSha256}`;
+}
+
 export interface RiskReason {
   signal: string;
   contribution: number;
@@ -211,4 +216,26 @@ export function actionMemo(action: ActionRecord): Record<string, unknown> {
     contained: action.contained,
     resourceId: action.resourceId,
   };
+}
+
+/** What makes a request the same request: a retry with its idempotency key must ask exactly this again. */
+export function sameRequest(
+  a: ActionRequestInput,
+  b: Pick<
+    ActionRecord,
+    'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context' | 'call'
+  >,
+): boolean {
+  const terms = (x: typeof b) =>
+    JSON.stringify([
+      x.tool,
+      x.operation,
+      x.resourceId ?? null,
+      x.volume,
+      x.amount,
+      x.justification,
+      Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2)),
+      x.call ? [x.call.mcpTool, x.call.argumentsSha256] : null,
+    ]);
+  return terms({ ...a, resourceId: a.resourceId ?? null }) === terms(b);
 }

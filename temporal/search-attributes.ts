@@ -24,6 +24,8 @@ export const DiscoverySources = defineSearchAttributeKey('DiscoverySources', Sea
  * active agent (the revocation feed, api/services/access-feed.ts).
  */
 export const AgentAccessChangedAt = defineSearchAttributeKey('AgentAccessChangedAt', SearchAttributeType.DATETIME);
+/** An action asked for by an MCP call: `<tool>:<MCP tool>:<argument hash>` (its retry finds it open). */
+export const McpCall = defineSearchAttributeKey('McpCall', SearchAttributeType.KEYWORD);
 /** A discovery sweep's state: RUNNING, COMPLETED. */
 export const SweepStatus = defineSearchAttributeKey('SweepStatus', SearchAttributeType.KEYWORD);
 
@@ -42,6 +44,7 @@ export const WARDEN_SEARCH_ATTRIBUTES: SearchAttributeKey<SearchAttributeType>[]
   DiscoverySources,
   SweepStatus,
   AgentAccessChangedAt,
+  McpCall,
 ];
 
 /** The CLI's spelling of each type (`--search-attribute Name=Keyword`). */

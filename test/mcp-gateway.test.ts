@@ -479,7 +479,7 @@ describe('decisions on calls', () => {
     }
   });
 
-  it('held past the wait: "held for approval" with the action id, and nothing forwarded', async () => {
+  it('held past the wait: "held for approval" with the action id; approved later, the retried call is forwarded once', async () => {
     // An agent with no history: a first payment of this size is held (the other agent's was approved).
     const fresh = await registerTestAgent(stack, admin, {
       name: `mcp-fresh-${stack.tag}`,
@@ -505,6 +505,41 @@ describe('decisions on calls', () => {
       );
       expect(held.data.actionRequest).toEqual({ status: 'PENDING_APPROVAL', operation: 'pay_invoice' });
       expect(upstream.calls.length).toBe(before);
+
+      // A person approves later; the same call made again is forwarded — once.
+      const security = await stack.token(`sec2-${stack.tag}@example.com`, ['security']);
+      const approved = await stack.gql<any>(
+        `mutation($id: ID!) { approveAction(input: { actionId: $id, comment: "late but fine" }) { action { status } } }`,
+        { id: err.data.actionId },
+        security,
+      );
+      expect(approved.errors).toBeUndefined();
+      const args = { invoice: 'INV-2', amount: 990_000 };
+      const [first, second] = await Promise.allSettled([
+        client.callTool({ name: 'pay_invoice', arguments: args }, undefined, { timeout: 20_000 }),
+        client.callTool({ name: 'pay_invoice', arguments: args }, undefined, { timeout: 20_000 }),
+      ]);
+      // Two retries at once: the approved action is forwarded by exactly one of them; the other is a new
+      // request (decided again: forwarded under its own action, or held).
+      expect([first.status, second.status]).toContain('fulfilled');
+      const forwarded = upstream.calls.slice(before);
+      expect(forwarded.length).toBeGreaterThanOrEqual(1);
+      const events = await eventually(async () => {
+        const res = await stack.gql<any>(
+          `query($id: ID!) { auditEvents(filter: { agentId: $id, type: "io.warden.mcp.call" }, first: 50) { edges { node { cloudEvent } } } }`,
+          { id: fresh.id },
+          admin,
+        );
+        const all = (res.data?.auditEvents?.edges ?? []).map((e: any) => e.node.cloudEvent.data.unmapped.warden);
+        return all.filter((w: any) => w.outcome === 'forwarded').length === forwarded.length ? all : null;
+      });
+      const forwardedActions = events.filter((w: any) => w.outcome === 'forwarded').map((w: any) => w.action_id);
+      expect(forwardedActions).toContain(err.data.actionId);
+      expect(new Set(forwardedActions).size).toBe(forwardedActions.length); // never one action twice
+      expect(events.find((w: any) => w.action_id === err.data.actionId && w.outcome === 'forwarded')).toMatchObject({
+        arguments_sha256: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        status: 'APPROVED',
+      });
     } finally {
       await client.close();
     }

@@ -109,18 +109,26 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
       context: {},
       call: { mcpTool: name, argumentsSha256 },
     };
-    let decided: DecidedAction;
-    try {
-      decided = await services.actionCommands.request(agentId, input, {
-        handOut: tool.mcp!.upstreamAuth === 'WARDEN_GRANT',
-      });
-    } catch (err) {
-      if (err instanceof WardenError && err.code === 'FORBIDDEN')
-        return refuse(refusal('WARDEN_ACTION_DENIED', err.message));
-      if (err instanceof WardenError && err.code === 'BAD_USER_INPUT')
-        return refuse(new ProtocolError(INVALID_PARAMS, err.message));
-      throw err;
-    }
+    const decide = async (): Promise<DecidedAction> => {
+      try {
+        return await services.actionCommands.request(agentId, input, {
+          handOut: tool.mcp!.upstreamAuth === 'WARDEN_GRANT',
+        });
+      } catch (err) {
+        if (err instanceof WardenError && err.code === 'FORBIDDEN')
+          return refuse(refusal('WARDEN_ACTION_DENIED', err.message));
+        if (err instanceof WardenError && err.code === 'BAD_USER_INPUT')
+          return refuse(new ProtocolError(INVALID_PARAMS, err.message));
+        throw err;
+      }
+    };
+    // A sensitive call made again finds its open action — held, or approved and not yet forwarded — and
+    // is forwarded once; otherwise it is decided now. (Routine calls are decided afresh every time.)
+    const routine = operation.sensitivity === 'LOW';
+    const open = routine ? null : await services.actions.openCall(agentId, tool.name, input.call!);
+    let decided: DecidedAction = open
+      ? { ...open, grant: open.recordedGrant ? await services.actionCommands.grantOf(open) : null }
+      : await decide();
     if (decided.status === 'PENDING_APPROVAL') decided = await awaitDecision(decided, ctx);
     if (decided.status === 'PENDING_APPROVAL')
       return refuse(
@@ -140,6 +148,24 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
         ),
         decided,
       );
+    // Forwarded once per decision: an action's call is claimed first (its workflow refuses a second claim).
+    if (decided.workflowId.startsWith('action:') && !(await services.actionCommands.claimCall(decided))) {
+      if (!open)
+        return refuse(refusal('WARDEN_ACTION_DENIED', `The call of action ${decided.id} was already forwarded.`));
+      decided = await decide(); // the open action was taken meanwhile: this call is a new one
+      if (decided.status !== 'ALLOWED' && decided.status !== 'APPROVED')
+        return refuse(
+          decided.status === 'PENDING_APPROVAL'
+            ? refusal('WARDEN_ACTION_HELD', `Held for approval: action ${decided.id}.`, { actionId: decided.id })
+            : refusal('WARDEN_ACTION_DENIED', `Denied: action ${decided.id} is ${decided.status}.`, {
+                actionId: decided.id,
+                status: decided.status,
+              }),
+          decided,
+        );
+      if (decided.workflowId.startsWith('action:') && !(await services.actionCommands.claimCall(decided)))
+        return refuse(refusal('WARDEN_ACTION_DENIED', `The call of action ${decided.id} was already forwarded.`));
+    }
 
     // Allowed: forwarded with Warden's upstream credential, progress relayed when the client asked for it.
     const progressToken = ctx.mcpReq._meta?.progressToken;

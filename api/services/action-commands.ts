@@ -6,7 +6,13 @@
  * the grants the workflows record.
  */
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   actionWorkflowId,
@@ -17,6 +23,8 @@ import {
   type RecordedGrant,
   type ApprovalRequest,
   actionMemo,
+  mcpCallKey,
+  sameRequest,
 } from '../../domain/actions.js';
 import { badInput, conflict, forbidden, notFound } from '../../domain/errors.js';
 import type { Signed } from '../../tokens/statements.js';
@@ -26,7 +34,12 @@ import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { decideRoutineActionUpdate } from '../../workflows/agent/messages.js';
 import { type RiskProfile } from '../../risk/assess-action.js';
-import { approveActionUpdate, decideActionUpdate, denyActionUpdate } from '../../workflows/action/messages.js';
+import {
+  approveActionUpdate,
+  claimCallUpdate,
+  decideActionUpdate,
+  denyActionUpdate,
+} from '../../workflows/action/messages.js';
 import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
 import type { AgentAccess, AgentView } from './agent-access.js';
 import type { AgentDirectory } from './agent-directory.js';
@@ -46,28 +59,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function actionIdFor(agentId: string, idempotencyKey: string): string {
   const h = createHash('sha256').update(`${agentId}\n${idempotencyKey}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** What makes a request the same request: a retry with its idempotency key must ask exactly this again. */
-function sameRequest(
-  a: ActionRequestInput,
-  b: Pick<
-    ActionRecord,
-    'tool' | 'operation' | 'resourceId' | 'volume' | 'amount' | 'justification' | 'context' | 'call'
-  >,
-): boolean {
-  const terms = (x: typeof b) =>
-    JSON.stringify([
-      x.tool,
-      x.operation,
-      x.resourceId ?? null,
-      x.volume,
-      x.amount,
-      x.justification,
-      Object.entries(x.context ?? {}).sort(([k1], [k2]) => k1.localeCompare(k2)),
-      x.call ? [x.call.mcpTool, x.call.argumentsSha256] : null,
-    ]);
-  return terms({ ...a, resourceId: a.resourceId ?? null }) === terms(b);
 }
 
 /** A person's decision on a held action, ready to send as a Temporal Update (the API's, the CLI's or the UI's). */
@@ -203,6 +194,24 @@ export class ActionCommands {
     return decided;
   }
 
+  /**
+   * Claims an allowed or approved MCP call for forwarding: true for the first claim of its action, false
+   * once it was forwarded, its grant ran out or it is not forwardable.
+   */
+  async claimCall(action: ActionRecord): Promise<boolean> {
+    if (!action.call) return false;
+    try {
+      await this.client.workflow
+        .getHandle(action.workflowId)
+        .executeUpdate(claimCallUpdate, { args: [{ argumentsSha256: action.call.argumentsSha256 }] });
+      return true;
+    } catch (err) {
+      // Refused by the workflow (claimed already), or the workflow has closed (its grant ran out).
+      if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** Routine work: one Update on the agent's running workflow, which records the offered grant if it allows. */
   private decideRoutine(action: ActionRecord, handOut: boolean): Promise<DecidedAction | null> {
     return this.withOfferedGrant(action, handOut, (offer) =>
@@ -293,6 +302,7 @@ export class ActionCommands {
               { key: SA.ToolName, value: toolName },
               { key: SA.ActionStatus, value: 'PENDING_DECISION' },
               ...(ownerEmail ? [{ key: SA.AgentOwner, value: ownerEmail }] : []),
+              ...(action.call ? [{ key: SA.McpCall, value: mcpCallKey(action.tool, action.call) }] : []),
             ]),
             memo: actionMemo(action),
             staticSummary: `${name} → ${toolName}.${operation.name} (${operation.sensitivity})`,

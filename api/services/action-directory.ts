@@ -8,9 +8,11 @@ import {
   actionWorkflowId,
   ACTION_STATUSES,
   FINAL_STATUSES,
+  mcpCallKey,
   type ActionGrant,
   type ActionRecord,
   type ActionStatus,
+  type McpCallBinding,
 } from '../../domain/actions.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { isForeign } from '../../temporal/payload-origin.js';
@@ -137,6 +139,24 @@ export class ActionDirectory {
       if ((err as { code?: string }).code === 'NOT_FOUND' || err instanceof QueryNotRegisteredError) return null;
       throw err;
     }
+  }
+
+  /** The open action of an MCP call (held, or allowed and not yet forwarded), if there is one. */
+  async openCall(agentId: string, tool: string, call: McpCallBinding): Promise<ActionRecord | null> {
+    const query = [
+      ...deploymentClauses('sensitiveActionWorkflow', this.taskQueue),
+      `AgentId = ${visibilityString(agentId)}`,
+      `McpCall = ${visibilityString(mcpCallKey(tool, call))}`,
+    ].join(' AND ');
+    for await (const info of this.client.workflow.list({ query, pageSize: 5 })) {
+      const action = await this.find(info.workflowId.slice('action:'.length), agentId);
+      if (
+        action &&
+        (action.status === 'PENDING_APPROVAL' || action.status === 'ALLOWED' || action.status === 'APPROVED')
+      )
+        return action;
+    }
+    return null;
   }
 
   async get(actionId: string, agentId?: string): Promise<ActionRecord> {

@@ -10,7 +10,14 @@ import { ErrorCode } from '../../domain/errors.js';
 import type { Signed } from '../../tokens/statements.js';
 import { refuse } from '../refuse.js';
 import type { ActionEntity } from './entity.js';
-import { approveActionUpdate, decideActionUpdate, denyActionUpdate, getActionQuery } from './messages.js';
+import { fromWarden } from '../trust.js';
+import {
+  approveActionUpdate,
+  claimCallUpdate,
+  decideActionUpdate,
+  denyActionUpdate,
+  getActionQuery,
+} from './messages.js';
 
 export function handleDecisions(entity: ActionEntity): void {
   const { gate } = entity;
@@ -51,4 +58,24 @@ export function handleDecisions(entity: ActionEntity): void {
   };
   setHandler(approveActionUpdate, decide(true), { validator: validator('approveAction') });
   setHandler(denyActionUpdate, decide(false), { validator: validator('denyAction') });
+
+  // An MCP call is forwarded once per decision: the first claim wins, every later one is refused.
+  setHandler(
+    claimCallUpdate,
+    () => {
+      entity.claimed = true;
+      return entity.action;
+    },
+    {
+      validator: (claim) => {
+        fromWarden(claim, 'a claim of an MCP call', { operation: 'claimCall' });
+        const { action } = entity;
+        if (!action.call || claim?.argumentsSha256 !== action.call.argumentsSha256)
+          refuse(ErrorCode.BAD_USER_INPUT, `Action ${action.id} is not for this MCP call.`);
+        if (action.status !== 'ALLOWED' && action.status !== 'APPROVED')
+          refuse(ErrorCode.CONFLICT, `Action ${action.id} is ${action.status}: there is nothing to forward.`);
+        if (entity.claimed) refuse(ErrorCode.CONFLICT, `The call of action ${action.id} was already forwarded.`);
+      },
+    },
+  );
 }

@@ -26,6 +26,8 @@ export class ActionEntity {
   /** The decision is made: the requester (and any retry) may have it. */
   decided = false;
   approval: Approval | null = null;
+  /** MCP calls: the endpoint claimed the allowed call to forward it (once). */
+  claimed = false;
   readonly gate: CommandGate;
 
   /** Only Warden starts an action, and only the action the workflow id names, on a baseline it read. */

@@ -30,3 +30,8 @@ export const decideActionUpdate = defineUpdate<ActionRecord, []>('decideAction')
 export const approveActionUpdate = defineUpdate<ActionRecord, [Signed<ApprovalRequest>]>('approveAction');
 export const denyActionUpdate = defineUpdate<ActionRecord, [Signed<ApprovalRequest>]>('denyAction');
 export const getActionQuery = defineQuery<ActionRecord>('getAction');
+/**
+ * MCP calls: Warden's endpoint claims an allowed or approved call before it forwards it. Only the first
+ * claim succeeds (a retried call is forwarded once); a Warden-only message.
+ */
+export const claimCallUpdate = defineUpdate<ActionRecord, [{ argumentsSha256: string }]>('claimCall');

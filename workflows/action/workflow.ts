@@ -92,7 +92,8 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   if (action.status === 'ALLOWED') {
     // Allowed outright: the agent's workflow learns it and audits it with its routine decisions, batched.
     await learn(true);
-    return action;
+    await awaitCallClaim(entity);
+    return entity.action;
   }
   await recordAudit({ kind: 'action.decided', action });
   if (action.status !== 'PENDING_APPROVAL') return action;
@@ -128,7 +129,18 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   entity.publish();
   await recordAudit({ kind: 'action.resolved', action: entity.action });
   await notified;
+  await awaitCallClaim(entity);
   return entity.action;
+}
+
+/**
+ * An MCP call allowed or approved stays claimable while its grant lives: the agent's retry (after a person
+ * approved it, or after the API died before forwarding) finds it open, and the first claim forwards it.
+ */
+async function awaitCallClaim(entity: ActionEntity): Promise<void> {
+  const { call, recordedGrant } = entity.action;
+  if (!call || !recordedGrant) return;
+  await condition(() => entity.claimed, Math.max(0, recordedGrant.exp * 1000 - Date.now()));
 }
 
 async function notifyApprovers(action: ActionRecord): Promise<void> {
