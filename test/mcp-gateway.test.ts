@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, PrivateKeyJwtProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { importJWK, SignJWT } from 'jose';
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Tool } from '@modelcontextprotocol/server';
 import { MCP_REFUSALS } from '../api/mcp/errors.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
@@ -295,6 +295,62 @@ describe('a client written by somebody else: the official Python SDK', () => {
     expect(refused.error).toMatchObject({ code: MCP_REFUSALS.WARDEN_TOOL_NOT_ALLOWED });
     expect(upstream.calls.length).toBe(before + 1);
   }, 180_000);
+});
+
+describe('upstreamAuth WARDEN_GRANT', () => {
+  it("forwards each call with the decision's grant for the upstream's audience, never the agent's token", async () => {
+    const other = await startMcpUpstream(structuredClone(TOOLS));
+    try {
+      const name = `granted-${stack.tag}`;
+      const registered = await registerMcpTool(name, other.url, {
+        upstreamAuth: 'WARDEN_GRANT',
+        secret: null,
+        operations: [],
+      });
+      expect(registered.errors).toBeUndefined();
+      expect(registered.data.registerTool.tool.resource).toBe(other.url);
+      const caller = await registerTestAgent(stack, admin, {
+        name: `mcp-granted-${stack.tag}`,
+        ownerEmail: owner(),
+        allowedTools: [{ tool: name, operations: ['list_invoices'] }],
+      });
+      const token = await accessTokenFor(caller, `${stack.config.api.publicUrl}/mcp/${name}`);
+      const res = await fetch(`${stack.config.api.publicUrl}/mcp/${name}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'list_invoices', arguments: { limit: 3 } },
+        }),
+      });
+      expect((await message(res)).result.content[0].text).toBe('list_invoices done: {"limit":3}');
+      // Listing (at registration) carried Warden's own short grant; the call, the decision's grant.
+      const jwks = createLocalJWKSet(
+        (await (await fetch(`${stack.api.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] },
+      );
+      const listing = other.authorizations[0]!.replace(/^Bearer /, '');
+      expect((await jwtVerify(listing, jwks, { audience: other.url })).payload).toMatchObject({
+        sub: 'warden',
+        scope: 'tools/list',
+      });
+      const call = other.calls[0]!.authorization!.replace(/^Bearer /, '');
+      expect(call).not.toBe(token);
+      expect((await jwtVerify(call, jwks, { audience: other.url })).payload).toMatchObject({
+        sub: caller.id,
+        scope: 'list_invoices',
+        iss: stack.config.credentials.issuer,
+      });
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 describe('OAuth at the MCP endpoint (RFC 9728, RFC 8707)', () => {
