@@ -8,7 +8,7 @@
  *
  *   BENCH_QUICK=1          small sample sizes (development; the figures are not meaningful)
  *   BENCH_ONLY=a,b         run only these benchmarks (decision-latency, throughput, containment,
- *                          token-endpoint, grant-verification, scoring, scale)
+ *                          token-endpoint, grant-verification, scoring, mcp-gateway, scale)
  *   BENCH_KEEP=1           keep the data folder (logs, database) afterwards
  *   BENCH_RESULTS_DIR      write the result files there instead of bench/results
  *   BENCH_BUDGET_SECONDS   the run's time budget (default 570): the scale benchmark registers fewer
@@ -19,6 +19,7 @@ import { containment } from './benchmarks/containment.js';
 import { FULL, QUICK, type BenchContext } from './benchmarks/context.js';
 import { decisionLatency } from './benchmarks/decision-latency.js';
 import { grantVerification, scoring } from './benchmarks/in-process.js';
+import { mcpGateway } from './benchmarks/mcp-gateway.js';
 import { scale } from './benchmarks/scale.js';
 import { throughput } from './benchmarks/throughput.js';
 import { tokenEndpoint } from './benchmarks/token-endpoint.js';
@@ -35,6 +36,7 @@ const ALL = [
   'throughput',
   'containment',
   'token-endpoint',
+  'mcp-gateway',
   'scale',
 ] as const;
 type Name = (typeof ALL)[number];
@@ -118,6 +120,7 @@ try {
       await ensureAgents(32);
       targets.push(...tag('token-endpoint', await tokenEndpoint(ctx)));
     }
+    if (wants('mcp-gateway')) targets.push(...tag('mcp-gateway', await mcpGateway(ctx)));
     if (wants('scale')) targets.push(...tag('scale', await scale(ctx)));
     await floor.stopWaiters();
   }

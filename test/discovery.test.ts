@@ -24,6 +24,7 @@ import {
   type CloudServer,
 } from './helpers/discovery.js';
 import { startReceiver } from './helpers/http-servers.js';
+import { startMcpUpstream } from './helpers/mcp-upstream.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 
 let stack: Stack;
@@ -371,6 +372,47 @@ describe('claiming a discovered agent', () => {
     expect(after.data.agent).toMatchObject({ status: 'ACTIVE', owner: { email: 'olivia@example.com' } });
     expect(Date.parse(after.data.agent.lastSeenAt)).toBeGreaterThan(Date.parse(engine.lastSeen));
     expect(notifications().length).toBe(alerts);
+  });
+});
+
+describe('moving shadow MCP use behind Warden', () => {
+  it('registers the MCP server a finding names as an MCP tool and marks the finding handled; a local (stdio) one needs its URL', async () => {
+    const upstream = await startMcpUpstream([
+      { name: 'list_issues', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
+    ]);
+    try {
+      const findings = await allFindings(stack.gql, security, { source: 'ENDPOINT' });
+      const remote = findings.find((f) => f.fingerprint === 'mcp:alice-mbp:alice:url:mcp.linear.app/sse');
+      const local = findings.find(
+        (f) => f.fingerprint === 'mcp:alice-mbp:alice:npm:@modelcontextprotocol/server-github',
+      );
+      const register = (input: Record<string, unknown>, token = admin) =>
+        stack.gql<any>(
+          `mutation($i: RegisterToolFromFindingInput!) { registerToolFromFinding(input: $i) { tool { name authMode mcp { endpoint pinned { name } } } } }`,
+          { i: { upstreamAuth: 'NONE', ...input } },
+          token,
+        );
+      const stdio = await register({ findingId: local.id, name: `github-${stack.tag}` });
+      expect(stdio.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(stdio.errors?.[0]?.message).toMatch(/runs as a local process .*give upstreamUrl/);
+      expect(
+        (await register({ findingId: remote.id, name: `linear-${stack.tag}` }, security)).errors?.[0]?.extensions?.code,
+      ).toBe('FORBIDDEN');
+
+      // The finding's own URL (mcp.linear.app) is out of reach here: the admin points Warden at a local one.
+      const moved = await register({ findingId: remote.id, name: `linear-${stack.tag}`, upstreamUrl: upstream.url });
+      expect(moved.errors).toBeUndefined();
+      expect(moved.data.registerToolFromFinding.tool).toMatchObject({
+        authMode: 'MCP',
+        mcp: { endpoint: `${stack.config.api.publicUrl}/mcp/linear-${stack.tag}`, pinned: [{ name: 'list_issues' }] },
+      });
+      const after = (await allFindings(stack.gql, security, { source: 'ENDPOINT', includeDismissed: true })).find(
+        (f) => f.id === remote.id,
+      );
+      expect(after.dismissal.reason).toMatch(/Moved behind Warden: registered as MCP tool linear-/);
+    } finally {
+      await upstream.close();
+    }
   });
 });
 

@@ -9,7 +9,30 @@ import type { Caller, McpEndpointDeps } from './caller.js';
 import { refusal } from './errors.js';
 import { UpstreamError } from './upstream.js';
 
+/**
+ * How long one upstream listing (hashed) serves every agent of this process: a changed definition is
+ * caught within this bound, and a burst of tools/list costs the upstream one listing.
+ */
+const LISTING_MS = 1_000;
+
 export function createToolSurface({ services, audit }: Pick<McpEndpointDeps, 'services' | 'audit'>) {
+  const listings = new Map<
+    string,
+    { at: number; upstreamUrl: string; listing: Promise<{ definition: McpToolDefinition; sha256: string }[]> }
+  >();
+
+  /** The upstream's definitions with their fingerprints: listed at most once per LISTING_MS per tool. */
+  function hashedListing(tool: ToolState) {
+    const cached = listings.get(tool.name);
+    if (cached && cached.upstreamUrl === tool.upstreamUrl && Date.now() - cached.at < LISTING_MS) return cached.listing;
+    const listing = listUpstream(tool).then((seen) =>
+      seen.map((definition) => ({ definition, sha256: definitionSha256(definition) })),
+    );
+    listings.set(tool.name, { at: Date.now(), upstreamUrl: tool.upstreamUrl!, listing });
+    listing.catch(() => listings.delete(tool.name)); // a failed listing is not served to the next caller
+    return listing;
+  }
+
   /** The agent's tools as the upstream lists them now: pinned, unchanged, not quarantined, allowed. */
   async function visibleTools(caller: Caller): Promise<McpToolDefinition[]> {
     const [listed, { agent }] = await Promise.all([
@@ -26,10 +49,9 @@ export function createToolSurface({ services, audit }: Pick<McpEndpointDeps, 'se
    * unquarantined definitions are returned.
    */
   async function currentDefinitions(tool: ToolState): Promise<McpToolDefinition[]> {
-    const seen = await listUpstream(tool);
+    const hashed = await hashedListing(tool);
     const mcp = tool.mcp!;
     const pinned = new Map(mcp.pinned.map((p) => [p.name, p.sha256]));
-    const hashed = seen.map((definition) => ({ definition, sha256: definitionSha256(definition) }));
     const unknown = hashed.filter(
       (h) =>
         pinned.get(h.definition.name) !== h.sha256 &&

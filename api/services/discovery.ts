@@ -213,6 +213,16 @@ export class DiscoveryService {
     return out;
   }
 
+  /** One finding, as its agent's workflow holds it. */
+  async finding(findingId: string): Promise<FindingRecord> {
+    const agentId = agentIdOfFinding(findingId);
+    const found = agentId
+      ? (await this.agentState(agentId))?.discovery?.findings.find((f) => f.id === findingId)
+      : null;
+    if (!found) throw notFound(`No finding "${findingId.slice(0, 120)}".`);
+    return found;
+  }
+
   async dismissFinding(by: Commander, findingId: string, reason: string): Promise<FindingRecord> {
     const agentId = agentIdOfFinding(findingId);
     if (!agentId) throw notFound(`No finding "${findingId.slice(0, 120)}".`);

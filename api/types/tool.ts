@@ -11,6 +11,8 @@ import {
 } from '../../domain/tools.js';
 import { commanderOf } from '../auth/principal.js';
 import { builder } from '../builder.js';
+import { badInput } from '../../domain/errors.js';
+import type { FindingRecord } from '../../domain/discovery.js';
 import { viewOf, type ToolView } from '../services/tool-registry.js';
 
 const Sensitivity = builder.enumType('Sensitivity', { values: SENSITIVITIES });
@@ -200,6 +202,22 @@ const RegisterToolInput = builder.inputType('RegisterToolInput', {
   }),
 });
 
+const RegisterToolFromFindingInput = builder.inputType('RegisterToolFromFindingInput', {
+  fields: (t) => ({
+    findingId: t.id({ required: true, validate: z.string().max(300) }),
+    name: t.string({ required: true, validate: z.string().max(63) }),
+    description: t.string({ validate: z.string().max(2000) }),
+    upstreamUrl: t.string({
+      description: "The server's Streamable HTTP URL, when the finding's is redacted or it runs as a local process.",
+      validate: z.string().max(2048),
+    }),
+    upstreamAuth: t.field({ type: McpUpstreamAuth, required: true }),
+    secret: t.string({ validate: z.string().max(4096) }),
+    secretHeader: t.string({ validate: z.string().max(64) }),
+    operations: t.field({ type: [ToolOperationInput] }),
+  }),
+});
+
 const RegisterToolPayload = builder
   .objectRef<{ tool: ToolView; clientSecret: string }>('RegisterToolPayload')
   .implement({
@@ -242,6 +260,34 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       viewOf(await ctx.services.tools.rotateSecret(commanderOf(ctx.principal), args.tool)),
   }),
+  registerToolFromFinding: t.field({
+    type: RegisterToolPayload,
+    description:
+      'Moves shadow MCP use behind Warden: registers the MCP server a discovery finding names as an MCP tool (its Streamable HTTP URL unless upstreamUrl is given), and marks the finding handled. Admins only.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: RegisterToolFromFindingInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const by = commanderOf(ctx.principal);
+      const finding = await ctx.services.discovery.finding(input.findingId);
+      const upstreamUrl = mcpUpstreamOf(finding, input.upstreamUrl ?? null);
+      const { tool, clientSecret } = await ctx.services.tools.register(by, {
+        name: input.name,
+        description: input.description ?? `${finding.agentName} (MCP server found on ${finding.host ?? 'an endpoint'})`,
+        authMode: 'MCP',
+        upstreamUrl,
+        upstreamAuth: input.upstreamAuth,
+        secret: input.secret ?? null,
+        secretHeader: input.secretHeader ?? null,
+        operations: input.operations ?? [],
+      });
+      await ctx.services.discovery.dismissFinding(
+        by,
+        finding.id,
+        `Moved behind Warden: registered as MCP tool ${tool.name}; clients connect to ${tool.mcp!.endpoint}.`,
+      );
+      return { tool: viewOf(tool), clientSecret };
+    },
+  }),
   acceptToolDefinition: t.field({
     type: Tool,
     description:
@@ -267,3 +313,16 @@ builder.mutationFields((t) => ({
       ),
   }),
 }));
+
+/** The Streamable HTTP URL of the MCP server a finding names, or why Warden cannot put it behind the gateway. */
+function mcpUpstreamOf(finding: FindingRecord, given: string | null): string {
+  if (finding.kind !== 'mcp-server') throw badInput(`Finding ${finding.id} is not an MCP server (${finding.kind}).`);
+  if (given) return given;
+  const url = finding.evidence.url;
+  if (!url)
+    throw badInput(
+      `${finding.agentName} runs as a local process (${finding.evidence.transport ?? 'stdio'}); Warden's gateway needs its Streamable HTTP URL: give upstreamUrl.`,
+    );
+  if (/\*|…|REDACTED/i.test(url)) throw badInput(`The finding's URL is redacted (${url}); give upstreamUrl.`);
+  return url;
+}

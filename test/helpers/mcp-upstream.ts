@@ -18,7 +18,9 @@ export interface UpstreamCall {
 export interface TestUpstream {
   url: string;
   tools: Tool[];
+  /** Every call received (unless `record` is false). */
   calls: UpstreamCall[];
+  record: boolean;
   /** Every Authorization header the server saw (list and call). */
   authorizations: (string | null)[];
   /** When set, requests without `Authorization: <requiredAuthorization>` get 401. */
@@ -30,10 +32,11 @@ export interface TestUpstream {
   close(): Promise<void>;
 }
 
-export async function startMcpUpstream(tools: Tool[]): Promise<TestUpstream> {
+export async function startMcpUpstream(tools: Tool[], listenPort = 0): Promise<TestUpstream> {
   const state: Omit<TestUpstream, 'url' | 'close'> = {
     tools,
     calls: [],
+    record: true,
     authorizations: [],
     requiredAuthorization: null,
     delayMs: 0,
@@ -43,11 +46,12 @@ export async function startMcpUpstream(tools: Tool[]): Promise<TestUpstream> {
     const server = new Server({ name: 'test-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
     server.setRequestHandler('tools/list', () => ({ tools: state.tools }));
     server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
-      state.calls.push({
-        name: request.params.name,
-        arguments: request.params.arguments ?? {},
-        authorization: requestInfo?.headers.get('authorization') ?? null,
-      });
+      if (state.record)
+        state.calls.push({
+          name: request.params.name,
+          arguments: request.params.arguments ?? {},
+          authorization: requestInfo?.headers.get('authorization') ?? null,
+        });
       const token = ctx.mcpReq._meta?.progressToken;
       if (state.delayMs) {
         if (token !== undefined)
@@ -62,7 +66,7 @@ export async function startMcpUpstream(tools: Tool[]): Promise<TestUpstream> {
   });
   const server = http.createServer(async (req, res) => {
     const authorization = req.headers.authorization ?? null;
-    state.authorizations.push(authorization);
+    if (state.record) state.authorizations.push(authorization);
     if (state.requiredAuthorization && authorization !== state.requiredAuthorization) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
       return;
@@ -89,7 +93,7 @@ export async function startMcpUpstream(tools: Tool[]): Promise<TestUpstream> {
     if (response.body) Readable.fromWeb(response.body as never).pipe(res);
     else res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}/mcp`,
