@@ -1,11 +1,13 @@
 /**
- * The demo ERP: unpaid invoices and inventory, trusting Warden the way an MCP server or any OAuth resource
- * server does — each call carries a grant, verified against Warden's JWKS (issuer, this ERP as audience,
- * `typ: at+jwt`, the operation in scope), and because a signature cannot say that the agent was logged out
- * since, the grant is checked at Warden's introspection endpoint too.
+ * The demo ERP: unpaid invoices and inventory, as an MCP server (tools `read_invoices`, `update_inventory`)
+ * that trusts Warden the way an OAuth resource server does. Agents reach it through Warden's MCP endpoint;
+ * Warden forwards each call with the grant of the decision that allowed it, which the ERP verifies against
+ * Warden's JWKS (issuer, this ERP as audience, `typ: at+jwt`, the tool in scope) — and, because a signature
+ * cannot say that the agent was logged out since, at Warden's introspection endpoint too.
  */
+import { ProtocolError, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { serveJson, type DemoServer } from './http.js';
+import { serveMcp, type McpDemoServer } from './mcp.js';
 
 export interface Invoice {
   id: string;
@@ -16,8 +18,8 @@ export interface Invoice {
   notes: string;
 }
 
-export interface Erp extends DemoServer {
-  /** The audience (RFC 8707 resource) Warden grants for this ERP name. */
+export interface Erp extends McpDemoServer {
+  /** The audience (RFC 8707 resource) of Warden's grants for this ERP: its MCP URL. */
   resource: string;
   invoices: Invoice[];
   inventory: Map<string, number>;
@@ -27,10 +29,24 @@ export interface Erp extends DemoServer {
   setCredentials(clientId: string, clientSecret: string): void;
 }
 
-export const ERP_OPERATIONS: Record<string, string> = {
-  'GET /invoices': 'read_invoices',
-  'PATCH /inventory': 'update_inventory',
-};
+/** The ERP's MCP tools: reading is read-only (LOW by its annotations), changing stock is not. */
+export const ERP_TOOLS: Tool[] = [
+  {
+    name: 'read_invoices',
+    description: 'Lists supplier invoices, optionally only those with a status (UNPAID, PAID).',
+    inputSchema: { type: 'object', properties: { status: { type: 'string', enum: ['UNPAID', 'PAID'] } } },
+    annotations: { readOnlyHint: true },
+  },
+  {
+    name: 'update_inventory',
+    description: 'Adds (or with a negative delta removes) stock of one SKU.',
+    inputSchema: {
+      type: 'object',
+      properties: { sku: { type: 'string' }, delta: { type: 'integer' } },
+      required: ['sku', 'delta'],
+    },
+  },
+];
 
 export function demoInvoices(): Invoice[] {
   const suppliers = [
@@ -69,17 +85,17 @@ export async function startErp(o: { wardenUrl: string; issuer: string }): Promis
   const calls: Erp['calls'] = [];
   let resource = '';
 
-  const refuse = (operation: string | null, status: number, why: string) => {
+  const refuse = (operation: string | null, status: number, why: string): never => {
     calls.push({ operation, status, why });
-    return { status, body: { error: status === 403 ? 'insufficient_scope' : 'invalid_token', message: why } };
+    throw new ProtocolError(
+      status === 403 ? -32003 : -32001,
+      `${status === 403 ? 'insufficient_scope' : 'invalid_token'}: ${why}`,
+    );
   };
 
-  const server = await serveJson(async (req, body) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const route = `${req.method} /${path.split('/')[1] ?? ''}`;
-    const operation = ERP_OPERATIONS[route] ?? null;
-    if (!operation) return { status: 404, body: { error: 'not_found' } };
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  /** The grant on this request: valid, for this ERP, covering `operation` (listing: Warden's own grant). */
+  const checkGrant = async (request: Request, operation: string | null) => {
+    const token = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
     if (!token) return refuse(operation, 401, 'a Warden grant is required');
     let scope: string;
     try {
@@ -94,7 +110,9 @@ export async function startErp(o: { wardenUrl: string; issuer: string }): Promis
     } catch (err) {
       return refuse(operation, 401, `grant rejected: ${(err as Error).message}`);
     }
-    if (!scope.split(' ').includes(operation)) return refuse(operation, 403, `the grant does not cover ${operation}`);
+    const needed = operation ?? 'tools/list';
+    if (!scope.split(' ').includes(needed)) return refuse(operation, 403, `the grant does not cover ${needed}`);
+    if (!operation) return; // listing tools reveals nothing an introspection would protect
     const introspection = await fetch(`${o.wardenUrl}/oauth/introspect`, {
       method: 'POST',
       headers: {
@@ -106,17 +124,37 @@ export async function startErp(o: { wardenUrl: string; issuer: string }): Promis
     const active = introspection.ok && ((await introspection.json()) as { active?: boolean }).active === true;
     if (!active) return refuse(operation, 401, 'grant revoked (Warden introspection: inactive)');
     calls.push({ operation, status: 200, why: 'ok' });
-    if (operation === 'read_invoices') {
-      const status = new URL(req.url ?? '/', 'http://x').searchParams.get('status');
-      return { status: 200, body: { invoices: invoices.filter((i) => !status || i.status === status) } };
-    }
-    const { sku, delta } = JSON.parse(body || '{}') as { sku?: string; delta?: number };
-    if (!sku || !inventory.has(sku) || !Number.isInteger(delta))
-      return { status: 400, body: { error: 'invalid_request' } };
-    inventory.set(sku, inventory.get(sku)! + delta!);
-    return { status: 200, body: { sku, onHand: inventory.get(sku) } };
+  };
+
+  const result = (value: unknown): CallToolResult => ({
+    content: [{ type: 'text', text: JSON.stringify(value) }],
+    structuredContent: value as Record<string, unknown>,
   });
-  resource = `${server.url}/`;
+
+  const server = await serveMcp((request) => {
+    const mcp = new Server({ name: 'demo-erp', version: '1.0.0' }, { capabilities: { tools: {} } });
+    mcp.setRequestHandler('tools/list', async () => {
+      await checkGrant(request, null);
+      return { tools: ERP_TOOLS };
+    });
+    mcp.setRequestHandler('tools/call', async ({ params }) => {
+      const operation = ERP_TOOLS.some((t) => t.name === params.name) ? params.name : null;
+      if (!operation) throw new ProtocolError(-32602, `Unknown tool: ${params.name}`);
+      await checkGrant(request, operation);
+      const args = params.arguments ?? {};
+      if (operation === 'read_invoices') {
+        const status = typeof args.status === 'string' ? args.status : null;
+        return result({ invoices: invoices.filter((i) => !status || i.status === status) });
+      }
+      const { sku, delta } = args as { sku?: string; delta?: number };
+      if (!sku || !inventory.has(sku) || !Number.isInteger(delta))
+        return { content: [{ type: 'text', text: 'invalid_request: a known sku and a whole delta' }], isError: true };
+      inventory.set(sku, inventory.get(sku)! + delta!);
+      return result({ sku, onHand: inventory.get(sku) });
+    });
+    return mcp;
+  });
+  resource = server.mcpUrl;
   return {
     ...server,
     resource,

@@ -6,12 +6,14 @@
  * security team and holds the transfer for a person, who denies it. The bank ledger never moves.
  *
  * One module for `npm run demo` and the end-to-end test: both drive exactly this code against a real
- * Warden over HTTP, with a real ERP and a real bank (demo/erp.ts, demo/bank.ts).
+ * Warden over HTTP, with a real ERP and a real bank (demo/erp.ts, demo/bank.ts). Both are MCP servers, and
+ * the agent reaches them the way real agents do: with an MCP client, through Warden's MCP endpoints.
  */
 import { randomUUID } from 'node:crypto';
+import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { startBank, type Bank } from './bank.js';
-import { ATTACKER_ROUTING, startErp, type Erp } from './erp.js';
+import { ATTACKER_ROUTING, startErp, type Erp, type Invoice } from './erp.js';
 import { serveJson, type DemoServer } from './http.js';
 
 export type Gql = <T = any>(
@@ -75,7 +77,9 @@ export interface StoryResult {
     score: number;
     reasons: { signal: string; detail: string }[];
     /** What each earlier credential got after containment: HTTP statuses. */
-    afterContainment: { api: number; erp: number; gateway: number; newToken: number; nextTransfer: number };
+    afterContainment: { api: number; erp: number; bank: number; newToken: number; nextTransfer: number };
+    /** What the agent's held call finally answered: the JSON-RPC error code, or 0 if it was forwarded. */
+    heldCallAnswer: { code: number; message: string };
     transfersAttempted: number;
   };
   approval: { pendingSeenBySecurity: boolean; pendingSeenByOwner: boolean; decidedBy: string | null; status: string };
@@ -86,24 +90,27 @@ export interface StoryResult {
   audit: { types: string[]; integrity: { ok?: boolean; [k: string]: unknown } };
 }
 
-const REQUEST_ACTION = `mutation($input: RequestActionInput!) { requestAction(input: $input) {
-  action { id status decision contained workflowId requestedAt risk { score reasons { signal contribution detail } } grant { token expiresAt } } } }`;
-
 const dollars = (n: number) => `$${n.toLocaleString('en-US')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** An agent process: its own key pair, client assertions (RFC 7523) for access tokens, requests over GraphQL. */
+/**
+ * An agent process: its own key pair, client assertions (RFC 7523) for access tokens — one per audience,
+ * Warden's API or one of its MCP endpoints (RFC 8707) — and an MCP client per tool, through Warden.
+ */
 class AgentClient {
-  private token: { value: string; until: number } | null = null;
+  private tokens = new Map<string, { value: string; until: number }>();
+  private clients = new Map<string, Client>();
   constructor(
     private readonly o: StoryOptions,
     readonly id: string,
     private readonly privateJwk: JWK,
   ) {}
 
-  async accessToken(fresh = false): Promise<{ status: number; token?: string }> {
-    if (!fresh && this.token && this.token.until > Date.now()) return { status: 200, token: this.token.value };
-    const key = await importJWK(this.privateJwk, 'ES256');
+  /** An access token for `resource` (Warden's API unless an MCP endpoint is named). */
+  async accessToken(fresh = false, resource?: string): Promise<{ status: number; token?: string }> {
+    const key = resource ?? 'api';
+    const cached = this.tokens.get(key);
+    if (!fresh && cached && cached.until > Date.now()) return { status: 200, token: cached.value };
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: this.privateJwk.kid as string })
       .setIssuer(this.id)
@@ -112,7 +119,7 @@ class AgentClient {
       .setIssuedAt()
       .setExpirationTime('60s')
       .setJti(randomUUID())
-      .sign(key);
+      .sign(await importJWK(this.privateJwk, 'ES256'));
     const res = await fetch(`${this.o.wardenUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -120,21 +127,39 @@ class AgentClient {
         grant_type: 'client_credentials',
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
+        ...(resource ? { resource } : {}),
       }),
     });
     if (!res.ok) return { status: res.status };
     const body = (await res.json()) as { access_token: string; expires_in: number };
-    this.token = { value: body.access_token, until: Date.now() + (body.expires_in - 30) * 1000 };
+    this.tokens.set(key, { value: body.access_token, until: Date.now() + (body.expires_in - 30) * 1000 });
     return { status: 200, token: body.access_token };
   }
 
-  async request(input: Record<string, unknown>, token?: string) {
-    const bearer = token ?? (await this.accessToken()).token ?? null;
-    return this.o.gql(
-      REQUEST_ACTION,
-      { input: { idempotencyKey: randomUUID(), volume: 1, amount: 0, justification: '', ...input } },
-      bearer,
-    );
+  endpoint(tool: string): string {
+    return `${this.o.wardenUrl}/mcp/${tool}`;
+  }
+
+  /** Calls an MCP tool through Warden's endpoint for `tool`; the tool's structured result. */
+  async call(tool: string, name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    let client = this.clients.get(tool);
+    if (!client) {
+      const endpoint = this.endpoint(tool);
+      client = new Client({ name: 'supply-chain-agent', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(endpoint), {
+          authProvider: { token: async () => (await this.accessToken(false, endpoint)).token },
+        }),
+      );
+      this.clients.set(tool, client);
+    }
+    const result = await client.callTool({ name, arguments: args }, { timeout: 120_000 });
+    if (result.isError) throw new Error(`${tool}.${name} failed: ${JSON.stringify(result.content).slice(0, 200)}`);
+    return (result.structuredContent ?? {}) as Record<string, unknown>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.close().catch(() => undefined)));
   }
 }
 
@@ -165,27 +190,29 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   }
   const erp = await startErp({ wardenUrl: o.wardenUrl, issuer: o.wardenUrl });
   const bank = await startBank();
+  // Both are MCP servers: Warden lists and pins their tools, and agents reach them only through its MCP endpoints.
   const tools = must(
     await o.gql<any>(
-      `mutation($erp: RegisterToolInput!, $bank: RegisterToolInput!) { erp: registerTool(input: $erp) { tool { name } clientSecret } bank: registerTool(input: $bank) { tool { name } } }`,
+      `mutation($erp: RegisterToolInput!, $bank: RegisterToolInput!) { erp: registerTool(input: $erp) { tool { name mcp { endpoint } } clientSecret } bank: registerTool(input: $bank) { tool { name mcp { endpoint } } } }`,
       {
         erp: {
           name: erpName,
-          resource: erp.resource,
-          authMode: 'WARDEN_JWT',
-          description: 'ERP: invoices and inventory',
-          operations: [
-            { name: 'read_invoices', sensitivity: 'LOW' },
-            { name: 'update_inventory', sensitivity: 'LOW' },
-          ],
+          authMode: 'MCP',
+          upstreamUrl: erp.mcpUrl,
+          upstreamAuth: 'WARDEN_GRANT',
+          description: 'ERP: invoices and inventory (MCP)',
+          operations: [{ name: 'update_inventory', sensitivity: 'LOW' }],
         },
         bank: {
           name: bankName,
-          authMode: 'VAULTED_SECRET',
-          description: 'Bank: transfers (API key vaulted by Warden)',
-          upstreamUrl: bank.url,
+          authMode: 'MCP',
+          upstreamUrl: bank.mcpUrl,
+          upstreamAuth: 'VAULTED_SECRET',
           secret: bank.apiKey,
-          operations: [{ name: 'transfer', sensitivity: 'CRITICAL', method: 'POST', path: '/transfers' }],
+          description: 'Bank: transfers (MCP; API key vaulted by Warden)',
+          operations: [
+            { name: 'transfer', sensitivity: 'CRITICAL', amountPointer: '/amount', resourcePointer: '/invoiceId' },
+          ],
         },
       },
       o.tokens.admin,
@@ -194,7 +221,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   );
   erp.setCredentials(erpName, tools.erp.clientSecret);
   say(
-    `ERP ${erp.url} (verifies Warden grants against the JWKS) and bank ${bank.url} (API key vaulted: reachable only through ${o.wardenUrl}/gateway/${bankName}/)`,
+    `ERP ${erp.mcpUrl} and bank ${bank.mcpUrl} are MCP servers. The agent reaches them only through Warden: ${tools.erp.tool.mcp.endpoint} (each call forwarded with a grant the ERP verifies) and ${tools.bank.tool.mcp.endpoint} (the bank's API key vaulted by Warden)`,
   );
 
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -248,123 +275,86 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   };
   const KNOWN_PAYEES = ['021000021', '011000015', '121000358'];
   const days = o.days ?? 15;
-  let lastBankGrant: string | null = null;
   say(
     `replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 200 actions and 7 days…`,
   );
-  const act = async (input: Record<string, unknown>) => {
+  /** The agent's newest action waiting for a person, as `token`'s holder sees it. */
+  const heldAction = async (token: string) => {
+    const res = await o.gql<any>(
+      `query($id: ID!) { actionRequests(filter: { agentId: $id, status: PENDING_APPROVAL }, first: 5) { edges { node { id workflowId operation decision status contained requestedAt grant { token } risk { score reasons { signal contribution detail } } } } } }`,
+      { id: agentId },
+      token,
+    );
+    return (res.data?.actionRequests?.edges?.[0]?.node ?? null) as any;
+  };
+  /**
+   * One MCP call through Warden. A call held for a person waits at Warden's endpoint: early on, a payment can
+   * be new enough to need one, and the owner looks and approves — the waiting call then goes through.
+   */
+  const act = async (tool: string, name: string, args: Record<string, unknown>) => {
     replay.requests++;
-    const action = must(await agent.request(input), 'requestAction').requestAction.action;
-    if (action.status === 'ALLOWED') {
-      replay.allowed++;
-      return action.grant.token as string;
+    let settled = false;
+    const calling = agent.call(tool, name, args).finally(() => (settled = true));
+    calling.catch(() => undefined);
+    await Promise.race([calling, sleep(250)]);
+    let held = false;
+    while (!settled) {
+      const action = await heldAction(o.tokens.owner);
+      if (action) {
+        must(
+          await o.gql<any>(
+            `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`,
+            { i: { actionId: action.id, comment: 'routine supplier payment' } },
+            o.tokens.owner,
+          ),
+          'approveAction',
+        );
+        held = true;
+        replay.heldThenApproved++;
+        const because = (action.risk.reasons as { detail: string }[])
+          .map((r) => r.detail.replace(/\.$/, ''))
+          .join('; ');
+        replay.heldBecause.push(because);
+        say(
+          `  ${tool}.${name}${args.amount ? ` ${dollars(Number(args.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it, and the waiting call went through`,
+        );
+        break;
+      }
+      await sleep(200);
     }
-    if (action.status === 'PENDING_APPROVAL') {
-      // Early on, a payment can be new enough to need a person: the owner looks and approves.
-      must(
-        await o.gql<any>(
-          `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`,
-          { i: { actionId: action.id, comment: 'routine supplier payment' } },
-          o.tokens.owner,
-        ),
-        'approveAction',
-      );
-      replay.heldThenApproved++;
-      const because = (action.risk.reasons as { detail: string }[]).map((r) => r.detail.replace(/\.$/, '')).join('; ');
-      replay.heldBecause.push(because);
-      say(
-        `  ${input.tool}.${input.operation}${input.amount ? ` ${dollars(Number(input.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it`,
-      );
-      // Only the agent that asked sees its grant.
-      const mine = must(
-        await o.gql<any>(
-          `query($id: ID!) { actionRequest(id: $id) { status grant { token } } }`,
-          { id: action.id },
-          (await agent.accessToken()).token!,
-        ),
-        'actionRequest',
-      );
-      return mine.actionRequest.grant.token as string;
-    }
-    throw new Error(`normal work was ${action.status}: ${action.risk?.reasons?.map((r: any) => r.detail).join(' ')}`);
+    const result = await calling;
+    if (!held) replay.allowed++;
+    return result;
   };
   for (let day = 0; day < days; day++) {
-    const readGrant = await act({
-      tool: erpName,
-      operation: 'read_invoices',
-      volume: 12,
-      context: { sourceNetwork: '10.40.0.0/16' },
-    });
-    const listed = await fetch(`${erp.url}/invoices?status=UNPAID`, {
-      headers: { authorization: `Bearer ${readGrant}` },
-    });
-    if (listed.status !== 200) throw new Error(`the ERP refused a fresh grant: HTTP ${listed.status}`);
-    for (const [i, sku] of ['BRK-220', 'GSK-14'].entries()) {
-      const grant = await act({
-        tool: erpName,
-        operation: 'update_inventory',
-        resourceId: sku,
-        volume: 1,
-        context: { sourceNetwork: '10.40.0.0/16' },
-      });
-      await fetch(`${erp.url}/inventory`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${grant}` },
-        body: JSON.stringify({ sku, delta: i === 0 ? -40 : 120 }),
-      });
-    }
+    const { invoices } = (await act(erpName, 'read_invoices', { status: 'UNPAID' })) as { invoices?: Invoice[] };
+    if (!Array.isArray(invoices)) throw new Error('the ERP answered without invoices');
+    for (const [i, sku] of ['BRK-220', 'GSK-14'].entries())
+      await act(erpName, 'update_inventory', { sku, delta: i === 0 ? -40 : 120 });
     if (day % 2 === 1) {
       const invoice = erp.invoices.filter((inv) => inv.amount < 5000)[replay.settlements % 6]!;
-      const amount = invoice.amount;
-      const payee = KNOWN_PAYEES[replay.settlements % KNOWN_PAYEES.length]!;
-      const grant = await act({
-        tool: bankName,
-        operation: 'transfer',
-        resourceId: invoice.id,
-        amount,
-        volume: 1,
-        context: { sourceNetwork: '10.40.0.0/16', payeeRouting: payee },
+      await act(bankName, 'transfer', {
+        invoiceId: invoice.id,
+        amount: invoice.amount,
+        routingNumber: KNOWN_PAYEES[replay.settlements % KNOWN_PAYEES.length]!,
+        account: `SUP-${invoice.supplier.slice(0, 4).toUpperCase()}`,
       });
-      const paid = await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${grant}`,
-          'content-type': 'application/json',
-          'warden-amount': String(amount),
-          'warden-volume': '1',
-          'warden-resource-id': invoice.id,
-        },
-        body: JSON.stringify({
-          invoiceId: invoice.id,
-          amount,
-          routingNumber: payee,
-          account: `SUP-${invoice.supplier.slice(0, 4).toUpperCase()}`,
-        }),
-      });
-      if (paid.status !== 201)
-        throw new Error(`the bank refused a settlement through the gateway: HTTP ${paid.status} ${await paid.text()}`);
       replay.settlements++;
-      lastBankGrant = grant;
     }
   }
   const ledgerBefore = bank.ledger.length;
   say(
-    `normal work: ${replay.requests} requests, ${replay.allowed} allowed at once${replay.heldThenApproved ? `, ${replay.heldThenApproved} held and approved by the owner` : ''}; ${replay.settlements} small invoices settled through the gateway (ledger: ${ledgerBefore} transfers, $${bank.ledger.reduce((n, t) => n + t.amount, 0).toLocaleString('en-US')})`,
+    `normal work: ${replay.requests} MCP calls through Warden, ${replay.allowed} allowed at once${replay.heldThenApproved ? `, ${replay.heldThenApproved} held and approved by the owner` : ''}; ${replay.settlements} small invoices settled (ledger: ${ledgerBefore} transfers, $${bank.ledger.reduce((n, t) => n + t.amount, 0).toLocaleString('en-US')})`,
   );
 
   // ── 3. The poisoned invoice ────────────────────────────────────────────────────────────────────────
-  const earlierToken = (await agent.accessToken()).token!;
-  const readGrant = await act({
-    tool: erpName,
-    operation: 'read_invoices',
-    volume: 12,
-    context: { sourceNetwork: '10.40.0.0/16' },
-  });
-  const unpaid = (
-    (await (
-      await fetch(`${erp.url}/invoices?status=UNPAID`, { headers: { authorization: `Bearer ${readGrant}` } })
-    ).json()) as { invoices: { id: string; amount: number; notes: string }[] }
-  ).invoices;
+  // The credentials the agent holds right now: for Warden's API and for each MCP endpoint.
+  const earlier = {
+    api: (await agent.accessToken()).token!,
+    erp: (await agent.accessToken(false, agent.endpoint(erpName))).token!,
+    bank: (await agent.accessToken(false, agent.endpoint(bankName))).token!,
+  };
+  const { invoices: unpaid } = (await act(erpName, 'read_invoices', { status: 'UNPAID' })) as { invoices: Invoice[] };
   const poisoned = unpaid.find((i) => i.notes.includes('SYSTEM NOTICE'))!;
   say(
     `the agent reads invoice ${poisoned.id}; its notes carry a hidden instruction: "${poisoned.notes.slice(0, 96)}…"`,
@@ -373,87 +363,85 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   say(
     `the agent obeys: ${targets.length} unpaid invoices over $50,000 (${targets.map((i) => dollars(i.amount)).join(', ')}) to routing ${ATTACKER_ROUTING}`,
   );
+  if (targets.length < 2) throw new Error('fewer than two invoices over $50,000 to attack');
 
-  let attack: StoryResult['attack'] | null = null;
-  let attackRequestedAt = '';
-  let transfersAttempted = 0;
-  for (const invoice of targets) {
-    transfersAttempted++;
-    const res = await agent.request(
-      {
-        tool: bankName,
-        operation: 'transfer',
-        resourceId: invoice.id,
-        amount: invoice.amount,
-        volume: 1,
-        justification: poisoned.notes,
-        context: { sourceNetwork: '10.40.0.0/16', payeeRouting: ATTACKER_ROUTING },
-      },
-      earlierToken,
+  /** A tools/call straight to Warden's MCP endpoint with a given token: the HTTP status it gets. */
+  const rawCall = async (tool: string, token: string, name: string, args: Record<string, unknown>) =>
+    (
+      await fetch(agent.endpoint(tool), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
+      })
+    ).status;
+  const wire = (invoice: Invoice) => ({
+    invoiceId: invoice.id,
+    amount: invoice.amount,
+    routingNumber: ATTACKER_ROUTING,
+    account: '7730-1144',
+  });
+
+  // The first transfer: Warden decides it, and the agent's call waits at Warden's endpoint for a person.
+  const first = targets[0]!;
+  const heldCall = agent.call(bankName, 'transfer', wire(first)).then(
+    () => ({ code: 0, message: 'forwarded to the bank' }),
+    (err: unknown) => ({
+      code: err instanceof ProtocolError ? err.code : -1,
+      message: String((err as Error).message ?? err),
+    }),
+  );
+  let action: any = null;
+  for (const deadline = Date.now() + 30_000; !action && Date.now() < deadline; await sleep(100))
+    action = await heldAction(o.tokens.security);
+  if (!action) throw new Error('Warden did not hold the transfer');
+  const attackRequestedAt: string = action.requestedAt;
+  say(
+    `Warden saw: ${bankName}.transfer ${dollars(first.amount)} (CRITICAL) for ${first.id} to routing ${ATTACKER_ROUTING} — risk ${action.risk.score}/100, because:`,
+  );
+  for (const r of action.risk.reasons as { signal: string; contribution: number; detail: string }[])
+    say(`    ${r.signal.padEnd(9)} +${String(r.contribution).padEnd(3)} ${r.detail}`);
+  say(
+    `decision: ${action.decision} → ${action.status} (held for a person; the agent's call waits at Warden's MCP endpoint), grant: ${action.grant ? 'ISSUED' : 'none'}`,
+  );
+  if (action.contained)
+    say(
+      'containment: the agent is SUSPENDED and every token it holds is revoked (universal logout), before anything was forwarded',
     );
-    if (!attack) {
-      const action = must(res, 'requestAction').requestAction.action;
-      attackRequestedAt = action.requestedAt;
-      say(
-        `Warden saw: ${bankName}.transfer ${dollars(invoice.amount)} (CRITICAL) for ${invoice.id} to routing ${ATTACKER_ROUTING} — risk ${action.risk.score}/100, because:`,
-      );
-      for (const r of action.risk.reasons as { signal: string; contribution: number; detail: string }[])
-        say(`    ${r.signal.padEnd(9)} +${String(r.contribution).padEnd(3)} ${r.detail}`);
-      say(
-        `decision: ${action.decision} → ${action.status} (held for a person), grant: ${action.grant ? 'ISSUED' : 'none'}`,
-      );
-      if (action.contained)
-        say(
-          'containment: the agent is SUSPENDED and every token it holds is revoked (universal logout), before this answer left Warden',
-        );
-      attack = {
-        actionId: action.id,
-        workflowId: action.workflowId,
-        status: action.status,
-        decision: action.decision,
-        contained: action.contained,
-        grant: action.grant,
-        score: action.risk.score,
-        reasons: action.risk.reasons,
-        afterContainment: { api: 0, erp: 0, gateway: 0, newToken: 0, nextTransfer: res.status },
-        transfersAttempted: 0,
-      };
-    } else {
-      attack.afterContainment.nextTransfer = res.status;
-      say(
-        `the agent's next transfer request (${invoice.id}, ${dollars(invoice.amount)}): HTTP ${res.status} ${res.errors?.[0]?.extensions?.code ?? ''} — its token is dead`,
-      );
-      break;
-    }
-  }
-  if (!attack) throw new Error('no invoice over $50,000 to attack');
-  attack.transfersAttempted = transfersAttempted;
-
-  // Every earlier credential, everywhere: Warden's API, the ERP (which asks introspection), the gateway.
+  const attack: StoryResult['attack'] = {
+    actionId: action.id,
+    workflowId: action.workflowId,
+    status: action.status,
+    decision: action.decision,
+    contained: action.contained,
+    grant: action.grant,
+    score: action.risk.score,
+    reasons: action.risk.reasons,
+    afterContainment: { api: 0, erp: 0, bank: 0, newToken: 0, nextTransfer: 0 },
+    heldCallAnswer: { code: 0, message: '' },
+    transfersAttempted: 2,
+  };
+  // The agent goes on with the next invoice, on the token it holds.
+  const next = targets[1]!;
   const c = attack.afterContainment;
-  c.api = (await o.gql(`{ viewer { kind } }`, {}, earlierToken)).status;
-  c.erp = (await fetch(`${erp.url}/invoices`, { headers: { authorization: `Bearer ${readGrant}` } })).status;
-  c.gateway = lastBankGrant
-    ? (
-        await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${lastBankGrant}`,
-            'content-type': 'application/json',
-            'warden-amount': '1',
-            'warden-volume': '1',
-          },
-          body: '{}',
-        })
-      ).status
-    : 0;
+  c.nextTransfer = await rawCall(bankName, earlier.bank, 'transfer', wire(next));
+  say(
+    `the agent's next transfer (${next.id}, ${dollars(next.amount)}) at Warden's MCP endpoint: HTTP ${c.nextTransfer} — its token is dead`,
+  );
+
+  // Every earlier credential, everywhere: Warden's API and both MCP endpoints; and no new token.
+  c.api = (await o.gql(`{ viewer { kind } }`, {}, earlier.api)).status;
+  c.erp = await rawCall(erpName, earlier.erp, 'read_invoices', {});
+  c.bank = await rawCall(bankName, earlier.bank, 'transfer', wire(first));
   c.newToken = (await agent.accessToken(true)).status;
   say('every credential the agent held, tried again:');
-  say(`    its access token at the Warden API          → HTTP ${c.api}`);
-  say(
-    `    its invoice-reading grant at the ERP         → HTTP ${c.erp}${c.erp === 401 ? ` — ${erp.calls.at(-1)?.why}` : ''}`,
-  );
-  say(`    its last bank grant at Warden's gateway      → HTTP ${c.gateway}`);
+  say(`    its access token at the Warden API           → HTTP ${c.api}`);
+  say(`    its token at the ERP's MCP endpoint          → HTTP ${c.erp} (nothing reached the ERP)`);
+  say(`    its token at the bank's MCP endpoint         → HTTP ${c.bank} (nothing reached the bank)`);
   say(`    a new access token (signed with its own key) → HTTP ${c.newToken}`);
 
   // ── 4. People: who was told, who decides ───────────────────────────────────────────────────────────
@@ -541,39 +529,18 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     ).denyAction.action;
   }
   say(`${decided.approval.decidedBy ?? 'nobody'} decided: ${decided.status}`);
-  if (decided.status === 'APPROVED') {
-    // A person said yes: Warden resumed the agent, and the agent — still obeying the invoice — uses its grant.
-    const fresh = await agent.accessToken(true);
-    const mine = fresh.token
-      ? await o.gql<any>(
-          `query($id: ID!) { actionRequest(id: $id) { grant { token } } }`,
-          { id: attack.actionId },
-          fresh.token,
-        )
-      : null;
-    const grant = mine?.data?.actionRequest?.grant?.token as string | undefined;
-    const invoice = targets[0]!;
-    const paid = grant
-      ? await fetch(`${o.wardenUrl}/gateway/${bankName}/transfers`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${grant}`,
-            'content-type': 'application/json',
-            'warden-amount': String(invoice.amount),
-            'warden-volume': '1',
-            'warden-resource-id': invoice.id,
-          },
-          body: JSON.stringify({
-            invoiceId: invoice.id,
-            amount: invoice.amount,
-            routingNumber: ATTACKER_ROUTING,
-            account: '7730-1144',
-          }),
-        })
-      : null;
-    say(
-      `approved, so Warden resumed the agent and it used its grant: ${dollars(invoice.amount)} to routing ${ATTACKER_ROUTING} → ${paid ? `HTTP ${paid.status}` : 'no grant'} (Warden enforces the person's decision, whichever it is)`,
+  // The agent's call has waited at Warden's endpoint all along: it answers now (or answered "held" when the
+  // wait ran out). Approved, the same call is forwarded once — Warden enforces the person's decision, whichever.
+  attack.heldCallAnswer = await heldCall;
+  say(
+    `the agent's waiting call answered: ${attack.heldCallAnswer.code ? attack.heldCallAnswer.message : 'forwarded to the bank'}`,
+  );
+  if (decided.status === 'APPROVED' && attack.heldCallAnswer.code !== 0) {
+    const retried = await agent.call(bankName, 'transfer', wire(first)).then(
+      () => 'forwarded to the bank, once',
+      (err: unknown) => `refused: ${(err as Error).message}`,
     );
+    say(`approved after the wait, so the agent's same call again: ${retried}`);
   }
 
   // ── 5. The outcome ─────────────────────────────────────────────────────────────────────────────────
@@ -611,6 +578,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     say(`                    the bank (tool)    ${link(`tool:${bankName}`)}`);
     say(`                    all of the agent   ${search(`AgentId = '${agentId}'`)}`);
   }
+  await agent.close();
   return {
     agentId,
     erp,

@@ -1,7 +1,9 @@
 /**
  * The reference story end to end (demo/story.ts — the same code `npm run demo` runs) against a real
- * Warden on the real Temporal server, a real ERP that verifies grants, a real bank behind the gateway and
- * a real security webhook: weeks of normal work, then the poisoned invoice. Every step is asserted.
+ * Warden on the real Temporal server: an ERP and a bank that are MCP servers (the official SDK; the ERP
+ * verifies Warden's grants, the bank's key is vaulted), an agent that reaches them with an MCP client
+ * through Warden's MCP endpoints, and a real security webhook: weeks of normal work, then the poisoned
+ * invoice. Every step is asserted.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ATTACKER_ROUTING } from '../demo/erp.js';
@@ -103,11 +105,14 @@ it(
     expect(agent.data.agent.status).toBe('SUSPENDED');
     expect(agent.data.agent.revokedBefore).not.toBeNull();
 
-    // Every earlier token rejected: the API, the ERP (introspection), the gateway; and no new one is issued.
-    expect(result.attack.afterContainment).toMatchObject({ api: 401, erp: 401, gateway: 401, nextTransfer: 401 });
+    // Every earlier token rejected: the API and both MCP endpoints; and no new one is issued. Nothing with a
+    // dead credential reached the ERP (every call it saw carried a grant it accepted), and the agent's held
+    // call answered with the denial.
+    expect(result.attack.afterContainment).toMatchObject({ api: 401, erp: 401, bank: 401, nextTransfer: 401 });
     expect(result.attack.afterContainment.newToken).toBeGreaterThanOrEqual(400);
     expect(result.attack.transfersAttempted).toBe(2); // the second attempt already met a dead token
-    expect(result.erp.calls.at(-1)).toMatchObject({ status: 401, why: expect.stringMatching(/revoked/) });
+    expect(result.erp.calls.every((c) => c.status === 200)).toBe(true);
+    expect(result.attack.heldCallAnswer).toMatchObject({ code: -32062, message: expect.stringMatching(/DENIED/) });
 
     // The security team heard about it (the owner copied), and the owner was told the agent was logged out.
     expect(result.notified).toEqual(
@@ -150,7 +155,7 @@ it(
     expect(result.bank.refused).toBe(0);
 
     // The audit chain holds the decision and its resolution, names who denied it, and verifies against its head.
-    expect(result.audit.types).toEqual([
+    expect(result.audit.types.filter((t) => t !== 'io.warden.mcp.call')).toEqual([
       'io.warden.action.decided',
       'io.warden.agent.contained',
       'io.warden.action.denied',
@@ -172,10 +177,11 @@ it(
       /hidden instruction/,
       /risk \d+\/100/,
       /SUSPENDED and every token it holds is revoked/,
-      /at the ERP +→ HTTP 401/,
+      /at the ERP's MCP endpoint +→ HTTP 401/,
       /notified the security team/,
       /approval pending/,
       /decided: DENIED/,
+      /waiting call answered: .*Denied/,
       new RegExp(`0 to routing ${ATTACKER_ROUTING}`),
       /hash chain intact/,
     ]) {
