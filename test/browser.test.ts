@@ -125,7 +125,7 @@ it(
         .poll(() => refused.filter((status) => status === 401).length, { timeout: 30_000 })
         .toBeGreaterThan(0);
       expect(refused.every((status) => status === 401 || status === 204)).toBe(true);
-      expect(await page.locator('body').innerText()).not.toContain('026009593');
+      expect(await page.locator('body').innerText()).not.toContain('"amount": 54200');
 
       // The admin opens a codec session with their token (pasted into Warden's own page, never in a URL).
       await page.goto(`${codecUrl}/session`);
@@ -141,10 +141,10 @@ it(
       await page.getByText('Completed').first().waitFor({ timeout: 30_000 });
       // Input and result, decoded through the codec server (in Temporal they are AES-GCM ciphertext): the
       // transfer the agent asked for, in plain words.
-      await page.getByText('"payeeRouting": "026009593"').first().waitFor({ timeout: 30_000 });
+      await page.getByText('"amount": 54200').first().waitFor({ timeout: 30_000 });
       const text = await page.locator('body').innerText();
       expect(text).toContain(`"tool": "bank-${stack.tag}"`);
-      expect(text).toContain('"amount": 54200');
+      expect(text).toContain('"resourceId": "INV-1043"');
       expect(text).not.toContain('binary/encrypted');
       await page.screenshot({ path: path.join(ARTIFACTS, 'tour-action-workflow.png') });
       expect(fs.statSync(path.join(ARTIFACTS, 'tour-action-workflow.png')).size).toBeGreaterThan(10_000);
