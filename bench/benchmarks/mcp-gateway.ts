@@ -127,17 +127,17 @@ export async function mcpGateway(ctx: BenchContext): Promise<Target[]> {
     for (const k of kinds) await Promise.all(sessions[k].map((s) => s.initialize()));
     let seq = 0;
     const args = () => ({ id: `item-${++seq % 97}` });
-    // Warm: each agent's first calls (its baseline, the upstream connection), every path once.
-    ctx.log('mcp gateway: warming up (each agent 24 calls through Warden)');
+    // Warm: each agent's first calls (its workflow's first decisions, the upstream connection), every path.
+    ctx.log('mcp gateway: warming up (each agent 4 calls through Warden)');
     await Promise.all(
       sessions.warden.map(async (s) => {
-        for (let i = 0; i < 24; i++) await s.call('get_item', args());
+        for (let i = 0; i < 4; i++) await s.call('get_item', args());
       }),
     );
     for (const k of kinds) for (let i = 0; i < 20; i++) await sessions[k][0]!.call('get_item', args());
 
     // 1. Latency at one caller, rounds interleaving the kinds (and requestAction, and tools/list).
-    const rounds = sizes.latencyRounds;
+    const rounds = Math.max(2, Math.floor(sizes.latencyRounds / 2));
     const batch = sizes.latencyBatch;
     const samples: Record<string, number[]> = {};
     const time = async (name: string, op: () => Promise<unknown>) => {
@@ -168,7 +168,7 @@ export async function mcpGateway(ctx: BenchContext): Promise<Target[]> {
     // 2. Calls/s at 1, 8 and 32 callers.
     const levels = [1, 8, 32];
     const throughput: Record<Kind, Record<number, RawLoopResult>> = { direct: {}, warden: {}, peer: {} };
-    const windowMs = quick ? 1_500 : 3_000;
+    const windowMs = quick ? 1_500 : 2_500;
     for (const c of levels)
       for (const k of kinds) {
         throughput[k][c] = await closedLoop(c, windowMs, 500, (_i, caller) =>
