@@ -79,49 +79,63 @@ export class McpUpstreams {
 
   /**
    * Runs `use` on the tool's client with `credential` on its requests. A connection that failed is
-   * dropped and opened again once (an upstream that restarted, a legacy session it forgot).
+   * dropped and opened again once (an upstream that restarted, a legacy session it forgot) — while
+   * connecting, or for an idempotent `use`; a tools/call that may have reached the upstream is never sent
+   * twice.
    */
   private async with<T>(
     tool: ToolState,
     credential: UpstreamCredential | null,
     use: (client: Client) => Promise<T>,
+    idempotent: boolean,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let connection: Connection | null = null;
+      let sent = false;
       try {
         // Connecting runs in the caller's context too: the handshake carries the credential.
         return await this.credential.run(credential, async () => {
           connection = this.connection(tool);
           await connection.ready;
+          sent = true;
           return use(connection.client);
         });
       } catch (err) {
         const failure = classify(err, tool);
         // Only a connection that failed is worth a second try; an answer (even a wrong one) is final.
-        if (!(failure instanceof UpstreamError) || failure.code !== 'upstream_unreachable' || attempt > 0)
-          throw failure;
+        const retry =
+          failure instanceof UpstreamError &&
+          failure.code === 'upstream_unreachable' &&
+          attempt === 0 &&
+          (idempotent || !sent);
         if (connection) this.drop(tool.name, connection);
+        if (!retry) throw failure;
       }
     }
   }
 
   /** Every tool the upstream lists (all pages), as definitions to pin and compare. */
   async listTools(tool: ToolState, credential: UpstreamCredential | null): Promise<McpToolDefinition[]> {
-    return this.with(tool, credential, async (client) => {
-      const tools: McpToolDefinition[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.listTools(cursor ? { cursor } : undefined, {
-          timeout: this.options.timeoutMs,
-          cache: 'no-store',
-        } as never);
-        for (const t of page.tools) tools.push(definitionOf(t as unknown as McpToolDefinition));
-        cursor = page.nextCursor;
-        if (tools.length > MAX_TOOLS)
-          throw new UpstreamError('upstream_invalid', `${tool.name} lists more than ${MAX_TOOLS} tools.`);
-      } while (cursor);
-      return tools;
-    });
+    return this.with(
+      tool,
+      credential,
+      async (client) => {
+        const tools: McpToolDefinition[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await client.listTools(cursor ? { cursor } : undefined, {
+            timeout: this.options.timeoutMs,
+            cache: 'no-store',
+          } as never);
+          for (const t of page.tools) tools.push(definitionOf(t as unknown as McpToolDefinition));
+          cursor = page.nextCursor;
+          if (tools.length > MAX_TOOLS)
+            throw new UpstreamError('upstream_invalid', `${tool.name} lists more than ${MAX_TOOLS} tools.`);
+        } while (cursor);
+        return tools;
+      },
+      true,
+    );
   }
 
   /** Calls one tool upstream; progress notifications the upstream sends are handed to `onprogress`. */
@@ -143,6 +157,7 @@ export class McpUpstreams {
             ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
           },
         ) as Promise<CallToolResult>,
+      false,
     );
   }
 
