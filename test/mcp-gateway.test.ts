@@ -481,6 +481,22 @@ describe('the upstream misbehaving', () => {
       expect(slow.data).toMatchObject({ reason: 'upstream_timeout' });
       upstream.delayMs = 0;
 
+      // The upstream's own JSON-RPC error reaches the agent as the upstream sent it, and is audited as such.
+      upstream.failWith = { code: -32602, message: 'no such invoice: INV-0' };
+      const refusedUpstream = await client.callTool({ name: 'list_invoices', arguments: { limit: 3 } }).catch((e) => e);
+      expect(refusedUpstream.code).toBe(-32602);
+      expect(refusedUpstream.message).toMatch(/no such invoice: INV-0/);
+      upstream.failWith = null;
+      await eventually(async () => {
+        const res = await stack.gql<any>(
+          `query($id: ID!) { auditEvents(filter: { agentId: $id, type: "io.warden.mcp.call" }, first: 100) { edges { node { cloudEvent } } } }`,
+          { id: agent.id },
+          admin,
+        );
+        const events = (res.data?.auditEvents?.edges ?? []).map((e: any) => e.node.cloudEvent.data.unmapped.warden);
+        return events.find((w: any) => w.outcome === 'failed' && w.upstream_status === '-32602');
+      });
+
       upstream.garbage = 'this is not json-rpc';
       const garbage = await client.callTool({ name: 'list_invoices', arguments: { limit: 2 } }).catch((e) => e);
       expect(garbage.code).toBe(MCP_REFUSALS.WARDEN_UPSTREAM_UNAVAILABLE);
@@ -488,6 +504,7 @@ describe('the upstream misbehaving', () => {
     } finally {
       upstream.delayMs = 0;
       upstream.garbage = null;
+      upstream.failWith = null;
       await client.close();
     }
   });

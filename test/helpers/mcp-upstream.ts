@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { createMcpHandler, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { createMcpHandler, ProtocolError, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 
 export interface UpstreamCall {
   name: string;
@@ -29,6 +29,8 @@ export interface TestUpstream {
   delayMs: number;
   /** Answer every POST with this text instead of MCP. */
   garbage: string | null;
+  /** Answer tools/call with this JSON-RPC error (the upstream's own refusal). */
+  failWith: { code: number; message: string } | null;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startMcpUpstream(tools: Tool[], listenPort = 0): Promise<T
     requiredAuthorization: null,
     delayMs: 0,
     garbage: null,
+    failWith: null,
   };
   const handler = createMcpHandler(({ requestInfo }) => {
     const server = new Server({ name: 'test-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
@@ -52,6 +55,7 @@ export async function startMcpUpstream(tools: Tool[], listenPort = 0): Promise<T
           arguments: request.params.arguments ?? {},
           authorization: requestInfo?.headers.get('authorization') ?? null,
         });
+      if (state.failWith) throw new ProtocolError(state.failWith.code, state.failWith.message);
       const token = ctx.mcpReq._meta?.progressToken;
       if (state.delayMs) {
         if (token !== undefined)
