@@ -15,7 +15,14 @@ export interface McpDemoServer extends DemoServer {
   mcpUrl: string;
 }
 
-export async function serveMcp(serverFor: (request: Request) => Server): Promise<McpDemoServer> {
+/**
+ * `intercept` sees each request first and may answer it instead of the MCP server (a test's misbehaving
+ * upstream, say).
+ */
+export async function serveMcp(
+  serverFor: (request: Request) => Server,
+  options: { intercept?: (request: Request) => Response | null; port?: number } = {},
+): Promise<McpDemoServer> {
   const handler = createMcpHandler(({ requestInfo }) => serverFor(requestInfo!));
   const server = http.createServer(async (req, res) => {
     if ((req.url ?? '/').split('?')[0] !== '/mcp') {
@@ -27,20 +34,19 @@ export async function serveMcp(serverFor: (request: Request) => Server): Promise
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, String(v));
     const body = Buffer.concat(chunks);
-    const response = await handler.fetch(
-      new Request(`http://${req.headers.host}${req.url}`, {
-        method: req.method!,
-        headers,
-        ...(body.length ? { body: new Uint8Array(body) } : {}),
-      }),
-    );
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method!,
+      headers,
+      ...(body.length ? { body: new Uint8Array(body) } : {}),
+    });
+    const response = options.intercept?.(request) ?? (await handler.fetch(request));
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));
     res.writeHead(response.status, out);
     if (response.body) Readable.fromWeb(response.body as never).pipe(res);
     else res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -130,41 +130,17 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
       ? { ...open, grant: open.recordedGrant ? await services.actionCommands.grantOf(open) : null }
       : await decide();
     if (decided.status === 'PENDING_APPROVAL') decided = await awaitDecision(decided, ctx);
-    if (decided.status === 'PENDING_APPROVAL')
-      return refuse(
-        refusal(
-          'WARDEN_ACTION_HELD',
-          `Held for approval: action ${decided.id} (risk ${decided.risk?.score ?? '?'}/100). A person has been asked to decide; nothing was forwarded.`,
-          { actionId: decided.id, reasons: reasonsOf(decided), deadline: decided.approval?.deadline ?? null },
-        ),
-        decided,
-      );
-    if (decided.status !== 'ALLOWED' && decided.status !== 'APPROVED')
-      return refuse(
-        refusal(
-          'WARDEN_ACTION_DENIED',
-          `Denied: action ${decided.id} is ${decided.status}${decided.contained ? ' and the agent is contained (suspended, every token revoked)' : ''}. ${reasonsOf(decided).join(' ')}`.trim(),
-          { actionId: decided.id, status: decided.status, reasons: reasonsOf(decided), contained: decided.contained },
-        ),
-        decided,
-      );
+    const notForwarded = refusalOf(decided);
+    if (notForwarded) return refuse(notForwarded, decided);
     // Forwarded once per decision: an action's call is claimed first (its workflow refuses a second claim).
-    if (decided.workflowId.startsWith('action:') && !(await services.actionCommands.claimCall(decided))) {
-      if (!open)
-        return refuse(refusal('WARDEN_ACTION_DENIED', `The call of action ${decided.id} was already forwarded.`));
+    const claimed = (d: DecidedAction) => !d.workflowId.startsWith('action:') || services.actionCommands.claimCall(d);
+    if (!(await claimed(decided))) {
+      const forwarded = refusal('WARDEN_ACTION_DENIED', `The call of action ${decided.id} was already forwarded.`);
+      if (!open) return refuse(forwarded);
       decided = await decide(); // the open action was taken meanwhile: this call is a new one
-      if (decided.status !== 'ALLOWED' && decided.status !== 'APPROVED')
-        return refuse(
-          decided.status === 'PENDING_APPROVAL'
-            ? refusal('WARDEN_ACTION_HELD', `Held for approval: action ${decided.id}.`, { actionId: decided.id })
-            : refusal('WARDEN_ACTION_DENIED', `Denied: action ${decided.id} is ${decided.status}.`, {
-                actionId: decided.id,
-                status: decided.status,
-              }),
-          decided,
-        );
-      if (decided.workflowId.startsWith('action:') && !(await services.actionCommands.claimCall(decided)))
-        return refuse(refusal('WARDEN_ACTION_DENIED', `The call of action ${decided.id} was already forwarded.`));
+      const refused = refusalOf(decided);
+      if (refused) return refuse(refused, decided);
+      if (!(await claimed(decided))) return refuse(forwarded);
     }
 
     // Allowed: forwarded with Warden's upstream credential, progress relayed when the client asked for it.
@@ -243,6 +219,22 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
   }
 
   return { callTool };
+}
+
+/** Why a decided call is not forwarded (held, denied, expired), or null when it may be. */
+function refusalOf(decided: DecidedAction): ProtocolError | null {
+  if (decided.status === 'ALLOWED' || decided.status === 'APPROVED') return null;
+  if (decided.status === 'PENDING_APPROVAL')
+    return refusal(
+      'WARDEN_ACTION_HELD',
+      `Held for approval: action ${decided.id} (risk ${decided.risk?.score ?? '?'}/100). A person has been asked to decide; nothing was forwarded.`,
+      { actionId: decided.id, reasons: reasonsOf(decided), deadline: decided.approval?.deadline ?? null },
+    );
+  return refusal(
+    'WARDEN_ACTION_DENIED',
+    `Denied: action ${decided.id} is ${decided.status}${decided.contained ? ' and the agent is contained (suspended, every token revoked)' : ''}. ${reasonsOf(decided).join(' ')}`.trim(),
+    { actionId: decided.id, status: decided.status, reasons: reasonsOf(decided), contained: decided.contained },
+  );
 }
 
 /** Volume, amount and resource from the call's arguments, where the admin pointed (RFC 6901). */

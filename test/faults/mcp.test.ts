@@ -5,12 +5,10 @@
  * action open and claims it; the action's workflow takes one claim only.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importJWK, SignJWT } from 'jose';
 import type { Tool } from '@modelcontextprotocol/server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { actionWorkflowId } from '../../domain/actions.js';
-import type { TestAgent } from '../helpers/agents.js';
 import { startMcpUpstream, type TestUpstream } from '../helpers/mcp-upstream.js';
 import { eventually } from '../helpers/stack.js';
 import { buildWorld, LONG, startFaultStack, type FaultStack, type World } from './helpers.js';
@@ -50,28 +48,6 @@ afterAll(async () => {
 
 beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(stack.outputs())));
 
-async function mcpToken(agent: TestAgent): Promise<string> {
-  const assertion = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: agent.privateJwk.kid as string })
-    .setIssuer(agent.id)
-    .setSubject(agent.id)
-    .setAudience(stack.config.credentials.tokenEndpoint)
-    .setIssuedAt()
-    .setExpirationTime('60s')
-    .setJti(crypto.randomUUID())
-    .sign(await importJWK(agent.privateJwk, 'ES256'));
-  const r = await fetch(`${stack.api.url}/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
-      resource: endpoint(),
-    }),
-  });
-  return ((await r.json()) as { access_token: string }).access_token;
-}
-
 async function connect(token: string): Promise<Client> {
   const client = new Client({ name: 'fault-agent', version: '1.0.0' });
   await client.connect(
@@ -92,7 +68,7 @@ describe('kill points on the MCP endpoint', () => {
       admin,
     );
     expect(allowed.errors).toBeUndefined();
-    const token = await mcpToken(agent);
+    const token = await agent.tokenFor(endpoint());
     const args = { limit: 25 };
 
     const client = await connect(token);

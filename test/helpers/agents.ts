@@ -7,6 +7,8 @@ export interface TestAgent {
   id: string;
   privateJwk: JWK;
   token(): Promise<string>;
+  /** A fresh access token for another resource (RFC 8707), e.g. an MCP endpoint; throws with the OAuth error. */
+  tokenFor(resource: string): Promise<string>;
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
@@ -28,9 +30,8 @@ export async function registerTestAgent(
   expect(res.errors).toBeUndefined();
   const id = res.data.registerAgent.agent.id as string;
   const privateJwk = res.data.registerAgent.credential.privateJwk as JWK;
-  let cached: { token: string; until: number } | null = null;
-  const token = async () => {
-    if (cached && cached.until > Date.now()) return cached.token;
+  /** client_credentials with private_key_jwt, for Warden's API or the resource named. */
+  const issue = async (resource?: string) => {
     const key = await importJWK(privateJwk, 'ES256');
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid as string })
@@ -48,17 +49,25 @@ export async function registerTestAgent(
         grant_type: 'client_credentials',
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
+        ...(resource ? { resource } : {}),
       }),
     });
-    const body = (await r.json()) as { access_token?: string; error_description?: string };
-    if (!body.access_token) throw new Error(`no token for agent ${id}: ${body.error_description}`);
-    cached = { token: body.access_token, until: Date.now() + 60_000 };
+    const body = (await r.json()) as { access_token?: string; error?: string; error_description?: string };
+    if (!body.access_token) throw new Error(`no token for agent ${id}: ${body.error}: ${body.error_description}`);
     return body.access_token;
+  };
+  let cached: { token: string; until: number } | null = null;
+  const token = async () => {
+    if (cached && cached.until > Date.now()) return cached.token;
+    const issued = await issue();
+    cached = { token: issued, until: Date.now() + 60_000 };
+    return issued;
   };
   return {
     id,
     privateJwk,
     token,
+    tokenFor: issue,
     gql: async (query, variables) => stack.gql(query, variables, await token()),
   };
 }

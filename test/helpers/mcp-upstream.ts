@@ -4,10 +4,8 @@
  * runs (a rug pull), it records every call with the Authorization header it arrived with, and it can be
  * told to require a secret, to answer slowly or to answer garbage.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { createMcpHandler, ProtocolError, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { serveMcp } from '../../demo/mcp.js';
 
 export interface UpstreamCall {
   name: string;
@@ -45,66 +43,48 @@ export async function startMcpUpstream(tools: Tool[], listenPort = 0): Promise<T
     garbage: null,
     failWith: null,
   };
-  const handler = createMcpHandler(({ requestInfo }) => {
-    const server = new Server({ name: 'test-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
-    server.setRequestHandler('tools/list', () => ({ tools: state.tools }));
-    server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
-      if (state.record)
-        state.calls.push({
-          name: request.params.name,
-          arguments: request.params.arguments ?? {},
-          authorization: requestInfo?.headers.get('authorization') ?? null,
-        });
-      if (state.failWith) throw new ProtocolError(state.failWith.code, state.failWith.message);
-      const token = ctx.mcpReq._meta?.progressToken;
-      if (state.delayMs) {
-        if (token !== undefined)
-          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
-        await new Promise((r) => setTimeout(r, state.delayMs));
-      }
-      return {
-        content: [{ type: 'text', text: `${request.params.name} done: ${JSON.stringify(request.params.arguments)}` }],
-      };
-    });
-    return server;
-  });
-  const server = http.createServer(async (req, res) => {
-    const authorization = req.headers.authorization ?? null;
-    if (state.record) state.authorizations.push(authorization);
-    if (state.requiredAuthorization && authorization !== state.requiredAuthorization) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (state.garbage !== null && req.method === 'POST') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(state.garbage);
-      return;
-    }
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, String(v));
-    const body = Buffer.concat(chunks);
-    const response = await handler.fetch(
-      new Request(`http://${req.headers.host}${req.url}`, {
-        method: req.method!,
-        headers,
-        ...(body.length ? { body: new Uint8Array(body) } : {}),
-      }),
-    );
-    const out: Record<string, string> = {};
-    response.headers.forEach((v, k) => (out[k] = v));
-    res.writeHead(response.status, out);
-    if (response.body) Readable.fromWeb(response.body as never).pipe(res);
-    else res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveMcp(
+    (requestInfo) => {
+      const server = new Server({ name: 'test-upstream', version: '1.0.0' }, { capabilities: { tools: {} } });
+      server.setRequestHandler('tools/list', () => ({ tools: state.tools }));
+      server.setRequestHandler('tools/call', async (request, ctx): Promise<CallToolResult> => {
+        if (state.record)
+          state.calls.push({
+            name: request.params.name,
+            arguments: request.params.arguments ?? {},
+            authorization: requestInfo.headers.get('authorization'),
+          });
+        if (state.failWith) throw new ProtocolError(state.failWith.code, state.failWith.message);
+        const token = ctx.mcpReq._meta?.progressToken;
+        if (state.delayMs) {
+          if (token !== undefined)
+            await ctx.mcpReq.notify({
+              method: 'notifications/progress',
+              params: { progressToken: token, progress: 1 },
+            });
+          await new Promise((r) => setTimeout(r, state.delayMs));
+        }
+        return {
+          content: [{ type: 'text', text: `${request.params.name} done: ${JSON.stringify(request.params.arguments)}` }],
+        };
+      });
+      return server;
+    },
+    {
+      port: listenPort,
+      intercept: (request) => {
+        const authorization = request.headers.get('authorization');
+        if (state.record) state.authorizations.push(authorization);
+        if (state.requiredAuthorization && authorization !== state.requiredAuthorization)
+          return Response.json({ error: 'invalid_token' }, { status: 401 });
+        if (state.garbage !== null && request.method === 'POST')
+          return new Response(state.garbage, { headers: { 'content-type': 'application/json' } });
+        return null;
+      },
+    },
+  );
   return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/mcp`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: served.mcpUrl,
+    close: served.close,
   }) as TestUpstream;
 }
