@@ -11,4 +11,14 @@ export interface Notification {
   subject: string;
   text: string;
   at: string;
+  /**
+   * A held action this notification asks someone to decide: receivers get a link to its page in the console
+   * (`<public URL>/console/actions/<id>`) and, in the Slack-compatible format, Approve/Deny buttons.
+   */
+  actionId?: string;
+}
+
+/** Where a person decides a held action: its page in Warden's console. */
+export function actionPageUrl(publicUrl: string, actionId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/console/actions/${encodeURIComponent(actionId)}`;
 }
