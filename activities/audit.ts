@@ -16,19 +16,30 @@ import { submitAudit } from '../services/audit-trail.js';
 import type { AuditItem, ChainHead } from '../workflows/audit-trail.js';
 
 interface ActionAuditEntry {
-  kind: 'action.decided' | 'action.resolved';
+  kind: 'action.decided' | 'action.voted' | 'action.escalated' | 'action.resolved';
   action: ActionRecord;
 }
+
+/** Votes and escalations happen more than once per action: their records are told apart by count. */
+const stepOf = (entry: ActionAuditEntry) => {
+  if (entry.kind === 'action.voted') return `voted.${entry.action.approval?.votes.length ?? 0}`;
+  if (entry.kind === 'action.escalated') return `escalated.${entry.action.approval?.level ?? 0}`;
+  return entry.kind;
+};
 
 export function createAuditActivities(deps: { client: Client; taskQueue: string; settings: AuditSettings }) {
   const { sink } = auditSinkFor(deps.settings);
   /** An action's audit records, with ids stable across retries (the writer keeps each once). */
   const itemsOf = (entry: ActionAuditEntry, runId: string, at: string): AuditItem[] =>
-    actionAuditInputs(entry.action, entry.kind === 'action.decided' ? 'decided' : 'resolved', {
+    actionAuditInputs(entry.action, entry.kind.slice('action.'.length) as 'decided', {
       runId,
-      policy: 'default',
+      // Decisions follow the risk policy; what happens to a held action follows its approval routing rule.
+      policy:
+        entry.kind !== 'action.decided' && entry.action.approval
+          ? `approvals:${entry.action.approval.route.rule}`
+          : 'default',
     }).map((input, i) => ({
-      id: `action:${entry.action.id}/${entry.kind}/${i}`,
+      id: `action:${entry.action.id}/${stepOf(entry)}/${i}`,
       at,
       input,
     }));

@@ -12,6 +12,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { WardenConfig } from '../config/config.js';
 import { codecKeyRing, vaultKeyRing } from '../vault/key-rings.js';
+import { loadApprovalPolicy } from '../config/approval-policy.js';
 import { ErrorCode, WardenError } from '../domain/errors.js';
 import { createPayloadCodec } from '../vault/payload-codec.js';
 import { TokenError } from '../tokens/errors.js';
@@ -108,7 +109,8 @@ export function createServices(client: Client, config: WardenConfig): Services {
     tools,
     {
       taskQueue: config.temporal.taskQueue,
-      approvalTimeoutMs: config.enforcement.approvalTimeoutMs,
+      // Read and checked here, at start: a policy with a mistake stops the API with the line it is on.
+      approvalPolicy: loadApprovalPolicy(config.enforcement.approvalPolicyFile, config.enforcement.approvalTimeoutMs),
       resumeOnApprove: config.enforcement.resumeOnApprove,
     },
     { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds },

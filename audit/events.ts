@@ -14,6 +14,10 @@
  * - action.approved, action.denied — Entity Management (3004), Update (3); actor the approver; entity = the
  *   action request.
  * - action.expired — Entity Management (3004), Update (3); actor Warden (system); entity = the action request.
+ * - action.voted — Entity Management (3004), Update (3); actor the approver; one approval of a quorum that is
+ *   not complete yet, with the capacities it counted in (owner, security, …) and whom it spoke for.
+ * - action.escalated — Entity Management (3004), Update (3); actor Warden; the next tier of deciders was
+ *   notified and may decide.
  * - agent.contained — Entity Management (3004), Suspend (12); actor Warden or a person; entity = the agent.
  * - agent.resumed — Entity Management (3004), Resume (13); actor the person; entity = the agent.
  * - agent.logout — Authentication (3002), Logoff (2); actor who triggered it; user = the agent.
@@ -83,6 +87,12 @@ export interface AuditInputCommon {
   policy?: string;
   /** Email of the person who approved or denied. */
   approver?: string;
+  /** The capacities the approver decided in (owner, a role, their own address), per the routing policy. */
+  approverCapacities?: string[];
+  /** People whose delegated approvals the approver used. */
+  onBehalfOf?: string[];
+  /** Every vote of the action's approval so far (resolved and voted records). */
+  votes?: { by: string; capacities: string[]; onBehalfOf: string[]; decision: string; at: string }[];
   comment?: string;
   workflowId?: string;
   runId?: string;
@@ -107,6 +117,24 @@ export interface ActionApprovalInput extends AuditInputCommon {
   operation: string;
   actionId: string;
   approver: string;
+}
+
+export interface ActionVotedInput extends AuditInputCommon {
+  kind: 'action.voted';
+  tool: string;
+  operation: string;
+  actionId: string;
+  approver: string;
+}
+
+export interface ActionEscalatedInput extends AuditInputCommon {
+  kind: 'action.escalated';
+  tool: string;
+  operation: string;
+  actionId: string;
+  /** The escalation level reached, and who may decide from now on. */
+  level: number;
+  deciders: string[];
 }
 
 export interface ActionExpiredInput extends AuditInputCommon {
@@ -181,6 +209,8 @@ export type AuditInput =
   | DefinitionQuarantinedInput
   | ActionDecidedInput
   | ActionApprovalInput
+  | ActionVotedInput
+  | ActionEscalatedInput
   | ActionExpiredInput
   | AgentContainedInput
   | AgentResumedInput
@@ -196,6 +226,8 @@ export const AUDIT_KINDS: readonly AuditKind[] = [
   'action.approved',
   'action.denied',
   'action.expired',
+  'action.voted',
+  'action.escalated',
   'agent.contained',
   'agent.resumed',
   'agent.logout',
@@ -273,6 +305,13 @@ export interface WardenUnmapped {
   outcome?: string;
   upstream_status?: string;
   latency_ms?: number;
+  /** Approvals: the capacities the approver decided in, whom they spoke for, and every vote so far. */
+  approver_capacities?: string[];
+  on_behalf_of?: string[];
+  votes?: { by: string; capacities: string[]; onBehalfOf: string[]; decision: string; at: string }[];
+  /** action.escalated: the level reached and who may decide now. */
+  escalation_level?: number;
+  deciders?: string[];
   /** tool.definition.quarantined: what changed, and the pinned and seen hashes. */
   changes?: string[];
   pinned_sha256?: string | null;
@@ -475,6 +514,7 @@ function severityFor(
   )
     floor = 3;
   else if (kind === 'tool.definition.quarantined') floor = 4;
+  else if (kind === 'action.escalated') floor = 3;
   else if (kind === 'mcp.call' && decision !== undefined && decision !== 'ALLOW') floor = 3;
   else if (kind === 'action.decided' && decision === 'DENY') floor = 3;
   else if (kind === 'action.decided' && decision === 'REVIEW') floor = 3;
@@ -537,6 +577,24 @@ function outcomeOf(input: AuditInput): Outcome {
       return { actionId: 2, disposition: 25, statusId: 1, alert: false };
     case 'action.expired':
       return { actionId: 2, disposition: 2, statusId: 1, alert: false };
+    case 'action.voted':
+      return {
+        actionId: 99,
+        action: 'Approval recorded',
+        disposition: 14,
+        statusId: 99,
+        status: 'Pending approval',
+        alert: false,
+      };
+    case 'action.escalated':
+      return {
+        actionId: 99,
+        action: 'Escalated',
+        disposition: 14,
+        statusId: 99,
+        status: 'Pending approval',
+        alert: true,
+      };
     case 'agent.contained':
       return { actionId: 2, disposition: 24, statusId: 1, alert: true };
     case 'agent.resumed':
@@ -619,6 +677,8 @@ function classPart(input: AuditInput): {
     }
     case 'action.approved':
     case 'action.denied':
+    case 'action.voted':
+    case 'action.escalated':
     case 'action.expired': {
       const entity: OcsfManagedEntity = {
         uid: input.actionId,
@@ -628,7 +688,13 @@ function classPart(input: AuditInput): {
         data: requestData(input),
       };
       const result =
-        input.kind === 'action.approved' ? 'APPROVED' : input.kind === 'action.denied' ? 'DENIED' : 'EXPIRED';
+        input.kind === 'action.approved'
+          ? 'APPROVED'
+          : input.kind === 'action.denied'
+            ? 'DENIED'
+            : input.kind === 'action.expired'
+              ? 'EXPIRED'
+              : 'PENDING_APPROVAL';
       return {
         classUid: 3004,
         activityId: 3,
@@ -810,6 +876,10 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
     owner_email: input.ownerEmail ?? undefined,
     actor: { kind: input.actor.kind, id: input.actor.id },
     approver: input.approver,
+    approver_capacities: input.approverCapacities,
+    on_behalf_of: input.onBehalfOf?.length ? input.onBehalfOf : undefined,
+    votes: input.votes?.length ? input.votes : undefined,
+    ...(input.kind === 'action.escalated' ? { escalation_level: input.level, deciders: input.deciders } : {}),
     tool: input.tool,
     operation: input.operation,
     resource_id: input.resourceId ?? undefined,

@@ -18,7 +18,21 @@ export interface ActionLike {
   status: string;
   risk: { score: number; reasons: AuditReason[] } | null;
   contained: boolean;
-  approval: { decidedBy: string | null; decision: 'APPROVE' | 'DENY' | 'EXPIRE' | null; comment: string | null } | null;
+  approval: {
+    decidedBy: string | null;
+    decision: 'APPROVE' | 'DENY' | 'EXPIRE' | null;
+    comment: string | null;
+    level?: number;
+    route?: { tiers: { deciders: string[] }[] };
+    votes?: {
+      by: string;
+      capacities: string[];
+      onBehalfOf: string[];
+      decision: string;
+      comment: string | null;
+      at: string;
+    }[];
+  } | null;
   workflowId: string;
 }
 
@@ -34,11 +48,13 @@ const WARDEN: AuditActor = { kind: 'system', id: 'warden' };
 
 /**
  * `decided`: the decision (and, when it contained the agent, the containment);
- * `resolved`: the approver's approval or denial, or the expiry at the deadline.
+ * `voted`: one approval of a quorum not complete yet (the latest vote);
+ * `escalated`: the next tier of deciders was notified (the level the approval is at now);
+ * `resolved`: the approval or denial that ended it (with every vote), or the expiry at the deadline.
  */
 export function actionAuditInputs(
   a: ActionLike,
-  step: 'decided' | 'resolved',
+  step: 'decided' | 'voted' | 'escalated' | 'resolved',
   ctx: ActionAuditContext = {},
 ): AuditInput[] {
   const common = {
@@ -81,17 +97,60 @@ export function actionAuditInputs(
     return out;
   }
   const ap = a.approval;
+  const votes = (ap?.votes ?? []).map(({ comment: _comment, ...v }) => v);
+  if (step === 'voted') {
+    const vote = ap?.votes?.at(-1);
+    if (!vote) throw new TypeError(`action ${a.id} has no vote yet`);
+    return [
+      {
+        ...common,
+        kind: 'action.voted',
+        actor: { kind: 'human', id: vote.by },
+        approver: vote.by,
+        approverCapacities: vote.capacities,
+        onBehalfOf: vote.onBehalfOf,
+        votes,
+        ...(vote.comment ? { comment: vote.comment } : {}),
+        message: `Approved by ${vote.by} (as ${vote.capacities.filter((c) => !c.includes('@')).join(', ') || 'named decider'}), more approvals needed: ${what}`,
+      },
+    ];
+  }
+  if (step === 'escalated') {
+    const level = ap?.level ?? 0;
+    const deciders = ap?.route?.tiers[level]?.deciders ?? [];
+    return [
+      {
+        ...common,
+        kind: 'action.escalated',
+        actor: WARDEN,
+        level,
+        deciders,
+        message: `Undecided, escalated to ${deciders.join(', ')}: ${what}`,
+      },
+    ];
+  }
   if (!ap?.decision) throw new TypeError(`action ${a.id} has no approval decision yet`);
   if (ap.decision === 'EXPIRE') {
-    return [{ ...common, kind: 'action.expired', actor: WARDEN, message: `Approval deadline passed, denied: ${what}` }];
+    return [
+      {
+        ...common,
+        kind: 'action.expired',
+        actor: WARDEN,
+        ...(votes.length ? { votes } : {}),
+        message: `Approval deadline passed, denied: ${what}`,
+      },
+    ];
   }
   if (!ap.decidedBy) throw new TypeError(`action ${a.id}: approval without an approver`);
+  const last = ap.votes?.at(-1);
   return [
     {
       ...common,
       kind: ap.decision === 'APPROVE' ? 'action.approved' : 'action.denied',
       actor: { kind: 'human', id: ap.decidedBy },
       approver: ap.decidedBy,
+      ...(last ? { approverCapacities: last.capacities, onBehalfOf: last.onBehalfOf } : {}),
+      ...(votes.length ? { votes } : {}),
       ...(ap.comment ? { comment: ap.comment } : {}),
       message: `${ap.decision === 'APPROVE' ? 'Approved' : 'Denied'} by ${ap.decidedBy}: ${what}`,
     },

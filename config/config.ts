@@ -79,8 +79,10 @@ export interface NotificationSettings {
 }
 
 export interface EnforcementSettings {
-  /** How long a held action waits for a person before it EXPIRES (= denied). */
+  /** How long a held action waits for a person before it EXPIRES (= denied), unless its routing rule says. */
   approvalTimeoutMs: number;
+  /** The approval routing policy (YAML): who decides which held actions, how many, escalation, deadline. */
+  approvalPolicyFile: string;
   /** Approving a contained agent's action resumes the agent. */
   resumeOnApprove: boolean;
   /** How long an MCP `tools/call` held for approval waits for the decision before it answers "held". */
@@ -228,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     },
     enforcement: {
       approvalTimeoutMs: duration(env, 'WARDEN_APPROVAL_TIMEOUT', '24h'),
+      approvalPolicyFile: path.resolve(
+        env.WARDEN_APPROVAL_POLICY ?? path.join(PROJECT_ROOT, 'config', 'approval-policy.yaml'),
+      ),
       resumeOnApprove: env.WARDEN_RESUME_ON_APPROVE !== 'false',
       mcpApprovalWaitMs: duration(env, 'WARDEN_MCP_APPROVAL_WAIT', '30s'),
       mcpUpstreamTimeoutMs: duration(env, 'WARDEN_MCP_UPSTREAM_TIMEOUT', '30s'),

@@ -2,6 +2,7 @@
  * Sensitive actions: what an agent asks to do, how Warden decided, and who approved. Pure data and
  * validation, safe inside workflows.
  */
+import type { ApprovalRoute, ApprovalVote } from './approval-policy.js';
 import type { Sensitivity } from './tools.js';
 
 export const ACTION_DECISIONS = ['ALLOW', 'REVIEW', 'DENY'] as const;
@@ -93,10 +94,19 @@ export function isRecordedGrant(value: unknown): value is RecordedGrant {
 
 export interface ActionApproval {
   deadline: string;
+  /** Who cast the vote that ended it (the last approval of a quorum, or a denial). */
   decidedBy: string | null;
   decision: 'APPROVE' | 'DENY' | 'EXPIRE' | null;
   comment: string | null;
   decidedAt: string | null;
+  /** How the routing policy routed it: who decides, how many, escalation, deadline. */
+  route: ApprovalRoute;
+  /** When it was held (escalations count from here). */
+  heldAt: string;
+  /** The escalation level reached: route.tiers[0..level] may decide. */
+  level: number;
+  /** Every approval and denial, in order. */
+  votes: ApprovalVote[];
 }
 
 export interface ActionRecord {

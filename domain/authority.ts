@@ -3,6 +3,7 @@
  * The GraphQL layer declares the same rules as auth scopes so a caller hears "no" before anything reaches
  * Temporal; these are the rules that hold when someone goes around the API. Pure: workflows import this.
  */
+import type { Delegator } from './approval-policy.js';
 import type { Role } from './people.js';
 
 export type PrincipalKind = 'human' | 'agent' | 'system';
@@ -13,6 +14,8 @@ export interface StatementPrincipal {
   id: string;
   roles: Role[];
   agentOwner: string | null;
+  /** People who delegated their approvals to this person, when the statement was signed. */
+  delegators?: Delegator[];
 }
 
 export interface CommandRule {

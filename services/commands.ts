@@ -4,6 +4,7 @@
  * Used by the API for people and agents it has authenticated, and by the worker's activities for what
  * Warden does on its own authority. Knows nothing of GraphQL.
  */
+import type { Delegator } from '../domain/approval-policy.js';
 import {
   WithStartWorkflowOperation,
   WorkflowUpdateFailedError,
@@ -33,6 +34,8 @@ export function agent(agentId: string): Commander {
 export interface CommandOptions {
   /** The agent's owner as read now, for a workflow that does not hold it (a sensitive action's). */
   agentOwner?: string | null;
+  /** Whose approvals the person holds now (delegations), for a held action's decision. */
+  delegators?: Delegator[];
   /** The Update's id: a retry with the same id gets the first outcome instead of a second change. */
   updateId?: string;
 }
@@ -69,7 +72,13 @@ export class Commands {
       await this.keys.current(),
       this.keys.issuer,
       by,
-      { workflowId, command, request, ...(options.agentOwner !== undefined ? { agentOwner: options.agentOwner } : {}) },
+      {
+        workflowId,
+        command,
+        request,
+        ...(options.agentOwner !== undefined ? { agentOwner: options.agentOwner } : {}),
+        ...(options.delegators?.length ? { delegators: options.delegators } : {}),
+      },
       ttlSeconds,
     );
   }

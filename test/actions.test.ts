@@ -23,6 +23,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { startJwtTool, startReceiver } from './helpers/http-servers.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
+import { defaultPolicy } from '../domain/approval-policy.js';
 
 let stack: Stack;
 let admin: string;
@@ -412,7 +413,7 @@ describe('decisions', () => {
           {
             action,
             trust: await stack.api.services.commands.anchor(),
-            approvalTimeoutMs: 60_000,
+            route: { rule: 'default', ...defaultPolicy(60_000).default },
             resumeOnApprove: true,
             profile,
             peers: null,

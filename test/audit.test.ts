@@ -83,6 +83,18 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
         approver: 'sam@example.com',
         comment: 'checked with the vendor',
       };
+    case 'action.voted':
+      return {
+        ...base,
+        ...action,
+        kind,
+        actor: { kind: 'human', id: 'olivia@example.com' },
+        approver: 'olivia@example.com',
+        approverCapacities: ['owner', 'olivia@example.com'],
+        status: 'PENDING_APPROVAL',
+      };
+    case 'action.escalated':
+      return { ...base, ...action, kind, actor: { kind: 'system', id: 'warden' }, level: 1, deciders: ['admin'] };
     case 'action.expired':
       return { ...base, ...action, kind, actor: { kind: 'system', id: 'warden' } };
     case 'agent.contained':

@@ -3,6 +3,7 @@
  * can: the API for a person or an agent it has just authenticated, and Warden itself (`system`) for the
  * changes it makes on its own authority (containment, an approved action's resumption, the people seed).
  */
+import type { Delegator } from '../domain/approval-policy.js';
 import { randomUUID } from 'node:crypto';
 import { signWardenJwt } from './sign.js';
 import type { SigningKey } from './signing-keys.js';
@@ -27,6 +28,8 @@ export interface StatementTarget {
   request: unknown;
   /** The agent's owner as read now, for a workflow that does not hold it (a sensitive action's). */
   agentOwner?: string | null;
+  /** People who delegated their approvals to the subject for a window that includes now (approvals only). */
+  delegators?: Delegator[];
 }
 
 export async function signStatement(
@@ -48,6 +51,9 @@ export async function signStatement(
     kind: subject.kind,
     roles: subject.kind === 'human' ? [...subject.roles].sort() : [],
     ...(target.agentOwner !== undefined ? { agentOwner: target.agentOwner } : {}),
+    ...(target.delegators?.length
+      ? { delegators: target.delegators.map((d) => ({ sub: d.email, roles: [...d.roles].sort() })) }
+      : {}),
     iat,
     exp: iat + ttlSeconds,
     jti: randomUUID(),

@@ -42,6 +42,8 @@ export interface StatementClaims {
   roles: Role[];
   /** The agent's owner when the statement was signed, for workflows that do not hold it (actions). */
   agentOwner?: string | null;
+  /** People who delegated their approvals to the subject, with their roles, when the statement was signed. */
+  delegators?: { sub: string; roles: Role[] }[];
   iat: number;
   exp: number;
   jti: string;
@@ -241,11 +243,37 @@ export function verifyStatement(proof: unknown, anchor: TrustAnchor, expect: Sta
     throw new StatementError('statement_claims', 'Only a person holds roles.');
   if (claims.agentOwner !== undefined && claims.agentOwner !== null && typeof claims.agentOwner !== 'string')
     throw new StatementError('statement_claims', 'agentOwner must be an email or null.');
+  if (claims.delegators !== undefined && !validDelegators(claims.delegators, claims.kind))
+    throw new StatementError('statement_claims', 'delegators must be up to 20 people, each with Warden roles.');
   return claims as unknown as StatementClaims;
 }
 
+function validDelegators(value: unknown, kind: unknown): boolean {
+  return (
+    kind === 'human' &&
+    Array.isArray(value) &&
+    value.length <= 20 &&
+    value.every(
+      (d) =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof d.sub === 'string' &&
+        d.sub.length > 0 &&
+        d.sub.length <= 254 &&
+        Array.isArray(d.roles) &&
+        d.roles.every((r: unknown) => typeof r === 'string' && isRole(r)),
+    )
+  );
+}
+
 export function principalOf(claims: StatementClaims): StatementPrincipal {
-  return { kind: claims.kind, id: claims.sub, roles: [...claims.roles], agentOwner: claims.agentOwner ?? null };
+  return {
+    kind: claims.kind,
+    id: claims.sub,
+    roles: [...claims.roles],
+    agentOwner: claims.agentOwner ?? null,
+    delegators: (claims.delegators ?? []).map((d) => ({ email: d.sub, roles: [...d.roles] })),
+  };
 }
 
 /** The trust anchor workflows are given: the issuer and the public halves of the ring's keys. */

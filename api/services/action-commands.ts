@@ -47,6 +47,7 @@ import type { ActionDirectory, DecidedAction } from './action-directory.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
 import type { PeerStatistics } from './peer-stats.js';
+import { routeFor, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
 import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
@@ -78,7 +79,7 @@ export class ActionCommands {
     private readonly agents: AgentDirectory,
     private readonly access: AgentAccess,
     private readonly tools: ToolRegistry,
-    private readonly options: { taskQueue: string; approvalTimeoutMs: number; resumeOnApprove: boolean },
+    private readonly options: { taskQueue: string; approvalPolicy: ApprovalPolicy; resumeOnApprove: boolean },
     private readonly grants: { keys: SigningKeys; issuer: string; ttlSeconds: number },
     private readonly peers: PeerStatistics,
   ) {}
@@ -285,7 +286,7 @@ export class ActionCommands {
               {
                 action,
                 trust,
-                approvalTimeoutMs: this.options.approvalTimeoutMs,
+                route: routeFor(this.options.approvalPolicy, action),
                 resumeOnApprove: this.options.resumeOnApprove,
                 profile: input.profile,
                 peers: input.peers,

@@ -24,6 +24,7 @@ import { Floor } from '../lib/floor.js';
 import { ms } from '../lib/stats.js';
 import { actionOf, CRM, CRM_RESOURCE, Warden } from '../lib/warden.js';
 import { profileSteps, withProfileStack } from './steps.js';
+import { defaultPolicy } from '../../domain/approval-policy.js';
 
 const N = Number(process.env.BENCH_PROFILE_SAMPLES ?? 150);
 await withProfileStack(async (stack) => {
@@ -88,7 +89,7 @@ await withProfileStack(async (stack) => {
             {
               action,
               trust: await trust,
-              approvalTimeoutMs: 60_000,
+              route: { rule: 'default', ...defaultPolicy(60_000).default },
               resumeOnApprove: true,
               profile,
               peers: null,

@@ -13,7 +13,7 @@ import { loadDevIssuerKey } from '../../api/auth/dev-issuer.js';
 import { devTokenMinter } from '../../api/auth/dev-tokens.js';
 import type { PeopleDirectory } from '../../api/services/people-directory.js';
 import { startApiServer, type ApiServer } from '../../api/server.js';
-import { loadConfig, type WardenConfig } from '../../config/config.js';
+import { PROJECT_ROOT, loadConfig, type WardenConfig } from '../../config/config.js';
 import { dataConverterFor } from '../../vault/key-rings.js';
 import { freePort } from '../../launcher/ports.js';
 import type { Role } from '../../domain/people.js';
@@ -70,6 +70,8 @@ export async function testDeployment(prefix: string, extra: Record<string, strin
     WARDEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
     WARDEN_CODEC_KEYS: inject('codecKeys'),
     WARDEN_VAULT_KEYS: inject('vaultKeys'),
+    // One approval by the owner or security, as before routing policies; tests of routing name their own.
+    WARDEN_APPROVAL_POLICY: path.join(PROJECT_ROOT, 'test', 'fixtures', 'approval-policies', 'single.yaml'),
     ...extra,
   };
   return { tag, dataDir, env, config: loadConfig(env) };

@@ -1,31 +1,28 @@
 /** A sensitive action as its workflow holds it, and how it shows in lists and in the Temporal UI. */
 import { setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import {
-  actionMemo,
-  actionWorkflowId,
-  isRecordedGrant,
-  type ActionRecord,
-  type ApprovalRequest,
-} from '../../domain/actions.js';
-import type { StatementPrincipal } from '../../domain/authority.js';
+import { actionMemo, actionWorkflowId, isRecordedGrant, type ActionRecord } from '../../domain/actions.js';
+import { isApprovalRoute, quorumReached, waitingFor, type ApprovalVote } from '../../domain/approval-policy.js';
 import { ErrorCode } from '../../domain/errors.js';
 import { ActionStatus, AgentId, AgentOwner, RiskScore, ToolName } from '../../temporal/search-attributes.js';
 import { refuse } from '../refuse.js';
 import { CommandGate, fromWarden, validAnchor } from '../trust.js';
 import type { SensitiveActionArgs } from './messages.js';
 
-/** A person's decision, once a verified statement brought it. */
-export interface Approval {
-  request: ApprovalRequest;
-  by: StatementPrincipal;
+/** The vote that ended a held action: the last approval its quorum needed, or a denial. */
+export interface Outcome {
   approve: boolean;
+  vote: ApprovalVote;
 }
 
 export class ActionEntity {
   action: ActionRecord;
   /** The decision is made: the requester (and any retry) may have it. */
   decided = false;
-  approval: Approval | null = null;
+  /**
+   * Set by the Update handler that casts the deciding vote, in the same step: a vote arriving at the same
+   * moment is validated after it and refused (CONFLICT), so a quorum is reached exactly once.
+   */
+  outcome: Outcome | null = null;
   /** MCP calls: the endpoint claimed the allowed call to forward it (once). */
   claimed = false;
   readonly gate: CommandGate;
@@ -38,6 +35,7 @@ export class ActionEntity {
       actionWorkflowId(args.action.id) !== workflowInfo().workflowId ||
       !validAnchor(args.trust) ||
       !isRecordedGrant(args.offeredGrant) ||
+      !isApprovalRoute(args.route) ||
       typeof args.profile !== 'object' ||
       args.profile === null
     ) {
@@ -49,6 +47,21 @@ export class ActionEntity {
   private constructor(args: SensitiveActionArgs) {
     this.action = args.action;
     this.gate = new CommandGate(args.trust, [], args.action.agentId);
+  }
+
+  /** Records a verified vote; the one that completes the quorum, or any denial, decides. */
+  vote(vote: ApprovalVote): void {
+    const approval = this.action.approval!;
+    const votes = [...approval.votes, vote];
+    this.action = { ...this.action, approval: { ...approval, votes } };
+    if (vote.decision === 'DENY' || quorumReached(approval.route, votes))
+      this.outcome = { approve: vote.decision === 'APPROVE', vote };
+  }
+
+  /** The next tier of deciders may decide from now on. */
+  escalate(level: number): void {
+    this.action = { ...this.action, approval: { ...this.action.approval!, level } };
+    this.publish();
   }
 
   /** Search attributes and memo (what lists read), and the details the Temporal UI shows. */
@@ -76,9 +89,14 @@ export class ActionEntity {
           ? `Risk ${action.risk.score}/100: ${action.risk.reasons.map((r) => `${r.signal} +${r.contribution}`).join(', ') || 'nothing unusual'}`
           : '',
         action.contained ? 'The agent was contained: suspended, every token revoked.' : '',
-        action.approval?.decidedBy
-          ? `${action.approval.decision} by ${action.approval.decidedBy}${action.approval.comment ? `: ${action.approval.comment}` : ''}`
+        action.approval && action.status === 'PENDING_APPROVAL'
+          ? `Routed by rule "${action.approval.route.rule}": ${waitingFor(action.approval.route, action.approval.level, action.approval.votes)}, before ${action.approval.deadline}.`
           : '',
+        ...(action.approval?.votes ?? []).map(
+          (v) =>
+            `${v.decision === 'APPROVE' ? 'Approved' : 'Denied'} by ${v.by} as ${v.capacities.filter((c) => !c.includes('@')).join(', ') || 'named decider'}${v.onBehalfOf.length ? ` (for ${v.onBehalfOf.join(', ')})` : ''} at ${v.at}${v.comment ? `: ${v.comment}` : ''}`,
+        ),
+        action.approval?.decision === 'EXPIRE' ? `Expired at ${action.approval.decidedAt}: denied.` : '',
       ]
         .filter(Boolean)
         .join('\n\n'),

@@ -4,17 +4,27 @@
  *
  *   score → ALLOW (record the grant the API offered, bound to exactly this request; the API signs it)
  *         → DENY (with the reasons)
- *         → REVIEW: hold for a human — and above the containment threshold, first suspend the agent,
- *           revoke its tokens and tell the security team. The approval has a deadline; at the deadline
- *           the action is EXPIRED, which means denied. Approve → a grant for exactly this request.
+ *         → REVIEW: hold for people — and above the containment threshold, first suspend the agent,
+ *           revoke its tokens and tell the security team. The approval route (the routing policy's rule,
+ *           in the input) says who decides and how many must approve; undecided after each tier's delay, the
+ *           next tier is notified and may decide too (a timer each); any decider's denial ends it; at the
+ *           deadline the action is EXPIRED, which means denied. Approved → a grant for exactly this request.
  *
  * Every step is recorded in the audit trail; the agent's baseline learns only from allowed or approved
  * actions (a signal to the agent's workflow, deduplicated there). No grant token is ever in this workflow's
  * history: it records a grant's terms, and the API signs them when it hands the grant out.
  */
-import { condition, getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { WardenActivities } from '../../activities/index.js';
 import type { ActionRecord } from '../../domain/actions.js';
+import { OWNER, waitingFor } from '../../domain/approval-policy.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { assessAction } from '../../risk/assess-action.js';
 import { learnActionSignal } from '../agent/messages.js';
@@ -72,11 +82,15 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
             ...entity.action,
             status: 'PENDING_APPROVAL',
             approval: {
-              deadline: new Date(Date.now() + args.approvalTimeoutMs).toISOString(),
+              deadline: new Date(Date.now() + args.route.deadlineMs).toISOString(),
               decidedBy: null,
               decision: null,
               comment: null,
               decidedAt: null,
+              route: args.route,
+              heldAt: new Date().toISOString(),
+              level: 0,
+              votes: [],
             },
           };
   }
@@ -98,38 +112,50 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   await recordAudit({ kind: 'action.decided', action });
   if (action.status !== 'PENDING_APPROVAL') return action;
 
-  // 2. Hold for a human: the security team and the owner are told (alongside the wait, so a slow or broken
-  // webhook never delays a decision), and a person decides before the deadline — or the action expires.
-  const notified = notifyApprovers(action);
-  const deadline = Date.parse(action.approval!.deadline);
-  const answered = await condition(() => entity.approval !== null, Math.max(0, deadline - Date.now()));
+  // 2. Hold for people: the first tier is told (alongside the wait, so a slow or broken webhook never delays
+  // a decision); each vote arrives as an Update (./decisions.ts). Undecided when a later tier's delay is up,
+  // that tier is told too and may decide; undecided at the deadline, the action expires.
+  const { route, heldAt } = action.approval!;
+  const notified = [notifyApprovers(action, 0)];
+  const decidedBy = async (until: number) =>
+    until <= Date.now() ? entity.outcome !== null : condition(() => entity.outcome !== null, until - Date.now());
+  for (let level = 1; level < route.tiers.length; level++) {
+    if (await decidedBy(Date.parse(heldAt) + route.tiers[level]!.afterMs)) break;
+    entity.escalate(level);
+    await recordAudit({ kind: 'action.escalated', action: entity.action });
+    notified.push(notifyApprovers(entity.action, level));
+  }
+  const answered = await decidedBy(Date.parse(action.approval!.deadline));
   const decidedAt = new Date().toISOString();
+  const approval = entity.action.approval!;
   if (!answered) {
-    entity.action = { ...action, status: 'EXPIRED', approval: { ...action.approval!, decision: 'EXPIRE', decidedAt } };
+    entity.action = { ...entity.action, status: 'EXPIRED', approval: { ...approval, decision: 'EXPIRE', decidedAt } };
   } else {
-    const { request, by, approve } = entity.approval!;
+    const { approve, vote } = entity.outcome!;
     entity.action = {
-      ...action,
+      ...entity.action,
       status: approve ? 'APPROVED' : 'DENIED',
       approval: {
-        ...action.approval!,
-        decidedBy: by.id,
+        ...approval,
+        decidedBy: vote.by,
         decision: approve ? 'APPROVE' : 'DENY',
-        comment: request.comment.trim() || null,
+        comment: vote.comment,
         decidedAt,
       },
     };
     if (approve) {
       if (action.contained && args.resumeOnApprove)
-        await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: by.id });
+        await resumeContainedAgent({ agentId: action.agentId, actionId: action.id, approver: vote.by });
       entity.action = { ...entity.action, recordedGrant: await offerActionGrant() };
       await learn();
     }
   }
   entity.publish();
   await recordAudit({ kind: 'action.resolved', action: entity.action });
-  await notified;
+  await Promise.all(notified);
   await awaitCallClaim(entity);
+  // Votes still writing their audit records (one cast just before the deadline) finish first.
+  await condition(allHandlersFinished);
   return entity.action;
 }
 
@@ -143,15 +169,23 @@ async function awaitCallClaim(entity: ActionEntity): Promise<void> {
   await condition(() => entity.claimed, Math.max(0, recordedGrant.exp * 1000 - Date.now()));
 }
 
-async function notifyApprovers(action: ActionRecord): Promise<void> {
+/** Tells a tier of deciders: the first when the action is held, each later one when it escalates. */
+async function notifyApprovers(action: ActionRecord, level: number): Promise<void> {
   const reasons = action.risk!.reasons.map((r) => `• ${r.detail}`).join('\n');
+  const { route, votes, deadline } = action.approval!;
+  const deciders = route.tiers[level]!.deciders;
+  const to = deciders.flatMap((d) =>
+    d === OWNER ? (action.ownerEmail ? [action.ownerEmail] : []) : d.includes('@') ? [d] : [],
+  );
+  const what = level === 0 ? (action.contained ? 'Agent contained' : 'Approval needed') : 'Escalated, approval needed';
   try {
     await deliverNotification({
       kind: 'security',
       agentId: action.agentId,
-      to: action.ownerEmail ? [action.ownerEmail] : [],
-      subject: `${action.contained ? 'Agent contained' : 'Approval needed'}: ${action.agentName} → ${action.tool}.${action.operation}`,
-      text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Decide before ${action.approval!.deadline}.\n${reasons}`,
+      actionId: action.id,
+      to,
+      subject: `${what}: ${action.agentName} → ${action.tool}.${action.operation}`,
+      text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Waiting for ${waitingFor(route, level, votes)}; now deciding: ${deciders.join(', ')}. Decide before ${deadline}.\n${reasons}`,
       at: new Date().toISOString(),
     });
   } catch (err) {
