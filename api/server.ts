@@ -26,6 +26,7 @@ import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { createMcpEndpoint } from './mcp/endpoint.js';
 import { sendJson } from './oauth/http.js';
+import { createGraphiQL } from './web/graphiql.js';
 import { createIntrospectionEndpoint } from './oauth/introspection.js';
 import {
   authorizationServerMetadata,
@@ -201,9 +202,7 @@ export async function startApiServer(
     landingPage: false,
     // Expected client errors are not server errors; maskError logs the unexpected ones with a reference.
     logging: false,
-    graphiql: config.production
-      ? false
-      : { title: 'Warden GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }) },
+    graphiql: false, // yoga's page loads GraphiQL from a CDN: ./web/graphiql.ts serves it from here
     maskedErrors: { maskError },
     plugins: [
       // Each limit refuses the document with the code docs/api.md lists: the token limit while parsing,
@@ -296,8 +295,11 @@ export async function startApiServer(
     authorize: (req, operation) => codecSessions.authorize(req, operation),
   });
 
+  const graphiql = config.production ? null : createGraphiQL();
+
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (graphiql?.serves(req, path)) return graphiql.serve(req, res, path);
     if (path === '/graphql') return yoga(req, res);
     if (path === '/oauth/token') return token(req, res);
     if (path === '/oauth/introspect') return introspect(req, res);
