@@ -7,6 +7,8 @@ export interface Person {
   email: string;
   displayName: string;
   roles: Role[];
+  /** Their Slack user id (`U…`/`W…`): Approve/Deny clicks in Slack by that user are theirs. */
+  slackUserId?: string;
   createdAt: string;
   updatedAt: string;
   updatedBy: string;
@@ -16,7 +18,12 @@ export interface PersonInput {
   email: string;
   displayName: string;
   roles: Role[];
+  /** Omitted: kept as it is; null: removed. */
+  slackUserId?: string | null;
 }
+
+/** A Slack user id: `U…` (or `W…` on Enterprise Grid), upper-case letters and digits. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,31}$/;
 
 /** Deliberately strict: the local part and domain of ordinary corporate addresses, nothing exotic. */
 const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$/;
@@ -45,6 +52,9 @@ export function validatePersonInput(input: PersonInput): string[] {
     if (!isRole(role)) problems.push(`unknown role "${String(role).slice(0, 40)}" (known: ${ROLES.join(', ')})`);
   }
   if (new Set(input.roles).size !== input.roles.length) problems.push('roles must not repeat');
+  const slack = input.slackUserId;
+  if (slack !== undefined && slack !== null && (typeof slack !== 'string' || !SLACK_USER_ID.test(slack)))
+    problems.push('slackUserId must be a Slack user id like U012AB3CD');
   return problems;
 }
 

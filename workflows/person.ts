@@ -45,6 +45,9 @@ export interface UpsertPersonRequest {
 export const upsertPersonUpdate = defineUpdate<Person, [Signed<UpsertPersonRequest>]>('upsertPerson');
 export const getPersonQuery = defineQuery<Person | null>('getPerson');
 
+/** A Slack link kept only when there is one (an input without it keeps the current one; null removes it). */
+const slackLink = (id: string | null | undefined) => (id ? { slackUserId: id } : {});
+
 export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
   const args = fromWarden(input, 'the person workflow input', { operation: 'personWorkflow' });
   if (
@@ -64,7 +67,7 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
   const publish = () => {
     if (!person) return;
     upsertSearchAttributes([{ key: PersonRoles, value: person.roles }]);
-    upsertMemo({ ...person });
+    upsertMemo({ ...person, slackUserId: person.slackUserId ?? null }); // null clears a removed link
     setCurrentDetails(`**${person.displayName}** <${person.email}> · roles: ${person.roles.join(', ') || 'none'}`);
   };
   publish();
@@ -81,6 +84,7 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
         email: normalizeEmail(input.email),
         displayName: input.displayName.trim(),
         roles: [...input.roles].sort(),
+        ...slackLink(input.slackUserId === undefined ? person?.slackUserId : input.slackUserId),
         createdAt: person?.createdAt ?? now,
         updatedAt: now,
         updatedBy: by.id,

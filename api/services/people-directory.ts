@@ -9,6 +9,7 @@ import {
   isRole,
   normalizeEmail,
   personWorkflowId,
+  SLACK_USER_ID,
   validatePersonInput,
   type Person,
   type PersonInput,
@@ -92,6 +93,26 @@ export class PeopleDirectory {
     return (await this.find(normalized))?.roles ?? [];
   }
 
+  /**
+   * The person whose entry names this Slack user, or null — none, or more than one (a click that could be
+   * two people's is nobody's). Found through visibility (a scan of the directory's memos: directories are
+   * small), then confirmed on the entry itself, since a link just removed may still show in visibility.
+   */
+  async findBySlackUserId(slackUserId: string): Promise<Person | null> {
+    if (!SLACK_USER_ID.test(slackUserId)) return null;
+    const emails = new Set<string>();
+    for await (const info of this.client.workflow.list({
+      query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
+      pageSize: 1000,
+    })) {
+      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
+      if (memo.slackUserId === slackUserId && typeof memo.email === 'string') emails.add(memo.email);
+    }
+    if (emails.size !== 1) return null;
+    const person = await this.find([...emails][0]!);
+    return person?.slackUserId === slackUserId ? person : null;
+  }
+
   /** People in the directory (from visibility), newest first, `limit` from `offset`. */
   async list(limit: number, offset: number): Promise<Person[]> {
     if (offset > 10_000) throw badInput('Paging deeper than 10000 people is not supported.');
@@ -126,5 +147,8 @@ function personFromMemo(email: string, memo: Partial<Record<keyof Person, unknow
     createdAt: typeof memo.createdAt === 'string' ? memo.createdAt : startTime.toISOString(),
     updatedAt: typeof memo.updatedAt === 'string' ? memo.updatedAt : startTime.toISOString(),
     updatedBy: typeof memo.updatedBy === 'string' ? memo.updatedBy : '',
+    ...(typeof memo.slackUserId === 'string' && SLACK_USER_ID.test(memo.slackUserId)
+      ? { slackUserId: memo.slackUserId }
+      : {}),
   };
 }

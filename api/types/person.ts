@@ -18,6 +18,11 @@ export const Person = builder.objectRef<PersonModel>('Person').implement({
     email: t.exposeString('email'),
     displayName: t.exposeString('displayName'),
     roles: t.field({ type: [Role], resolve: (p) => p.roles }),
+    slackUserId: t.string({
+      nullable: true,
+      description: 'Their Slack user id: Approve/Deny clicks in Slack by that user are decisions of this person.',
+      resolve: (p) => p.slackUserId ?? null,
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (p) => p.updatedAt }),
   }),
@@ -28,6 +33,11 @@ const UpsertPersonInput = builder.inputType('UpsertPersonInput', {
     email: t.string({ required: true, validate: z.string().max(254) }),
     displayName: t.string({ required: true, validate: z.string().max(120) }),
     roles: t.field({ type: [Role], required: true, defaultValue: [], validate: z.array(z.string()).max(ROLES.length) }),
+    slackUserId: t.string({
+      required: false,
+      description: 'Links their Slack user (U…) for Slack Approve/Deny buttons; omitted keeps it, null removes it.',
+      validate: z.string().max(32).nullish(),
+    }),
   }),
 });
 
@@ -58,6 +68,7 @@ builder.mutationFields((t) => ({
         email: input.email,
         displayName: input.displayName,
         roles: input.roles ?? [],
+        ...(input.slackUserId !== undefined ? { slackUserId: input.slackUserId } : {}),
       }),
     }),
   }),
