@@ -36,7 +36,11 @@ export function createActivities(deps: ActivityDeps) {
       settings: deps.config.audit,
     }),
     ...createDiscoveryActivities({ client: deps.client, config: deps.config, signingKeys }),
-    ...createNotificationActivities({ settings: deps.config.notifications, signingKeys }),
+    ...createNotificationActivities({
+      settings: deps.config.notifications,
+      signingKeys,
+      publicUrl: deps.config.api.publicUrl,
+    }),
   };
 }
 

@@ -1,28 +1,25 @@
 /**
  * Delivers notifications: people-facing ones to the configured webhook (plain JSON, or a Slack-compatible
- * body), and CAEP `session-revoked` Security Event Tokens pushed to Shared Signals receivers (RFC 8935).
+ * body; one about a held action links to its page, and in Slack carries Approve/Deny buttons), and CAEP
+ * `session-revoked` Security Event Tokens pushed to Shared Signals receivers (RFC 8935).
  * Failures throw, so Temporal retries with backoff; the workflow's outbox keeps the message meanwhile.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { NotificationSettings } from '../config/config.js';
-import type { Notification } from '../domain/notifications.js';
+import { actionPageUrl, type Notification } from '../domain/notifications.js';
+import { slackMessage } from '../domain/slack.js';
 import { mintSessionRevoked } from '../tokens/security-events.js';
 import type { SigningKeys } from '../services/signing-keys.js';
 import { failpoint } from '../temporal/failpoints.js';
 
 const TIMEOUT_MS = 10_000;
 
-export function slackBody(n: Notification): Record<string, unknown> {
+/** The plain JSON body: the notification, and for a held action its id and the page where it is decided. */
+export function jsonBody(n: Notification, publicUrl: string): Record<string, unknown> {
   return {
-    text: `${n.subject}: ${n.text}`,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: n.subject.slice(0, 150) } },
-      { type: 'section', text: { type: 'mrkdwn', text: n.text } },
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Warden · ${n.kind}${n.agentId ? ` · agent ${n.agentId}` : ''} · ${n.at}` }],
-      },
-    ],
+    type: `warden.${n.kind}`,
+    ...n,
+    ...(n.actionId ? { actionId: n.actionId, link: actionPageUrl(publicUrl, n.actionId) } : {}),
   };
 }
 
@@ -43,7 +40,12 @@ async function post(url: string, contentType: string, body: string, okStatuses: 
   throw new Error(`${new URL(url).host} answered HTTP ${res.status}`);
 }
 
-export function createNotificationActivities(deps: { settings: NotificationSettings; signingKeys: SigningKeys }) {
+export function createNotificationActivities(deps: {
+  settings: NotificationSettings;
+  signingKeys: SigningKeys;
+  /** Warden's public URL: links in notifications point at its console. */
+  publicUrl: string;
+}) {
   return {
     async deliverNotification(n: Notification): Promise<void> {
       failpoint('notification.sending');
@@ -64,7 +66,8 @@ export function createNotificationActivities(deps: { settings: NotificationSetti
         return;
       }
       if (!deps.settings.webhookUrl) return;
-      const body = deps.settings.webhookFormat === 'slack' ? slackBody(n) : { type: `warden.${n.kind}`, ...n };
+      const body =
+        deps.settings.webhookFormat === 'slack' ? slackMessage(n, deps.publicUrl) : jsonBody(n, deps.publicUrl);
       await post(deps.settings.webhookUrl, 'application/json', JSON.stringify(body), []);
     },
   };
