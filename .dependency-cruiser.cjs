@@ -8,6 +8,8 @@
  *                    └─ domain, risk, tokens, audit, discovery, vault
  *                         └─ temporal, config   plumbing
  *
+ * console/ (the approvers' web app, bundled for browsers) stands apart: it imports only itself and npm packages.
+ *
  * scripts/, bench/, demo/ and test/ sit on top and may use anything; launcher/ (bringing a deployment up as
  * processes, for them) uses only the plumbing. Every import of a project module must
  * match one `allowed` rule; type-only imports count too, with one exception the Temporal SDK prescribes:
@@ -70,6 +72,8 @@ module.exports = {
     { from: {}, to: { dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'core'] } },
     { from: { path: '^(test|bench|scripts|demo)/' }, to: {} },
     may('launcher', 'vault', ...PLUMBING),
+    // The approvers' console runs in browsers: its own modules and npm packages only (it talks to the API over HTTP).
+    may('console'),
     may('api', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),
     may('worker', 'activities', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),
     may('activities', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),
@@ -92,7 +96,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(node_modules|\\.warden|dist|test-results)/' },
     enhancedResolveOptions: {
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
     },

@@ -37,6 +37,7 @@ import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
+import { createConsole } from './web/console.js';
 import { ActionCommands } from './services/action-commands.js';
 import { ActionDirectory } from './services/action-directory.js';
 import { AgentAccess } from './services/agent-access.js';
@@ -297,8 +298,10 @@ export async function startApiServer(
 
   const graphiql = config.production ? null : createGraphiQL();
 
+  const consolePages = createConsole({ config, people: services.people });
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/console' || path.startsWith('/console/')) return consolePages(req, res, path);
     if (graphiql?.serves(req, path)) return graphiql.serve(req, res, path);
     if (path === '/graphql') return yoga(req, res);
     if (path === '/oauth/token') return token(req, res);

@@ -108,8 +108,23 @@ export interface DiscoverySettings {
   intervalMs: number;
 }
 
+/** The approvers' web console served at `<public URL>/console` (api/web/console.ts). */
+export interface ConsoleSettings {
+  /** The built console (`npm run build:console`). */
+  dir: string;
+  /** OpenID Connect client id of the console (authorization code + PKCE); unset = no OIDC sign-in. */
+  clientId?: string;
+  /** Scopes the console asks the OpenID provider for. */
+  scope: string;
+  /** RFC 8707 resource the console asks its access token for, when the provider needs one to mint the API's. */
+  resource?: string;
+  /** The Temporal Web UI, for links to workflows (the dev server's with `npm start`); unset = no links. */
+  temporalUiUrl?: string;
+}
+
 export interface WardenConfig {
   production: boolean;
+  console: ConsoleSettings;
   discovery: DiscoverySettings;
   audit: AuditSettings;
   enforcement: EnforcementSettings;
@@ -218,6 +233,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
 
   return {
     production,
+    console: {
+      dir: path.resolve(env.WARDEN_CONSOLE_DIR ?? path.join(PROJECT_ROOT, '.warden', 'console')),
+      clientId: env.WARDEN_CONSOLE_CLIENT_ID || undefined,
+      scope: env.WARDEN_CONSOLE_SCOPE || 'openid email profile',
+      resource: env.WARDEN_CONSOLE_RESOURCE || undefined,
+      temporalUiUrl:
+        (env.WARDEN_TEMPORAL_UI_URL || '').replace(/\/$/, '') ||
+        // The embedded dev server's UI, on the API's host name (as `npm start` prints it).
+        (env.TEMPORAL_ADDRESS
+          ? undefined
+          : `http://${new URL(publicUrl).hostname}:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`),
+    },
     discovery: {
       sourcesFile: env.WARDEN_DISCOVERY_SOURCES ? path.resolve(env.WARDEN_DISCOVERY_SOURCES) : undefined,
       intervalMs: duration(env, 'WARDEN_DISCOVERY_INTERVAL', '1h'),

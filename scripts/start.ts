@@ -9,6 +9,7 @@ import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
 import { launchStack, type LaunchedStack } from '../launcher/stack.js';
 import { seedPeople } from './seed-people.js';
+import { ensureConsole } from './build-console.js';
 
 const say = (line: string) => console.log(`warden: ${line}`);
 const config = loadConfig();
@@ -30,6 +31,8 @@ process.once('SIGTERM', () => void stopAll(0));
 try {
   if (config.temporal.external)
     say(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  // The approvers' console the API serves: built on first start, and again when its sources change.
+  await ensureConsole(config.console.dir, say);
   stack = await launchStack({
     env: process.env,
     devServer: config.temporal.external
@@ -64,6 +67,9 @@ try {
 
   const graphql = `${config.api.publicUrl}/graphql`;
   say(`GraphQL      ${graphql}${config.production ? '' : '  (open it in a browser for GraphiQL)'}`);
+  say(
+    `Console      ${config.api.publicUrl}/console  (pending approvals${config.humans.jwksUrl ? '' : '; sign in as anyone in the people directory'})`,
+  );
   // On the API's host name, so the UI and the codec server are one site (the codec session cookie is sent).
   if (devServer)
     say(`Temporal UI  ${devServer.uiUrl.replace('//127.0.0.1:', `//${new URL(config.api.publicUrl).hostname}:`)}`);

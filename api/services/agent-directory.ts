@@ -17,7 +17,13 @@ import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
-import { getAgentQuery, getDecisionContextQuery, type DecisionContext } from '../../workflows/agent/messages.js';
+import {
+  getAgentQuery,
+  getDecisionContextQuery,
+  getRiskProfileQuery,
+  type DecisionContext,
+} from '../../workflows/agent/messages.js';
+import type { RiskProfile } from '../../risk/assess-action.js';
 import type { agentLifecycleWorkflow } from '../../workflows/agent/workflow.js';
 import { seesAllAgents, type HumanPrincipal } from '../auth/principal.js';
 import type { AgentAccess } from './agent-access.js';
@@ -85,6 +91,16 @@ export class AgentDirectory {
       throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
     this.access.remember(agentId, context.agent);
     return context;
+  }
+
+  /** The agent's risk profile (baseline and policy override), as its workflow holds it now. */
+  async riskProfile(agentId: string): Promise<RiskProfile> {
+    const profile = await viaTemporal(
+      () => this.handle(agentId).query(getRiskProfileQuery),
+      `No agent with id "${agentId.slice(0, 64)}".`,
+    );
+    if (isForeign(profile) || !profile?.baseline) throw notFound(`No agent with id "${agentId.slice(0, 64)}".`);
+    return profile;
   }
 
   /** The ids of the agents this person owns now (visibility: their workflows' AgentOwner), at most 10,000. */

@@ -70,6 +70,7 @@ export async function testDeployment(prefix: string, extra: Record<string, strin
     WARDEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
     WARDEN_CODEC_KEYS: inject('codecKeys'),
     WARDEN_VAULT_KEYS: inject('vaultKeys'),
+    WARDEN_CONSOLE_DIR: inject('consoleDir'),
     // One approval by the owner or security, as before routing policies; tests of routing name their own.
     WARDEN_APPROVAL_POLICY: path.join(PROJECT_ROOT, 'test', 'fixtures', 'approval-policies', 'single.yaml'),
     ...extra,
