@@ -27,6 +27,7 @@ import { createGateway } from './gateway.js';
 import { createMcpEndpoint } from './mcp/endpoint.js';
 import { sendJson } from './oauth/http.js';
 import { createGraphiQL } from './web/graphiql.js';
+import { createSlackInteractions, SLACK_INTERACTIONS_PATH, slackSettings } from './integrations/slack.js';
 import { createIntrospectionEndpoint } from './oauth/introspection.js';
 import {
   authorizationServerMetadata,
@@ -297,6 +298,7 @@ export async function startApiServer(
   });
 
   const graphiql = config.production ? null : createGraphiQL();
+  const slack = createSlackInteractions(slackSettings(config), { ...services, audit });
 
   const consolePages = createConsole({ config, people: services.people });
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -304,6 +306,7 @@ export async function startApiServer(
     if (path === '/console' || path.startsWith('/console/')) return consolePages(req, res, path);
     if (graphiql?.serves(req, path)) return graphiql.serve(req, res, path);
     if (path === '/graphql') return yoga(req, res);
+    if (path === SLACK_INTERACTIONS_PATH) return slack(req, res);
     if (path === '/oauth/token') return token(req, res);
     if (path === '/oauth/introspect') return introspect(req, res);
     if (path === '/oauth/revoke') return revoke(req, res);

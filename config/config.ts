@@ -76,6 +76,8 @@ export interface NotificationSettings {
   webhookFormat: 'json' | 'slack';
   /** Shared Signals (CAEP) receivers that get session-revoked events pushed (RFC 8935). */
   ssfReceivers: string[];
+  /** Signing secret of the Slack app whose Approve/Deny buttons call Warden; unset = no Slack callbacks. */
+  slackSigningSecret?: string;
 }
 
 export interface EnforcementSettings {
@@ -284,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       webhookUrl: env.WARDEN_NOTIFY_WEBHOOK_URL || undefined,
       webhookFormat,
       ssfReceivers: list(env.WARDEN_SSF_RECEIVERS, []),
+      slackSigningSecret: env.WARDEN_SLACK_SIGNING_SECRET || undefined,
     },
     dataDir,
     temporal: {
