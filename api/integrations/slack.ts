@@ -200,7 +200,7 @@ export function createSlackInteractions(settings: SlackSettings, deps: SlackInte
         message: 'Slack callbacks are off: WARDEN_SLACK_SIGNING_SECRET is not set.',
       });
     const operation = `${req.method} ${SLACK_INTERACTIONS_PATH}`;
-    const unverified = { kind: 'system', id: 'unverified' } as const;
+    let actor: AuditInput['actor'] = { kind: 'system', id: 'unverified' };
     let click: SlackClick | null = null;
     try {
       if (req.method !== 'POST') throw new SlackRefusal(405, 'method_not_allowed', 'Use POST.');
@@ -220,25 +220,30 @@ export function createSlackInteractions(settings: SlackSettings, deps: SlackInte
         throw new SlackRefusal(401, 'bad_signature', 'The request is not signed with the Slack app’s signing secret.');
       if (!seen.admit(signature, nowMs))
         throw new SlackRefusal(401, 'replayed_request', 'This request was already received.');
+      actor = { kind: 'system', id: 'slack' }; // signed by Slack from here on
       click = parseClick(String(req.headers['content-type'] ?? ''), raw.toString('utf8'));
       if (click.actionType === SLACK_OPEN) return sendJson(res, 200, { ok: true }); // the link button
       const person = await deps.people.findBySlackUserId(click.slackUserId);
       if (!person) {
         const message = `Slack user ${click.slackUserId} is not linked to exactly one person in Warden's directory; an admin links them with upsertPerson(slackUserId).`;
         await audited('unknown_slack_user', message, { kind: 'system', id: `slack:${click.slackUserId}` }, operation);
-        await tellClicker(
+        sendJson(res, 200, { ok: false, error: 'unknown_slack_user', message }); // Slack's 3 s: answer first
+        return tellClicker(
           click,
           'unknown_slack_user',
           `Your Slack account is not linked to a person in Warden: ${message}`,
         );
-        return sendJson(res, 200, { ok: false, error: 'unknown_slack_user', message });
       }
       sendJson(res, 200, { ok: true });
       await decide(click, person);
     } catch (err) {
       if (!(err instanceof SlackRefusal)) throw err;
-      const actor = click ? { kind: 'system' as const, id: `slack:${click.slackUserId}` } : unverified;
-      await audited(err.code, err.message, actor, operation);
+      await audited(
+        err.code,
+        err.message,
+        click ? { kind: 'system', id: `slack:${click.slackUserId}` } : actor,
+        operation,
+      );
       if (!res.headersSent) sendJson(res, err.status, { error: err.code, message: err.message });
     }
   };
