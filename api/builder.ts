@@ -11,6 +11,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { badInput, forbidden } from '../domain/errors.js';
 import { hasRole, type AgentPrincipal, type HumanPrincipal } from './auth/principal.js';
 import type { WardenContext } from './context.js';
+import type { HeldAction } from './services/approval-standing.js';
 
 export interface AuthScopes {
   /** Any verified caller. */
@@ -28,6 +29,8 @@ export interface AuthScopes {
   ownerOfAgent: string;
   /** The caller is the person with this email (e.g. the owner a record names). */
   personIs: string;
+  /** The caller is a decider the held action's approval route names (now or after an escalation). */
+  deciderOf: HeldAction;
 }
 
 /** What a resolver behind `t.withAuth(…)` knows of its caller. */
@@ -66,6 +69,8 @@ export const builder = new SchemaBuilder<{
         ctx.principal?.kind === 'human' &&
         (await ctx.services.agentAccess.recentOwnerOf(agentId)) === ctx.principal.email,
       personIs: (email: string) => ctx.principal?.kind === 'human' && ctx.principal.email === email,
+      deciderOf: async (action: HeldAction) =>
+        ctx.principal?.kind === 'human' && ctx.services.approvalStanding.forViewer(ctx.principal).isDecider(action),
     }),
     unauthorizedError: (_parent, ctx, info) => {
       const message = `You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`;

@@ -1,4 +1,5 @@
 /** What every resolver sees: the authenticated principal and the service layer. */
+import type { ApprovalStanding } from './services/approval-standing.js';
 import type { Principal } from './auth/principal.js';
 import type { ActionCommands } from './services/action-commands.js';
 import type { ActionDirectory } from './services/action-directory.js';
@@ -29,6 +30,8 @@ export interface Services {
   actions: ActionDirectory;
   /** Requesting and deciding actions, and signing their grants. */
   actionCommands: ActionCommands;
+  /** Where a person stands on held actions: may they decide, which wait for them. */
+  approvalStanding: ApprovalStanding;
   discovery: DiscoveryService;
   /** Warden as a client of the MCP servers registered as tools, and the credentials it presents to them. */
   mcpUpstreams: McpUpstreams;

@@ -5,6 +5,8 @@ import './types/person.js';
 import './types/agent.js';
 import './types/tool.js';
 import './types/action.js';
+import './types/approval.js';
+import './types/delegation.js';
 import './types/action-details.js';
 import './types/audit-event.js';
 import './types/discovery.js';

@@ -11,8 +11,7 @@ import { ServiceError, type Client } from '@temporalio/client';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { WardenConfig } from '../config/config.js';
-import { codecKeyRing, vaultKeyRing } from '../vault/key-rings.js';
-import { loadApprovalPolicy } from '../config/approval-policy.js';
+import { codecKeyRing } from '../vault/key-rings.js';
 import { ErrorCode, WardenError } from '../domain/errors.js';
 import { createPayloadCodec } from '../vault/payload-codec.js';
 import { TokenError } from '../tokens/errors.js';
@@ -22,6 +21,7 @@ import { effectiveRoles, type HumanPrincipal, type Principal } from './auth/prin
 import { createCodecHandler } from './codec-server.js';
 import { createCodecSessions } from './codec-session.js';
 import type { Services, WardenContext } from './context.js';
+import { createServices } from './services/index.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { createMcpEndpoint } from './mcp/endpoint.js';
@@ -39,22 +39,9 @@ import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
 import { createConsole } from './web/console.js';
-import { ActionCommands } from './services/action-commands.js';
-import { ActionDirectory } from './services/action-directory.js';
-import { AgentAccess } from './services/agent-access.js';
-import { AgentCommands } from './services/agent-commands.js';
-import { AgentDirectory } from './services/agent-directory.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
-import { Commands } from '../services/commands.js';
-import { DiscoveryService } from './services/discovery.js';
 import { GrantService } from './services/grants.js';
-import { PeopleDirectory } from './services/people-directory.js';
-import { PeerStatistics } from './services/peer-stats.js';
-import { SigningKeys } from '../services/signing-keys.js';
-import { ToolRegistry } from './services/tool-registry.js';
-import { UpstreamCredentials } from './mcp/credentials.js';
-import { McpUpstreams } from './mcp/upstream.js';
 
 export interface ApiServer {
   url: string;
@@ -62,78 +49,6 @@ export interface ApiServer {
   services: Services;
   audit: AuditLog;
   close(): Promise<void>;
-}
-
-export function createServices(client: Client, config: WardenConfig): Services {
-  const vault = vaultKeyRing(config);
-  const signingKeys = new SigningKeys(client, {
-    taskQueue: config.temporal.taskQueue,
-    rotationIntervalMs: config.credentials.signingKeyRotationMs,
-    issuer: config.credentials.issuer,
-    vault,
-  });
-  const commands = new Commands(client, signingKeys);
-  const people = new PeopleDirectory(client, commands, {
-    taskQueue: config.temporal.taskQueue,
-    rolesCacheMs: config.credentials.revocationCacheMs,
-  });
-  const upstreamCredentials = new UpstreamCredentials(vault, signingKeys, config.credentials);
-  const mcpUpstreams = new McpUpstreams({
-    timeoutMs: config.enforcement.mcpUpstreamTimeoutMs,
-    clientInfo: { name: 'warden-mcp-gateway', version: '0.1.0' },
-  });
-  const tools = new ToolRegistry(client, commands, vault, {
-    reservedResources: [config.credentials.apiAudience, config.credentials.issuer],
-    gatewayBase: `${config.api.publicUrl}/gateway`,
-    publicUrl: config.api.publicUrl,
-    listUpstream: async (tool) => mcpUpstreams.listTools(tool, await upstreamCredentials.forListing(tool)),
-    taskQueue: config.temporal.taskQueue,
-    vaultRotationMs: config.credentials.vaultRotationMs,
-    vaultGraceMs: config.credentials.vaultGraceMs,
-  });
-  const agentAccess = new AgentAccess(client, config.credentials.revocationCacheMs);
-  const agents = new AgentDirectory(client, agentAccess, config.temporal.taskQueue);
-  const agentCommands = new AgentCommands(client, commands, agents, agentAccess, people, tools, vault, {
-    taskQueue: config.temporal.taskQueue,
-    continueAsNewAfterEvents: config.continueAsNewAfterEvents,
-    credentialPolicy: {
-      maxAgeMs: config.credentials.agentCredentialMaxAgeMs,
-      rotateAtFraction: config.credentials.agentCredentialRotateAt,
-    },
-  });
-  const actions = new ActionDirectory(client, agents, config.temporal.taskQueue);
-  const actionCommands = new ActionCommands(
-    client,
-    commands,
-    people,
-    actions,
-    agents,
-    agentAccess,
-    tools,
-    {
-      taskQueue: config.temporal.taskQueue,
-      // Read and checked here, at start: a policy with a mistake stops the API with the line it is on.
-      approvalPolicy: loadApprovalPolicy(config.enforcement.approvalPolicyFile, config.enforcement.approvalTimeoutMs),
-      resumeOnApprove: config.enforcement.resumeOnApprove,
-    },
-    { keys: signingKeys, issuer: config.credentials.issuer, ttlSeconds: config.credentials.grantTtlSeconds },
-    new PeerStatistics(client, config.temporal.taskQueue),
-  );
-  const discovery = new DiscoveryService(client, commands, config);
-  return {
-    people,
-    agents,
-    agentCommands,
-    agentAccess,
-    tools,
-    signingKeys,
-    commands,
-    actions,
-    actionCommands,
-    discovery,
-    mcpUpstreams,
-    upstreamCredentials,
-  };
 }
 
 /** Marks a document graphql-armor refuses with the code for it (armor leaves its errors without one). */

@@ -72,7 +72,8 @@ const routeFields = {
 const rule = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'),
-    match: z.union([match, z.array(match).min(1)]),
+    // One set of conditions, or a list of them (any may fit).
+    match: z.preprocess((m) => (Array.isArray(m) ? m : [m]), z.array(match).min(1)),
     ...routeFields,
   })
   .strict();

@@ -61,3 +61,51 @@ export function validatePersonInput(input: PersonInput): string[] {
 export function personWorkflowId(email: string): string {
   return `person:${normalizeEmail(email)}`;
 }
+
+/**
+ * A person's approvals handed to someone else for a window (a holiday, an on-call rotation): while it runs,
+ * the delegate decides held actions with the delegator's standing too — their roles and the agents they own —
+ * and takes the delegator's seat (one vote for both). Kept in the delegator's directory entry.
+ */
+export interface Delegation {
+  to: string;
+  from: string;
+  until: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface DelegationInput {
+  to: string;
+  from: string;
+  until: string;
+  reason: string;
+}
+
+export const MAX_DELEGATION_MS = 90 * 86_400_000;
+export const MAX_DELEGATIONS = 20;
+
+export function delegationActive(d: Pick<Delegation, 'from' | 'until'>, at: number): boolean {
+  return Date.parse(d.from) <= at && at < Date.parse(d.until);
+}
+
+/** Problems with a delegation by `delegator`, judged at `now` (epoch ms); empty means acceptable. */
+export function validateDelegation(delegator: string, input: DelegationInput, now: number): string[] {
+  if (typeof input !== 'object' || input === null) return ['a delegation needs to, from, until and a reason'];
+  const problems: string[] = [];
+  const to = typeof input.to === 'string' ? normalizeEmail(input.to) : '';
+  if (!isValidEmail(to)) problems.push('to must be the email address of the person who decides for you');
+  else if (to === normalizeEmail(delegator)) problems.push('a person cannot delegate to themselves');
+  const from = Date.parse(String(input.from));
+  const until = Date.parse(String(input.until));
+  if (Number.isNaN(from) || Number.isNaN(until)) problems.push('from and until must be ISO 8601 instants');
+  else {
+    if (until <= from) problems.push('until must be after from');
+    if (until <= now) problems.push('until must be in the future');
+    if (until - from > MAX_DELEGATION_MS) problems.push('a delegation may last at most 90 days');
+  }
+  if (typeof input.reason !== 'string' || input.reason.length > 500)
+    problems.push('reason must be a string of at most 500 characters');
+  return problems;
+}

@@ -4,7 +4,7 @@
  * where everything is. Ctrl-C stops it all cleanly; state stays in the data folder for next time.
  */
 import path from 'node:path';
-import { createServices } from '../api/server.js';
+import { createServices } from '../api/services/index.js';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
 import { launchStack, type LaunchedStack } from '../launcher/stack.js';

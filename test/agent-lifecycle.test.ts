@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { agentWorkflowId } from '../domain/agents.js';
 import type { Services } from '../api/context.js';
-import { createServices } from '../api/server.js';
+import { createServices } from '../api/services/index.js';
 import { getAgentQuery, resumeAgentUpdate, transferAgentOwnershipUpdate } from '../workflows/agent/messages.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 import { person } from '../services/commands.js';

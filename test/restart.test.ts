@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Services } from '../api/context.js';
-import { createServices } from '../api/server.js';
+import { createServices } from '../api/services/index.js';
 import type { AgentRecord } from '../api/services/agent-directory.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../config/config.js';
 import { dataConverterFor } from '../vault/key-rings.js';

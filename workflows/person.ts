@@ -2,7 +2,9 @@
  * A person in the directory: one entity workflow per human (`person:<email>`), created and changed by the
  * `upsertPerson` Update (Update-with-Start), read by the `getPerson` Query, listed through visibility.
  * A person's roles are Warden's authority for what they may do: only an admin (or Warden seeding the
- * directory) may change them, proven by a signed statement.
+ * directory) may change them, proven by a signed statement. A person (or an admin for them) may delegate
+ * their approvals to someone else for a window (`delegateApprovals`, `endDelegation`); the entry keeps the
+ * delegations, and the API reads them when it signs a decision.
  */
 import {
   ApplicationFailure,
@@ -15,12 +17,17 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { PERSON_COMMANDS, refusalFor } from '../domain/authority.js';
+import { PERSON_COMMANDS, refusalFor, type StatementPrincipal } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import {
+  delegationActive,
+  MAX_DELEGATIONS,
   normalizeEmail,
   personWorkflowId,
+  validateDelegation,
   validatePersonInput,
+  type Delegation,
+  type DelegationInput,
   type Person,
   type PersonInput,
 } from '../domain/people.js';
@@ -36,6 +43,8 @@ export interface PersonWorkflowArgs {
   trust: TrustAnchor;
   usedStatements?: RememberedStatement[];
   continueAsNewAfterEvents?: number;
+  /** Carried across continue-as-new. */
+  delegations?: Delegation[];
 }
 
 export interface UpsertPersonRequest {
@@ -44,6 +53,10 @@ export interface UpsertPersonRequest {
 
 export const upsertPersonUpdate = defineUpdate<Person, [Signed<UpsertPersonRequest>]>('upsertPerson');
 export const getPersonQuery = defineQuery<Person | null>('getPerson');
+/** The person's approvals, to another person for a window; by the person themself or an admin. */
+export const delegateApprovalsUpdate = defineUpdate<Delegation[], [Signed<DelegationInput>]>('delegateApprovals');
+/** Ends the delegations to `to` now; by the person themself or an admin. */
+export const endDelegationUpdate = defineUpdate<Delegation[], [Signed<{ to: string }>]>('endDelegation');
 
 /** A Slack link kept only when there is one (an input without it keeps the current one; null removes it). */
 const slackLink = (id: string | null | undefined) => (id ? { slackUserId: id } : {});
@@ -118,9 +131,84 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
     },
   );
 
+  let delegations: Delegation[] = args.delegations ?? [];
+  const publishDelegations = () => {
+    // Ended windows are dropped; the memo is what the API reads at decision time.
+    delegations = delegations.filter((d) => Date.parse(d.until) > Date.now());
+    upsertMemo({ delegations });
+  };
+  /** Only the person themself, or an admin, hands out (or takes back) their approvals. */
+  const mayDelegate = (command: string, by: StatementPrincipal) => {
+    if (!person)
+      throw ApplicationFailure.create({
+        type: ErrorCode.NOT_FOUND,
+        message: `${args.email} is not in the directory.`,
+        nonRetryable: true,
+      });
+    if (by.kind !== 'human' || (by.id !== args.email && !by.roles.includes('admin')))
+      gate.forbid(command, by, `Only ${args.email} or an admin may change whom ${args.email} delegates to.`);
+  };
+  setHandler(
+    delegateApprovalsUpdate,
+    (command) => {
+      const { request, by } = gate.accept<DelegationInput>(command, 'delegateApprovals');
+      const delegation: Delegation = {
+        to: normalizeEmail(request.to),
+        from: new Date(Date.parse(request.from)).toISOString(),
+        until: new Date(Date.parse(request.until)).toISOString(),
+        reason: request.reason.trim(),
+        createdBy: by.id,
+        createdAt: new Date().toISOString(),
+      };
+      delegations = [...delegations.filter((d) => d.to !== delegation.to), delegation];
+      publishDelegations();
+      return delegations;
+    },
+    {
+      validator: (command) => {
+        const { request, by } = gate.verify<DelegationInput>(command, 'delegateApprovals');
+        mayDelegate('delegateApprovals', by);
+        const problems = validateDelegation(args.email, request, Date.now());
+        if (delegations.filter((d) => d.to !== normalizeEmail(String(request?.to))).length >= MAX_DELEGATIONS)
+          problems.push(`at most ${MAX_DELEGATIONS} delegations at a time`);
+        if (problems.length)
+          throw ApplicationFailure.create({
+            type: ErrorCode.BAD_USER_INPUT,
+            message: problems.join('; '),
+            nonRetryable: true,
+          });
+      },
+    },
+  );
+  setHandler(
+    endDelegationUpdate,
+    (command) => {
+      const { request } = gate.accept<{ to: string }>(command, 'endDelegation');
+      delegations = delegations.filter((d) => d.to !== normalizeEmail(request.to));
+      publishDelegations();
+      return delegations;
+    },
+    {
+      validator: (command) => {
+        const { request, by } = gate.verify<{ to: string }>(command, 'endDelegation');
+        mayDelegate('endDelegation', by);
+        const to = typeof request?.to === 'string' ? normalizeEmail(request.to) : '';
+        if (
+          !delegations.some((d) => d.to === to && (delegationActive(d, Date.now()) || Date.parse(d.from) > Date.now()))
+        )
+          throw ApplicationFailure.create({
+            type: ErrorCode.NOT_FOUND,
+            message: `${args.email} has no delegation to ${to.slice(0, 254) || 'that person'}.`,
+            nonRetryable: true,
+          });
+      },
+    },
+  );
+
   await untilContinueAsNew(args.continueAsNewAfterEvents);
   await continueAsNew<typeof personWorkflow>({
     ...args,
+    delegations,
     person,
     email: args.email,
     trust: gate.state.anchor,

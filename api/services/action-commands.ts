@@ -342,13 +342,14 @@ export class ActionCommands {
       throw conflict(
         `Action ${actionId} is ${info.typedSearchAttributes.get(SA.ActionStatus) ?? 'closed'}: there is nothing left to decide.`,
       );
-    const [roles, agentOwner] = await Promise.all([
+    const [roles, agentOwner, delegators] = await Promise.all([
       this.people.roles(email, { fresh: true }),
       this.access.ownerOf(agentId),
+      this.people.delegatorsOf(email),
     ]);
     return {
       by: person(email, roles),
-      agentOwner,
+      signedWith: { agentOwner, delegators },
       workflowId,
       update: approve ? approveActionUpdate : denyActionUpdate,
     };
@@ -366,9 +367,9 @@ export class ActionCommands {
     comment: string,
     ttlSeconds = 300,
   ): Promise<DecisionCommand> {
-    const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
+    const { by, signedWith, workflowId, update } = await this.decider(email, actionId, approve, comment);
     const request = { comment };
-    const proof = await this.commands.statement(by, workflowId, update.name, request, { agentOwner }, ttlSeconds);
+    const proof = await this.commands.statement(by, workflowId, update.name, request, signedWith, ttlSeconds);
     const { exp } = JSON.parse(Buffer.from(proof.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
     return {
       workflowId,
@@ -388,9 +389,9 @@ export class ActionCommands {
 
   private async decide(email: string, actionId: string, approve: boolean, comment: string): Promise<ActionRecord> {
     return this.decideOrExplain(actionId, async () => {
-      const { by, agentOwner, workflowId, update } = await this.decider(email, actionId, approve, comment);
+      const { by, signedWith, workflowId, update } = await this.decider(email, actionId, approve, comment);
       return viaTemporal(
-        () => this.commands.send(workflowId, update, { comment }, by, { agentOwner }),
+        () => this.commands.send(workflowId, update, { comment }, by, signedWith),
         `No action with id "${actionId}".`,
       );
     });

@@ -24,6 +24,7 @@ import type { AgentDirectory } from './agent-directory.js';
 import { viaTemporal } from './temporal-errors.js';
 import { seesAllAgents, type HumanPrincipal, type Principal } from '../auth/principal.js';
 import { whileAuthorized, type Watcher } from './subscriptions.js';
+import type { ViewerStanding } from './approval-standing.js';
 import { deploymentClauses, visibilityString } from '../../temporal/visibility.js';
 
 /** An action as lists show it (from visibility); the full record comes from the workflow. */
@@ -61,6 +62,8 @@ export interface ActionFilter {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const POLL_MS = 500;
+/** The most held actions one approver's list considers (newest first). */
+const MAX_HELD_SCANNED = 500;
 
 export class ActionDirectory {
   constructor(
@@ -75,9 +78,15 @@ export class ActionDirectory {
     return { ...filter, ownerEmail: seesAllAgents(viewer) ? null : viewer.email };
   }
 
-  /** Which held actions a person may decide: everyone's for the security team, their own agents' otherwise. */
-  decidableBy(viewer: HumanPrincipal): ActionFilter {
-    return { status: 'PENDING_APPROVAL', ownerEmail: viewer.roles.includes('security') ? null : viewer.email };
+  /**
+   * The held actions a person may vote on now, newest first: every held action (at most
+   * MAX_HELD_SCANNED, from visibility), each checked against its approval route and votes as the person
+   * stands now — their roles, the agents they own, the approvals delegated to them.
+   */
+  async waitingFor(viewer: ViewerStanding, limit: number, offset: number): Promise<ActionSummary[]> {
+    const held = await this.list({ status: 'PENDING_APPROVAL' }, MAX_HELD_SCANNED, 0);
+    const mine = await Promise.all(held.map((a) => viewer.waitsFor(a)));
+    return held.filter((_a, i) => mine[i]).slice(offset, offset + limit);
   }
 
   /** An action by id, as `viewer` looks for it: an agent's routine actions are found in its own workflow. */
@@ -97,11 +106,15 @@ export class ActionDirectory {
   }
 
   /** Each action that starts waiting for a decision the watcher may make (as the directory says at each poll). */
-  watchApprovals(watcher: Watcher & { principal: HumanPrincipal }): AsyncGenerator<ActionSummary> {
+  watchApprovals(
+    watcher: Watcher & { principal: HumanPrincipal },
+    standing: (viewer: HumanPrincipal) => ViewerStanding,
+  ): AsyncGenerator<ActionSummary> {
     let seen: Set<string> | null = null;
     return whileAuthorized(watcher, POLL_MS * 2, async (viewer) => {
       if (viewer.kind !== 'human') return { emit: [], done: true };
-      const pending = await this.list(this.decidableBy(viewer), 100, 0);
+      // Escalations and votes change who an action waits for: one that reaches this person later is fresh then.
+      const pending = await this.waitingFor(standing(viewer), 100, 0);
       const fresh = seen ? pending.filter((a) => !seen!.has(a.id)) : [];
       seen = new Set([...(seen ?? []), ...pending.map((a) => a.id)]);
       return { emit: fresh };

@@ -11,12 +11,22 @@ import {
   personWorkflowId,
   SLACK_USER_ID,
   validatePersonInput,
+  delegationActive,
+  validateDelegation,
+  type Delegation,
+  type DelegationInput,
   type Person,
   type PersonInput,
   type Role,
 } from '../../domain/people.js';
+import type { Delegator } from '../../domain/approval-policy.js';
 import { isForeign } from '../../temporal/payload-origin.js';
-import { personWorkflow, upsertPersonUpdate } from '../../workflows/person.js';
+import {
+  delegateApprovalsUpdate,
+  endDelegationUpdate,
+  personWorkflow,
+  upsertPersonUpdate,
+} from '../../workflows/person.js';
 import type { Commander, Commands } from '../../services/commands.js';
 import { viaTemporal } from './temporal-errors.js';
 import { deploymentClauses } from '../../temporal/visibility.js';
@@ -93,6 +103,64 @@ export class PeopleDirectory {
     return (await this.find(normalized))?.roles ?? [];
   }
 
+  /** Hands `delegator`'s approvals to another person for a window (the person themself or an admin). */
+  async delegate(by: Commander, delegator: string, input: DelegationInput): Promise<Delegation[]> {
+    const email = normalizeEmail(delegator);
+    const problems = validateDelegation(email, input, Date.now());
+    if (problems.length) throw badInput(problems.join('; '));
+    if (!(await this.find(email))) throw badInput(`${email} is not in the directory.`);
+    return viaTemporal(
+      () => this.commands.send(personWorkflowId(email), delegateApprovalsUpdate, input, by),
+      `No person ${email}.`,
+    );
+  }
+
+  async endDelegation(by: Commander, delegator: string, to: string): Promise<Delegation[]> {
+    const email = normalizeEmail(delegator);
+    return viaTemporal(
+      () => this.commands.send(personWorkflowId(email), endDelegationUpdate, { to: normalizeEmail(to) }, by),
+      `No person ${email}.`,
+    );
+  }
+
+  /** A person's delegations (running or to come), from their entry's memo. */
+  async delegationsOf(email: string): Promise<Delegation[]> {
+    try {
+      const info = await viaTemporal(
+        () => this.client.workflow.getHandle(personWorkflowId(normalizeEmail(email))).describe(),
+        'missing',
+      );
+      return info.status.name === 'RUNNING' ? delegationsFromMemo(info.memo?.delegations) : [];
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') return [];
+      throw err;
+    }
+  }
+
+  /**
+   * Who has delegated their approvals to `email` for a window that includes now, with their roles now: read
+   * fresh from visibility for every decision (directories of people are small; a delegation search
+   * attribute would replace the scan for very large ones).
+   */
+  async delegatorsOf(email: string): Promise<Delegator[]> {
+    const to = normalizeEmail(email);
+    const now = Date.now();
+    const out: Delegator[] = [];
+    for await (const info of this.client.workflow.list({
+      query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
+      pageSize: 1000,
+    })) {
+      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>> & { delegations?: unknown };
+      const person =
+        typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId
+          ? personFromMemo(memo.email, memo, info.startTime)
+          : null;
+      if (person && delegationsFromMemo(memo.delegations).some((d) => d.to === to && delegationActive(d, now)))
+        out.push({ email: person.email, roles: person.roles });
+    }
+    return out;
+  }
+
   /**
    * The person whose entry names this Slack user, or null — none, or more than one (a click that could be
    * two people's is nobody's). Found through visibility (a scan of the directory's memos: directories are
@@ -135,6 +203,19 @@ export class PeopleDirectory {
     }
     return people;
   }
+}
+
+/** Delegations from a memo, only as Warden wrote them. */
+function delegationsFromMemo(value: unknown): Delegation[] {
+  if (!Array.isArray(value) || isForeign(value)) return [];
+  return value.filter(
+    (d): d is Delegation =>
+      typeof d === 'object' &&
+      d !== null &&
+      typeof d.to === 'string' &&
+      typeof d.from === 'string' &&
+      typeof d.until === 'string',
+  );
 }
 
 /** A directory entry from its memo: only fields Warden wrote (a foreign memo value is not a string or a list). */

@@ -35,7 +35,7 @@ const Risk = builder.objectRef<{ score: number; reasons: RiskReason[] }>('Risk')
   fields: (t) => ({ score: t.exposeInt('score'), reasons: t.field({ type: [Reason], resolve: (r) => r.reasons }) }),
 });
 
-const Approval = builder.objectRef<ActionApproval>('Approval').implement({
+export const Approval = builder.objectRef<ActionApproval>('Approval').implement({
   fields: (t) => ({
     deadline: t.field({ type: 'DateTime', resolve: (a) => a.deadline }),
     decidedBy: t.exposeString('decidedBy', { nullable: true }),
@@ -62,8 +62,9 @@ const full = async (
 ): Promise<ActionRecord> => (a.workflowId ? (a as ActionRecord) : await ctx.services.actions.get(a.id, a.agentId));
 
 export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').implement({
-  // The agent that asked; its agent's owner now (not when it asked); admins and the security team.
-  authScopes: (a) => ({ selfAgent: a.agentId, admin: true, security: true, ownerOfAgent: a.agentId }),
+  // The agent that asked; its agent's owner now (not when it asked); admins and the security team; anyone
+  // its approval route names as a decider (now or once it escalates).
+  authScopes: (a) => ({ selfAgent: a.agentId, admin: true, security: true, ownerOfAgent: a.agentId, deciderOf: a }),
   fields: (t) => ({
     id: t.exposeID('id'),
     agent: t.field({ type: Agent, resolve: (a, _args, ctx) => ctx.services.agents.get(a.agentId) }),
@@ -171,10 +172,10 @@ builder.queryFields((t) => ({
   pendingApprovals: t.withAuth({ human: true }).connection({
     type: ActionRequest,
     description:
-      'What waits for a decision you may make: your agents\u2019 actions, or all of them for the security team.',
+      'Held actions waiting for your vote now, newest first: as the approval routing policy names you (owner, role, address, or a delegation to you), after any escalation, and not yet voted on by you.',
     resolve: (_root, args, ctx) =>
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
-        ctx.services.actions.list(ctx.services.actions.decidableBy(ctx.principal), limit, offset),
+        ctx.services.actions.waitingFor(ctx.services.approvalStanding.forViewer(ctx.principal), limit, offset),
       ),
   }),
 }));
@@ -294,8 +295,10 @@ builder.subscriptionFields((t) => ({
   }),
   approvalRequested: t.withAuth({ human: true }).field({
     type: ActionRequest,
-    description: 'Emits each action that starts waiting for a decision you may make; ends when your token expires.',
-    subscribe: (_root, _args, ctx) => ctx.services.actions.watchApprovals(ctx),
+    description:
+      'Emits each held action when it starts waiting for your vote (when held, or when it escalates to you); ends when your token expires.',
+    subscribe: (_root, _args, ctx) =>
+      ctx.services.actions.watchApprovals(ctx, (viewer) => ctx.services.approvalStanding.forViewer(viewer)),
     resolve: (action) => action as ActionSummary,
   }),
 }));

@@ -12,7 +12,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadDevIssuerKey } from '../../api/auth/dev-issuer.js';
 import { devTokenMinter } from '../../api/auth/dev-tokens.js';
-import { createServices } from '../../api/server.js';
+import { createServices } from '../../api/services/index.js';
 import type { Services } from '../../api/context.js';
 import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../../config/config.js';
 import type { Role } from '../../domain/people.js';

@@ -6,7 +6,7 @@
  */
 import type { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
-import { createServices } from '../../api/server.js';
+import { createServices } from '../../api/services/index.js';
 import type { WardenConfig } from '../../config/config.js';
 import type { Role } from '../../domain/people.js';
 import { neutralEnvironment, type Part } from '../../launcher/part.js';
