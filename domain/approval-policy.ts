@@ -1,6 +1,6 @@
 /**
  * Approval routing: who may decide a held action, how many must agree, when it escalates and when it
- * expires. The policy file (config/approval-policy.ts reads and validates it) is matched once, when the
+ * expires. The policy file (api/approval-policy-file.ts reads and validates it) is matched once, when the
  * action is held; the route it gives travels in the action's start input and is what its workflow enforces.
  * Who someone *is* (roles, ownership, delegations) is read at decision time from the signed statement.
  *

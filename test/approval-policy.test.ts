@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApprovalPolicyError, loadApprovalPolicy, parseApprovalPolicy } from '../config/approval-policy.js';
+import { ApprovalPolicyError, loadApprovalPolicy, parseApprovalPolicy } from '../api/approval-policy-file.js';
 import { PROJECT_ROOT } from '../config/config.js';
 import {
   quorumReached,

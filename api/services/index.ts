@@ -3,7 +3,7 @@
  * endpoints, the gateway and the MCP endpoint call. Knows nothing of HTTP or GraphQL.
  */
 import type { Client } from '@temporalio/client';
-import { loadApprovalPolicy } from '../../config/approval-policy.js';
+import { loadApprovalPolicy } from '../approval-policy-file.js';
 import type { WardenConfig } from '../../config/config.js';
 import { Commands } from '../../services/commands.js';
 import { SigningKeys } from '../../services/signing-keys.js';

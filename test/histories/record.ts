@@ -5,6 +5,7 @@
  * every path of every workflow type — people, tools and their vaulted secret, signing keys, agents from
  * registration to decommissioning (routine work, credential rotation, suspension, transfer, logout, a
  * continue-as-new), sensitive actions allowed, approved after containment, denied, expired and hard-denied,
+ * approved by a quorum after an escalation (a routing rule that only this path's amount matches),
  * a discovery sweep with a claim and a dismissal, and the audit trail — and then each workflow's history is
  * written to test/fixtures/histories/<tag>.<workflow>.<path>.json: `{ workflowId, runId, history }`, the
  * history as `temporal workflow show --output json` prints it (a history from anywhere can be added so).
@@ -68,6 +69,7 @@ beforeAll(async () => {
       WARDEN_CONTINUE_AS_NEW_AFTER_EVENTS: '150',
       WARDEN_APPROVAL_TIMEOUT: '20s',
       WARDEN_DISCOVERY_SOURCES: sources,
+      WARDEN_APPROVAL_POLICY: routingPolicy(),
     },
   });
 }, 60_000);
@@ -76,6 +78,31 @@ afterAll(async () => {
   await stack?.stop();
   await upstream?.close();
 });
+
+/** The recording's approval routing: the usual one approval, and a quorum with an escalation for one amount. */
+function routingPolicy(): string {
+  const file = path.join(inject('runDir'), `record-approval-policy-${process.pid}.yaml`);
+  fs.writeFileSync(
+    file,
+    `version: 1
+rules:
+  - name: quorum-escalating
+    match: { amount: { atLeast: ${QUORUM_AMOUNT}, below: ${QUORUM_AMOUNT + 1} } }
+    deciders: [owner]
+    approvals: 2
+    mustInclude: [security]
+    ownerMayApproveAlone: false
+    escalate:
+      - after: 2s
+        to: [security]
+    deadline: 10m
+default:
+  deciders: [owner, security]
+`,
+  );
+  return file;
+}
+const QUORUM_AMOUNT = 777_777;
 
 /** An agent's access token, fresh each time (containment revokes the ones before). */
 async function agentToken(agentId: string, privateJwk: JWK): Promise<string> {
@@ -189,11 +216,11 @@ it('records every workflow type through its paths', async () => {
     );
     return { id, privateJwk: data.registerAgent.credential.privateJwk as JWK };
   };
-  const act = async (agent: { id: string; privateJwk: JWK }, operation: string, key: string) => {
+  const act = async (agent: { id: string; privateJwk: JWK }, operation: string, key: string, amount = 0) => {
     const token = await agentToken(agent.id, agent.privateJwk);
     const res = await stack.gql<any>(
       REQUEST,
-      { i: { tool: crm, operation, volume: 1, idempotencyKey: `${key}-${t}`, justification: 'recording' } },
+      { i: { tool: crm, operation, volume: 1, amount, idempotencyKey: `${key}-${t}`, justification: 'recording' } },
       token,
     );
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
@@ -217,6 +244,23 @@ it('records every workflow type through its paths', async () => {
   const expiring = await act(busy, 'merge_customers', 'held-expired');
   expect(expiring.status).toBe('PENDING_APPROVAL');
   recorded.push({ name: 'action.expired', workflowId: `action:${expiring.id}` });
+  // A quorum: the owner votes, the action escalates to security, security completes it.
+  const quorum = await act(busy, 'merge_customers', 'held-quorum', QUORUM_AMOUNT);
+  expect(quorum.status).toBe('PENDING_APPROVAL');
+  const APPROVE = `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status approval { escalationLevel } } } }`;
+  const first = await ok(APPROVE, { i: { actionId: quorum.id, comment: 'mine' } }, ownerToken);
+  expect(first.approveAction.action.status).toBe('PENDING_APPROVAL');
+  await eventually(async () => {
+    const res = await stack.gql<any>(
+      `query($id: ID!) { actionRequest(id: $id) { approval { escalationLevel } } }`,
+      { id: quorum.id },
+      security,
+    );
+    return res.data?.actionRequest?.approval.escalationLevel === 1;
+  });
+  const second = await ok(APPROVE, { i: { actionId: quorum.id, comment: 'checked' } }, security);
+  expect(second.approveAction.action.status).toBe('APPROVED');
+  recorded.push({ name: 'action.quorum-escalated', workflowId: `action:${quorum.id}` });
 
   await ok(
     `mutation($i: SetAgentAllowedToolsInput!) { setAgentAllowedTools(input: $i) { agent { id } } }`,

@@ -15,7 +15,7 @@ export interface SensitiveActionArgs {
   trust: TrustAnchor;
   /**
    * If the action is held: who decides, how many, when it escalates and when it expires — the routing
-   * policy's rule for this action, matched by the API when it started the action (config/approval-policy.ts).
+   * policy's rule for this action, matched by the API when it started the action (api/approval-policy-file.ts).
    */
   route: ApprovalRoute;
   /** Approving a contained agent's action resumes the agent. */
