@@ -117,8 +117,8 @@ beforeAll(async () => {
     expect(set.errors).toBeUndefined();
     return a;
   };
-  invoices = await agent(`Invoice agent ${stack.tag}`, ['pay_invoice', 'read_invoice']);
-  reports = await agent(`Reporting agent ${stack.tag}`, ['read_invoice']);
+  invoices = await agent(`Invoice agent`, ['pay_invoice', 'read_invoice']);
+  reports = await agent(`Reporting agent`, ['read_invoice']);
   // The invoice agent's usual work: invoices of one to two thousand, each allowed and learned.
   for (const amount of [1200, 950, 1800, 1400, 1100, 1650, 1300, 1500]) {
     const a = await request(invoices, { tool: erp(), operation: 'pay_invoice', amount, resourceId: `INV-${amount}` });
@@ -359,12 +359,12 @@ describe('in the browser', () => {
         expect(await owner.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
         await expect
           .poll(() => owner.locator('[aria-live="polite"]').innerText())
-          .toContain(`New approval request: Invoice agent ${stack.tag} asks for ${erp()}.pay_invoice`);
+          .toContain(`New approval request: Invoice agent asks for ${erp()}.pay_invoice`);
         // Newest first, with agent, owner, tool and operation, amount, risk and deadline.
         expect(await owner.locator('tbody tr').first().getAttribute('data-action-id')).toBe(held.id);
         const cells = await row.locator('th, td').allInnerTexts();
         expect(cells[0]).toContain(`${erp()}.pay_invoice`);
-        expect(cells[1]).toBe(`Invoice agent ${stack.tag}`);
+        expect(cells[1]).toBe(`Invoice agent`);
         expect(cells[2]).toBe('Olivia Owner');
         expect(cells[3]).toBe('amount 48,500');
         expect(cells[4]).toContain(String(held.risk.score));
@@ -374,9 +374,7 @@ describe('in the browser', () => {
         // The action's page.
         await row.getByRole('link', { name: `${erp()}.pay_invoice` }).click();
         await owner.waitForURL(`**/console/actions/${held.id}`);
-        await owner
-          .getByRole('heading', { name: `Invoice agent ${stack.tag} asks for ${erp()}.pay_invoice` })
-          .waitFor();
+        await owner.getByRole('heading', { name: `Invoice agent asks for ${erp()}.pay_invoice` }).waitFor();
         const facts = await owner.getByTestId('request').innerText();
         for (const text of [
           'INV-2047',
@@ -428,9 +426,7 @@ describe('in the browser', () => {
       const context = await browser.newContext();
       try {
         const page = await signInAs(context, 'alice', `/console/actions/${heldExport}`);
-        await page
-          .getByRole('heading', { name: `Reporting agent ${stack.tag} asks for ${erp()}.export_ledger` })
-          .waitFor();
+        await page.getByRole('heading', { name: `Reporting agent asks for ${erp()}.export_ledger` }).waitFor();
         expect(page.url()).toBe(`${stack.api.url}/console/actions/${heldExport}`);
         for (const name of ['Approve', 'Deny'])
           expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
@@ -488,11 +484,8 @@ describe('in the browser', () => {
       try {
         const page = await signInAs(ownerContext, 'olivia');
         await page.getByRole('heading', { name: 'Pending approvals' }).waitFor();
-        await page
-          .getByRole('link', { name: `Reporting agent ${stack.tag}` })
-          .first()
-          .click();
-        await page.getByRole('heading', { name: `Reporting agent ${stack.tag}` }).waitFor();
+        await page.getByRole('link', { name: `Reporting agent` }).first().click();
+        await page.getByRole('heading', { name: `Reporting agent` }).waitFor();
         expect(await page.getByText('Only admins suspend and resume agents here.').isVisible()).toBe(true);
         expect(await page.getByRole('button', { name: 'Suspend agent' }).count()).toBe(0);
       } finally {
@@ -501,7 +494,7 @@ describe('in the browser', () => {
       const context = await browser.newContext();
       try {
         const page = await signInAs(context, 'alice', `/console/agents/${reports.id}`);
-        await page.getByRole('heading', { name: `Reporting agent ${stack.tag}` }).waitFor();
+        await page.getByRole('heading', { name: `Reporting agent` }).waitFor();
         const about = await page.locator('main').innerText();
         expect(about).toContain('Active');
         expect(about).toContain(`Olivia Owner <${email('olivia')}>`);
