@@ -9,6 +9,7 @@
  * Warden over HTTP, with a real ERP and a real bank (demo/erp.ts, demo/bank.ts). Both are MCP servers, and
  * the agent reaches them the way real agents do: with an MCP client, through Warden's MCP endpoints.
  */
+import { actionPageUrl } from '../domain/notifications.js';
 import { randomUUID } from 'node:crypto';
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
@@ -39,6 +40,8 @@ export interface StoryOptions {
   days?: number;
   /** Wait for a person to decide instead of denying as the security approver. */
   interactive?: boolean;
+  /** Opens a page for the person (interactive: the held transfer's page in the console). */
+  open?: (url: string) => void;
   /** Called while the transfer waits for a person, before anyone decides (the test checks who may decide). */
   whilePending?: (held: { actionId: string; workflowId: string }) => Promise<void>;
   say?: (line: string) => void;
@@ -301,14 +304,19 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
     while (!settled) {
       const action = await heldAction(o.tokens.owner);
       if (action) {
-        must(
-          await o.gql<any>(
-            `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`,
-            { i: { actionId: action.id, comment: 'routine supplier payment' } },
-            o.tokens.owner,
-          ),
-          'approveAction',
-        );
+        const approve = async (token: string) =>
+          must(
+            await o.gql<any>(
+              `mutation($i: ApproveActionInput!) { approveAction(input: $i) { action { status } } }`,
+              { i: { actionId: action.id, comment: 'routine supplier payment' } },
+              token,
+            ),
+            'approveAction',
+          ).approveAction.action.status as string;
+        // Where the routing policy asks for a quorum (a CRITICAL payment: two approvers, one from security),
+        // security co-signs after the owner.
+        const quorum = (await approve(o.tokens.owner)) === 'PENDING_APPROVAL';
+        if (quorum) await approve(o.tokens.security);
         held = true;
         replay.heldThenApproved++;
         const because = (action.risk.reasons as { detail: string }[])
@@ -316,7 +324,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
           .join('; ');
         replay.heldBecause.push(because);
         say(
-          `  ${tool}.${name}${args.amount ? ` ${dollars(Number(args.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it, and the waiting call went through`,
+          `  ${tool}.${name}${args.amount ? ` ${dollars(Number(args.amount))}` : ''} was held for a person: ${because || 'no reason given'} (risk ${action.risk.score}); the owner approved it${quorum ? ' and security co-signed (the policy wants two approvers, one from security)' : ''}, and the waiting call went through`,
         );
         break;
       }
@@ -601,10 +609,22 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
 /** Interactive mode: how a person decides — in GraphiQL as the security approver, or with the Temporal CLI. */
 function printHowToDecide(o: StoryOptions, attack: { actionId: string; workflowId: string }, agentId: string): void {
   const out = (line = '') => o.say?.(line);
+  const page = actionPageUrl(o.wardenUrl, attack.actionId);
+  out();
+  out(`  The transfer waits for a person. Open its page in the approvers' console:`);
+  out();
+  out(`    ${page}`);
   out();
   out(
-    `  The transfer waits for a person. Open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`,
+    `  and sign in as ${o.people.security} (security). Its reasons, the chart and the buttons are there: a denial ends it;`,
   );
+  out(
+    '  approving a CRITICAL transfer takes two approvers, one from security (config/approval-policy.yaml), so the owner',
+  );
+  out(`  (${o.people.owner}) would approve too.`);
+  o.open?.(page);
+  out();
+  out(`  Or open GraphiQL at ${o.wardenUrl}/graphql, add this header (${o.people.security}, security):`);
   out();
   out(`    {"Authorization": "Bearer ${o.tokens.security}"}`);
   out();

@@ -4,10 +4,11 @@
  * Uses the Warden at WARDEN_PUBLIC_URL when one answers; otherwise starts one the way `npm start` does
  * (dev server persisted in the data folder, worker and API processes), with the security webhook pointed
  * at the demo's own inbox, and stops it at the end. `--interactive`: a person denies (or approves) the
- * held transfer in GraphiQL or with the Temporal CLI, instead of the scripted security approver. `--keep`:
+ * held transfer in the approvers' console (its page is opened in the desktop's browser when there is one),
+ * GraphiQL or with the Temporal CLI, instead of the scripted security approver. `--keep`:
  * a Warden the demo started keeps running afterwards (until Ctrl-C), so the Temporal UI links it printed work.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
@@ -20,6 +21,23 @@ const keep = process.argv.includes('--keep');
 const config = loadConfig();
 const url = config.api.publicUrl;
 const say = (line: string) => console.log(line);
+
+/** Best effort: the desktop's browser, if there is one (a headless machine just has the printed link). */
+function openInBrowser(url: string): void {
+  const [command, ...args] =
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '""', url]
+        : ['xdg-open', url];
+  try {
+    const child = spawn(command!, args, { detached: true, stdio: 'ignore' });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // no opener: the link is printed above
+  }
+}
 
 async function answers(): Promise<boolean> {
   try {
@@ -141,6 +159,7 @@ try {
       : { ui: { url: `http://localhost:${config.temporal.dev.uiPort}`, namespace: config.temporal.namespace } }),
     suffix,
     interactive,
+    open: openInBrowser,
     say,
   });
   await Promise.all([result.erp.close(), result.bank.close()]);

@@ -5,7 +5,9 @@
  * through Warden's MCP endpoints, and a real security webhook: weeks of normal work, then the poisoned
  * invoice. Every step is asserted.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../config/config.js';
 import { ATTACKER_ROUTING } from '../demo/erp.js';
 import { runSupplyChainStory, startSecurityInbox, type SecurityInbox, type StoryResult } from '../demo/story.js';
 import { startStack, type Stack } from './helpers/stack.js';
@@ -17,7 +19,13 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   inbox = await startSecurityInbox();
-  stack = await startStack({ env: { WARDEN_NOTIFY_WEBHOOK_URL: inbox.url } });
+  // The routing policy `npm run demo` runs with: a CRITICAL payment needs two approvers, one from security.
+  stack = await startStack({
+    env: {
+      WARDEN_NOTIFY_WEBHOOK_URL: inbox.url,
+      WARDEN_APPROVAL_POLICY: path.join(PROJECT_ROOT, 'config', 'approval-policy.yaml'),
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
