@@ -29,9 +29,20 @@ export class ApprovalStanding {
     private readonly people: PeopleDirectory,
   ) {}
 
-  /** One person's view: whose approvals they hold now is read once, each agent's owner as it is asked. */
+  /** A request's principal, and its view (kept as long as the request's principal object lives). */
+  private readonly views = new WeakMap<HumanPrincipal, ViewerStanding>();
+
+  /**
+   * One person's view for one request: whose approvals they hold now is read once (not once per action of
+   * a list), each agent's owner as it is asked.
+   */
   forViewer(viewer: HumanPrincipal): ViewerStanding {
-    return new ViewerStanding(viewer, this.people.delegatorsOf(viewer.email), this.access);
+    let view = this.views.get(viewer);
+    if (!view) {
+      view = new ViewerStanding(viewer, this.people.delegatorsOf(viewer.email), this.access);
+      this.views.set(viewer, view);
+    }
+    return view;
   }
 }
 
