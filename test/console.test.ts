@@ -66,7 +66,11 @@ async function serveConsole(config: WardenConfig): Promise<{ url: string; close(
 }
 
 beforeAll(async () => {
-  stack = await startStack({ env: { WARDEN_APPROVAL_TIMEOUT: '2h' } });
+  // The repository's routing policy: the default and HIGH rules take one approval by the owner or security;
+  // an amount of 50,000 or more takes two, one of them from security.
+  stack = await startStack({
+    env: { WARDEN_APPROVAL_POLICY: path.join(PROJECT_ROOT, 'config', 'approval-policy.yaml') },
+  });
   admin = await stack.token(email('alice'), ['admin']);
   await stack.token(email('sam'), ['security', 'approver']);
   await stack.token(email('bob'), ['approver']);
@@ -95,6 +99,7 @@ beforeAll(async () => {
           { name: 'pay_invoice', sensitivity: 'MEDIUM' },
           { name: 'read_invoice', sensitivity: 'LOW' },
           { name: 'export_ledger', sensitivity: 'HIGH' },
+          { name: 'wire_transfer', sensitivity: 'CRITICAL' },
         ],
       },
     },
@@ -368,8 +373,11 @@ describe('in the browser', () => {
         expect(cells[2]).toBe('Olivia Owner');
         expect(cells[3]).toBe('amount 48,500');
         expect(cells[4]).toContain(String(held.risk.score));
-        expect(cells[5]).toMatch(/^in (1 h|2 h)/);
-        await owner.screenshot({ path: path.join(SHOTS, 'console-inbox.png') });
+        expect(cells[5]).toMatch(/^in 2[34] h/); // the default rule's deadline: 24 h
+        await owner.screenshot({
+          path: path.join(SHOTS, 'console-inbox.png'),
+          clip: { x: 0, y: 0, width: 1280, height: 440 },
+        });
 
         // The action's page.
         await row.getByRole('link', { name: `${erp()}.pay_invoice` }).click();
@@ -443,6 +451,80 @@ describe('in the browser', () => {
         expect(await page.getByTestId('audit').innerText()).toContain(`Held for approval: ${erp()} export_ledger`);
       } finally {
         await context.close();
+      }
+    },
+  );
+
+  it(
+    'a quorum in the console: the owner’s approval is one vote of two; security’s completes it',
+    { timeout: 90_000 },
+    async () => {
+      const treasury = await registerTestAgent(stack, admin, {
+        name: 'Treasury agent',
+        ownerEmail: email('olivia'),
+        platform: 'finance',
+        allowedTools: [{ tool: erp(), operations: ['pay_invoice'] }],
+      });
+      // A CRITICAL operation it is not allowed: held, and routed to the quorum rule.
+      const held = await request(treasury, {
+        tool: erp(),
+        operation: 'wire_transfer',
+        amount: 75_000,
+        resourceId: 'INV-3001',
+        justification: 'Supplier prepayment',
+      });
+      expect(held.status).toBe('PENDING_APPROVAL');
+
+      const ownerContext = await browser.newContext();
+      const securityContext = await browser.newContext();
+      try {
+        const owner = await signInAs(ownerContext, 'olivia', `/console/actions/${held.id}`);
+        await owner.getByRole('heading', { name: `Treasury agent asks for ${erp()}.wire_transfer` }).waitFor();
+        expect(await owner.getByTestId('rule').innerText()).toBe(
+          "critical-or-large-amount — 2 approvals needed, including the security role; the agent's owner may not approve alone",
+        );
+        expect(await owner.getByTestId('votes').innerText()).toBe('none yet');
+        await owner.getByLabel('Comment (required to deny)').fill('Prepayment agreed in the contract');
+        await owner.getByRole('button', { name: 'Approve' }).click();
+        await expect
+          .poll(() => owner.locator('[aria-live="polite"]').innerText(), { timeout: 30_000 })
+          .toBe('Your approval is recorded; the action still waits for other approvers.');
+        await owner
+          .getByTestId('votes')
+          .getByText(`Approved by ${email('olivia')}`)
+          .waitFor();
+        expect(await owner.locator('.lede [data-status]').getAttribute('data-status')).toBe('PENDING_APPROVAL');
+        // One vote each: the owner's buttons are off now, and say why.
+        expect(await owner.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+        expect((await owner.locator('#decision-note').innerText()).length).toBeGreaterThan(10);
+
+        const security = await signInAs(securityContext, 'sam', `/console/actions/${held.id}`);
+        await security
+          .getByTestId('votes')
+          .getByText(`Approved by ${email('olivia')}`)
+          .waitFor();
+        expect(await security.getByTestId('waiting-for').innerText()).toMatch(/security/);
+        await security.getByRole('button', { name: 'Approve' }).click();
+        await security.locator('.lede [data-status="APPROVED"]').waitFor({ timeout: 30_000 });
+        // The owner's page follows (the actionDecided subscription), without a reload.
+        await owner.locator('.lede [data-status="APPROVED"]').waitFor({ timeout: 30_000 });
+        const votes = await stack.gql(
+          `query($id: ID!) { actionRequest(id: $id) { status approval { votes { by decision } } } }`,
+          { id: held.id },
+          admin,
+        );
+        expect(votes.data?.actionRequest).toEqual({
+          status: 'APPROVED',
+          approval: {
+            votes: [
+              { by: email('olivia'), decision: 'APPROVE' },
+              { by: email('sam'), decision: 'APPROVE' },
+            ],
+          },
+        });
+      } finally {
+        await ownerContext.close();
+        await securityContext.close();
       }
     },
   );

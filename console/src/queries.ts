@@ -66,15 +66,15 @@ export interface Approval {
   decision: string | null;
   comment: string | null;
   decidedAt: string | null;
-  // The routing policy's view (present once the API has it).
-  rule?: string;
-  approvalsRequired?: number;
-  mustInclude?: string[];
-  ownerMayApproveAlone?: boolean;
-  tiers?: ApprovalTier[];
-  escalationLevel?: number;
-  votes?: ApprovalVote[];
-  waitingFor?: string;
+  /** The routing policy's rule ("default" when none matched), its quorum, tiers and the votes so far. */
+  rule: string;
+  approvalsRequired: number;
+  mustInclude: string[];
+  ownerMayApproveAlone: boolean;
+  tiers: ApprovalTier[];
+  escalationLevel: number;
+  votes: ApprovalVote[];
+  waitingFor: string;
 }
 
 export interface UsualRange {
@@ -112,8 +112,8 @@ export interface ActionDetails {
   risk: { score: number; reasons: RiskReason[] } | null;
   approval: Approval | null;
   usualRange: UsualRange | null;
-  viewerCanDecide?: boolean;
-  viewerDecisionNote?: string | null;
+  viewerCanDecide: boolean;
+  viewerDecisionNote: string | null;
   agent: { id: string; name: string; platform: string; status: string; statusReason: string; owner: Owner | null };
 }
 
@@ -131,26 +131,22 @@ export interface RecentAction {
 
 const RECENT_ACTION = `id tool operation volume amount status decision requestedAt decidedAt`;
 
-/** The routing policy's fields (Approval, ActionRequest), asked for once the API serves them. */
-const ROUTING_APPROVAL = `rule approvalsRequired mustInclude ownerMayApproveAlone escalationLevel waitingFor
-      tiers { level deciders opensAt open }
-      votes { by capacities onBehalfOf decision comment at }`;
-const ROUTING_ACTION = `viewerCanDecide viewerDecisionNote`;
-
-export function actionQuery(routing: boolean): string {
-  return `query Action($id: ID!) {
+export const ACTION = `query Action($id: ID!) {
   actionRequest(id: $id) {
     id tool operation sensitivity resourceId volume amount justification context status decision contained
-    requestedAt decidedAt workflowId
+    requestedAt decidedAt workflowId viewerCanDecide viewerDecisionNote
     mcpCall { mcpTool argumentsSha256 }
     risk { score reasons { signal contribution detail } }
-    approval { deadline decidedBy decision comment decidedAt ${routing ? ROUTING_APPROVAL : ''} }
+    approval {
+      deadline decidedBy decision comment decidedAt
+      rule approvalsRequired mustInclude ownerMayApproveAlone escalationLevel waitingFor
+      tiers { level deciders opensAt open }
+      votes { by capacities onBehalfOf decision comment at }
+    }
     usualRange { metric value typical low high samples }
-    ${routing ? ROUTING_ACTION : ''}
     agent { id name platform status statusReason owner { email displayName } }
   }
 }`;
-}
 
 export const RECENT_ACTIONS = `query RecentActions($agentId: ID!) {
   actionRequests(filter: { agentId: $agentId }, first: 20) { edges { node { ${RECENT_ACTION} } } }

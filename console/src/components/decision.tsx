@@ -9,28 +9,25 @@ import { useConsole } from '../context';
 import { deciderName, formatInstant, relative } from '../format';
 import { APPROVE, DENY, type ActionDetails } from '../queries';
 
-/** Whether the viewer may decide, and why not: the API's answer, or (before it has one) the owner or security. */
-function standing(action: ActionDetails, email: string | null, security: boolean): { can: boolean; note: string } {
+/** Whether the viewer may decide now, and in which capacity or why not (the API's answer). */
+function standing(action: ActionDetails): { can: boolean; note: string } {
   if (action.status !== 'PENDING_APPROVAL')
     return {
       can: false,
       note: `This action is ${action.status.toLowerCase().replace('_', ' ')}: nothing is left to decide.`,
     };
-  if (action.viewerCanDecide !== undefined)
-    return {
-      can: action.viewerCanDecide,
-      note: action.viewerDecisionNote ?? (action.viewerCanDecide ? '' : 'You may not decide this action.'),
-    };
-  if (security || (email !== null && action.agent.owner?.email === email)) return { can: true, note: '' };
-  return { can: false, note: "Only the agent's owner or the security team may decide this action." };
+  return {
+    can: action.viewerCanDecide,
+    note: action.viewerDecisionNote ?? (action.viewerCanDecide ? '' : 'You may not decide this action.'),
+  };
 }
 
 export function Decision({ action, onDecided }: { action: ActionDetails; onDecided(): Promise<void> }) {
-  const { api, viewer, announce } = useConsole();
+  const { api, announce } = useConsole();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { can, note } = standing(action, viewer.email, viewer.roles.includes('SECURITY'));
+  const { can, note } = standing(action);
   const approval = action.approval;
 
   const decide = async (approve: boolean) => {
@@ -124,22 +121,16 @@ export function Decision({ action, onDecided }: { action: ActionDetails; onDecid
   );
 }
 
-/** The routing policy's view of the approval, when the API gives it. */
+/** The approval as the routing policy shapes it: rule, quorum, who it waits for, tiers, votes so far. */
 function Route({ approval }: { approval: NonNullable<ActionDetails['approval']> }) {
   return (
     <dl class="facts">
-      {approval.rule !== undefined && (
-        <>
-          <dt>Rule</dt>
-          <dd>
-            {approval.rule}
-            {approval.approvalsRequired !== undefined &&
-              ` — ${approval.approvalsRequired} approval${approval.approvalsRequired === 1 ? '' : 's'} needed`}
-            {approval.mustInclude?.length ? `, including ${approval.mustInclude.map(deciderName).join(' and ')}` : ''}
-            {approval.ownerMayApproveAlone === false && "; the agent's owner may not approve alone"}
-          </dd>
-        </>
-      )}
+      <dt>Rule</dt>
+      <dd data-testid="rule">
+        {approval.rule} — {approval.approvalsRequired} approval{approval.approvalsRequired === 1 ? '' : 's'} needed
+        {approval.mustInclude.length > 0 && `, including ${approval.mustInclude.map(deciderName).join(' and ')}`}
+        {!approval.ownerMayApproveAlone && "; the agent's owner may not approve alone"}
+      </dd>
       {approval.waitingFor && !approval.decision && (
         <>
           <dt>Waiting for</dt>
@@ -151,7 +142,7 @@ function Route({ approval }: { approval: NonNullable<ActionDetails['approval']> 
         <time dateTime={approval.deadline}>{formatInstant(approval.deadline)}</time> ({relative(approval.deadline)});
         undecided by then, it expires and is denied
       </dd>
-      {approval.tiers && approval.tiers.length > 0 && (
+      {approval.tiers.length > 0 && (
         <>
           <dt>Who may decide</dt>
           <dd>
@@ -172,31 +163,25 @@ function Route({ approval }: { approval: NonNullable<ActionDetails['approval']> 
           </dd>
         </>
       )}
-      {approval.votes && (
-        <>
-          <dt>Votes so far</dt>
-          <dd>
-            {approval.votes.length === 0 ? (
-              'none yet'
-            ) : (
-              <ul class="votes">
-                {approval.votes.map((v) => (
-                  <li key={`${v.by}:${v.at}`}>
-                    <strong>
-                      {v.decision === 'APPROVE' ? 'Approved' : v.decision === 'DENY' ? 'Denied' : v.decision}
-                    </strong>{' '}
-                    by {v.by}
-                    {v.capacities.length > 0 && ` as ${v.capacities.join(', ')}`}
-                    {v.onBehalfOf.length > 0 && ` on behalf of ${v.onBehalfOf.join(', ')}`},{' '}
-                    <time dateTime={v.at}>{formatInstant(v.at)}</time>
-                    {v.comment && <>: “{v.comment}”</>}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </dd>
-        </>
-      )}
+      <dt>Votes so far</dt>
+      <dd data-testid="votes">
+        {approval.votes.length === 0 ? (
+          'none yet'
+        ) : (
+          <ul class="votes">
+            {approval.votes.map((v) => (
+              <li key={`${v.by}:${v.at}`}>
+                <strong>{v.decision === 'APPROVE' ? 'Approved' : v.decision === 'DENY' ? 'Denied' : v.decision}</strong>{' '}
+                by {v.by}
+                {v.capacities.length > 0 && ` as ${v.capacities.join(', ')}`}
+                {v.onBehalfOf.length > 0 && ` on behalf of ${v.onBehalfOf.join(', ')}`},{' '}
+                <time dateTime={v.at}>{formatInstant(v.at)}</time>
+                {v.comment && <>: “{v.comment}”</>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </dd>
     </dl>
   );
 }

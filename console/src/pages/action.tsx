@@ -10,16 +10,15 @@ import { RangeChart } from '../components/range-chart';
 import { Decision } from '../components/decision';
 import { RiskBadge, StatusBadge } from '../components/badges';
 import { formatInstant, formatNumber, magnitude, relative, SIGNALS } from '../format';
-import { ACTION_DECIDED, actionQuery, RECENT_ACTIONS, type ActionDetails, type RecentAction } from '../queries';
+import { ACTION, ACTION_DECIDED, RECENT_ACTIONS, type ActionDetails, type RecentAction } from '../queries';
 import { actionPath, agentPath, auditPath, Link } from '../router';
-import { routingAvailable } from '../routing';
 
 export function ActionPage({ id }: { id: string }) {
   const { api, config, announce } = useConsole();
-  const action = useLoad(async () => {
-    const routing = await routingAvailable(api);
-    return (await api.request<{ actionRequest: ActionDetails | null }>(actionQuery(routing), { id })).actionRequest;
-  }, [api, id]);
+  const action = useLoad(
+    async () => (await api.request<{ actionRequest: ActionDetails | null }>(ACTION, { id })).actionRequest,
+    [api, id],
+  );
   const agentId = action.data?.agent.id;
   const recent = useLoad(
     async () =>
