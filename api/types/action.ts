@@ -216,7 +216,7 @@ builder.mutationFields((t) => ({
   approveAction: t.withAuth({ human: true }).field({
     type: ActionPayload,
     description:
-      "Approves a held action (the agent's owner or the security team, as the directory says now). The grant is for exactly the approved request.",
+      'Votes to approve a held action, as its approval route allows you now (docs/approvals.md). The vote that completes the quorum approves it, and its grant is for exactly the approved request; an earlier one answers with the action still PENDING_APPROVAL.',
     args: { input: t.arg({ type: ApproveActionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       action: await ctx.services.actionCommands.approve(
@@ -228,7 +228,7 @@ builder.mutationFields((t) => ({
   }),
   denyAction: t.withAuth({ human: true }).field({
     type: ActionPayload,
-    description: "Denies a held action (the agent's owner or the security team).",
+    description: 'Denies a held action, as its approval route allows you now: any decider’s denial ends it.',
     args: { input: t.arg({ type: DenyActionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       action: await ctx.services.actionCommands.deny(ctx.principal.email, String(input.actionId), input.reason),
