@@ -377,7 +377,9 @@ describe('forged approvals (the finding: anyone could approve as anyone)', () =>
     const other = await w.heldAction();
     const refused = await approve([other.id, '--comment', 'mine now', '--send', '--token', w.tokens.ownerB]);
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toMatch(/owner or the security team/);
+    expect(refused.stderr + refused.stdout).toMatch(
+      /Only the agent's owner or the security role may decide this action/,
+    );
     expect((await w.stack.api.services.actions.get(other.id)).status).toBe('PENDING_APPROVAL');
   });
 
