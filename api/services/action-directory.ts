@@ -94,13 +94,17 @@ export class ActionDirectory {
     return this.get(actionId, viewer.kind === 'agent' ? viewer.agentId : undefined);
   }
 
-  /** The action now, then again whenever its status changes, until it is final. */
+  /**
+   * The action now, then again whenever its status or its approval changes (a vote, an escalation: who may
+   * decide it changes with them), until it is final.
+   */
   watchDecision(watcher: Watcher, actionId: string): AsyncGenerator<ActionRecord> {
     let last = '';
     return whileAuthorized(watcher, POLL_MS, async (viewer) => {
       const action = await this.getAs(viewer, actionId);
-      const changed = action.status !== last;
-      last = action.status;
+      const now = `${action.status} ${action.approval?.level ?? 0} ${action.approval?.votes.length ?? 0}`;
+      const changed = now !== last;
+      last = now;
       return { emit: changed ? [action] : [], done: FINAL_STATUSES.includes(action.status) };
     });
   }

@@ -287,7 +287,7 @@ builder.subscriptionFields((t) => ({
   actionDecided: t.field({
     type: ActionRequest,
     description:
-      'Emits the action now and whenever its status changes; ends when it is final, or when your token expires or is revoked.',
+      'Emits the action now and whenever its status or its approval changes (a vote, an escalation); ends when it is final, or when your token expires or is revoked.',
     args: { actionId: t.arg.id({ required: true, validate: z.string().max(64) }) },
     authScopes: { authenticated: true },
     subscribe: (_root, args, ctx) => ctx.services.actions.watchDecision(ctx, String(args.actionId)),

@@ -152,7 +152,15 @@ export const RECENT_ACTIONS = `query RecentActions($agentId: ID!) {
   actionRequests(filter: { agentId: $agentId }, first: 20) { edges { node { ${RECENT_ACTION} } } }
 }`;
 
-export const ACTION_DECIDED = `subscription ActionDecided($id: ID!) { actionDecided(actionId: $id) { id status } }`;
+/** What the action's page follows live: the status, the escalation level and the votes. */
+export interface ActionProgress {
+  status: string;
+  approval: { escalationLevel: number; votes: { by: string }[] } | null;
+}
+
+export const ACTION_DECIDED = `subscription ActionDecided($id: ID!) {
+  actionDecided(actionId: $id) { id status approval { escalationLevel votes { by } } }
+}`;
 
 export const APPROVE = `mutation Approve($input: ApproveActionInput!) {
   approveAction(input: $input) { action { id status } }

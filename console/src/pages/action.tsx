@@ -1,17 +1,28 @@
 /**
  * One held (or decided) action: the exact request, why Warden held it, its value against the agent's
  * usual range, the agent's recent actions and containment, links to its workflow and audit events, and
- * the decision. The status follows the `actionDecided` subscription.
+ * the decision. The status, escalations and votes follow the `actionDecided` subscription.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { useConsole } from '../context';
 import { Failure, Loading, useLoad } from '../components/load';
 import { RangeChart } from '../components/range-chart';
 import { Decision } from '../components/decision';
 import { RiskBadge, StatusBadge } from '../components/badges';
 import { formatInstant, formatNumber, magnitude, relative, SIGNALS } from '../format';
-import { ACTION, ACTION_DECIDED, RECENT_ACTIONS, type ActionDetails, type RecentAction } from '../queries';
+import {
+  ACTION,
+  ACTION_DECIDED,
+  RECENT_ACTIONS,
+  type ActionDetails,
+  type ActionProgress,
+  type RecentAction,
+} from '../queries';
 import { actionPath, agentPath, auditPath, Link } from '../router';
+
+/** Changes whenever the action's status, escalation level or votes do. */
+const progress = (a: ActionProgress) =>
+  `${a.status} ${a.approval?.escalationLevel ?? 0} ${a.approval?.votes.length ?? 0}`;
 
 export function ActionPage({ id }: { id: string }) {
   const { api, config, announce } = useConsole();
@@ -30,20 +41,26 @@ export function ActionPage({ id }: { id: string }) {
     [api, agentId],
   );
 
-  // The status as it changes (another approver, the deadline), without a reload.
+  // The action as it changes (a vote, an escalation, another approver's decision, the deadline), without a
+  // reload: an escalation changes who may decide, so the buttons follow it.
   const status = action.data?.status;
+  const shown = useRef<ActionDetails | null>(null);
+  shown.current = action.data;
   const { reload } = action;
   useEffect(() => {
     if (!status || status !== 'PENDING_APPROVAL') return;
-    return api.subscribe<{ actionDecided: { status: string } }>(
+    return api.subscribe<{ actionDecided: ActionProgress }>(
       ACTION_DECIDED,
       { id },
       {
         onData: ({ actionDecided }) => {
-          if (actionDecided.status !== status) {
+          const before = shown.current;
+          if (!before || progress(actionDecided) === progress(before)) return;
+          if (actionDecided.status !== before.status)
             announce(`This action is now ${actionDecided.status.toLowerCase().replace('_', ' ')}.`);
-            void reload();
-          }
+          else if ((actionDecided.approval?.escalationLevel ?? 0) > (before.approval?.escalationLevel ?? 0))
+            announce('This action has escalated: more people may decide it now.');
+          void reload();
         },
       },
     );
