@@ -14,15 +14,15 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createConsole, DEV_SESSION_TTL_SECONDS } from '../api/web/console.js';
 import { pageSecurityHeaders } from '../api/web/security-headers.js';
 import { PROJECT_ROOT, type WardenConfig } from '../config/config.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
+import { launchBrowser, signInAs as signIn } from './helpers/console.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS =
   process.env.WARDEN_UPDATE_SCREENSHOTS === '1'
     ? path.join(PROJECT_ROOT, 'docs')
@@ -138,7 +138,7 @@ beforeAll(async () => {
   });
   expect(held.status).toBe('PENDING_APPROVAL');
   heldExport = held.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
@@ -307,20 +307,8 @@ describe('development sign-in', () => {
   });
 });
 
-async function signInAs(
-  context: BrowserContext,
-  who: string,
-  at = '/console',
-  watch: (page: Page) => void = () => {},
-): Promise<Page> {
-  const page = await context.newPage();
-  watch(page);
-  await page.goto(`${stack.api.url}${at}`);
-  await page.getByRole('heading', { name: 'Sign in to the Warden console' }).waitFor();
-  await page.getByLabel(new RegExp(email(who).replace(/[.]/g, '\\.'))).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signInAs = (context: BrowserContext, who: string, at?: string, watch?: (page: Page) => void) =>
+  signIn(stack, context, email(who), at, watch);
 
 describe('in the browser', () => {
   it(
