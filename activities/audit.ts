@@ -20,6 +20,13 @@ interface ActionAuditEntry {
   action: ActionRecord;
 }
 
+const STEPS = {
+  'action.decided': 'decided',
+  'action.voted': 'voted',
+  'action.escalated': 'escalated',
+  'action.resolved': 'resolved',
+} as const satisfies Record<ActionAuditEntry['kind'], Parameters<typeof actionAuditInputs>[1]>;
+
 /** Votes and escalations happen more than once per action: their records are told apart by count. */
 const stepOf = (entry: ActionAuditEntry) => {
   if (entry.kind === 'action.voted') return `voted.${entry.action.approval?.votes.length ?? 0}`;
@@ -31,7 +38,7 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
   const { sink } = auditSinkFor(deps.settings);
   /** An action's audit records, with ids stable across retries (the writer keeps each once). */
   const itemsOf = (entry: ActionAuditEntry, runId: string, at: string): AuditItem[] =>
-    actionAuditInputs(entry.action, entry.kind.slice('action.'.length) as 'decided', {
+    actionAuditInputs(entry.action, STEPS[entry.kind], {
       runId,
       // Decisions follow the risk policy; what happens to a held action follows its approval routing rule.
       policy:

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import {
+  approversNeeded,
   isDecider,
   OWNER,
   type ActionMatch,
@@ -109,6 +110,9 @@ function route(
   });
   if (fields.mustInclude.includes(OWNER) && !fields.ownerMayApproveAlone && fields.approvals < 2)
     problem(['approvals'], 'the owner must approve but may not approve alone: approvals must be at least 2');
+  const needed = approversNeeded([...fields.mustInclude, ...(fields.ownerMayApproveAlone ? [] : ['not-owner'])]);
+  if (needed > fields.approvals)
+    problem(['approvals'], `the rule requires ${needed} different approvers (mustInclude), more than approvals`);
   return {
     approvals: fields.approvals,
     mustInclude: fields.mustInclude,

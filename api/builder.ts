@@ -70,7 +70,7 @@ export const builder = new SchemaBuilder<{
         (await ctx.services.agentAccess.recentOwnerOf(agentId)) === ctx.principal.email,
       personIs: (email: string) => ctx.principal?.kind === 'human' && ctx.principal.email === email,
       deciderOf: async (action: HeldAction) =>
-        ctx.principal?.kind === 'human' && ctx.services.approvalStanding.forViewer(ctx.principal).isDecider(action),
+        ctx.principal?.kind === 'human' && ctx.services.approvalStanding.forViewer(ctx.principal).isNamedIn(action),
     }),
     unauthorizedError: (_parent, ctx, info) => {
       const message = `You are not allowed to ${info.parentType.name === 'Mutation' ? 'call' : 'read'} ${info.parentType.name}.${info.fieldName}.`;

@@ -95,7 +95,10 @@ export function routeFor(policy: ApprovalPolicy, action: ActionFactsForRouting):
   return { rule: name, ...route };
 }
 
-/** Warden's behaviour without a policy file: the owner or the security team, one of them, within the deadline. */
+/**
+ * The simplest routing — the owner or the security team, one of them, within the deadline — for what starts
+ * action workflows without the API (tests, benchmarks). The API always routes by its policy file.
+ */
 export function defaultPolicy(deadlineMs: number): ApprovalPolicy {
   return {
     source: '(built-in)',
@@ -169,15 +172,25 @@ function describe(deciders: Decider[]): string {
   return words.length <= 1 ? (words[0] ?? 'nobody') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
-/** What the approvals so far still lack: mustInclude groups, and someone besides the owner where required. */
-function missing(route: ApprovalRoute, approvals: ApprovalVote[]): string[] {
+/** What approvals (their capacities) still lack: mustInclude groups, and someone besides the owner where required. */
+function missing(route: ApprovalRoute, approvals: Pick<ApprovalVote, 'capacities'>[]): string[] {
   const lacking = route.mustInclude.filter((g) => !approvals.some((v) => v.capacities.includes(g)));
   if (!route.ownerMayApproveAlone && !approvals.some((v) => !v.capacities.includes(OWNER))) lacking.push('not-owner');
   return lacking;
 }
 
-const covers = (capacities: Decider[], need: string) =>
-  need === 'not-owner' ? !capacities.includes(OWNER) : capacities.includes(need);
+/**
+ * The fewest further approvers what is lacking needs, counting each required decider as a person of its own
+ * (one person may hold two roles, but a route never relies on it), and "someone besides the owner" only when
+ * nothing else is lacking (whoever fills a required role then is, in practice, someone else).
+ */
+export function approversNeeded(lacking: string[]): number {
+  const groups = lacking.filter((n) => n !== 'not-owner').length;
+  return groups > 0 ? groups : lacking.length;
+}
+
+const inWords = (needs: string[]) =>
+  needs.map((n) => (n === 'not-owner' ? "someone besides the agent's owner" : describe([n]))).join(' and ');
 
 export function quorumReached(route: ApprovalRoute, votes: ApprovalVote[]): boolean {
   const approvals = votes.filter((v) => v.decision === 'APPROVE');
@@ -227,17 +240,18 @@ export function voteRefusal(
               .join(', ')}: one vote per person.`,
     };
   if (decision === 'DENY') return null;
+  // An approval must leave enough approvals for what the route still requires, or the action could only expire.
   const approvals = votes.filter((v) => v.decision === 'APPROVE');
-  if (approvals.length + 1 >= route.approvals) {
-    const lacking = missing(route, approvals).filter((need) => !covers(standing.capacities, need));
-    if (lacking.length)
-      return {
-        code: 'FORBIDDEN',
-        message: `This would be the last approval needed, and the policy still needs ${lacking
-          .map((n) => (n === 'not-owner' ? "someone besides the agent's owner" : describe([n])))
-          .join(' and ')}; ${by} cannot complete it.`,
-      };
-  }
+  const lacking = missing(route, [...approvals, standing]);
+  const left = Math.max(0, route.approvals - approvals.length - 1);
+  if (approversNeeded(lacking) > left)
+    return {
+      code: 'FORBIDDEN',
+      message:
+        left === 0
+          ? `This would be the last approval needed, and the policy still needs ${inWords(lacking)}; ${by} cannot complete it.`
+          : `After this approval ${left} more would be needed, and the policy still needs ${inWords(lacking)}: one of them approves first.`,
+    };
   return null;
 }
 
@@ -269,10 +283,9 @@ export function isApprovalRoute(value: unknown): value is ApprovalRoute {
 /** What the action waits for, in words (for lists, the console and notifications). */
 export function waitingFor(route: ApprovalRoute, level: number, votes: ApprovalVote[]): string {
   const approvals = votes.filter((v) => v.decision === 'APPROVE');
-  const left = Math.max(0, route.approvals - approvals.length);
-  const lacking = missing(route, approvals).map((n) =>
-    n === 'not-owner' ? "someone besides the agent's owner" : describe([n]),
-  );
-  const count = `${left || 1} ${approvals.length ? 'more ' : ''}approval${(left || 1) > 1 ? 's' : ''}`;
-  return `${count} from ${describe(openDeciders(route, level))}${lacking.length ? `, including ${lacking.join(' and ')}` : ''}`;
+  // While the action waits at least one approval is left: a quorum is exactly `approvals` people.
+  const left = Math.max(1, route.approvals - approvals.length);
+  const lacking = missing(route, approvals);
+  const count = `${left} ${approvals.length ? 'more ' : ''}approval${left > 1 ? 's' : ''}`;
+  return `${count} from ${describe(openDeciders(route, level))}${lacking.length ? `, including ${inWords(lacking)}` : ''}`;
 }

@@ -45,9 +45,6 @@ export const AGENT_COMMANDS = {
 } as const satisfies Record<string, CommandRule>;
 export type AgentCommand = keyof typeof AGENT_COMMANDS;
 
-/** Deciding a held action: its agent's owner at decision time, or the security team; never an agent. */
-export const APPROVAL_RULE: CommandRule = { roles: ['security'], owner: true };
-
 export const PERSON_COMMANDS = { upsertPerson: { roles: ['admin'], system: true } } as const satisfies Record<
   string,
   CommandRule

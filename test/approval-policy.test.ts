@@ -211,6 +211,30 @@ describe('votes', () => {
     });
   });
 
+  it('an approval that would leave too few approvals for the required deciders waits for them: no dead end', () => {
+    const both: ApprovalRoute = { ...route, mustInclude: ['security', 'admin'], ownerMayApproveAlone: true };
+    const olivia = as(owner, ['approver']);
+    const sam = as('sam@example.com', ['security']);
+    const alice = as('alice@example.com', ['admin']);
+    // Two approvals, two required deciders: the owner first would leave one approval for two of them.
+    expect(voteRefusal(both, 1, [], olivia, owner, 'APPROVE')).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/After this approval 1 more would be needed, .*security role and the admin role/),
+    });
+    expect(voteRefusal(both, 1, [], olivia, owner, 'DENY')).toBeNull();
+    const votes = [cast('sam@example.com', sam)];
+    expect(voteRefusal(both, 1, votes, olivia, owner, 'APPROVE')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(voteRefusal(both, 1, votes, alice, 'alice@example.com', 'APPROVE')).toBeNull();
+    expect(quorumReached(both, [...votes, cast('alice@example.com', alice)])).toBe(true);
+    expect(() =>
+      parseApprovalPolicy(
+        'version: 1\ndefault:\n  deciders: [security, admin]\n  mustInclude: [security, admin]\n',
+        'policy.yaml',
+        DAY,
+      ),
+    ).toThrow(/line 3 \(default\.approvals\): the rule requires 2 different approvers \(mustInclude\), more than approvals/);
+  });
+
   it('the owner is never the only approver, even of a one-approval rule', () => {
     const single: ApprovalRoute = { ...route, approvals: 1, mustInclude: [] };
     const olivia = as(owner, ['security']);

@@ -83,7 +83,7 @@ export class ActionDirectory {
    * MAX_HELD_SCANNED, from visibility), each checked against its approval route and votes as the person
    * stands now — their roles, the agents they own, the approvals delegated to them.
    */
-  async waitingFor(viewer: ViewerStanding, limit: number, offset: number): Promise<ActionSummary[]> {
+  async heldFor(viewer: ViewerStanding, limit: number, offset: number): Promise<ActionSummary[]> {
     const held = await this.list({ status: 'PENDING_APPROVAL' }, MAX_HELD_SCANNED, 0);
     const mine = await Promise.all(held.map((a) => viewer.waitsFor(a)));
     return held.filter((_a, i) => mine[i]).slice(offset, offset + limit);
@@ -118,7 +118,7 @@ export class ActionDirectory {
     return whileAuthorized(watcher, POLL_MS * 2, async (viewer) => {
       if (viewer.kind !== 'human') return { emit: [], done: true };
       // Escalations and votes change who an action waits for: one that reaches this person later is fresh then.
-      const pending = await this.waitingFor(standing(viewer), 100, 0);
+      const pending = await this.heldFor(standing(viewer), 100, 0);
       const fresh = seen ? pending.filter((a) => !seen!.has(a.id)) : [];
       seen = new Set([...(seen ?? []), ...pending.map((a) => a.id)]);
       return { emit: fresh };

@@ -89,7 +89,7 @@ export class ViewerStanding {
   }
 
   /** Whether the person is named anywhere in the action's route (now or once it escalates): may read it. */
-  async isDecider(action: HeldAction): Promise<boolean> {
+  async isNamedIn(action: HeldAction): Promise<boolean> {
     if (!action.approval) return false;
     const standing = await this.on(action.agentId);
     return action.approval.route.tiers.some((t) => t.deciders.some((d) => standing.capacities.includes(d)));

@@ -3,7 +3,7 @@
  * here are Warden's authority for what they may do: tokens say who someone is, the directory what they
  * may do now. Knows nothing of GraphQL; callers pass an already-authorized commander.
  */
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { badInput } from '../../domain/errors.js';
 import {
   isRole,
@@ -123,42 +123,57 @@ export class PeopleDirectory {
     );
   }
 
-  /** A person's delegations (running or to come), from their entry's memo. */
+  /** A person's delegations (running or to come), from their entry's memo, read now. */
   async delegationsOf(email: string): Promise<Delegation[]> {
+    return (await this.entry(email))?.delegations ?? [];
+  }
+
+  /**
+   * Who has delegated their approvals to `email` for a window that includes now, with their roles now: the
+   * candidates from a scan of the directory in visibility (directories of people are small; a delegation
+   * search attribute would replace the scan for very large ones), each confirmed on the entry itself — a
+   * delegation just ended, or a role just removed, may still show in visibility.
+   */
+  async delegatorsOf(email: string): Promise<Delegator[]> {
+    const to = normalizeEmail(email);
+    const candidates: string[] = [];
+    for await (const { memo } of this.memos())
+      if (typeof memo.email === 'string' && delegationsFromMemo(memo.delegations).some((d) => d.to === to))
+        candidates.push(memo.email);
+    const entries = await Promise.all(candidates.map((c) => this.entry(c)));
+    const now = Date.now();
+    return entries.flatMap((e) =>
+      e && e.delegations.some((d) => d.to === to && delegationActive(d, now))
+        ? [{ email: e.person.email, roles: e.person.roles }]
+        : [],
+    );
+  }
+
+  /** A directory entry and its delegations, read now from its workflow (the server answers: no worker needed). */
+  private async entry(email: string): Promise<{ person: Person; delegations: Delegation[] } | null> {
+    const normalized = normalizeEmail(email);
     try {
       const info = await viaTemporal(
-        () => this.client.workflow.getHandle(personWorkflowId(normalizeEmail(email))).describe(),
+        () => this.client.workflow.getHandle(personWorkflowId(normalized)).describe(),
         'missing',
       );
-      return info.status.name === 'RUNNING' ? delegationsFromMemo(info.memo?.delegations) : [];
+      if (info.status.name !== 'RUNNING') return null;
+      const memo = (info.memo ?? {}) as PersonMemo;
+      const person = personFromMemo(normalized, memo, info.startTime);
+      return person ? { person, delegations: delegationsFromMemo(memo.delegations) } : null;
     } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND') return [];
+      if ((err as { code?: string }).code === 'NOT_FOUND') return null;
       throw err;
     }
   }
 
-  /**
-   * Who has delegated their approvals to `email` for a window that includes now, with their roles now: read
-   * fresh from visibility for every decision (directories of people are small; a delegation search
-   * attribute would replace the scan for very large ones).
-   */
-  async delegatorsOf(email: string): Promise<Delegator[]> {
-    const to = normalizeEmail(email);
-    const now = Date.now();
-    const out: Delegator[] = [];
+  /** Every directory entry's memo, from visibility: eventually consistent, so confirm on the entry before use. */
+  private async *memos(pageSize = 1000): AsyncGenerator<{ memo: PersonMemo; info: WorkflowExecutionInfo }> {
     for await (const info of this.client.workflow.list({
       query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
-      pageSize: 1000,
-    })) {
-      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>> & { delegations?: unknown };
-      const person =
-        typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId
-          ? personFromMemo(memo.email, memo, info.startTime)
-          : null;
-      if (person && delegationsFromMemo(memo.delegations).some((d) => d.to === to && delegationActive(d, now)))
-        out.push({ email: person.email, roles: person.roles });
-    }
-    return out;
+      pageSize,
+    }))
+      yield { memo: (info.memo ?? {}) as PersonMemo, info };
   }
 
   /**
@@ -169,13 +184,8 @@ export class PeopleDirectory {
   async findBySlackUserId(slackUserId: string): Promise<Person | null> {
     if (!SLACK_USER_ID.test(slackUserId)) return null;
     const emails = new Set<string>();
-    for await (const info of this.client.workflow.list({
-      query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
-      pageSize: 1000,
-    })) {
-      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
+    for await (const { memo } of this.memos())
       if (memo.slackUserId === slackUserId && typeof memo.email === 'string') emails.add(memo.email);
-    }
     if (emails.size !== 1) return null;
     const person = await this.find([...emails][0]!);
     return person?.slackUserId === slackUserId ? person : null;
@@ -186,11 +196,7 @@ export class PeopleDirectory {
     if (offset > 10_000) throw badInput('Paging deeper than 10000 people is not supported.');
     const people: Person[] = [];
     let index = 0;
-    for await (const info of this.client.workflow.list({
-      query: deploymentClauses('personWorkflow', this.options.taskQueue).join(' AND '),
-      pageSize: Math.min(offset + limit, 1000),
-    })) {
-      const memo = (info.memo ?? {}) as Partial<Record<keyof Person, unknown>>;
+    for await (const { memo, info } of this.memos(Math.min(offset + limit, 1000))) {
       // Started but not yet written (a failed first upsert), or not written by Warden.
       const person =
         typeof memo.email === 'string' && personWorkflowId(memo.email) === info.workflowId
@@ -204,6 +210,8 @@ export class PeopleDirectory {
     return people;
   }
 }
+
+type PersonMemo = Partial<Record<keyof Person, unknown>> & { delegations?: unknown };
 
 /** Delegations from a memo, only as Warden wrote them. */
 function delegationsFromMemo(value: unknown): Delegation[] {

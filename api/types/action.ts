@@ -175,7 +175,7 @@ builder.queryFields((t) => ({
       'Held actions waiting for your vote now, newest first: as the approval routing policy names you (owner, role, address, or a delegation to you), after any escalation, and not yet voted on by you.',
     resolve: (_root, args, ctx) =>
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
-        ctx.services.actions.waitingFor(ctx.services.approvalStanding.forViewer(ctx.principal), limit, offset),
+        ctx.services.actions.heldFor(ctx.services.approvalStanding.forViewer(ctx.principal), limit, offset),
       ),
   }),
 }));

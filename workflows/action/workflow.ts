@@ -117,15 +117,18 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   // that tier is told too and may decide; undecided at the deadline, the action expires.
   const { route, heldAt } = action.approval!;
   const notified = [notifyApprovers(action, 0)];
-  const decidedBy = async (until: number) =>
+  /** true once a vote decided it, false when `until` came first. */
+  const decidedBefore = async (until: number) =>
     until <= Date.now() ? entity.outcome !== null : condition(() => entity.outcome !== null, until - Date.now());
   for (let level = 1; level < route.tiers.length; level++) {
-    if (await decidedBy(Date.parse(heldAt) + route.tiers[level]!.afterMs)) break;
+    if (await decidedBefore(Date.parse(heldAt) + route.tiers[level]!.afterMs)) break;
     entity.escalate(level);
     await recordAudit({ kind: 'action.escalated', action: entity.action });
+    // A vote may have decided it while the record was written: then nobody new is asked to decide.
+    if (entity.outcome) break;
     notified.push(notifyApprovers(entity.action, level));
   }
-  const answered = await decidedBy(Date.parse(action.approval!.deadline));
+  const answered = await decidedBefore(Date.parse(action.approval!.deadline));
   const decidedAt = new Date().toISOString();
   const approval = entity.action.approval!;
   if (!answered) {
