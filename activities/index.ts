@@ -8,7 +8,7 @@ import { createAuditActivities } from './audit.js';
 import { createCredentialActivities } from './credentials.js';
 import { createDiscoveryActivities } from './discovery.js';
 import { createNotificationActivities } from './notifications.js';
-import { createPeopleActivities } from './people.js';
+import { createPeopleActivities, peopleWithRoles } from './people.js';
 import { createVaultActivities } from './vault.js';
 
 export interface ActivityDeps {
@@ -40,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
       settings: deps.config.notifications,
       signingKeys,
       publicUrl: deps.config.api.publicUrl,
+      membersOf: (roles) => peopleWithRoles(deps.client, deps.config.temporal.taskQueue, roles),
     }),
   };
 }

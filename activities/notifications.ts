@@ -45,6 +45,8 @@ export function createNotificationActivities(deps: {
   signingKeys: SigningKeys;
   /** Warden's public URL: links in notifications point at its console. */
   publicUrl: string;
+  /** The addresses of the people with these roles (a tier of deciders named by role). */
+  membersOf: (roles: string[]) => Promise<string[]>;
 }) {
   return {
     async deliverNotification(n: Notification): Promise<void> {
@@ -66,6 +68,7 @@ export function createNotificationActivities(deps: {
         return;
       }
       if (!deps.settings.webhookUrl) return;
+      if (n.deciders?.length) n = { ...n, to: [...new Set([...n.to, ...(await deps.membersOf(n.deciders))])] };
       const body =
         deps.settings.webhookFormat === 'slack' ? slackMessage(n, deps.publicUrl) : jsonBody(n, deps.publicUrl);
       await post(deps.settings.webhookUrl, 'application/json', JSON.stringify(body), []);

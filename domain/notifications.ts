@@ -16,6 +16,11 @@ export interface Notification {
    * (`<public URL>/console/actions/<id>`) and, in the Slack-compatible format, Approve/Deny buttons.
    */
   actionId?: string;
+  /**
+   * For a held action: who may decide it now, as its route names them (`owner`, roles, addresses). The
+   * notification activity adds the people with those roles to `to`, as the directory holds them when it sends.
+   */
+  deciders?: string[];
 }
 
 /** Where a person decides a held action: its page in Warden's console. */

@@ -257,6 +257,9 @@ describe('escalation and expiry, on the workflow’s timers', () => {
       webhook.received.map((r) => JSON.parse(r.body)).find((n) => n.actionId === id && /^Escalated/.test(n.subject)),
     );
     expect(notice.text).toMatch(/now deciding: admin/);
+    // The tier is named by role; the notification names the people who hold it.
+    expect(notice.deciders).toEqual(['admin']);
+    expect(notice.to).toContain(people.admin);
     if (escalated.status === 'PENDING_APPROVAL') {
       const decided = await vote('admin', id);
       expect(decided.data.approveAction.action).toMatchObject({

@@ -187,6 +187,7 @@ async function notifyApprovers(action: ActionRecord, level: number): Promise<voi
       agentId: action.agentId,
       actionId: action.id,
       to,
+      deciders,
       subject: `${what}: ${action.agentName} → ${action.tool}.${action.operation}`,
       text: `${action.agentName} asked for ${action.tool}.${action.operation} (risk ${action.risk!.score}/100). ${action.contained ? 'The agent is suspended and its tokens are revoked. ' : ''}Waiting for ${waitingFor(route, level, votes)}; now deciding: ${deciders.join(', ')}. Decide before ${deadline}.\n${reasons}`,
       at: new Date().toISOString(),
