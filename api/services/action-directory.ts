@@ -62,8 +62,9 @@ export interface ActionFilter {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const POLL_MS = 500;
-/** The most held actions one approver's list considers (newest first). */
-const MAX_HELD_SCANNED = 500;
+/** Held actions are read in pages of this many for one approver's list, and at most MAX_HELD_SCANNED of them. */
+const HELD_PAGE = 500;
+const MAX_HELD_SCANNED = 10_000;
 
 export class ActionDirectory {
   constructor(
@@ -79,14 +80,19 @@ export class ActionDirectory {
   }
 
   /**
-   * The held actions a person may vote on now, newest first: every held action (at most
-   * MAX_HELD_SCANNED, from visibility), each checked against its approval route and votes as the person
-   * stands now — their roles, the agents they own, the approvals delegated to them.
+   * The held actions a person may vote on now, newest first: held actions from visibility, a page at a time
+   * until the page asked for is full (at most MAX_HELD_SCANNED), each checked against its approval route and
+   * votes as the person stands now — their roles, the agents they own, the approvals delegated to them.
    */
   async heldFor(viewer: ViewerStanding, limit: number, offset: number): Promise<ActionSummary[]> {
-    const held = await this.list({ status: 'PENDING_APPROVAL' }, MAX_HELD_SCANNED, 0);
-    const mine = await Promise.all(held.map((a) => viewer.waitsFor(a)));
-    return held.filter((_a, i) => mine[i]).slice(offset, offset + limit);
+    const mine: ActionSummary[] = [];
+    for (let scanned = 0; mine.length < offset + limit && scanned < MAX_HELD_SCANNED; scanned += HELD_PAGE) {
+      const page = await this.list({ status: 'PENDING_APPROVAL' }, HELD_PAGE, scanned);
+      const waits = await Promise.all(page.map((a) => viewer.waitsFor(a)));
+      mine.push(...page.filter((_a, i) => waits[i]));
+      if (page.length < HELD_PAGE) break;
+    }
+    return mine.slice(offset, offset + limit);
   }
 
   /** An action by id, as `viewer` looks for it: an agent's routine actions are found in its own workflow. */
