@@ -241,6 +241,37 @@ describe('forged approvals (the finding: anyone could approve as anyone)', () =>
     await audited(w.stack, { agentId: agent.id, operation: 'approveAction', code: 'UNAUTHENTICATED', since });
   });
 
+  it("claiming someone's delegated approvals takes Warden's signature; a genuine statement without standing is FORBIDDEN", async () => {
+    const { id, agent } = await w.heldAction();
+    const handle = operator.workflow.getHandle(actionWorkflowId(id));
+    const request = { comment: 'on behalf of the owner' };
+    // The attacker writes the delegation into its own statement: the signature fails.
+    const claimed = await forgedStatement(actionWorkflowId(id), 'approveAction', request, {
+      sub: w.people.ownerB,
+      roles: [],
+      agentOwner: w.people.ownerA,
+      delegators: [{ sub: w.people.ownerA, roles: ['approver'] }],
+    });
+    const since = now();
+    const forged = await unchanged(w.stack, { actions: [id], agents: [agent.id] }, () =>
+      refusal(handle.executeUpdate('approveAction', { args: [{ request, proof: claimed }] })),
+    );
+    expect(forged).toBe('UNAUTHENTICATED');
+    // Warden signs what is true: ownerB holds no delegation and owns nothing here, so the route refuses the vote.
+    const proof = await genuine(
+      { kind: 'human', id: w.people.ownerB, roles: ['approver'] },
+      actionWorkflowId(id),
+      'approveAction',
+      request,
+      w.people.ownerA,
+    );
+    const refused = await unchanged(w.stack, { actions: [id], agents: [agent.id] }, () =>
+      refusal(handle.executeUpdate('approveAction', { args: [{ request, proof }] })),
+    );
+    expect(refused).toBe('FORBIDDEN');
+    await audited(w.stack, { agentId: agent.id, operation: 'approveAction', code: 'FORBIDDEN', since });
+  });
+
   it('a statement living longer than five minutes is refused, even signed by Warden', async () => {
     const { id, agent } = await w.heldAction();
     const proof = await genuine(
