@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { chainAll } from '../audit/chain.js';
-import { auditEvent } from '../audit/events.js';
+import { auditEvent, type PersonDelegationInput } from '../audit/events.js';
 import { actionAuditInputs } from '../audit/from-action.js';
 import { auditSinkFor } from '../audit/sinks.js';
 import type { AuditSettings } from '../config/config.js';
@@ -55,6 +55,11 @@ export function createAuditActivities(deps: { client: Client; taskQueue: string;
   return {
     async recordAudit(entry: ActionAuditEntry): Promise<void> {
       await submitAudit(deps.client, deps.taskQueue, itemsOf(entry, runIdOf(), new Date().toISOString()));
+    },
+
+    /** A change to who may decide for whom (a delegation), as the person's workflow made it: recorded once. */
+    async recordDelegationAudit(entry: { id: string; at: string; input: PersonDelegationInput }): Promise<void> {
+      await submitAudit(deps.client, deps.taskQueue, [entry]);
     },
 
     /** Many decisions in one hand-over (an agent's routine decisions, batched by its workflow). */

@@ -27,6 +27,8 @@
  *   delegating person); user = the agent, privileges = the operations.
  * - mcp.call — API Activity (6003) from the operation; actor the agent; api = `tools/call` on the MCP tool,
  *   with the argument hash (never the arguments), Warden's decision, the upstream's outcome and the latency.
+ * - person.delegated / person.delegation_ended — Entity Management (3004), Create (1) / Delete (4); actor the
+ *   person (or admin) who changed it; entity = the delegation of the delegator's approvals to the delegate.
  * - tool.definition.quarantined — Entity Management (3004), Update (3); actor Warden; entity = the MCP tool's
  *   definition, with what changed and the old and new hashes.
  *
@@ -179,6 +181,15 @@ export interface AccessDeniedInput extends AuditInputCommon {
   code: string;
 }
 
+/** A person handed their approvals to another for a window, or took them back (`agentId` is `warden`). */
+export interface PersonDelegationInput extends AuditInputCommon {
+  kind: 'person.delegated' | 'person.delegation_ended';
+  delegator: string;
+  delegate: string;
+  from?: string;
+  until?: string;
+}
+
 /** One MCP `tools/call` through Warden's endpoint: what was asked, decided and answered. */
 export interface McpCallInput extends AuditInputCommon {
   kind: 'mcp.call';
@@ -217,7 +228,8 @@ export type AuditInput =
   | AgentLogoutInput
   | TokenInput
   | GrantInput
-  | AccessDeniedInput;
+  | AccessDeniedInput
+  | PersonDelegationInput;
 
 export type AuditKind = AuditInput['kind'];
 
@@ -228,6 +240,8 @@ export const AUDIT_KINDS: readonly AuditKind[] = [
   'action.expired',
   'action.voted',
   'action.escalated',
+  'person.delegated',
+  'person.delegation_ended',
   'agent.contained',
   'agent.resumed',
   'agent.logout',
@@ -312,6 +326,11 @@ export interface WardenUnmapped {
   /** action.escalated: the level reached and who may decide now. */
   escalation_level?: number;
   deciders?: string[];
+  /** person.delegated / person.delegation_ended: whose approvals, to whom, for when. */
+  delegator?: string;
+  delegate?: string;
+  from?: string;
+  until?: string;
   /** tool.definition.quarantined: what changed, and the pinned and seen hashes. */
   changes?: string[];
   pinned_sha256?: string | null;
@@ -625,6 +644,9 @@ function outcomeOf(input: AuditInput): Outcome {
       return { actionId: 2, disposition: 2, statusId: 2, alert: true };
     case 'tool.definition.quarantined':
       return { actionId: 2, disposition: 2, statusId: 1, alert: true };
+    case 'person.delegated':
+    case 'person.delegation_ended':
+      return { actionId: 1, disposition: 1, statusId: 1, alert: false };
   }
 }
 
@@ -820,6 +842,23 @@ function classPart(input: AuditInput): {
         },
       };
     }
+    case 'person.delegated':
+    case 'person.delegation_ended': {
+      const entity: OcsfManagedEntity = {
+        uid: `${input.delegator}>${input.delegate}`,
+        name: `Approvals of ${input.delegator} to ${input.delegate}`,
+        type_id: 99,
+        type: 'Warden Approval Delegation',
+        data: compact({ delegator: input.delegator, delegate: input.delegate, from: input.from, until: input.until }),
+      };
+      const created = input.kind === 'person.delegated';
+      return {
+        classUid: 3004,
+        activityId: created ? 1 : 4,
+        activityName: created ? 'Create' : 'Delete',
+        fields: { entity, user: person(input.delegate) },
+      };
+    }
     case 'grant.issued':
     case 'grant.refused':
       return {
@@ -906,6 +945,9 @@ export function auditEvent(input: AuditInput, now: Date, options: AuditEventOpti
       : {}),
     ...(input.kind === 'tool.definition.quarantined'
       ? { changes: input.changes, pinned_sha256: input.pinnedSha256, seen_sha256: input.seenSha256 }
+      : {}),
+    ...(input.kind === 'person.delegated' || input.kind === 'person.delegation_ended'
+      ? { delegator: input.delegator, delegate: input.delegate, from: input.from, until: input.until }
       : {}),
   });
 

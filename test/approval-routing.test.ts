@@ -330,6 +330,21 @@ describe('delegation', () => {
 
     const ended = await stack.gql<any>(END, { i: { to: people.bob } }, tokens.owner);
     expect(ended.data.endDelegation.delegations).toEqual([]);
+    // Both changes are in the audit trail: who handed whose approvals to whom, and when it ended.
+    const trail = async (type: string) =>
+      (
+        await stack.gql<any>(
+          `query($f: AuditEventFilter) { auditEvents(filter: $f, first: 20) { edges { node { cloudEvent } } } }`,
+          { f: { type } },
+          tokens.sec1,
+        )
+      ).data.auditEvents.edges.map((e: any) => e.node.cloudEvent.data.unmapped.warden);
+    const recorded = await eventually(async () => (await trail('io.warden.person.delegated'))[0]);
+    expect(recorded).toMatchObject({ delegator: people.owner, delegate: people.bob, actor: { id: people.owner } });
+    expect(await eventually(async () => (await trail('io.warden.person.delegation_ended'))[0])).toMatchObject({
+      delegator: people.owner,
+      delegate: people.bob,
+    });
     const { id: third } = await held('refund');
     // Without the delegation bob is named nowhere in the route: he cannot even read the action.
     await eventually(async () => ((await read('bob', third)) ? undefined : true));

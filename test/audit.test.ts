@@ -93,6 +93,17 @@ function inputOf(kind: AuditKind, i = 0): AuditInput {
         approverCapacities: ['owner', 'olivia@example.com'],
         status: 'PENDING_APPROVAL',
       };
+    case 'person.delegated':
+    case 'person.delegation_ended':
+      return {
+        ...base,
+        kind,
+        actor: { kind: 'human', id: 'olivia@example.com' },
+        delegator: 'olivia@example.com',
+        delegate: 'bob@example.com',
+        from: '2026-12-01T00:00:00.000Z',
+        until: '2026-12-24T00:00:00.000Z',
+      };
     case 'action.escalated':
       return { ...base, ...action, kind, actor: { kind: 'system', id: 'warden' }, level: 1, deciders: ['admin'] };
     case 'action.expired':

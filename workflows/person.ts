@@ -12,11 +12,13 @@ import {
   continueAsNew,
   defineQuery,
   defineUpdate,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { WardenActivities } from '../activities/index.js';
 import { PERSON_COMMANDS, refusalFor, type StatementPrincipal } from '../domain/authority.js';
 import { ErrorCode } from '../domain/errors.js';
 import {
@@ -60,6 +62,11 @@ export const endDelegationUpdate = defineUpdate<Delegation[], [Signed<{ to: stri
 
 /** A Slack link kept only when there is one (an input without it keeps the current one; null removes it). */
 const slackLink = (id: string | null | undefined) => (id ? { slackUserId: id } : {});
+
+const { recordDelegationAudit } = proxyActivities<WardenActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
   const args = fromWarden(input, 'the person workflow input', { operation: 'personWorkflow' });
@@ -148,9 +155,28 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
     if (by.kind !== 'human' || (by.id !== args.email && !by.roles.includes('admin')))
       gate.forbid(command, by, `Only ${args.email} or an admin may change whom ${args.email} delegates to.`);
   };
+  /** Each change of a delegation goes to the audit trail (its id names the change: a retry records it once). */
+  const audit = (kind: 'person.delegated' | 'person.delegation_ended', d: Delegation, by: string, at: string) =>
+    recordDelegationAudit({
+      id: `${personWorkflowId(args.email)}/${kind}/${d.to}/${at}`,
+      at,
+      input: {
+        kind,
+        agentId: 'warden',
+        actor: { kind: 'human', id: by },
+        delegator: args.email,
+        delegate: d.to,
+        from: d.from,
+        until: d.until,
+        message:
+          kind === 'person.delegated'
+            ? `${args.email} handed their approvals to ${d.to} from ${d.from} until ${d.until}${by === args.email ? '' : ` (by ${by})`}`
+            : `${args.email}'s approvals are no longer delegated to ${d.to}${by === args.email ? '' : ` (by ${by})`}`,
+      },
+    });
   setHandler(
     delegateApprovalsUpdate,
-    (command) => {
+    async (command) => {
       const { request, by } = gate.accept<DelegationInput>(command, 'delegateApprovals');
       const delegation: Delegation = {
         to: normalizeEmail(request.to),
@@ -162,7 +188,9 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
       };
       delegations = [...delegations.filter((d) => d.to !== delegation.to), delegation];
       publishDelegations();
-      return delegations;
+      const after = delegations;
+      await audit('person.delegated', delegation, by.id, delegation.createdAt);
+      return after;
     },
     {
       validator: (command) => {
@@ -182,11 +210,14 @@ export async function personWorkflow(input: PersonWorkflowArgs): Promise<void> {
   );
   setHandler(
     endDelegationUpdate,
-    (command) => {
-      const { request } = gate.accept<{ to: string }>(command, 'endDelegation');
-      delegations = delegations.filter((d) => d.to !== normalizeEmail(request.to));
+    async (command) => {
+      const { request, by } = gate.accept<{ to: string }>(command, 'endDelegation');
+      const ended = delegations.find((d) => d.to === normalizeEmail(request.to))!;
+      delegations = delegations.filter((d) => d !== ended);
       publishDelegations();
-      return delegations;
+      const after = delegations;
+      await audit('person.delegation_ended', ended, by.id, new Date().toISOString());
+      return after;
     },
     {
       validator: (command) => {
