@@ -5,7 +5,8 @@
  * every path of every workflow type — people, tools and their vaulted secret, signing keys, agents from
  * registration to decommissioning (routine work, credential rotation, suspension, transfer, logout, a
  * continue-as-new), sensitive actions allowed, approved after containment, denied, expired and hard-denied,
- * approved by a quorum after an escalation (a routing rule that only this path's amount matches),
+ * approved by a quorum after an escalation (a routing rule that only this path's amount matches), a person's
+ * approvals delegated and taken back,
  * a discovery sweep with a claim and a dismissal, and the audit trail — and then each workflow's history is
  * written to test/fixtures/histories/<tag>.<workflow>.<path>.json: `{ workflowId, runId, history }`, the
  * history as `temporal workflow show --output json` prints it (a history from anywhere can be added so).
@@ -162,6 +163,20 @@ it('records every workflow type through its paths', async () => {
     );
   const ownerToken = await stack.token(owner, ['approver']);
   recorded.push({ name: 'person.upserted', workflowId: `person:${owner}` });
+  // The heir hands their approvals to the owner for a day, and takes them back.
+  const heirToken = await stack.token(heir, ['approver']);
+  const until = new Date(Date.now() + 86_400_000).toISOString();
+  await ok(
+    `mutation($i: DelegateApprovalsInput!) { delegateApprovals(input: $i) { delegations { to } } }`,
+    { i: { to: owner, until, reason: 'recording' } },
+    heirToken,
+  );
+  await ok(
+    `mutation($i: EndDelegationInput!) { endDelegation(input: $i) { delegations { to } } }`,
+    { i: { to: owner } },
+    heirToken,
+  );
+  recorded.push({ name: 'person.delegated', workflowId: `person:${heir}` });
 
   // Tools: one verifying Warden's grants, one behind the gateway with a vaulted, rotated secret.
   const crm = `crm-${t}`;
