@@ -215,7 +215,7 @@ export async function startApiServer(
   const graphiql = config.production ? null : createGraphiQL();
   const slack = createSlackInteractions(slackSettings(config), { ...services, audit });
 
-  const consolePages = createConsole({ config, people: services.people });
+  const consolePages = createConsole({ config, people: services.people, audit });
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/console' || path.startsWith('/console/')) return consolePages(req, res, path);

@@ -78,6 +78,10 @@ export interface NotificationSettings {
   ssfReceivers: string[];
   /** Signing secret of the Slack app whose Approve/Deny buttons call Warden; unset = no Slack callbacks. */
   slackSigningSecret?: string;
+  /** Origins a click's `response_url` may point at (Warden posts the outcome there): Slack's by default. */
+  slackResponseOrigins: string[];
+  /** The Slack workspace (team id) whose clicks are taken; unset = any workspace the app is installed in. */
+  slackTeamId?: string;
 }
 
 export interface EnforcementSettings {
@@ -122,6 +126,11 @@ export interface ConsoleSettings {
   resource?: string;
   /** The Temporal Web UI, for links to workflows (the dev server's with `npm start`); unset = no links. */
   temporalUiUrl?: string;
+  /**
+   * Who may use the development sign-in (no OIDC issuer): `loopback` = requests from this machine only;
+   * `network` = anyone who reaches the API, who can then sign in as anyone, admins included.
+   */
+  devSignIn: 'loopback' | 'network';
 }
 
 export interface WardenConfig {
@@ -190,6 +199,16 @@ function list(raw: string | undefined, fallback: string[]): string[] {
     .filter(Boolean);
 }
 
+/** A comma-separated list of web origins (scheme://host[:port], nothing after), each as the URL parser writes it. */
+function origins(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
+  return list(env[name], fallback).map((raw) => {
+    const url = URL.canParse(raw) ? new URL(raw) : null;
+    if (!url || !/^https?:$/.test(url.protocol) || url.href !== `${url.origin}/`)
+      throw new Error(`${name} must list web origins like https://hooks.slack.com (no path), got "${raw}"`);
+    return url.origin;
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
   const production = env.NODE_ENV === 'production';
   const dataDir = path.resolve(env.WARDEN_DATA_DIR ?? path.join(PROJECT_ROOT, '.warden'));
@@ -246,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
         (env.TEMPORAL_ADDRESS
           ? undefined
           : `http://${new URL(publicUrl).hostname}:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`),
+      devSignIn: oneOf(env, 'WARDEN_CONSOLE_DEV_SIGNIN', ['loopback', 'network'] as const, 'loopback'),
     },
     discovery: {
       sourcesFile: env.WARDEN_DISCOVERY_SOURCES ? path.resolve(env.WARDEN_DISCOVERY_SOURCES) : undefined,
@@ -287,6 +307,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       webhookFormat,
       ssfReceivers: list(env.WARDEN_SSF_RECEIVERS, []),
       slackSigningSecret: env.WARDEN_SLACK_SIGNING_SECRET || undefined,
+      slackResponseOrigins: origins(env, 'WARDEN_SLACK_RESPONSE_ORIGINS', ['https://hooks.slack.com']),
+      slackTeamId: env.WARDEN_SLACK_TEAM_ID || undefined,
     },
     dataDir,
     temporal: {

@@ -94,6 +94,10 @@ it(
     expect(config).toMatchObject({ mode: 'oidc', oidc: { issuer, clientId: 'warden-console' } });
     const devSignIn = await fetch(`${stack.api.url}/console/dev-session`);
     expect(devSignIn.status).toBe(404);
+    // The page may call the provider: its issuer and the token endpoint its discovery document names (here
+    // on the issuer's origin too).
+    const page = await fetch(`${stack.api.url}/console`);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ${issuer};`);
 
     const context = await browser.newContext();
     try {

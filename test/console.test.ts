@@ -1,27 +1,32 @@
 /**
  * The approvers' console (console/, served by api/web/console.ts) on a real stack and in a real browser
  * (Debian's Chromium, headless, driven by playwright-core): its pages carry the strict page headers and
- * say so when the bundle is missing; development sign-in takes JSON from the console's own origin only and
- * gives a person the directory's roles only; an owner signs in, sees a held action arrive live, reads why
- * Warden held it and its value against the agent's usual range, and approves it; a person who may not
- * decide sees the buttons disabled with the reason, and a forged or unauthorized decision changes nothing.
+ * say so when the bundle is missing, and in OIDC mode let the page reach the provider's discovered token
+ * endpoint; development sign-in answers only at the public URL's host and from this machine (unless opted in
+ * to the network), takes JSON from the console's own origin only and gives a person the directory's roles
+ * only; an owner signs in, sees a held action arrive live, reads why Warden held it and its value against
+ * the agent's usual range, and approves it; a person who may not decide sees the buttons disabled with the
+ * reason, and a forged or unauthorized decision changes nothing.
  *
  * Screenshots go to test-results/; with WARDEN_UPDATE_SCREENSHOTS=1 the inbox and action page ones go to
  * docs/ (README's "Approvers' console").
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createConsole, DEV_SESSION_TTL_SECONDS } from '../api/web/console.js';
+import { devSignInRefusal, isLoopbackAddress } from '../api/web/dev-sign-in-guard.js';
 import { pageSecurityHeaders } from '../api/web/security-headers.js';
-import { PROJECT_ROOT, type WardenConfig } from '../config/config.js';
+import { loadConfig, PROJECT_ROOT, type WardenConfig } from '../config/config.js';
 import { registerTestAgent, type TestAgent } from './helpers/agents.js';
 import { launchBrowser, signInAs as signIn } from './helpers/console.js';
-import { startStack, type Stack } from './helpers/stack.js';
+import { listen } from './helpers/http-servers.js';
+import { eventually, startStack, type Stack } from './helpers/stack.js';
 
 const SHOTS =
   process.env.WARDEN_UPDATE_SCREENSHOTS === '1'
@@ -54,15 +59,58 @@ async function request(agent: TestAgent, input: Record<string, unknown>) {
   };
 }
 
-/** Serves one console handler on its own port (for configurations the test stack does not run). */
-async function serveConsole(config: WardenConfig): Promise<{ url: string; close(): Promise<void> }> {
-  const handle = createConsole({ config, people: stack.api.services.people });
+/**
+ * Serves one console handler on its own port (for configurations the test stack does not run), at `host`
+ * (an IPv4 address); `config` may depend on the URL it is served at (e.g. to be its public URL).
+ */
+async function serveConsole(
+  config: WardenConfig | ((url: string) => WardenConfig),
+  host = '127.0.0.1',
+): Promise<{ url: string; close(): Promise<void> }> {
+  let handle: ReturnType<typeof createConsole> | null = null;
   const server = http.createServer((req, res) => {
-    handle(req, res, (req.url ?? '/').split('?')[0]!).catch((err) => res.writeHead(500).end(String(err)));
+    handle!(req, res, (req.url ?? '/').split('?')[0]!).catch((err) => res.writeHead(500).end(String(err)));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => server.listen(0, host, () => r()));
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const served = typeof config === 'function' ? config(url) : config;
+  handle = createConsole({ config: served, people: stack.api.services.people, audit: stack.api.audit });
   return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A request with headers fetch will not send as given (Host). */
+function rawRequest(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: o.method ?? 'GET', headers: o.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null });
+      });
+    });
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+/** The audit trail's messages about refused development sign-ins with this code. */
+async function signInRefusalsAudited(code: string): Promise<string[]> {
+  return eventually(async () => {
+    const res = await stack.gql(
+      `query($f: AuditEventFilter) { auditEvents(first: 200, filter: $f) { edges { node { message } } } }`,
+      { f: { type: 'io.warden.access.denied' } },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    const messages: string[] = (res.data?.auditEvents.edges ?? [])
+      .map((e: any) => e.node.message as string)
+      .filter((m: string) => m.includes(`development sign-in was refused (${code})`));
+    return messages.length ? messages : undefined;
+  });
 }
 
 beforeAll(async () => {
@@ -246,6 +294,44 @@ describe('serving the console', () => {
       await served.close();
     }
   });
+
+  it('in OIDC mode the CSP also lets the app reach the token endpoint the provider’s discovery document names', async () => {
+    // A provider whose token endpoint is on another origin (as Google's: accounts.google.com, oauth2.googleapis.com).
+    const discoveries: string[] = [];
+    const idp = await listen((req, res) => {
+      discoveries.push(req.url ?? '');
+      const issuer = `http://${req.headers.host}/tenant`;
+      const document =
+        req.url === '/tenant/.well-known/openid-configuration'
+          ? { issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: 'https://oauth2.tokens.example/token' }
+          : req.url === '/liar/.well-known/openid-configuration'
+            ? { issuer: 'https://someone.else.example', token_endpoint: 'https://elsewhere.example/token' }
+            : null;
+      res.writeHead(document ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(document ?? {}));
+    });
+    const oidcAt = (issuer: string): WardenConfig => ({
+      ...stack.config,
+      production: true,
+      humans: { ...stack.config.humans, issuer, jwksUrl: `${issuer}/jwks` },
+      console: { ...stack.config.console, clientId: 'warden-console' },
+    });
+    const connectSrc = async (url: string, p: string) =>
+      /connect-src ([^;]+)/.exec((await fetch(`${url}${p}`)).headers.get('content-security-policy') ?? '')?.[1];
+    const served = await serveConsole(oidcAt(`${idp.url}/tenant`));
+    // A document that names another issuer is not believed; nor is a missing one.
+    const liar = await serveConsole(oidcAt(`${idp.url}/liar`));
+    const missing = await serveConsole(oidcAt(`${idp.url}/gone`));
+    try {
+      for (const p of ['/console', '/console/config.json', '/console/dev-session'])
+        expect(await connectSrc(served.url, p), p).toBe(`'self' ${idp.url} https://oauth2.tokens.example`);
+      expect(await connectSrc(liar.url, '/console')).toBe(`'self' ${idp.url}`);
+      expect(await connectSrc(missing.url, '/console')).toBe(`'self' ${idp.url}`);
+      // Read once per console, not per page.
+      expect(discoveries.filter((d) => d === '/tenant/.well-known/openid-configuration')).toHaveLength(1);
+    } finally {
+      await Promise.all([served.close(), liar.close(), missing.close(), idp.close()]);
+    }
+  });
 });
 
 describe('development sign-in', () => {
@@ -304,6 +390,136 @@ describe('development sign-in', () => {
     expect(claims.exp! - claims.iat!).toBe(DEV_SESSION_TTL_SECONDS);
     const viewer = await stack.gql(`{ viewer { email roles } }`, {}, session.token);
     expect(viewer.data?.viewer).toEqual({ email: email('olivia'), roles: ['APPROVER'] });
+  });
+
+  it('answers only at the public URL’s host: a page on another name (DNS rebinding) reads no directory and signs nobody in', async () => {
+    const origin = stack.config.api.publicUrl;
+    const { port } = new URL(stack.api.url);
+    const body = JSON.stringify({ email: email('alice') });
+    for (const host of [`rebind.attacker.example:${port}`, `localhost:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+      const headers = { host };
+      const list = await rawRequest(`${stack.api.url}/console/dev-session`, { headers });
+      expect(list.status, host).toBe(403);
+      expect(list.body, host).toEqual({
+        error: 'forbidden_host',
+        message: expect.stringContaining(`${origin}/console`),
+      });
+      const post = await rawRequest(`${stack.api.url}/console/dev-session`, {
+        method: 'POST',
+        headers: { ...headers, origin, 'content-type': 'application/json' },
+        body,
+      });
+      expect(post.status, host).toBe(403);
+      expect(post.body.error).toBe('forbidden_host');
+      expect(post.body.token).toBeUndefined();
+    }
+    // The public URL's own host, spelled as browsers may (any case).
+    const own = await rawRequest(`${stack.api.url}/console/dev-session`, {
+      headers: { host: new URL(origin).host.toUpperCase() },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.people.length).toBeGreaterThan(0);
+    const audited = await signInRefusalsAudited('forbidden_host');
+    expect(audited.some((m) => m.includes('"rebind.attacker.example:'))).toBe(true);
+  });
+
+  it('answers only requests from this machine, not relayed by a proxy, unless WARDEN_CONSOLE_DEV_SIGNIN=network', async () => {
+    // A peer that is not loopback: the machine's own network address (connecting to it from here, the peer
+    // address the server sees is that address, not 127.0.0.1).
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    expect(external, 'this test needs a network interface with an IPv4 address').toBeDefined();
+    const configAt =
+      (reach: 'loopback' | 'network') =>
+      (url: string): WardenConfig => ({
+        ...stack.config,
+        api: { ...stack.config.api, publicUrl: url },
+        console: { ...stack.config.console, devSignIn: reach },
+      });
+    const signInAt = (url: string) =>
+      fetch(`${url}/console/dev-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ email: email('alice') }),
+      });
+
+    const local = await serveConsole(configAt('loopback'), external);
+    try {
+      const list = await fetch(`${local.url}/console/dev-session`);
+      expect(list.status).toBe(403);
+      const refused = await list.json();
+      expect(refused).toEqual({ error: 'dev_sign_in_local_only', message: expect.stringContaining('this machine') });
+      expect(refused.people).toBeUndefined();
+      const post = await signInAt(local.url);
+      expect(post.status).toBe(403);
+      expect(await post.json()).toMatchObject({ error: 'dev_sign_in_local_only' });
+    } finally {
+      await local.close();
+    }
+    expect((await signInRefusalsAudited('dev_sign_in_local_only')).join('\n')).toContain(`from ${external} `);
+
+    const open = await serveConsole(configAt('network'), external);
+    try {
+      expect((await fetch(`${open.url}/console/dev-session`)).status).toBe(200);
+      const post = await signInAt(open.url);
+      expect(post.status).toBe(200);
+      expect((await post.json()).email).toBe(email('alice'));
+    } finally {
+      await open.close();
+    }
+
+    // On this machine, but relayed by a proxy (which would make every remote client look local).
+    const relays: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }];
+    for (const relay of relays) {
+      const res = await fetch(`${stack.api.url}/console/dev-session`, { headers: relay });
+      expect(res.status).toBe(403);
+      expect((await res.json()).error).toBe('dev_sign_in_local_only');
+    }
+  });
+
+  it('decides by the peer address and the Host header alone', () => {
+    for (const a of ['127.0.0.1', '127.8.9.10', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::FFFF:127.1.2.3'])
+      expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of [
+      '192.0.2.2',
+      '10.0.0.1',
+      '::ffff:192.0.2.2',
+      'fd00::2',
+      '::',
+      '0.0.0.0',
+      '128.0.0.1',
+      '',
+      undefined,
+    ])
+      expect(isLoopbackAddress(a), String(a)).toBe(false);
+    const settings = { publicUrl: 'http://localhost:4000', reach: 'loopback' as const };
+    const at = (remoteAddress: string, host: string | undefined, relayed = false) =>
+      devSignInRefusal({ remoteAddress, host, relayed }, settings)?.code ?? null;
+    expect(at('127.0.0.1', 'localhost:4000')).toBeNull();
+    expect(at('::1', 'LOCALHOST:4000')).toBeNull();
+    expect(at('192.0.2.2', 'localhost:4000')).toBe('dev_sign_in_local_only');
+    expect(at('127.0.0.1', 'localhost:4000', true)).toBe('dev_sign_in_local_only');
+    expect(at('127.0.0.1', 'evil.example:4000')).toBe('forbidden_host');
+    expect(at('127.0.0.1', 'localhost')).toBe('forbidden_host');
+    expect(at('127.0.0.1', 'localhost:4000/@evil.example')).toBe('forbidden_host');
+    expect(at('127.0.0.1', undefined)).toBe('forbidden_host');
+    // Anyone, from anywhere, with the network allowed — at the public URL's host only.
+    const network = { publicUrl: 'https://warden.example.com', reach: 'network' as const };
+    expect(
+      devSignInRefusal({ remoteAddress: '192.0.2.2', host: 'warden.example.com:443', relayed: true }, network),
+    ).toBeNull();
+    expect(devSignInRefusal({ remoteAddress: '192.0.2.2', host: 'other.example', relayed: false }, network)?.code).toBe(
+      'forbidden_host',
+    );
+    // `npm start`'s defaults: listening on 127.0.0.1, this machine only, at http://localhost:4000.
+    const defaults = loadConfig({});
+    expect(defaults.api).toMatchObject({ host: '127.0.0.1', publicUrl: 'http://localhost:4000' });
+    expect(defaults.console.devSignIn).toBe('loopback');
+    expect(loadConfig({ WARDEN_CONSOLE_DEV_SIGNIN: 'network' }).console.devSignIn).toBe('network');
+    expect(() => loadConfig({ WARDEN_CONSOLE_DEV_SIGNIN: 'anyone' })).toThrow(
+      /WARDEN_CONSOLE_DEV_SIGNIN must be one of/,
+    );
   });
 });
 

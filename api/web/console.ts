@@ -3,15 +3,19 @@
  * build:console` into WARDEN_CONSOLE_DIR) that talks to /graphql with the person's bearer token. This module
  * serves its files — hashed assets cached for good, every other path under /console the app's index.html
  * (deep links such as a notification's action page) — its configuration, and in development the sign-in
- * that picks a person from the directory. Every answer carries the page security headers.
+ * that picks a person from the directory (on this machine only unless the deployment says otherwise: see
+ * ./dev-sign-in-guard.ts). Every answer carries the page security headers.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type http from 'node:http';
+import type { AuditInput } from '../../audit/events.js';
 import type { WardenConfig } from '../../config/config.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
 import { loadDevIssuerKey, signDevToken } from '../auth/dev-issuer.js';
 import type { PeopleDirectory } from '../services/people-directory.js';
+import { devSignInRefusal } from './dev-sign-in-guard.js';
+import { connectOriginsOf } from './oidc-connect.js';
 import { pageSecurityHeaders } from './security-headers.js';
 
 /** How long a development sign-in lasts: the console signs in again after it. */
@@ -39,6 +43,8 @@ export interface ConsoleConfig {
 export interface ConsoleDeps {
   config: WardenConfig;
   people: PeopleDirectory;
+  /** Where refused development sign-ins are recorded (`access.denied`). */
+  audit: { record(input: AuditInput): Promise<void> };
 }
 
 /** Development: no production flag and no external issuer's keys, i.e. the built-in development issuer. */
@@ -46,7 +52,7 @@ export function usesDevIssuer(config: WardenConfig): boolean {
   return !config.production && !config.humans.jwksUrl;
 }
 
-export function createConsole({ config, people }: ConsoleDeps) {
+export function createConsole({ config, people, audit }: ConsoleDeps) {
   const dev = usesDevIssuer(config);
   const origin = new URL(config.api.publicUrl).origin;
   const oidc =
@@ -66,9 +72,15 @@ export function createConsole({ config, people }: ConsoleDeps) {
     temporal: { uiUrl: config.console.temporalUiUrl ?? null, namespace: config.temporal.namespace },
   };
   // In OIDC mode the app fetches the provider's discovery document and token endpoint itself.
-  const security = pageSecurityHeaders({ connectTo: oidc ? [oidc.issuer] : [] });
+  const connectOrigins = oidc ? connectOriginsOf(oidc.issuer) : null;
+  let security = pageSecurityHeaders();
   const issuerKey = dev ? loadDevIssuerKey(config.dataDir) : null;
   issuerKey?.catch(() => {}); // awaited (and reported) by the first sign-in
+  if (dev && config.console.devSignIn === 'network')
+    console.warn(
+      'console: development sign-in answers the network (WARDEN_CONSOLE_DEV_SIGNIN=network): anyone who reaches ' +
+        `${config.api.publicUrl} can sign in as anyone in the people directory, admins included.`,
+    );
 
   const send = (
     res: http.ServerResponse,
@@ -141,6 +153,18 @@ export function createConsole({ config, people }: ConsoleDeps) {
         'not_found',
         'Development sign-in is off: this Warden takes tokens from its OpenID provider (WARDEN_OIDC_ISSUER).',
       );
+    const refusal = devSignInRefusal(
+      {
+        remoteAddress: req.socket.remoteAddress,
+        host: req.headers.host,
+        relayed: req.headers.forwarded !== undefined || req.headers['x-forwarded-for'] !== undefined,
+      },
+      { publicUrl: config.api.publicUrl, reach: config.console.devSignIn },
+    );
+    if (refusal) {
+      refuse(res, refusal.status, refusal.code, refusal.message);
+      return audited(req, refusal.code, refusal.message);
+    }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const everyone = await people.list(200, 0);
       return json(res, 200, {
@@ -150,8 +174,11 @@ export function createConsole({ config, people }: ConsoleDeps) {
       });
     }
     if (req.method !== 'POST') return json(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST' });
-    if (req.headers.origin !== origin)
-      return refuse(res, 403, 'forbidden_origin', `Sign-in only works from the console at ${origin}/console.`);
+    if (req.headers.origin !== origin) {
+      const message = `Sign-in only works from the console at ${origin}/console.`;
+      refuse(res, 403, 'forbidden_origin', message);
+      return audited(req, 'forbidden_origin', message);
+    }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json')
       return refuse(res, 415, 'unsupported_media_type', 'Send {"email": …} as application/json.');
@@ -187,7 +214,24 @@ export function createConsole({ config, people }: ConsoleDeps) {
     });
   }
 
+  /** A refused development sign-in, in the audit trail: from where, to which Host (both as sent, shortened). */
+  async function audited(req: http.IncomingMessage, code: string, message: string): Promise<void> {
+    const from = String(req.socket.remoteAddress ?? 'unknown').slice(0, 64);
+    const host = JSON.stringify(String(req.headers.host ?? '').slice(0, 100));
+    await audit
+      .record({
+        kind: 'access.denied',
+        agentId: 'warden',
+        actor: { kind: 'system', id: `remote:${from}` },
+        message: `A development sign-in was refused (${code}): ${req.method} from ${from} with Host ${host}. ${message}`,
+        operation: `${req.method} /console/dev-session`,
+        code,
+      })
+      .catch((err) => console.warn(`console: a refusal could not be audited: ${(err as Error).message}`));
+  }
+
   return async function handle(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
+    if (connectOrigins) security = pageSecurityHeaders({ connectTo: await connectOrigins.current() });
     if (urlPath === '/console/dev-session') return devSession(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return json(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
