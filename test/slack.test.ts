@@ -2,9 +2,10 @@
  * Slack-compatible notifications that lead to the decision, against a real stack and a fake Slack (a real
  * HTTP server that takes the incoming webhook's messages and the clicks' response_url posts): the held
  * action's message carries Approve/Deny buttons and its page's link; a click signed with the app's signing
- * secret becomes the mapped person's decision, exactly as the console's; bad or stale signatures, replays,
- * unlinked Slack users, people without authority and malformed bodies are refused with stable codes, audited,
- * and change nothing.
+ * secret becomes the mapped person's decision, exactly as the console's, acknowledged before anything slow;
+ * bad or stale signatures, replays, clicks from another workspace, response_urls at other hosts, unlinked Slack
+ * users, people without authority and malformed bodies are refused with stable codes, audited, and change
+ * nothing.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,7 +13,13 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlackInteractions, SLACK_INTERACTIONS_PATH } from '../api/integrations/slack.js';
+import {
+  createSlackInteractions,
+  SLACK_INTERACTIONS_PATH,
+  type SlackInteractionDeps,
+  type SlackSettings,
+} from '../api/integrations/slack.js';
+import { loadConfig } from '../config/config.js';
 import { jsonBody } from '../activities/notifications.js';
 import { actionPageUrl, type Notification } from '../domain/notifications.js';
 import { listen, type TestServer } from './helpers/http-servers.js';
@@ -36,6 +43,7 @@ const owner = () => `olivia-${stack.tag}@example.com`;
 const security = () => `sam-${stack.tag}@example.com`;
 const stranger = () => `steve-${stack.tag}@example.com`;
 const SLACK = { owner: 'U0OWNER01', security: 'U0SECUR01', stranger: 'U0STRANG1', unlinked: 'U0NOBODY1' };
+const TEAM = 'T0WARDEN1';
 
 beforeAll(async () => {
   slack = await listen((req, res, body) => {
@@ -65,6 +73,9 @@ beforeAll(async () => {
       WARDEN_NOTIFY_WEBHOOK_URL: `${slack.url}/webhook`,
       WARDEN_NOTIFY_WEBHOOK_FORMAT: 'slack',
       WARDEN_SLACK_SIGNING_SECRET: SECRET,
+      // The fake Slack takes the outcomes instead of https://hooks.slack.com; clicks from one workspace only.
+      WARDEN_SLACK_RESPONSE_ORIGINS: slack.url,
+      WARDEN_SLACK_TEAM_ID: TEAM,
     },
   });
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
@@ -158,13 +169,13 @@ function clickPayload(message: any, slackUserId: string, buttonId: string): Reco
       id: slackUserId,
       username: slackUserId.toLowerCase(),
       name: slackUserId.toLowerCase(),
-      team_id: 'T0WARDEN1',
+      team_id: TEAM,
     },
     api_app_id: 'A0WARDEN1',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0APPROVE', is_ephemeral: false },
     trigger_id: '1234.5678.abcdef',
-    team: { id: 'T0WARDEN1', domain: 'warden-test' },
+    team: { id: TEAM, domain: 'warden-test' },
     channel: { id: 'C0APPROVE', name: 'approvals' },
     message: { type: 'message', ts: '1700000000.000100', text: message.text, blocks: message.blocks },
     response_url: `${slack.url}/respond/${++responses}`,
@@ -189,17 +200,45 @@ function sign(body: string, timestamp: number, secret = SECRET): Record<string, 
   };
 }
 
-async function send(body: string, headers: Record<string, string>, responseUrl: string | null = null): Promise<Sent> {
-  const res = await fetch(`${stack.api.url}${SLACK_INTERACTIONS_PATH}`, { method: 'POST', headers, body });
+async function send(
+  body: string,
+  headers: Record<string, string>,
+  responseUrl: string | null = null,
+  at = stack.api.url,
+): Promise<Sent> {
+  const res = await fetch(`${at}${SLACK_INTERACTIONS_PATH}`, { method: 'POST', headers, body });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, responseUrl, request: { body, headers } };
 }
 
-async function click(payload: Record<string, unknown>, o: { timestamp?: number; secret?: string } = {}) {
+async function click(payload: Record<string, unknown>, o: { timestamp?: number; secret?: string; at?: string } = {}) {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const headers = sign(body, o.timestamp ?? Math.floor(Date.now() / 1000), o.secret);
-  return send(body, headers, new URL(payload.response_url as string).pathname);
+  return send(body, headers, new URL(payload.response_url as string).pathname, o.at);
 }
+
+/** The interactions handler with these settings and dependencies, on its own port (beside the stack's). */
+async function serveInteractions(settings: SlackSettings, deps: SlackInteractionDeps): Promise<TestServer> {
+  const handler = createSlackInteractions(settings, deps);
+  const server = http.createServer((req, res) => {
+    handler(req, res).catch((err) => res.writeHead(500).end(String(err)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Interactions dependencies that must not be reached (the request is refused or only acknowledged before). */
+const unreachable: SlackInteractionDeps = {
+  people: { findBySlackUserId: async () => Promise.reject(new Error('the directory was asked')) },
+  actionCommands: {
+    approve: async () => Promise.reject(new Error('no')),
+    deny: async () => Promise.reject(new Error('no')),
+  },
+  audit: { record: async () => {} },
+};
 
 /** What Warden posted to a click's response_url. */
 const answerTo = (sent: Sent) => eventually(async () => posted.find((p) => p.path === sent.responseUrl)?.body);
@@ -357,7 +396,8 @@ describe('refused callbacks change nothing', () => {
   it('a Slack user linked to nobody is told so', async () => {
     const { id, message } = await heldAction();
     const sent = await click(clickPayload(message, SLACK.unlinked, 'warden.approve'));
-    expect(sent).toMatchObject({ status: 200, body: { ok: false, error: 'unknown_slack_user' } });
+    // Acknowledged before the directory is asked; the refusal comes through the response_url.
+    expect(sent).toMatchObject({ status: 200, body: { ok: true } });
     const answer = await answerTo(sent);
     expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(answer.text).toMatch(/^Your Slack account is not linked to a person in Warden/);
@@ -421,28 +461,126 @@ describe('refused callbacks change nothing', () => {
   });
 });
 
-describe('without a signing secret', () => {
-  it('the endpoint does not exist', async () => {
-    const handler = createSlackInteractions(
-      { publicUrl: 'http://127.0.0.1' },
+describe('what a signed click must also be', () => {
+  it('acknowledged before the directory is asked who clicked; decided after', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const people = stack.api.services.people;
+    // The stack's own directory, decisions and audit; only the lookup waits until the acknowledgement is in.
+    const server = await serveInteractions(
+      { signingSecret: SECRET, publicUrl: stack.config.api.publicUrl, responseOrigins: [slack.url], teamId: TEAM },
       {
-        people: { findBySlackUserId: async () => null },
-        actionCommands: {
-          approve: async () => Promise.reject(new Error('no')),
-          deny: async () => Promise.reject(new Error('no')),
-        },
-        audit: { record: async () => {} },
+        people: { findBySlackUserId: async (id) => gate.then(() => people.findBySlackUserId(id)) },
+        actionCommands: stack.api.services.actionCommands,
+        audit: stack.api.audit,
       },
     );
-    const server = http.createServer((req, res) => void handler(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
-      const { port } = server.address() as AddressInfo;
-      const res = await fetch(`http://127.0.0.1:${port}${SLACK_INTERACTIONS_PATH}`, { method: 'POST', body: 'x' });
+      const { id, message } = await heldAction();
+      const sent = await click(clickPayload(message, SLACK.owner, 'warden.approve'), { at: server.url });
+      expect(sent).toMatchObject({ status: 200, body: { ok: true } });
+      expect((await statusOf(id)).status).toBe('PENDING_APPROVAL');
+      release();
+      const answer = await answerTo(sent);
+      expect(JSON.stringify(answer.blocks)).toContain(`*Approved* by Olivia Owner (${owner()})`);
+      expect((await statusOf(id)).status).toBe('APPROVED');
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  it('from the configured workspace (WARDEN_SLACK_TEAM_ID)', async () => {
+    const { id, message } = await heldAction();
+    const payload = clickPayload(message, SLACK.owner, 'warden.approve');
+    const others = [
+      { ...payload, team: { id: 'T0OTHER01', domain: 'other' } },
+      { ...payload, team: null, user: { ...(payload.user as object), team_id: 'T0OTHER01' } },
+      { ...payload, team: undefined, user: { id: SLACK.owner } },
+    ];
+    for (const other of others) {
+      const sent = await click(other);
+      expect(sent.status).toBe(403);
+      expect(sent.body).toEqual({ error: 'foreign_team', message: expect.stringContaining('WARDEN_SLACK_TEAM_ID') });
+    }
+    expect((await statusOf(id)).status).toBe('PENDING_APPROVAL');
+    await refusalsAudited('foreign_team');
+    // An org-wide install on Enterprise Grid sends no team; the user's workspace is the one configured.
+    const grid = { ...payload, team: null, user: { ...(payload.user as object), team_id: TEAM } };
+    const open = await click({ ...grid, actions: [{ action_id: 'warden.open', type: 'button' }] });
+    expect(open).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('answerable at an allowed origin only: Slack’s by default, others when WARDEN_SLACK_RESPONSE_ORIGINS lists them', async () => {
+    const { id, message } = await heldAction();
+    const elsewhere = await listen((req, res) => {
+      posted.push({ path: `elsewhere${req.url}`, body: null });
+      res.writeHead(200).end();
+    });
+    try {
+      const sent = await click({
+        ...clickPayload(message, SLACK.owner, 'warden.approve'),
+        response_url: `${elsewhere.url}/internal/admin`,
+      });
+      expect(sent.status).toBe(400);
+      expect(sent.body).toEqual({
+        error: 'response_url_not_allowed',
+        message: expect.stringContaining('WARDEN_SLACK_RESPONSE_ORIGINS'),
+      });
+      expect((await statusOf(id)).status).toBe('PENDING_APPROVAL');
+      await refusalsAudited('response_url_not_allowed');
+    } finally {
+      await elsewhere.close();
+    }
+    expect(posted.filter((p) => p.path.startsWith('elsewhere'))).toEqual([]);
+
+    // Unconfigured: https://hooks.slack.com only (the link button is only acknowledged: nothing is posted).
+    const server = await serveInteractions(
+      { signingSecret: SECRET, publicUrl: stack.config.api.publicUrl },
+      unreachable,
+    );
+    try {
+      const linkClick = (responseUrl: string) =>
+        click({ ...clickPayload(message, SLACK.owner, 'warden.open'), response_url: responseUrl }, { at: server.url });
+      expect(await linkClick('https://hooks.slack.com/actions/T0WARDEN1/1/abc')).toMatchObject({
+        status: 200,
+        body: { ok: true },
+      });
+      for (const url of [
+        `${slack.url}/respond`,
+        'http://hooks.slack.com/actions/T0WARDEN1/1/abc',
+        'https://hooks.slack.com.evil.example/actions',
+        'https://someone@hooks.slack.com/actions/T0WARDEN1/1/abc',
+        'https://hooks.slack.com:8443/actions',
+      ]) {
+        const sent = await linkClick(url);
+        expect(sent.status, url).toBe(400);
+        expect(sent.body.error, url).toBe('response_url_not_allowed');
+      }
+    } finally {
+      await server.close();
+    }
+    expect(loadConfig({}).notifications).toMatchObject({ slackResponseOrigins: ['https://hooks.slack.com'] });
+    expect(loadConfig({}).notifications.slackTeamId).toBeUndefined();
+    expect(
+      loadConfig({ WARDEN_SLACK_RESPONSE_ORIGINS: 'https://hooks.slack.com/, http://127.0.0.1:9000' }).notifications
+        .slackResponseOrigins,
+    ).toEqual(['https://hooks.slack.com', 'http://127.0.0.1:9000']);
+    expect(() => loadConfig({ WARDEN_SLACK_RESPONSE_ORIGINS: 'https://hooks.slack.com/actions' })).toThrow(
+      /WARDEN_SLACK_RESPONSE_ORIGINS must list web origins/,
+    );
+  });
+});
+
+describe('without a signing secret', () => {
+  it('the endpoint does not exist', async () => {
+    const server = await serveInteractions({ publicUrl: 'http://127.0.0.1' }, unreachable);
+    try {
+      const res = await fetch(`${server.url}${SLACK_INTERACTIONS_PATH}`, { method: 'POST', body: 'x' });
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: 'not_found' });
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
     }
   });
 });

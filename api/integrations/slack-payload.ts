@@ -1,6 +1,9 @@
 /**
  * Reading a verified Slack interaction: the body is `application/x-www-form-urlencoded` with one `payload`
- * field holding JSON; Warden answers `block_actions` payloads (a button clicked) from its own buttons only.
+ * field holding JSON; Warden answers `block_actions` payloads (a button clicked) from its own buttons only,
+ * from the configured workspace when one is, with a `response_url` at an allowed origin (Warden posts the
+ * outcome there: were the signing secret to leak, any other address would let a forger aim Warden's
+ * requests at hosts of their choosing).
  */
 import { SLACK_APPROVE, SLACK_DENY, SLACK_OPEN, type SlackBlock } from '../../domain/slack.js';
 import { SLACK_USER_ID } from '../../domain/people.js';
@@ -15,6 +18,14 @@ export class SlackRefusal extends Error {
   ) {
     super(message);
   }
+}
+
+/** What a click must match besides its form. */
+export interface ClickRules {
+  /** Origins `response_url` may point at (e.g. https://hooks.slack.com). */
+  responseOrigins: readonly string[];
+  /** The Slack workspace whose clicks are taken; unset = any. */
+  teamId?: string;
 }
 
 export interface SlackClick {
@@ -35,7 +46,7 @@ const malformed = (message: string) => new SlackRefusal(400, 'malformed_payload'
 const record = (value: unknown): Record<string, unknown> | null =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 
-export function parseClick(contentType: string, body: string): SlackClick {
+export function parseClick(contentType: string, body: string, rules: ClickRules): SlackClick {
   if (contentType.split(';')[0]!.trim().toLowerCase() !== 'application/x-www-form-urlencoded')
     throw malformed('The body must be application/x-www-form-urlencoded with a payload field.');
   const fields = new URLSearchParams(body).getAll('payload');
@@ -52,6 +63,14 @@ export function parseClick(contentType: string, body: string): SlackClick {
   const slackUserId = record(payload.user)?.id;
   if (typeof slackUserId !== 'string' || !SLACK_USER_ID.test(slackUserId))
     throw malformed('The payload names no Slack user (user.id).');
+  // The workspace: `team.id`, or on an Enterprise Grid org-wide install (team null) the user's `team_id`.
+  const teamId = record(payload.team)?.id ?? record(payload.user)?.team_id;
+  if (rules.teamId !== undefined && teamId !== rules.teamId)
+    throw new SlackRefusal(
+      403,
+      'foreign_team',
+      `This click comes from another Slack workspace${typeof teamId === 'string' ? ` (${teamId.slice(0, 20)})` : ''} than the one Warden takes clicks from (WARDEN_SLACK_TEAM_ID).`,
+    );
   const actions = payload.actions;
   const action = Array.isArray(actions) && actions.length === 1 ? record(actions[0]) : null;
   if (!action) throw malformed('The payload must carry exactly one action.');
@@ -65,6 +84,12 @@ export function parseClick(contentType: string, body: string): SlackClick {
   const url = typeof responseUrl === 'string' && URL.canParse(responseUrl) ? new URL(responseUrl) : null;
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
     throw malformed('The payload must carry a response_url.');
+  if (!rules.responseOrigins.includes(url.origin) || url.username || url.password)
+    throw new SlackRefusal(
+      400,
+      'response_url_not_allowed',
+      `The response_url is not at an allowed origin (${rules.responseOrigins.join(', ')}; WARDEN_SLACK_RESPONSE_ORIGINS).`,
+    );
   const blocks = record(payload.message)?.blocks;
   return {
     actionType: actionType as SlackClick['actionType'],

@@ -4,11 +4,14 @@
  * the person's authority then, as for any decision). Before anything is read, the request must be Slack's:
  * signed with the app's signing secret (`X-Slack-Signature: v0=<HMAC-SHA256 of "v0:<timestamp>:<raw body>">`,
  * compared in constant time), sent within five minutes either way of `X-Slack-Request-Timestamp`, and not a
- * signature seen before. Every refusal answers a stable code and message and is audited (`access.denied`).
+ * signature seen before; its payload must be one of Warden's buttons, from the configured workspace, with a
+ * `response_url` at an allowed origin (./slack-payload.ts). Every refusal answers a stable code and message
+ * and is audited (`access.denied`).
  *
- * Slack wants an answer within 3 seconds: a verified click is acknowledged at once, decided after, and the
- * outcome posted to the payload's `response_url` (the buttons replaced by who decided what, or the refusal
- * in words, shown to the clicker alone).
+ * Slack wants an answer within 3 seconds: a click that passes those checks is acknowledged at once, before
+ * anything slower (the directory's lookup of the Slack user, the decision, the audit); the outcome is posted
+ * to the payload's `response_url` (the buttons replaced by who decided what, or the refusal in words, shown
+ * to the clicker alone).
  *
  * Replays: accepted signatures are remembered by this process for the window. With several API processes,
  * a replay sent to another process within the window is not caught here; it still reaches the action's
@@ -28,6 +31,8 @@ import { sendJson } from '../oauth/http.js';
 import { parseClick, SlackRefusal, type SlackClick } from './slack-payload.js';
 
 export const SLACK_INTERACTIONS_PATH = '/integrations/slack/interactions';
+/** Where Slack's response_url points. */
+export const SLACK_RESPONSE_ORIGIN = 'https://hooks.slack.com';
 
 /** Slack's window for a request's timestamp, either way. */
 export const SLACK_WINDOW_SECONDS = 300;
@@ -40,12 +45,21 @@ export interface SlackSettings {
   signingSecret?: string;
   /** Warden's public URL, for links to the console. */
   publicUrl: string;
+  /** Origins a click's response_url may point at; Slack's (https://hooks.slack.com) when unset. */
+  responseOrigins?: string[];
+  /** The Slack workspace whose clicks are taken; unset = any. */
+  teamId?: string;
   /** Clock in epoch milliseconds (tests); Date.now by default. */
   now?: () => number;
 }
 
 export function slackSettings(config: WardenConfig): SlackSettings {
-  return { signingSecret: config.notifications.slackSigningSecret, publicUrl: config.api.publicUrl };
+  return {
+    signingSecret: config.notifications.slackSigningSecret,
+    publicUrl: config.api.publicUrl,
+    responseOrigins: config.notifications.slackResponseOrigins,
+    teamId: config.notifications.slackTeamId,
+  };
 }
 
 export interface SlackInteractionDeps {
@@ -120,6 +134,7 @@ function refusalWords(err: unknown): { code: string; text: string } {
 export function createSlackInteractions(settings: SlackSettings, deps: SlackInteractionDeps) {
   const now = settings.now ?? Date.now;
   const seen = new SeenSignatures();
+  const rules = { responseOrigins: settings.responseOrigins ?? [SLACK_RESPONSE_ORIGIN], teamId: settings.teamId };
 
   const audited = (code: string, message: string, actor: AuditInput['actor'], operation: string) =>
     deps.audit
@@ -201,7 +216,7 @@ export function createSlackInteractions(settings: SlackSettings, deps: SlackInte
       });
     const operation = `${req.method} ${SLACK_INTERACTIONS_PATH}`;
     let actor: AuditInput['actor'] = { kind: 'system', id: 'unverified' };
-    let click: SlackClick | null = null;
+    let click: SlackClick;
     try {
       if (req.method !== 'POST') throw new SlackRefusal(405, 'method_not_allowed', 'Use POST.');
       const raw = await readRaw(req);
@@ -221,30 +236,37 @@ export function createSlackInteractions(settings: SlackSettings, deps: SlackInte
       if (!seen.admit(signature, nowMs))
         throw new SlackRefusal(401, 'replayed_request', 'This request was already received.');
       actor = { kind: 'system', id: 'slack' }; // signed by Slack from here on
-      click = parseClick(String(req.headers['content-type'] ?? ''), raw.toString('utf8'));
-      if (click.actionType === SLACK_OPEN) return sendJson(res, 200, { ok: true }); // the link button
-      const person = await deps.people.findBySlackUserId(click.slackUserId);
-      if (!person) {
-        const message = `Slack user ${click.slackUserId} is not linked to exactly one person in Warden's directory; an admin links them with upsertPerson(slackUserId).`;
-        await audited('unknown_slack_user', message, { kind: 'system', id: `slack:${click.slackUserId}` }, operation);
-        sendJson(res, 200, { ok: false, error: 'unknown_slack_user', message }); // Slack's 3 s: answer first
-        return tellClicker(
-          click,
-          'unknown_slack_user',
-          `Your Slack account is not linked to a person in Warden: ${message}`,
-        );
-      }
-      sendJson(res, 200, { ok: true });
-      await decide(click, person);
+      click = parseClick(String(req.headers['content-type'] ?? ''), raw.toString('utf8'), rules);
     } catch (err) {
       if (!(err instanceof SlackRefusal)) throw err;
-      await audited(
-        err.code,
-        err.message,
-        click ? { kind: 'system', id: `slack:${click.slackUserId}` } : actor,
-        operation,
-      );
-      if (!res.headersSent) sendJson(res, err.status, { error: err.code, message: err.message });
+      sendJson(res, err.status, { error: err.code, message: err.message }); // answered before the audit
+      return audited(err.code, err.message, actor, operation);
     }
+    // Slack's 3 seconds: acknowledged before the lookup, the decision and their audit records.
+    sendJson(res, 200, { ok: true });
+    if (click.actionType === SLACK_OPEN) return; // the link button
+    await afterAcknowledgement(click, operation);
   };
+
+  /** Who clicked, then the decision; every outcome, refusals included, goes to the click's response_url. */
+  async function afterAcknowledgement(click: SlackClick, operation: string): Promise<void> {
+    let person: Person | null;
+    try {
+      person = await deps.people.findBySlackUserId(click.slackUserId);
+    } catch (err) {
+      if (!(err instanceof WardenError)) console.error('slack: the Slack user could not be looked up:', err);
+      const { code, text } = refusalWords(err);
+      return tellClicker(click, code, text);
+    }
+    if (!person) {
+      const message = `Slack user ${click.slackUserId} is not linked to exactly one person in Warden's directory; an admin links them with upsertPerson(slackUserId).`;
+      await tellClicker(
+        click,
+        'unknown_slack_user',
+        `Your Slack account is not linked to a person in Warden: ${message}`,
+      );
+      return audited('unknown_slack_user', message, { kind: 'system', id: `slack:${click.slackUserId}` }, operation);
+    }
+    await decide(click, person);
+  }
 }
