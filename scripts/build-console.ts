@@ -40,6 +40,23 @@ export function consoleIsCurrent(outDir: string): boolean {
  */
 export async function buildConsole(outDir: string): Promise<void> {
   const staging = `${outDir}.building-${process.pid}`;
+  // Vite sets NODE_ENV=production in this process while it builds; the processes `npm start` launches
+  // afterwards inherit the environment, and must not find themselves in production because of a build.
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await viteBuild(staging);
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  const old = `${outDir}.old-${process.pid}`;
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+  fs.renameSync(staging, outDir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+async function viteBuild(staging: string): Promise<void> {
   await build({
     configFile: false,
     root: CONSOLE_SOURCES,
@@ -59,11 +76,6 @@ export async function buildConsole(outDir: string): Promise<void> {
       reportCompressedSize: false,
     },
   });
-  const old = `${outDir}.old-${process.pid}`;
-  fs.mkdirSync(path.dirname(outDir), { recursive: true });
-  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
-  fs.renameSync(staging, outDir);
-  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds unless the build is current; says what it did through `log`. */

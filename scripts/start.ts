@@ -4,6 +4,7 @@
  * where everything is. Ctrl-C stops it all cleanly; state stays in the data folder for next time.
  */
 import path from 'node:path';
+import { loadApprovalPolicy } from '../api/approval-policy-file.js';
 import { createServices } from '../api/services/index.js';
 import { loadDevIssuerKey, signDevToken } from '../api/auth/dev-issuer.js';
 import { loadConfig, PROJECT_ROOT } from '../config/config.js';
@@ -15,14 +16,17 @@ const say = (line: string) => console.log(`warden: ${line}`);
 const config = loadConfig();
 let stack: LaunchedStack | undefined;
 let stopping = false;
+let stopped: Promise<void> | undefined;
 
+/** Stops everything once; every caller (a signal, a part that died, a failed start) waits for it to finish. */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  stopping = true;
+  stopped ??= (async () => {
     say('stopping…');
     await stack?.stop();
     say('stopped');
-  }
+  })();
+  await stopped;
   process.exit(code);
 }
 process.once('SIGINT', () => void stopAll(0));
@@ -31,6 +35,8 @@ process.once('SIGTERM', () => void stopAll(0));
 try {
   if (config.temporal.external)
     say(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  // A mistake in the approval routing policy stops the start here, with the line, before anything runs.
+  loadApprovalPolicy(config.enforcement.approvalPolicyFile, config.enforcement.approvalTimeoutMs);
   // The approvers' console the API serves: built on first start, and again when its sources change.
   await ensureConsole(config.console.dir, say);
   stack = await launchStack({

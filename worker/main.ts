@@ -27,7 +27,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 console.log(
   `worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
 );
-process.send?.({ ready: 'worker' });
+// The launcher may have gone meanwhile (it stops when another part fails to start).
+if (process.connected) process.send?.({ ready: 'worker' });
 await worker.run();
 await clientConnection.close();
 await connection.close();
