@@ -66,10 +66,15 @@ describe('npm start', () => {
       WARDEN_WORKFLOW_BUNDLE: inject('workflowBundle'),
     };
     delete (env as Record<string, string | undefined>).TEMPORAL_ADDRESS;
+    // As on a fresh machine: no NODE_ENV, and no console built yet (npm start builds it).
+    delete (env as Record<string, string | undefined>).NODE_ENV;
+    (env as Record<string, string>).WARDEN_CONSOLE_DIR = path.join(dataDir, 'console');
 
     const first = await npmStart(env);
     const out = first.output();
+    expect(out).toMatch(/building the console/);
     expect(out).toContain(`GraphQL      http://localhost:${apiPort}/graphql`);
+    expect(out).toContain(`Console      http://localhost:${apiPort}/console`);
     expect(out).toContain(`Temporal UI  http://localhost:${uiPort}`);
     expect(out).toMatch(/WARNING: the embedded Temporal dev server has no authorization/);
     expect(out).toContain(`open http://localhost:${apiPort}/codec/session`);
@@ -91,8 +96,11 @@ describe('npm start', () => {
       'mutation { registerAgent(input: { name: "Smoke", ownerEmail: "olivia@example.com", platform: "custom" }) { agent { id } } }',
     );
     const id = registered.data.registerAgent.agent.id as string;
-    // The Web UI is up.
+    // The Web UI is up, and the console is served.
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    const page = await fetch(`http://127.0.0.1:${apiPort}/console`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/console\/assets\//);
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
     expect(await stop(first)).toBe(0);
