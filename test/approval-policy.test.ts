@@ -232,7 +232,9 @@ describe('votes', () => {
         'policy.yaml',
         DAY,
       ),
-    ).toThrow(/line 3 \(default\.approvals\): the rule requires 2 different approvers \(mustInclude\), more than approvals/);
+    ).toThrow(
+      /line 3 \(default\.approvals\): the rule requires 2 different approvers \(mustInclude\), more than approvals/,
+    );
   });
 
   it('the owner is never the only approver, even of a one-approval rule', () => {
