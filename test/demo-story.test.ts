@@ -122,13 +122,15 @@ it(
     expect(result.erp.calls.every((c) => c.status === 200)).toBe(true);
     expect(result.attack.heldCallAnswer).toMatchObject({ code: -32062, message: expect.stringMatching(/DENIED/) });
 
-    // The security team heard about it (the owner copied), and the owner was told the agent was logged out.
+    // The deciders heard about it — the owner and the people with the security role, as the route names them —
+    // and the owner was told the agent was logged out.
     expect(result.notified).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           type: 'warden.security',
           agentId: result.agentId,
-          to: [owner],
+          to: [owner, security],
+          deciders: ['owner', 'security'],
           subject: expect.stringMatching(/^Agent contained: /),
         }),
         expect.objectContaining({
