@@ -24,12 +24,21 @@ export interface ReadOptions {
 /** Lines of a file from byte offset `start`. Each event's `end` is a valid resume offset. */
 export async function* readLines(path: string, options: ReadOptions): AsyncGenerator<LineEvent> {
   const start = Math.max(0, options.start ?? 0);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   // Read one byte early to learn whether `start` is a line start.
   const stream = fs.createReadStream(path, {
     start: start > 0 ? start - 1 : 0,
     highWaterMark: options.highWaterMark ?? 64 * 1024,
   });
+  yield* splitLines(stream, options);
+}
+
+/**
+ * Lines of a byte stream that begins at offset `start - 1` (at 0 when `start` is 0), as `readLines` reads a
+ * file; for streams that cannot seek, such as a decompressed gzip file skipped forward to the resume point.
+ */
+export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<LineEvent> {
+  const start = Math.max(0, options.start ?? 0);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let pos = start > 0 ? start - 1 : 0; // absolute offset of the next byte to look at
   let lineStart = start;
   let parts: Buffer[] = [];

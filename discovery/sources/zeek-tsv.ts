@@ -1,0 +1,155 @@
+/**
+ * Zeek's default ASCII log format (the "TSV" writer, `LogAscii`): a header block of `#` lines, then one
+ * record per line with the fields in `#fields` order.
+ *
+ *   #separator \x09                  (space-separated; the value is escaped: any `\xHH` byte)
+ *   #set_separator	,                 (the rest use the separator itself)
+ *   #empty_field	(empty)
+ *   #unset_field	-
+ *   #path	ssl
+ *   #open	2026-12-01-00-00-00
+ *   #fields	ts	uid	id.orig_h	…
+ *   #types	time	string	addr	…
+ *   1764547200.123456	C1…	10.0.0.5	…
+ *   #close	2026-12-01-01-00-00
+ *
+ * A file may hold several blocks (logs concatenated across rotations, or a writer restarted): a new
+ * `#separator` line starts a new header. Values escape the separator and non-printable bytes as `\xHH`.
+ */
+
+export interface ZeekHeader {
+  separator: string;
+  setSeparator: string;
+  emptyField: string;
+  unsetField: string;
+  path?: string;
+  fields?: string[];
+  /** Field name → column, built from `fields`. */
+  index?: Map<string, number>;
+}
+
+export function defaultHeader(): ZeekHeader {
+  return { separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-' };
+}
+
+/** The header as a compact JSON-able value for the resume cursor (a resumed scan is past the `#` lines). */
+export function headerToCursor(h: ZeekHeader): unknown[] {
+  return [h.separator, h.setSeparator, h.emptyField, h.unsetField, h.path ?? null, h.fields ?? null];
+}
+
+export function headerFromCursor(v: unknown): ZeekHeader | undefined {
+  if (!Array.isArray(v) || v.length !== 6) return undefined;
+  const [sep, set, empty, unset, p, fields] = v as unknown[];
+  if (typeof sep !== 'string' || !sep || typeof set !== 'string' || typeof empty !== 'string') return undefined;
+  if (typeof unset !== 'string' || (p !== null && typeof p !== 'string')) return undefined;
+  if (fields !== null && !(Array.isArray(fields) && fields.every((f) => typeof f === 'string'))) return undefined;
+  const h: ZeekHeader = { separator: sep, setSeparator: set, emptyField: empty, unsetField: unset };
+  if (typeof p === 'string') h.path = p;
+  if (fields) setFields(h, fields as string[]);
+  return h;
+}
+
+function setFields(h: ZeekHeader, fields: string[]): void {
+  h.fields = fields;
+  h.index = new Map(fields.map((f, i) => [f, i]));
+}
+
+/**
+ * Applies one `#` line to the header. 'header': understood; 'bad': a known directive with an unusable value
+ * (the block's records cannot be read reliably: `fields` is cleared); 'other': a comment or unknown directive.
+ */
+export function applyHeaderLine(h: ZeekHeader, text: string): 'header' | 'bad' | 'other' {
+  if (text.startsWith('#separator')) {
+    const value = decodeEscapes(text.slice('#separator'.length).trim());
+    Object.assign(h, defaultHeader(), { path: undefined, fields: undefined, index: undefined });
+    if (!value) return 'bad';
+    h.separator = value;
+    return 'header';
+  }
+  const cut = text.indexOf(h.separator);
+  const name = cut === -1 ? text.slice(1) : text.slice(1, cut);
+  const value = cut === -1 ? '' : text.slice(cut + h.separator.length);
+  switch (name) {
+    case 'set_separator':
+    case 'empty_field':
+    case 'unset_field': {
+      const decoded = decodeEscapes(value);
+      if (!decoded) return 'bad';
+      if (name === 'set_separator') h.setSeparator = decoded;
+      else if (name === 'empty_field') h.emptyField = decoded;
+      else h.unsetField = decoded;
+      return 'header';
+    }
+    case 'path':
+      h.path = value;
+      return 'header';
+    case 'fields': {
+      const fields = value.split(h.separator);
+      if (!value || new Set(fields).size !== fields.length) {
+        h.fields = undefined;
+        h.index = undefined;
+        return 'bad';
+      }
+      setFields(h, fields);
+      return 'header';
+    }
+    case 'types':
+    case 'open':
+    case 'close':
+      return 'header';
+    default:
+      return 'other';
+  }
+}
+
+/** A record line's values (still escaped), or undefined when it does not have exactly the `#fields` columns. */
+export function splitRecord(h: ZeekHeader, text: string): string[] | undefined {
+  if (!h.fields) return undefined;
+  const values = text.split(h.separator);
+  return values.length === h.fields.length ? values : undefined;
+}
+
+/** One field's value: undefined when unset or absent, '' when empty, else unescaped. */
+export function fieldValue(h: ZeekHeader, values: string[], name: string): string | undefined {
+  const i = h.index?.get(name);
+  if (i === undefined) return undefined;
+  const raw = values[i]!;
+  if (raw === h.unsetField) return undefined;
+  if (raw === h.emptyField) return '';
+  return decodeEscapes(raw);
+}
+
+/** A set or vector field's elements (each unescaped); [] when unset or empty. */
+export function fieldList(h: ZeekHeader, values: string[], name: string): string[] {
+  const i = h.index?.get(name);
+  if (i === undefined) return [];
+  const raw = values[i]!;
+  if (raw === h.unsetField || raw === h.emptyField || raw === '') return [];
+  return raw.split(h.setSeparator).map(decodeEscapes);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** `\xHH` escapes (bytes; a run of them may spell a UTF-8 character) and `\\`; other text as is. */
+export function decodeEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
+  const bytes: number[] = [];
+  const literal = new TextEncoder();
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\\' && text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+      bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
+      i += 4;
+    } else if (c === '\\' && text[i + 1] === '\\') {
+      bytes.push(0x5c);
+      i += 2;
+    } else {
+      const cp = text.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      for (const b of literal.encode(ch)) bytes.push(b);
+      i += ch.length;
+    }
+  }
+  return utf8.decode(new Uint8Array(bytes));
+}
