@@ -13,6 +13,7 @@ export type FindingKind =
   | 'ai-extension'
   | 'vertex-reasoning-engine'
   | 'bedrock-agent'
+  | 'azure-foundry-agent'
   | 'mcp-server'
   | 'agent-process';
 
@@ -28,6 +29,7 @@ export interface Finding {
    *   agent runtime        agent:<host>:<user>:<runtime id>
    *   Vertex AI            vertex:<reasoning engine resource name>
    *   Bedrock              bedrock:<region>:<agent id>
+   *   Azure AI Foundry     azure-foundry:<host>/api/projects/<project>:<agent id>
    */
   fingerprint: string;
   agentName: string;

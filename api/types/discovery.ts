@@ -47,7 +47,7 @@ export const DiscoveryFinding = builder.objectRef<FindingRecord>('DiscoveryFindi
     sourceName: t.exposeString('sourceName', { description: 'The configured source that saw it.' }),
     kind: t.exposeString('kind', {
       description:
-        'llm-egress, agent-user-agent, ai-extension, vertex-reasoning-engine, bedrock-agent, mcp-server, agent-process.',
+        'llm-egress, agent-user-agent, ai-extension, vertex-reasoning-engine, bedrock-agent, azure-foundry-agent, mcp-server, agent-process.',
     }),
     agentName: t.exposeString('agentName'),
     platform: t.exposeString('platform'),

@@ -4,7 +4,9 @@
  * - each request has a timeout; 5xx, 429, timeouts and network errors are retried with bounded
  *   exponential backoff; other errors stop that target; every failure is listed on progress.errors;
  * - a server that keeps returning a next page token is stopped after `cloud.maxPages` pages (per
- *   target, counted across resumes), as is one that returns the token it was just given.
+ *   target, counted across resumes), as is one that returns the token it was just given;
+ * - a server that says when to come back (Retry-After) is not asked again sooner; one that asks for longer
+ *   than `cloud.retryMaxDelayMs` is given up on for this sweep (the activity must not sleep for hours).
  */
 import type { DiscoveryConfig } from '../config.js';
 import { errorMessage, type ScanState } from '../progress.js';
@@ -17,11 +19,15 @@ export interface Page {
   nextToken?: string;
 }
 
-/** An error a fetchPage throws; `retryable` decides whether another attempt is made. */
+/**
+ * An error a fetchPage throws; `retryable` decides whether another attempt is made, not before
+ * `retryAfterMs` (the server's Retry-After) when given.
+ */
 export class CloudRequestError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -89,10 +95,17 @@ export async function pageThrough(state: ScanState, config: DiscoveryConfig, o: 
         break;
       } catch (err) {
         const retryable = err instanceof CloudRequestError ? err.retryable : isTransient(err);
+        const askedMs = err instanceof CloudRequestError ? err.retryAfterMs : undefined;
         const what = describe(err, config);
+        if (retryable && askedMs !== undefined && askedMs > config.cloud.retryMaxDelayMs) {
+          state.error(
+            `${label}: ${what}; the server asks to retry after ${askedMs} ms, longer than the ${config.cloud.retryMaxDelayMs} ms limit (attempt ${attempt + 1}; giving up on this target)`,
+          );
+          break;
+        }
         if (retryable && attempt < config.cloud.maxRetries) {
           state.error(`${label}: ${what} (attempt ${attempt + 1} of ${config.cloud.maxRetries + 1}; retrying)`);
-          await sleep(backoffDelay(config, attempt));
+          await sleep(Math.max(backoffDelay(config, attempt), askedMs ?? 0));
           continue;
         }
         state.error(`${label}: ${what} (attempt ${attempt + 1}; giving up on this target)`);
@@ -123,6 +136,22 @@ export async function pageThrough(state: ScanState, config: DiscoveryConfig, o: 
     await state.checkpoint(encode(cur), true);
   }
   return state.finish(encode(cur));
+}
+
+/**
+ * The wait a response asks for, in ms: Azure's `retry-after-ms` / `x-ms-retry-after-ms`, else the standard
+ * `Retry-After` (delay-seconds or an HTTP-date); undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const v = headers.get(name)?.trim();
+    if (v && /^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v));
+  }
+  const v = headers.get('retry-after')?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function isTransient(err: unknown): boolean {
