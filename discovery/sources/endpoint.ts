@@ -14,7 +14,7 @@
  *   anything else                                 → cmd:<executable base name> [<script path>]
  */
 import path from 'node:path';
-import { redactText } from '../redact.js';
+import { redactSecret, redactText } from '../redact.js';
 
 const NPX = new Set(['npx', 'bunx', 'pnpx']);
 const NODE = new Set(['node', 'nodejs', 'bun', 'deno', 'tsx', 'ts-node']);
@@ -170,11 +170,26 @@ export function mcpServerId(command: string, args: readonly string[]): string | 
 }
 
 /** `url:<host><path>` for a remote MCP server URL, or undefined when it is not an http(s) URL. */
+/**
+ * A URL path with key-like segments redacted: some remote servers take their key in the path
+ * (`/mcp/<key>/sse`), and the path is part of the server id and of the evidence.
+ */
+export function redactUrlPath(pathname: string): string {
+  return pathname
+    .split('/')
+    .map((seg) =>
+      seg.length >= 20 && /^[A-Za-z0-9_-]+$/.test(seg) && /\d/.test(seg) && /[A-Za-z]/.test(seg)
+        ? redactSecret(seg)
+        : redactText(seg),
+    )
+    .join('/');
+}
+
 export function mcpUrlId(url: string): string | undefined {
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-    const p = u.pathname.replace(/\/+$/, '');
+    const p = redactUrlPath(u.pathname.replace(/\/+$/, ''));
     return `url:${u.host.toLowerCase()}${p}`;
   } catch {
     return undefined;

@@ -1,15 +1,10 @@
 /**
  * MCP client configurations collected from endpoints into a tree laid out as `<root>/<host>/<user>/<path>`
- * (the path as it is under the user's home directory):
+ * (the path as it is under the user's home directory). mcp-clients.ts lists the clients, their files and
+ * formats (JSON with comments, YAML for Continue, TOML for the Codex CLI) and maps each to one server shape.
  *
- *   Claude Desktop  …/Claude/claude_desktop_config.json   { "mcpServers": { name: { command, args, env } | { url } } }
- *   Cursor          .cursor/mcp.json (global or project)  { "mcpServers": { … } }
- *   VS Code         .vscode/mcp.json, Code/User/mcp.json
- *                   { "servers": { name: { type, command, args, env } | { type, url, headers } }, "inputs": [ … ] }
- *   Claude Code     .mcp.json (project)                   { "mcpServers": { … } }
- *
- * Files are JSON with comments allowed (VS Code's JSONC); each is read whole but capped at
- * `limits.maxConfigBytes`. The walk is sorted, so the cursor (the last finished file) resumes exactly.
+ * Each file is read whole but capped at `limits.maxConfigBytes`. The walk is sorted, so the cursor (the last
+ * finished file) resumes exactly.
  * Environment variable values and header values are never read into evidence: only their names.
  */
 import fs from 'node:fs';
@@ -19,7 +14,17 @@ import { errorMessage, parseTime, ScanState } from '../progress.js';
 import { redactArgs, redactText } from '../redact.js';
 import type { ProgressCallback, ScanResult, SourceProgress } from '../types.js';
 import type { Finding } from '../../domain/discovery.js';
-import { mcpFingerprint, mcpServerId, mcpUrlId } from './endpoint.js';
+import { mcpFingerprint, mcpServerId, mcpUrlId, redactUrlPath } from './endpoint.js';
+import {
+  mcpConfigKind,
+  normaliseServer,
+  parseConfigText,
+  serverEntries,
+  type McpClient,
+  type McpConfigKind,
+} from './mcp-clients.js';
+
+export { mcpConfigKind, stripJsonComments, type McpClient } from './mcp-clients.js';
 
 export interface McpConfigInput {
   root: string;
@@ -27,29 +32,7 @@ export interface McpConfigInput {
   observedAt?: string;
 }
 
-type Client = 'claude-desktop' | 'cursor' | 'vscode' | 'claude-code';
-
 const SKIP_DIRS = new Set(['node_modules', '.git']);
-
-/** Which client a file (path segments under `<host>/<user>/`) belongs to, and where its servers are. */
-export function mcpConfigKind(
-  segments: readonly string[],
-): { client: Client; key: 'mcpServers' | 'servers' } | undefined {
-  const name = segments[segments.length - 1];
-  const parent = segments[segments.length - 2];
-  if (name === 'claude_desktop_config.json') return { client: 'claude-desktop', key: 'mcpServers' };
-  if (name === '.mcp.json') return { client: 'claude-code', key: 'mcpServers' };
-  if (name !== 'mcp.json') return undefined;
-  if (parent === '.cursor') return { client: 'cursor', key: 'mcpServers' };
-  if (parent === '.vscode') return { client: 'vscode', key: 'servers' };
-  if (
-    parent === 'User' &&
-    (segments[segments.length - 3] === 'Code' || segments[segments.length - 3] === 'Code - Insiders')
-  ) {
-    return { client: 'vscode', key: 'servers' };
-  }
-  return undefined;
-}
 
 function compareSegments(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
@@ -100,34 +83,6 @@ async function* walk(
   }
 }
 
-/** Removes `//` and `/* *\/` comments and trailing commas outside strings (JSONC → JSON). */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') {
-        out += text[i + 1] ?? '';
-        i++;
-      } else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
-}
-
 function decodeCursor(cursor: string, state: ScanState): string[] | undefined {
   if (!cursor) return undefined;
   try {
@@ -165,46 +120,44 @@ export async function scanMcpConfigs(
     const user = rel[1]!;
     const owner = ownerEmailFor(config, user);
     state.progress.read++;
-    const doc = await readConfig(file, config, decoder, state);
-    if (!doc) {
+    const doc = await readConfig(file, kind, config, decoder, state);
+    const entries = doc && serverEntries(kind, doc.json);
+    if (!doc || !entries || typeof entries === 'string') {
       state.progress.malformed++;
+      if (typeof entries === 'string') state.error(`${relPath} on ${host}/${user}: ${entries}`);
       await state.checkpoint(cursor, true);
       continue;
     }
     const time = parseTime(input.observedAt) ?? doc.mtime;
-    const servers = doc.json[kind.key] ?? (kind.client === 'vscode' ? doc.json.mcpServers : undefined);
-    if (servers === undefined) {
-      await state.checkpoint(cursor, true);
-      continue;
-    }
-    if (servers === null || typeof servers !== 'object' || Array.isArray(servers)) {
-      state.progress.malformed++;
-      state.error(`${relPath} on ${host}/${user}: "${kind.key}" is not an object`);
-      await state.checkpoint(cursor, true);
-      continue;
-    }
+    // VS Code's `inputs` sit beside `servers` (mcp.json) or inside `mcp` (user settings.json).
+    const inputs = doc.json.inputs ?? (doc.json.mcp as { inputs?: unknown } | undefined)?.inputs;
     const inputIds = new Set(
-      Array.isArray(doc.json.inputs)
-        ? (doc.json.inputs as unknown[]).flatMap((i) =>
+      Array.isArray(inputs)
+        ? (inputs as unknown[]).flatMap((i) =>
             i && typeof i === 'object' && typeof (i as { id?: unknown }).id === 'string'
               ? [(i as { id: string }).id]
               : [],
           )
         : [],
     );
-    for (const [name, raw] of Object.entries(servers as Record<string, unknown>)) {
+    for (const entry of entries) {
       state.progress.read++;
-      const finding = serverFinding(config, {
-        name,
-        raw,
-        client: kind.client,
-        relPath,
-        host,
-        user,
-        owner,
-        time,
-        inputIds,
-      });
+      const raw = normaliseServer(kind.client, kind.layout, entry.raw);
+      const finding =
+        raw === 'ignored'
+          ? 'ignored'
+          : serverFinding(config, {
+              name: entry.name,
+              raw,
+              client: kind.client,
+              relPath,
+              project: entry.project,
+              host,
+              user,
+              owner,
+              time,
+              inputIds,
+            });
       if (finding === 'malformed') state.progress.malformed++;
       else if (finding === 'ignored') state.progress.skipped++;
       else state.add(finding);
@@ -216,6 +169,7 @@ export async function scanMcpConfigs(
 
 async function readConfig(
   file: string,
+  kind: McpConfigKind,
   config: DiscoveryConfig,
   decoder: { decode(bytes: Uint8Array): string },
   state: ScanState,
@@ -229,12 +183,11 @@ async function readConfig(
     const bytes = await fs.promises.readFile(file);
     let text = decoder.decode(bytes);
     if (text.startsWith('\uFEFF')) text = text.slice(1);
-    const value: unknown = JSON.parse(stripJsonComments(text));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
-    return { json: value as Record<string, unknown>, mtime: new Date(stat.mtimeMs).toISOString() };
+    return { json: parseConfigText(text, kind.format), mtime: new Date(stat.mtimeMs).toISOString() };
   } catch (err) {
     const msg = err instanceof TypeError && /decode|encoded/i.test(err.message) ? 'not valid UTF-8' : errorMessage(err);
-    state.error(`${file}: ${msg.slice(0, 200)}`);
+    // Parsers quote the offending line, which may hold a secret: keep the first line, redacted.
+    state.error(`${file}: ${redactText(msg.split('\n')[0] ?? '').slice(0, 200)}`);
     return undefined;
   }
 }
@@ -242,8 +195,9 @@ async function readConfig(
 interface ServerContext {
   name: string;
   raw: unknown;
-  client: Client;
+  client: McpClient;
   relPath: string;
+  project?: string;
   host: string;
   user: string;
   owner: string | undefined;
@@ -282,8 +236,9 @@ function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'ma
     transport,
     logs: 'mcp-config',
   };
+  if (c.project) evidence.project = redactText(c.project).slice(0, 200);
   if (commandLine) evidence.commandLine = commandLine;
-  if (typeof s.url === 'string') evidence.url = redactText(s.url.split('?')[0] ?? '').slice(0, 200);
+  if (typeof s.url === 'string') evidence.url = redactedUrl(s.url);
   if (s.env && typeof s.env === 'object' && !Array.isArray(s.env)) {
     const keys = Object.keys(s.env);
     if (keys.length) evidence.envKeys = keys.join(', ');
@@ -312,4 +267,15 @@ function serverFinding(config: DiscoveryConfig, c: ServerContext): Finding | 'ma
   };
   if (c.owner) finding.proposedOwnerEmail = c.owner;
   return finding;
+}
+
+/** The URL without its query, with credentials and key-like path segments redacted. */
+function redactedUrl(url: string): string {
+  const bare = url.split('?')[0] ?? '';
+  try {
+    const u = new URL(bare);
+    return redactText(`${u.protocol}//${u.host}`) + redactUrlPath(u.pathname);
+  } catch {
+    return redactText(bare).slice(0, 200);
+  }
 }
