@@ -19,6 +19,7 @@ import {
   scanMcpConfigs,
   scanOsquery,
   scanSquid,
+  scanSuricata,
   scanVertex,
   scanZeek,
   type ScanResult,
@@ -138,7 +139,14 @@ async function scan(
         onProgress,
       );
     case 'squid':
-      return scanSquid({ files: spec.files }, rules, resume, onProgress);
+      return scanSquid(
+        { files: spec.files, ...(spec.logformat ? { logformat: spec.logformat } : {}) },
+        rules,
+        resume,
+        onProgress,
+      );
+    case 'suricata':
+      return scanSuricata({ files: spec.files, ...(spec.dns ? { dns: true } : {}) }, rules, resume, onProgress);
     case 'osquery':
       return scanOsquery({ files: spec.files }, rules, resume, onProgress);
     case 'mcp-configs':

@@ -8,7 +8,8 @@
  *   "rules": { ...DiscoveryConfigOverrides },          // endpoints, user agents, ignore lists, owner domain…
  *   "sources": [
  *     { "name": "zeek",    "type": "zeek",    "files": ["/var/log/zeek/current/ssl.log", "…/http.log"] },
- *     { "name": "squid",   "type": "squid",   "files": ["/var/log/squid/access.log"] },
+ *     { "name": "squid",   "type": "squid",   "files": ["/var/log/squid/access.log"], "logformat": "combined" },
+ *     { "name": "suricata", "type": "suricata", "files": ["/var/log/suricata/eve.json"], "dns": true },
  *     { "name": "osquery", "type": "osquery", "files": ["/var/log/osquery/osqueryd.results.log"] },
  *     { "name": "mcp",     "type": "mcp-configs", "root": "/srv/collected-configs" },
  *     { "name": "vertex",  "type": "vertex",  "targets": [{ "project": "p", "location": "us-central1" }],
@@ -22,14 +23,16 @@ import path from 'node:path';
 import { discoveryConfig, type DiscoveryConfig, type DiscoveryConfigOverrides } from './config.js';
 import type { BedrockTarget } from './sources/bedrock.js';
 import type { OsqueryFile } from './sources/osquery.js';
+import { compileSquidLogFormat, SquidLogFormatError } from './sources/squid-logformat.js';
 import type { VertexTarget } from './sources/vertex.js';
 import type { DiscoverySource } from '../domain/discovery.js';
 
-export type SourceType = 'zeek' | 'squid' | 'osquery' | 'mcp-configs' | 'vertex' | 'bedrock';
+export type SourceType = 'zeek' | 'squid' | 'osquery' | 'mcp-configs' | 'vertex' | 'bedrock' | 'suricata';
 
 export const SOURCE_KINDS: Record<SourceType, DiscoverySource[]> = {
   zeek: ['NETWORK'],
   squid: ['NETWORK'],
+  suricata: ['NETWORK'],
   osquery: ['BROWSER', 'ENDPOINT'],
   'mcp-configs': ['ENDPOINT'],
   vertex: ['CLOUD'],
@@ -42,7 +45,8 @@ interface Named {
 export type SourceSpec = Named &
   (
     | { type: 'zeek'; files: string[]; credentialFields?: string[] }
-    | { type: 'squid'; files: string[] }
+    | { type: 'squid'; files: string[]; logformat?: string }
+    | { type: 'suricata'; files: string[]; dns?: boolean }
     | { type: 'osquery'; files: Array<string | OsqueryFile> }
     | { type: 'mcp-configs'; root: string; observedAt?: string }
     | { type: 'vertex'; targets: VertexTarget[]; baseUrl?: string; accessTokenEnv?: string }
@@ -115,7 +119,21 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
           ...(Array.isArray(o.credentialFields) ? { credentialFields: o.credentialFields.map(String) } : {}),
         };
       case 'squid':
-        return { name: o.name, type: 'squid', files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)) };
+        return {
+          name: o.name,
+          type: 'squid',
+          files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)),
+          ...(o.logformat !== undefined ? { logformat: squidLogFormat(o.logformat, where) } : {}),
+        };
+      case 'suricata':
+        if (o.dns !== undefined && typeof o.dns !== 'boolean')
+          throw new SweepPlanError(`${where}.dns must be true or false.`);
+        return {
+          name: o.name,
+          type: 'suricata',
+          files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)),
+          ...(o.dns !== undefined ? { dns: o.dns } : {}),
+        };
       case 'osquery':
         return {
           name: o.name,
@@ -169,6 +187,19 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
     }
   });
   return { rules: discoveryConfig((rules ?? {}) as DiscoveryConfigOverrides), sources: specs };
+}
+
+/** The squid source's `logformat`: a built-in format name, or a specification whose codes Squid documents. */
+function squidLogFormat(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !value.trim())
+    throw new SweepPlanError(`${where}.logformat must be a built-in format name or a format specification.`);
+  try {
+    compileSquidLogFormat(value);
+  } catch (err) {
+    if (err instanceof SquidLogFormatError) throw new SweepPlanError(`${where}.logformat: ${err.message}`);
+    throw err;
+  }
+  return value;
 }
 
 export function plannedSources(plan: SweepPlan): PlannedSource[] {

@@ -161,7 +161,15 @@ describe('the sources file', () => {
 
   it('the example in config/ is a valid sources file', () => {
     const plan = loadSweepPlan(path.join(import.meta.dirname, '..', 'config', 'discovery.example.json'));
-    expect(plan.sources.map((s) => s.type)).toEqual(['zeek', 'squid', 'osquery', 'mcp-configs', 'vertex', 'bedrock']);
+    expect(plan.sources.map((s) => s.type)).toEqual([
+      'zeek',
+      'squid',
+      'suricata',
+      'osquery',
+      'mcp-configs',
+      'vertex',
+      'bedrock',
+    ]);
   });
 
   it.each([
@@ -187,7 +195,7 @@ describe('the sources file', () => {
     [{ sources: [{ name: 'b', type: 'bedrock', targets: [] }] }, /targets must list \{ region \}/],
     [
       { sources: [{ name: 'p', type: 'pigeon' }] },
-      /type must be one of zeek, squid, osquery, mcp-configs, vertex, bedrock/,
+      /type must be one of zeek, squid, .*osquery, mcp-configs, vertex, bedrock/,
     ],
     [
       { sources: Array.from({ length: 65 }, (_, i) => ({ name: `s${i}`, type: 'squid', files: ['a'] })) },
