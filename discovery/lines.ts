@@ -93,7 +93,8 @@ export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOp
           parts = [];
           length = 0;
         } else if (seg > 0) {
-          parts.push(Buffer.from(chunk.subarray(offset, segEnd)));
+          // A line that ends in this chunk is decoded before the next chunk is read: no copy needed.
+          parts.push(nl === -1 ? Buffer.from(chunk.subarray(offset, segEnd)) : chunk.subarray(offset, segEnd));
           length += seg;
         }
       }

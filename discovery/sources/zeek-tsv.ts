@@ -26,6 +26,8 @@ export interface ZeekHeader {
   fields?: string[];
   /** Field name → column, built from `fields`. */
   index?: Map<string, number>;
+  /** Where each column of the current record starts (reused record to record: no per-field strings). */
+  starts?: Int32Array;
 }
 
 export function defaultHeader(): ZeekHeader {
@@ -52,6 +54,7 @@ export function headerFromCursor(v: unknown): ZeekHeader | undefined {
 function setFields(h: ZeekHeader, fields: string[]): void {
   h.fields = fields;
   h.index = new Map(fields.map((f, i) => [f, i]));
+  h.starts = new Int32Array(fields.length + 1);
 }
 
 /**
@@ -61,7 +64,7 @@ function setFields(h: ZeekHeader, fields: string[]): void {
 export function applyHeaderLine(h: ZeekHeader, text: string): 'header' | 'bad' | 'other' {
   if (text.startsWith('#separator')) {
     const value = decodeEscapes(text.slice('#separator'.length).trim());
-    Object.assign(h, defaultHeader(), { path: undefined, fields: undefined, index: undefined });
+    Object.assign(h, defaultHeader(), { path: undefined, fields: undefined, index: undefined, starts: undefined });
     if (!value) return 'bad';
     h.separator = value;
     return 'header';
@@ -88,6 +91,7 @@ export function applyHeaderLine(h: ZeekHeader, text: string): 'header' | 'bad' |
       if (!value || new Set(fields).size !== fields.length) {
         h.fields = undefined;
         h.index = undefined;
+        h.starts = undefined;
         return 'bad';
       }
       setFields(h, fields);
@@ -102,30 +106,47 @@ export function applyHeaderLine(h: ZeekHeader, text: string): 'header' | 'bad' |
   }
 }
 
-/** A record line's values (still escaped), or undefined when it does not have exactly the `#fields` columns. */
-export function splitRecord(h: ZeekHeader, text: string): string[] | undefined {
-  if (!h.fields) return undefined;
-  const values = text.split(h.separator);
-  return values.length === h.fields.length ? values : undefined;
+/**
+ * Locates a record line's columns (in `h.starts`, until the next record); false when it does not have exactly
+ * the `#fields` columns. Fields are cut out only when asked for: most records never become a finding.
+ */
+export function splitRecord(h: ZeekHeader, text: string): boolean {
+  const starts = h.starts;
+  if (!starts) return false;
+  const sep = h.separator;
+  const last = starts.length - 2;
+  let pos = 0;
+  for (let i = 0; i < last; i++) {
+    starts[i] = pos;
+    const next = text.indexOf(sep, pos);
+    if (next === -1) return false;
+    pos = next + sep.length;
+  }
+  starts[last] = pos;
+  if (text.indexOf(sep, pos) !== -1) return false;
+  starts[last + 1] = text.length + sep.length;
+  return true;
 }
 
-/** One field's value: undefined when unset or absent, '' when empty, else unescaped. */
-export function fieldValue(h: ZeekHeader, values: string[], name: string): string | undefined {
+function raw(h: ZeekHeader, text: string, name: string): string | undefined {
   const i = h.index?.get(name);
   if (i === undefined) return undefined;
-  const raw = values[i]!;
-  if (raw === h.unsetField) return undefined;
-  if (raw === h.emptyField) return '';
-  return decodeEscapes(raw);
+  return text.slice(h.starts![i]!, h.starts![i + 1]! - h.separator.length);
+}
+
+/** One field of the record last located by `splitRecord`: undefined when unset or absent, '' when empty. */
+export function fieldValue(h: ZeekHeader, text: string, name: string): string | undefined {
+  const v = raw(h, text, name);
+  if (v === undefined || v === h.unsetField) return undefined;
+  if (v === h.emptyField) return '';
+  return decodeEscapes(v);
 }
 
 /** A set or vector field's elements (each unescaped); [] when unset or empty. */
-export function fieldList(h: ZeekHeader, values: string[], name: string): string[] {
-  const i = h.index?.get(name);
-  if (i === undefined) return [];
-  const raw = values[i]!;
-  if (raw === h.unsetField || raw === h.emptyField || raw === '') return [];
-  return raw.split(h.setSeparator).map(decodeEscapes);
+export function fieldList(h: ZeekHeader, text: string, name: string): string[] {
+  const v = raw(h, text, name);
+  if (v === undefined || v === h.unsetField || v === h.emptyField || v === '') return [];
+  return v.split(h.setSeparator).map(decodeEscapes);
 }
 
 const utf8 = new TextDecoder('utf-8');

@@ -57,19 +57,20 @@ interface ZeekRecord {
   path: string | undefined;
 }
 
+/** Valid until the next record is split (the header's column positions are reused). */
 class TsvRecord implements ZeekRecord {
   constructor(
     private readonly h: ZeekHeader,
-    private readonly values: string[],
+    private readonly text: string,
   ) {}
   get path() {
     return this.h.path;
   }
   get(name: string) {
-    return fieldValue(this.h, this.values, name);
+    return fieldValue(this.h, this.text, name);
   }
   list(name: string) {
-    return fieldList(this.h, this.values, name);
+    return fieldList(this.h, this.text, name);
   }
   has(name: string) {
     return this.h.index?.has(name) ?? false;
@@ -131,6 +132,7 @@ class ZeekScan {
   readonly #longLived: number;
   /** Endpoint address → host name, from dns answers. */
   readonly #addresses = new Map<string, string>();
+  readonly #nonEndpoints = new Map<string, boolean>();
   #header: ZeekHeader | undefined;
   // Cursor parts, rebuilt only when they change (the cursor is written after every line).
   #headerPart = '';
@@ -200,9 +202,16 @@ class ZeekScan {
           this.#setHeader(undefined);
         }
       }
+      // A checkpoint (and its cursor string) every `progressEvery` lines, as ScanState.checkpoint would
+      // report them; built per line it costs a fifth of the scan.
+      const every = config.limits.progressEvery;
+      let since = 0;
       for await (const event of zeekLines(file, gzip, offset, config.limits.maxLineBytes)) {
         this.#count(event, type);
-        await state.checkpoint(this.cursor(index, event.end));
+        if (++since >= every) {
+          since = 0;
+          await state.checkpoint(this.cursor(index, event.end), true);
+        }
       }
     } catch (err) {
       if (gzip) {
@@ -219,7 +228,7 @@ class ZeekScan {
     else if (event.kind === 'malformed') {
       p.read++;
       p.malformed++;
-    } else if (event.text.trim() === '') p.skipped++;
+    } else if (blank(event.text)) p.skipped++;
     else {
       p.read++;
       const outcome = this.#line(event.text, type);
@@ -242,16 +251,18 @@ class ZeekScan {
       if (!obj) return 'malformed';
       rec = new JsonRecord(obj);
     } else {
-      const values = this.#header && splitRecord(this.#header, text);
-      if (!values) return 'malformed';
-      rec = new TsvRecord(this.#header!, values);
+      if (!this.#header || !splitRecord(this.#header, text)) return 'malformed';
+      rec = new TsvRecord(this.#header, text);
     }
     return this.#record(rec, fileType);
   }
 
   #record(rec: ZeekRecord, fileType: ZeekLogType | undefined): LineOutcome {
     const { config, state } = this;
-    const timeMs = parseTimeMs(rec.get('ts'));
+    const ts = rec.get('ts');
+    // Zeek writes epoch seconds (`1764547203.228811`): a number in the plausible range needs no pattern match.
+    const seconds = Number(ts);
+    const timeMs = seconds >= 946_684_800 && seconds <= 4_102_444_800 && ts !== '' ? seconds * 1000 : parseTimeMs(ts);
     const client = validClient(rec.get('id.orig_h'));
     if (timeMs === undefined || !client) return 'malformed';
     const declared = rec.path !== undefined && LOG_TYPES.has(rec.path) ? (rec.path as ZeekLogType) : undefined;
@@ -260,7 +271,7 @@ class ZeekScan {
     let finding;
     if (type === 'ssl') {
       const sni = rec.get('server_name');
-      if (!sni || sni === '-') return 'ok';
+      if (!sni || sni === '-' || this.#notEndpoint(sni)) return 'ok';
       finding = networkFinding(config, { timeMs, client, destination: sni, log: 'zeek-ssl' });
     } else if (type === 'http') {
       const credential = this.#credentialFields.map((f) => rec.get(f)).find((v) => v && v !== '-');
@@ -290,6 +301,21 @@ class ZeekScan {
     return 'ok';
   }
 
+  /**
+   * True when an SNI is surely no LLM / agent endpoint (ssl records carry no user agent, so nothing else
+   * could make them a finding). Most names repeat, so the answer is cached per scan, boundedly.
+   */
+  #notEndpoint(sni: string): boolean {
+    let no = this.#nonEndpoints.get(sni);
+    if (no === undefined) {
+      const host = normalizeHostName(sni);
+      no = !host || !matchEndpoint(this.config, host);
+      if (this.#nonEndpoints.size >= 10_000) this.#nonEndpoints.clear();
+      this.#nonEndpoints.set(sni, no);
+    }
+    return no;
+  }
+
   /** Remembers the addresses a dns answer gave for an endpoint host (CNAME answers are names: ignored). */
   #learn(host: string, answers: string[]): void {
     let changed = false;
@@ -302,6 +328,12 @@ class ZeekScan {
     }
     if (changed) this.#addressPart = `,"a":${JSON.stringify(Object.fromEntries(this.#addresses))}`;
   }
+}
+
+/** Like `text.trim() === ''`, without copying the (usual) line that starts with a visible ASCII character. */
+function blank(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return text === '' || ((c <= 32 || c > 126) && text.trim() === '');
 }
 
 function sniff(rec: ZeekRecord): ZeekLogType | undefined {
