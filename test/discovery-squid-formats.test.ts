@@ -131,6 +131,23 @@ describe('squid logformat: built-in and custom formats', () => {
     expect(r.findings[0]!.firstSeen).toBe('2024-05-08T08:00:30.000Z');
     expect(r.progress).toMatchObject({ read: 3, malformed: 1 });
   });
+  it('log_mime_hdrs: the appended [request] [reply] headers are read for the User-Agent', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'squid-mime-'));
+    const file = path.join(dir, 'access.log');
+    fs.writeFileSync(
+      file,
+      [
+        '10.20.0.80 - - [08/May/2024:08:00:30 +0000] "POST http://llm-gw.internal.example/v1/chat HTTP/1.1" 200 512 TCP_MISS:HIER_DIRECT' +
+          ' [Host: llm-gw.internal.example%0D%0AUser-Agent: crewai/0.30.0 (python)%0D%0A] [HTTP/1.1 200 OK%0D%0A]',
+        '10.20.0.81 - - [08/May/2024:08:00:31 +0000] "GET http://example.com/ HTTP/1.1" 200 12 TCP_MISS:HIER_DIRECT [Host: example.com%0D%0A] []',
+        '',
+      ].join('\n'),
+    );
+    const r = await scanSquid({ files: [file], logformat: 'common' }, config);
+    expect(fps(r)).toEqual(['net:10.20.0.80']);
+    expect(r.findings[0]!.evidence).toMatchObject({ frameworks: 'crewai', userAgents: 'crewai/0.30.0 (python)' });
+    expect(r.progress).toMatchObject({ read: 2, malformed: 0 });
+  });
 });
 
 describe('squid logformat: configuration errors', () => {

@@ -251,6 +251,10 @@ export function compileSquidLogFormat(spec: string): SquidLineParser {
       ...(tok.arg !== undefined ? { arg: tok.arg } : {}),
     });
   }
+  // With log_mime_hdrs on, the squid, common and combined formats append the request and reply headers,
+  // each `[…]` with Squid's `[` encoding (squid.conf, logformat).
+  const mimeHeaders = spec === 'squid' || spec === 'common' || spec === 'combined';
+  if (mimeHeaders) re += '(?:\\s+\\[([^\\]]*)\\]\\s+\\[[^\\]]*\\])?';
   re += '\\s*$';
   const matcher = new RegExp(re);
   const timed = fields.some((f) => f.role === 'seconds' || f.role === 'date' || f.role === 'startTime');
@@ -278,9 +282,30 @@ export function compileSquidLogFormat(spec: string): SquidLineParser {
         if (f.role === 'date') rec.date = { value: v, defaultLayout: f.arg === undefined };
         else if (rec[f.role] === undefined) rec[f.role] = v;
       }
+      const requestHeaders = mimeHeaders ? m[fields.length + 1] : undefined;
+      if (requestHeaders && rec.userAgent === undefined) {
+        const ua = headerValue(requestHeaders, 'user-agent');
+        if (ua) rec.userAgent = ua;
+      }
       return rec;
     },
   };
+}
+
+/** A header's value from a `[`-encoded header block (`Name: value%0D%0A…`); undefined when absent or undecodable. */
+function headerValue(block: string, name: string): string | undefined {
+  let text: string;
+  try {
+    text = decodeURIComponent(block);
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name)
+      return line.slice(colon + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 function unescapeQuoted(v: string): string {
