@@ -15,6 +15,7 @@ import type { Sighting, Finding } from '../domain/discovery.js';
 import {
   emptyProgress,
   mergeFindings,
+  scanAzureFoundry,
   scanBedrock,
   scanMcpConfigs,
   scanOsquery,
@@ -174,7 +175,39 @@ async function scan(
         resume,
         onProgress,
       );
+    case 'azure-foundry':
+      return scanAzureFoundry(
+        {
+          targets: spec.targets,
+          ...(spec.apiVersion ? { apiVersion: spec.apiVersion } : {}),
+          getToken: azureToken(spec.accessTokenEnv),
+        },
+        rules,
+        resume,
+        onProgress,
+      );
   }
+}
+
+/**
+ * A Microsoft Entra token for https://ai.azure.com/.default: from the named environment variable (e.g. filled
+ * by `az account get-access-token --scope https://ai.azure.com/.default`), else the Azure instance metadata
+ * service's managed identity.
+ */
+function azureToken(envName: string | undefined): () => Promise<string> {
+  return async () => {
+    if (envName) {
+      const token = process.env[envName];
+      if (!token) throw new Error(`the environment variable ${envName} is not set`);
+      return token;
+    }
+    const res = await fetch(
+      'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://ai.azure.com',
+      { headers: { metadata: 'true' }, signal: AbortSignal.timeout(5000) },
+    );
+    if (!res.ok) throw new Error(`the Azure instance metadata service answered HTTP ${res.status}`);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
 }
 
 /** A Google access token: from the named environment variable, else the GCE/GKE metadata server. */

@@ -11,5 +11,6 @@ export { scanOsquery, type OsqueryInput, type OsqueryFile, type OsqueryTable } f
 export { scanMcpConfigs, type McpConfigInput } from './sources/mcp-configs.js';
 export { scanVertex, type VertexInput, type VertexTarget } from './sources/vertex.js';
 export { scanBedrock, type BedrockInput, type BedrockTarget } from './sources/bedrock.js';
+export { scanAzureFoundry, type AzureFoundryInput, type AzureFoundryTarget } from './sources/azure-foundry.js';
 export { CloudRequestError } from './sources/cloud.js';
 export { mcpServerId, mcpUrlId, mcpFingerprint } from './sources/endpoint.js';

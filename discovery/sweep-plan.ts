@@ -2,7 +2,8 @@
  * Which sources a discovery sweep reads: the sources file (`WARDEN_DISCOVERY_SOURCES`, JSON), read by the
  * worker each time a sweep starts so an edit takes effect at the next sweep. Relative paths are relative
  * to the file. Secrets never live in it: a Vertex token comes from an environment variable (or the GCE
- * metadata server), AWS credentials from the AWS SDK's default provider chain.
+ * metadata server), AWS credentials from the AWS SDK's default provider chain, an Azure token from an
+ * environment variable (or the Azure instance metadata service's managed identity).
  *
  * {
  *   "rules": { ...DiscoveryConfigOverrides },          // endpoints, user agents, ignore lists, owner domain…
@@ -14,20 +15,25 @@
  *     { "name": "mcp",     "type": "mcp-configs", "root": "/srv/collected-configs" },
  *     { "name": "vertex",  "type": "vertex",  "targets": [{ "project": "p", "location": "us-central1" }],
  *       "accessTokenEnv": "VERTEX_TOKEN" },
- *     { "name": "bedrock", "type": "bedrock", "targets": [{ "region": "us-east-1" }] }
+ *     { "name": "bedrock", "type": "bedrock", "targets": [{ "region": "us-east-1" }] },
+ *     { "name": "foundry", "type": "azure-foundry",
+ *       "targets": [{ "endpoint": "https://acme.services.ai.azure.com/api/projects/agents" }],
+ *       "accessTokenEnv": "AZURE_ACCESS_TOKEN" }
  *   ]
  * }
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { discoveryConfig, type DiscoveryConfig, type DiscoveryConfigOverrides } from './config.js';
+import type { AzureFoundryTarget } from './sources/azure-foundry.js';
 import type { BedrockTarget } from './sources/bedrock.js';
 import type { OsqueryFile } from './sources/osquery.js';
 import { compileSquidLogFormat, SquidLogFormatError } from './sources/squid-logformat.js';
 import type { VertexTarget } from './sources/vertex.js';
 import type { DiscoverySource } from '../domain/discovery.js';
 
-export type SourceType = 'zeek' | 'squid' | 'osquery' | 'mcp-configs' | 'vertex' | 'bedrock' | 'suricata';
+export type SourceType =
+  'zeek' | 'squid' | 'osquery' | 'mcp-configs' | 'vertex' | 'bedrock' | 'azure-foundry' | 'suricata';
 
 export const SOURCE_KINDS: Record<SourceType, DiscoverySource[]> = {
   zeek: ['NETWORK'],
@@ -37,6 +43,7 @@ export const SOURCE_KINDS: Record<SourceType, DiscoverySource[]> = {
   'mcp-configs': ['ENDPOINT'],
   vertex: ['CLOUD'],
   bedrock: ['CLOUD'],
+  'azure-foundry': ['CLOUD'],
 };
 
 interface Named {
@@ -51,6 +58,7 @@ export type SourceSpec = Named &
     | { type: 'mcp-configs'; root: string; observedAt?: string }
     | { type: 'vertex'; targets: VertexTarget[]; baseUrl?: string; accessTokenEnv?: string }
     | { type: 'bedrock'; targets: BedrockTarget[]; endpoint?: string }
+    | { type: 'azure-foundry'; targets: AzureFoundryTarget[]; apiVersion?: string; accessTokenEnv?: string }
   );
 
 export interface SweepPlan {
@@ -182,11 +190,49 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
           ...(typeof o.endpoint === 'string' ? { endpoint: o.endpoint } : {}),
         };
       }
+      case 'azure-foundry':
+        return azureFoundrySpec(o.name, o, where);
       default:
         throw new SweepPlanError(`${where}.type must be one of ${Object.keys(SOURCE_KINDS).join(', ')}.`);
     }
   });
   return { rules: discoveryConfig((rules ?? {}) as DiscoveryConfigOverrides), sources: specs };
+}
+
+/**
+ * The bearer token goes to each endpoint: https only (plain http only to this machine, for tests and
+ * local proxies), no credentials or query in the URL.
+ */
+function azureFoundrySpec(name: string, o: Record<string, unknown>, where: string): SourceSpec {
+  const targets = o.targets as AzureFoundryTarget[];
+  const endpointOk = (e: unknown): boolean => {
+    if (typeof e !== 'string') return false;
+    try {
+      const u = new URL(e);
+      const local = u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+      return (u.protocol === 'https:' || local) && !u.username && !u.password && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  };
+  if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => !endpointOk(t?.endpoint)))
+    throw new SweepPlanError(
+      `${where}.targets must list { endpoint: "https://<resource>.services.ai.azure.com/api/projects/<project>" }.`,
+    );
+  if (o.apiVersion !== undefined && (typeof o.apiVersion !== 'string' || !/^[A-Za-z0-9.-]{1,40}$/.test(o.apiVersion)))
+    throw new SweepPlanError(`${where}.apiVersion must be an api-version such as "2025-05-01".`);
+  if (
+    o.accessTokenEnv !== undefined &&
+    (typeof o.accessTokenEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.accessTokenEnv))
+  )
+    throw new SweepPlanError(`${where}.accessTokenEnv must name an environment variable.`);
+  return {
+    name,
+    type: 'azure-foundry',
+    targets: targets.map((t) => ({ endpoint: t.endpoint })),
+    ...(typeof o.apiVersion === 'string' ? { apiVersion: o.apiVersion } : {}),
+    ...(typeof o.accessTokenEnv === 'string' ? { accessTokenEnv: o.accessTokenEnv } : {}),
+  };
 }
 
 /** The squid source's `logformat`: a built-in format name, or a specification whose codes Squid documents. */

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { discoveryConfig, type ScanResult, type SourceProgress } from '../discovery/index.js';
 import { scanAzureFoundry, type AzureFoundryInput } from '../discovery/sources/azure-foundry.js';
+import { parseSweepPlan, SweepPlanError } from '../discovery/sweep-plan.js';
 
 const F = path.join(import.meta.dirname, 'fixtures', 'discovery', 'azure-foundry');
 const page = (n: number) => JSON.parse(fs.readFileSync(path.join(F, `assistants.page${n}.json`), 'utf8')) as unknown;
@@ -303,5 +304,43 @@ describe('Azure AI Foundry Agent Service: list agents', () => {
     } finally {
       await noCursor.close();
     }
+  });
+});
+
+describe('azure-foundry source spec', () => {
+  const plan = (source: Record<string, unknown>) =>
+    parseSweepPlan({ sources: [{ name: 'foundry', type: 'azure-foundry', ...source }] }, '/tmp');
+
+  it('takes https project endpoints, an api-version and the token variable', () => {
+    const p = plan({
+      targets: [{ endpoint: 'https://acme-ai.services.ai.azure.com/api/projects/finance' }],
+      apiVersion: '2025-05-01',
+      accessTokenEnv: 'AZURE_ACCESS_TOKEN',
+    });
+    expect(p.sources).toEqual([
+      {
+        name: 'foundry',
+        type: 'azure-foundry',
+        targets: [{ endpoint: 'https://acme-ai.services.ai.azure.com/api/projects/finance' }],
+        apiVersion: '2025-05-01',
+        accessTokenEnv: 'AZURE_ACCESS_TOKEN',
+      },
+    ]);
+  });
+
+  it('refuses endpoints a token must not go to, and bad settings', () => {
+    for (const targets of [
+      undefined,
+      [],
+      [{}],
+      [{ endpoint: 'http://acme-ai.services.ai.azure.com/api/projects/finance' }],
+      [{ endpoint: 'https://user:pw@acme-ai.services.ai.azure.com/api/projects/finance' }],
+      [{ endpoint: 'https://acme-ai.services.ai.azure.com/api/projects/finance?api-version=1' }],
+      [{ endpoint: 'not a url' }],
+    ])
+      expect(() => plan({ targets })).toThrow(/targets must list \{ endpoint/);
+    const targets = [{ endpoint: 'https://acme-ai.services.ai.azure.com/api/projects/finance' }];
+    expect(() => plan({ targets, apiVersion: 'x&y=1' })).toThrow(SweepPlanError);
+    expect(() => plan({ targets, accessTokenEnv: 'NOT-A-NAME' })).toThrow(/accessTokenEnv must name/);
   });
 });

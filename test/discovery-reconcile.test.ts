@@ -169,6 +169,7 @@ describe('the sources file', () => {
       'mcp-configs',
       'vertex',
       'bedrock',
+      'azure-foundry',
     ]);
   });
 
@@ -195,7 +196,7 @@ describe('the sources file', () => {
     [{ sources: [{ name: 'b', type: 'bedrock', targets: [] }] }, /targets must list \{ region \}/],
     [
       { sources: [{ name: 'p', type: 'pigeon' }] },
-      /type must be one of zeek, squid, .*osquery, mcp-configs, vertex, bedrock/,
+      /type must be one of zeek, squid, .*osquery, mcp-configs, vertex, bedrock, azure-foundry/,
     ],
     [
       { sources: Array.from({ length: 65 }, (_, i) => ({ name: `s${i}`, type: 'squid', files: ['a'] })) },
