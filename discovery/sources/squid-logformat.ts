@@ -241,7 +241,14 @@ export function compileSquidLogFormat(spec: string): SquidLineParser {
     else if (nextChar && !/\s/.test(nextChar)) value = `[^\\s${escapeRe(nextChar)}]+`;
     else if (next?.code) value = '\\S+?';
     else value = '\\S+';
-    const pad = tok.width ? (tok.left ? ['', '\\s*'] : ['\\s*', '']) : ['', ''];
+    // Padding spaces of a width: absorbed by a neighbouring whitespace literal when there is one (two
+    // adjacent space patterns would make a long run of spaces quadratic to match).
+    const spaceBefore = re.endsWith('\\s+') || re.endsWith('^\\s*');
+    const spaceAfter = nextChar !== undefined && /\s/.test(nextChar);
+    const pad = [
+      tok.width && !tok.left && !spaceBefore ? '\\s*' : '',
+      tok.width && tok.left && !spaceAfter ? '\\s*' : '',
+    ];
     re += `${pad[0]}(${value})${pad[1]}`;
     fields.push({
       code,
