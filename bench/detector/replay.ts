@@ -9,7 +9,7 @@
 import { emptyBaseline, learn, peerStatsOf, type Baseline } from '../../risk/baseline.js';
 import { decide } from '../../risk/decide.js';
 import { assess } from '../../risk/score.js';
-import type { ActionFacts, Decision, PeerStats, Policy, Reason } from '../../risk/types.js';
+import type { ActionFacts, Decision, PeerStats, Policy, Reason, Sensitivity } from '../../risk/types.js';
 import { ANOMALY_KINDS, type TraceLine } from './generate-traces.js';
 
 export interface LineResult {
@@ -92,7 +92,8 @@ const flagged = (r: LineResult) => r.decision !== 'ALLOW' || r.contain;
 export interface KindReport {
   incidents: number;
   detected: number;
-  recall: number;
+  /** null ("n/a") when the trace has no incident of this kind. */
+  recall: number | null;
   contained: number;
   /** Lines of the incident up to and including the first flagged one (detected incidents only). */
   linesToDetect: { median: number | null; max: number | null };
@@ -123,9 +124,46 @@ export interface DetectorReport {
   falseHoldsBySignal: Record<string, number>;
   falseHoldsByAgent: Record<string, number>;
   perKind: Record<string, KindReport>;
+  /**
+   * Recall per judged kind: the labels, with odd sequences split by the sensitivity of the operation that
+   * was out of order. Every kind in JUDGED_KINDS is listed; one without incidents is n/a and misses its target.
+   */
+  judged: Record<string, JudgedKind>;
   /** Real bulk requests injected right after a slow drift (must still be caught). */
   postDriftAttacks: { incidents: number; detected: number };
-  targets: { recall: number; falseHoldsPerAgentDay: number; met: boolean };
+  targets: {
+    recallPerKind: number;
+    falseHoldsPerAgentDay: number;
+    falseContainments: number;
+    /** The targets not met, in words; empty when all are. */
+    missed: string[];
+    met: boolean;
+  };
+}
+
+export interface JudgedKind {
+  incidents: number;
+  detected: number;
+  recall: number | null;
+  met: boolean;
+}
+
+/** Every kind must be present in a trace and caught at TARGETS.recallPerKind. */
+export const JUDGED_KINDS = [
+  'bulk_volume',
+  'new_tool',
+  'odd_sequence MEDIUM',
+  'odd_sequence HIGH',
+  'burst',
+  'odd_context',
+  'drift',
+] as const;
+export const TARGETS = { recallPerKind: 0.98, falseHoldsPerAgentDay: 0.05, falseContainments: 0 } as const;
+const SENSITIVITY_RANK: Record<Sensitivity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+
+/** The kind an incident is judged as: odd sequences by the sensitivity of their operations. */
+export function judgedKindOf(label: string, sensitivity: Sensitivity): string {
+  return label === 'odd_sequence' ? `odd_sequence ${sensitivity}` : label;
 }
 
 const median = (xs: number[]) => {
@@ -137,7 +175,7 @@ const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
 export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorReport {
   const agentsDays = new Map<string, Set<string>>();
-  const incidents = new Map<string, { kind: string; lines: number[] }>();
+  const incidents = new Map<string, { kind: string; lines: number[]; sensitivity: Sensitivity }>();
   let normalLines = 0;
   const decisions = { ALLOW: 0, REVIEW: 0, DENY: 0, contained: 0 };
   let tp = 0;
@@ -173,8 +211,9 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
     if (r.contain) decisions.contained++;
     if (l.label === 'normal') normalLines++;
     if (l.incident) {
-      const inc = incidents.get(l.incident) ?? { kind: l.label, lines: [] };
+      const inc = incidents.get(l.incident) ?? { kind: l.label, lines: [], sensitivity: l.sensitivity };
       inc.lines.push(i);
+      if (SENSITIVITY_RANK[l.sensitivity] > SENSITIVITY_RANK[inc.sensitivity]) inc.sensitivity = l.sensitivity;
       incidents.set(l.incident, inc);
     }
     if (!flagged(r)) continue;
@@ -207,7 +246,17 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
   }
   const ttdLines: Record<string, number[]> = {};
   const ttdMinutes: Record<string, number[]> = {};
+  const judged: Record<string, JudgedKind> = {};
+  for (const kind of JUDGED_KINDS) judged[kind] = { incidents: 0, detected: 0, recall: null, met: false };
   for (const [id, inc] of incidents) {
+    const j = (judged[judgedKindOf(inc.kind, inc.sensitivity)] ??= {
+      incidents: 0,
+      detected: 0,
+      recall: null,
+      met: false,
+    });
+    j.incidents++;
+    if (inc.lines.some((i) => flagged(results[i]!))) j.detected++;
     const k = (perKind[inc.kind] ??= {
       incidents: 0,
       detected: 0,
@@ -234,7 +283,7 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
     (ttdMinutes[inc.kind] ??= []).push((Date.parse(lines[inc.lines[first]!]!.time) - t0) / 60_000);
   }
   for (const [kind, k] of Object.entries(perKind)) {
-    k.recall = k.incidents ? round(k.detected / k.incidents) : 1;
+    k.recall = k.incidents ? round(k.detected / k.incidents) : null;
     const tl = ttdLines[kind] ?? [];
     const tm = ttdMinutes[kind] ?? [];
     k.linesToDetect = { median: median(tl), max: tl.length ? Math.max(...tl) : null };
@@ -245,8 +294,22 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
     };
   }
 
-  const recall = incidents.size ? round(detectedTotal / incidents.size) : 1;
+  for (const j of Object.values(judged)) {
+    j.recall = j.incidents ? round(j.detected / j.incidents) : null;
+    j.met = j.recall !== null && j.recall >= TARGETS.recallPerKind;
+  }
+
+  const recall = incidents.size ? round(detectedTotal / incidents.size) : 0;
   const perDay = agentDays ? round(fp / agentDays) : 0;
+  const missed = [
+    ...Object.entries(judged)
+      .filter(([, j]) => !j.met)
+      .map(([kind, j]) => `${kind} recall ${j.recall ?? 'n/a'} (target ≥ ${TARGETS.recallPerKind})`),
+    ...(perDay > TARGETS.falseHoldsPerAgentDay
+      ? [`${perDay} false holds per agent-day (target ≤ ${TARGETS.falseHoldsPerAgentDay})`]
+      : []),
+    ...(falseContainments > TARGETS.falseContainments ? [`${falseContainments} false containments (target 0)`] : []),
+  ];
   return {
     traces: {
       lines: lines.length,
@@ -268,7 +331,8 @@ export function evaluate(lines: TraceLine[], results: LineResult[]): DetectorRep
     falseHoldsBySignal: bySignal,
     falseHoldsByAgent: byAgent,
     perKind,
+    judged,
     postDriftAttacks: postDrift,
-    targets: { recall: 0.95, falseHoldsPerAgentDay: 0.1, met: recall >= 0.95 && perDay <= 0.1 },
+    targets: { ...TARGETS, missed, met: missed.length === 0 },
   };
 }

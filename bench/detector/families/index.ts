@@ -1,0 +1,32 @@
+/**
+ * Trace families for the held-out protocol: the default policy was tuned on `first`; `second` was written
+ * independently afterwards and is reported as held-out (bench/detector/README.md).
+ */
+import { generateTraces, type TraceLine } from '../generate-traces.js';
+import { generateSecondFamily } from './second.js';
+
+export interface FamilyOptions {
+  seed: number;
+  agentsPerArchetype: number;
+  days: number;
+}
+
+export interface Family {
+  generator: string;
+  /** Whether DEFAULT_POLICY was tuned on this family (false: held-out). */
+  tunedOn: boolean;
+  generate(options: FamilyOptions): TraceLine[];
+}
+
+export const FAMILIES: Record<string, Family> = {
+  first: {
+    generator: 'bench/detector/generate-traces.ts',
+    tunedOn: true,
+    generate: (o) => generateTraces({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  second: {
+    generator: 'bench/detector/families/second.ts',
+    tunedOn: false,
+    generate: (o) => generateSecondFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+};
