@@ -51,6 +51,8 @@ const MAX_ADDRESSES = 256;
 
 /** A record of either format, read by field name. */
 interface ZeekRecord {
+  /** `ts` as epoch milliseconds, undefined when invalid. */
+  time(): number | undefined;
   get(name: string): string | undefined;
   list(name: string): string[];
   has(name: string): boolean;
@@ -65,6 +67,12 @@ class TsvRecord implements ZeekRecord {
   ) {}
   get path() {
     return this.h.path;
+  }
+  time() {
+    const ts = this.get('ts');
+    // Zeek writes epoch seconds (`1764547203.228811`): a number in the plausible range needs no pattern match.
+    const seconds = Number(ts);
+    return seconds >= 946_684_800 && seconds <= 4_102_444_800 && ts !== '' ? seconds * 1000 : parseTimeMs(ts);
   }
   get(name: string) {
     return fieldValue(this.h, this.text, name);
@@ -81,6 +89,9 @@ class JsonRecord implements ZeekRecord {
   constructor(private readonly rec: Record<string, unknown>) {}
   get path() {
     return str(this.rec._path);
+  }
+  time() {
+    return parseTimeMs(this.rec.ts);
   }
   #raw(name: string): unknown {
     const v = this.rec[name];
@@ -259,10 +270,7 @@ class ZeekScan {
 
   #record(rec: ZeekRecord, fileType: ZeekLogType | undefined): LineOutcome {
     const { config, state } = this;
-    const ts = rec.get('ts');
-    // Zeek writes epoch seconds (`1764547203.228811`): a number in the plausible range needs no pattern match.
-    const seconds = Number(ts);
-    const timeMs = seconds >= 946_684_800 && seconds <= 4_102_444_800 && ts !== '' ? seconds * 1000 : parseTimeMs(ts);
+    const timeMs = rec.time();
     const client = validClient(rec.get('id.orig_h'));
     if (timeMs === undefined || !client) return 'malformed';
     const declared = rec.path !== undefined && LOG_TYPES.has(rec.path) ? (rec.path as ZeekLogType) : undefined;
