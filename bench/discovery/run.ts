@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../domain/discovery.js';
 import { generateTraffic, type GeneratedTraffic } from './generate-traffic.js';
 import type { Measurement, Mode } from './scan-once.js';
+import { toTsv } from './to-tsv.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -104,6 +105,43 @@ function summarize(runs: Measurement[]) {
   };
 }
 
+/** The TSV target: the Zeek TSV scan runs at least this fraction of a bare line reader's lines/s. */
+const TSV_TARGET = 0.5;
+
+/**
+ * The same connections in Zeek's default ASCII (TSV) format: the scan against two bare line readers
+ * (node:readline, and discovery's own bounded reader the scan is built on), interleaved in fresh processes.
+ */
+async function measureTsv(g: GeneratedTraffic, dir: string) {
+  const started = performance.now();
+  const conv = await toTsv(g.file, join(dir, 'ssl.tsv.log'));
+  const convertMs = performance.now() - started;
+  const modes: Mode[] = ['readline', 'lines', 'scan'];
+  const runs: Record<Mode, Measurement[]> = { readline: [], parse: [], scan: [], lines: [] };
+  for (let i = 0; i < repeat; i++) for (const mode of modes) runs[mode].push(await measureInChild(mode, conv.file));
+  const problems = runs.scan.map((m) => mismatches({ ...g, lines: conv.lines }, m)).find((p) => p.length) ?? [];
+  const scan = summarize(runs.scan);
+  const readline = summarize(runs.readline);
+  const reader = summarize(runs.lines);
+  const scanVsReadline = r2(scan.linesPerSecond / readline.linesPerSecond);
+  return {
+    problems,
+    result: {
+      lines: conv.lines,
+      bytes: conv.bytes,
+      convertMs: Math.round(convertMs),
+      scan: { ...scan, findings: runs.scan[0]!.findings!.length, malformed: runs.scan[0]!.malformed },
+      baseline: { readline, lines: reader },
+      ratios: {
+        scanVsReadline,
+        scanVsLineReader: r2(scan.linesPerSecond / reader.linesPerSecond),
+        scanRssOverReadlineMiB: r1(scan.peakRssMiB - readline.peakRssMiB),
+      },
+      target: { scanVsReadline: TSV_TARGET, met: scanVsReadline >= TSV_TARGET },
+    },
+  };
+}
+
 const perSize = [];
 let failed = false;
 for (const lines of sizes) {
@@ -115,7 +153,7 @@ for (const lines of sizes) {
     console.log(
       `discovery: ${lines} lines, ${(g.bytes / 1024 / 1024).toFixed(0)} MiB generated in ${(generateMs / 1000).toFixed(1)} s; measuring ${repeat}× ${MODES.join(', ')}…`,
     );
-    const runs: Record<Mode, Measurement[]> = { readline: [], parse: [], scan: [] };
+    const runs: Record<Mode, Measurement[]> = { readline: [], parse: [], scan: [], lines: [] };
     for (let i = 0; i < repeat; i++) {
       // Interleaved, so drift in machine load hits scan and baselines alike.
       for (const mode of MODES) runs[mode].push(await measureInChild(mode, g.file));
@@ -133,6 +171,11 @@ for (const lines of sizes) {
     const scan = summarize(runs.scan);
     const readline = summarize(runs.readline);
     const parse = summarize(runs.parse);
+    const tsv = await measureTsv(g, dir);
+    if (tsv.problems.length) {
+      failed = true;
+      console.error(`MISMATCH at ${lines} lines (TSV): ${tsv.problems.slice(0, 20).join('\n  ')}`);
+    }
     perSize.push({
       lines,
       bytes: g.bytes,
@@ -159,6 +202,7 @@ for (const lines of sizes) {
         scanRssOverReadlineMiB: r1(scan.peakRssMiB - readline.peakRssMiB),
         scanRssOverStartMiB: r1(scan.peakRssMiB - scan.startRssMiB),
       },
+      tsv: tsv.result,
     });
   } finally {
     if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
@@ -177,14 +221,22 @@ const memoryGrowth = {
   scanRetainedHeap: r2(large.scan.retainedHeapMiB / small.scan.retainedHeapMiB),
   readlinePeakRss: r2(large.baseline.readline.peakRssMiB / small.baseline.readline.peakRssMiB),
   scanRssOverReadlineMiB: [small.ratios.scanRssOverReadlineMiB, large.ratios.scanRssOverReadlineMiB],
+  tsvScanPeakRss: r2(large.tsv.scan.peakRssMiB / small.tsv.scan.peakRssMiB),
+  tsvScanRetainedHeap: r2(large.tsv.scan.retainedHeapMiB / small.tsv.scan.retainedHeapMiB),
   maxAllowed: maxGrowth,
-  flat: large.scan.peakRssMiB / small.scan.peakRssMiB <= maxGrowth,
+  flat:
+    large.scan.peakRssMiB / small.scan.peakRssMiB <= maxGrowth &&
+    large.tsv.scan.peakRssMiB / small.tsv.scan.peakRssMiB <= maxGrowth,
 };
 
 const cpus = os.cpus();
 const document = {
   benchmark: 'discovery',
-  source: { generator: 'bench/discovery/generate-traffic.ts', format: 'zeek ssl.log, JSON lines', seed },
+  source: {
+    generator: 'bench/discovery/generate-traffic.ts',
+    format: 'zeek ssl.log, JSON lines; the same records in the default ASCII (TSV) format (bench/discovery/to-tsv.ts)',
+    seed,
+  },
   date: new Date().toISOString(),
   machine: {
     cpuModel: cpus[0]?.model ?? 'unknown',
@@ -237,8 +289,16 @@ for (const s of perSize) {
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const r of rows)
   console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '));
+for (const s of perSize) {
+  const t = s.tsv;
+  console.log(
+    `TSV ${k(s.lines)}: scan ${k(t.scan.linesPerSecond)} lines/s · readline ${k(t.baseline.readline.linesPerSecond)} · discovery line reader ${k(t.baseline.lines.linesPerSecond)} · ` +
+      `scan÷readline ${t.ratios.scanVsReadline.toFixed(2)} (target ≥ ${TSV_TARGET}: ${t.target.met ? 'met' : 'NOT met'}) · scan÷line reader ${t.ratios.scanVsLineReader.toFixed(2)} · ` +
+      `scan peak RSS ${t.scan.peakRssMiB} MiB (readline ${t.baseline.readline.peakRssMiB} MiB) · retained heap ${t.scan.retainedHeapMiB} MiB`,
+  );
+}
 console.log(
-  `memory ${k(small.lines)} → ${k(large.lines)} lines (${memoryGrowth.linesRatio}×): scan peak RSS ×${memoryGrowth.scanPeakRss}, peak heap ×${memoryGrowth.scanPeakHeapUsed}, retained heap ×${memoryGrowth.scanRetainedHeap} ` +
+  `memory ${k(small.lines)} → ${k(large.lines)} lines (${memoryGrowth.linesRatio}×): scan peak RSS ×${memoryGrowth.scanPeakRss} (TSV ×${memoryGrowth.tsvScanPeakRss}), peak heap ×${memoryGrowth.scanPeakHeapUsed}, retained heap ×${memoryGrowth.scanRetainedHeap} ` +
     `(${memoryGrowth.flat ? 'flat' : `NOT flat: more than ×${maxGrowth}`}) · findings ${failed ? 'MISMATCH' : 'exactly the planted hosts'} · medians of ${repeat} fresh processes each · wrote ${resultsFile}`,
 );
 process.exitCode = failed || !memoryGrowth.flat ? 1 : 0;

@@ -2,11 +2,12 @@
  * One measurement in a fresh process, so its peak memory belongs to it alone (run.ts forks one per
  * measurement; the generator and other runs never share its heap):
  *
- *   node --import tsx --expose-gc bench/discovery/scan-once.ts scan|readline|parse <ssl.log>
+ *   node --import tsx --expose-gc bench/discovery/scan-once.ts scan|readline|parse|lines <ssl.log>
  *
  *   scan      scanZeek with the default discovery config (what a sweep runs)
  *   readline  baseline: node:readline over the same file, counting lines
  *   parse     baseline: readline + JSON.parse of every line (the least a JSON-lines scanner must do)
+ *   lines     baseline: discovery's own bounded line reader (discovery/lines.ts, what the scan reads with)
  *
  * Sends one `Measurement` over IPC when forked, else prints it as JSON.
  */
@@ -14,9 +15,10 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { discoveryConfig, scanZeek } from '../../discovery/index.js';
+import { readLines } from '../../discovery/lines.js';
 import type { Finding } from '../../domain/discovery.js';
 
-export type Mode = 'scan' | 'readline' | 'parse';
+export type Mode = 'scan' | 'readline' | 'parse' | 'lines';
 
 export interface Measurement {
   mode: Mode;
@@ -95,6 +97,16 @@ export async function measure(mode: Mode, file: string): Promise<Measurement> {
       errors: r.progress.errors,
       findings: r.findings,
     };
+  } else if (mode === 'lines') {
+    let lines = 0;
+    let malformed = 0;
+    for await (const event of readLines(file, { maxBytes: discoveryConfig().limits.maxLineBytes })) {
+      if (event.kind === 'partial') continue;
+      lines++;
+      if (event.kind === 'malformed') malformed++;
+      if (lines % 1000 === 0) sampleHeap();
+    }
+    result = { lines, malformed, skipped: 0, errors: [] };
   } else {
     const c = await countLines(file, mode === 'parse');
     result = { ...c, skipped: 0, errors: [] };
@@ -124,8 +136,8 @@ function round1(x: number): number {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [mode, file] = process.argv.slice(2);
-  if ((mode !== 'scan' && mode !== 'readline' && mode !== 'parse') || !file) {
-    process.stderr.write('usage: node --import tsx bench/discovery/scan-once.ts scan|readline|parse FILE\n');
+  if ((mode !== 'scan' && mode !== 'readline' && mode !== 'parse' && mode !== 'lines') || !file) {
+    process.stderr.write('usage: node --import tsx bench/discovery/scan-once.ts scan|readline|parse|lines FILE\n');
     process.exit(2);
   }
   const m = await measure(mode, file);
