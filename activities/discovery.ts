@@ -190,45 +190,40 @@ async function scan(
 }
 
 /**
- * A Microsoft Entra token for https://ai.azure.com/.default: from the named environment variable (e.g. filled
- * by `az account get-access-token --scope https://ai.azure.com/.default`), else the Azure instance metadata
- * service's managed identity.
+ * A cloud bearer token: from the named environment variable (e.g. filled by `gcloud auth print-access-token`
+ * or `az account get-access-token`), else the machine's metadata service (the workload's own identity).
  */
-function azureToken(envName: string | undefined): () => Promise<string> {
+function cloudToken(
+  envName: string | undefined,
+  metadata: { name: string; url: string; headers: Record<string, string> },
+): () => Promise<string> {
   return async () => {
     if (envName) {
       const token = process.env[envName];
       if (!token) throw new Error(`the environment variable ${envName} is not set`);
       return token;
     }
-    const res = await fetch(
-      'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://ai.azure.com',
-      { headers: { metadata: 'true' }, signal: AbortSignal.timeout(5000) },
-    );
-    if (!res.ok) throw new Error(`the Azure instance metadata service answered HTTP ${res.status}`);
+    const res = await fetch(metadata.url, { headers: metadata.headers, signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`${metadata.name} answered HTTP ${res.status}`);
     return ((await res.json()) as { access_token: string }).access_token;
   };
 }
 
-/** A Google access token: from the named environment variable, else the GCE/GKE metadata server. */
-function vertexToken(envName: string | undefined): () => Promise<string> {
-  return async () => {
-    if (envName) {
-      const token = process.env[envName];
-      if (!token) throw new Error(`the environment variable ${envName} is not set`);
-      return token;
-    }
-    const res = await fetch(
-      'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token',
-      {
-        headers: { 'metadata-flavor': 'Google' },
-        signal: AbortSignal.timeout(5000),
-      },
-    );
-    if (!res.ok) throw new Error(`the metadata server answered HTTP ${res.status}`);
-    return ((await res.json()) as { access_token: string }).access_token;
-  };
-}
+/** A Google access token: the GCE/GKE metadata server's service account. */
+const vertexToken = (envName: string | undefined) =>
+  cloudToken(envName, {
+    name: 'the metadata server',
+    url: 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token',
+    headers: { 'metadata-flavor': 'Google' },
+  });
+
+/** A Microsoft Entra token for https://ai.azure.com/.default: the Azure instance metadata service's managed identity. */
+const azureToken = (envName: string | undefined) =>
+  cloudToken(envName, {
+    name: 'the Azure instance metadata service',
+    url: 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://ai.azure.com',
+    headers: { metadata: 'true' },
+  });
 
 export function createDiscoveryActivities(deps: { client: Client; config: WardenConfig; signingKeys: SigningKeys }) {
   const { taskQueue } = deps.config.temporal;
