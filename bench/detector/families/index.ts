@@ -1,9 +1,11 @@
 /**
  * Trace families for the held-out protocol: the default policy was tuned on `first`; `second` was written
- * independently afterwards and is reported as held-out (bench/detector/README.md).
+ * independently afterwards and is reported as held-out (bench/detector/README.md). `third` was written later
+ * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateSecondFamily } from './second.js';
+import { generateThirdFamily } from './third.js';
 
 export interface FamilyOptions {
   seed: number;
@@ -28,5 +30,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/second.ts',
     tunedOn: false,
     generate: (o) => generateSecondFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  third: {
+    generator: 'bench/detector/families/third.ts',
+    tunedOn: false,
+    generate: (o) => generateThirdFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
