@@ -22,7 +22,7 @@
  * `[key, value]` pairs, not as object keys: no prototype surprises, no hidden-class churn, a stable order.
  */
 import { cleanValue } from './format.js';
-import type { ActionFacts, PeerStats, Policy } from './types.js';
+import type { ActionFacts, ContextKeyPolicy, PeerStats, Policy, Sensitivity } from './types.js';
 
 export { cleanValue };
 
@@ -52,6 +52,8 @@ export interface Dist {
   s: number;
   /** Time of the last update, epoch ms (for the drift cap). */
   t: number;
+  /** How long and how far recent values ran above the centre (spread·days, `volume.creep`); absent is 0. */
+  u?: number;
 }
 
 export interface OpStats {
@@ -148,6 +150,14 @@ export function opKey(facts: Pick<ActionFacts, 'tool' | 'operation'>): string {
 export function hourOf(at: number, policy: Policy): number {
   const local = at + policy.context.utcOffsetMinutes * 60_000;
   return ((Math.floor(local / 3_600_000) % 24) + 24) % 24;
+}
+
+/** A context key's value for a request, cleaned (a derived key reads the domain of its source key's value). */
+export function contextValue(facts: Pick<ActionFacts, 'context'>, k: ContextKeyPolicy): string {
+  if (k.domainOf === undefined) return cleanValue(own(facts.context, k.key));
+  const source = own(facts.context, k.domainOf);
+  const at = typeof source === 'string' ? source.lastIndexOf('@') : -1;
+  return cleanValue(at >= 0 ? (source as string).slice(at + 1).toLowerCase() : undefined);
 }
 
 /** The thread a request belongs to (for sequences): the value of `policy.sequence.threadKey`. */
@@ -266,11 +276,47 @@ function observe(cat: Categorical, key: string, cap: number, halveAt: number): {
  * the agent is warming up; afterwards weight ≤ maxWeight, residual clipped at `clip` spreads, and the
  * centre/spread rate-limited per elapsed day.
  */
-function updateDist(d: Dist | undefined, x: number, at: number, policy: Policy, agentWarm: boolean): Dist {
+/**
+ * The creep a value at `at` would leave on `d`: spread·days run above the centre (upward CUSUM, each value
+ * weighted by the time since the previous one, at most a day). 0 while the agent warms up or the key is new.
+ */
+export function creepAfter(
+  d: Dist,
+  x: number,
+  at: number,
+  policy: Policy,
+  agentWarm: boolean,
+): { u: number; rising: boolean } {
+  const V = policy.volume;
+  if (agentWarm || d.n < V.minKeySamples) return { u: 0, rising: false };
+  const z = (Math.log1p(Math.max(0, x)) - d.c) / clamp(d.s, V.minSpread, V.maxSpread);
+  const days = clamp((at - d.t) / DAY_MS, 0, 1);
+  return { u: clamp((d.u ?? 0) + (z - V.creep.slack) * days, 0, 4 * V.creep.to), rising: z > V.creep.slack };
+}
+
+/** The creep at which its points alone hold a request of this sensitivity (so learning one means a person approved). */
+function creepApprovedAt(policy: Policy, sensitivity: Sensitivity): number {
+  const C = policy.volume.creep;
+  const review = (policy.thresholds[sensitivity] ?? policy.thresholds.CRITICAL).review;
+  return C.weight > 0 ? C.from + (C.to - C.from) * Math.min(1, review / C.weight) : Infinity;
+}
+
+function updateDist(
+  d: Dist | undefined,
+  x: number,
+  at: number,
+  policy: Policy,
+  agentWarm: boolean,
+  sensitivity: Sensitivity,
+): Dist {
   const y = Math.log1p(Math.max(0, x));
   if (!d) return { n: 1, c: round4(y), s: 0, t: at };
   const L = policy.learning;
   const n = d.n + 1;
+  const creep = creepAfter(d, x, at, policy, agentWarm);
+  // Learned although the rise alone holds it: a person approved it, so the count starts again (if the
+  // rise goes on, they are asked again). The centre still learns only within the caps.
+  const u = creep.rising && creep.u >= creepApprovedAt(policy, sensitivity) ? 0 : creep.u;
   const young = agentWarm || d.n < L.keyWarmupSamples;
   const r = y - d.c;
   let dc: number;
@@ -293,6 +339,7 @@ function updateDist(d: Dist | undefined, x: number, at: number, policy: Policy, 
     c: round4(d.c + dc),
     s: round4(clamp(d.s + ds, 0, policy.volume.maxSpread)),
     t: Math.max(at, d.t),
+    ...(u > 0 ? { u: round4(u) } : {}),
   };
 }
 
@@ -320,8 +367,8 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
 
   // Volume and amount statistics.
   const prev = entry(b.stats, key);
-  const vol = updateDist(prev?.vol, facts.volume, at, policy, warm);
-  const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm) : prev?.amt;
+  const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, facts.sensitivity);
+  const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, facts.sensitivity) : prev?.amt;
   b.stats = withEntry(b.stats, key, amt ? { vol, amt } : { vol });
 
   // Sequence, within the request's thread.
@@ -374,13 +421,9 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
   hours[h] = (hours[h] ?? 0) + 1;
   if (hours.reduce((a, v) => a + v, 0) > lim.halveAt) hours = hours.map((v) => Math.ceil(v / 2));
   b.hours = hours;
-  for (const { key: ck } of policy.context.keys) {
-    const cat = entry(b.context, ck) ?? emptyCategorical();
-    b.context = withEntry(
-      b.context,
-      ck,
-      observe(cat, cleanValue(own(facts.context, ck)), lim.contextValues, lim.halveAt).cat,
-    );
+  for (const k of policy.context.keys) {
+    const cat = entry(b.context, k.key) ?? emptyCategorical();
+    b.context = withEntry(b.context, k.key, observe(cat, contextValue(facts, k), lim.contextValues, lim.halveAt).cat);
   }
 
   b.learned += 1;

@@ -3,9 +3,9 @@
  *
  * - score < review threshold → ALLOW; ≥ review → REVIEW (held for a person); ≥ containment threshold →
  *   also `contain` (the caller suspends the agent, revokes its tokens and holds for approval).
- * - Hard rules only ever make a decision stricter: a CRITICAL operation on a tool the agent never used
- *   is at least REVIEW; an amount (or volume) above the absolute ceiling, or a denied operation, is DENY
- *   (and contains the agent when `containOnHardDeny`).
+ * - Hard rules only ever make a decision stricter: a CRITICAL operation on a tool the agent never used,
+ *   or in a step it never made (after warm-up), is at least REVIEW; an amount (or volume) above the
+ *   absolute ceiling, or a denied operation, is DENY (and contains the agent when `containOnHardDeny`).
  * - Fail closed: an unknown sensitivity is treated as CRITICAL; a score or number that is not a finite
  *   number is at least REVIEW; an assessment without flags is assumed to involve a new tool.
  */
@@ -47,6 +47,9 @@ export function decide(assessment: RiskAssessment, facts: ActionFacts, policy: P
   const novelTool = assessment.flags ? assessment.flags.novelTool || assessment.flags.novelAudience : true;
   if (facts.sensitivity === 'CRITICAL' && novelTool && R.criticalOnNewTool !== 'OFF') {
     atLeast(R.criticalOnNewTool, `${tool}:${op} is a CRITICAL operation on a tool this agent has never used.`);
+  }
+  if (facts.sensitivity === 'CRITICAL' && assessment.flags?.novelStep && R.criticalOnNewStep !== 'OFF') {
+    atLeast(R.criticalOnNewStep, `${tool}:${op} is a CRITICAL operation in a step this agent has never made.`);
   }
   if (!Number.isFinite(facts.amount) || facts.amount < 0 || !Number.isFinite(facts.volume) || facts.volume < 0) {
     atLeast('DENY', 'The request carries an invalid volume or amount.');

@@ -11,7 +11,8 @@
  *   operation it barely used, against the most it usually touches or moves in any request);
  * - sequence: surprise (bits) of this operation after the previous one in the same thread (delegating
  *   person), from Markov transition counts smoothed towards the agent's operation mix; after a pause the
- *   less surprising of "continues the thread" and "starts a session" is used;
+ *   less surprising of "continues the thread" and "starts a session" is used. A sensitive operation repeated
+ *   back to back that this agent never repeats scores by its sensitivity instead, when that is higher;
  * - rate: requests in the sliding window against the agent's usual busiest window (a robust daily peak);
  * - context: a source network, delegating person or client never (or barely) seen for this agent,
  *   weighted by how often this agent sees new values, and an hour at which it is almost never active.
@@ -21,6 +22,7 @@
  */
 import {
   SESSION_START,
+  contextValue,
   entry,
   previousOperations,
   hourOf,
@@ -30,13 +32,12 @@ import {
   own,
   requestsInWindow,
   usualBusiest,
-  usualRange,
   type Baseline,
   type Categorical,
-  type Dist,
 } from './baseline.js';
-import { cleanValue, formatNumber, formatRatio } from './format.js';
+import { cleanValue, formatNumber } from './format.js';
 import type { ActionFacts, AssessmentFlags, PeerStats, Policy, Reason, RiskAssessment, Signal } from './types.js';
+import { volume } from './volume.js';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const SIGNAL_ORDER: Signal[] = ['rule', 'novelty', 'volume', 'sequence', 'rate', 'context'];
@@ -127,82 +128,6 @@ function novelty(
   out.push({ signal: 'novelty', contribution: points, detail });
 }
 
-function volumePoints(value: number, upper: number, policy: Policy): number {
-  const excess = Math.log10((value + 1) / (upper + 1));
-  if (!(excess > 0)) return 0;
-  return policy.volume.max * (1 - Math.exp(-excess / policy.volume.scale));
-}
-
-/** The largest usual upper bound among the agent's operations (volume or amount). */
-function largestUsual(b: Baseline, policy: Policy, kind: 'volume' | 'amount'): { upper: number; key: string } | null {
-  let best: { upper: number; key: string } | null = null;
-  for (const [k, s] of b.stats) {
-    const d: Dist | undefined = kind === 'volume' ? s.vol : s.amt;
-    if (!d) continue;
-    const r = usualRange(d, policy, kind);
-    if (!best || r.upper > best.upper) best = { upper: r.upper, key: k };
-  }
-  return best;
-}
-
-function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
-  const V = policy.volume;
-  const stats = entry(b.stats, key);
-  const x = Math.max(0, f.volume);
-  // Records.
-  if (stats && stats.vol.n >= V.minKeySamples) {
-    const r = usualRange(stats.vol, policy, 'volume');
-    const pts = volumePoints(x, r.upper, policy);
-    if (pts > 0) {
-      out.push({
-        signal: 'volume',
-        contribution: pts,
-        detail: `Volume ${formatNumber(x)} records is ${formatRatio(x / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
-      });
-    }
-  } else {
-    const most = largestUsual(b, policy, 'volume');
-    const upper = Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio;
-    const pts = volumePoints(x, upper, policy);
-    if (pts > 0) {
-      out.push({
-        signal: 'volume',
-        contribution: pts,
-        detail: most
-          ? `Volume ${formatNumber(x)} records on ${key}, which this agent has rarely or never used, is ${formatRatio(x / Math.max(most.upper, 1))}× the most it usually touches in one request (${formatNumber(most.upper)}, on ${most.key}).`
-          : `Volume ${formatNumber(x)} records from an agent with no history yet (more than ${formatNumber(upper)} is unusual for a first request).`,
-      });
-    }
-  }
-  // Money.
-  const amount = Math.max(0, f.amount);
-  if (!(amount > 0)) return;
-  if (stats?.amt && stats.amt.n >= V.minKeySamples) {
-    const r = usualRange(stats.amt, policy, 'amount');
-    const pts = volumePoints(amount, r.upper, policy);
-    if (pts > 0) {
-      out.push({
-        signal: 'volume',
-        contribution: pts,
-        detail: `Amount ${formatNumber(amount)} is ${formatRatio(amount / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
-      });
-    }
-    return;
-  }
-  const most = largestUsual(b, policy, 'amount');
-  const upper = most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance;
-  const pts = volumePoints(amount, upper, policy);
-  if (pts > 0) {
-    out.push({
-      signal: 'volume',
-      contribution: pts,
-      detail: most
-        ? `Amount ${formatNumber(amount)} on ${key}, where this agent has rarely or never moved money, is ${formatRatio(amount / Math.max(most.upper, 1))}× the largest amount it usually moves (${formatNumber(most.upper)}, on ${most.key}).`
-        : `Amount ${formatNumber(amount)} from an agent that has never moved money (a first amount above ${formatNumber(upper)} is unusual).`,
-    });
-  }
-}
-
 function transitionSurprise(
   b: Baseline,
   from: string,
@@ -220,7 +145,37 @@ function transitionSurprise(
   return { bits: -Math.log2(p), count, nPrev };
 }
 
-function sequence(b: Baseline, f: ActionFacts, key: string, policy: Policy, out: Reason[]): void {
+/**
+ * Points for a sensitive operation repeated back to back that this agent (almost) never repeats; null when the
+ * request does not repeat the thread's last operation, or came after a pause.
+ */
+function repeatPoints(
+  b: Baseline,
+  f: ActionFacts,
+  key: string,
+  policy: Policy,
+): { points: number; count: number; follows: number } | null {
+  const S = policy.sequence;
+  const from = previousOperations(b, f, policy);
+  if (from.length !== 1 || from[0] !== key) return null;
+  const weight = S.repeat[f.sensitivity] ?? S.repeat.CRITICAL;
+  const row = entry(b.trans, key) ?? [];
+  let follows = 0;
+  for (const [, v] of row) follows += v;
+  const count = entry(row, key) ?? 0;
+  const evidence = clamp(follows / Math.max(1, S.evidence), 0, 1);
+  const points = weight * unfamiliarity(count, policy) * evidence;
+  return points > 0 ? { points, count, follows } : null;
+}
+
+function sequence(
+  b: Baseline,
+  f: ActionFacts,
+  key: string,
+  policy: Policy,
+  out: Reason[],
+  flags: AssessmentFlags,
+): void {
   const S = policy.sequence;
   // After a pause the request may continue the thread or start a new session: take the less surprising.
   let best: { from: string; bits: number; count: number; nPrev: number } | null = null;
@@ -230,7 +185,22 @@ function sequence(b: Baseline, f: ActionFacts, key: string, policy: Policy, out:
   }
   if (!best) return;
   const { from, bits, count, nPrev } = best;
-  const pts = S.weight * clamp((bits - S.bitsFrom) / (S.bitsTo - S.bitsFrom), 0, 1);
+  flags.novelStep = !flags.warmingUp && count === 0 && nPrev >= S.evidence;
+  const factor = S.sensitivityFactor[f.sensitivity] ?? S.sensitivityFactor.CRITICAL;
+  const pts = S.weight * factor * clamp((bits - S.bitsFrom) / (S.bitsTo - S.bitsFrom), 0, 1);
+  // The same evidence read as a loop: the step repeats the thread's last operation with no pause.
+  const repeat = repeatPoints(b, f, key, policy);
+  if (repeat && repeat.points > pts) {
+    out.push({
+      signal: 'sequence',
+      contribution: repeat.points,
+      detail:
+        repeat.count === 0
+          ? `${key} again right after ${key}: this agent has never repeated it back to back (${formatNumber(repeat.follows)} steps seen after it).`
+          : `${key} again right after ${key}: this agent has rarely repeated it back to back (${formatNumber(repeat.count)} of ${formatNumber(repeat.follows)} steps after it).`,
+    });
+    return;
+  }
   if (!(pts > 0)) return;
   const what =
     from === SESSION_START
@@ -259,10 +229,11 @@ function rate(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void 
 }
 
 function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
-  for (const { key, label, weight } of policy.context.keys) {
+  for (const k of policy.context.keys) {
+    const { key, label, weight } = k;
     const cat = entry(b.context, key);
     if (!cat || cat.tot === 0) continue;
-    const value = cleanValue(own(f.context, key));
+    const value = contextValue(f, k);
     const count = entry(cat.n, value);
     const pts = weight * unfamiliarity(count, policy) * noveltySurprise(cat);
     if (!(pts > 0)) continue;
@@ -302,11 +273,17 @@ function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): vo
 export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, peers?: PeerStats): RiskAssessment {
   const key = opKey(facts);
   const warm = isWarmingUp(baseline, facts.at, policy);
-  const flags: AssessmentFlags = { novelTool: true, novelAudience: true, novelOperation: true, warmingUp: warm };
+  const flags: AssessmentFlags = {
+    novelTool: true,
+    novelAudience: true,
+    novelOperation: true,
+    warmingUp: warm,
+    novelStep: false,
+  };
   const raw: Reason[] = [];
   novelty(baseline, facts, key, policy, peers, raw, flags);
-  volume(baseline, facts, key, policy, raw);
-  sequence(baseline, facts, key, policy, raw);
+  volume(baseline, facts, key, policy, warm, raw);
+  sequence(baseline, facts, key, policy, raw, flags);
   rate(baseline, facts, policy, raw);
   context(baseline, facts, policy, raw);
 

@@ -53,6 +53,11 @@ export interface AssessmentFlags {
   novelOperation: boolean;
   /** The agent's baseline is still warming up (see `Policy.warmup`). */
   warmingUp: boolean;
+  /**
+   * After warm-up, the agent has never made this step: this operation never followed the thread's previous one
+   * (an established predecessor, `sequence.evidence`), nor started a session. Absent: false.
+   */
+  novelStep?: boolean;
 }
 
 export interface RiskAssessment {
@@ -95,6 +100,11 @@ export interface ContextKeyPolicy {
   label: string;
   /** Points when the value is new for this agent and this agent rarely sees new values. */
   weight: number;
+  /**
+   * Derived: the value is the domain (after the last "@") of this other key's value, e.g. the delegating
+   * person's organisation. A stranger from the agent's own organisation is one thing, from outside another.
+   */
+  domainOf?: string;
 }
 
 export interface Policy {
@@ -157,6 +167,13 @@ export interface Policy {
     /** Points approach `max` as log10(value / usual upper bound) grows past `scale`. */
     scale: number;
     max: number;
+    /**
+     * A slow rise no single request gives away: an upward CUSUM of the residuals in spreads, each request
+     * weighted by the time since the previous one (at most a day), so it counts spread·days of running
+     * above the centre, less `slack` per day. Points rise from `from` to `to` spread·days, up to `weight`.
+     * A request learned although the creep alone held it (a person approved it) starts the count again.
+     */
+    creep: { slack: number; from: number; to: number; weight: number };
   };
   sequence: {
     /** Dirichlet smoothing: pseudo-count spread over the agent's operation mix. */
@@ -174,6 +191,20 @@ export interface Policy {
     bitsFrom: number;
     bitsTo: number;
     weight: number;
+    /**
+     * A sensitive operation repeated back to back (same thread, no pause) when this agent has never, or
+     * barely, repeated it: points by sensitivity. Looping a sensitive step is how scripted abuse looks.
+     * Full weight once the operation is an established predecessor (`evidence`); it fades out over
+     * `novelty.probation` repeats seen.
+     */
+    repeat: Record<Sensitivity, number>;
+    /**
+     * An operation followed by something this many times is an established predecessor: a never-seen step
+     * after it, or a repeat of it, says something in full (fewer follows say proportionally less).
+     */
+    evidence: number;
+    /** `weight` is multiplied by this per sensitivity of the step's operation (odd orders of LOW reads matter less). */
+    sensitivityFactor: Record<Sensitivity, number>;
   };
   rate: {
     windowMs: number;
@@ -213,6 +244,11 @@ export interface Policy {
   rules: {
     /** A CRITICAL operation on a tool the agent never used: at least this decision. */
     criticalOnNewTool: 'REVIEW' | 'DENY' | 'OFF';
+    /**
+     * A CRITICAL operation in a step this agent has never made (after an established predecessor, or starting a
+     * session, after warm-up): at least this decision. Read invoice → wire transfer.
+     */
+    criticalOnNewStep: 'REVIEW' | 'DENY' | 'OFF';
     /** An amount above this is always denied (null: no ceiling). */
     amountCeiling: number | null;
     /** A volume above this is always denied (null: no ceiling). */
@@ -229,7 +265,7 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = {
   thresholds: {
     LOW: { review: 60, contain: 90 },
-    MEDIUM: { review: 45, contain: 80 },
+    MEDIUM: { review: 45, contain: 85 },
     HIGH: { review: 35, contain: 70 },
     CRITICAL: { review: 25, contain: 55 },
   },
@@ -254,6 +290,7 @@ export const DEFAULT_POLICY: Policy = {
     firstMoneyAllowance: 10_000,
     scale: 0.4,
     max: 100,
+    creep: { slack: 1, from: 6, to: 12, weight: 60 },
   },
   sequence: {
     alpha: 0.5,
@@ -263,6 +300,9 @@ export const DEFAULT_POLICY: Policy = {
     bitsFrom: 8,
     bitsTo: 12,
     weight: 40,
+    repeat: { LOW: 0, MEDIUM: 50, HIGH: 50, CRITICAL: 55 },
+    evidence: 16,
+    sensitivityFactor: { LOW: 0.5, MEDIUM: 1, HIGH: 1, CRITICAL: 1 },
   },
   rate: {
     windowMs: 10 * 60_000,
@@ -279,6 +319,7 @@ export const DEFAULT_POLICY: Policy = {
     keys: [
       { key: 'sourceNetwork', label: 'source network', weight: 60 },
       { key: 'onBehalfOf', label: 'delegating person', weight: 25 },
+      { key: 'onBehalfOf.domain', label: "delegating person's organisation", weight: 25, domainOf: 'onBehalfOf' },
       { key: 'userAgent', label: 'client software', weight: 10 },
     ],
     hourWeight: 30,
@@ -295,6 +336,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   rules: {
     criticalOnNewTool: 'REVIEW',
+    criticalOnNewStep: 'REVIEW',
     amountCeiling: 5_000_000,
     volumeCeiling: null,
     denyOperations: [],

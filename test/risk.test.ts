@@ -17,116 +17,22 @@ import {
   type RiskAssessment,
   type Sensitivity,
 } from '../risk/types.js';
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MIN = 60_000;
-/** Monday 2025-03-03 00:00 UTC. */
-const T0 = Date.UTC(2025, 2, 3);
-const P = DEFAULT_POLICY;
-
-function lognormal(r: () => number, median: number, sigma: number): number {
-  const z = Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
-  return median * Math.exp(sigma * z);
-}
-
-interface Step {
-  tool: string;
-  operation: string;
-  sensitivity: Sensitivity;
-  volume: () => number;
-  amount?: () => number;
-}
-
-const CONTEXT = { sourceNetwork: '10.1.0.0/16', onBehalfOf: 'olivia@example.com', userAgent: 'agent/1.0' };
-
-function facts(
-  agentId: string,
-  step: Omit<Step, 'volume' | 'amount'> & { volume: number; amount?: number },
-  at: number,
-  context: Record<string, string> = CONTEXT,
-): ActionFacts {
-  return {
-    agentId,
-    platform: 'vertex-ai',
-    tool: step.tool,
-    toolResource: `https://${step.tool}.example.com/`,
-    operation: step.operation,
-    sensitivity: step.sensitivity,
-    volume: step.volume,
-    amount: step.amount ?? 0,
-    context,
-    at,
-  };
-}
-
-/**
- * Weeks of routine work: on weekdays from 08:00, `sessions` sessions of `steps` (in order), a step every
- * ~40 s, 20 minutes between sessions. Learns like the live path: only what would be allowed.
- */
-function history(
-  agentId: string,
-  steps: Step[],
-  opts: { days?: number; sessions?: number; seed?: number; policy?: Policy; learnAll?: boolean } = {},
-): { baseline: Baseline; end: number } {
-  const policy = opts.policy ?? P;
-  const r = mulberry32(opts.seed ?? 7);
-  let b = emptyBaseline();
-  let t: number;
-  for (let d = 0; d < (opts.days ?? 28); d++) {
-    const weekday = new Date(T0 + d * DAY).getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
-    t = T0 + d * DAY + 8 * HOUR;
-    for (let s = 0; s < (opts.sessions ?? 20); s++) {
-      for (const step of steps) {
-        const f = facts(
-          agentId,
-          {
-            tool: step.tool,
-            operation: step.operation,
-            sensitivity: step.sensitivity,
-            volume: step.volume(),
-            amount: step.amount ? step.amount() : 0,
-          },
-          Math.round(t),
-        );
-        const verdict = decide(assess(b, f, policy), f, policy);
-        if (opts.learnAll || verdict.decision === 'ALLOW') b = learn(b, f, policy);
-        t += 30_000 + r() * 20_000;
-      }
-      t += 20 * MIN;
-    }
-  }
-  return { baseline: b, end: T0 + (opts.days ?? 28) * DAY };
-}
-
-function supportHistory(seed = 7) {
-  const r = mulberry32(seed);
-  const steps: Step[] = [
-    { tool: 'tickets', operation: 'read_ticket', sensitivity: 'LOW', volume: () => 1 },
-    { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
-    {
-      tool: 'crm',
-      operation: 'search_customers',
-      sensitivity: 'MEDIUM',
-      volume: () => Math.max(1, Math.round(lognormal(r, 8, 0.5))),
-    },
-    { tool: 'tickets', operation: 'update_ticket', sensitivity: 'LOW', volume: () => 1 },
-  ];
-  return history('support-1', steps, { seed });
-}
-
-const step = (tool: string, operation: string, sensitivity: Sensitivity, volume = 1, amount = 0) => ({
-  tool,
-  operation,
-  sensitivity,
-  volume,
-  amount,
-});
-const score = (a: RiskAssessment, signal: string) =>
-  a.reasons.filter((r) => r.signal === signal).reduce((s, r) => s + r.contribution, 0);
-/** 10:00 on the Monday after the history, plus `minutes`. */
-const monday = (end: number, minutes = 0) => end + 10 * HOUR + minutes * MIN;
+import {
+  CONTEXT,
+  DAY,
+  HOUR,
+  MIN,
+  P,
+  T0,
+  facts,
+  history,
+  lognormal,
+  monday,
+  score,
+  step,
+  supportHistory,
+  type Step,
+} from './helpers/risk.js';
 
 describe('policy', () => {
   it('merges per-agent overrides without touching the base', () => {
@@ -214,7 +120,10 @@ describe('signals on a customer-service agent with four weeks of routine work', 
     const b = learn(baseline, facts('support-1', step('tickets', 'read_ticket', 'LOW'), monday(end)), P);
     const f = facts('support-1', step('tickets', 'update_ticket', 'LOW'), monday(end, 1));
     const a = assess(b, f, P);
-    expect(score(a, 'sequence')).toBeGreaterThanOrEqual(30);
+    // A LOW step counts half (sequence.sensitivityFactor): the same order into a MEDIUM write counts in full.
+    expect(score(a, 'sequence')).toBeGreaterThanOrEqual(15);
+    const medium = facts('support-1', step('tickets', 'update_ticket', 'MEDIUM'), monday(end, 1));
+    expect(Math.abs(score(assess(b, medium, P), 'sequence') - 2 * score(a, 'sequence'))).toBeLessThanOrEqual(1);
     expect(a.reasons.find((r) => r.signal === 'sequence')!.detail).toMatch(
       /^Step tickets:read_ticket → tickets:update_ticket: this agent has never made it \([\d,]+ steps seen after tickets:read_ticket\)\.$/,
     );
@@ -520,7 +429,10 @@ describe('the reference stories, with the default policy', () => {
     expect(outcome).toEqual({
       decision: 'REVIEW',
       contain: true,
-      ruleHits: ['banking:transfer is a CRITICAL operation on a tool this agent has never used.'],
+      ruleHits: [
+        'banking:transfer is a CRITICAL operation on a tool this agent has never used.',
+        'banking:transfer is a CRITICAL operation in a step this agent has never made.',
+      ],
     });
     expect(a.score).toBe(100);
     expect(a.reasons.map((x) => x.signal).sort()).toEqual(['novelty', 'sequence', 'volume']);
@@ -619,7 +531,7 @@ describe('baseline state', () => {
     expect(b.stats.map(([k]) => k).sort()).toEqual(b.ops.n.map(([k]) => k).sort());
     expect(b.trans.length).toBeLessThanOrEqual(L.operations + 1);
     for (const [, row] of b.trans) expect(row.length).toBeLessThanOrEqual(L.transitionsPerOperation);
-    expect(b.context.map(([k]) => k)).toEqual(['sourceNetwork', 'onBehalfOf', 'userAgent']);
+    expect(b.context.map(([k]) => k)).toEqual(['sourceNetwork', 'onBehalfOf', 'onBehalfOf.domain', 'userAgent']);
     for (const [, c] of b.context) expect(c.n.length).toBeLessThanOrEqual(L.contextValues);
     expect(b.threads.length).toBeLessThanOrEqual(L.threads);
     expect(b.recent.length).toBeLessThanOrEqual(L.recentTimestamps);
