@@ -154,10 +154,41 @@ export function hourOf(at: number, policy: Policy): number {
 
 /** A context key's value for a request, cleaned (a derived key reads the domain of its source key's value). */
 export function contextValue(facts: Pick<ActionFacts, 'context'>, k: ContextKeyPolicy): string {
-  if (k.domainOf === undefined) return cleanValue(own(facts.context, k.key));
-  const source = own(facts.context, k.domainOf);
-  const at = typeof source === 'string' ? source.lastIndexOf('@') : -1;
-  return cleanValue(at >= 0 ? (source as string).slice(at + 1).toLowerCase() : undefined);
+  if (k.domainOf !== undefined) {
+    const source = own(facts.context, k.domainOf);
+    const at = typeof source === 'string' ? source.lastIndexOf('@') : -1;
+    return cleanValue(at >= 0 ? (source as string).slice(at + 1).toLowerCase() : undefined);
+  }
+  if (k.productOf !== undefined) {
+    const source = own(facts.context, k.productOf);
+    return cleanValue(typeof source === 'string' ? source.trim().split(/[\s/]/, 1)[0]!.toLowerCase() : undefined);
+  }
+  if (k.scopeOf !== undefined) {
+    const source = own(facts.context, k.scopeOf);
+    return cleanValue(typeof source === 'string' ? addressScope(source) : undefined);
+  }
+  return cleanValue(own(facts.context, k.key));
+}
+
+/** `private`, `loopback`, `link-local` or `public` for an IPv4/IPv6 address or CIDR; undefined when it is neither. */
+export function addressScope(value: string): string | undefined {
+  const address = value.trim().split('/', 1)[0]!.toLowerCase();
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if ([a, b, Number(v4[3]), Number(v4[4])].some((n) => n > 255)) return undefined;
+    if (a === 127) return 'loopback';
+    if (a === 169 && b === 254) return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+      return 'private';
+    return 'public';
+  }
+  if (!/^[0-9a-f:.]+$/.test(address) || !address.includes(':')) return undefined;
+  if (address === '::1') return 'loopback';
+  if (/^fe[89ab]/.test(address)) return 'link-local';
+  if (/^f[cd]/.test(address)) return 'private';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
+  return mapped ? addressScope(mapped[1]!) : 'public';
 }
 
 /** The thread a request belongs to (for sequences): the value of `policy.sequence.threadKey`. */

@@ -141,7 +141,9 @@ function transitionSurprise(
   const pNew = newValueProbability(b.ops);
   const opCount = entry(b.ops.n, key);
   const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
-  const p = (count + policy.sequence.alpha * p0) / (nPrev + policy.sequence.alpha);
+  // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
+  const alpha = Math.max(policy.sequence.alpha, row.length);
+  const p = (count + alpha * p0) / (nPrev + alpha);
   return { bits: -Math.log2(p), count, nPrev };
 }
 

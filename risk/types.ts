@@ -105,6 +105,16 @@ export interface ContextKeyPolicy {
    * person's organisation. A stranger from the agent's own organisation is one thing, from outside another.
    */
   domainOf?: string;
+  /**
+   * Derived: the value is the program named by this other key's value (a User-Agent's first token, without its
+   * version): a new version of the agent's own client is routine, a script calling with its token is not.
+   */
+  productOf?: string;
+  /**
+   * Derived: the kind of address this other key's value (an IP address or CIDR) is: `private`, `public`,
+   * `loopback` or `link-local`. A new office subnet is one thing, the public internet another.
+   */
+  scopeOf?: string;
 }
 
 export interface Policy {
@@ -176,7 +186,10 @@ export interface Policy {
     creep: { slack: number; from: number; to: number; weight: number };
   };
   sequence: {
-    /** Dirichlet smoothing: pseudo-count spread over the agent's operation mix. */
+    /**
+     * Smoothing pseudo-count spread over the agent's operation mix: at least this, or (Witten–Bell) the number of
+     * different steps already seen after the predecessor, so a branching procedure expects new branches more.
+     */
     alpha: number;
     /** A gap longer than this starts a new session (transition from "start"). */
     sessionGapMs: number;
@@ -317,10 +330,12 @@ export const DEFAULT_POLICY: Policy = {
   },
   context: {
     keys: [
-      { key: 'sourceNetwork', label: 'source network', weight: 60 },
+      { key: 'sourceNetwork', label: 'source network', weight: 40 },
+      { key: 'sourceNetwork.scope', label: 'kind of source network', weight: 30, scopeOf: 'sourceNetwork' },
       { key: 'onBehalfOf', label: 'delegating person', weight: 25 },
       { key: 'onBehalfOf.domain', label: "delegating person's organisation", weight: 25, domainOf: 'onBehalfOf' },
       { key: 'userAgent', label: 'client software', weight: 10 },
+      { key: 'userAgent.product', label: 'client program', weight: 50, productOf: 'userAgent' },
     ],
     hourWeight: 30,
     utcOffsetMinutes: 0,

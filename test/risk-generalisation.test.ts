@@ -1,0 +1,249 @@
+/**
+ * The scoring added for traffic the detector was not first tuned on (issue 19): a sensitive step repeated
+ * back to back, a slow rise no single request shows, a CRITICAL operation in a step never made, branching
+ * predecessors (Witten–Bell), and context keys derived from the delegating person, the client and the network.
+ */
+import { describe, expect, it } from 'vitest';
+import { addressScope, contextValue, emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
+import { decide } from '../risk/decide.js';
+import { assess } from '../risk/score.js';
+import { policyFor, type ActionFacts, type Sensitivity } from '../risk/types.js';
+import { CONTEXT, DAY, HOUR, MIN, P, T0, facts, history, monday, score, step, supportHistory } from './helpers/risk.js';
+
+const reasonOf = (b: Baseline, f: ActionFacts, pattern: RegExp) =>
+  assess(b, f, P).reasons.find((r) => pattern.test(r.detail));
+
+describe('a sensitive step repeated back to back', () => {
+  const { baseline, end } = supportHistory();
+  // The routine: read_ticket → read_customer → search_customers → update_ticket; read_customer never repeats.
+  const afterRead = learn(baseline, facts('support-1', step('tickets', 'read_ticket', 'LOW'), monday(end)), P);
+  const once = learn(afterRead, facts('support-1', step('crm', 'read_customer', 'MEDIUM'), monday(end, 1)), P);
+
+  it('holds a MEDIUM operation the agent never repeats, and says so', () => {
+    const again = facts('support-1', step('crm', 'read_customer', 'MEDIUM'), monday(end, 1.5));
+    const a = assess(once, again, P);
+    const reason = a.reasons.find((r) => r.signal === 'sequence')!;
+    expect(reason.contribution).toBe(P.sequence.repeat.MEDIUM);
+    expect(reason.detail).toMatch(
+      /^crm:read_customer again right after crm:read_customer: this agent has never repeated it back to back \([\d,]+ steps seen after it\)\.$/,
+    );
+    expect(decide(a, again, P).decision).toBe('REVIEW');
+  });
+
+  it('is quiet after a pause, for LOW operations, and for an operation the agent repeats routinely', () => {
+    const later = facts(
+      'support-1',
+      step('crm', 'read_customer', 'MEDIUM'),
+      monday(end, 1 + (2 * P.sequence.pauseMs) / MIN),
+    );
+    expect(reasonOf(once, later, /again right after/)).toBeUndefined();
+
+    const ticket = learn(afterRead, facts('support-1', step('tickets', 'update_ticket', 'LOW'), monday(end, 1)), P);
+    const lowAgain = facts('support-1', step('tickets', 'update_ticket', 'LOW'), monday(end, 1.5));
+    expect(reasonOf(ticket, lowAgain, /again right after/)).toBeUndefined();
+
+    const { baseline: looping, end: loopEnd } = history('loop-1', [
+      { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
+      { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
+    ]);
+    const b = learn(looping, facts('loop-1', step('crm', 'read_customer', 'MEDIUM'), monday(loopEnd)), P);
+    const next = facts('loop-1', step('crm', 'read_customer', 'MEDIUM'), monday(loopEnd, 0.5));
+    expect(score(assess(b, next, P), 'sequence')).toBe(0);
+  });
+
+  it('says less about an operation followed only a few times', () => {
+    const { baseline: rare, end: rareEnd } = history(
+      'rare-1',
+      [
+        { tool: 'tickets', operation: 'read_ticket', sensitivity: 'LOW', volume: () => 1 },
+        { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
+      ],
+      { days: 3, sessions: 4 },
+    );
+    const b = learn(rare, facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd)), P);
+    const again = facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd, 0.5));
+    const points = reasonOf(b, again, /again right after/)?.contribution ?? 0;
+    expect(points).toBeGreaterThan(0);
+    expect(points).toBeLessThan(P.sequence.repeat.MEDIUM);
+  });
+});
+
+describe('a slow rise no single request gives away (volume.creep)', () => {
+  const exportAt = (d: number, k: number) => T0 + d * DAY + 9 * HOUR + k * 20 * MIN;
+  const exportFacts = (volume: number, at: number) => facts('etl-1', step('crm', 'export_rows', 'MEDIUM', volume), at);
+  /** Three steady weeks around 100 rows, then +9 % a day; every request learned that the live path would allow. */
+  function run(days: number, approve: boolean) {
+    let b = emptyBaseline();
+    const held: Array<{ day: number; detail: string }> = [];
+    for (let d = 0; d < days; d++) {
+      const level = 100 * Math.pow(1.09, Math.max(0, d - 21));
+      for (let k = 0; k < 12; k++) {
+        const f = exportFacts(Math.round(level * (0.85 + (0.3 * ((k * 7) % 12)) / 11)), exportAt(d, k));
+        const a = assess(b, f, P);
+        const creep = a.reasons.find((r) => r.detail.includes('spread·days'));
+        const decision = decide(a, f, P).decision;
+        if (decision !== 'ALLOW') held.push({ day: d, detail: creep?.detail ?? a.reasons[0]?.detail ?? '' });
+        if (decision === 'ALLOW' || approve) b = learn(b, f, P);
+      }
+    }
+    return { b, held };
+  }
+
+  it('steady weeks never build a creep', () => {
+    const { b, held } = run(21, false);
+    expect(held).toEqual([]);
+    const f = exportFacts(110, exportAt(21, 0));
+    expect(reasonOf(b, f, /spread·days/)).toBeUndefined();
+  });
+
+  it('a rise of 9 % a day is held within two weeks, while each request is under 3× the old level', () => {
+    const { held } = run(35, false);
+    const first = held[0]!;
+    expect(first.day).toBeGreaterThan(21);
+    expect(first.day).toBeLessThanOrEqual(35);
+    expect(Math.pow(1.09, first.day - 21)).toBeLessThan(3);
+    expect(first.detail).toMatch(
+      /^Records on crm:export_rows keep running above this agent's usual level \(median [\d,.]+; now [\d,]+\): a sustained rise of [\d,.]+ spread·days, where 6 is already unusual\.$/,
+    );
+  });
+
+  it('an approval starts the count again: the next requests are not held at once', () => {
+    const { held } = run(35, true);
+    const days = held.map((h) => h.day);
+    // Approved holds are learned: the same day does not hold every request after the first.
+    const perDay = new Map<number, number>();
+    for (const d of days) perDay.set(d, (perDay.get(d) ?? 0) + 1);
+    expect(Math.max(...perDay.values())).toBeLessThan(12);
+  });
+});
+
+describe('a CRITICAL operation in a step the agent never made', () => {
+  const finance = () =>
+    history(
+      'finance-1',
+      [
+        { tool: 'erp', operation: 'read_invoice', sensitivity: 'MEDIUM', volume: () => 1 },
+        { tool: 'erp', operation: 'approve_payment', sensitivity: 'HIGH', volume: () => 1 },
+        { tool: 'banking', operation: 'transfer', sensitivity: 'CRITICAL', volume: () => 1, amount: () => 900 },
+      ],
+      { learnAll: true },
+    ); // the first transfers were held (a new CRITICAL tool) and approved
+
+  it('read invoice → transfer, skipping the approval the agent always makes, waits for a person', () => {
+    const { baseline, end } = finance();
+    const b = learn(baseline, facts('finance-1', step('erp', 'read_invoice', 'MEDIUM'), monday(end)), P);
+    const transfer = facts('finance-1', step('banking', 'transfer', 'CRITICAL', 1, 900), monday(end, 0.5));
+    const a = assess(b, transfer, P);
+    expect(a.flags!.novelStep).toBe(true);
+    const outcome = decide(a, transfer, P);
+    expect(outcome.decision).toBe('REVIEW');
+    expect(outcome.ruleHits).toContain('banking:transfer is a CRITICAL operation in a step this agent has never made.');
+    const off = policyFor(P, { rules: { criticalOnNewStep: 'OFF' } });
+    expect(decide(assess(b, transfer, off), transfer, off).ruleHits).not.toContain(
+      'banking:transfer is a CRITICAL operation in a step this agent has never made.',
+    );
+    // The usual step is not a new one.
+    const approved = learn(b, facts('finance-1', step('erp', 'approve_payment', 'HIGH'), monday(end, 0.5)), P);
+    const usual = facts('finance-1', step('banking', 'transfer', 'CRITICAL', 1, 900), monday(end, 1));
+    expect(decide(assess(approved, usual, P), usual, P)).toEqual({ decision: 'ALLOW', contain: false, ruleHits: [] });
+  });
+});
+
+describe('Witten–Bell smoothing: a branching predecessor expects new branches more', () => {
+  it('a never-seen step after a one-way predecessor is more surprising than after a branching one', () => {
+    const ops: Array<[string, Sensitivity]> = [
+      ['a', 'MEDIUM'],
+      ['b', 'MEDIUM'],
+      ['c', 'MEDIUM'],
+      ['d', 'MEDIUM'],
+      ['e', 'MEDIUM'],
+      ['x', 'MEDIUM'],
+    ];
+    const path = (name: string, next: (i: number) => string) => {
+      let b = emptyBaseline();
+      let t = T0;
+      for (let i = 0; i < 400; i++) {
+        for (const op of ['hub', next(i)]) {
+          b = learn(b, facts(name, step('app', op, 'MEDIUM'), t), P);
+          t += 40_000;
+        }
+        t += 40 * MIN;
+      }
+      for (const [op] of ops) b = learn(b, facts(name, step('app', op, 'MEDIUM'), (t += 40 * MIN)), P);
+      return learn(b, facts(name, step('app', 'hub', 'MEDIUM'), t + 40 * MIN), P);
+    };
+    const oneWay = path('one-way', () => 'a');
+    const branching = path('branching', (i) => 'abcde'[i % 5]!);
+    const at = (b: Baseline) => b.lastSeen! + 30_000;
+    // Ten points per bit of surprise, so that neither saturates.
+    const bits = policyFor(P, { sequence: { bitsFrom: 0, bitsTo: 30, weight: 300 } });
+    const surprise = (b: Baseline, name: string) =>
+      score(assess(b, facts(name, step('app', 'x', 'MEDIUM'), at(b)), bits), 'sequence');
+    expect(surprise(oneWay, 'one-way')).toBeGreaterThan(surprise(branching, 'branching'));
+  });
+});
+
+describe('context keys derived from the delegating person, the client and the network', () => {
+  const key = (k: string) => P.context.keys.find((c) => c.key === k)!;
+  const value = (k: string, context: Record<string, string>) => contextValue({ context }, key(k));
+
+  it('reads the organisation, the program and the kind of network from their source keys only', () => {
+    expect(value('onBehalfOf.domain', { onBehalfOf: 'Ana@Corp.Example' })).toBe('corp.example');
+    expect(value('onBehalfOf.domain', { onBehalfOf: 'service-account-7' })).toBe('(none)');
+    expect(value('userAgent.product', { userAgent: 'OpenAI/Python 1.54.4' })).toBe('openai');
+    expect(value('userAgent.product', { userAgent: 'python-requests/2.32.3' })).toBe('python-requests');
+    expect(value('sourceNetwork.scope', { sourceNetwork: '10.20.0.0/16' })).toBe('private');
+    // A caller cannot set a derived key directly.
+    expect(value('sourceNetwork.scope', { sourceNetwork: '185.220.101.7', 'sourceNetwork.scope': 'private' })).toBe(
+      'public',
+    );
+    expect(value('userAgent.product', { 'userAgent.product': 'agent' })).toBe('(none)');
+  });
+
+  it('classifies IPv4 and IPv6 addresses and ranges', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['10.1.2.3', 'private'],
+      ['172.16.0.0/12', 'private'],
+      ['172.32.0.1', 'public'],
+      ['192.168.1.0/24', 'private'],
+      ['100.64.0.1', 'private'],
+      ['127.0.0.1', 'loopback'],
+      ['169.254.10.1', 'link-local'],
+      ['8.8.8.8', 'public'],
+      ['::1', 'loopback'],
+      ['fd12:3456::/48', 'private'],
+      ['fe80::1', 'link-local'],
+      ['2001:db8::1', 'public'],
+      ['::ffff:10.0.0.1', 'private'],
+      ['300.1.1.1', undefined],
+      ['office-lan', undefined],
+      ['', undefined],
+    ];
+    for (const [address, scope] of cases) expect([address, addressScope(address)]).toEqual([address, scope]);
+  });
+
+  it('a stranger from outside, a new program and the public internet weigh more than their routine look-alikes', () => {
+    const { baseline, end } = supportHistory();
+    const contextPoints = (context: Record<string, string>) =>
+      score(
+        assess(baseline, facts('support-1', step('crm', 'read_customer', 'MEDIUM'), monday(end), context), P),
+        'context',
+      );
+    const colleague = contextPoints({ ...CONTEXT, onBehalfOf: 'new.colleague@example.com' });
+    const outsider = contextPoints({ ...CONTEXT, onBehalfOf: 'temp-1@freemail.example' });
+    expect(outsider).toBeGreaterThan(colleague);
+    const upgrade = contextPoints({ ...CONTEXT, userAgent: 'agent/1.1' });
+    const script = contextPoints({ ...CONTEXT, userAgent: 'curl/8.5.0' });
+    expect(script).toBeGreaterThan(upgrade);
+    const subnet = contextPoints({ ...CONTEXT, sourceNetwork: '10.2.0.0/16' });
+    const internet = contextPoints({ ...CONTEXT, sourceNetwork: '185.220.101.0/24' });
+    expect(internet).toBeGreaterThan(subnet);
+    const held = (context: Record<string, string>) => {
+      const f = facts('support-1', step('crm', 'read_customer', 'MEDIUM'), monday(end), context);
+      return decide(assess(baseline, f, P), f, P).decision;
+    };
+    expect(held({ ...CONTEXT, userAgent: 'curl/8.5.0' })).toBe('REVIEW');
+    expect(held({ ...CONTEXT, userAgent: 'agent/1.1' })).toBe('ALLOW');
+    expect(held({ ...CONTEXT, sourceNetwork: '185.220.101.0/24' })).toBe('REVIEW');
+  });
+});
