@@ -8,7 +8,8 @@ import type { Baseline } from './baseline.js';
 import { decide } from './decide.js';
 import { factsOf } from './facts.js';
 import { assess } from './score.js';
-import { DEFAULT_POLICY, policyFor, type PeerStats, type PolicyOverride } from './types.js';
+import { CURRENT_SCORING_REVISION, scoringPolicy, type ScoringRevision } from './revisions.js';
+import type { PeerStats, PolicyOverride } from './types.js';
 
 export interface Assessment {
   score: number;
@@ -23,8 +24,13 @@ export interface RiskProfile {
   policy: PolicyOverride | null;
 }
 
-export function assessAction(profile: RiskProfile, action: ActionRecord, peers?: PeerStats): Assessment {
-  const policy = policyFor(DEFAULT_POLICY, profile.policy);
+export function assessAction(
+  profile: RiskProfile,
+  action: ActionRecord,
+  peers?: PeerStats,
+  revision: ScoringRevision = CURRENT_SCORING_REVISION,
+): Assessment {
+  const policy = scoringPolicy(revision, profile.policy);
   const facts = factsOf(action);
   const assessment = assess(profile.baseline, facts, policy, peers);
   const outcome = decide(assessment, facts, policy);

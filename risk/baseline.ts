@@ -309,7 +309,8 @@ function observe(cat: Categorical, key: string, cap: number, halveAt: number): {
  */
 /**
  * The creep a value at `at` would leave on `d`: spread·days run above the centre (upward CUSUM, each value
- * weighted by the time since the previous one, at most a day). 0 while the agent warms up or the key is new.
+ * weighted by the time since the previous one, at most a day). 0 while the agent warms up or the key is new,
+ * and when the policy gives the creep no weight (nothing is kept for a signal that is off).
  */
 export function creepAfter(
   d: Dist,
@@ -319,7 +320,7 @@ export function creepAfter(
   agentWarm: boolean,
 ): { u: number; rising: boolean } {
   const V = policy.volume;
-  if (agentWarm || d.n < V.minKeySamples) return { u: 0, rising: false };
+  if (agentWarm || d.n < V.minKeySamples || !(V.creep.weight > 0)) return { u: 0, rising: false };
   const z = (Math.log1p(Math.max(0, x)) - d.c) / clamp(d.s, V.minSpread, V.maxSpread);
   const days = clamp((at - d.t) / DAY_MS, 0, 1);
   return { u: clamp((d.u ?? 0) + (z - V.creep.slack) * days, 0, 4 * V.creep.to), rising: z > V.creep.slack };

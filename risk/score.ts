@@ -142,7 +142,7 @@ function transitionSurprise(
   const opCount = entry(b.ops.n, key);
   const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
   // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
-  const alpha = Math.max(policy.sequence.alpha, row.length);
+  const alpha = Math.max(policy.sequence.alpha, policy.sequence.alphaPerBranch * row.length);
   const p = (count + alpha * p0) / (nPrev + alpha);
   return { bits: -Math.log2(p), count, nPrev };
 }

@@ -191,6 +191,8 @@ export interface Policy {
      * different steps already seen after the predecessor, so a branching procedure expects new branches more.
      */
     alpha: number;
+    /** Pseudo-count per different step already seen after the predecessor (1: Witten–Bell; 0: `alpha` only). */
+    alphaPerBranch: number;
     /** A gap longer than this starts a new session (transition from "start"). */
     sessionGapMs: number;
     /** After a pause longer than this (but within the session gap) a new session is also plausible. */
@@ -307,6 +309,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   sequence: {
     alpha: 0.5,
+    alphaPerBranch: 1,
     sessionGapMs: 30 * 60_000,
     pauseMs: 5 * 60_000,
     threadKey: 'onBehalfOf',

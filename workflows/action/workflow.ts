@@ -29,6 +29,7 @@ import { agentWorkflowId } from '../../domain/agents.js';
 import { assessAction } from '../../risk/assess-action.js';
 import { learnActionSignal } from '../agent/messages.js';
 import { failpoints } from '../failpoints.js';
+import { scoringRevision } from '../scoring.js';
 import { handleTrustAnchorRefresh } from '../trust.js';
 import { handleDecisions } from './decisions.js';
 import { ActionEntity } from './entity.js';
@@ -56,7 +57,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   entity.showDetails();
 
   // 1. Score and decide, in this workflow's code on what its input holds (the rules are pure functions).
-  const assessment = assessAction(args.profile, entity.action, args.peers ?? undefined);
+  const assessment = assessAction(args.profile, entity.action, args.peers ?? undefined, scoringRevision());
   failpoints.reached('action.scoring');
   entity.action = {
     ...entity.action,

@@ -11,10 +11,12 @@ import { ErrorCode } from '../../domain/errors.js';
 import { assessAction } from '../../risk/assess-action.js';
 import { learn } from '../../risk/baseline.js';
 import { factsOf } from '../../risk/facts.js';
-import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../../risk/types.js';
+import { scoringPolicy } from '../../risk/revisions.js';
+import type { PolicyOverride } from '../../risk/types.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { failpoints } from '../failpoints.js';
 import { refuse } from '../refuse.js';
+import { scoringRevision } from '../scoring.js';
 import { reportRefusedSignal } from '../trust.js';
 import { actorOf, type AgentEntity } from './entity.js';
 import {
@@ -48,7 +50,7 @@ export function handleRoutineWork(agent: AgentEntity): void {
   const learnOnce = (action: ActionRecord, actionId = action.id) => {
     if (agent.learnedActions.includes(actionId)) return false;
     agent.learnedActions = [...agent.learnedActions.slice(-(KEYS_KEPT - 1)), actionId];
-    agent.baseline = learn(agent.baseline, factsOf(action), policyFor(DEFAULT_POLICY, agent.riskPolicy));
+    agent.baseline = learn(agent.baseline, factsOf(action), scoringPolicy(scoringRevision(), agent.riskPolicy));
     return true;
   };
 
@@ -69,7 +71,12 @@ export function handleRoutineWork(agent: AgentEntity): void {
         platform: state.platform,
         ownerEmail: state.ownerEmail,
       };
-      const assessment = assessAction({ baseline: agent.baseline, policy: agent.riskPolicy }, action);
+      const assessment = assessAction(
+        { baseline: agent.baseline, policy: agent.riskPolicy },
+        action,
+        undefined,
+        scoringRevision(),
+      );
       failpoints.reached('action.routine.scoring');
       if (assessment.decision !== 'ALLOW') return escalate(action.idempotencyKey);
       const decided: ActionRecord = {

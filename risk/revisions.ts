@@ -1,0 +1,37 @@
+/**
+ * Scoring revisions. Scoring runs in workflow code, so a workflow that already scored under an older revision
+ * must compute the same again when it replays: the workflows ask `patched(SCORING_PATCH)` (workflows/scoring.ts)
+ * and score with the policy of the revision it answers. See risk/README.md.
+ *
+ * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, LOW steps
+ *   in full, no derived context keys, a new source network worth 60, MEDIUM contained at 80.
+ * - 2: today's DEFAULT_POLICY.
+ */
+import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './types.js';
+
+export const SCORING_PATCH = 'risk-scoring-2';
+export type ScoringRevision = 1 | 2;
+export const CURRENT_SCORING_REVISION: ScoringRevision = 2;
+
+const REVISION_1: PolicyOverride = {
+  thresholds: { MEDIUM: { review: 45, contain: 80 } },
+  volume: { creep: { weight: 0 } },
+  sequence: {
+    alphaPerBranch: 0,
+    repeat: { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 },
+    sensitivityFactor: { LOW: 1, MEDIUM: 1, HIGH: 1, CRITICAL: 1 },
+  },
+  context: {
+    keys: [
+      { key: 'sourceNetwork', label: 'source network', weight: 60 },
+      { key: 'onBehalfOf', label: 'delegating person', weight: 25 },
+      { key: 'userAgent', label: 'client software', weight: 10 },
+    ],
+  },
+  rules: { criticalOnNewStep: 'OFF' },
+};
+
+/** The policy an agent is scored with under a revision: the revision's defaults, then the agent's own override. */
+export function scoringPolicy(revision: ScoringRevision, override: PolicyOverride | null | undefined): Policy {
+  return policyFor(DEFAULT_POLICY, revision === 1 ? REVISION_1 : null, override);
+}

@@ -1,0 +1,48 @@
+/**
+ * Scoring revisions (risk/revisions.ts): a workflow that scored before today's revision replays with the scoring
+ * it used. Revision 1 must decide exactly as the code before issue 19 did: the digests below are of every
+ * decision and score that code (commit b9fe343) made on two small synthetic traces, recomputed here.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generateSecondFamily } from '../bench/detector/families/second.js';
+import { generateTraces } from '../bench/detector/generate-traces.js';
+import { replay } from '../bench/detector/replay.js';
+import { scoringPolicy, type ScoringRevision } from '../risk/revisions.js';
+import { DEFAULT_POLICY } from '../risk/types.js';
+
+const TRACES = {
+  first: () => generateTraces({ seed: 3, agentsPerArchetype: 1, days: 35 }),
+  second: () => generateSecondFamily({ seed: 3, agentsPerArchetype: 1, days: 35 }),
+};
+/** sha256 of "DECISION[!]score" per line, joined by commas, from b9fe343's risk/. */
+const BEFORE_ISSUE_19 = {
+  first: '05351e1ea88e6cd178d9842b8811ce4c0aacdc22b874e6292294ff89d191a37d',
+  second: 'ed54ec6dcdc3bd818996b5dc09cc19422e61da9631e138613e108bf798f09810',
+};
+
+const digest = (family: keyof typeof TRACES, revision: ScoringRevision) =>
+  createHash('sha256')
+    .update(
+      replay(TRACES[family](), scoringPolicy(revision, null))
+        .map((r) => `${r.decision}${r.contain ? '!' : ''}${r.score}`)
+        .join(','),
+    )
+    .digest('hex');
+
+describe('scoring revisions', () => {
+  it.each(['first', 'second'] as const)('revision 1 decides every request of family %s as before', (family) => {
+    expect(digest(family, 1)).toBe(BEFORE_ISSUE_19[family]);
+  });
+
+  it('revision 2 is today’s default policy, and decides differently', () => {
+    expect(scoringPolicy(2, null)).toEqual(DEFAULT_POLICY);
+    expect(digest('second', 2)).not.toBe(BEFORE_ISSUE_19.second);
+  });
+
+  it('an agent’s own override applies on top of either revision', () => {
+    const override = { thresholds: { HIGH: { review: 20 } } };
+    for (const revision of [1, 2] as const) expect(scoringPolicy(revision, override).thresholds.HIGH.review).toBe(20);
+    expect(scoringPolicy(1, override).thresholds.MEDIUM.contain).toBe(80);
+  });
+});
