@@ -134,7 +134,11 @@ async function scan(
   switch (spec.type) {
     case 'zeek':
       return scanZeek(
-        { files: spec.files, ...(spec.credentialFields ? { credentialFields: spec.credentialFields } : {}) },
+        {
+          files: spec.files,
+          ...(spec.credentialFields ? { credentialFields: spec.credentialFields } : {}),
+          ...(spec.longLivedSeconds !== undefined ? { longLivedSeconds: spec.longLivedSeconds } : {}),
+        },
         rules,
         resume,
         onProgress,

@@ -8,7 +8,8 @@
  * {
  *   "rules": { ...DiscoveryConfigOverrides },          // endpoints, user agents, ignore lists, owner domain…
  *   "sources": [
- *     { "name": "zeek",    "type": "zeek",    "files": ["/var/log/zeek/current/ssl.log", "…/http.log"] },
+ *     { "name": "zeek",    "type": "zeek",    "files": ["/var/log/zeek/current/ssl.log", "…/http.log"],
+ *       "longLivedSeconds": 300 },                      // conn.log: how long a connection must last to count
  *     { "name": "squid",   "type": "squid",   "files": ["/var/log/squid/access.log"], "logformat": "combined" },
  *     { "name": "suricata", "type": "suricata", "files": ["/var/log/suricata/eve.json"], "dns": true },
  *     { "name": "osquery", "type": "osquery", "files": ["/var/log/osquery/osqueryd.results.log"] },
@@ -51,7 +52,7 @@ interface Named {
 }
 export type SourceSpec = Named &
   (
-    | { type: 'zeek'; files: string[]; credentialFields?: string[] }
+    | { type: 'zeek'; files: string[]; credentialFields?: string[]; longLivedSeconds?: number }
     | { type: 'squid'; files: string[]; logformat?: string }
     | { type: 'suricata'; files: string[]; dns?: boolean }
     | { type: 'osquery'; files: Array<string | OsqueryFile> }
@@ -120,11 +121,17 @@ export function parseSweepPlan(raw: unknown, baseDir: string): SweepPlan {
     };
     switch (o.type) {
       case 'zeek':
+        if (
+          o.longLivedSeconds !== undefined &&
+          !(typeof o.longLivedSeconds === 'number' && o.longLivedSeconds > 0 && o.longLivedSeconds <= 7 * 86_400)
+        )
+          throw new SweepPlanError(`${where}.longLivedSeconds must be a number of seconds above 0 and at most a week.`);
         return {
           name: o.name,
           type: 'zeek',
           files: files().map((f, j) => resolve(f, `${where}.files[${j}]`)),
           ...(Array.isArray(o.credentialFields) ? { credentialFields: o.credentialFields.map(String) } : {}),
+          ...(o.longLivedSeconds !== undefined ? { longLivedSeconds: o.longLivedSeconds } : {}),
         };
       case 'squid':
         return {

@@ -15,6 +15,7 @@ import {
   type ScanResult,
   type SourceProgress,
 } from '../discovery/index.js';
+import { parseSweepPlan } from '../discovery/sweep-plan.js';
 import { decodeEscapes } from '../discovery/sources/zeek-tsv.js';
 import type { Finding } from '../domain/discovery.js';
 
@@ -98,6 +99,18 @@ describe('dns and conn evidence', () => {
     expect((await scanZeek({ files: [tsv('conn.log')] }, config)).findings).toEqual([]);
     const r = await scanZeek({ files: [tsv('dns.log'), tsv('conn.log')], longLivedSeconds: 1 }, config);
     expect(fps(r)).toEqual([...expected, 'net:10.30.0.52'].sort());
+  });
+
+  it('the threshold is a key of the zeek source in the sources file, checked', () => {
+    const source = (extra: Record<string, unknown>) => ({
+      sources: [{ name: 'zeek', type: 'zeek', files: ['dns.log', 'conn.log'], ...extra }],
+    });
+    expect(parseSweepPlan(source({ longLivedSeconds: 1 }), Z).sources[0]).toMatchObject({ longLivedSeconds: 1 });
+    expect(parseSweepPlan(source({}), Z).sources[0]).not.toHaveProperty('longLivedSeconds');
+    for (const bad of [0, -5, '300', 8 * 86_400, Number.NaN])
+      expect(() => parseSweepPlan(source({ longLivedSeconds: bad }), Z)).toThrow(
+        /sources\[0\]\.longLivedSeconds must be a number of seconds above 0 and at most a week/,
+      );
   });
 });
 
