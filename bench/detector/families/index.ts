@@ -2,8 +2,10 @@
  * Trace families for the held-out protocol: the default policy was tuned on `first`; `second` was written
  * independently afterwards and is reported as held-out (bench/detector/README.md). `third` was written later
  * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
+ * `fourth` was written last, independently of all three, as the held-out test once all three are tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
+import { generateFourthFamily } from './fourth.js';
 import { generateSecondFamily } from './second.js';
 import { generateThirdFamily } from './third.js';
 
@@ -35,5 +37,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/third.ts',
     tunedOn: false,
     generate: (o) => generateThirdFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  fourth: {
+    generator: 'bench/detector/families/fourth.ts',
+    tunedOn: false,
+    generate: (o) => generateFourthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
