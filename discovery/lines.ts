@@ -24,13 +24,18 @@ export interface ReadOptions {
 
 /** Lines of a file from byte offset `start`. Each event's `end` is a valid resume offset. */
 export async function* readLines(path: string, options: ReadOptions): AsyncGenerator<LineEvent> {
+  for await (const batch of readLineBatches(path, options)) yield* batch;
+}
+
+/** `readLines`, a read chunk's lines at a time: a scanner's loop over them need not await each line. */
+export function readLineBatches(path: string, options: ReadOptions): AsyncGenerator<LineEvent[]> {
   const start = Math.max(0, options.start ?? 0);
   // Read one byte early to learn whether `start` is a line start.
   const stream = fs.createReadStream(path, {
     start: start > 0 ? start - 1 : 0,
     highWaterMark: options.highWaterMark ?? 64 * 1024,
   });
-  yield* splitLines(stream, options);
+  return splitLineBatches(stream, options);
 }
 
 /**
@@ -38,6 +43,14 @@ export async function* readLines(path: string, options: ReadOptions): AsyncGener
  * file; for streams that cannot seek, such as a decompressed gzip file skipped forward to the resume point.
  */
 export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<LineEvent> {
+  for await (const batch of splitLineBatches(stream, options)) yield* batch;
+}
+
+/** `splitLines`, the lines each chunk of the stream completes at a time (bounded by the chunk's size). */
+export async function* splitLineBatches(
+  stream: AsyncIterable<Buffer>,
+  options: ReadOptions,
+): AsyncGenerator<LineEvent[]> {
   const start = Math.max(0, options.start ?? 0);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pos = start > 0 ? start - 1 : 0; // absolute offset of the next byte to look at
@@ -76,6 +89,7 @@ export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOp
   };
 
   for await (const raw of stream) {
+    const batch: LineEvent[] = [];
     let chunk = raw as Buffer;
     if (first) {
       first = false;
@@ -96,7 +110,7 @@ export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOp
         pos += nl - offset + 1;
         offset = nl + 1;
         lineStart = pos;
-        yield { kind: 'line', text, start: s, end: pos, terminated: true };
+        batch.push({ kind: 'line', text, start: s, end: pos, terminated: true });
         continue;
       }
       const segEnd = nl === -1 ? chunk.length : nl;
@@ -119,12 +133,13 @@ export async function* splitLines(stream: AsyncIterable<Buffer>, options: ReadOp
       pos += nl - offset + 1;
       offset = nl + 1;
       const event = finish(pos, true);
-      if (event) yield event;
+      if (event) batch.push(event);
     }
+    if (batch.length) yield batch;
   }
   if (pos > lineStart) {
     const event = finish(pos, false);
-    if (event) yield event;
+    if (event) yield [event];
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { readLines, splitLines, type LineEvent } from '../lines.js';
+import { readLineBatches, splitLineBatches, type LineEvent } from '../lines.js';
 
 export async function isGzip(path: string): Promise<boolean> {
   const handle = await fs.promises.open(path, 'r');
@@ -24,13 +24,13 @@ export async function isGzip(path: string): Promise<boolean> {
 }
 
 /**
- * Lines from offset `start` (decompressed, for gzip). A truncated or corrupt gzip file throws after the
- * last complete line it could decompress (zlib: "unexpected end of file").
+ * Lines from offset `start` (decompressed, for gzip), a read chunk's at a time. A truncated or corrupt gzip
+ * file throws after the last complete line it could decompress (zlib: "unexpected end of file").
  */
-export function zeekLines(path: string, gzip: boolean, start: number, maxBytes: number): AsyncGenerator<LineEvent> {
+export function zeekLines(path: string, gzip: boolean, start: number, maxBytes: number): AsyncGenerator<LineEvent[]> {
   // Larger reads than the 64 KiB default: fewer system calls and chunk boundaries on big logs (256 KiB).
-  if (!gzip) return readLines(path, { start, maxBytes, highWaterMark: 256 * 1024 });
-  return splitLines(skipBytes(gunzip(path), start > 0 ? start - 1 : 0), { start, maxBytes });
+  if (!gzip) return readLineBatches(path, { start, maxBytes, highWaterMark: 256 * 1024 });
+  return splitLineBatches(skipBytes(gunzip(path), start > 0 ? start - 1 : 0), { start, maxBytes });
 }
 
 async function* gunzip(path: string): AsyncGenerator<Buffer> {

@@ -217,11 +217,13 @@ class ZeekScan {
       // report them; built per line it costs a fifth of the scan.
       const every = config.limits.progressEvery;
       let since = 0;
-      for await (const event of zeekLines(file, gzip, offset, config.limits.maxLineBytes)) {
-        this.#count(event, type);
-        if (++since >= every) {
-          since = 0;
-          await state.checkpoint(this.cursor(index, event.end), true);
+      for await (const batch of zeekLines(file, gzip, offset, config.limits.maxLineBytes)) {
+        for (const event of batch) {
+          this.#count(event, type);
+          if (++since >= every) {
+            since = 0;
+            await state.checkpoint(this.cursor(index, event.end), true);
+          }
         }
       }
     } catch (err) {
