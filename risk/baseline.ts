@@ -75,6 +75,11 @@ export interface Baseline {
   /** prev `tool:op` (or `^`) → next `tool:op` → count. */
   trans: Entries<Entries<number>>;
   /**
+   * prev `tool:op` (or `^`) → the counts its full row evicted (halved with the row): next steps it did make that
+   * the row no longer lists, so a step missing from a busy row is not taken for one never made. Absent: none.
+   */
+  transLost?: Entries<number>;
+  /**
    * The last operation of each recent thread (threads are told apart by the context key
    * `policy.sequence.threadKey`, by default the delegating person), so interleaved work for different
    * people does not look like odd sequences. Bounded: the most recent `limits.threads`.
@@ -395,6 +400,7 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
   if (ops.removed.length) {
     b.stats = b.stats.filter(([k]) => !ops.removed.includes(k));
     b.trans = b.trans.filter(([k]) => !ops.removed.includes(k));
+    if (b.transLost) b.transLost = b.transLost.filter(([k]) => !ops.removed.includes(k));
   }
 
   // Volume and amount statistics.
@@ -410,10 +416,19 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
     const from = previousOperation(b, facts, policy);
     let row = entry(b.trans, from) ?? [];
     const had = entry(row, key);
+    let lost = (b.transLost ? entry(b.transLost, from) : undefined) ?? 0;
     row = withEntry(row, key, (had ?? 0) + 1);
-    if (row.reduce((a, [, v]) => a + v, 0) > lim.halveAt) row = halve(row);
-    if (had === undefined) row = evict(row, lim.transitionsPerOperation, key).list;
+    if (row.reduce((a, [, v]) => a + v, 0) + lost > lim.halveAt) {
+      row = halve(row);
+      lost = Math.ceil(lost / 2);
+    }
+    if (had === undefined) {
+      const kept = evict(row, lim.transitionsPerOperation, key).list;
+      for (const [k, v] of row) if (!kept.some(([j]) => j === k)) lost += v;
+      row = kept;
+    }
     b.trans = withEntry(b.trans, from, row);
+    if (lost > 0) b.transLost = withEntry(b.transLost ?? [], from, lost);
     let threads = withEntry(b.threads, thread, { op: key, at });
     if (threads.length > lim.threads) {
       const oldest = threads.reduce(

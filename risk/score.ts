@@ -139,12 +139,21 @@ function transitionSurprise(
   for (const [, v] of row) nPrev += v;
   const count = entry(row, key) ?? 0;
   const pNew = newValueProbability(b.ops);
-  const opCount = entry(b.ops.n, key);
-  const p0 = opCount === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (opCount / b.ops.tot);
+  const prior = (op: string) => {
+    const n = entry(b.ops.n, op);
+    return n === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (n / b.ops.tot);
+  };
+  const p0 = prior(key);
   // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
   const alpha = Math.max(policy.sequence.alpha, policy.sequence.alphaPerBranch * row.length);
-  const p = (count + alpha * p0) / (nPrev + alpha);
-  return { bits: -Math.log2(p), count, nPrev };
+  // What a full row evicted was made by steps it no longer lists: this step (unlisted, or listed again with a
+  // count that restarted) may be one of them.
+  const lost = b.transLost ? (entry(b.transLost, from) ?? 0) : 0;
+  let listed = 0;
+  if (lost > 0) for (const [k] of row) if (k !== key) listed += prior(k);
+  const share = lost > 0 ? Math.min(1, p0 / Math.max(1e-9, 1 - listed)) : 0;
+  const p = (count + lost * share + alpha * p0) / (nPrev + lost + alpha);
+  return { bits: -Math.log2(p), count, nPrev: nPrev + lost };
 }
 
 /**

@@ -183,6 +183,31 @@ describe('Witten–Bell smoothing: a branching predecessor expects new branches 
   });
 });
 
+describe('a busy step whose row is full', () => {
+  it('a next step the row evicted is not taken for one never made', () => {
+    // A hub followed, in turn, by 16 different steps: more than a row keeps (limits.transitionsPerOperation).
+    const next = Array.from({ length: 16 }, (_, i) => `step_${String(i).padStart(2, '0')}`);
+    let b = emptyBaseline();
+    let t = T0;
+    for (let i = 0; i < 1600; i++) {
+      b = learn(b, facts('hub-1', step('app', 'hub', 'MEDIUM'), t), P);
+      b = learn(b, facts('hub-1', step('app', next[i % 16]!, 'MEDIUM'), t + 20_000), P);
+      t += 15 * MIN;
+    }
+    b = learn(b, facts('hub-1', step('app', 'hub', 'MEDIUM'), t), P);
+    const row = b.trans.find(([k]) => k === 'app:hub')![1];
+    expect(row.length).toBe(P.limits.transitionsPerOperation);
+    const missing = next.find((n) => !row.some(([k]) => k === `app:${n}`))!;
+    const f = facts('hub-1', step('app', missing, 'MEDIUM'), t + 20_000);
+    const withLost = score(assess(b, f, P), 'sequence');
+    const { transLost, ...withoutLost } = b;
+    expect(transLost!.find(([k]) => k === 'app:hub')![1]).toBeGreaterThan(0);
+    // Without what the row evicted, the step looks never made: enough to hold a HIGH operation on its own.
+    expect(score(assess(withoutLost, f, P), 'sequence')).toBeGreaterThanOrEqual(P.thresholds.HIGH.review);
+    expect(withLost).toBeLessThan(P.sequence.weight / 4);
+  });
+});
+
 describe('context keys derived from the delegating person, the client and the network', () => {
   const key = (k: string) => P.context.keys.find((c) => c.key === k)!;
   const value = (k: string, context: Record<string, string>) => contextValue({ context }, key(k));
