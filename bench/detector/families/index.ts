@@ -2,9 +2,11 @@
  * Trace families for the held-out protocol: the default policy was tuned on `first`; `second` was written
  * independently afterwards and is reported as held-out (bench/detector/README.md). `third` was written later
  * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
- * `fourth` was written last, independently of all three, as the held-out test once all three are tuned on.
+ * `fourth` was written later, independently of all three, as the held-out test once all three are tuned on.
+ * `fifth` was written last, independently of all four, as the held-out test once all four are tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
+import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateSecondFamily } from './second.js';
 import { generateThirdFamily } from './third.js';
@@ -42,5 +44,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/fourth.ts',
     tunedOn: false,
     generate: (o) => generateFourthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  fifth: {
+    generator: 'bench/detector/families/fifth.ts',
+    tunedOn: false,
+    generate: (o) => generateFifthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
