@@ -128,15 +128,15 @@ function novelty(
   out.push({ signal: 'novelty', contribution: points, detail });
 }
 
-function transitionSurprise(
-  b: Baseline,
-  from: string,
-  key: string,
-  policy: Policy,
-): { bits: number; count: number; nPrev: number } {
+/**
+ * What a thread's transition row says about `from` → `key`: its count, everything that followed `from`, and how
+ * many of the counts a full row evicted (`transLost`) were likely this step's (by its share of the operations
+ * the row no longer lists): a step missing from a busy row, or listed again with a restarted count, may be one.
+ */
+function rowView(b: Baseline, from: string, key: string) {
   const row = entry(b.trans, from) ?? [];
-  let nPrev = 0;
-  for (const [, v] of row) nPrev += v;
+  let listedCount = 0;
+  for (const [, v] of row) listedCount += v;
   const count = entry(row, key) ?? 0;
   const pNew = newValueProbability(b.ops);
   const prior = (op: string) => {
@@ -144,16 +144,24 @@ function transitionSurprise(
     return n === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (n / b.ops.tot);
   };
   const p0 = prior(key);
-  // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
-  const alpha = Math.max(policy.sequence.alpha, policy.sequence.alphaPerBranch * row.length);
-  // What a full row evicted was made by steps it no longer lists: this step (unlisted, or listed again with a
-  // count that restarted) may be one of them.
   const lost = b.transLost ? (entry(b.transLost, from) ?? 0) : 0;
   let listed = 0;
   if (lost > 0) for (const [k] of row) if (k !== key) listed += prior(k);
-  const share = lost > 0 ? Math.min(1, p0 / Math.max(1e-9, 1 - listed)) : 0;
-  const p = (count + lost * share + alpha * p0) / (nPrev + lost + alpha);
-  return { bits: -Math.log2(p), count, nPrev: nPrev + lost };
+  const evicted = lost > 0 ? lost * Math.min(1, p0 / Math.max(1e-9, 1 - listed)) : 0;
+  return { branches: row.length, count, evicted, follows: listedCount + lost, p0 };
+}
+
+function transitionSurprise(
+  b: Baseline,
+  from: string,
+  key: string,
+  policy: Policy,
+): { bits: number; count: number; evicted: number; nPrev: number } {
+  const { branches, count, evicted, follows, p0 } = rowView(b, from, key);
+  // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
+  const alpha = Math.max(policy.sequence.alpha, policy.sequence.alphaPerBranch * branches);
+  const p = (count + evicted + alpha * p0) / (follows + alpha);
+  return { bits: -Math.log2(p), count, evicted, nPrev: follows };
 }
 
 /**
@@ -170,12 +178,9 @@ function repeatPoints(
   const from = previousOperations(b, f, policy);
   if (from.length !== 1 || from[0] !== key) return null;
   const weight = S.repeat[f.sensitivity] ?? S.repeat.CRITICAL;
-  const row = entry(b.trans, key) ?? [];
-  let follows = 0;
-  for (const [, v] of row) follows += v;
-  const count = entry(row, key) ?? 0;
+  const { count, evicted, follows } = rowView(b, key, key);
   const evidence = clamp(follows / Math.max(1, S.evidence), 0, 1);
-  const points = weight * unfamiliarity(count, policy) * evidence;
+  const points = weight * unfamiliarity(count + evicted, policy) * evidence;
   return points > 0 ? { points, count, follows } : null;
 }
 
@@ -189,14 +194,15 @@ function sequence(
 ): void {
   const S = policy.sequence;
   // After a pause the request may continue the thread or start a new session: take the less surprising.
-  let best: { from: string; bits: number; count: number; nPrev: number } | null = null;
+  let best: { from: string; bits: number; count: number; evicted: number; nPrev: number } | null = null;
   for (const from of previousOperations(b, f, policy)) {
     const t = transitionSurprise(b, from, key, policy);
     if (!best || t.bits < best.bits) best = { from, ...t };
   }
   if (!best) return;
-  const { from, bits, count, nPrev } = best;
-  flags.novelStep = !flags.warmingUp && count === 0 && nPrev >= S.evidence;
+  const { from, bits, count, evicted, nPrev } = best;
+  // Never made: not listed, and not likely among what a full row evicted either.
+  flags.novelStep = !flags.warmingUp && count === 0 && evicted < 1 && nPrev >= S.evidence;
   const factor = S.sensitivityFactor[f.sensitivity] ?? S.sensitivityFactor.CRITICAL;
   const pts = S.weight * factor * clamp((bits - S.bitsFrom) / (S.bitsTo - S.bitsFrom), 0, 1);
   // The same evidence read as a loop: the step repeats the thread's last operation with no pause.

@@ -206,6 +206,32 @@ describe('a busy step whose row is full', () => {
     expect(score(assess(withoutLost, f, P), 'sequence')).toBeGreaterThanOrEqual(P.thresholds.HIGH.review);
     expect(withLost).toBeLessThan(P.sequence.weight / 4);
   });
+
+  it('a repeat the full row evicted is not taken for one never made', () => {
+    // Interleaved work: `hub` is followed by 16 different steps in turn, and now and then by itself.
+    const next = Array.from({ length: 16 }, (_, i) => `step_${String(i).padStart(2, '0')}`);
+    let b = emptyBaseline();
+    let t = T0;
+    const visit = (then: string) => {
+      b = learn(b, facts('hub-2', step('app', 'hub', 'MEDIUM'), t), P);
+      b = learn(b, facts('hub-2', step('app', then, 'MEDIUM'), t + 20_000), P);
+      t += 15 * MIN;
+    };
+    for (let i = 0; i < 1600; i++) visit(i % 40 === 0 ? 'hub' : next[i % 16]!);
+    // As a full row does when a new next step arrives: hub → hub evicted, its count kept as lost.
+    const row = b.trans.find(([k]) => k === 'app:hub')![1];
+    const repeats = row.find(([k]) => k === 'app:hub')![1];
+    b = {
+      ...b,
+      trans: b.trans.map(([k, r]) => [k, k === 'app:hub' ? r.filter(([j]) => j !== 'app:hub') : r]),
+      transLost: [['app:hub', repeats + (b.transLost?.find(([k]) => k === 'app:hub')?.[1] ?? 0)]],
+    };
+    b = learn(b, facts('hub-2', step('app', 'hub', 'MEDIUM'), t), P);
+    const again = facts('hub-2', step('app', 'hub', 'MEDIUM'), t + 20_000);
+    expect(reasonOf(b, again, /again right after/)).toBeUndefined();
+    const { transLost: _, ...withoutLost } = b;
+    expect(reasonOf(withoutLost, again, /never repeated it back to back/)?.contribution).toBe(P.sequence.repeat.MEDIUM);
+  });
 });
 
 describe('context keys derived from the delegating person, the client and the network', () => {
