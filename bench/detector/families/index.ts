@@ -3,12 +3,14 @@
  * independently afterwards and is reported as held-out (bench/detector/README.md). `third` was written later
  * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
  * `fourth` was written later, independently of all three, as the held-out test once all three are tuned on.
- * `fifth` was written last, independently of all four, as the held-out test once all four are tuned on.
+ * `fifth` was written later, independently of all four, as the held-out test once all four are tuned on.
+ * `sixth` was written last, independently of all five, as the held-out test once all five are tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateSecondFamily } from './second.js';
+import { generateSixthFamily } from './sixth.js';
 import { generateThirdFamily } from './third.js';
 
 export interface FamilyOptions {
@@ -49,5 +51,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/fifth.ts',
     tunedOn: false,
     generate: (o) => generateFifthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  sixth: {
+    generator: 'bench/detector/families/sixth.ts',
+    tunedOn: false,
+    generate: (o) => generateSixthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
