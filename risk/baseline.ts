@@ -22,7 +22,7 @@
  * `[key, value]` pairs, not as object keys: no prototype surprises, no hidden-class churn, a stable order.
  */
 import { cleanValue } from './format.js';
-import type { ActionFacts, ContextKeyPolicy, PeerStats, Policy, Sensitivity } from './types.js';
+import type { ActionFacts, ContextKeyPolicy, PeerStats, Policy } from './types.js';
 
 export { cleanValue };
 
@@ -328,14 +328,10 @@ export function creepAfter(
   if (agentWarm || d.n < V.minKeySamples || !(V.creep.weight > 0)) return { u: 0, rising: false };
   const z = (Math.log1p(Math.max(0, x)) - d.c) / clamp(d.s, V.minSpread, V.maxSpread);
   const days = clamp((at - d.t) / DAY_MS, 0, 1);
-  return { u: clamp((d.u ?? 0) + (z - V.creep.slack) * days, 0, 4 * V.creep.to), rising: z > V.creep.slack };
-}
-
-/** The creep at which its points alone hold a request of this sensitivity (so learning one means a person approved). */
-function creepApprovedAt(policy: Policy, sensitivity: Sensitivity): number {
-  const C = policy.volume.creep;
-  const review = (policy.thresholds[sensitivity] ?? policy.thresholds.CRITICAL).review;
-  return C.weight > 0 ? C.from + (C.to - C.from) * Math.min(1, review / C.weight) : Infinity;
+  // Clipped like learning's residuals: one outlier (the volume signal's business) or a one-day peak does not make a
+  // creep; only days on end above the centre do.
+  const step = (Math.min(z, policy.learning.clip) - V.creep.slack) * days;
+  return { u: clamp((d.u ?? 0) + step, 0, 4 * V.creep.to), rising: z > V.creep.slack };
 }
 
 function updateDist(
@@ -344,16 +340,15 @@ function updateDist(
   at: number,
   policy: Policy,
   agentWarm: boolean,
-  sensitivity: Sensitivity,
+  approved: boolean,
 ): Dist {
   const y = Math.log1p(Math.max(0, x));
   if (!d) return { n: 1, c: round4(y), s: 0, t: at };
   const L = policy.learning;
   const n = d.n + 1;
-  const creep = creepAfter(d, x, at, policy, agentWarm);
-  // Learned although the rise alone holds it: a person approved it, so the count starts again (if the
-  // rise goes on, they are asked again). The centre still learns only within the caps.
-  const u = creep.rising && creep.u >= creepApprovedAt(policy, sensitivity) ? 0 : creep.u;
+  // A person approved this request, level and all: the rise so far is accepted and the count starts again (if
+  // it goes on, they are asked again). The centre still learns only within the caps.
+  const u = approved ? 0 : creepAfter(d, x, at, policy, agentWarm).u;
   const young = agentWarm || d.n < L.keyWarmupSamples;
   const r = y - d.c;
   let dc: number;
@@ -384,9 +379,10 @@ function updateDist(
 
 /**
  * Learns one allowed or approved action. Pure: returns a new baseline and leaves `baseline` untouched
- * (unchanged parts are shared). Call it only for actions that were allowed, or approved by a person.
+ * (unchanged parts are shared). Call it only for actions that were allowed, or approved by a person
+ * (`approved`: a person looked at this one and let it through).
  */
-export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): Baseline {
+export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, approved = false): Baseline {
   const b: Baseline = { ...baseline };
   const at = facts.at;
   const lim = policy.limits;
@@ -405,8 +401,8 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy): B
 
   // Volume and amount statistics.
   const prev = entry(b.stats, key);
-  const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, facts.sensitivity);
-  const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, facts.sensitivity) : prev?.amt;
+  const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, approved);
+  const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, approved) : prev?.amt;
   b.stats = withEntry(b.stats, key, amt ? { vol, amt } : { vol });
 
   // Sequence, within the request's thread.

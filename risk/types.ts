@@ -180,8 +180,8 @@ export interface Policy {
     /**
      * A slow rise no single request gives away: an upward CUSUM of the residuals in spreads, each request
      * weighted by the time since the previous one (at most a day), so it counts spread·days of running
-     * above the centre, less `slack` per day. Points rise from `from` to `to` spread·days, up to `weight`.
-     * A request learned although the creep alone held it (a person approved it) starts the count again.
+     * above the centre (each residual clipped at `learning.clip` spreads), less `slack` per day. Points rise from
+     * `from` to `to` spread·days, up to `weight`. A request a person approved starts the count again.
      */
     creep: { slack: number; from: number; to: number; weight: number };
   };

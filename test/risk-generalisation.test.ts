@@ -83,7 +83,7 @@ describe('a slow rise no single request gives away (volume.creep)', () => {
         const creep = a.reasons.find((r) => r.detail.includes('spread·days'));
         const decision = decide(a, f, P).decision;
         if (decision !== 'ALLOW') held.push({ day: d, detail: creep?.detail ?? a.reasons[0]?.detail ?? '' });
-        if (decision === 'ALLOW' || approve) b = learn(b, f, P);
+        if (decision === 'ALLOW' || approve) b = learn(b, f, P, decision !== 'ALLOW');
       }
     }
     return { b, held };

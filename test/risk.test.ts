@@ -351,7 +351,11 @@ describe('capped learning resists slow drift', () => {
   });
 
   it('without the caps the same creep would have taught the detector to accept it', () => {
-    const uncapped = policyFor(P, { learning: { maxWeight: 0.2, maxDriftPerDay: 100, maxSpreadChangePerDay: 100 } });
+    // The creep signal off too: this is about what the caps alone do.
+    const uncapped = policyFor(P, {
+      learning: { maxWeight: 0.2, maxDriftPerDay: 100, maxSpreadChangePerDay: 100 },
+      volume: { creep: { weight: 0 } },
+    });
     const b = creeping(uncapped);
     expect(decide(assess(b, attack, uncapped), attack, uncapped).decision).toBe('ALLOW');
   });

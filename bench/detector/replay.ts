@@ -79,8 +79,11 @@ export function replay(lines: TraceLine[], policy: Policy, options: ReplayOption
       ruleHits: outcome.ruleHits,
       warmingUp: assessment.flags?.warmingUp ?? false,
     };
-    const approved = outcome.decision === 'ALLOW' || (outcome.decision === 'REVIEW' && l.label === 'normal');
-    baselines.set(l.agent, approved ? learn(baseline, facts, policy) : baseline);
+    const approved = outcome.decision === 'REVIEW' && l.label === 'normal';
+    baselines.set(
+      l.agent,
+      outcome.decision === 'ALLOW' || approved ? learn(baseline, facts, policy, approved) : baseline,
+    );
   }
   return results;
 }

@@ -50,7 +50,8 @@ export function handleRoutineWork(agent: AgentEntity): void {
   const learnOnce = (action: ActionRecord, actionId = action.id) => {
     if (agent.learnedActions.includes(actionId)) return false;
     agent.learnedActions = [...agent.learnedActions.slice(-(KEYS_KEPT - 1)), actionId];
-    agent.baseline = learn(agent.baseline, factsOf(action), scoringPolicy(scoringRevision(), agent.riskPolicy));
+    const policy = scoringPolicy(scoringRevision(), agent.riskPolicy);
+    agent.baseline = learn(agent.baseline, factsOf(action), policy, action.status === 'APPROVED');
     return true;
   };
 
