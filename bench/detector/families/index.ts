@@ -4,12 +4,14 @@
  * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
  * `fourth` was written later, independently of all three, as the held-out test once all three are tuned on.
  * `fifth` was written later, independently of all four, as the held-out test once all four are tuned on.
- * `sixth` was written last, independently of all five, as the held-out test once all five are tuned on.
+ * `sixth` was written later, independently of all five, as the held-out test once all five are tuned on.
+ * `seventh` was written last, independently of all six, as the held-out test once all six are tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateSecondFamily } from './second.js';
+import { generateSeventhFamily } from './seventh.js';
 import { generateSixthFamily } from './sixth.js';
 import { generateThirdFamily } from './third.js';
 
@@ -56,5 +58,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/sixth.ts',
     tunedOn: false,
     generate: (o) => generateSixthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  seventh: {
+    generator: 'bench/detector/families/seventh.ts',
+    tunedOn: false,
+    generate: (o) => generateSeventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };

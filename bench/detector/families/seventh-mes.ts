@@ -1,0 +1,205 @@
+/**
+ * The manufacturing-execution desk of the seventh trace family (bench/detector/families/seventh.ts): Castell Works'
+ * work orders, machine telemetry reads, quality holds and recipe changes. Rhythms: three shifts with handovers at
+ * 06:00, 14:00 and 22:00 in Berlin; a line changeover on day 24 (recipe work ×3); a customer audit on day 31
+ * (inspections ×2). Slow change: statistical process control adopted gradually by quality and process engineering,
+ * the quality office moving to a new plant network on days 21–22, a new process engineer from day 26.
+ */
+import type { Desk } from './seventh-model.js';
+
+const castell = (host: string, path = '/') => `https://${host}.castell-works.example${path}`;
+
+export const MES: Desk = {
+  archetype: 'manufacturing_mes',
+  tools: {
+    historian: castell('historian', '/api/'),
+    mes: castell('mes', '/api/v3/'),
+    qms: castell('qms'),
+    plm: castell('plm', '/recipes/'),
+    cmms: castell('cmms'),
+    erp: castell('erp', '/sap/'),
+    spc: castell('spc', '/charts/'),
+  },
+  ops: {
+    read_tags: { tool: 'historian', sens: 'LOW', vol: 120 },
+    read_alarms: { tool: 'historian', sens: 'LOW', vol: 6 },
+    list_work_orders: { tool: 'mes', sens: 'LOW', vol: 15 },
+    start_work_order: { tool: 'mes', sens: 'MEDIUM', vol: 1 },
+    report_output: { tool: 'mes', sens: 'MEDIUM', vol: 240 },
+    scrap_report: { tool: 'mes', sens: 'MEDIUM', vol: 12 },
+    close_work_order: { tool: 'mes', sens: 'MEDIUM', vol: 1 },
+    log_downtime: { tool: 'mes', sens: 'MEDIUM', vol: 1 },
+    shift_handover: { tool: 'mes', sens: 'LOW', vol: 1 },
+    record_inspection: { tool: 'qms', sens: 'LOW', vol: 5 },
+    open_ncr: { tool: 'qms', sens: 'MEDIUM', vol: 1 },
+    place_quality_hold: { tool: 'qms', sens: 'HIGH', vol: 300, volSpread: 0.6 },
+    release_quality_hold: { tool: 'qms', sens: 'HIGH', vol: 280, volSpread: 0.6 },
+    get_recipe: { tool: 'plm', sens: 'LOW', vol: 1 },
+    propose_recipe_change: { tool: 'plm', sens: 'MEDIUM', vol: 1 },
+    approve_recipe_change: { tool: 'plm', sens: 'HIGH', vol: 1 },
+    deploy_recipe: { tool: 'plm', sens: 'HIGH', vol: 1 },
+    get_asset: { tool: 'cmms', sens: 'LOW', vol: 1 },
+    create_maintenance_request: { tool: 'cmms', sens: 'MEDIUM', vol: 1 },
+    post_goods_receipt: { tool: 'erp', sens: 'MEDIUM', vol: 240 },
+    check_control_chart: { tool: 'spc', sens: 'LOW', vol: 50 },
+  },
+  procs: {
+    telemetry: [
+      'read_tags',
+      {
+        opt: 0.25,
+        then: [
+          'read_alarms',
+          {
+            pick: [
+              [0.8, []],
+              [0.14, ['log_downtime']],
+              [0.06, ['create_maintenance_request', { opt: 0.5, then: ['place_quality_hold'] }]],
+            ],
+          },
+        ],
+      },
+    ],
+    handover: ['shift_handover', 'list_work_orders', 'read_alarms'],
+    work_order: [
+      'list_work_orders',
+      'start_work_order',
+      { loop: [1, 3], body: ['report_output'] },
+      { opt: 0.2, then: ['scrap_report'] },
+      'close_work_order',
+      'post_goods_receipt',
+    ],
+    downtime: ['read_alarms', 'log_downtime', { opt: 0.4, then: ['get_asset', 'create_maintenance_request'] }],
+    inspection: ['record_inspection', { opt: 0.15, then: ['open_ncr', 'place_quality_hold'] }],
+    quality_review: [
+      'record_inspection',
+      { adopted: ['check_control_chart'] },
+      {
+        pick: [
+          [0.45, []],
+          [0.3, ['open_ncr']],
+          [0.25, ['release_quality_hold']],
+        ],
+      },
+    ],
+    hold_review: ['get_recipe', 'record_inspection', { opt: 0.5, then: ['place_quality_hold'] }],
+    recipe_change: [
+      'get_recipe',
+      'read_tags',
+      { adopted: ['check_control_chart'] },
+      'propose_recipe_change',
+      {
+        pick: [
+          [0.6, ['approve_recipe_change', 'deploy_recipe']],
+          [0.4, []],
+        ],
+      },
+    ],
+    trial_run: ['get_recipe', 'list_work_orders', { opt: 0.5, then: ['start_work_order'] }],
+  },
+  foreign: [
+    { tool: 'plc_gateway', uri: castell('plc-gw', '/opcua/'), op: 'write_setpoint', sens: 'CRITICAL', vol: 1 },
+    { tool: 'safety', uri: castell('safety', '/interlocks/'), op: 'bypass_interlock', sens: 'CRITICAL', vol: 1 },
+    { tool: 'payroll', uri: castell('hr', '/payroll/'), op: 'approve_overtime_pay', sens: 'HIGH', vol: 8, amt: 3400 },
+    { tool: 'finance', uri: castell('fin', '/gl/'), op: 'post_journal_entry', sens: 'HIGH', vol: 1, amt: 48000 },
+  ],
+  seats: [
+    {
+      name: 'mes-1',
+      role: 'telemetry bot: reads the line historian every 10 minutes, logs downtime, can place holds',
+      platform: 'langgraph-platform',
+      zone: 'berlin',
+      hours: [0, 24],
+      curve: 'flat',
+      weekend: 1,
+      rate: 0,
+      procs: [[1, 'telemetry']],
+      pace: 2,
+      networks: [{ from: 0, cidr: '10.70.1.0/24' }],
+      clients: [
+        { from: 0, ua: 'castell-telemetry-agent/1.4.2' },
+        { from: 18, ua: 'castell-telemetry-agent/1.5.0' },
+      ],
+      cron: [{ every: 10, proc: 'telemetry' }],
+      drift: 'read_tags',
+    },
+    {
+      name: 'mes-2',
+      role: 'shift-supervisor assistant, two supervisors per shift; handovers at 06:00, 14:00 and 22:00',
+      platform: 'azure-ai-foundry',
+      zone: 'berlin',
+      hours: [0, 24],
+      curve: 'night_thin',
+      weekend: 0.5,
+      rate: 46,
+      procs: [
+        [0.5, 'work_order'],
+        [0.25, 'downtime'],
+        [0.25, 'inspection'],
+      ],
+      people: [
+        { email: 'jonas.weber@castell-works.example', shift: [6, 14] },
+        { email: 'elif.demir@castell-works.example', shift: [6, 14] },
+        { email: 'marek.nowak@castell-works.example', shift: [14, 22] },
+        { email: 'anja.koch@castell-works.example', shift: [14, 22] },
+        { email: 'piotr.zielinski@castell-works.example', shift: [22, 6] },
+        { email: 'lena.braun@castell-works.example', shift: [22, 6] },
+      ],
+      interleave: true,
+      pace: 45,
+      networks: [{ from: 0, cidr: '10.70.20.0/23' }],
+      clients: [{ from: 0, ua: 'castell-shift-assistant/3.0.7' }],
+      cron: [{ at: ['05:52', '13:52', '21:52'], proc: 'handover' }],
+      peaks: [{ days: [31], factor: 1.4, procs: [[1, 'inspection']] }],
+    },
+    {
+      name: 'mes-3',
+      role: "a quality engineer's quiet assistant at the Monterrey plant",
+      platform: 'copilot-studio',
+      zone: 'monterrey',
+      hours: [7, 16],
+      curve: 'office',
+      weekend: 0,
+      rate: 8,
+      procs: [
+        [0.65, 'quality_review'],
+        [0.35, 'hold_review'],
+      ],
+      people: [{ email: 'valeria.garza@castell-works.example' }],
+      pace: 75,
+      networks: [
+        { from: 0, cidr: '10.81.6.0/24' },
+        { from: 21, cidr: '10.82.14.0/24' },
+      ],
+      clients: [{ from: 0, ua: 'copilot-studio-agent/1.14' }],
+      peaks: [{ days: [31], factor: 2 }],
+      adopt: { from: 12, over: 8 },
+    },
+    {
+      name: 'mes-4',
+      role: 'process-engineering assistant: recipe changes and trial runs for two engineers, interleaved',
+      platform: 'vertex-ai',
+      zone: 'berlin',
+      hours: [7, 18],
+      curve: 'office',
+      weekend: 0,
+      rate: 16,
+      procs: [
+        [0.6, 'recipe_change'],
+        [0.4, 'trial_run'],
+      ],
+      people: [
+        { email: 'stefan.hartmann@castell-works.example' },
+        { email: 'chiara.ricci@castell-works.example' },
+        { email: 'yusuf.arslan@castell-works.example', from: 26 },
+      ],
+      interleave: true,
+      pace: 55,
+      networks: [{ from: 0, cidr: '10.70.40.0/24' }],
+      clients: [{ from: 0, ua: 'castell-pe-assistant/0.9.3' }],
+      peaks: [{ days: [24], factor: 3, procs: [[1, 'recipe_change']] }],
+      adopt: { from: 15, over: 10 },
+      drift: 'read_tags',
+    },
+  ],
+};
