@@ -1,5 +1,5 @@
 /**
- * The detector bench's held-out measurement: the second trace family is deterministic, carries every kind of
+ * The detector bench's trace families: the second one is deterministic, carries every kind of
  * incident (odd sequences on MEDIUM and HIGH operations), has agents without a thread key, and its odd sequences
  * really are never seen before; the report cannot pass a trace that lacks a kind; the sweep leaves the policy alone.
  */

@@ -27,7 +27,7 @@ describe('fifth trace family', () => {
     expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
     expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
     expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
-    expect(FAMILIES.fifth).toMatchObject({ generator: 'bench/detector/families/fifth.ts', tunedOn: false });
+    expect(FAMILIES.fifth).toMatchObject({ generator: 'bench/detector/families/fifth.ts', tunedOn: true });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['logistics_dispatch', 'treasury_ops', 'devrel_community', 'pharmacy_inventory']),
     );

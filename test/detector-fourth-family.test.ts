@@ -24,7 +24,7 @@ describe('fourth trace family', () => {
     expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
     expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
     expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
-    expect(FAMILIES.fourth).toMatchObject({ generator: 'bench/detector/families/fourth.ts', tunedOn: false });
+    expect(FAMILIES.fourth).toMatchObject({ generator: 'bench/detector/families/fourth.ts', tunedOn: true });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['insurance_claims', 'procurement', 'soc_analyst', 'education_admin']),
     );

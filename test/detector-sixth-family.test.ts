@@ -36,7 +36,7 @@ describe('sixth trace family', () => {
     expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
     expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
     expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
-    expect(FAMILIES.sixth).toMatchObject({ generator: 'bench/detector/families/sixth.ts', tunedOn: false });
+    expect(FAMILIES.sixth).toMatchObject({ generator: 'bench/detector/families/sixth.ts', tunedOn: true });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['mortgage_underwriting', 'energy_grid_ops', 'retail_ecommerce', 'gov_benefits']),
     );

@@ -22,7 +22,7 @@ describe('third trace family', () => {
     expect(generateThirdFamily(small)).toEqual(one);
     expect(generateThirdFamily({ ...small, seed: 6 })).not.toEqual(one);
     expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
-    expect(FAMILIES.third).toMatchObject({ generator: 'bench/detector/families/third.ts', tunedOn: false });
+    expect(FAMILIES.third).toMatchObject({ generator: 'bench/detector/families/third.ts', tunedOn: true });
   });
 
   it('labels lines with known kinds and groups each incident under one label', () => {

@@ -1,6 +1,7 @@
 /**
- * npm run bench:detector [-- --family first|second] [--traces FILE] [--out decisions.jsonl] [--seed N]
- *                           [--agents N] [--days N] [--peers] [--policy override.json] [--results FILE] [--sweep]
+ * npm run bench:detector [-- --family first|second|…|seventh] [--traces FILE] [--out decisions.jsonl]
+ *                           [--seed N] [--agents N] [--days N] [--peers] [--policy override.json] [--results FILE]
+ *                           [--sweep]
  *
  * Replays a trace set (a seeded synthetic family, or a JSON-lines file) through the same
  * assess/decide/learn code as the live path and writes bench/results/detector-<family>.json.

@@ -1,7 +1,7 @@
 /**
  * The fifth trace family, written independently of the other four (no shared code, archetypes, randomness or
  * tuning, and nothing of the scorer read) as the held-out test once `first` … `fourth` are all tuned on. Same
- * trace format (bench/detector/README.md); described in families/fifth.md.
+ * trace format; described in bench/detector/README.md.
  *
  * Logistics-dispatch, treasury, developer-relations and pharmacy-inventory desks in nine time zones run branching
  * procedures (optional steps, loops, choices, retries). A dispatch orchestrator works many shipments at once,

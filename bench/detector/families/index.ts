@@ -1,11 +1,8 @@
 /**
- * Trace families for the held-out protocol: the default policy was tuned on `first`; `second` was written
- * independently afterwards and is reported as held-out (bench/detector/README.md). `third` was written later
- * still, independently of both, so that one family stays held out once `first` and `second` are tuned on.
- * `fourth` was written later, independently of all three, as the held-out test once all three are tuned on.
- * `fifth` was written later, independently of all four, as the held-out test once all four are tuned on.
- * `sixth` was written later, independently of all five, as the held-out test once all five are tuned on.
- * `seventh` was written last, independently of all six, as the held-out test once all six are tuned on.
+ * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
+ * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh` is the
+ * held-out family.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateFifthFamily } from './fifth.js';
@@ -36,27 +33,27 @@ export const FAMILIES: Record<string, Family> = {
   },
   second: {
     generator: 'bench/detector/families/second.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateSecondFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   third: {
     generator: 'bench/detector/families/third.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateThirdFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   fourth: {
     generator: 'bench/detector/families/fourth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateFourthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   fifth: {
     generator: 'bench/detector/families/fifth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateFifthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   sixth: {
     generator: 'bench/detector/families/sixth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateSixthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   seventh: {

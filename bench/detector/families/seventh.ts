@@ -1,7 +1,7 @@
 /**
  * The seventh trace family, written independently of the other six (no shared code, archetypes, randomness or
  * tuning, and nothing of the scorer read) as the held-out test once `first` … `sixth` are all tuned on. Same trace
- * format (bench/detector/README.md); described in families/seventh.md.
+ * format; described in bench/detector/README.md.
  *
  * An airline's operations desk, a newsroom, a manufacturing plant's execution system and a residential-leasing
  * company, in seven time zones (with the 2025 daylight-saving switches), run step programs with optional steps,

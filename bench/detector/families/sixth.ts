@@ -1,7 +1,7 @@
 /**
  * The sixth trace family, written independently of the other five (no shared code, archetypes, randomness or
  * tuning, and nothing of the scorer read) as the held-out test once `first` … `fifth` are all tuned on. Same trace
- * format (bench/detector/README.md); described in families/sixth.md.
+ * format; described in bench/detector/README.md.
  *
  * Mortgage-underwriting, energy-grid, retail e-commerce and government-benefits offices in seven time zones (with
  * their daylight-saving switches) run branching playbooks (optional steps, branches, loops, retries). Bots name
