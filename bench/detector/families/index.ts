@@ -2,9 +2,10 @@
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
  * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh` is the
- * held-out family.
+ * held-out family; `eighth` (written after the scorer was tuned on all seven) is the newest held-out family.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
+import { generateEighthFamily } from './eighth.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateSecondFamily } from './second.js';
@@ -60,5 +61,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/seventh.ts',
     tunedOn: false,
     generate: (o) => generateSeventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  eighth: {
+    generator: 'bench/detector/families/eighth.ts',
+    tunedOn: false,
+    generate: (o) => generateEighthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
