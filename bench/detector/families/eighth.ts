@@ -1,7 +1,7 @@
 /**
  * The eighth trace family, written independently of the other seven (its own archetypes, procedures, randomness
- * and incident planting; nothing of the scorer read) as the held-out test once `first` … `seventh` are all tuned
- * on. Same trace format; described in bench/detector/families/eighth.md.
+ * and incident planting; nothing of the scorer read) as a held-out test. Same trace format; described in
+ * bench/detector/README.md.
  *
  * A Melbourne hotel group's revenue desk, a Chicago fibre operator's network operations centre, a Cambridge biotech
  * assay lab and a London charity's fundraising team, each with a bot naming nobody and assistants serving one
