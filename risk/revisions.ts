@@ -3,8 +3,9 @@
  * must compute the same again when it replays: the workflows ask `patched(SCORING_PATCH)` (workflows/scoring.ts)
  * and score with the policy of the revision it answers. See risk/README.md.
  *
- * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, LOW steps
- *   in full, no derived context keys, a new source network worth 60, MEDIUM contained at 80.
+ * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, evicted
+ *   transition counts ignored, LOW steps in full, no derived context keys, a new source network worth 60, MEDIUM
+ *   contained at 80. (Learning keeps the newer state — creep, evicted counts — which revision 1 never reads.)
  * - 2: today's DEFAULT_POLICY.
  */
 import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './types.js';
@@ -18,6 +19,7 @@ const REVISION_1: PolicyOverride = {
   volume: { creep: { weight: 0 } },
   sequence: {
     alphaPerBranch: 0,
+    evictedCounts: false,
     repeat: { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 },
     sensitivityFactor: { LOW: 1, MEDIUM: 1, HIGH: 1, CRITICAL: 1 },
   },

@@ -133,7 +133,7 @@ function novelty(
  * many of the counts a full row evicted (`transLost`) were likely this step's (by its share of the operations
  * the row no longer lists): a step missing from a busy row, or listed again with a restarted count, may be one.
  */
-function rowView(b: Baseline, from: string, key: string) {
+function rowView(b: Baseline, from: string, key: string, policy: Policy) {
   const row = entry(b.trans, from) ?? [];
   let listedCount = 0;
   for (const [, v] of row) listedCount += v;
@@ -144,7 +144,7 @@ function rowView(b: Baseline, from: string, key: string) {
     return n === undefined || b.ops.tot === 0 ? pNew : (1 - pNew) * (n / b.ops.tot);
   };
   const p0 = prior(key);
-  const lost = b.transLost ? (entry(b.transLost, from) ?? 0) : 0;
+  const lost = policy.sequence.evictedCounts && b.transLost ? (entry(b.transLost, from) ?? 0) : 0;
   let listed = 0;
   if (lost > 0) for (const [k] of row) if (k !== key) listed += prior(k);
   const evicted = lost > 0 ? lost * Math.min(1, p0 / Math.max(1e-9, 1 - listed)) : 0;
@@ -157,7 +157,7 @@ function transitionSurprise(
   key: string,
   policy: Policy,
 ): { bits: number; count: number; evicted: number; nPrev: number } {
-  const { branches, count, evicted, follows, p0 } = rowView(b, from, key);
+  const { branches, count, evicted, follows, p0 } = rowView(b, from, key, policy);
   // Witten–Bell: a predecessor already followed by many different steps is more likely to see another one.
   const alpha = Math.max(policy.sequence.alpha, policy.sequence.alphaPerBranch * branches);
   const p = (count + evicted + alpha * p0) / (follows + alpha);
@@ -178,7 +178,7 @@ function repeatPoints(
   const from = previousOperations(b, f, policy);
   if (from.length !== 1 || from[0] !== key) return null;
   const weight = S.repeat[f.sensitivity] ?? S.repeat.CRITICAL;
-  const { count, evicted, follows } = rowView(b, key, key);
+  const { count, evicted, follows } = rowView(b, key, key, policy);
   const evidence = clamp(follows / Math.max(1, S.evidence), 0, 1);
   const points = weight * unfamiliarity(count + evicted, policy) * evidence;
   return points > 0 ? { points, count, follows } : null;

@@ -193,6 +193,8 @@ export interface Policy {
     alpha: number;
     /** Pseudo-count per different step already seen after the predecessor (1: Witten–Bell; 0: `alpha` only). */
     alphaPerBranch: number;
+    /** Whether what a full row evicted (`Baseline.transLost`) counts for the steps it no longer lists. */
+    evictedCounts: boolean;
     /** A gap longer than this starts a new session (transition from "start"). */
     sessionGapMs: number;
     /** After a pause longer than this (but within the session gap) a new session is also plausible. */
@@ -310,6 +312,7 @@ export const DEFAULT_POLICY: Policy = {
   sequence: {
     alpha: 0.5,
     alphaPerBranch: 1,
+    evictedCounts: true,
     sessionGapMs: 30 * 60_000,
     pauseMs: 5 * 60_000,
     threadKey: 'onBehalfOf',

@@ -1,10 +1,11 @@
 /**
  * Scoring revisions (risk/revisions.ts): a workflow that scored before today's revision replays with the scoring
  * it used. Revision 1 must decide exactly as the code before issue 19 did: the digests below are of every
- * decision and score that code (commit b9fe343) made on two small synthetic traces, recomputed here.
+ * decision and score that code (commit b9fe343's risk/) made on three small synthetic traces, recomputed here.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { generateFourthFamily } from '../bench/detector/families/fourth.js';
 import { generateSecondFamily } from '../bench/detector/families/second.js';
 import { generateTraces } from '../bench/detector/generate-traces.js';
 import { replay } from '../bench/detector/replay.js';
@@ -14,11 +15,14 @@ import { DEFAULT_POLICY } from '../risk/types.js';
 const TRACES = {
   first: () => generateTraces({ seed: 3, agentsPerArchetype: 1, days: 35 }),
   second: () => generateSecondFamily({ seed: 3, agentsPerArchetype: 1, days: 35 }),
+  // A 24×7 SOC agent whose busiest steps have more next steps than a row keeps: rows evict.
+  fourth: () => generateFourthFamily({ seed: 3, agentsPerArchetype: 1, days: 35 }),
 };
 /** sha256 of "DECISION[!]score" per line, joined by commas, from b9fe343's risk/. */
 const BEFORE_ISSUE_19 = {
   first: '05351e1ea88e6cd178d9842b8811ce4c0aacdc22b874e6292294ff89d191a37d',
   second: 'ed54ec6dcdc3bd818996b5dc09cc19422e61da9631e138613e108bf798f09810',
+  fourth: 'ea8112c966d6a0ac61a89da34281d4776f36764de13ea5ebdf8b40e82db2d41c',
 };
 
 const digest = (family: keyof typeof TRACES, revision: ScoringRevision) =>
@@ -31,9 +35,12 @@ const digest = (family: keyof typeof TRACES, revision: ScoringRevision) =>
     .digest('hex');
 
 describe('scoring revisions', () => {
-  it.each(['first', 'second'] as const)('revision 1 decides every request of family %s as before', (family) => {
-    expect(digest(family, 1)).toBe(BEFORE_ISSUE_19[family]);
-  });
+  it.each(['first', 'second', 'fourth'] as const)(
+    'revision 1 decides every request of family %s as before',
+    (family) => {
+      expect(digest(family, 1)).toBe(BEFORE_ISSUE_19[family]);
+    },
+  );
 
   it('revision 2 is today’s default policy, and decides differently', () => {
     expect(scoringPolicy(2, null)).toEqual(DEFAULT_POLICY);
