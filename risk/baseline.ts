@@ -157,7 +157,7 @@ export function hourOf(at: number, policy: Policy): number {
   return ((Math.floor(local / 3_600_000) % 24) + 24) % 24;
 }
 
-/** A context key's value for a request, cleaned (a derived key reads the domain of its source key's value). */
+/** A context key's value for a request, cleaned; a derived key (domainOf, productOf, scopeOf) reads its source. */
 export function contextValue(facts: Pick<ActionFacts, 'context'>, k: ContextKeyPolicy): string {
   if (k.domainOf !== undefined) {
     const source = own(facts.context, k.domainOf);
@@ -308,11 +308,6 @@ function observe(cat: Categorical, key: string, cap: number, halveAt: number): {
 }
 
 /**
- * One robust update of a log-space distribution. Full weight (running mean) while the key is young or
- * the agent is warming up; afterwards weight ≤ maxWeight, residual clipped at `clip` spreads, and the
- * centre/spread rate-limited per elapsed day.
- */
-/**
  * The creep a value at `at` would leave on `d`: spread·days run above the centre (upward CUSUM, each value
  * weighted by the time since the previous one, at most a day). 0 while the agent warms up or the key is new,
  * and when the policy gives the creep no weight (nothing is kept for a signal that is off).
@@ -334,6 +329,11 @@ export function creepAfter(
   return { u: clamp((d.u ?? 0) + step, 0, 4 * V.creep.to), rising: z > V.creep.slack };
 }
 
+/**
+ * One robust update of a log-space distribution. Full weight (running mean) while the key is young or
+ * the agent is warming up; afterwards weight ≤ maxWeight, residual clipped at `clip` spreads, and the
+ * centre/spread rate-limited per elapsed day.
+ */
 function updateDist(
   d: Dist | undefined,
   x: number,
@@ -414,13 +414,14 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, ap
     const had = entry(row, key);
     let lost = (b.transLost ? entry(b.transLost, from) : undefined) ?? 0;
     row = withEntry(row, key, (had ?? 0) + 1);
-    if (row.reduce((a, [, v]) => a + v, 0) + lost > lim.halveAt) {
+    if (row.reduce((a, [, v]) => a + v, 0) > lim.halveAt) {
       row = halve(row);
       lost = Math.ceil(lost / 2);
     }
     if (had === undefined) {
       const kept = evict(row, lim.transitionsPerOperation, key).list;
       for (const [k, v] of row) if (!kept.some(([j]) => j === k)) lost += v;
+      lost = Math.min(lost, lim.halveAt);
       row = kept;
     }
     b.trans = withEntry(b.trans, from, row);
