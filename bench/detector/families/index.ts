@@ -2,12 +2,14 @@
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
  * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh` and
- * `eighth` are held out (both replayed on the policy of 4e9c3d7, nobody has tuned on either).
+ * `eighth` are held out (both replayed on the policy of 4e9c3d7, nobody has tuned on either); `ninth` is held out
+ * too, written after all eight were tuned on.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
+import { generateNinthFamily } from './ninth.js';
 import { generateSecondFamily } from './second.js';
 import { generateSeventhFamily } from './seventh.js';
 import { generateSixthFamily } from './sixth.js';
@@ -66,5 +68,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/eighth.ts',
     tunedOn: false,
     generate: (o) => generateEighthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  ninth: {
+    generator: 'bench/detector/families/ninth.ts',
+    tunedOn: false,
+    generate: (o) => generateNinthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
