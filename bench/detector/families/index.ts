@@ -1,9 +1,8 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh` and
- * `eighth` are held out (both replayed on the policy of 4e9c3d7, nobody has tuned on either); `ninth` is held out
- * too, written after all eight were tuned on.
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh`,
+ * `eighth` and `ninth` are held out (all replayed on today's policy, nobody has tuned on them).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';

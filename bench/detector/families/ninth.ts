@@ -1,7 +1,7 @@
 /**
  * The ninth trace family, written independently of the other eight (its own archetypes, procedures, randomness and
  * incident planting; nothing of the scorer read) as a held-out test nobody tunes on. Same trace format; described in
- * bench/detector/families/ninth.md.
+ * bench/detector/README.md.
  *
  * A New York wealth manager's advisory desk, a Denver contractor's project management, an online game's live
  * operations and a city permit centre, each with a bot acting for nobody, an assistant serving one person, one
