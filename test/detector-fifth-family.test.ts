@@ -7,26 +7,27 @@
 import { describe, expect, it } from 'vitest';
 import { generateFifthFamily } from '../bench/detector/families/fifth.js';
 import { FAMILIES } from '../bench/detector/families/index.js';
-import { ANOMALY_KINDS, type TraceLine } from '../bench/detector/generate-traces.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
 import { JUDGED_KINDS } from '../bench/detector/replay.js';
+import {
+  dayOf,
+  expectReproducible,
+  expectWellFormed,
+  incidentsOf,
+  judgedCounts,
+  median,
+} from './helpers/trace-family.js';
 
 const full = { seed: 1, agentsPerArchetype: 4, days: 42 };
 const small = { seed: 5, agentsPerArchetype: 1, days: 30 };
-const dayOf = (l: TraceLine) => Math.floor((Date.parse(l.time) - Date.parse('2025-03-03T00:00:00Z')) / 86_400_000);
 
 describe('fifth trace family', () => {
   const lines = generateFifthFamily(full);
-  const incidents = new Map<string, TraceLine[]>();
-  for (const l of lines) if (l.incident) incidents.set(l.incident, [...(incidents.get(l.incident) ?? []), l]);
+  const incidents = incidentsOf(lines);
   const byAgent = (agent: string) => lines.filter((l) => l.agent === agent);
 
   it('is deterministic, seeded, in time order and registered as held out', () => {
-    const one = generateFifthFamily(small);
-    expect(generateFifthFamily(small)).toEqual(one);
-    expect(generateFifthFamily({ ...small, seed: 6 })).not.toEqual(one);
-    expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
-    expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
-    expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
+    expectReproducible(generateFifthFamily, small, lines);
     expect(FAMILIES.fifth).toMatchObject({ generator: 'bench/detector/families/fifth.ts', tunedOn: true });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['logistics_dispatch', 'treasury_ops', 'devrel_community', 'pharmacy_inventory']),
@@ -35,31 +36,11 @@ describe('fifth trace family', () => {
   });
 
   it('labels lines with known kinds and groups each incident under one label, from day 10 on', () => {
-    const labels = new Set<string>(['normal', ...ANOMALY_KINDS]);
-    const bad = lines.filter(
-      (l) =>
-        !labels.has(l.label) ||
-        (l.incident === null) !== (l.label === 'normal') ||
-        !/^https:\/\//.test(l.toolResource ?? ''),
-    );
-    expect(bad).toEqual([]);
-    for (const [id, ls] of incidents) {
-      expect(new Set(ls.map((l) => l.label)).size).toBe(1);
-      const label = ls[0]!.label;
-      expect(id).toMatch(id.startsWith('post_drift') ? /^post_drift_bulk-\d+$/ : new RegExp(`^${label}-\\d+$`));
-      if (id.startsWith('post_drift')) expect(label).toBe('bulk_volume');
-    }
-    // No incident before day 10 (Thursday 2025-03-13).
-    expect(lines.filter((l) => l.incident).every((l) => l.time >= '2025-03-13')).toBe(true);
+    expectWellFormed(lines, incidents, /^post_drift_bulk-\d+$/);
   });
 
   it('plants every judged kind, with 16 odd sequences on MEDIUM and 16 on HIGH operations', () => {
-    const count = new Map<string, number>();
-    for (const ls of incidents.values()) {
-      const l = ls[0]!;
-      const kind = l.label === 'odd_sequence' ? `odd_sequence ${l.sensitivity}` : l.label;
-      count.set(kind, (count.get(kind) ?? 0) + 1);
-    }
+    const count = judgedCounts(incidents);
     for (const kind of JUDGED_KINDS) expect(count.get(kind) ?? 0).toBeGreaterThan(0);
     expect(count.get('odd_sequence MEDIUM')).toBeGreaterThanOrEqual(16);
     expect(count.get('odd_sequence HIGH')).toBeGreaterThanOrEqual(16);
@@ -164,9 +145,9 @@ describe('fifth trace family', () => {
     for (const [day, n] of perDay('dispatch-1')) if (day > 0 && day !== 16) expect(n).toBeGreaterThanOrEqual(1_000);
     for (const quiet of ['treasury-4', 'pharmacy-4']) {
       const weekdays = [...perDay(quiet)].filter(([d]) => d % 7 < 5 && d !== 18 && d !== 19).map(([, n]) => n);
-      const median = weekdays.sort((a, b) => a - b)[Math.floor(weekdays.length / 2)]!;
-      expect(median).toBeGreaterThanOrEqual(10);
-      expect(median).toBeLessThanOrEqual(40);
+      const usual = median(weekdays);
+      expect(usual).toBeGreaterThanOrEqual(10);
+      expect(usual).toBeLessThanOrEqual(40);
     }
     const overlapping = byAgent('dispatch-2').some((l, i, ls) => {
       const [b, c] = [ls[i + 1], ls[i + 2]];

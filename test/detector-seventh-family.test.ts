@@ -7,29 +7,20 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../bench/detector/families/index.js';
 import { generateSeventhFamily } from '../bench/detector/families/seventh.js';
-import { ANOMALY_KINDS, type TraceLine } from '../bench/detector/generate-traces.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
 import { JUDGED_KINDS } from '../bench/detector/replay.js';
-
-const T0 = Date.parse('2025-03-03T00:00:00Z');
-const dayOf = (l: TraceLine) => Math.floor((Date.parse(l.time) - T0) / 86_400_000);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { dayOf, expectReproducible, expectWellFormed, incidentsOf, median } from './helpers/trace-family.js';
 const PRIVATE = /^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\./;
 
 describe('seventh trace family', () => {
   const lines = generateSeventhFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
   const normal = lines.filter((l) => l.label === 'normal');
-  const incidents = new Map<string, TraceLine[]>();
-  for (const l of lines) if (l.incident) incidents.set(l.incident, [...(incidents.get(l.incident) ?? []), l]);
+  const incidents = incidentsOf(lines);
   const of = (agent: string) => lines.filter((l) => l.agent === agent);
 
   it('is deterministic for a seed, differs across seeds, is in time order and registered as held out', () => {
     const small = { seed: 5, agentsPerArchetype: 1, days: 30 };
-    const one = generateSeventhFamily(small);
-    expect(generateSeventhFamily(small)).toEqual(one);
-    expect(generateSeventhFamily({ ...small, seed: 6 })).not.toEqual(one);
-    expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
-    expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
-    expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
+    expectReproducible(generateSeventhFamily, small, lines);
     expect(FAMILIES.seventh).toMatchObject({ generator: 'bench/detector/families/seventh.ts', tunedOn: false });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['airline_ops', 'media_newsroom', 'manufacturing_mes', 'real_estate_leasing']),
@@ -38,25 +29,7 @@ describe('seventh trace family', () => {
   });
 
   it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
-    const labels = new Set<string>(['normal', ...ANOMALY_KINDS]);
-    const bad = lines.filter(
-      (l) =>
-        !labels.has(l.label) ||
-        (l.incident === null) !== (l.label === 'normal') ||
-        !/^https:\/\//.test(l.toolResource ?? '') ||
-        !['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(l.sensitivity),
-    );
-    expect(bad).toEqual([]);
-    for (const [id, ls] of incidents) {
-      expect(new Set(ls.map((l) => l.label)).size).toBe(1);
-      expect(new Set(ls.map((l) => l.agent)).size).toBe(1);
-      const label = ls[0]!.label;
-      if (id.startsWith('post_drift')) {
-        expect(id).toMatch(/^post_drift_bulk-\d+$/);
-        expect(label).toBe('bulk_volume');
-      } else expect(id).toMatch(new RegExp(`^${label}-\\d+$`));
-      expect(ls.every((l) => dayOf(l) >= 10)).toBe(true);
-    }
+    expectWellFormed(lines, incidents, /^post_drift_bulk-\d+$/);
   });
 
   it('plants every judged kind, with at least 16 odd sequences on MEDIUM and 16 on HIGH operations', () => {

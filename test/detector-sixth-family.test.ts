@@ -8,34 +8,34 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../bench/detector/families/index.js';
 import { generateSixthFamily } from '../bench/detector/families/sixth.js';
-import { ANOMALY_KINDS, type TraceLine } from '../bench/detector/generate-traces.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
 import { JUDGED_KINDS } from '../bench/detector/replay.js';
+import {
+  dayOf,
+  expectReproducible,
+  expectWellFormed,
+  incidentsOf,
+  judgedCounts,
+  median,
+} from './helpers/trace-family.js';
 
 const full = { seed: 1, agentsPerArchetype: 4, days: 42 };
 const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
-const dayOf = (l: TraceLine) => Math.floor((Date.parse(l.time) - Date.parse('2025-03-03T00:00:00Z')) / 86_400_000);
 const RFC1918 = /^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\./;
 
 describe('sixth trace family', () => {
   const lines = generateSixthFamily(full);
   const normal = lines.filter((l) => l.label === 'normal');
-  const incidents = new Map<string, TraceLine[]>();
-  for (const l of lines) if (l.incident) incidents.set(l.incident, [...(incidents.get(l.incident) ?? []), l]);
+  const incidents = incidentsOf(lines);
   const of = (agent: string) => lines.filter((l) => l.agent === agent);
   const perDay = (ls: TraceLine[]) => {
     const days = new Map<number, number>();
     for (const l of ls) days.set(dayOf(l), (days.get(dayOf(l)) ?? 0) + 1);
     return days;
   };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
   it('is deterministic, seeded, in time order and registered as held out', () => {
-    const one = generateSixthFamily(small);
-    expect(generateSixthFamily(small)).toEqual(one);
-    expect(generateSixthFamily({ ...small, seed: 4 })).not.toEqual(one);
-    expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
-    expect(lines[0]!.time >= '2025-03-03T00:00:00.000Z').toBe(true);
-    expect(lines[lines.length - 1]!.time < '2025-04-14T00:00:00.000Z').toBe(true);
+    expectReproducible(generateSixthFamily, small, lines);
     expect(FAMILIES.sixth).toMatchObject({ generator: 'bench/detector/families/sixth.ts', tunedOn: true });
     expect(new Set(lines.map((l) => l.archetype))).toEqual(
       new Set(['mortgage_underwriting', 'energy_grid_ops', 'retail_ecommerce', 'gov_benefits']),
@@ -44,32 +44,11 @@ describe('sixth trace family', () => {
   });
 
   it('labels lines with known kinds and groups each incident under one label, from day 10 on', () => {
-    const labels = new Set<string>(['normal', ...ANOMALY_KINDS]);
-    const bad = lines.filter(
-      (l) =>
-        !labels.has(l.label) ||
-        (l.incident === null) !== (l.label === 'normal') ||
-        !/^https:\/\//.test(l.toolResource ?? '') ||
-        !['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(l.sensitivity),
-    );
-    expect(bad).toEqual([]);
-    for (const [id, ls] of incidents) {
-      expect(new Set(ls.map((l) => l.label)).size).toBe(1);
-      const label = ls[0]!.label;
-      expect(id).toMatch(id.startsWith('post_drift') ? /^post_drift_bulk-\d+$/ : new RegExp(`^${label}-\\d+$`));
-      if (id.startsWith('post_drift')) expect(label).toBe('bulk_volume');
-      expect(new Set(ls.map((l) => l.agent)).size).toBe(1);
-    }
-    expect(lines.filter((l) => l.incident).every((l) => l.time >= '2025-03-13')).toBe(true);
+    expectWellFormed(lines, incidents, /^post_drift_bulk-\d+$/);
   });
 
   it('plants every judged kind, with at least 16 odd sequences on MEDIUM and 16 on HIGH operations', () => {
-    const count = new Map<string, number>();
-    for (const ls of incidents.values()) {
-      const l = ls[0]!;
-      const kind = l.label === 'odd_sequence' ? `odd_sequence ${l.sensitivity}` : l.label;
-      count.set(kind, (count.get(kind) ?? 0) + 1);
-    }
+    const count = judgedCounts(incidents);
     for (const kind of JUDGED_KINDS) expect(count.get(kind) ?? 0).toBeGreaterThan(0);
     expect(count.get('odd_sequence MEDIUM')).toBeGreaterThanOrEqual(16);
     expect(count.get('odd_sequence HIGH')).toBeGreaterThanOrEqual(16);

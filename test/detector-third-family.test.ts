@@ -6,48 +6,28 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../bench/detector/families/index.js';
 import { generateThirdFamily } from '../bench/detector/families/third.js';
-import { ANOMALY_KINDS, type TraceLine } from '../bench/detector/generate-traces.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
 import { JUDGED_KINDS } from '../bench/detector/replay.js';
+import { expectReproducible, expectWellFormed, incidentsOf, judgedCounts } from './helpers/trace-family.js';
 
 const full = { seed: 1, agentsPerArchetype: 4, days: 42 };
 const small = { seed: 5, agentsPerArchetype: 1, days: 30 };
 
 describe('third trace family', () => {
   const lines = generateThirdFamily(full);
-  const incidents = new Map<string, TraceLine[]>();
-  for (const l of lines) if (l.incident) incidents.set(l.incident, [...(incidents.get(l.incident) ?? []), l]);
+  const incidents = incidentsOf(lines);
 
   it('is deterministic, seeded and in time order', () => {
-    const one = generateThirdFamily(small);
-    expect(generateThirdFamily(small)).toEqual(one);
-    expect(generateThirdFamily({ ...small, seed: 6 })).not.toEqual(one);
-    expect(lines.every((l, i) => i === 0 || l.time >= lines[i - 1]!.time)).toBe(true);
+    expectReproducible(generateThirdFamily, small, lines);
     expect(FAMILIES.third).toMatchObject({ generator: 'bench/detector/families/third.ts', tunedOn: true });
   });
 
   it('labels lines with known kinds and groups each incident under one label', () => {
-    const labels = new Set<string>(['normal', ...ANOMALY_KINDS]);
-    for (const l of lines) {
-      expect(labels.has(l.label)).toBe(true);
-      expect(l.incident === null).toBe(l.label === 'normal');
-    }
-    for (const [id, ls] of incidents) {
-      expect(new Set(ls.map((l) => l.label)).size).toBe(1);
-      const label = ls[0]!.label;
-      expect(id).toMatch(id.startsWith('post_drift') ? /^post_drift_bulk-\d+$/ : new RegExp(`^${label}-\\d+$`));
-      if (id.startsWith('post_drift')) expect(label).toBe('bulk_volume');
-    }
-    // No incident before day 10 (Thursday 2025-03-13).
-    expect(lines.filter((l) => l.incident).every((l) => l.time >= '2025-03-13')).toBe(true);
+    expectWellFormed(lines, incidents, /^post_drift_bulk-\d+$/);
   });
 
   it('plants every judged kind, with 16 odd sequences on MEDIUM and 16 on HIGH operations', () => {
-    const count = new Map<string, number>();
-    for (const ls of incidents.values()) {
-      const l = ls[0]!;
-      const kind = l.label === 'odd_sequence' ? `odd_sequence ${l.sensitivity}` : l.label;
-      count.set(kind, (count.get(kind) ?? 0) + 1);
-    }
+    const count = judgedCounts(incidents);
     for (const kind of JUDGED_KINDS) expect(count.get(kind) ?? 0).toBeGreaterThan(0);
     expect(count.get('odd_sequence MEDIUM')).toBeGreaterThanOrEqual(16);
     expect(count.get('odd_sequence HIGH')).toBeGreaterThanOrEqual(16);
