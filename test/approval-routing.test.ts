@@ -137,6 +137,29 @@ const auditOf = async (id: string) =>
     data: e.node.cloudEvent.data,
   })) ?? [];
 
+describe('a decision command for the Temporal CLI (actionDecisionCommand)', () => {
+  const ask = (who: keyof typeof people, id: string) =>
+    stack.gql<any>(
+      `mutation($id: ID!) { actionDecisionCommand(input: { actionId: $id, approve: true }) { workflowId update input } }`,
+      { id },
+      tokens[who],
+    );
+
+  it('goes to whoever may see the held action, and to nobody else: the statement names its owner', async () => {
+    const { id } = await held('transfer');
+    // bob is an approver the route names nowhere, for an agent he does not own.
+    const bob = await ask('bob', id);
+    expect(code(bob)).toBe('FORBIDDEN');
+    expect(JSON.stringify(bob.data ?? null)).not.toContain(id);
+    for (const who of ['owner', 'sec1', 'admin'] as const) {
+      const res = await ask(who, id);
+      expect(res.errors, who).toBeUndefined();
+      expect(res.data.actionDecisionCommand).toMatchObject({ workflowId: `action:${id}`, update: 'approveAction' });
+      expect(res.data.actionDecisionCommand.input.proof).toEqual(expect.any(String));
+    }
+  });
+});
+
 describe('a quorum: two approvers, at least one from security, never the owner alone', () => {
   it('the owner approves first and waits for security; nobody votes twice; security completes it', async () => {
     const { id } = await held('transfer');

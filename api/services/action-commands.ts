@@ -43,7 +43,8 @@ import {
 import { sensitiveActionWorkflow } from '../../workflows/action/workflow.js';
 import type { AgentAccess, AgentView } from './agent-access.js';
 import type { AgentDirectory } from './agent-directory.js';
-import type { ActionDirectory, DecidedAction } from './action-directory.js';
+import { summaryOf, type ActionDirectory, type DecidedAction } from './action-directory.js';
+import type { HeldAction } from './approval-standing.js';
 import { failpoint } from '../../temporal/failpoints.js';
 import { proposeRecordedGrant, sameGrantTerms, signActionGrant } from '../../tokens/action-grants.js';
 import type { PeerStatistics } from './peer-stats.js';
@@ -68,6 +69,7 @@ export interface DecisionCommand {
   update: 'approveAction' | 'denyAction';
   input: Signed<ApprovalRequest>;
   expiresAt: string;
+  held: HeldAction; // the action as its workflow shows it now: who may receive the command (api/types/action.ts)
 }
 
 export class ActionCommands {
@@ -336,15 +338,15 @@ export class ActionCommands {
       () => this.client.workflow.getHandle(workflowId).describe(),
       `No action with id "${actionId}".`,
     );
-    const agentId = info.typedSearchAttributes.get(SA.AgentId);
-    if (!agentId) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    const held = summaryOf(info);
+    if (!held?.agentId) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
     if (info.status.name !== 'RUNNING')
       throw conflict(
         `Action ${actionId} is ${info.typedSearchAttributes.get(SA.ActionStatus) ?? 'closed'}: there is nothing left to decide.`,
       );
     const [roles, agentOwner, delegators] = await Promise.all([
       this.people.roles(email, { fresh: true }),
-      this.access.ownerOf(agentId),
+      this.access.ownerOf(held.agentId),
       this.people.delegatorsOf(email),
     ]);
     return {
@@ -352,14 +354,12 @@ export class ActionCommands {
       signedWith: { agentOwner, delegators },
       workflowId,
       update: approve ? approveActionUpdate : denyActionUpdate,
+      held,
     };
   }
 
-  /**
-   * A person's decision as a ready-to-send Update (for the Temporal CLI or UI): the request and a statement
-   * signed now, with their roles and the agent's owner as Warden reads them now — what the action's workflow
-   * checks, whoever sends it. It works once, until it expires.
-   */
+  /** A decision as a ready-to-send Update (Temporal CLI or UI): the request and a statement signed now, with the
+   * person's roles and the agent's owner read now — what the workflow checks, whoever sends it; once, until expiry. */
   async decisionCommand(
     email: string,
     actionId: string,
@@ -367,15 +367,15 @@ export class ActionCommands {
     comment: string,
     ttlSeconds = 300,
   ): Promise<DecisionCommand> {
-    const { by, signedWith, workflowId, update } = await this.decider(email, actionId, approve, comment);
-    const request = { comment };
-    const proof = await this.commands.statement(by, workflowId, update.name, request, signedWith, ttlSeconds);
+    const { by, signedWith, workflowId, update, held } = await this.decider(email, actionId, approve, comment);
+    const proof = await this.commands.statement(by, workflowId, update.name, { comment }, signedWith, ttlSeconds);
     const { exp } = JSON.parse(Buffer.from(proof.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
     return {
       workflowId,
       update: update.name as DecisionCommand['update'],
-      input: { request, proof },
+      input: { request: { comment }, proof },
       expiresAt: new Date(exp * 1000).toISOString(),
+      held,
     };
   }
 

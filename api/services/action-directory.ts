@@ -256,7 +256,10 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-function summaryOf(info: WorkflowExecutionInfo): ActionSummary | null {
+/** An action as its workflow's search attributes and memo show it (read from the server alone, no worker). */
+export function summaryOf(
+  info: Pick<WorkflowExecutionInfo, 'workflowId' | 'memo' | 'typedSearchAttributes' | 'startTime'>,
+): ActionSummary | null {
   const memo = (info.memo ?? {}) as Record<string, unknown>;
   if (!info.workflowId.startsWith('action:') || typeof memo.tool !== 'string') return null;
   return {

@@ -237,6 +237,9 @@ builder.mutationFields((t) => ({
 }));
 
 const DecisionCommand = builder.objectRef<DecisionCommandModel>('ActionDecisionCommand').implement({
+  // Who may see the held action may have a command for it: the statement names the agent's owner. (The action's
+  // workflow still checks, when the command is sent, that the person may decide then.)
+  authScopes: (c) => ({ admin: true, security: true, ownerOfAgent: c.held.agentId, deciderOf: c.held }),
   description:
     'A decision on a held action as a Temporal Update anyone may send for you (the Temporal CLI, with the codec server): ' +
     "the request and a statement Warden signed now, naming you, your roles and the agent's owner. It works once, until it expires.",
