@@ -404,13 +404,18 @@ describe('forged approvals (the finding: anyone could approve as anyone)', () =>
     const sent = await approve([next.id, '--deny', '--comment', 'not this one', '--send']);
     expect(sent.status, sent.stderr).toBe(0);
     expect(sent.stdout).toMatch(new RegExp(`DENIED, decided by ${w.people.ownerA.replace(/[.+]/g, '\\$&')}`));
-    // And a person the workflow does not accept gets a signed statement that the workflow refuses.
+    // Someone who may see the action but not decide it (an admin, under this policy) gets a signed statement that
+    // the workflow refuses; someone who may not even see it (another owner) gets none.
     const other = await w.heldAction();
-    const refused = await approve([other.id, '--comment', 'mine now', '--send', '--token', w.tokens.ownerB]);
+    const refused = await approve([other.id, '--comment', 'mine now', '--send', '--token', w.tokens.admin]);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr + refused.stdout).toMatch(
       /Only the agent's owner or the security role may decide this action/,
     );
+    const unsigned = await approve([other.id, '--comment', 'mine now', '--token', w.tokens.ownerB]);
+    expect(unsigned.status).not.toBe(0);
+    expect(unsigned.stderr + unsigned.stdout).toMatch(/FORBIDDEN/);
+    expect(unsigned.stdout).not.toMatch(/^temporal /m);
     expect((await w.stack.api.services.actions.get(other.id)).status).toBe('PENDING_APPROVAL');
   });
 
