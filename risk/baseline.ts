@@ -60,6 +60,25 @@ export interface OpStats {
   vol: Dist;
   /** Only requests with amount > 0. */
   amt?: Dist;
+  /** How busy this operation is now and on its busiest days (`rate.operation`); absent until learned with it. */
+  rate?: OpRate;
+}
+
+/**
+ * One operation's pace: a leaky count of its requests (each decays with time constant `rate.windowMs`, so a run of
+ * requests within one window counts about as many), and the highest that count reached on each recent day. O(1)
+ * per operation, where timestamps per operation would grow with every busy one.
+ */
+export interface OpRate {
+  /** The leaky count just after the request at `t`. */
+  x: number;
+  t: number;
+  /** The day (as `dayOf`) `today` belongs to. */
+  day: number;
+  /** The highest count so far that day. */
+  today: number;
+  /** The highest count of each earlier day (most recent last, quiet days 0), at most `rate.days`. */
+  peaks: number[];
 }
 
 export interface Baseline {
@@ -257,6 +276,61 @@ export function usualBusiest(b: Baseline, at: number, policy: Policy): { usual: 
   return { usual: Math.max(usual, R.minUsual), days: peaks.length };
 }
 
+/**
+ * The operation's usual busiest window, read like the agent's (`usualBusiest`) from its own daily peaks; `count` is its
+ * leaky count now, this request included.
+ */
+export function usualOperationPace(
+  r: OpRate | undefined,
+  at: number,
+  policy: Policy,
+): { count: number; usual: number } {
+  const R = policy.rate;
+  const count = leakyCount(r, at, policy) + 1;
+  const peaks = r ? [...r.peaks] : [];
+  if (r && dayOf(at, policy) === r.day) peaks.push(r.today);
+  const sorted = peaks.sort((x, y) => y - x);
+  let usual = sorted[Math.min(R.ignoreTopDays, sorted.length - 1)] ?? 0;
+  if (peaks.length < R.minDays) usual = Math.max(usual, R.defaultUsual);
+  return { count, usual: Math.max(usual, R.minUsual) };
+}
+
+/** The operation's leaky count at `at`, before a request then. */
+function leakyCount(r: OpRate | undefined, at: number, policy: Policy): number {
+  if (!r) return 0;
+  return r.x * Math.exp(-Math.max(0, at - r.t) / policy.rate.windowMs);
+}
+
+/** An operation's pace after one more request at `at`. A request older than the last one counts as at the last. */
+function opRateAfter(r: OpRate | undefined, at: number, policy: Policy): OpRate {
+  const t = r ? Math.max(r.t, at) : at;
+  const x = round4(leakyCount(r, t, policy) + 1);
+  const day = dailyPeaksAfter(r?.day ?? null, r?.today ?? 0, r?.peaks ?? [], t, x, policy);
+  return { x, t, day: day.day!, today: day.today, peaks: day.peaks };
+}
+
+/**
+ * Each day's busiest window after a new reading `value` at `at`: a new day closes the previous one into `peaks`, days
+ * without any learned request counting as quiet days (peak 0), up to the kept number of days.
+ */
+function dailyPeaksAfter(
+  day: number | null,
+  today: number,
+  peaks: number[],
+  at: number,
+  value: number,
+  policy: Policy,
+): { day: number | null; today: number; peaks: number[] } {
+  const now = dayOf(at, policy);
+  if (day === null || now > day) {
+    if (day === null) return { day: now, today: value, peaks };
+    const closed = [...peaks, today];
+    for (let d = day + 1; d < now && d - day <= policy.rate.days; d++) closed.push(0);
+    return { day: now, today: value, peaks: closed.slice(-policy.rate.days) };
+  }
+  return now === day ? { day, today: Math.max(today, value), peaks } : { day, today, peaks };
+}
+
 /** Requests of the baseline in the window (at - windowMs, at]. */
 export function requestsInWindow(b: Baseline, at: number, windowMs: number): number {
   let c = 0;
@@ -403,7 +477,8 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, ap
   const prev = entry(b.stats, key);
   const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, approved);
   const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, approved) : prev?.amt;
-  b.stats = withEntry(b.stats, key, amt ? { vol, amt } : { vol });
+  const rate = opRateAfter(prev?.rate, at, policy);
+  b.stats = withEntry(b.stats, key, { vol, ...(amt ? { amt } : {}), rate });
 
   // Sequence, within the request's thread.
   const thread = threadOf(facts, policy);
@@ -439,19 +514,10 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, ap
 
   // Rate: how many requests the window ending now holds (this one included); keep each day's busiest.
   const inWindow = requestsInWindow(b, at, policy.rate.windowMs) + 1;
-  const today = dayOf(at, policy);
-  if (b.rateDay === null || today > b.rateDay) {
-    if (b.rateDay !== null) {
-      // Days without any learned request count as quiet days (peak 0), up to the kept number of days.
-      const peaks = [...b.ratePeaks, b.rateToday];
-      for (let d = b.rateDay + 1; d < today && d - b.rateDay <= policy.rate.days; d++) peaks.push(0);
-      b.ratePeaks = peaks.slice(-policy.rate.days);
-    }
-    b.rateDay = today;
-    b.rateToday = inWindow;
-  } else if (today === b.rateDay) {
-    b.rateToday = Math.max(b.rateToday, inWindow);
-  }
+  const day = dailyPeaksAfter(b.rateDay, b.rateToday, b.ratePeaks, at, inWindow, policy);
+  b.rateDay = day.day;
+  b.rateToday = day.today;
+  b.ratePeaks = day.peaks;
   const recent = b.recent.slice();
   let i = recent.length;
   while (i > 0 && recent[i - 1]! > at) i--;

@@ -1,18 +1,23 @@
 /**
  * Scoring revisions. Scoring runs in workflow code, so a workflow that already scored under an older revision
- * must compute the same again when it replays: the workflows ask `patched(SCORING_PATCH)` (workflows/scoring.ts)
- * and score with the policy of the revision it answers. See risk/README.md.
+ * must compute the same again when it replays: the workflows ask `patched()` for each revision's id
+ * (workflows/scoring.ts) and score with the policy of the revision it answers. See risk/README.md.
  *
  * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, evicted
  *   transition counts ignored, LOW steps in full, no derived context keys, a new source network worth 60, MEDIUM
  *   contained at 80. (Learning keeps the newer state — creep, evicted counts — which revision 1 never reads.)
- * - 2: today's DEFAULT_POLICY.
+ * - 2: before the per-operation rate — the rate signal reads the agent's whole pace alone, 1.5× its usual busiest
+ *   window. (Learning keeps each operation's leaky count, which revision 2 never reads.)
+ * - 3: today's DEFAULT_POLICY.
  */
 import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './types.js';
 
-export const SCORING_PATCH = 'risk-scoring-2';
-export type ScoringRevision = 1 | 2;
-export const CURRENT_SCORING_REVISION: ScoringRevision = 2;
+/** The `patched()` id of each revision after the first, newest first (workflows/scoring.ts). */
+export const SCORING_PATCHES = { 3: 'risk-scoring-3', 2: 'risk-scoring-2' } as const;
+export type ScoringRevision = 1 | 2 | 3;
+export const CURRENT_SCORING_REVISION: ScoringRevision = 3;
+
+const REVISION_2: PolicyOverride = { rate: { tolerance: 1.5, operation: { weight: 0 } } };
 
 const REVISION_1: PolicyOverride = {
   thresholds: { MEDIUM: { review: 45, contain: 80 } },
@@ -31,9 +36,11 @@ const REVISION_1: PolicyOverride = {
     ],
   },
   rules: { criticalOnNewStep: 'OFF' },
+  ...REVISION_2,
 };
 
 /** The policy an agent is scored with under a revision: the revision's defaults, then the agent's own override. */
 export function scoringPolicy(revision: ScoringRevision, override: PolicyOverride | null | undefined): Policy {
-  return policyFor(DEFAULT_POLICY, revision === 1 ? REVISION_1 : null, override);
+  const revisionDefaults = { 1: REVISION_1, 2: REVISION_2, 3: null }[revision];
+  return policyFor(DEFAULT_POLICY, revisionDefaults, override);
 }

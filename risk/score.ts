@@ -13,7 +13,7 @@
  *   person), from Markov transition counts smoothed towards the agent's operation mix; after a pause the
  *   less surprising of "continues the thread" and "starts a session" is used. A sensitive operation repeated
  *   back to back that this agent never repeats scores by its sensitivity instead, when that is higher;
- * - rate: requests in the sliding window against the agent's usual busiest window (a robust daily peak);
+ * - rate: how busy this operation, and the agent, is now against its usual busiest window (a robust daily peak);
  * - context: a source network, delegating person or client never (or barely) seen for this agent,
  *   weighted by how often this agent sees new values, and an hour at which it is almost never active.
  *
@@ -30,13 +30,12 @@ import {
   newValueProbability,
   opKey,
   own,
-  requestsInWindow,
-  usualBusiest,
   type Baseline,
   type Categorical,
 } from './baseline.js';
 import { cleanValue, formatNumber } from './format.js';
 import type { ActionFacts, AssessmentFlags, PeerStats, Policy, Reason, RiskAssessment, Signal } from './types.js';
+import { rate } from './rate.js';
 import { volume } from './volume.js';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
@@ -230,21 +229,6 @@ function sequence(
   out.push({ signal: 'sequence', contribution: pts, detail: what });
 }
 
-function rate(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
-  const R = policy.rate;
-  const count = requestsInWindow(b, f.at, R.windowMs) + 1;
-  const { usual } = usualBusiest(b, f.at, policy);
-  const excess = Math.log2(count / (R.tolerance * usual));
-  const pts = R.weight * clamp(excess / R.doublings, 0, 1);
-  if (!(pts > 0)) return;
-  const minutes = formatNumber(R.windowMs / 60_000);
-  out.push({
-    signal: 'rate',
-    contribution: pts,
-    detail: `${formatNumber(count)} requests in the last ${minutes} minutes; this agent's busiest ${minutes} minutes usually hold at most ${formatNumber(usual)}.`,
-  });
-}
-
 function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
   for (const k of policy.context.keys) {
     const { key, label, weight } = k;
@@ -301,7 +285,7 @@ export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, p
   novelty(baseline, facts, key, policy, peers, raw, flags);
   volume(baseline, facts, key, policy, warm, raw);
   sequence(baseline, facts, key, policy, raw, flags);
-  rate(baseline, facts, policy, raw);
+  rate(baseline, facts, key, policy, raw);
   context(baseline, facts, policy, raw);
 
   const factor = warm ? policy.warmup.signalFactor : 1;

@@ -238,6 +238,11 @@ export interface Policy {
     tolerance: number;
     doublings: number;
     weight: number;
+    /**
+     * The same reading for the request's operation alone: its leaky count (time constant `windowMs`) against its own
+     * busiest days (`days`, `ignoreTopDays`, `minUsual`, `minDays`, `defaultUsual` as above). Weight 0: off.
+     */
+    operation: { tolerance: number; doublings: number; weight: number };
   };
   context: {
     keys: ContextKeyPolicy[];
@@ -330,9 +335,10 @@ export const DEFAULT_POLICY: Policy = {
     minUsual: 4,
     minDays: 7,
     defaultUsual: 20,
-    tolerance: 1.5,
+    tolerance: 4,
     doublings: 1.5,
     weight: 70,
+    operation: { tolerance: 2.5, doublings: 1.5, weight: 70 },
   },
   context: {
     keys: [

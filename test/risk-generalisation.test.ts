@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addressScope, contextValue, emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
 import { decide } from '../risk/decide.js';
 import { assess } from '../risk/score.js';
-import { policyFor, type ActionFacts, type Sensitivity } from '../risk/types.js';
+import { policyFor, type ActionFacts, type Policy, type Sensitivity } from '../risk/types.js';
 import { CONTEXT, DAY, HOUR, MIN, P, T0, facts, history, monday, score, step, supportHistory } from './helpers/risk.js';
 
 const reasonOf = (b: Baseline, f: ActionFacts, pattern: RegExp) =>
@@ -296,5 +296,72 @@ describe('context keys derived from the delegating person, the client and the ne
     expect(held({ ...CONTEXT, userAgent: 'curl/8.5.0' })).toBe('REVIEW');
     expect(held({ ...CONTEXT, userAgent: 'agent/1.1' })).toBe('ALLOW');
     expect(held({ ...CONTEXT, sourceNetwork: '185.220.101.0/24' })).toBe('REVIEW');
+  });
+});
+
+describe('the pace of one operation (rate.operation)', () => {
+  // A records clerk: looks a record up (often twice), updates it, leaves a note; sessions with breaks between.
+  const routine = [
+    { tool: 'records', operation: 'lookup', sensitivity: 'LOW' as const, volume: () => 1 },
+    { tool: 'records', operation: 'lookup', sensitivity: 'LOW' as const, volume: () => 1 },
+    { tool: 'records', operation: 'update', sensitivity: 'MEDIUM' as const, volume: () => 1 },
+    { tool: 'notes', operation: 'add_note', sensitivity: 'LOW' as const, volume: () => 1 },
+  ];
+  const { baseline, end } = history('clerk-1', routine);
+  const agentPaceOnly = policyFor(P, { rate: { operation: { weight: 0 } } });
+
+  /** Requests of a lookup every 4 s until one is held, learning those allowed. */
+  const burst = (policy: Policy) => {
+    let b = baseline;
+    for (let i = 0; i < 300; i++) {
+      const f = facts('clerk-1', step('records', 'lookup', 'LOW'), monday(end) + i * 4000);
+      if (decide(assess(b, f, policy), f, policy).decision !== 'ALLOW') return { b, held: f, requests: i + 1 };
+      b = learn(b, f, policy);
+    }
+    throw new Error('never held');
+  };
+
+  it('holds one operation done over and over sooner than the agent’s whole pace would, and says so', () => {
+    const { b, held, requests } = burst(P);
+    const reason = assess(b, held, P).reasons.find((r) => r.signal === 'rate')!;
+    expect(reason.detail).toMatch(
+      /^About \d+ requests for records:lookup in the last 10 minutes; this agent's busiest 10 minutes for records:lookup usually hold at most \d+\.$/,
+    );
+    expect(requests).toBeLessThan(burst(agentPaceOnly).requests);
+    // The agent's other work during the burst keeps going.
+    const note = facts('clerk-1', step('notes', 'add_note', 'LOW'), held.at + 1000);
+    expect(decide(assess(b, note, P), note, P).decision).toBe('ALLOW');
+  });
+
+  it('a legitimate peak raises every step together: the routine twice as fast, without breaks, for an hour', () => {
+    let b = baseline;
+    const decisions = new Set<string>();
+    let maxRate = 0;
+    for (let i = 0; i < 180; i++) {
+      const s = routine[i % routine.length]!;
+      const f = facts('clerk-1', { ...s, volume: 1 }, monday(end) + i * 20_000);
+      const a = assess(b, f, P);
+      maxRate = Math.max(maxRate, score(a, 'rate'));
+      const { decision } = decide(a, f, P);
+      decisions.add(decision);
+      if (decision === 'ALLOW') b = learn(b, f, P);
+    }
+    expect(decisions).toEqual(new Set(['ALLOW']));
+    expect(maxRate).toBeLessThan(P.thresholds.MEDIUM.review);
+  });
+
+  it('keeps each operation’s pace in a few numbers: at most `rate.days` daily peaks', () => {
+    let b = emptyBaseline();
+    for (let d = 0; d < P.rate.days + 20; d++)
+      for (let i = 0; i < 5; i++)
+        b = learn(b, facts('daily-1', step('records', 'lookup', 'LOW'), T0 + d * DAY + i * MIN), P);
+    const pace = b.stats.find(([k]) => k === 'records:lookup')![1].rate!;
+    expect(pace.peaks).toHaveLength(P.rate.days);
+    expect(Math.max(...pace.peaks)).toBeLessThanOrEqual(5);
+    // The last busy day closes into the peaks, and the days without a request close as quiet ones.
+    b = learn(b, facts('daily-1', step('records', 'lookup', 'LOW'), T0 + (P.rate.days + 23) * DAY), P);
+    const after = b.stats.find(([k]) => k === 'records:lookup')![1].rate!;
+    expect(after.peaks).toHaveLength(P.rate.days);
+    expect(after.peaks.slice(-4)).toEqual([pace.today, 0, 0, 0]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Scoring revisions (risk/revisions.ts): a workflow that scored before today's revision replays with the scoring
- * it used. Revision 1 must decide exactly as the code before issue 19 did: the digests below are of every
- * decision and score that code (commit b9fe343's risk/) made on three small synthetic traces, recomputed here.
+ * it used. Revision 1 must decide exactly as the code before issue 19 did, revision 2 as the code before the
+ * per-operation rate: the digests below are of every decision and score that code (commit b9fe343's risk/,
+ * commit b13dcb0's risk/) made on three small synthetic traces, recomputed here.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,12 @@ const BEFORE_ISSUE_19 = {
   second: 'ed54ec6dcdc3bd818996b5dc09cc19422e61da9631e138613e108bf798f09810',
   fourth: 'ea8112c966d6a0ac61a89da34281d4776f36764de13ea5ebdf8b40e82db2d41c',
 };
+/** The same, from b13dcb0's risk/ (revision 2, the rate signal on the agent's whole pace alone). */
+const BEFORE_RATE_PER_OPERATION = {
+  first: '2fe96aa4676201506a9b91ebc1c5f4546d6c20c4abb1b4a7b7647bfc12493d90',
+  second: '5bc48380b22b41d861692c1e0584b4499f1ed0de22bd8b2f5d6e12c76c2f88f6',
+  fourth: '4a65dda88b744995b647b7ac908213c27d92413ad1faa7508d4eebb2fa9e843c',
+};
 
 const digest = (family: keyof typeof TRACES, revision: ScoringRevision) =>
   createHash('sha256')
@@ -42,14 +49,25 @@ describe('scoring revisions', () => {
     },
   );
 
-  it('revision 2 is today’s default policy, and decides differently', () => {
-    expect(scoringPolicy(2, null)).toEqual(DEFAULT_POLICY);
-    expect(digest('second', 2)).not.toBe(BEFORE_ISSUE_19.second);
+  it.each(['first', 'second', 'fourth'] as const)(
+    'revision 2 decides every request of family %s as before the per-operation rate',
+    (family) => {
+      expect(digest(family, 2)).toBe(BEFORE_RATE_PER_OPERATION[family]);
+    },
+  );
+
+  it('revision 3 is today’s default policy, and decides differently from both', () => {
+    expect(scoringPolicy(3, null)).toEqual(DEFAULT_POLICY);
+    expect(digest('second', 3)).not.toBe(BEFORE_ISSUE_19.second);
+    expect(digest('second', 3)).not.toBe(BEFORE_RATE_PER_OPERATION.second);
   });
 
-  it('an agent’s own override applies on top of either revision', () => {
+  it('an agent’s own override applies on top of any revision', () => {
     const override = { thresholds: { HIGH: { review: 20 } } };
-    for (const revision of [1, 2] as const) expect(scoringPolicy(revision, override).thresholds.HIGH.review).toBe(20);
+    for (const revision of [1, 2, 3] as const) {
+      expect(scoringPolicy(revision, override).thresholds.HIGH.review).toBe(20);
+    }
     expect(scoringPolicy(1, override).thresholds.MEDIUM.contain).toBe(80);
+    expect(scoringPolicy(2, override).rate.operation.weight).toBe(0);
   });
 });

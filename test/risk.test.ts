@@ -159,6 +159,25 @@ describe('signals on a customer-service agent with four weeks of routine work', 
       b = learn(b, f, P);
     }
     expect(score(a!, 'rate')).toBeGreaterThanOrEqual(60);
+    // One operation over and over: the operation's own pace is the stronger reading.
+    expect(a!.reasons.find((r) => r.signal === 'rate')!.detail).toMatch(
+      /^About \d+ requests for tickets:read_ticket in the last 10 minutes; this agent's busiest 10 minutes for tickets:read_ticket usually hold at most \d+\.$/,
+    );
+
+    // Every step of the work at once, far past the agent's busiest window: the agent's whole pace is the reading.
+    const work = [
+      step('tickets', 'read_ticket', 'LOW'),
+      step('crm', 'read_customer', 'MEDIUM'),
+      step('crm', 'search_customers', 'MEDIUM', 11),
+      step('tickets', 'update_ticket', 'LOW'),
+    ];
+    b = baseline;
+    for (let i = 0; i < 240; i++) {
+      const f = facts('support-1', work[i % work.length]!, monday(end) + i * 1000);
+      a = assess(b, f, P);
+      b = learn(b, f, P);
+    }
+    expect(score(a!, 'rate')).toBeGreaterThanOrEqual(60);
     expect(a!.reasons.find((r) => r.signal === 'rate')!.detail).toMatch(
       /^\d+ requests in the last 10 minutes; this agent's busiest 10 minutes usually hold at most \d+\.$/,
     );
@@ -547,6 +566,7 @@ describe('baseline state', () => {
     expect(b.threads.length).toBeLessThanOrEqual(L.threads);
     expect(b.recent.length).toBeLessThanOrEqual(L.recentTimestamps);
     expect(b.ratePeaks.length).toBeLessThanOrEqual(P.rate.days);
+    for (const [, s] of b.stats) expect(s.rate!.peaks.length).toBeLessThanOrEqual(P.rate.days);
     expect(b.hours.reduce((a, v) => a + v, 0)).toBeLessThanOrEqual(L.halveAt);
     expect(JSON.stringify(b).length).toBeLessThan(40_000);
     expect(entry(b.context, 'onBehalfOf')!.tot).toBeLessThanOrEqual(L.halveAt);

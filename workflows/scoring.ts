@@ -3,6 +3,8 @@
  * scored before today's existed — then the one it scored with, so a replay computes what it computed.
  */
 import { patched } from '@temporalio/workflow';
-import { SCORING_PATCH, type ScoringRevision } from '../risk/revisions.js';
+import { SCORING_PATCHES, type ScoringRevision } from '../risk/revisions.js';
 
-export const scoringRevision = (): ScoringRevision => (patched(SCORING_PATCH) ? 2 : 1);
+// Newest first: a new decision marks revision 3; a replay finds the marks its history recorded, so the same branch.
+export const scoringRevision = (): ScoringRevision =>
+  patched(SCORING_PATCHES[3]) ? 3 : patched(SCORING_PATCHES[2]) ? 2 : 1;
