@@ -1,8 +1,8 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `sixth` are tuned on; `seventh`,
- * `eighth` and `ninth` are held out (all replayed on today's policy, nobody has tuned on them).
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `ninth` are tuned on (`seventh`, `eighth`
+ * and `ninth` since their held-out runs on 4e9c3d7's policy); `tenth` is held out.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -12,6 +12,7 @@ import { generateNinthFamily } from './ninth.js';
 import { generateSecondFamily } from './second.js';
 import { generateSeventhFamily } from './seventh.js';
 import { generateSixthFamily } from './sixth.js';
+import { generateTenthFamily } from './tenth.js';
 import { generateThirdFamily } from './third.js';
 
 export interface FamilyOptions {
@@ -72,5 +73,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/ninth.ts',
     tunedOn: false,
     generate: (o) => generateNinthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  tenth: {
+    generator: 'bench/detector/families/tenth.ts',
+    tunedOn: false,
+    generate: (o) => generateTenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
