@@ -279,7 +279,7 @@ export async function runSupplyChainStory(o: StoryOptions): Promise<StoryResult>
   const KNOWN_PAYEES = ['021000021', '011000015', '121000358'];
   const days = o.days ?? 15;
   say(
-    `replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 200 actions and 7 days…`,
+    `replaying ${days} working days of normal work in seconds — this agent's risk policy ends its warm-up after 40 actions instead of 60 actions and 7 days…`,
   );
   /** The agent's newest action waiting for a person, as `token`'s holder sees it. */
   const heldAction = async (token: string) => {

@@ -9,7 +9,8 @@ import { decide } from './decide.js';
 import { factsOf } from './facts.js';
 import { assess } from './score.js';
 import { CURRENT_SCORING_REVISION, scoringPolicy, type ScoringRevision } from './revisions.js';
-import type { PeerStats, PolicyOverride } from './types.js';
+import type { PeerStats } from './types.js';
+import type { PolicyOverride } from './policy.js';
 
 export interface Assessment {
   score: number;

@@ -22,7 +22,8 @@
  * `[key, value]` pairs, not as object keys: no prototype surprises, no hidden-class churn, a stable order.
  */
 import { cleanValue } from './format.js';
-import type { ActionFacts, ContextKeyPolicy, PeerStats, Policy } from './types.js';
+import type { ActionFacts, PeerStats } from './types.js';
+import type { ContextKeyPolicy, Policy } from './policy.js';
 
 export { cleanValue };
 
@@ -54,6 +55,11 @@ export interface Dist {
   t: number;
   /** How long and how far recent values ran above the centre (spread·days, `volume.creep`); absent is 0. */
   u?: number;
+  /**
+   * The highest value a person approved (log(1+x)) and when (`volume.approval`): a level they let through is not
+   * held again while the approval is fresh. Absent: none.
+   */
+  a?: [level: number, at: number];
 }
 
 export interface OpStats {
@@ -440,13 +446,25 @@ function updateDist(
     dc = clamp(dc, -L.maxDriftPerDay * days, L.maxDriftPerDay * days);
     ds = clamp(ds, -L.maxSpreadChangePerDay * days, L.maxSpreadChangePerDay * days);
   }
+  const a = approved
+    ? ([round4(Math.max(y, approvedLevel(d, at, policy) ?? y)), Math.max(at, d.a?.[1] ?? at)] as [number, number])
+    : d.a;
   return {
     n: Math.min(n, 1e9),
     c: round4(d.c + dc),
     s: round4(clamp(d.s + ds, 0, policy.volume.maxSpread)),
     t: Math.max(at, d.t),
     ...(u > 0 ? { u: round4(u) } : {}),
+    ...(a && approvedLevel({ ...d, a }, at, policy) !== undefined ? { a } : {}),
   };
+}
+
+/** The level (log(1+x)) a person approved on `d` within `volume.approval.memoryMs` before `at`, if any. */
+export function approvedLevel(d: Dist, at: number, policy: Policy): number | undefined {
+  const memory = policy.volume.approval.memoryMs;
+  if (!d.a || !(memory > 0)) return undefined;
+  const age = at - d.a[1];
+  return age >= 0 && age <= memory ? d.a[0] : undefined;
 }
 
 // ------------------------------------------------------------------------------------------------ learn

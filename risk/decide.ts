@@ -10,7 +10,8 @@
  *   number is at least REVIEW; an assessment without flags is assumed to involve a new tool.
  */
 import { cleanValue, formatNumber } from './format.js';
-import type { ActionFacts, Decision, DecisionOutcome, Policy, RiskAssessment } from './types.js';
+import type { ActionFacts, Decision, DecisionOutcome, RiskAssessment } from './types.js';
+import type { Policy } from './policy.js';
 
 const RANK: Record<Decision, number> = { ALLOW: 0, REVIEW: 1, DENY: 2 };
 
@@ -47,6 +48,9 @@ export function decide(assessment: RiskAssessment, facts: ActionFacts, policy: P
   const novelTool = assessment.flags ? assessment.flags.novelTool || assessment.flags.novelAudience : true;
   if (facts.sensitivity === 'CRITICAL' && novelTool && R.criticalOnNewTool !== 'OFF') {
     atLeast(R.criticalOnNewTool, `${tool}:${op} is a CRITICAL operation on a tool this agent has never used.`);
+  }
+  if (facts.sensitivity === 'HIGH' && novelTool && !assessment.flags?.warmingUp && R.highOnNewTool !== 'OFF') {
+    atLeast(R.highOnNewTool, `${tool}:${op} is a HIGH operation on a tool this agent has never used.`);
   }
   if (facts.sensitivity === 'CRITICAL' && assessment.flags?.novelStep && R.criticalOnNewStep !== 'OFF') {
     atLeast(R.criticalOnNewStep, `${tool}:${op} is a CRITICAL operation in a step this agent has never made.`);

@@ -9,7 +9,8 @@
  */
 import { entry, requestsInWindow, usualBusiest, usualOperationPace, type Baseline } from './baseline.js';
 import { formatNumber } from './format.js';
-import type { ActionFacts, Policy, Reason } from './types.js';
+import type { ActionFacts, Reason } from './types.js';
+import type { Policy } from './policy.js';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 

@@ -6,20 +6,34 @@
  * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, evicted
  *   transition counts ignored, LOW steps in full, no derived context keys, a new source network worth 60, MEDIUM
  *   contained at 80. (Learning keeps the newer state — creep, evicted counts — which revision 1 never reads.)
- * - 2: before the per-operation rate — the rate signal reads the agent's whole pace alone, 1.5× its usual busiest
- *   window. (Learning keeps each operation's leaky count, which revision 2 never reads.)
+ * - 2: before the per-operation rate and what came with it — the rate signal reads the agent's whole pace alone (1.5×
+ *   its usual busiest window), warm-up lasts 200 actions, a repeat needs 16 follows for full weight, a HIGH
+ *   operation on a new tool has no rule of its own, an approved level is not remembered, a new client program is
+ *   worth 50. (Learning keeps each operation's leaky count and approved levels, which revision 2 never reads.)
  * - 3: today's DEFAULT_POLICY.
+ *
+ * Each older revision is the next newer one with its own changes undone, so revision 1 is DEFAULT_POLICY, then
+ * TO_REVISION_2, then TO_REVISION_1.
  */
-import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './types.js';
+import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './policy.js';
 
 /** The `patched()` id of each revision after the first, newest first (workflows/scoring.ts). */
 export const SCORING_PATCHES = { 3: 'risk-scoring-3', 2: 'risk-scoring-2' } as const;
 export type ScoringRevision = 1 | 2 | 3;
 export const CURRENT_SCORING_REVISION: ScoringRevision = 3;
 
-const REVISION_2: PolicyOverride = { rate: { tolerance: 1.5, operation: { weight: 0 } } };
+const TO_REVISION_2: PolicyOverride = {
+  warmup: { actions: 200 },
+  volume: { approval: { memoryMs: 0 } },
+  sequence: { evidence: 16 },
+  rate: { tolerance: 1.5, operation: { weight: 0 } },
+  context: {
+    keys: DEFAULT_POLICY.context.keys.map((k) => (k.key === 'userAgent.product' ? { ...k, weight: 50 } : k)),
+  },
+  rules: { highOnNewTool: 'OFF' },
+};
 
-const REVISION_1: PolicyOverride = {
+const TO_REVISION_1: PolicyOverride = {
   thresholds: { MEDIUM: { review: 45, contain: 80 } },
   volume: { creep: { weight: 0 } },
   sequence: {
@@ -36,11 +50,14 @@ const REVISION_1: PolicyOverride = {
     ],
   },
   rules: { criticalOnNewStep: 'OFF' },
-  ...REVISION_2,
 };
 
 /** The policy an agent is scored with under a revision: the revision's defaults, then the agent's own override. */
 export function scoringPolicy(revision: ScoringRevision, override: PolicyOverride | null | undefined): Policy {
-  const revisionDefaults = { 1: REVISION_1, 2: REVISION_2, 3: null }[revision];
-  return policyFor(DEFAULT_POLICY, revisionDefaults, override);
+  return policyFor(
+    DEFAULT_POLICY,
+    revision <= 2 ? TO_REVISION_2 : null,
+    revision <= 1 ? TO_REVISION_1 : null,
+    override,
+  );
 }

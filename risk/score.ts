@@ -34,7 +34,8 @@ import {
   type Categorical,
 } from './baseline.js';
 import { cleanValue, formatNumber } from './format.js';
-import type { ActionFacts, AssessmentFlags, PeerStats, Policy, Reason, RiskAssessment, Signal } from './types.js';
+import type { ActionFacts, AssessmentFlags, PeerStats, Reason, RiskAssessment, Signal } from './types.js';
+import type { Policy } from './policy.js';
 import { rate } from './rate.js';
 import { volume } from './volume.js';
 

@@ -3,9 +3,10 @@
  * operation it barely used, against the most it usually touches or moves in any request), and a slow rise
  * no single request gives away (`volume.creep`).
  */
-import { creepAfter, entry, usualRange, type Baseline, type Dist } from './baseline.js';
+import { approvedLevel, creepAfter, entry, usualRange, type Baseline, type Dist } from './baseline.js';
 import { formatNumber, formatRatio } from './format.js';
-import type { ActionFacts, Policy, Reason } from './types.js';
+import type { ActionFacts, Reason } from './types.js';
+import type { Policy } from './policy.js';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -51,6 +52,20 @@ function creep(
   });
 }
 
+/**
+ * The bar a value must pass to say anything: `upper`, or `headroom` × what a person approved on this operation within
+ * `volume.approval.memoryMs` if that is higher — with the words that say so.
+ */
+function bar(d: Dist | undefined, upper: number, f: ActionFacts, policy: Policy): { upper: number; note: string } {
+  const level = d ? approvedLevel(d, f.at, policy) : undefined;
+  if (level === undefined) return { upper, note: '' };
+  const approved = Math.expm1(level);
+  const raised = approved * policy.volume.approval.headroom;
+  if (raised <= upper) return { upper, note: '' };
+  const hours = formatNumber(Math.round(policy.volume.approval.memoryMs / 3_600_000));
+  return { upper: raised, note: `; a person approved ${formatNumber(approved)} in the last ${hours} hours` };
+}
+
 export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, warm: boolean, out: Reason[]): void {
   const V = policy.volume;
   const stats = entry(b.stats, key);
@@ -59,17 +74,18 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
   if (stats && stats.vol.n >= V.minKeySamples) {
     creep(stats.vol, x, f, key, 'Records', policy, warm, out);
     const r = usualRange(stats.vol, policy, 'volume');
-    const pts = volumePoints(x, r.upper, policy);
+    const { upper, note } = bar(stats.vol, r.upper, f, policy);
+    const pts = volumePoints(x, upper, policy);
     if (pts > 0) {
       out.push({
         signal: 'volume',
         contribution: pts,
-        detail: `Volume ${formatNumber(x)} records is ${formatRatio(x / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
+        detail: `Volume ${formatNumber(x)} records is ${formatRatio(x / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}${note}).`,
       });
     }
   } else {
     const most = largestUsual(b, policy, 'volume');
-    const upper = Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio;
+    const { upper } = bar(stats?.vol, Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio, f, policy);
     const pts = volumePoints(x, upper, policy);
     if (pts > 0) {
       out.push({
@@ -87,18 +103,24 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
   if (stats?.amt && stats.amt.n >= V.minKeySamples) {
     creep(stats.amt, amount, f, key, 'Amounts', policy, warm, out);
     const r = usualRange(stats.amt, policy, 'amount');
-    const pts = volumePoints(amount, r.upper, policy);
+    const { upper, note } = bar(stats.amt, r.upper, f, policy);
+    const pts = volumePoints(amount, upper, policy);
     if (pts > 0) {
       out.push({
         signal: 'volume',
         contribution: pts,
-        detail: `Amount ${formatNumber(amount)} is ${formatRatio(amount / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}).`,
+        detail: `Amount ${formatNumber(amount)} is ${formatRatio(amount / Math.max(r.typical, 1))}× this agent's median of ${formatNumber(r.typical)} for ${key} (usually at most ${formatNumber(r.upper)}${note}).`,
       });
     }
     return;
   }
   const most = largestUsual(b, policy, 'amount');
-  const upper = most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance;
+  const { upper } = bar(
+    stats?.amt,
+    most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance,
+    f,
+    policy,
+  );
   const pts = volumePoints(amount, upper, policy);
   if (pts > 0) {
     out.push({

@@ -9,7 +9,7 @@ import { FAMILIES } from '../bench/detector/families/index.js';
 import type { TraceLine } from '../bench/detector/generate-traces.js';
 import { evaluate, JUDGED_KINDS, replay } from '../bench/detector/replay.js';
 import { sweep } from '../bench/detector/sweep.js';
-import { DEFAULT_POLICY } from '../risk/types.js';
+import { DEFAULT_POLICY } from '../risk/policy.js';
 
 const small = { seed: 5, agentsPerArchetype: 2, days: 35 };
 

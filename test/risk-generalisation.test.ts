@@ -4,10 +4,11 @@
  * predecessors (Witten–Bell), and context keys derived from the delegating person, the client and the network.
  */
 import { describe, expect, it } from 'vitest';
-import { addressScope, contextValue, emptyBaseline, learn, type Baseline } from '../risk/baseline.js';
+import { addressScope, contextValue, emptyBaseline, entry, learn, type Baseline } from '../risk/baseline.js';
 import { decide } from '../risk/decide.js';
 import { assess } from '../risk/score.js';
-import { policyFor, type ActionFacts, type Policy, type Sensitivity } from '../risk/types.js';
+import { type ActionFacts, type Sensitivity } from '../risk/types.js';
+import { policyFor, type Policy } from '../risk/policy.js';
 import { CONTEXT, DAY, HOUR, MIN, P, T0, facts, history, monday, score, step, supportHistory } from './helpers/risk.js';
 
 const reasonOf = (b: Baseline, f: ActionFacts, pattern: RegExp) =>
@@ -52,19 +53,21 @@ describe('a sensitive step repeated back to back', () => {
   });
 
   it('says less about an operation followed only a few times', () => {
+    const warm = policyFor(P, { warmup: { actions: 0, days: 0 } });
     const { baseline: rare, end: rareEnd } = history(
       'rare-1',
       [
         { tool: 'tickets', operation: 'read_ticket', sensitivity: 'LOW', volume: () => 1 },
         { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
       ],
-      { days: 3, sessions: 4 },
+      { days: 1, sessions: 3, policy: warm },
     );
-    const b = learn(rare, facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd)), P);
+    const b = learn(rare, facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd)), warm);
     const again = facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd, 0.5));
-    const points = reasonOf(b, again, /again right after/)?.contribution ?? 0;
-    expect(points).toBeGreaterThan(0);
-    expect(points).toBeLessThan(P.sequence.repeat.MEDIUM);
+    // Followed twice (the third session's read_customer is the day's last request): half of `evidence` 4.
+    const reason = assess(b, again, warm).reasons.find((r) => /again right after/.test(r.detail))!;
+    expect(reason.detail).toMatch(/never repeated it back to back \(2 steps seen after it\)/);
+    expect(reason.contribution).toBe(Math.round((P.sequence.repeat.MEDIUM * 2) / P.sequence.evidence));
   });
 });
 
@@ -363,5 +366,41 @@ describe('the pace of one operation (rate.operation)', () => {
     const after = b.stats.find(([k]) => k === 'records:lookup')![1].rate!;
     expect(after.peaks).toHaveLength(P.rate.days);
     expect(after.peaks.slice(-4)).toEqual([pace.today, 0, 0, 0]);
+  });
+});
+
+describe('a level a person approved (volume.approval)', () => {
+  // A network operations agent that lists about 40 active alarms at a time; then a storm day.
+  const { baseline, end } = history('noc-1', [
+    { tool: 'nms', operation: 'list_active_alarms', sensitivity: 'LOW', volume: () => 40 },
+    { tool: 'tickets', operation: 'open_ticket', sensitivity: 'LOW', volume: () => 1 },
+  ]);
+  const alarms = (volume: number, minutes: number) =>
+    facts('noc-1', step('nms', 'list_active_alarms', 'LOW', volume), monday(end, minutes));
+  const decision = (b: Baseline, f: ActionFacts, policy = P) => decide(assess(b, f, policy), f, policy).decision;
+
+  it('is not held again for its size while the approval is fresh, up to the headroom', () => {
+    const first = alarms(600, 0);
+    expect(decision(baseline, first, P)).toBe('REVIEW');
+    const approved = learn(baseline, first, P, true);
+
+    expect(decision(approved, alarms(550, 30), P)).toBe('ALLOW');
+    expect(score(assess(approved, alarms(880, 60), P), 'volume')).toBe(0);
+    const beyond = assess(approved, alarms(3000, 60), P);
+    expect(decide(beyond, alarms(3000, 60), P).decision).toBe('REVIEW');
+    expect(beyond.reasons.find((r) => r.signal === 'volume')!.detail).toMatch(
+      /^Volume 3,000 records is [\d.]+× this agent's median of [\d.]+ for nms:list_active_alarms \(usually at most [\d,.]+; a person approved 600 in the last 24 hours\)\.$/,
+    );
+    // A day later the approval has lapsed: the storm level is unusual again.
+    expect(decision(approved, alarms(550, 25 * 60), P)).toBe('REVIEW');
+  });
+
+  it('an allowed request remembers nothing, and memory 0 switches it off', () => {
+    const allowed = learn(baseline, alarms(600, 0), P);
+    expect(decision(allowed, alarms(550, 30), P)).toBe('REVIEW');
+    const off = policyFor(P, { volume: { approval: { memoryMs: 0 } } });
+    const approvedOff = learn(baseline, alarms(600, 0), off, true);
+    expect(entry(approvedOff.stats, 'nms:list_active_alarms')!.vol.a).toBeUndefined();
+    expect(decision(approvedOff, alarms(550, 30), off)).toBe('REVIEW');
   });
 });

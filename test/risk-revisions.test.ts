@@ -11,7 +11,7 @@ import { generateSecondFamily } from '../bench/detector/families/second.js';
 import { generateTraces } from '../bench/detector/generate-traces.js';
 import { replay } from '../bench/detector/replay.js';
 import { scoringPolicy, type ScoringRevision } from '../risk/revisions.js';
-import { DEFAULT_POLICY } from '../risk/types.js';
+import { DEFAULT_POLICY } from '../risk/policy.js';
 
 const TRACES = {
   first: () => generateTraces({ seed: 3, agentsPerArchetype: 1, days: 35 }),

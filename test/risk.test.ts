@@ -9,14 +9,8 @@ import { evaluate, replay } from '../bench/detector/replay.js';
 import { emptyBaseline, entry, learn, type Baseline } from '../risk/baseline.js';
 import { decide } from '../risk/decide.js';
 import { assess } from '../risk/score.js';
-import {
-  DEFAULT_POLICY,
-  policyFor,
-  type ActionFacts,
-  type Policy,
-  type RiskAssessment,
-  type Sensitivity,
-} from '../risk/types.js';
+import { type ActionFacts, type RiskAssessment, type Sensitivity } from '../risk/types.js';
+import { DEFAULT_POLICY, policyFor, type Policy } from '../risk/policy.js';
 import {
   CONTEXT,
   DAY,
@@ -303,7 +297,7 @@ describe('warm-up', () => {
     const ba = assess(b, bulk, P);
     expect(decide(ba, bulk, P)).toMatchObject({ decision: 'REVIEW', contain: false });
     expect(ba.reasons.at(-1)!.detail).toMatch(
-      /still warming up \(30 of 200 actions, 0 of 7 days\): statistical signals count 50%/,
+      /still warming up \(30 of 60 actions, 0 of 7 days\): statistical signals count 50%/,
     );
     // Hard rules apply in full: a CRITICAL operation on a never-used tool waits for a person.
     const critical = facts('new-agent', step('banking', 'transfer', 'CRITICAL', 1, 500), t + MIN);
@@ -409,7 +403,24 @@ describe('decide: thresholds and hard rules', () => {
     expect(decide({ ...at(0), flags: { ...known, novelTool: true } }, f('CRITICAL'), P).ruleHits).toEqual([
       'erp:read_invoice is a CRITICAL operation on a tool this agent has never used.',
     ]);
-    expect(decide({ ...at(0), flags: { ...known, novelTool: true } }, f('HIGH'), P).decision).toBe('ALLOW');
+    // A HIGH operation on a new tool: at least REVIEW after warm-up; in warm-up every tool is new.
+    expect(decide({ ...at(0), flags: { ...known, novelTool: true } }, f('HIGH'), P)).toEqual({
+      decision: 'REVIEW',
+      contain: false,
+      ruleHits: ['erp:read_invoice is a HIGH operation on a tool this agent has never used.'],
+    });
+    expect(decide({ ...at(0), flags: { ...known, novelTool: true, warmingUp: true } }, f('HIGH'), P).decision).toBe(
+      'ALLOW',
+    );
+    expect(decide({ ...at(0), flags: { ...known, novelAudience: true } }, f('HIGH'), P).decision).toBe('REVIEW');
+    expect(
+      decide(
+        { ...at(0), flags: { ...known, novelTool: true } },
+        f('HIGH'),
+        policyFor(P, { rules: { highOnNewTool: 'OFF' } }),
+      ).decision,
+    ).toBe('ALLOW');
+    expect(decide({ ...at(0), flags: { ...known, novelTool: true } }, f('MEDIUM'), P).decision).toBe('ALLOW');
     expect(decide(at(Number.NaN), f('LOW'), P).decision).toBe('REVIEW');
     expect(decide(at(0), { ...f('LOW'), volume: -1 }, P).decision).toBe('DENY');
     expect(

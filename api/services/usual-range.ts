@@ -7,7 +7,7 @@
 import type { ActionRecord } from '../../domain/actions.js';
 import type { RiskProfile } from '../../risk/assess-action.js';
 import { entry, opKey, usualRange } from '../../risk/baseline.js';
-import { DEFAULT_POLICY, policyFor } from '../../risk/types.js';
+import { DEFAULT_POLICY, policyFor } from '../../risk/policy.js';
 
 export interface UsualRangeView {
   /** Money when the action moves an amount, records otherwise. */

@@ -9,7 +9,8 @@
 import { emptyBaseline, learn, peerStatsOf, type Baseline } from '../../risk/baseline.js';
 import { decide } from '../../risk/decide.js';
 import { assess } from '../../risk/score.js';
-import type { ActionFacts, Decision, PeerStats, Policy, Reason, Sensitivity } from '../../risk/types.js';
+import type { ActionFacts, Decision, PeerStats, Reason, Sensitivity } from '../../risk/types.js';
+import type { Policy } from '../../risk/policy.js';
 import { ANOMALY_KINDS, type TraceLine } from './generate-traces.js';
 
 export interface LineResult {

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../../risk/types.js';
+import { DEFAULT_POLICY, policyFor, type PolicyOverride } from '../../risk/policy.js';
 import { FAMILIES } from './families/index.js';
 import type { TraceLine } from './generate-traces.js';
 import { evaluate, replay, TARGETS } from './replay.js';

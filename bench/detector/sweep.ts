@@ -3,7 +3,8 @@
  * that sensitivity's review threshold moved over a small grid (everything else as `base`), through a policy
  * override — the defaults are not changed.
  */
-import { policyFor, type Policy, type Sensitivity } from '../../risk/types.js';
+import { type Sensitivity } from '../../risk/types.js';
+import { policyFor, type Policy } from '../../risk/policy.js';
 import type { TraceLine } from './generate-traces.js';
 import { evaluate, replay } from './replay.js';
 

@@ -6,13 +6,8 @@ import { mulberry32 } from '../../bench/detector/generate-traces.js';
 import { emptyBaseline, learn, type Baseline } from '../../risk/baseline.js';
 import { decide } from '../../risk/decide.js';
 import { assess } from '../../risk/score.js';
-import {
-  DEFAULT_POLICY,
-  type ActionFacts,
-  type Policy,
-  type RiskAssessment,
-  type Sensitivity,
-} from '../../risk/types.js';
+import { type ActionFacts, type RiskAssessment, type Sensitivity } from '../../risk/types.js';
+import { DEFAULT_POLICY, type Policy } from '../../risk/policy.js';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;

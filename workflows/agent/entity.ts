@@ -24,7 +24,7 @@ import { raisedSources } from '../../domain/discovery.js';
 import { ErrorCode } from '../../domain/errors.js';
 import type { Notification } from '../../domain/notifications.js';
 import { emptyBaseline, type Baseline } from '../../risk/baseline.js';
-import type { PolicyOverride } from '../../risk/types.js';
+import type { PolicyOverride } from '../../risk/policy.js';
 import {
   AgentAccessChangedAt,
   AgentId,

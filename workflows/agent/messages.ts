@@ -11,7 +11,7 @@ import type { Sighting, SightingOutcome } from '../../domain/discovery.js';
 import type { Notification } from '../../domain/notifications.js';
 import type { RiskProfile } from '../../risk/assess-action.js';
 import type { Baseline } from '../../risk/baseline.js';
-import type { PolicyOverride } from '../../risk/types.js';
+import type { PolicyOverride } from '../../risk/policy.js';
 import type { Signed, TrustAnchor } from '../../tokens/statements.js';
 import type { RememberedStatement } from '../trust.js';
 

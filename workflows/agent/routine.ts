@@ -12,7 +12,7 @@ import { assessAction } from '../../risk/assess-action.js';
 import { learn } from '../../risk/baseline.js';
 import { factsOf } from '../../risk/facts.js';
 import { scoringPolicy } from '../../risk/revisions.js';
-import type { PolicyOverride } from '../../risk/types.js';
+import type { PolicyOverride } from '../../risk/policy.js';
 import { isForeign } from '../../temporal/payload-origin.js';
 import { failpoints } from '../failpoints.js';
 import { refuse } from '../refuse.js';
