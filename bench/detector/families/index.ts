@@ -1,11 +1,13 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `ninth` are tuned on (`seventh`, `eighth`
- * and `ninth` since their held-out runs on 4e9c3d7's policy); `tenth` is held out.
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `tenth` are tuned on (`seventh`, `eighth`
+ * and `ninth` since their held-out runs on 4e9c3d7's policy, `tenth` since its run on 6f3ff7c's); `eleventh` is held
+ * out.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
+import { generateEleventhFamily } from './eleventh.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateNinthFamily } from './ninth.js';
@@ -61,22 +63,27 @@ export const FAMILIES: Record<string, Family> = {
   },
   seventh: {
     generator: 'bench/detector/families/seventh.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateSeventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   eighth: {
     generator: 'bench/detector/families/eighth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateEighthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   ninth: {
     generator: 'bench/detector/families/ninth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateNinthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   tenth: {
     generator: 'bench/detector/families/tenth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateTenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  eleventh: {
+    generator: 'bench/detector/families/eleventh.ts',
+    tunedOn: false,
+    generate: (o) => generateEleventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
