@@ -1,7 +1,8 @@
 /**
  * The tenth trace family, written independently of the other nine (its own archetypes, procedures, randomness and
- * incident planting; nothing of the scorer read, nothing replayed while writing it) as a held-out test nobody tunes
- * on. Same trace format (bench/detector/README.md, "Trace format"); 42 days from Monday 2025-03-03 by default.
+ * incident planting; nothing of the scorer read, nothing replayed while writing it); held out once (6f3ff7c's policy),
+ * tuned on since. Same trace format (bench/detector/README.md, "Trace format"); 42 days from Monday 2025-03-03 by
+ * default.
  *
  * A Seattle retailer's cloud cost desk (`cloud_finops`), a Boston sponsor's clinical-trial operations
  * (`clinical_trials`), a Chicago food distributor's payroll (`payroll_ops`) and a London ticketing operator
