@@ -3,7 +3,7 @@
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
  * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `tenth` are tuned on (`seventh`, `eighth`
  * and `ninth` since their held-out runs on 4e9c3d7's policy, `tenth` since its run on 6f3ff7c's); `eleventh` is held
- * out.
+ * out, and so is `twelfth`.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -16,6 +16,7 @@ import { generateSeventhFamily } from './seventh.js';
 import { generateSixthFamily } from './sixth.js';
 import { generateTenthFamily } from './tenth.js';
 import { generateThirdFamily } from './third.js';
+import { generateTwelfthFamily } from './twelfth.js';
 
 export interface FamilyOptions {
   seed: number;
@@ -85,5 +86,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/eleventh.ts',
     tunedOn: false,
     generate: (o) => generateEleventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  twelfth: {
+    generator: 'bench/detector/families/twelfth.ts',
+    tunedOn: false,
+    generate: (o) => generateTwelfthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };

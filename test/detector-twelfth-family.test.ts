@@ -1,0 +1,298 @@
+/**
+ * The twelfth detector trace family (bench/detector/families/twelfth.ts): deterministic for a seed, in time order,
+ * registered as held out, valid labels and incident ids from day 10 on, every judged kind planted (at least 24 bulk
+ * requests, 16 odd sequences on MEDIUM and 16 on HIGH operations, exactly 8 drifts), bulk requests 30–300× the usual,
+ * odd sequences that are new transitions of known operations, never-seen tools and contexts, drifts ending in a jump
+ * at ~80× the original level, and the rhythms of its four businesses (time zones with and without daylight saving,
+ * main-break, production-day, holiday and deadline peaks, a night batch, slow legitimate change).
+ */
+import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../bench/detector/families/index.js';
+import { generateTwelfthFamily } from '../bench/detector/families/twelfth.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
+import { JUDGED_KINDS } from '../bench/detector/replay.js';
+import {
+  dayOf,
+  expectReproducible,
+  expectWellFormed,
+  incidentsOf,
+  judgedCounts,
+  median,
+} from './helpers/trace-family.js';
+const PRIVATE = /^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\./;
+
+describe('twelfth trace family', () => {
+  const lines = generateTwelfthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
+  const normal = lines.filter((l) => l.label === 'normal');
+  const incidents = incidentsOf(lines);
+  const of = (agent: string) => normal.filter((l) => l.agent === agent);
+  const during = (agent: string, from: number, to: number) =>
+    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
+  const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+
+  it('is deterministic for a seed, differs across seeds, is in time order and registered as held out', () => {
+    const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
+    expectReproducible(generateTwelfthFamily, small, lines);
+    expect(FAMILIES.twelfth).toMatchObject({ generator: 'bench/detector/families/twelfth.ts', tunedOn: false });
+    expect(FAMILIES.twelfth!.generate({ seed: 1, agentsPerArchetype: 1, days: 14 })).toEqual(
+      generateTwelfthFamily({ seed: 1, agentsPerArchetype: 1, days: 14 }),
+    );
+    expect(new Set(lines.map((l) => l.archetype))).toEqual(
+      new Set(['water_utility', 'legal_ediscovery', 'grocery_replenishment', 'research_grants']),
+    );
+    expect(new Set(lines.map((l) => l.agent)).size).toBe(16);
+  });
+
+  it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
+    expectWellFormed(lines, incidents, /^post_drift-\d+$/);
+  });
+
+  it('plants every judged kind: ≥ 24 bulk, ≥ 16 odd sequences on MEDIUM and on HIGH, 16 of each other, 8 drifts', () => {
+    const count = new Map<string, number>();
+    for (const [id, ls] of incidents) {
+      const l = ls[0]!;
+      const kind = id.startsWith('post_drift')
+        ? 'post_drift'
+        : l.label === 'odd_sequence'
+          ? `odd_sequence ${l.sensitivity}`
+          : l.label;
+      count.set(kind, (count.get(kind) ?? 0) + 1);
+    }
+    const judged = judgedCounts(incidents);
+    for (const kind of JUDGED_KINDS) expect(judged.get(kind) ?? 0).toBeGreaterThan(0);
+    expect(count.get('odd_sequence MEDIUM')).toBeGreaterThanOrEqual(16);
+    expect(count.get('odd_sequence HIGH')).toBeGreaterThanOrEqual(16);
+    expect(count.get('bulk_volume')).toBeGreaterThanOrEqual(24);
+    expect(count.get('drift')).toBe(8);
+    expect(count.get('post_drift')).toBe(8);
+    for (const kind of ['new_tool', 'burst', 'odd_context']) expect(count.get(kind)).toBe(16);
+    for (const ls of incidents.values()) {
+      const span = Date.parse(ls[ls.length - 1]!.time) - Date.parse(ls[0]!.time);
+      const label = ls[0]!.label;
+      if (label === 'burst') {
+        expect(ls.length).toBeGreaterThanOrEqual(150);
+        expect(ls.length).toBeLessThanOrEqual(600);
+        expect(span).toBeGreaterThanOrEqual(3 * 60_000);
+        expect(span).toBeLessThanOrEqual(15 * 60_000);
+        expect(new Set(ls.map((l) => l.operation)).size).toBe(1);
+        expect(['LOW', 'MEDIUM']).toContain(ls[0]!.sensitivity);
+      }
+      if (label === 'bulk_volume') expect(ls).toHaveLength(1);
+      if (label === 'new_tool') expect(ls.length).toBeLessThanOrEqual(3);
+      if (label === 'odd_sequence') {
+        expect(ls.length).toBeGreaterThanOrEqual(2);
+        expect(ls.length).toBeLessThanOrEqual(3);
+        expect(new Set(ls.map((l) => l.operation)).size).toBe(1);
+        expect(span).toBeLessThanOrEqual(120_000);
+      }
+    }
+  });
+
+  it('bulk requests are 30–300× the usual items or money of their operation for the agent', () => {
+    for (const [id, [l]] of incidents) {
+      if (l!.label !== 'bulk_volume' || id.startsWith('post_drift')) continue;
+      const same = normal.filter((x) => x.agent === l!.agent && x.operation === l!.operation);
+      const ratio = Math.max(
+        l!.volume / Math.max(1, median(same.map((x) => x.volume))),
+        l!.amount > 0 ? l!.amount / median(same.map((x) => x.amount)) : 0,
+      );
+      expect(ratio).toBeGreaterThanOrEqual(30);
+      expect(ratio).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('an odd sequence is a routine operation right after a step it never follows, in the same context', () => {
+    const thread = (l: TraceLine) => `${l.agent}|${l.context.onBehalfOf ?? ''}`;
+    const seen = new Set<string>();
+    const last = new Map<string, TraceLine>();
+    for (const l of lines) {
+      const prev = last.get(thread(l));
+      if (prev && prev.label === 'normal' && l.label === 'normal')
+        seen.add(`${thread(l)}|${prev.operation}>${l.operation}`);
+      last.set(thread(l), l);
+    }
+    const uses = new Map<string, number>();
+    for (const l of normal) uses.set(`${l.agent}|${l.operation}`, (uses.get(`${l.agent}|${l.operation}`) ?? 0) + 1);
+    last.clear();
+    const planted = new Set<string>();
+    let checked = 0;
+    for (const l of lines) {
+      const prev = last.get(thread(l));
+      if (l.label === 'odd_sequence' && prev?.label === 'normal') {
+        expect(prev.operation).not.toBe(l.operation);
+        expect(seen.has(`${thread(l)}|${prev.operation}>${l.operation}`)).toBe(false);
+        expect(seen.has(`${thread(l)}|${l.operation}>${l.operation}`)).toBe(false);
+        expect(uses.get(`${l.agent}|${l.operation}`) ?? 0).toBeGreaterThanOrEqual(8);
+        expect(['MEDIUM', 'HIGH']).toContain(l.sensitivity);
+        expect(l.context).toEqual(prev.context);
+        // Each out-of-order transition is planted once per agent.
+        const key = `${l.agent}|${prev.operation}>${l.operation}`;
+        expect(planted.has(key)).toBe(false);
+        planted.add(key);
+        checked++;
+      }
+      last.set(thread(l), l);
+    }
+    expect(checked).toBe([...incidents.values()].filter((ls) => ls[0]!.label === 'odd_sequence').length);
+  });
+
+  it('new tools, networks, clients, people and hours are never seen in the agent’s ordinary traffic', () => {
+    const seenBy = (f: (l: TraceLine) => string | undefined) => {
+      const m = new Map<string, Set<string | undefined>>();
+      for (const l of normal) m.set(l.agent, (m.get(l.agent) ?? new Set()).add(f(l)));
+      return m;
+    };
+    const tools = seenBy((l) => l.tool);
+    const anyTool = new Set(normal.map((l) => l.tool));
+    const networks = seenBy((l) => l.context.sourceNetwork);
+    const clients = seenBy((l) => l.context.userAgent);
+    const people = seenBy((l) => l.context.onBehalfOf);
+    const hours = seenBy((l) => l.time.slice(11, 13));
+    const variants = new Map<string, number>();
+    for (const ls of incidents.values()) {
+      const [l, agent] = [ls[0]!, ls[0]!.agent];
+      if (l.label === 'new_tool')
+        for (const x of ls) {
+          expect(['HIGH', 'CRITICAL']).toContain(x.sensitivity);
+          expect(tools.get(agent)!.has(x.tool)).toBe(false);
+          expect(anyTool.has(x.tool)).toBe(false);
+        }
+      if (l.label === 'odd_context') {
+        expect(ls.length).toBeGreaterThanOrEqual(2);
+        expect(ls.every((x) => JSON.stringify(x.context) === JSON.stringify(l.context))).toBe(true);
+        const network = !networks.get(agent)!.has(l.context.sourceNetwork);
+        const client = !clients.get(agent)!.has(l.context.userAgent);
+        const person =
+          !people.get(agent)!.has(l.context.onBehalfOf) &&
+          ls.every((x) => !hours.get(agent)!.has(x.time.slice(11, 13)));
+        expect([network, client, person].filter(Boolean)).toHaveLength(1);
+        if (network) expect(l.context.sourceNetwork).not.toMatch(PRIVATE);
+        if (client) expect(l.context.userAgent).toMatch(/^(curl|python-requests)\//);
+        const variant = network ? 'network' : client ? 'client' : 'person';
+        variants.set(variant, (variants.get(variant) ?? 0) + 1);
+      }
+    }
+    expect([...variants.keys()].sort()).toEqual(['client', 'network', 'person']);
+    for (const n of variants.values()) expect(n).toBeGreaterThanOrEqual(4);
+    // A new tool is never used again by the same agent in another incident.
+    const perAgent = new Map<string, string[]>();
+    for (const ls of incidents.values())
+      if (ls[0]!.label === 'new_tool') perAgent.set(ls[0]!.agent, [...(perAgent.get(ls[0]!.agent) ?? []), ls[0]!.tool]);
+    for (const ts of perAgent.values()) expect(new Set(ts).size).toBe(ts.length);
+  });
+
+  it('a drift rises for days and ends in one request at ~80× the original level, then returns to normal', () => {
+    for (const [id, [jump]] of incidents) {
+      if (!id.startsWith('post_drift')) continue;
+      const drift = incidents.get(id.replace('post_drift', 'drift'))!;
+      expect(drift[0]!.label).toBe('drift');
+      expect(drift.every((l) => l.operation === jump!.operation && l.agent === jump!.agent)).toBe(true);
+      expect(drift[drift.length - 1]!.time < jump!.time).toBe(true);
+      expect(dayOf(drift[drift.length - 1]!) - dayOf(drift[0]!)).toBeGreaterThanOrEqual(3);
+      const same = normal.filter((l) => l.agent === jump!.agent && l.operation === jump!.operation);
+      expect(same.length / 42).toBeGreaterThanOrEqual(3);
+      const usual = median(same.filter((l) => dayOf(l) < 10).map((l) => l.volume));
+      expect(jump!.volume / usual).toBeGreaterThan(70);
+      expect(jump!.volume / usual).toBeLessThan(90);
+      expect(median(drift.map((l) => l.volume)) / usual).toBeGreaterThan(3);
+      const after = same.filter((l) => l.time > jump!.time);
+      expect(median(after.map((l) => l.volume)) / usual).toBeLessThan(1.5);
+    }
+  });
+
+  it('has bots acting for nobody, one-person assistants, interleaved team seats and quiet seats', () => {
+    const people = (agent: string) => setOf(of(agent), (l) => l.context.onBehalfOf);
+    for (const bot of ['water-1', 'ediscovery-1', 'grocery-1', 'grants-1'])
+      expect(of(bot).some((l) => 'onBehalfOf' in l.context)).toBe(false);
+    for (const assistant of ['water-2', 'ediscovery-2', 'grocery-2', 'grants-2'])
+      expect(people(assistant).size).toBe(1);
+    for (const team of ['water-3', 'ediscovery-3', 'grocery-3', 'grants-3']) {
+      expect(people(team).size).toBeGreaterThanOrEqual(4);
+      const ls = of(team);
+      const switches = ls.filter((l, i) => i > 0 && l.context.onBehalfOf !== ls[i - 1]!.context.onBehalfOf).length;
+      expect(switches / ls.length).toBeGreaterThan(0.1);
+    }
+    const perDay = (ls: TraceLine[]) => {
+      const days = new Map<number, number>();
+      for (const l of ls) days.set(dayOf(l), (days.get(dayOf(l)) ?? 0) + 1);
+      return days;
+    };
+    for (const quiet of ['water-4', 'ediscovery-4', 'grocery-4', 'grants-4'])
+      expect(median([...perDay(of(quiet)).values()])).toBeLessThan(30);
+    expect(median([...perDay(of('ediscovery-3')).values()])).toBeGreaterThan(150);
+    const peak = (agent: string, days: number[]) => {
+      const counts = perDay(of(agent));
+      const at = days.map((d) => counts.get(d) ?? 0).reduce((a, b) => a + b, 0) / days.length;
+      return at / median([...counts.values()]);
+    };
+    expect(peak('water-2', [30])).toBeGreaterThan(2); // the second main break
+    expect(peak('water-3', [14, 15])).toBeGreaterThan(1.3); // calls during the boil-water notice
+    expect(peak('ediscovery-2', [11, 25, 39])).toBeGreaterThan(1.5); // production days
+    expect(peak('grocery-3', [23, 24, 25])).toBeGreaterThan(1.4); // the run-up to Mothering Sunday
+    expect(peak('grants-3', [9, 22, 36])).toBeGreaterThan(2); // sponsor deadlines
+    // The grocery engine's night batch (00:30–04:30 London time).
+    const night = of('grocery-1').filter((l) => ['01', '02', '03'].includes(l.time.slice(11, 13)));
+    expect(new Set(night.map((l) => l.operation))).toEqual(
+      new Set(['run_forecast', 'create_store_order', 'release_order', 'send_po']),
+    );
+    // Production volumes are big on production days.
+    const sends = of('ediscovery-2').filter((l) => l.operation === 'send_to_opposing_counsel');
+    const onDay = sends.filter((l) => [11, 25, 39].includes(dayOf(l))).map((l) => l.volume);
+    const offDay = sends.filter((l) => ![11, 25, 39].includes(dayOf(l))).map((l) => l.volume);
+    expect(median(onDay) / median(offDay)).toBeGreaterThan(2);
+  });
+
+  it('keeps local time (daylight saving in Chicago and London, none in Arizona) and changes slowly', () => {
+    const hours = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.time.slice(11, 13));
+    // The billing reps work 07:00–19:00 Chicago time: from 13:00Z in CST, from 12:00Z after 9 March (CDT).
+    expect(hours('water-3', 0, 6).has('12')).toBe(false);
+    expect(hours('water-3', 7, 42).has('12')).toBe(true);
+    // The grocery engine's night batch moves an hour earlier in UTC with British Summer Time (30 March).
+    expect(hours('grocery-1', 0, 27).has('23')).toBe(false);
+    expect(hours('grocery-1', 28, 42).has('23')).toBe(true);
+    expect(hours('grocery-1', 28, 42).has('04')).toBe(false);
+    // Arizona keeps Mountain Standard Time: the grants bot never works 04:00–05:00 local (11Z).
+    expect(hours('grants-1', 0, 42).has('11')).toBe(false);
+    const firstDay = (agent: string, tool: string) =>
+      Math.min(
+        ...of(agent)
+          .filter((l) => l.tool === tool)
+          .map(dayOf),
+      );
+    expect(firstDay('water-2', 'gis-viewer')).toBeGreaterThanOrEqual(13);
+    expect(firstDay('water-3', 'gis-viewer')).toBeGreaterThanOrEqual(20);
+    expect(firstDay('ediscovery-3', 'ai-review-assist')).toBeGreaterThanOrEqual(18);
+    expect(firstDay('grocery-2', 'weather-demand')).toBeGreaterThanOrEqual(16);
+    expect(firstDay('grocery-3', 'weather-demand')).toBeGreaterThanOrEqual(24);
+    expect(firstDay('grants-2', 'research-dashboard')).toBeGreaterThanOrEqual(15);
+    expect(firstDay('grants-3', 'research-dashboard')).toBeGreaterThanOrEqual(17);
+    const clients = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.userAgent);
+    expect(clients('water-3', 0, 19)).toEqual(new Set(['cs-copilot/4.2.0']));
+    expect(clients('water-3', 19, 25).size).toBe(2);
+    expect(clients('water-3', 26, 42)).toEqual(new Set(['cs-copilot/4.3.1']));
+    expect(clients('grocery-1', 22, 42)).toEqual(new Set(['replen-engine/5.1.0']));
+    const nets = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.sourceNetwork);
+    // The processing bot moves data centres on (New York) day 28, the grants bot on (Arizona) day 26.
+    expect(nets('ediscovery-1', 0, 28)).toEqual(new Set(['10.52.1.0/24']));
+    expect(nets('ediscovery-1', 29, 42)).toEqual(new Set(['10.53.1.0/24']));
+    expect(nets('grants-1', 0, 26)).toEqual(new Set(['10.77.1.0/24']));
+    expect(nets('grants-1', 27, 42)).toEqual(new Set(['10.78.1.0/24']));
+    expect(nets('water-2', 0, 12).has('10.31.3.0/24')).toBe(false);
+    expect(nets('water-2', 12, 42).has('10.31.3.0/24')).toBe(true);
+    const people = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.onBehalfOf);
+    const joined = (agent: string, before: number, after: number) =>
+      [...people(agent, after, 42)].filter((p) => !people(agent, 0, before).has(p));
+    expect(joined('water-3', 17, 24)).toHaveLength(2);
+    expect(joined('ediscovery-3', 16, 16)).toHaveLength(2);
+    expect(joined('grocery-3', 15, 29)).toHaveLength(2);
+    expect(joined('grants-3', 21, 21)).toHaveLength(1);
+    // The review seat is shared by New York and Manila: both firms' people.
+    expect(new Set([...people('ediscovery-3', 0, 42)].map((p) => p!.split('@')[1]))).toEqual(
+      new Set(['hale-ostrander.example.com', 'manila-review.example.com']),
+    );
+  });
+});
