@@ -145,6 +145,12 @@ export interface Policy {
      * after it, or a repeat of it, says something in full (fewer follows say proportionally less).
      */
     evidence: number;
+    /**
+     * How much the agent's other steps count towards a repeat's `evidence`, per follow of a step it has never repeated
+     * (at most `evidence` in all): an agent that never repeats its steps back to back makes a repeat of a rarely-taken
+     * sensitive step say something too. 0: the step's own follows only.
+     */
+    pooledEvidence: number;
     /** `weight` is multiplied by this per sensitivity of the step's operation (odd orders of LOW reads matter less). */
     sensitivityFactor: Record<Sensitivity, number>;
   };
@@ -243,7 +249,7 @@ export const DEFAULT_POLICY: Policy = {
     scale: 0.4,
     max: 100,
     creep: { slack: 1, from: 6, to: 12, weight: 60 },
-    approval: { memoryMs: 24 * 3_600_000, headroom: 1.5 },
+    approval: { memoryMs: 48 * 3_600_000, headroom: 1.5 },
   },
   sequence: {
     alpha: 0.5,
@@ -257,6 +263,7 @@ export const DEFAULT_POLICY: Policy = {
     weight: 40,
     repeat: { LOW: 0, MEDIUM: 50, HIGH: 50, CRITICAL: 55 },
     evidence: 4,
+    pooledEvidence: 1,
     sensitivityFactor: { LOW: 0.5, MEDIUM: 1, HIGH: 1, CRITICAL: 1 },
   },
   rate: {

@@ -6,10 +6,11 @@
  * - 1: before issue 19 — no repeat, creep or CRITICAL-new-step signals, smoothing by `alpha` alone, evicted
  *   transition counts ignored, LOW steps in full, no derived context keys, a new source network worth 60, MEDIUM
  *   contained at 80. (Learning keeps the newer state — creep, evicted counts — which revision 1 never reads.)
- * - 2: before the per-operation rate and what came with it — the rate signal reads the agent's whole pace alone (1.5×
- *   its usual busiest window), warm-up lasts 200 actions, a repeat needs 16 follows for full weight, a HIGH
- *   operation on a new tool has no rule of its own, an approved level is not remembered, a new client program is
- *   worth 50. (Learning keeps each operation's leaky count and approved levels, which revision 2 never reads.)
+ * - 2: before the per-operation rate and what came with it — the rate signal reads the agent's whole pace alone
+ *   (1.5× its usual busiest window), warm-up lasts 200 actions, a repeat needs 16 follows of its own step for full
+ *   weight, a HIGH operation on a new tool has no rule of its own, an approved level is not remembered, a new client
+ *   program is worth 50. (Learning keeps each operation's leaky count and approved levels, which revision 2 never
+ *   reads.)
  * - 3: today's DEFAULT_POLICY.
  *
  * Each older revision is the next newer one with its own changes undone, so revision 1 is DEFAULT_POLICY, then
@@ -25,7 +26,7 @@ export const CURRENT_SCORING_REVISION: ScoringRevision = 3;
 const TO_REVISION_2: PolicyOverride = {
   warmup: { actions: 200 },
   volume: { approval: { memoryMs: 0 } },
-  sequence: { evidence: 16 },
+  sequence: { evidence: 16, pooledEvidence: 0 },
   rate: { tolerance: 1.5, operation: { weight: 0 } },
   context: {
     keys: DEFAULT_POLICY.context.keys.map((k) => (k.key === 'userAgent.product' ? { ...k, weight: 50 } : k)),

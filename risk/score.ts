@@ -164,6 +164,18 @@ function transitionSurprise(
   return { bits: -Math.log2(p), count, evicted, nPrev: follows };
 }
 
+/** Follows of the agent's other steps that it has never repeated back to back (at most `cap`). */
+function neverRepeatedFollows(b: Baseline, key: string, cap: number): number {
+  let n = 0;
+  for (const [from, row] of b.trans) {
+    if (from === key || from === SESSION_START || entry(row, from) !== undefined) continue;
+    if (b.transLost && (entry(b.transLost, from) ?? 0) > 0) continue;
+    for (const [, v] of row) n += v;
+    if (n >= cap) return cap;
+  }
+  return n;
+}
+
 /**
  * Points for a sensitive operation repeated back to back that this agent (almost) never repeats; null when the
  * request does not repeat the thread's last operation, or came after a pause.
@@ -179,7 +191,11 @@ function repeatPoints(
   if (from.length !== 1 || from[0] !== key) return null;
   const weight = S.repeat[f.sensitivity] ?? S.repeat.CRITICAL;
   const { count, evicted, follows } = rowView(b, key, key, policy);
-  const evidence = clamp(follows / Math.max(1, S.evidence), 0, 1);
+  const evidence = clamp(
+    (follows + S.pooledEvidence * neverRepeatedFollows(b, key, S.evidence)) / Math.max(1, S.evidence),
+    0,
+    1,
+  );
   const points = weight * unfamiliarity(count + evicted, policy) * evidence;
   return points > 0 ? { points, count, follows } : null;
 }

@@ -52,8 +52,9 @@ describe('a sensitive step repeated back to back', () => {
     expect(score(assess(b, next, P), 'sequence')).toBe(0);
   });
 
-  it('says less about an operation followed only a few times', () => {
+  it('says less about an operation followed only a few times, unless the agent never repeats any step', () => {
     const warm = policyFor(P, { warmup: { actions: 0, days: 0 } });
+    const ownOnly = policyFor(warm, { sequence: { pooledEvidence: 0 } });
     const { baseline: rare, end: rareEnd } = history(
       'rare-1',
       [
@@ -64,9 +65,29 @@ describe('a sensitive step repeated back to back', () => {
     );
     const b = learn(rare, facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd)), warm);
     const again = facts('rare-1', step('crm', 'read_customer', 'MEDIUM'), monday(rareEnd, 0.5));
+    const repeat = (policy: Policy) =>
+      assess(b, again, policy).reasons.find((r) => /again right after/.test(r.detail))!;
     // Followed twice (the third session's read_customer is the day's last request): half of `evidence` 4.
+    expect(repeat(ownOnly).detail).toMatch(/never repeated it back to back \(2 steps seen after it\)/);
+    expect(repeat(ownOnly).contribution).toBe(Math.round((P.sequence.repeat.MEDIUM * 2) / P.sequence.evidence));
+    // Its other step, read_ticket, was followed three times and never repeated either: together, full evidence.
+    expect(repeat(warm).contribution).toBe(P.sequence.repeat.MEDIUM);
+  });
+
+  it('an agent that loops its other steps gives a rarely-followed step no pooled evidence', () => {
+    const warm = policyFor(P, { warmup: { actions: 0, days: 0 } });
+    const { baseline: loops, end: loopsEnd } = history(
+      'loops-1',
+      [
+        { tool: 'tickets', operation: 'read_ticket', sensitivity: 'LOW', volume: () => 1 },
+        { tool: 'tickets', operation: 'read_ticket', sensitivity: 'LOW', volume: () => 1 },
+        { tool: 'crm', operation: 'read_customer', sensitivity: 'MEDIUM', volume: () => 1 },
+      ],
+      { days: 1, sessions: 3, policy: warm },
+    );
+    const b = learn(loops, facts('loops-1', step('crm', 'read_customer', 'MEDIUM'), monday(loopsEnd)), warm);
+    const again = facts('loops-1', step('crm', 'read_customer', 'MEDIUM'), monday(loopsEnd, 0.5));
     const reason = assess(b, again, warm).reasons.find((r) => /again right after/.test(r.detail))!;
-    expect(reason.detail).toMatch(/never repeated it back to back \(2 steps seen after it\)/);
     expect(reason.contribution).toBe(Math.round((P.sequence.repeat.MEDIUM * 2) / P.sequence.evidence));
   });
 });
@@ -389,10 +410,11 @@ describe('a level a person approved (volume.approval)', () => {
     const beyond = assess(approved, alarms(3000, 60), P);
     expect(decide(beyond, alarms(3000, 60), P).decision).toBe('REVIEW');
     expect(beyond.reasons.find((r) => r.signal === 'volume')!.detail).toMatch(
-      /^Volume 3,000 records is [\d.]+× this agent's median of [\d.]+ for nms:list_active_alarms \(usually at most [\d,.]+; a person approved 600 in the last 24 hours\)\.$/,
+      /^Volume 3,000 records is [\d.]+× this agent's median of [\d.]+ for nms:list_active_alarms \(usually at most [\d,.]+; a person approved 600 in the last 48 hours\)\.$/,
     );
-    // A day later the approval has lapsed: the storm level is unusual again.
-    expect(decision(approved, alarms(550, 25 * 60), P)).toBe('REVIEW');
+    // Two days later the approval has lapsed: the storm level is unusual again.
+    expect(decision(approved, alarms(550, 47 * 60), P)).toBe('ALLOW');
+    expect(decision(approved, alarms(550, 49 * 60), P)).toBe('REVIEW');
   });
 
   it('an allowed request remembers nothing, and memory 0 switches it off', () => {
