@@ -1,9 +1,8 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `tenth` are tuned on (`seventh`, `eighth`
- * and `ninth` since their held-out runs on 4e9c3d7's policy, `tenth` since its run on 6f3ff7c's); `eleventh` is held
- * out, and so is `twelfth`.
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `twelfth` are tuned on (`seventh` …
+ * `twelfth` since their held-out runs).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -84,12 +83,12 @@ export const FAMILIES: Record<string, Family> = {
   },
   eleventh: {
     generator: 'bench/detector/families/eleventh.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateEleventhFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
   twelfth: {
     generator: 'bench/detector/families/twelfth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateTwelfthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
