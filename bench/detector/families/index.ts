@@ -2,7 +2,7 @@
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
  * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `twelfth` are tuned on (`seventh` …
- * `twelfth` since their held-out runs).
+ * `twelfth` since their held-out runs); `thirteenth` is held out.
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -15,6 +15,7 @@ import { generateSeventhFamily } from './seventh.js';
 import { generateSixthFamily } from './sixth.js';
 import { generateTenthFamily } from './tenth.js';
 import { generateThirdFamily } from './third.js';
+import { generateThirteenthFamily } from './thirteenth.js';
 import { generateTwelfthFamily } from './twelfth.js';
 
 export interface FamilyOptions {
@@ -90,5 +91,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/twelfth.ts',
     tunedOn: true,
     generate: (o) => generateTwelfthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  thirteenth: {
+    generator: 'bench/detector/families/thirteenth.ts',
+    tunedOn: false,
+    generate: (o) => generateThirteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };

@@ -1,0 +1,326 @@
+/**
+ * The thirteenth detector trace family (bench/detector/families/thirteenth.ts): deterministic for a seed, in time
+ * order, registered as held out, valid labels and incident ids from day 10 on, every judged kind planted (at least 24
+ * bulk requests, 16 odd sequences on MEDIUM and 16 on HIGH operations, exactly 8 drifts), bulk requests 30–300× the
+ * usual, odd sequences that are new transitions of known operations, never-seen tools and contexts, drifts ending in a
+ * jump at ~80× the original level, and the rhythms of its four businesses (time zones with daylight saving starting
+ * in Denver and London and ending in Sydney, none in Honolulu or Chennai; bank, storm, month-end, renewal, launch and
+ * outage peaks; a nightly claim batch; slow legitimate change).
+ */
+import { describe, expect, it } from 'vitest';
+import { FAMILIES } from '../bench/detector/families/index.js';
+import { generateThirteenthFamily } from '../bench/detector/families/thirteenth.js';
+import type { TraceLine } from '../bench/detector/generate-traces.js';
+import { JUDGED_KINDS } from '../bench/detector/replay.js';
+import {
+  dayOf,
+  expectReproducible,
+  expectWellFormed,
+  incidentsOf,
+  judgedCounts,
+  median,
+} from './helpers/trace-family.js';
+const PRIVATE = /^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\./;
+
+describe('thirteenth trace family', () => {
+  const lines = generateThirteenthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
+  const normal = lines.filter((l) => l.label === 'normal');
+  const incidents = incidentsOf(lines);
+  const of = (agent: string) => normal.filter((l) => l.agent === agent);
+  const during = (agent: string, from: number, to: number) =>
+    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
+  const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+
+  it('is deterministic for a seed, differs across seeds, is in time order and registered as held out', () => {
+    const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
+    expectReproducible(generateThirteenthFamily, small, lines);
+    expect(FAMILIES.thirteenth).toMatchObject({ generator: 'bench/detector/families/thirteenth.ts', tunedOn: false });
+    expect(FAMILIES.thirteenth!.generate({ seed: 1, agentsPerArchetype: 1, days: 14 })).toEqual(
+      generateThirteenthFamily({ seed: 1, agentsPerArchetype: 1, days: 14 }),
+    );
+    expect(new Set(lines.map((l) => l.archetype))).toEqual(
+      new Set(['airport_ground_ops', 'insurance_underwriting', 'hospital_revenue_cycle', 'telecom_noc_provisioning']),
+    );
+    expect(new Set(lines.map((l) => l.agent)).size).toBe(16);
+  });
+
+  it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
+    expectWellFormed(lines, incidents, /^post_drift-\d+$/);
+  });
+
+  it('plants every judged kind: ≥ 24 bulk, ≥ 16 odd sequences on MEDIUM and on HIGH, 16 of each other, 8 drifts', () => {
+    const count = new Map<string, number>();
+    for (const [id, ls] of incidents) {
+      const l = ls[0]!;
+      const kind = id.startsWith('post_drift')
+        ? 'post_drift'
+        : l.label === 'odd_sequence'
+          ? `odd_sequence ${l.sensitivity}`
+          : l.label;
+      count.set(kind, (count.get(kind) ?? 0) + 1);
+    }
+    const judged = judgedCounts(incidents);
+    for (const kind of JUDGED_KINDS) expect(judged.get(kind) ?? 0).toBeGreaterThan(0);
+    expect(count.get('odd_sequence MEDIUM')).toBeGreaterThanOrEqual(16);
+    expect(count.get('odd_sequence HIGH')).toBeGreaterThanOrEqual(16);
+    expect(count.get('bulk_volume')).toBeGreaterThanOrEqual(24);
+    expect(count.get('drift')).toBe(8);
+    expect(count.get('post_drift')).toBe(8);
+    for (const kind of ['new_tool', 'burst', 'odd_context']) expect(count.get(kind)).toBe(16);
+    for (const ls of incidents.values()) {
+      const span = Date.parse(ls[ls.length - 1]!.time) - Date.parse(ls[0]!.time);
+      const label = ls[0]!.label;
+      if (label === 'burst') {
+        expect(ls.length).toBeGreaterThanOrEqual(150);
+        expect(ls.length).toBeLessThanOrEqual(600);
+        expect(span).toBeGreaterThanOrEqual(3 * 60_000);
+        expect(span).toBeLessThanOrEqual(15 * 60_000);
+        expect(new Set(ls.map((l) => l.operation)).size).toBe(1);
+        expect(['LOW', 'MEDIUM']).toContain(ls[0]!.sensitivity);
+      }
+      if (label === 'bulk_volume') expect(ls).toHaveLength(1);
+      if (label === 'new_tool') expect(ls.length).toBeLessThanOrEqual(3);
+      if (label === 'odd_sequence') {
+        expect(ls.length).toBeGreaterThanOrEqual(2);
+        expect(ls.length).toBeLessThanOrEqual(3);
+        expect(new Set(ls.map((l) => l.operation)).size).toBe(1);
+        expect(span).toBeLessThanOrEqual(120_000);
+      }
+    }
+  });
+
+  it('bulk requests are 30–300× the usual items or money of their operation for the agent', () => {
+    for (const [id, [l]] of incidents) {
+      if (l!.label !== 'bulk_volume' || id.startsWith('post_drift')) continue;
+      const same = normal.filter((x) => x.agent === l!.agent && x.operation === l!.operation);
+      const ratio = Math.max(
+        l!.volume / Math.max(1, median(same.map((x) => x.volume))),
+        l!.amount > 0 ? l!.amount / median(same.map((x) => x.amount)) : 0,
+      );
+      expect(ratio).toBeGreaterThanOrEqual(30);
+      expect(ratio).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('an odd sequence is a routine operation right after a step it never follows, in the same context', () => {
+    const thread = (l: TraceLine) => `${l.agent}|${l.context.onBehalfOf ?? ''}`;
+    const seen = new Set<string>();
+    const last = new Map<string, TraceLine>();
+    for (const l of lines) {
+      const prev = last.get(thread(l));
+      if (prev && prev.label === 'normal' && l.label === 'normal')
+        seen.add(`${thread(l)}|${prev.operation}>${l.operation}`);
+      last.set(thread(l), l);
+    }
+    const uses = new Map<string, number>();
+    for (const l of normal) uses.set(`${l.agent}|${l.operation}`, (uses.get(`${l.agent}|${l.operation}`) ?? 0) + 1);
+    last.clear();
+    const planted = new Set<string>();
+    let checked = 0;
+    for (const l of lines) {
+      const prev = last.get(thread(l));
+      if (l.label === 'odd_sequence' && prev?.label === 'normal') {
+        expect(prev.operation).not.toBe(l.operation);
+        expect(seen.has(`${thread(l)}|${prev.operation}>${l.operation}`)).toBe(false);
+        expect(seen.has(`${thread(l)}|${l.operation}>${l.operation}`)).toBe(false);
+        expect(uses.get(`${l.agent}|${l.operation}`) ?? 0).toBeGreaterThanOrEqual(8);
+        expect(['MEDIUM', 'HIGH']).toContain(l.sensitivity);
+        expect(l.context).toEqual(prev.context);
+        // Each out-of-order transition is planted once per agent.
+        const key = `${l.agent}|${prev.operation}>${l.operation}`;
+        expect(planted.has(key)).toBe(false);
+        planted.add(key);
+        checked++;
+      }
+      last.set(thread(l), l);
+    }
+    expect(checked).toBe([...incidents.values()].filter((ls) => ls[0]!.label === 'odd_sequence').length);
+  });
+
+  it('new tools, networks, clients, people and hours are never seen in the agent’s ordinary traffic', () => {
+    const seenBy = (f: (l: TraceLine) => string | undefined) => {
+      const m = new Map<string, Set<string | undefined>>();
+      for (const l of normal) m.set(l.agent, (m.get(l.agent) ?? new Set()).add(f(l)));
+      return m;
+    };
+    const tools = seenBy((l) => l.tool);
+    const anyTool = new Set(normal.map((l) => l.tool));
+    const networks = seenBy((l) => l.context.sourceNetwork);
+    const clients = seenBy((l) => l.context.userAgent);
+    const people = seenBy((l) => l.context.onBehalfOf);
+    const hours = seenBy((l) => l.time.slice(11, 13));
+    const variants = new Map<string, number>();
+    for (const ls of incidents.values()) {
+      const [l, agent] = [ls[0]!, ls[0]!.agent];
+      if (l.label === 'new_tool')
+        for (const x of ls) {
+          expect(['HIGH', 'CRITICAL']).toContain(x.sensitivity);
+          expect(tools.get(agent)!.has(x.tool)).toBe(false);
+          expect(anyTool.has(x.tool)).toBe(false);
+        }
+      if (l.label === 'odd_context') {
+        expect(ls.length).toBeGreaterThanOrEqual(2);
+        expect(ls.every((x) => JSON.stringify(x.context) === JSON.stringify(l.context))).toBe(true);
+        const network = !networks.get(agent)!.has(l.context.sourceNetwork);
+        const client = !clients.get(agent)!.has(l.context.userAgent);
+        const person =
+          !people.get(agent)!.has(l.context.onBehalfOf) &&
+          ls.every((x) => !hours.get(agent)!.has(x.time.slice(11, 13)));
+        expect([network, client, person].filter(Boolean)).toHaveLength(1);
+        if (network) expect(l.context.sourceNetwork).not.toMatch(PRIVATE);
+        if (client) expect(l.context.userAgent).toMatch(/^(curl|python-requests)\//);
+        const variant = network ? 'network' : client ? 'client' : 'person';
+        variants.set(variant, (variants.get(variant) ?? 0) + 1);
+      }
+    }
+    expect([...variants.keys()].sort()).toEqual(['client', 'network', 'person']);
+    for (const n of variants.values()) expect(n).toBeGreaterThanOrEqual(4);
+    // A new tool is never used again by the same agent in another incident.
+    const perAgent = new Map<string, string[]>();
+    for (const ls of incidents.values())
+      if (ls[0]!.label === 'new_tool') perAgent.set(ls[0]!.agent, [...(perAgent.get(ls[0]!.agent) ?? []), ls[0]!.tool]);
+    for (const ts of perAgent.values()) expect(new Set(ts).size).toBe(ts.length);
+  });
+
+  it('a drift rises for days and ends in one request at ~80× the original level, then returns to normal', () => {
+    for (const [id, [jump]] of incidents) {
+      if (!id.startsWith('post_drift')) continue;
+      const drift = incidents.get(id.replace('post_drift', 'drift'))!;
+      expect(drift[0]!.label).toBe('drift');
+      expect(drift.every((l) => l.operation === jump!.operation && l.agent === jump!.agent)).toBe(true);
+      expect(drift[drift.length - 1]!.time < jump!.time).toBe(true);
+      expect(dayOf(drift[drift.length - 1]!) - dayOf(drift[0]!)).toBeGreaterThanOrEqual(3);
+      const same = normal.filter((l) => l.agent === jump!.agent && l.operation === jump!.operation);
+      expect(same.length / 42).toBeGreaterThanOrEqual(3);
+      const usual = median(same.filter((l) => dayOf(l) < 10).map((l) => l.volume));
+      expect(jump!.volume / usual).toBeGreaterThan(70);
+      expect(jump!.volume / usual).toBeLessThan(90);
+      expect(median(drift.map((l) => l.volume)) / usual).toBeGreaterThan(3);
+      const after = same.filter((l) => l.time > jump!.time);
+      expect(median(after.map((l) => l.volume)) / usual).toBeLessThan(1.5);
+    }
+  });
+
+  it('has bots acting for nobody, one-person assistants, interleaved team seats and quiet seats', () => {
+    const people = (agent: string) => setOf(of(agent), (l) => l.context.onBehalfOf);
+    for (const bot of ['ground-ops-1', 'underwriting-1', 'rev-cycle-1', 'telco-prov-1'])
+      expect(of(bot).some((l) => 'onBehalfOf' in l.context)).toBe(false);
+    for (const assistant of ['ground-ops-2', 'underwriting-2', 'rev-cycle-2', 'telco-prov-2'])
+      expect(people(assistant).size).toBe(1);
+    for (const team of ['ground-ops-3', 'underwriting-3', 'rev-cycle-3', 'telco-prov-3']) {
+      expect(people(team).size).toBeGreaterThanOrEqual(4);
+      const ls = of(team);
+      const switches = ls.filter((l, i) => i > 0 && l.context.onBehalfOf !== ls[i - 1]!.context.onBehalfOf).length;
+      expect(switches / ls.length).toBeGreaterThan(0.1);
+      expect(median([...perDay(of(team)).values()])).toBeGreaterThan(150);
+    }
+    for (const quiet of ['ground-ops-4', 'underwriting-4', 'rev-cycle-4', 'telco-prov-4'])
+      expect(median([...perDay(of(quiet)).values()])).toBeLessThan(30);
+  });
+
+  const perDay = (ls: TraceLine[]) => {
+    const days = new Map<number, number>();
+    for (const l of ls) days.set(dayOf(l), (days.get(dayOf(l)) ?? 0) + 1);
+    return days;
+  };
+
+  it('peaks at the banks, on storm days, at month-end, in the renewal season, at the launch and after the outage', () => {
+    const peak = (agent: string, days: number[]) => {
+      const counts = perDay(of(agent));
+      const at = days.map((d) => counts.get(d) ?? 0).reduce((a, b) => a + b, 0) / days.length;
+      return at / median([...counts.values()]);
+    };
+    expect(peak('ground-ops-3', [12, 31])).toBeGreaterThan(1.3); // snowstorms
+    expect(peak('ground-ops-2', [12, 31])).toBeGreaterThan(1.3);
+    expect(peak('underwriting-3', [24, 25, 28])).toBeGreaterThan(1.5); // March month- and quarter-end
+    expect(peak('underwriting-3', [21, 22, 23])).toBeGreaterThan(1.3); // the run-up to 1 April renewals
+    expect(peak('rev-cycle-2', [24, 25, 28])).toBeGreaterThan(1.1); // month-end close
+    expect(peak('telco-prov-3', [17])).toBeGreaterThan(2); // the launch
+    expect(peak('telco-prov-2', [24, 25])).toBeGreaterThan(1.3); // after the outage
+    // De-icing surges on storm days; glycol orders with them.
+    const deicing = of('ground-ops-3').filter((l) => l.operation === 'request_deicing');
+    const stormy = deicing.filter((l) => [12, 31].includes(dayOf(l))).length / 2;
+    expect(stormy / (deicing.length / 42)).toBeGreaterThan(4);
+    // The morning and evening banks at Denver (06–09 and 16–19 local) outweigh midday at the bot.
+    const byHour = (h: string) => of('ground-ops-1').filter((l) => dayOf(l) >= 7 && l.time.slice(11, 13) === h).length;
+    expect(byHour('13')).toBeGreaterThan(1.3 * byHour('18')); // 07:00 MDT vs 12:00 MDT
+    // The nightly claim batch (00:00–04:00 Honolulu, 10–14Z) scrubs and submits, bigger on Mondays.
+    const night = of('rev-cycle-1').filter((l) => ['11', '12'].includes(l.time.slice(11, 13)));
+    expect(new Set(night.map((l) => l.operation))).toEqual(new Set(['scrub_claims', 'submit_claims']));
+    const submits = (days: number[]) =>
+      median(
+        of('rev-cycle-1')
+          .filter((l) => l.operation === 'submit_claims' && days.includes(dayOf(l)))
+          .map((l) => l.volume),
+      );
+    expect(submits([7, 14, 21, 28, 35]) / submits([8, 15, 22, 29, 36])).toBeGreaterThan(1.2);
+    // Ramp control works a night shift.
+    expect(during('ground-ops-3', 7, 42).some((l) => ['09', '10', '11'].includes(l.time.slice(11, 13)))).toBe(true);
+  });
+
+  it('keeps local time (clocks change in Denver, London and Sydney, not in Honolulu or Chennai)', () => {
+    const hours = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.time.slice(11, 13));
+    // The duty manager starts at 05:00 Denver time: 12Z in MST, 11Z from 9 March (MDT).
+    expect(hours('ground-ops-2', 0, 6).has('11')).toBe(false);
+    expect(hours('ground-ops-2', 7, 42).has('11')).toBe(true);
+    // The senior underwriter starts at 08:00 London time: 07Z only from 30 March (BST).
+    expect(hours('underwriting-2', 0, 27).has('07')).toBe(false);
+    expect(hours('underwriting-2', 28, 42).has('07')).toBe(true);
+    expect(hours('underwriting-2', 28, 42).has('19')).toBe(false);
+    // The provisioning lead starts at 08:00 Sydney time: 21Z until 6 April (AEDT), 22Z after.
+    expect(hours('telco-prov-2', 0, 32).has('21')).toBe(true);
+    expect(hours('telco-prov-2', 35, 42).has('21')).toBe(false);
+    // Honolulu keeps its clock: the office never works 03–16Z; Chennai's coders work its night (03:30–13:30Z).
+    for (const h of hours('rev-cycle-2', 0, 42)) expect(Number(h) <= 3 || Number(h) >= 17).toBe(true);
+    const chennai = of('rev-cycle-3').filter((l) => l.context.sourceNetwork === '10.64.8.0/24');
+    expect(new Set(chennai.map((l) => l.operation))).toEqual(
+      new Set(['read_chart_summary', 'suggest_codes', 'assign_codes', 'capture_charges', 'lookup_charges']),
+    );
+    for (const l of chennai) expect(Number(l.time.slice(11, 13))).toBeLessThan(14);
+  });
+
+  it('changes slowly: tools adopted, clients upgraded, networks moved, people joining', () => {
+    const firstDay = (agent: string, tool: string) =>
+      Math.min(
+        ...of(agent)
+          .filter((l) => l.tool === tool)
+          .map(dayOf),
+      );
+    expect(firstDay('ground-ops-2', 'ramp-vision')).toBeGreaterThanOrEqual(14);
+    expect(firstDay('ground-ops-3', 'ramp-vision')).toBeGreaterThanOrEqual(20);
+    expect(firstDay('underwriting-1', 'cat-model')).toBeGreaterThanOrEqual(16);
+    expect(firstDay('underwriting-3', 'cat-model')).toBeGreaterThanOrEqual(18);
+    expect(firstDay('rev-cycle-3', 'ai-coding-assist')).toBeGreaterThanOrEqual(18);
+    expect(firstDay('telco-prov-3', 'intent-orchestrator')).toBeGreaterThanOrEqual(19);
+    const clients = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.userAgent);
+    expect(clients('ground-ops-1', 0, 20)).toEqual(new Set(['ground-ops-engine/3.4.1']));
+    expect(clients('ground-ops-1', 21, 42)).toEqual(new Set(['ground-ops-engine/3.5.0']));
+    expect(clients('ground-ops-2', 0, 23)).toEqual(new Set(['ops-copilot/1.8.2']));
+    expect(clients('ground-ops-2', 23, 27).size).toBe(2);
+    expect(clients('ground-ops-2', 28, 42)).toEqual(new Set(['ops-copilot/1.9.0']));
+    expect(clients('underwriting-2', 32, 42)).toEqual(new Set(['uw-copilot/2.1.0']));
+    expect(clients('telco-prov-3', 28, 42)).toEqual(new Set(['prov-desk/12.5.0']));
+    const nets = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.sourceNetwork);
+    // The ground-ops bot moves data centres on (Denver) day 24.
+    expect(nets('ground-ops-1', 0, 24)).toEqual(new Set(['10.40.1.0/24']));
+    expect(nets('ground-ops-1', 25, 42)).toEqual(new Set(['10.41.1.0/24']));
+    // Assistants start working from home over a VPN.
+    expect(nets('ground-ops-2', 0, 12).has('10.40.200.0/24')).toBe(false);
+    expect(nets('ground-ops-2', 13, 42).has('10.40.200.0/24')).toBe(true);
+    expect(nets('underwriting-2', 0, 8).has('10.50.90.0/24')).toBe(false);
+    expect(nets('underwriting-2', 9, 42).has('10.50.90.0/24')).toBe(true);
+    expect(nets('telco-prov-2', 0, 18).has('10.70.150.0/24')).toBe(false);
+    expect(nets('telco-prov-2', 20, 42).has('10.70.150.0/24')).toBe(true);
+    const people = (agent: string, from: number, to: number) =>
+      setOf(during(agent, from, to), (l) => l.context.onBehalfOf);
+    const joined = (agent: string, before: number, after: number) =>
+      [...people(agent, after, 42)].filter((p) => !people(agent, 0, before).has(p));
+    expect(joined('ground-ops-3', 19, 31)).toHaveLength(2);
+    expect(joined('underwriting-3', 21, 22)).toHaveLength(1);
+    expect(joined('rev-cycle-3', 14, 27)).toHaveLength(2);
+    expect(joined('telco-prov-3', 14, 16)).toHaveLength(2);
+  });
+});
