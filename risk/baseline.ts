@@ -273,9 +273,20 @@ export function dayOf(at: number, policy: Policy): number {
  * `defaultUsual`.
  */
 export function usualBusiest(b: Baseline, at: number, policy: Policy): { usual: number; days: number } {
+  return usualPeak(b.rateDay, b.rateToday, b.ratePeaks, at, policy);
+}
+
+/** The usual busiest window of some daily peaks (`day`'s running peak `today` included when `at` is that day). */
+function usualPeak(
+  day: number | null,
+  today: number,
+  kept: number[],
+  at: number,
+  policy: Policy,
+): { usual: number; days: number } {
   const R = policy.rate;
-  const peaks = [...b.ratePeaks];
-  if (b.rateDay !== null && dayOf(at, policy) === b.rateDay) peaks.push(b.rateToday);
+  const peaks = [...kept];
+  if (day !== null && dayOf(at, policy) === day) peaks.push(today);
   const sorted = peaks.sort((x, y) => y - x);
   let usual = sorted[Math.min(R.ignoreTopDays, sorted.length - 1)] ?? 0;
   if (peaks.length < R.minDays) usual = Math.max(usual, R.defaultUsual);
@@ -291,14 +302,8 @@ export function usualOperationPace(
   at: number,
   policy: Policy,
 ): { count: number; usual: number } {
-  const R = policy.rate;
-  const count = leakyCount(r, at, policy) + 1;
-  const peaks = r ? [...r.peaks] : [];
-  if (r && dayOf(at, policy) === r.day) peaks.push(r.today);
-  const sorted = peaks.sort((x, y) => y - x);
-  let usual = sorted[Math.min(R.ignoreTopDays, sorted.length - 1)] ?? 0;
-  if (peaks.length < R.minDays) usual = Math.max(usual, R.defaultUsual);
-  return { count, usual: Math.max(usual, R.minUsual) };
+  const { usual } = usualPeak(r?.day ?? null, r?.today ?? 0, r?.peaks ?? [], at, policy);
+  return { count: leakyCount(r, at, policy) + 1, usual };
 }
 
 /** The operation's leaky count at `at`, before a request then. */
