@@ -400,6 +400,7 @@ describe('decide: thresholds and hard rules', () => {
     expect(decide(at(0), f('LOW', 0, 'banking', 'get_balance'), strict).decision).toBe('DENY');
     expect(decide(at(0), f('LOW'), strict)).toMatchObject({ decision: 'REVIEW', contain: false });
     expect(decide({ score: 0, reasons: [] }, f('CRITICAL'), P).decision).toBe('REVIEW'); // no flags: assume a new tool
+    expect(decide({ score: 0, reasons: [] }, f('HIGH'), P).decision).toBe('REVIEW'); // …and no warm-up
     expect(decide({ ...at(0), flags: { ...known, novelTool: true } }, f('CRITICAL'), P).ruleHits).toEqual([
       'erp:read_invoice is a CRITICAL operation on a tool this agent has never used.',
     ]);
