@@ -1,8 +1,8 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `twelfth` are tuned on (`seventh` …
- * `twelfth` since their held-out runs); `thirteenth` is held out.
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `thirteenth` are tuned on (`seventh` …
+ * `thirteenth` since their held-out runs).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -94,7 +94,7 @@ export const FAMILIES: Record<string, Family> = {
   },
   thirteenth: {
     generator: 'bench/detector/families/thirteenth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateThirteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
