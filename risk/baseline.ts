@@ -60,7 +60,19 @@ export interface Dist {
    * held again while the approval is fresh. Absent: none.
    */
   a?: [level: number, at: number];
+  /**
+   * The values seen, as a histogram of log(1+x) in `volume.tail.bins` bins of `volume.tail.binWidth` (the last one
+   * also counts anything larger): `[first bin kept, its count, the next bin's count, …]`, from the lowest counted bin
+   * to the highest. Counts halve (rounded down) past `volume.tail.halveAt`, so old extremes fade. Absent: none yet.
+   */
+  h?: number[];
 }
+
+/**
+ * A thread's session marked suspect (risk/session.ts): the context points of its most unusual request that was still
+ * allowed, and when. Absent: none.
+ */
+export type SessionMark = [points: number, at: number];
 
 export interface OpStats {
   vol: Dist;
@@ -109,7 +121,7 @@ export interface Baseline {
    * `policy.sequence.threadKey`, by default the delegating person), so interleaved work for different
    * people does not look like odd sequences. Bounded: the most recent `limits.threads`.
    */
-  threads: Entries<{ op: string; at: number }>;
+  threads: Entries<{ op: string; at: number; s?: SessionMark }>;
   /** Timestamps of learned requests within one rate window of the newest, ascending. */
   recent: number[];
   /**
@@ -147,7 +159,7 @@ export function emptyBaseline(): Baseline {
   };
 }
 
-function emptyCategorical(): Categorical {
+export function emptyCategorical(): Categorical {
   return { n: [], tot: 0, nov: 0 };
 }
 
@@ -160,7 +172,7 @@ export function entry<T>(list: Entries<T>, key: string): T | undefined {
 }
 
 /** A copy of `list` with `key` set to `value` (appended when new). */
-function withEntry<T>(list: Entries<T>, key: string, value: T): Entries<T> {
+export function withEntry<T>(list: Entries<T>, key: string, value: T): Entries<T> {
   const i = list.findIndex(([k]) => k === key);
   const out = list.slice();
   if (i < 0) out.push([key, value]);
@@ -307,39 +319,9 @@ export function usualOperationPace(
 }
 
 /** The operation's leaky count at `at`, before a request then. */
-function leakyCount(r: OpRate | undefined, at: number, policy: Policy): number {
+export function leakyCount(r: OpRate | undefined, at: number, policy: Policy): number {
   if (!r) return 0;
   return r.x * Math.exp(-Math.max(0, at - r.t) / policy.rate.windowMs);
-}
-
-/** An operation's pace after one more request at `at`. A request older than the last one counts as at the last. */
-function opRateAfter(r: OpRate | undefined, at: number, policy: Policy): OpRate {
-  const t = r ? Math.max(r.t, at) : at;
-  const x = round4(leakyCount(r, t, policy) + 1);
-  const day = dailyPeaksAfter(r?.day ?? null, r?.today ?? 0, r?.peaks ?? [], t, x, policy);
-  return { x, t, day: day.day!, today: day.today, peaks: day.peaks };
-}
-
-/**
- * Each day's busiest window after a new reading `value` at `at`: a new day closes the previous one into `peaks`, days
- * without any learned request counting as quiet days (peak 0), up to the kept number of days.
- */
-function dailyPeaksAfter(
-  day: number | null,
-  today: number,
-  peaks: number[],
-  at: number,
-  value: number,
-  policy: Policy,
-): { day: number | null; today: number; peaks: number[] } {
-  const now = dayOf(at, policy);
-  if (day === null || now > day) {
-    if (day === null) return { day: now, today: value, peaks };
-    const closed = [...peaks, today];
-    for (let d = day + 1; d < now && d - day <= policy.rate.days; d++) closed.push(0);
-    return { day: now, today: value, peaks: closed.slice(-policy.rate.days) };
-  }
-  return now === day ? { day, today: Math.max(today, value), peaks } : { day, today, peaks };
 }
 
 /** Requests of the baseline in the window (at - windowMs, at]. */
@@ -349,48 +331,7 @@ export function requestsInWindow(b: Baseline, at: number, windowMs: number): num
   return c;
 }
 
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-
-/** Halves every count (rounding up, so nothing known is forgotten by halving alone). */
-function halve(list: Entries<number>): Entries<number> {
-  return list.map(([k, v]) => [k, Math.ceil(v / 2)]);
-}
-
-/** Removes the least-counted keys (ties: the lexicographically last) until `cap` remain, never `keep`. */
-function evict(list: Entries<number>, cap: number, keep: string): { list: Entries<number>; removed: string[] } {
-  const removed: string[] = [];
-  let out = list;
-  while (out.length > cap) {
-    let victim = -1;
-    for (let i = 0; i < out.length; i++) {
-      const [k, v] = out[i]!;
-      if (k === keep) continue;
-      const w = victim < 0 ? null : out[victim]!;
-      if (!w || v < w[1] || (v === w[1] && k > w[0])) victim = i;
-    }
-    if (victim < 0) break;
-    removed.push(out[victim]![0]);
-    out = out.filter((_, i) => i !== victim);
-  }
-  return { list: out, removed };
-}
-
-/** Counts one observation; returns the new categorical and the keys evicted to stay within `cap`. */
-function observe(cat: Categorical, key: string, cap: number, halveAt: number): { cat: Categorical; removed: string[] } {
-  const had = entry(cat.n, key);
-  let n = withEntry(cat.n, key, (had ?? 0) + 1);
-  let tot = cat.tot + 1;
-  let nov = cat.nov + (had === undefined ? 1 : 0);
-  if (tot > halveAt) {
-    n = halve(n);
-    tot = Math.ceil(tot / 2);
-    nov = Math.ceil(nov / 2);
-  }
-  // `tot` keeps the mass of evicted values, so the rate of new values stays honest. Only a new key can overflow.
-  const { list, removed } = had === undefined ? evict(n, cap, key) : { list: n, removed: [] };
-  return { cat: { n: list, tot, nov }, removed };
-}
 
 /**
  * The creep a value at `at` would leave on `d`: spread·days run above the centre (upward CUSUM, each value
@@ -415,53 +356,23 @@ export function creepAfter(
 }
 
 /**
- * One robust update of a log-space distribution. Full weight (running mean) while the key is young or
- * the agent is warming up; afterwards weight ≤ maxWeight, residual clipped at `clip` spreads, and the
- * centre/spread rate-limited per elapsed day.
+ * The observed tail of `d` (`volume.tail`): log(1+x) at the top edge of the bin holding its `quantile`, and how many
+ * values the histogram holds; null while it holds fewer than `minSamples` (or the policy turns it off).
  */
-function updateDist(
-  d: Dist | undefined,
-  x: number,
-  at: number,
-  policy: Policy,
-  agentWarm: boolean,
-  approved: boolean,
-): Dist {
-  const y = Math.log1p(Math.max(0, x));
-  if (!d) return { n: 1, c: round4(y), s: 0, t: at };
-  const L = policy.learning;
-  const n = d.n + 1;
-  // A person approved this request, level and all: the rise so far is accepted and the count starts again (if
-  // it goes on, they are asked again). The centre still learns only within the caps.
-  const u = approved ? 0 : creepAfter(d, x, at, policy, agentWarm).u;
-  const young = agentWarm || d.n < L.keyWarmupSamples;
-  const r = y - d.c;
-  let dc: number;
-  let ds: number;
-  if (young) {
-    const w = 1 / n;
-    dc = w * r;
-    ds = w * (Math.abs(r) - d.s);
-  } else {
-    const w = Math.min(1 / n, L.maxWeight);
-    const lim = L.clip * clamp(d.s, policy.volume.minSpread, policy.volume.maxSpread);
-    dc = w * clamp(r, -lim, lim);
-    ds = w * (Math.min(Math.abs(r), lim) - d.s);
-    const days = Math.max(0, at - d.t) / DAY_MS;
-    dc = clamp(dc, -L.maxDriftPerDay * days, L.maxDriftPerDay * days);
-    ds = clamp(ds, -L.maxSpreadChangePerDay * days, L.maxSpreadChangePerDay * days);
+export function observedTail(d: Dist, policy: Policy): { logUpper: number; count: number } | null {
+  const T = policy.volume.tail;
+  if (!(T.minSamples > 0) || !d.h || d.h.length < 2) return null;
+  const first = d.h[0]!;
+  const counts = d.h.slice(1);
+  const total = counts.reduce((a, c) => a + c, 0);
+  if (total < T.minSamples) return null;
+  const allowed = Math.floor((1 - T.quantile) * total);
+  let above = 0;
+  for (let i = counts.length - 1; i >= 0; i--) {
+    above += counts[i]!;
+    if (above > allowed) return { logUpper: (first + i + 1) * T.binWidth, count: total };
   }
-  const a = approved
-    ? ([round4(Math.max(y, approvedLevel(d, at, policy) ?? y)), Math.max(at, d.a?.[1] ?? at)] as [number, number])
-    : d.a;
-  return {
-    n: Math.min(n, 1e9),
-    c: round4(d.c + dc),
-    s: round4(clamp(d.s + ds, 0, policy.volume.maxSpread)),
-    t: Math.max(at, d.t),
-    ...(u > 0 ? { u: round4(u) } : {}),
-    ...(a && approvedLevel({ ...d, a }, at, policy) !== undefined ? { a } : {}),
-  };
+  return { logUpper: (first + 1) * T.binWidth, count: total };
 }
 
 /** The level (log(1+x)) a person approved on `d` within `volume.approval.memoryMs` before `at`, if any. */
@@ -470,99 +381,6 @@ export function approvedLevel(d: Dist, at: number, policy: Policy): number | und
   if (!d.a || !(memory > 0)) return undefined;
   const age = at - d.a[1];
   return age >= 0 && age <= memory ? d.a[0] : undefined;
-}
-
-// ------------------------------------------------------------------------------------------------ learn
-
-/**
- * Learns one allowed or approved action. Pure: returns a new baseline and leaves `baseline` untouched
- * (unchanged parts are shared). Call it only for actions that were allowed, or approved by a person
- * (`approved`: a person looked at this one and let it through).
- */
-export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, approved = false): Baseline {
-  const b: Baseline = { ...baseline };
-  const at = facts.at;
-  const lim = policy.limits;
-  const warm = isWarmingUp(baseline, at, policy);
-  const key = opKey(facts);
-
-  b.tools = observe(b.tools, cleanValue(facts.tool), lim.tools, lim.halveAt).cat;
-  b.audiences = observe(b.audiences, cleanValue(facts.toolResource), lim.tools, lim.halveAt).cat;
-  const ops = observe(b.ops, key, lim.operations, lim.halveAt);
-  b.ops = ops.cat;
-  if (ops.removed.length) {
-    b.stats = b.stats.filter(([k]) => !ops.removed.includes(k));
-    b.trans = b.trans.filter(([k]) => !ops.removed.includes(k));
-    if (b.transLost) b.transLost = b.transLost.filter(([k]) => !ops.removed.includes(k));
-  }
-
-  // Volume and amount statistics.
-  const prev = entry(b.stats, key);
-  const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, approved);
-  const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, approved) : prev?.amt;
-  const rate = opRateAfter(prev?.rate, at, policy);
-  b.stats = withEntry(b.stats, key, { vol, ...(amt ? { amt } : {}), rate });
-
-  // Sequence, within the request's thread.
-  const thread = threadOf(facts, policy);
-  const last = entry(b.threads, thread);
-  if (!last || at >= last.at) {
-    const from = previousOperation(b, facts, policy);
-    let row = entry(b.trans, from) ?? [];
-    const had = entry(row, key);
-    let lost = (b.transLost ? entry(b.transLost, from) : undefined) ?? 0;
-    row = withEntry(row, key, (had ?? 0) + 1);
-    if (row.reduce((a, [, v]) => a + v, 0) > lim.halveAt) {
-      row = halve(row);
-      lost = Math.ceil(lost / 2);
-    }
-    if (had === undefined) {
-      const kept = evict(row, lim.transitionsPerOperation, key).list;
-      for (const [k, v] of row) if (!kept.some(([j]) => j === k)) lost += v;
-      lost = Math.min(lost, lim.halveAt);
-      row = kept;
-    }
-    b.trans = withEntry(b.trans, from, row);
-    if (lost > 0) b.transLost = withEntry(b.transLost ?? [], from, lost);
-    let threads = withEntry(b.threads, thread, { op: key, at });
-    if (threads.length > lim.threads) {
-      const oldest = threads.reduce(
-        (o, e) => (e[0] !== thread && (!o || e[1].at < o[1].at) ? e : o),
-        null as [string, { op: string; at: number }] | null,
-      );
-      if (oldest) threads = threads.filter((e) => e !== oldest);
-    }
-    b.threads = threads;
-  }
-
-  // Rate: how many requests the window ending now holds (this one included); keep each day's busiest.
-  const inWindow = requestsInWindow(b, at, policy.rate.windowMs) + 1;
-  const day = dailyPeaksAfter(b.rateDay, b.rateToday, b.ratePeaks, at, inWindow, policy);
-  b.rateDay = day.day;
-  b.rateToday = day.today;
-  b.ratePeaks = day.peaks;
-  const recent = b.recent.slice();
-  let i = recent.length;
-  while (i > 0 && recent[i - 1]! > at) i--;
-  recent.splice(i, 0, at);
-  const newest = recent[recent.length - 1]!;
-  b.recent = recent.filter((t) => t > newest - policy.rate.windowMs).slice(-lim.recentTimestamps);
-
-  // Context.
-  const h = hourOf(at, policy);
-  let hours = b.hours.slice();
-  hours[h] = (hours[h] ?? 0) + 1;
-  if (hours.reduce((a, v) => a + v, 0) > lim.halveAt) hours = hours.map((v) => Math.ceil(v / 2));
-  b.hours = hours;
-  for (const k of policy.context.keys) {
-    const cat = entry(b.context, k.key) ?? emptyCategorical();
-    b.context = withEntry(b.context, k.key, observe(cat, contextValue(facts, k), lim.contextValues, lim.halveAt).cat);
-  }
-
-  b.learned += 1;
-  b.firstSeen = b.firstSeen === null ? at : Math.min(b.firstSeen, at);
-  b.lastSeen = b.lastSeen === null ? at : Math.max(b.lastSeen, at);
-  return b;
 }
 
 // ---------------------------------------------------------------------------------------------- ranges
@@ -575,12 +393,29 @@ export interface UsualRange {
   samples: number;
 }
 
-/** The usual range of a distribution: centre + k·spread in log space, widened for few samples, with floors. */
+/**
+ * log(1+x) of the most the values actually seen allow (`volume.tail`): their top quantile × `margin`, the margin
+ * widened by 1 + smallSampleWiden/√count for a short history. Null while too few were seen.
+ */
+export function observedUpper(d: Dist, policy: Policy): number | null {
+  const tail = observedTail(d, policy);
+  if (!tail) return null;
+  const V = policy.volume;
+  const widen = 1 + V.smallSampleWiden / Math.sqrt(tail.count);
+  return tail.logUpper + Math.log(V.tail.margin * widen);
+}
+
+/**
+ * The usual range of a distribution: centre + k·spread in log space, widened for few samples — or, where the values
+ * actually seen end lower (`volume.tail`: their top quantile × `margin`), that; with floors.
+ */
 export function usualRange(d: Dist, policy: Policy, kind: 'volume' | 'amount'): UsualRange {
   const V = policy.volume;
   const s = clamp(d.s, V.minSpread, V.maxSpread);
   const widen = 1 + V.smallSampleWiden / Math.sqrt(Math.max(1, Math.min(d.n, 400)));
-  const logUpper = d.c + Math.max(V.k * s * widen, Math.log(V.minRatio));
+  let logUpper = d.c + Math.max(V.k * s * widen, Math.log(V.minRatio));
+  const observed = observedUpper(d, policy);
+  if (observed !== null) logUpper = Math.min(logUpper, Math.max(observed, d.c + Math.log(V.minRatio)));
   const typical = Math.expm1(d.c);
   const upper = Math.max(Math.expm1(logUpper), typical + (kind === 'volume' ? V.minAbsVolume : V.minAbsAmount));
   return { typical, upper, samples: d.n };

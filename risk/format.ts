@@ -29,3 +29,13 @@ export function formatNumber(x: number): string {
 export function formatRatio(r: number): string {
   return r >= 10 ? formatNumber(r) : String(Number(r.toFixed(1)));
 }
+
+/** A value in quotes, for a sentence. */
+export function quote(v: string): string {
+  return `"${v}"`;
+}
+
+/** 1 → "once", 3 → "3 times". */
+export function times(n: number): string {
+  return n === 1 ? 'once' : `${formatNumber(n)} times`;
+}

@@ -109,6 +109,14 @@ export interface Policy {
      * request). 0: off.
      */
     approval: { memoryMs: number; headroom: number };
+    /**
+     * The values actually seen: once an operation's histogram (`Dist.h`) holds `minSamples` values, the usual upper
+     * bound is at most the top edge of the bin holding its `quantile`, times `margin` (never under `minRatio` × the
+     * centre). Centre + k·spread assumes a log-normal spread; where the agent's values end sooner, a request far past
+     * anything it ever sent says so. `bins` × `binWidth` log units cover every value that matters (96 × 0.25: up to
+     * ~2.6·10¹⁰). `minSamples` 0: off.
+     */
+    tail: { minSamples: number; quantile: number; margin: number; binWidth: number; bins: number; halveAt: number };
   };
   sequence: {
     /**
@@ -179,6 +187,12 @@ export interface Policy {
     keys: ContextKeyPolicy[];
     /** Points for a request at an hour this agent is (almost) never active. */
     hourWeight: number;
+    /**
+     * A session marked suspect (risk/session.ts): a request allowed with at least this many context points (after
+     * warm-up) makes the rest of its thread's session, for `sequence.sessionGapMs` after it, score at least that much
+     * on context while still unusual in context, until a person approves a request of the thread. 0: off.
+     */
+    sessionCarry: number;
     /** Hours are taken at UTC + this offset (for the histogram and the sentences). */
     utcOffsetMinutes: number;
   };
@@ -250,6 +264,7 @@ export const DEFAULT_POLICY: Policy = {
     max: 100,
     creep: { slack: 1, from: 6, to: 12, weight: 60 },
     approval: { memoryMs: 48 * 3_600_000, headroom: 1.5 },
+    tail: { minSamples: 3, quantile: 0.998, margin: 2, binWidth: 0.25, bins: 96, halveAt: 2000 },
   },
   sequence: {
     alpha: 0.5,
@@ -288,6 +303,7 @@ export const DEFAULT_POLICY: Policy = {
       { key: 'userAgent.product', label: 'client program', weight: 70, productOf: 'userAgent' },
     ],
     hourWeight: 30,
+    sessionCarry: 45,
     utcOffsetMinutes: 0,
   },
   limits: {

@@ -11,17 +11,26 @@
  *   weight, a HIGH operation on a new tool has no rule of its own, an approved level is not remembered, a new client
  *   program is worth 50. (Learning keeps each operation's leaky count and approved levels, which revision 2 never
  *   reads.)
- * - 3: today's DEFAULT_POLICY.
+ * - 3: before the observed tail and the session carry — the usual upper bound is centre + k·spread alone, an operation
+ *   used fewer than `volume.minKeySamples` times is compared with the agent's other operations alone, and a session's
+ *   unusual context is not carried to its next requests. (Learning keeps each operation's histogram and each
+ *   thread's session mark, which revision 3 never reads.)
+ * - 4: today's DEFAULT_POLICY.
  *
  * Each older revision is the next newer one with its own changes undone, so revision 1 is DEFAULT_POLICY, then
- * TO_REVISION_2, then TO_REVISION_1.
+ * TO_REVISION_3, then TO_REVISION_2, then TO_REVISION_1.
  */
 import { DEFAULT_POLICY, policyFor, type Policy, type PolicyOverride } from './policy.js';
 
 /** The `patched()` id of each revision after the first, newest first (workflows/scoring.ts). */
-export const SCORING_PATCHES = { 3: 'risk-scoring-3', 2: 'risk-scoring-2' } as const;
-export type ScoringRevision = 1 | 2 | 3;
-export const CURRENT_SCORING_REVISION: ScoringRevision = 3;
+export const SCORING_PATCHES = { 4: 'risk-scoring-4', 3: 'risk-scoring-3', 2: 'risk-scoring-2' } as const;
+export type ScoringRevision = 1 | 2 | 3 | 4;
+export const CURRENT_SCORING_REVISION: ScoringRevision = 4;
+
+const TO_REVISION_3: PolicyOverride = {
+  volume: { tail: { minSamples: 0 } },
+  context: { sessionCarry: 0 },
+};
 
 const TO_REVISION_2: PolicyOverride = {
   warmup: { actions: 200 },
@@ -57,6 +66,7 @@ const TO_REVISION_1: PolicyOverride = {
 export function scoringPolicy(revision: ScoringRevision, override: PolicyOverride | null | undefined): Policy {
   return policyFor(
     DEFAULT_POLICY,
+    revision <= 3 ? TO_REVISION_3 : null,
     revision <= 2 ? TO_REVISION_2 : null,
     revision <= 1 ? TO_REVISION_1 : null,
     override,

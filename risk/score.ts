@@ -22,62 +22,27 @@
  */
 import {
   SESSION_START,
-  contextValue,
   entry,
   previousOperations,
-  hourOf,
   isWarmingUp,
   newValueProbability,
   opKey,
   own,
   type Baseline,
-  type Categorical,
 } from './baseline.js';
-import { cleanValue, formatNumber } from './format.js';
+import { context } from './context.js';
+import { noveltySurprise, unfamiliarity } from './familiarity.js';
+import { cleanValue, formatNumber, quote, times } from './format.js';
 import type { ActionFacts, AssessmentFlags, PeerStats, Reason, RiskAssessment, Signal } from './types.js';
 import type { Policy } from './policy.js';
 import { rate } from './rate.js';
+import { sessionCarry } from './session.js';
 import { volume } from './volume.js';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const SIGNAL_ORDER: Signal[] = ['rule', 'novelty', 'volume', 'sequence', 'rate', 'context'];
 
-// ------------------------------------------------------------------------------------------- formatting
-
-function quote(v: string): string {
-  return `"${v}"`;
-}
-
-function mostCommon(cat: Categorical | undefined): string | null {
-  if (!cat) return null;
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [k, v] of cat.n) {
-    if (best === null || v > bestCount || (v === bestCount && k < best)) {
-      best = k;
-      bestCount = v;
-    }
-  }
-  return best;
-}
-
-/** 0 when a new value shows up about once in 10 observations or more often, 1 at once in 100 or rarer. */
-function noveltySurprise(cat: Categorical | undefined): number {
-  const p = cat ? newValueProbability(cat) : 0.5;
-  return clamp(-Math.log10(p) - 1, 0, 1);
-}
-
 // -------------------------------------------------------------------------------------------- signals
-
-/** 1 for a value never seen, falling to 0 once it has been seen `probation` times. */
-function unfamiliarity(count: number | undefined, policy: Policy): number {
-  if (count === undefined) return 1;
-  return clamp(1 - count / Math.max(1, policy.novelty.probation), 0, 1);
-}
-
-function times(n: number): string {
-  return n === 1 ? 'once' : `${formatNumber(n)} times`;
-}
 
 function novelty(
   b: Baseline,
@@ -246,45 +211,6 @@ function sequence(
   out.push({ signal: 'sequence', contribution: pts, detail: what });
 }
 
-function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
-  for (const k of policy.context.keys) {
-    const { key, label, weight } = k;
-    const cat = entry(b.context, key);
-    if (!cat || cat.tot === 0) continue;
-    const value = contextValue(f, k);
-    const count = entry(cat.n, value);
-    const pts = weight * unfamiliarity(count, policy) * noveltySurprise(cat);
-    if (!(pts > 0)) continue;
-    const usual = mostCommon(cat);
-    const seen = count === undefined ? '' : ` (seen only ${times(count)} before)`;
-    const detail =
-      key === 'onBehalfOf' && value !== '(none)'
-        ? `Acting for ${quote(value)}, a person this agent has ${count === undefined ? 'not acted for before' : `acted for only ${times(count)} before`}${usual && usual !== '(none)' ? ` (most often it acts for ${quote(usual)})` : ''}.`
-        : `${label[0]!.toUpperCase()}${label.slice(1)} ${quote(value)} is new for this agent${seen}${usual ? `; usually ${quote(usual)}` : ''}.`;
-    out.push({ signal: 'context', contribution: pts, detail });
-  }
-  const tot = b.hours.reduce((a, v) => a + v, 0);
-  if (tot > 0) {
-    const h = hourOf(f.at, policy);
-    const at = (i: number) => b.hours[(i + 24) % 24] ?? 0;
-    const p = (at(h) + 0.25 * (at(h - 1) + at(h + 1)) + 0.5) / (1.5 * tot + 12);
-    const pts = policy.context.hourWeight * clamp((-Math.log10(p) - 1.5) / 1.5, 0, 1);
-    if (pts > 0) {
-      const off = policy.context.utcOffsetMinutes;
-      const zone =
-        off === 0
-          ? 'UTC'
-          : `UTC${off > 0 ? '+' : '-'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
-      const share = (100 * at(h)) / tot;
-      out.push({
-        signal: 'context',
-        contribution: pts,
-        detail: `Request at ${String(h).padStart(2, '0')}:00 ${zone}, an hour when this agent is rarely active (${share < 0.1 ? (share === 0 ? 'none' : 'under 0.1%') : `${formatNumber(share)}%`} of its requests).`,
-      });
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------- assess
 
 /** Scores a request. Pure and deterministic: the same baseline, facts, policy and peers give the same answer. */
@@ -303,7 +229,16 @@ export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, p
   volume(baseline, facts, key, policy, warm, raw);
   sequence(baseline, facts, key, policy, raw, flags);
   rate(baseline, facts, key, policy, raw);
-  context(baseline, facts, policy, raw);
+  const unusual: Reason[] = [];
+  context(baseline, facts, policy, unusual);
+  raw.push(...unusual);
+  const carried = sessionCarry(
+    baseline,
+    facts,
+    policy,
+    unusual.reduce((a, r) => a + Math.round(r.contribution), 0),
+  );
+  if (carried) raw.push(carried);
 
   const factor = warm ? policy.warmup.signalFactor : 1;
   const reasons: Reason[] = raw

@@ -3,7 +3,7 @@
  * operation it barely used, against the most it usually touches or moves in any request), and a slow rise
  * no single request gives away (`volume.creep`).
  */
-import { approvedLevel, creepAfter, entry, usualRange, type Baseline, type Dist } from './baseline.js';
+import { approvedLevel, creepAfter, entry, observedUpper, usualRange, type Baseline, type Dist } from './baseline.js';
 import { formatNumber, formatRatio } from './format.js';
 import type { ActionFacts, Reason } from './types.js';
 import type { Policy } from './policy.js';
@@ -85,7 +85,10 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
     }
   } else {
     const most = largestUsual(b, policy, 'volume');
-    const { upper } = bar(stats?.vol, Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio, f, policy);
+    const own = stats ? observedUpper(stats.vol, policy) : null;
+    let agentWide = Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio;
+    if (own !== null) agentWide = Math.min(agentWide, Math.max(Math.expm1(own), V.minAbsVolume));
+    const { upper } = bar(stats?.vol, agentWide, f, policy);
     const pts = volumePoints(x, upper, policy);
     if (pts > 0) {
       out.push({
@@ -115,12 +118,10 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
     return;
   }
   const most = largestUsual(b, policy, 'amount');
-  const { upper } = bar(
-    stats?.amt,
-    most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance,
-    f,
-    policy,
-  );
+  const ownAmt = stats?.amt ? observedUpper(stats.amt, policy) : null;
+  let allowance = most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance;
+  if (ownAmt !== null) allowance = Math.min(allowance, Math.max(Math.expm1(ownAmt), V.minAbsAmount));
+  const { upper } = bar(stats?.amt, allowance, f, policy);
   const pts = volumePoints(amount, upper, policy);
   if (pts > 0) {
     out.push({

@@ -4,7 +4,8 @@
  * predecessors (Witten–Bell), and context keys derived from the delegating person, the client and the network.
  */
 import { describe, expect, it } from 'vitest';
-import { addressScope, contextValue, emptyBaseline, entry, learn, type Baseline } from '../risk/baseline.js';
+import { addressScope, contextValue, emptyBaseline, entry, type Baseline } from '../risk/baseline.js';
+import { learn } from '../risk/learn.js';
 import { decide } from '../risk/decide.js';
 import { assess } from '../risk/score.js';
 import { type ActionFacts, type Sensitivity } from '../risk/types.js';

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateTraces, mulberry32 } from '../bench/detector/generate-traces.js';
 import { evaluate, replay } from '../bench/detector/replay.js';
-import { emptyBaseline, entry, learn, type Baseline } from '../risk/baseline.js';
+import { emptyBaseline, entry, type Baseline } from '../risk/baseline.js';
+import { learn } from '../risk/learn.js';
 import { decide } from '../risk/decide.js';
 import { assess } from '../risk/score.js';
 import { type ActionFacts, type RiskAssessment, type Sensitivity } from '../risk/types.js';
@@ -214,6 +215,7 @@ describe('signals on a customer-service agent with four weeks of routine work', 
         sourceNetwork: '203.0.113.0/24',
       }),
       P,
+      true,
     );
     const again = assess(
       approved,
@@ -579,6 +581,7 @@ describe('baseline state', () => {
     expect(b.recent.length).toBeLessThanOrEqual(L.recentTimestamps);
     expect(b.ratePeaks.length).toBeLessThanOrEqual(P.rate.days);
     for (const [, s] of b.stats) expect(s.rate!.peaks.length).toBeLessThanOrEqual(P.rate.days);
+    for (const [, s] of b.stats) expect(s.vol.h!.length - 1).toBeLessThanOrEqual(P.volume.tail.bins);
     expect(b.hours.reduce((a, v) => a + v, 0)).toBeLessThanOrEqual(L.halveAt);
     expect(JSON.stringify(b).length).toBeLessThan(40_000);
     expect(entry(b.context, 'onBehalfOf')!.tot).toBeLessThanOrEqual(L.halveAt);

@@ -5,6 +5,6 @@
 import { patched } from '@temporalio/workflow';
 import { SCORING_PATCHES, type ScoringRevision } from '../risk/revisions.js';
 
-// Newest first: a new decision marks revision 3; a replay finds the marks its history recorded, so the same branch.
+// Newest first: a new decision marks revision 4; a replay finds the marks its history recorded, so the same branch.
 export const scoringRevision = (): ScoringRevision =>
-  patched(SCORING_PATCHES[3]) ? 3 : patched(SCORING_PATCHES[2]) ? 2 : 1;
+  patched(SCORING_PATCHES[4]) ? 4 : patched(SCORING_PATCHES[3]) ? 3 : patched(SCORING_PATCHES[2]) ? 2 : 1;

@@ -6,8 +6,9 @@
  * never learned. The scorer never sees labels; they are used only here, after the decision, to model
  * the human approver and to count.
  */
-import { emptyBaseline, learn, peerStatsOf, type Baseline } from '../../risk/baseline.js';
+import { emptyBaseline, peerStatsOf, type Baseline } from '../../risk/baseline.js';
 import { decide } from '../../risk/decide.js';
+import { learn } from '../../risk/learn.js';
 import { assess } from '../../risk/score.js';
 import type { ActionFacts, Decision, PeerStats, Reason, Sensitivity } from '../../risk/types.js';
 import type { Policy } from '../../risk/policy.js';

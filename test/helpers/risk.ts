@@ -3,7 +3,8 @@
  * and small readers of an assessment.
  */
 import { mulberry32 } from '../../bench/detector/generate-traces.js';
-import { emptyBaseline, learn, type Baseline } from '../../risk/baseline.js';
+import { emptyBaseline, type Baseline } from '../../risk/baseline.js';
+import { learn } from '../../risk/learn.js';
 import { decide } from '../../risk/decide.js';
 import { assess } from '../../risk/score.js';
 import { type ActionFacts, type RiskAssessment, type Sensitivity } from '../../risk/types.js';

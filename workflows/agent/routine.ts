@@ -9,7 +9,7 @@ import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { isRecordedGrant, type ActionRecord, type RecordedGrant } from '../../domain/actions.js';
 import { ErrorCode } from '../../domain/errors.js';
 import { assessAction } from '../../risk/assess-action.js';
-import { learn } from '../../risk/baseline.js';
+import { learn } from '../../risk/learn.js';
 import { factsOf } from '../../risk/facts.js';
 import { scoringPolicy } from '../../risk/revisions.js';
 import type { PolicyOverride } from '../../risk/policy.js';
