@@ -2,12 +2,13 @@
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
  * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `thirteenth` are tuned on (`seventh` …
- * `thirteenth` since their held-out runs).
+ * `thirteenth` since their held-out runs); `fourteenth` is held out (not yet replayed).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
 import { generateEleventhFamily } from './eleventh.js';
 import { generateFifthFamily } from './fifth.js';
+import { generateFourteenthFamily } from './fourteenth.js';
 import { generateFourthFamily } from './fourth.js';
 import { generateNinthFamily } from './ninth.js';
 import { generateSecondFamily } from './second.js';
@@ -96,5 +97,10 @@ export const FAMILIES: Record<string, Family> = {
     generator: 'bench/detector/families/thirteenth.ts',
     tunedOn: true,
     generate: (o) => generateThirteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  fourteenth: {
+    generator: 'bench/detector/families/fourteenth.ts',
+    tunedOn: false,
+    generate: (o) => generateFourteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
