@@ -14,7 +14,9 @@ import {
   getDecisionContextQuery,
   getRiskProfileQuery,
   listRoutineActionsQuery,
+  setRiskPolicyUpdate,
 } from '../workflows/agent/messages.js';
+import { person } from '../services/commands.js';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { verifyGrant } from '../tokens/grants.js';
 import { decideActionUpdate, getActionQuery, type SensitiveActionArgs } from '../workflows/action/messages.js';
@@ -670,6 +672,39 @@ describe('bad input changes nothing', () => {
         )
       ).errors![0]!.extensions!.code,
     ).toBe('FORBIDDEN');
+  });
+
+  it('a risk policy with a field of the wrong type, out of range or unknown is refused by the API and by the workflow', async () => {
+    const agent = await newAgent('Bad policy');
+    const SET = `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`;
+    const stored = () =>
+      stack.client.workflow
+        .getHandle(`agent:${agent.id}`)
+        .query(getRiskProfileQuery)
+        .then((p) => p.policy);
+    for (const [p, field] of [
+      [{ thresholds: { HIGH: { review: '35' } } }, 'thresholds.HIGH.review must be a number'],
+      [{ volume: { approval: { memoryMs: -1 } } }, 'volume.approval.memoryMs must be at least 0'],
+      [{ limits: { operations: 1e9 } }, 'limits.operations must be at most 480'],
+      [{ rules: { highOnNewTool: 'ALLOW' } }, 'rules.highOnNewTool must be one of REVIEW, DENY, OFF'],
+      [[1, 2], 'policy must be an object'],
+    ] as const) {
+      const res = await stack.gql(SET, { id: agent.id, p }, admin);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message).toBe(`Invalid risk policy (null resets it to the defaults): ${field}.`);
+    }
+    expect(await stored()).toEqual(TEST_POLICY);
+    // Past the API, with a properly signed command: the agent's workflow refuses it too, and records nothing.
+    const direct = stack.api.services.commands.send(
+      `agent:${agent.id}`,
+      setRiskPolicyUpdate,
+      { policy: { warmup: { days: -7 } } as never },
+      person(`admin-${stack.tag}@example.com`, ['admin']),
+    );
+    await expect(direct).rejects.toMatchObject({
+      cause: { message: 'Invalid risk policy: warmup.days must be at least 0.', type: 'BAD_USER_INPUT' },
+    });
+    expect(await stored()).toEqual(TEST_POLICY);
   });
 
   it('a justification stuffed with prompt injection never lowers a score or changes a decision', async () => {

@@ -253,7 +253,8 @@ describe('the revocation feed', () => {
     const agent = await newAgent('Stamped agent');
     const first = await eventually(() => changedAtOf(agent.id));
     const directory = directoryOn(stack.client);
-    await directory.commands.setRiskPolicy(human(), agent.id, { thresholds: { high: 90 } }); // not an access change
+    // Not an access change.
+    await directory.commands.setRiskPolicy(human(), agent.id, { thresholds: { HIGH: { review: 90 } } });
     expect(await changedAtOf(agent.id)).toBe(first);
     await directory.commands.suspend(human(), agent.id, 'feed test');
     const second = await changedAtOf(agent.id);

@@ -27,6 +27,7 @@ import {
 } from '../../domain/credentials.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { isValidEmail, normalizeEmail } from '../../domain/people.js';
+import { policyOverrideProblem } from '../../risk/policy-check.js';
 import { agent as agentCommander, type Commander, type Commands } from '../../services/commands.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { generateAgentKey, thumbprintOf } from '../../tokens/agent-keys.js';
@@ -313,9 +314,9 @@ export class AgentCommands {
 
   /** Sets (or with null, clears) the agent's risk policy over Warden's defaults. */
   async setRiskPolicy(by: Commander, agentId: string, policy: unknown): Promise<unknown> {
-    if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy)))
-      throw badInput('policy must be a JSON object (or null for the defaults)');
     if (JSON.stringify(policy ?? {}).length > 8192) throw badInput('policy must be at most 8 KiB of JSON');
+    const problem = policyOverrideProblem(policy);
+    if (problem) throw badInput(`Invalid risk policy (null resets it to the defaults): ${problem}.`);
     return viaTemporal(
       () => this.commands.send(this.handle(agentId).workflowId, setRiskPolicyUpdate, { policy: policy as never }, by),
       `No agent with id "${agentId}".`,

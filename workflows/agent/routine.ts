@@ -10,6 +10,7 @@ import { isRecordedGrant, type ActionRecord, type RecordedGrant } from '../../do
 import { ErrorCode } from '../../domain/errors.js';
 import { assessAction } from '../../risk/assess-action.js';
 import { learn } from '../../risk/learn.js';
+import { policyOverrideProblem } from '../../risk/policy-check.js';
 import { factsOf } from '../../risk/facts.js';
 import { scoringPolicy } from '../../risk/revisions.js';
 import type { PolicyOverride } from '../../risk/policy.js';
@@ -148,6 +149,8 @@ export function handleRoutineWork(agent: AgentEntity): void {
           refuse(ErrorCode.BAD_USER_INPUT, 'policy must be an object');
         if (JSON.stringify(policy ?? {}).length > 8192)
           refuse(ErrorCode.BAD_USER_INPUT, 'policy must be at most 8 KiB of JSON');
+        const problem = policyOverrideProblem(policy);
+        if (problem) refuse(ErrorCode.BAD_USER_INPUT, `Invalid risk policy: ${problem}.`);
       },
     },
   );
