@@ -1,12 +1,13 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `thirteenth` are tuned on (`seventh` …
- * `thirteenth` since their held-out runs); `fourteenth` is held out (not yet replayed).
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `fourteenth` are tuned on (`seventh` …
+ * `fourteenth` since their held-out runs); `fifteenth` is held out (not yet replayed).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
 import { generateEleventhFamily } from './eleventh.js';
+import { generateFifteenthFamily } from './fifteenth.js';
 import { generateFifthFamily } from './fifth.js';
 import { generateFourteenthFamily } from './fourteenth.js';
 import { generateFourthFamily } from './fourth.js';
@@ -100,7 +101,12 @@ export const FAMILIES: Record<string, Family> = {
   },
   fourteenth: {
     generator: 'bench/detector/families/fourteenth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateFourteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  fifteenth: {
+    generator: 'bench/detector/families/fifteenth.ts',
+    tunedOn: false,
+    generate: (o) => generateFifteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
