@@ -97,6 +97,8 @@ export interface OpRate {
   today: number;
   /** The highest count of each earlier day (most recent last, quiet days 0), at most `rate.days`. */
   peaks: number[];
+  /** The pace a person approved and when (`rate.approval`). Absent: none. */
+  a?: [level: number, at: number];
 }
 
 export interface Baseline {
@@ -133,6 +135,8 @@ export interface Baseline {
   rateDay: number | null;
   /** The busiest window so far today. */
   rateToday: number;
+  /** The agent's pace (requests in the window) a person approved and when (`rate.approval`). Absent: none. */
+  rateApproved?: [level: number, at: number];
   /** Requests per hour of day (UTC + policy offset). */
   hours: number[];
   /** Per context key (policy `context.keys`). */
@@ -285,7 +289,16 @@ export function dayOf(at: number, policy: Policy): number {
  * `defaultUsual`.
  */
 export function usualBusiest(b: Baseline, at: number, policy: Policy): { usual: number; days: number } {
-  return usualPeak(b.rateDay, b.rateToday, b.ratePeaks, at, policy);
+  const { usual, days } = usualPeak(b.rateDay, b.rateToday, b.ratePeaks, at, policy);
+  return { usual: Math.max(usual, approvedPace(b.rateApproved, at, policy)), days };
+}
+
+/** The pace a person approved within `rate.approval.memoryMs` before `at` (0: none): usual until it lapses. */
+export function approvedPace(a: [number, number] | undefined, at: number, policy: Policy): number {
+  const memory = policy.rate.approval.memoryMs;
+  if (!a || !(memory > 0)) return 0;
+  const age = at - a[1];
+  return age >= 0 && age <= memory ? a[0] : 0;
 }
 
 /** The usual busiest window of some daily peaks (`day`'s running peak `today` included when `at` is that day). */
@@ -315,7 +328,7 @@ export function usualOperationPace(
   policy: Policy,
 ): { count: number; usual: number } {
   const { usual } = usualPeak(r?.day ?? null, r?.today ?? 0, r?.peaks ?? [], at, policy);
-  return { count: leakyCount(r, at, policy) + 1, usual };
+  return { count: leakyCount(r, at, policy) + 1, usual: Math.max(usual, approvedPace(r?.a, at, policy)) };
 }
 
 /** The operation's leaky count at `at`, before a request then. */

@@ -8,6 +8,7 @@
 import {
   DAY_MS,
   approvedLevel,
+  approvedPace,
   cleanValue,
   contextValue,
   creepAfter,
@@ -62,7 +63,7 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, ap
   const prev = entry(b.stats, key);
   const vol = updateDist(prev?.vol, facts.volume, at, policy, warm, approved);
   const amt = facts.amount > 0 ? updateDist(prev?.amt, facts.amount, at, policy, warm, approved) : prev?.amt;
-  const rate = opRateAfter(prev?.rate, at, policy);
+  const rate = opRateAfter(prev?.rate, at, policy, approved);
   b.stats = withEntry(b.stats, key, { vol, ...(amt ? { amt } : {}), rate });
 
   // Sequence, within the request's thread.
@@ -104,6 +105,9 @@ export function learn(baseline: Baseline, facts: ActionFacts, policy: Policy, ap
   b.rateDay = day.day;
   b.rateToday = day.today;
   b.ratePeaks = day.peaks;
+  const paceApproved = approvedPaceAfter(b.rateApproved, inWindow, at, policy, approved);
+  if (paceApproved) b.rateApproved = paceApproved;
+  else delete b.rateApproved;
   const recent = b.recent.slice();
   let i = recent.length;
   while (i > 0 && recent[i - 1]! > at) i--;
@@ -206,11 +210,28 @@ function histogramWith(h: number[] | undefined, y: number, policy: Policy): numb
 }
 
 /** An operation's pace after one more request at `at`. A request older than the last one counts as at the last. */
-function opRateAfter(r: OpRate | undefined, at: number, policy: Policy): OpRate {
+function opRateAfter(r: OpRate | undefined, at: number, policy: Policy, approved: boolean): OpRate {
   const t = r ? Math.max(r.t, at) : at;
   const x = round4(leakyCount(r, t, policy) + 1);
   const day = dailyPeaksAfter(r?.day ?? null, r?.today ?? 0, r?.peaks ?? [], t, x, policy);
-  return { x, t, day: day.day!, today: day.today, peaks: day.peaks };
+  const a = approvedPaceAfter(r?.a, x, t, policy, approved);
+  return { x, t, day: day.day!, today: day.today, peaks: day.peaks, ...(a ? { a } : {}) };
+}
+
+/**
+ * The approved pace after a request at pace `pace`: raised to it when a person approved this one, kept while fresh,
+ * dropped once it lapses (or when the policy keeps none).
+ */
+function approvedPaceAfter(
+  a: [number, number] | undefined,
+  pace: number,
+  at: number,
+  policy: Policy,
+  approved: boolean,
+): [number, number] | undefined {
+  const fresh = approvedPace(a, at, policy);
+  if (approved && policy.rate.approval.memoryMs > 0) return [round4(Math.max(pace, fresh)), Math.max(at, a?.[1] ?? at)];
+  return fresh > 0 ? a : undefined;
 }
 
 /**

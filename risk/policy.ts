@@ -182,6 +182,11 @@ export interface Policy {
      * busiest days (`days`, `ignoreTopDays`, `minUsual`, `minDays`, `defaultUsual` as above). Weight 0: off.
      */
     operation: { tolerance: number; doublings: number; weight: number };
+    /**
+     * A pace a person approved: for `memoryMs` after the approval it counts as usual, for the operation and for the
+     * agent (a monthly statement run, a powder day: one approval, not one per request). 0: off.
+     */
+    approval: { memoryMs: number };
   };
   context: {
     keys: ContextKeyPolicy[];
@@ -292,6 +297,7 @@ export const DEFAULT_POLICY: Policy = {
     doublings: 1.5,
     weight: 70,
     operation: { tolerance: 2.5, doublings: 1.5, weight: 70 },
+    approval: { memoryMs: 48 * 3_600_000 },
   },
   context: {
     keys: [

@@ -11,10 +11,11 @@
  *   weight, a HIGH operation on a new tool has no rule of its own, an approved level is not remembered, a new client
  *   program is worth 50. (Learning keeps each operation's leaky count and approved levels, which revision 2 never
  *   reads.)
- * - 3: before the observed tail and the session carry — the usual upper bound is centre + k·spread alone, an operation
- *   used fewer than `volume.minKeySamples` times is compared with the agent's other operations alone, and a session's
- *   unusual context is not carried to its next requests. (Learning keeps each operation's histogram and each
- *   thread's session mark, which revision 3 never reads.)
+ * - 3: before the observed tail, the session carry and the approved pace — the usual upper bound is centre + k·spread
+ *   alone, an operation used fewer than `volume.minKeySamples` times is compared with the agent's other operations
+ *   alone, a session's unusual context is not carried to its next requests, and a pace a person approved is not
+ *   remembered. (Learning keeps each operation's histogram, each thread's session mark and the approved paces, which
+ *   revision 3 never reads.)
  * - 4: today's DEFAULT_POLICY.
  *
  * Each older revision is the next newer one with its own changes undone, so revision 1 is DEFAULT_POLICY, then
@@ -29,6 +30,7 @@ export const CURRENT_SCORING_REVISION: ScoringRevision = 4;
 
 const TO_REVISION_3: PolicyOverride = {
   volume: { tail: { minSamples: 0 } },
+  rate: { approval: { memoryMs: 0 } },
   context: { sessionCarry: 0 },
 };
 

@@ -1,9 +1,9 @@
 /**
  * Scoring revisions (risk/revisions.ts): a workflow that scored before today's revision replays with the scoring
  * it used. Revision 1 must decide exactly as the code before issue 19 did, revision 2 as the code before the
- * per-operation rate, revision 3 as the code before the observed tail and the session carry: the digests below are of
- * every decision and score that code (commit b9fe343's, b13dcb0's and 8ba802b's risk/) made on three small synthetic
- * traces, recomputed here.
+ * per-operation rate, revision 3 as the code before the observed tail, the session carry and the approved pace: the
+ * digests below are of every decision and score that code (commit b9fe343's, b13dcb0's and 8ba802b's risk/) made on
+ * three small synthetic traces, recomputed here.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ const BEFORE_RATE_PER_OPERATION = {
   second: '5bc48380b22b41d861692c1e0584b4499f1ed0de22bd8b2f5d6e12c76c2f88f6',
   fourth: '4a65dda88b744995b647b7ac908213c27d92413ad1faa7508d4eebb2fa9e843c',
 };
-/** The same, from 8ba802b's risk/ (revision 3, before the observed tail and the session carry). */
+/** The same, from 8ba802b's risk/ (revision 3, before the observed tail, the session carry and the approved pace). */
 const BEFORE_TAIL_AND_SESSION = {
   first: 'a714b8720157c5def87a8585d872aa6119ebd5893a1d0667b5e8e67e7ca3d0b1',
   second: '46194ff0a5ecc3476ca24a1d93ec2ad54eff595d3622c1956872f2b799851bc7',
@@ -64,7 +64,7 @@ describe('scoring revisions', () => {
   );
 
   it.each(['first', 'second', 'fourth'] as const)(
-    'revision 3 decides every request of family %s as before the observed tail and the session carry',
+    'revision 3 decides every request of family %s as before the observed tail, the session carry and the approved pace',
     (family) => {
       expect(digest(family, 3)).toBe(BEFORE_TAIL_AND_SESSION[family]);
     },
@@ -86,5 +86,6 @@ describe('scoring revisions', () => {
     expect(scoringPolicy(2, override).rate.operation.weight).toBe(0);
     expect(scoringPolicy(3, override).volume.tail.minSamples).toBe(0);
     expect(scoringPolicy(3, override).context.sessionCarry).toBe(0);
+    expect(scoringPolicy(3, override).rate.approval.memoryMs).toBe(0);
   });
 });
