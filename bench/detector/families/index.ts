@@ -1,8 +1,8 @@
 /**
  * Trace families for the held-out protocol (bench/detector/README.md): each written independently of the others and
  * of the scorer, each held out exactly once — replayed on a frozen policy, the result kept as
- * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `fourteenth` are tuned on (`seventh` …
- * `fourteenth` since their held-out runs); `fifteenth` is held out (not yet replayed).
+ * `detector-<family>-held-out.json` — and tuned on only after that. `first` … `fifteenth` are tuned on (`seventh` …
+ * `fifteenth` since their held-out runs); `sixteenth` is held out (not yet replayed).
  */
 import { generateTraces, type TraceLine } from '../generate-traces.js';
 import { generateEighthFamily } from './eighth.js';
@@ -14,6 +14,7 @@ import { generateFourthFamily } from './fourth.js';
 import { generateNinthFamily } from './ninth.js';
 import { generateSecondFamily } from './second.js';
 import { generateSeventhFamily } from './seventh.js';
+import { generateSixteenthFamily } from './sixteenth.js';
 import { generateSixthFamily } from './sixth.js';
 import { generateTenthFamily } from './tenth.js';
 import { generateThirdFamily } from './third.js';
@@ -106,7 +107,12 @@ export const FAMILIES: Record<string, Family> = {
   },
   fifteenth: {
     generator: 'bench/detector/families/fifteenth.ts',
-    tunedOn: false,
+    tunedOn: true,
     generate: (o) => generateFifteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
+  },
+  sixteenth: {
+    generator: 'bench/detector/families/sixteenth.ts',
+    tunedOn: false,
+    generate: (o) => generateSixteenthFamily({ seed: o.seed, agentsPerArchetype: o.agentsPerArchetype, days: o.days }),
   },
 };
