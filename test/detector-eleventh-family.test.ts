@@ -7,65 +7,28 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateEleventhFamily } from '../bench/detector/families/eleventh.js';
-import { FAMILIES } from '../bench/detector/families/index.js';
-import { dayOf, expectReproducible, expectWellFormed, incidentsOf, median } from './helpers/trace-family.js';
-import {
-  expectBulkRatios,
-  expectDriftJumps,
-  expectNeverSeen,
-  expectOddSequencesAreNew,
-  expectPlanted,
-  perDay,
-  type NoveltySpec,
-  type PlantedSpec,
-} from './helpers/trace-family-incidents.js';
+import { dayOf, median } from './helpers/trace-family.js';
+import { itKeepsTheFamilyPromises, perDay, type FamilyPromises } from './helpers/trace-family-incidents.js';
 
 // What this family promises where the families differ (test/helpers/trace-family-incidents.ts).
-const PLANTED: PlantedSpec = { exactly16: true, burstLines: [150, 600], burstMinutes: [3, 15] };
-const BULK_MIN_USES = 12;
-const ONCE_PER_AGENT = false;
-const NOVELTY: NoveltySpec = { sameContext: true, perVariant: 4, newToFamily: true };
-const DRIFT_PER_DAY = 3;
+const PROMISES: FamilyPromises = {
+  family: 'eleventh',
+  generate: generateEleventhFamily,
+  tunedOn: true,
+  archetypes: ['energy_trading', 'university_admissions', 'media_licensing', 'fleet_maintenance'],
+  planted: { exactly16: true, burstLines: [150, 600], burstMinutes: [3, 15] },
+  bulkMinUses: 12,
+  oncePerAgent: false,
+  novelty: { sameContext: true, perVariant: 4, newToFamily: true },
+  driftPerDay: 3,
+};
 
 describe('eleventh trace family', () => {
   const lines = generateEleventhFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
   const normal = lines.filter((l) => l.label === 'normal');
-  const incidents = incidentsOf(lines);
   const of = (agent: string) => normal.filter((l) => l.agent === agent);
 
-  it('is deterministic for a seed, differs across seeds, is in time order and registered as tuned on since its held-out run', () => {
-    const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
-    expectReproducible(generateEleventhFamily, small, lines);
-    expect(FAMILIES.eleventh).toMatchObject({ generator: 'bench/detector/families/eleventh.ts', tunedOn: true });
-    expect(new Set(lines.map((l) => l.archetype))).toEqual(
-      new Set(['energy_trading', 'university_admissions', 'media_licensing', 'fleet_maintenance']),
-    );
-    expect(new Set(lines.map((l) => l.agent)).size).toBe(16);
-  });
-
-  it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
-    expectWellFormed(lines, incidents, /^post_drift-\d+$/);
-  });
-
-  it('plants every judged kind: ≥ 24 bulk, ≥ 16 odd sequences on MEDIUM and on HIGH, 16 of each other, 8 drifts', () => {
-    expectPlanted(incidents, PLANTED);
-  });
-
-  it('bulk requests are 30–300× the usual items or money of their operation for the agent', () => {
-    expectBulkRatios(incidents, normal, { minUses: BULK_MIN_USES });
-  });
-
-  it('an odd sequence is a routine operation right after a step it never follows, in the same context', () => {
-    expectOddSequencesAreNew(lines, incidents, { oncePerAgent: ONCE_PER_AGENT });
-  });
-
-  it('new tools, networks, clients, people and hours are never seen in the agent’s ordinary traffic', () => {
-    expectNeverSeen(normal, incidents, NOVELTY);
-  });
-
-  it('a drift rises for days and ends in one request at ~80× the original level, then returns to normal', () => {
-    expectDriftJumps(normal, incidents, { perDayAtLeast: DRIFT_PER_DAY });
-  });
+  itKeepsTheFamilyPromises(lines, PROMISES);
 
   it('has bots and a service seat acting for nobody, one-person assistants, team seats and quiet seats', () => {
     const people = (agent: string) => new Set(of(agent).map((l) => l.context.onBehalfOf));

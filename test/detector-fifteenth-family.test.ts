@@ -8,74 +8,34 @@
  * days, powder days, a washout, a trade fair, month-end, public holidays; batches; slow legitimate change).
  */
 import { describe, expect, it } from 'vitest';
-import { FAMILIES } from '../bench/detector/families/index.js';
 import { generateFifteenthFamily } from '../bench/detector/families/fifteenth.js';
 import type { TraceLine } from '../bench/detector/generate-traces.js';
-import { dayOf, expectReproducible, expectWellFormed, incidentsOf, median } from './helpers/trace-family.js';
-import {
-  expectBulkRatios,
-  expectDriftJumps,
-  expectNeverSeen,
-  expectOddSequencesAreNew,
-  expectPlanted,
-  perDay,
-  type NoveltySpec,
-  type PlantedSpec,
-} from './helpers/trace-family-incidents.js';
+import { dayOf, median } from './helpers/trace-family.js';
+import { itKeepsTheFamilyPromises, perDay, type FamilyPromises } from './helpers/trace-family-incidents.js';
 
 // What this family promises where the families differ (test/helpers/trace-family-incidents.ts).
-const PLANTED: PlantedSpec = { exactly16: true, burstLines: [150, 450], burstMinutes: [3, 10] };
-const BULK_MIN_USES = 12;
-const ONCE_PER_AGENT = true;
-const NOVELTY: NoveltySpec = { sameContext: true, perVariant: 5, newToFamily: true };
-const DRIFT_PER_DAY = 3;
+const PROMISES: FamilyPromises = {
+  family: 'fifteenth',
+  generate: generateFifteenthFamily,
+  tunedOn: true,
+  archetypes: ['property_management', 'ski_resort', 'freight_railway', 'wine_import'],
+  planted: { exactly16: true, burstLines: [150, 450], burstMinutes: [3, 10] },
+  bulkMinUses: 12,
+  oncePerAgent: true,
+  novelty: { sameContext: true, perVariant: 5, newToFamily: true },
+  driftPerDay: 3,
+};
 
 describe('fifteenth trace family', () => {
   const lines = generateFifteenthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
   const normal = lines.filter((l) => l.label === 'normal');
-  const incidents = incidentsOf(lines);
   const of = (agent: string) => normal.filter((l) => l.agent === agent);
   const during = (agent: string, from: number, to: number) =>
     of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
   const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
   const hour = (l: TraceLine) => l.time.slice(11, 13);
 
-  it('is deterministic for a seed, differs across seeds, is in time order and registered as tuned on since its held-out run', () => {
-    const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
-    expectReproducible(generateFifteenthFamily, small, lines);
-    expect(FAMILIES.fifteenth).toMatchObject({ generator: 'bench/detector/families/fifteenth.ts', tunedOn: true });
-    expect(FAMILIES.fifteenth!.generate({ seed: 1, agentsPerArchetype: 1, days: 14 })).toEqual(
-      generateFifteenthFamily({ seed: 1, agentsPerArchetype: 1, days: 14 }),
-    );
-    expect(new Set(lines.map((l) => l.archetype))).toEqual(
-      new Set(['property_management', 'ski_resort', 'freight_railway', 'wine_import']),
-    );
-    expect(new Set(lines.map((l) => l.agent)).size).toBe(16);
-  });
-
-  it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
-    expectWellFormed(lines, incidents, /^post_drift-\d+$/);
-  });
-
-  it('plants every judged kind: ≥ 24 bulk, ≥ 16 odd sequences on MEDIUM and on HIGH, 16 of each other, 8 drifts', () => {
-    expectPlanted(incidents, PLANTED);
-  });
-
-  it('bulk requests are 30–300× the usual items or money of their operation for the agent', () => {
-    expectBulkRatios(incidents, normal, { minUses: BULK_MIN_USES });
-  });
-
-  it('an odd sequence is a routine operation right after a step it never follows, in the same context', () => {
-    expectOddSequencesAreNew(lines, incidents, { oncePerAgent: ONCE_PER_AGENT });
-  });
-
-  it('new tools, networks, clients, people and hours are never seen in the agent’s ordinary traffic', () => {
-    expectNeverSeen(normal, incidents, NOVELTY);
-  });
-
-  it('a drift rises for days and ends in one request at ~80× the original level, then returns to normal', () => {
-    expectDriftJumps(normal, incidents, { perDayAtLeast: DRIFT_PER_DAY });
-  });
+  itKeepsTheFamilyPromises(lines, PROMISES);
 
   it('has bots acting for nobody, one-person assistants, interleaved team seats and quiet seats', () => {
     const people = (agent: string) => setOf(of(agent), (l) => l.context.onBehalfOf);

@@ -4,10 +4,11 @@
  * known operations, never-seen tools and contexts, drifts ending in a jump at ~80× the original level. Each
  * family's test passes what it promises where the families differ, and adds what only it promises.
  */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { FAMILIES, type FamilyOptions } from '../../bench/detector/families/index.js';
 import type { TraceLine } from '../../bench/detector/generate-traces.js';
 import { JUDGED_KINDS } from '../../bench/detector/replay.js';
-import { dayOf, judgedCounts, median } from './trace-family.js';
+import { dayOf, expectReproducible, expectWellFormed, incidentsOf, judgedCounts, median } from './trace-family.js';
 
 const PRIVATE = /^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\./;
 const MINUTE = 60_000;
@@ -233,4 +234,68 @@ export function expectDriftJumps(
     expect(after.length).toBeGreaterThan(0);
     expect(median(after.map((l) => l.volume)) / usual).toBeLessThan(1.5);
   }
+}
+
+/** What a later family (ninth on) promises where the families differ, for `itKeepsTheFamilyPromises`. */
+export interface FamilyPromises {
+  /** Its key in `FAMILIES`. */
+  family: string;
+  generate: (o: FamilyOptions) => TraceLine[];
+  tunedOn: boolean;
+  archetypes: string[];
+  planted: PlantedSpec;
+  /** `expectBulkRatios`' `minUses`. */
+  bulkMinUses: number;
+  /** `expectOddSequencesAreNew`'s `oncePerAgent`. */
+  oncePerAgent: boolean;
+  novelty: NoveltySpec;
+  /** `expectDriftJumps`' `perDayAtLeast`. */
+  driftPerDay: number;
+}
+
+/**
+ * Declares, inside a family's `describe`, the tests every later family keeps alike: reproducible and registered,
+ * well formed, every judged kind planted, bulk ratios, odd sequences that are new, never-seen novelties, drift jumps.
+ */
+export function itKeepsTheFamilyPromises(lines: TraceLine[], p: FamilyPromises): void {
+  const normal = lines.filter((l) => l.label === 'normal');
+  const incidents = incidentsOf(lines);
+  const registered = p.tunedOn ? 'tuned on since its held-out run' : 'held out';
+
+  it(`is deterministic for a seed, differs across seeds, is in time order and registered as ${registered}`, () => {
+    const small = { seed: 3, agentsPerArchetype: 1, days: 30 };
+    expectReproducible(p.generate, small, lines);
+    expect(FAMILIES[p.family]).toMatchObject({
+      generator: `bench/detector/families/${p.family}.ts`,
+      tunedOn: p.tunedOn,
+    });
+    const tiny = { seed: 1, agentsPerArchetype: 1, days: 14 };
+    expect(FAMILIES[p.family]!.generate(tiny)).toEqual(p.generate(tiny));
+    expect(new Set(lines.map((l) => l.archetype))).toEqual(new Set(p.archetypes));
+    expect(new Set(lines.map((l) => l.agent)).size).toBe(4 * p.archetypes.length);
+  });
+
+  it('uses valid labels and ids, one label and one agent per incident, all from day 10 on', () => {
+    expectWellFormed(lines, incidents, /^post_drift-\d+$/);
+  });
+
+  it('plants every judged kind: ≥ 24 bulk, ≥ 16 odd sequences on MEDIUM and on HIGH, 16 of each other, 8 drifts', () => {
+    expectPlanted(incidents, p.planted);
+  });
+
+  it('bulk requests are 30–300× the usual items or money of their operation for the agent', () => {
+    expectBulkRatios(incidents, normal, { minUses: p.bulkMinUses });
+  });
+
+  it('an odd sequence is a routine operation right after a step it never follows, in the same context', () => {
+    expectOddSequencesAreNew(lines, incidents, { oncePerAgent: p.oncePerAgent });
+  });
+
+  it('new tools, networks, clients, people and hours are never seen in the agent’s ordinary traffic', () => {
+    expectNeverSeen(normal, incidents, p.novelty);
+  });
+
+  it('a drift rises for days and ends in one request at ~80× the original level, then returns to normal', () => {
+    expectDriftJumps(normal, incidents, { perDayAtLeast: p.driftPerDay });
+  });
 }
