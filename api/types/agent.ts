@@ -266,7 +266,7 @@ builder.mutationFields((t) => ({
     type: 'JSON',
     nullable: true,
     description:
-      "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Admins only.",
+      "Sets the agent's risk policy over Warden's defaults (thresholds, warm-up, hard rules; null resets). Only the policy's own fields, each of its type and range; anything else is BAD_USER_INPUT naming the field. Admins only.",
     authScopes: { admin: true },
     args: {
       input: t.arg({
