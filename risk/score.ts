@@ -7,15 +7,18 @@
  *   baseline, where everything is new, gives few points) and, if peer statistics are given, by how rare
  *   the tool is among agents of the same platform. A value seen fewer than `novelty.probation` times
  *   still counts as partly new, so one request that slipped through does not vouch for the next;
- * - volume: records and money against this agent's usual range for that tool+operation (or, for an
- *   operation it barely used, against the most it usually touches or moves in any request);
+ * - volume: records and money against this agent's usual range for that tool+operation, bounded by the values it
+ *   actually saw (or, for an operation it barely used, also against the most it usually touches or moves in any
+ *   request);
  * - sequence: surprise (bits) of this operation after the previous one in the same thread (delegating
  *   person), from Markov transition counts smoothed towards the agent's operation mix; after a pause the
  *   less surprising of "continues the thread" and "starts a session" is used. A sensitive operation repeated
  *   back to back that this agent never repeats scores by its sensitivity instead, when that is higher;
- * - rate: how busy this operation, and the agent, is now against its usual busiest window (a robust daily peak);
+ * - rate: how busy this operation, and the agent, is now against its usual busiest window (a robust daily peak, or
+ *   a pace a person approved);
  * - context: a source network, delegating person or client never (or barely) seen for this agent,
- *   weighted by how often this agent sees new values, and an hour at which it is almost never active.
+ *   weighted by how often this agent sees new values, and an hour at which it is almost never active; in a session
+ *   that already looked unusual, at least what its most unusual request scored (session.ts).
  *
  * The score is the sum of the (rounded) contributions, capped at 100. While the baseline warms up
  * every contribution is multiplied by `policy.warmup.signalFactor`.
