@@ -6,7 +6,7 @@
  * Seats: the rent-and-ledger bot (nobody's), the portfolio manager's assistant, the maintenance coordination desk
  * (a team, two coordinators joining), and the owner-accounting controller's quiet seat.
  */
-import { hourly, money, ramp, type Day, type Op, type Seat, type SeatKind } from './fifteenth-model.js';
+import { hourly, money, ramp, type Day, type Op, type Seat } from './fifteenth-model.js';
 import type { Pcg32 } from './fifteenth-rng.js';
 
 const ARCHETYPE = 'property_management';
@@ -462,5 +462,4 @@ export const PROPERTY = {
     if (role === 2) return team(agent);
     return quiet(agent, `marisol.reyes${tag}@${DOMAIN}`, `tom.brandt${tag}@${DOMAIN}`);
   },
-  kinds: ['bot', 'assistant', 'team', 'quiet'] as SeatKind[],
 };

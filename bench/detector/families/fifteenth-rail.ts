@@ -7,7 +7,7 @@
  * assistant, the crew and control desk (a team on 12-hour shifts round the clock), and the revenue analyst's quiet
  * seat.
  */
-import { hourly, ramp, type Day, type Op, type Seat, type SeatKind } from './fifteenth-model.js';
+import { hourly, ramp, type Day, type Op, type Seat } from './fifteenth-model.js';
 
 const ARCHETYPE = 'freight_railway';
 const TZ = 'Australia/Adelaide';
@@ -359,5 +359,4 @@ export const RAIL = {
     if (role === 2) return team(agent);
     return quiet(agent, `hamish.clarke${tag}@${DOMAIN}`);
   },
-  kinds: ['bot', 'assistant', 'team', 'quiet'] as SeatKind[],
 };

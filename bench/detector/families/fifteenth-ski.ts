@@ -7,7 +7,7 @@
  * Seats: the pricing-and-ticketing bot (nobody's), the head of mountain operations' assistant, the guest services
  * desk (a team; two Easter temps joining), and the finance controller's quiet seat.
  */
-import { hourly, ramp, type Day, type Op, type Seat, type SeatKind } from './fifteenth-model.js';
+import { hourly, ramp, type Day, type Op, type Seat } from './fifteenth-model.js';
 
 const ARCHETYPE = 'ski_resort';
 const TZ = 'Europe/Zurich';
@@ -419,5 +419,4 @@ export const SKI = {
     if (role === 2) return team(agent);
     return quiet(agent, `corinne.buehler${tag}@${DOMAIN}`);
   },
-  kinds: ['bot', 'assistant', 'team', 'quiet'] as SeatKind[],
 };

@@ -7,7 +7,7 @@
  * orders. Seats: the order-to-dispatch bot (nobody's), the purchasing director's assistant, the on-trade sales desk
  * (a team; one rep joining), and the compliance controller's quiet seat.
  */
-import { hourly, ramp, type Day, type Op, type Seat, type SeatKind } from './fifteenth-model.js';
+import { hourly, ramp, type Day, type Op, type Seat } from './fifteenth-model.js';
 
 const ARCHETYPE = 'wine_import';
 const TZ = 'Asia/Singapore';
@@ -393,5 +393,4 @@ export const WINE = {
     if (role === 2) return team(agent);
     return quiet(agent, `rajesh.pillai${tag}@${DOMAIN}`);
   },
-  kinds: ['bot', 'assistant', 'team', 'quiet'] as SeatKind[],
 };
