@@ -24,6 +24,7 @@
 import { cleanValue } from './format.js';
 import type { ActionFacts, PeerStats } from './types.js';
 import type { ContextKeyPolicy, Policy } from './policy.js';
+import { clamp } from './numbers.js';
 
 export { cleanValue };
 
@@ -343,8 +344,6 @@ export function requestsInWindow(b: Baseline, at: number, windowMs: number): num
   for (const t of b.recent) if (t > at - windowMs && t <= at) c++;
   return c;
 }
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /**
  * The creep a value at `at` would leave on `d`: spread·days run above the centre (upward CUSUM, each value

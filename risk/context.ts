@@ -7,8 +7,7 @@ import { mostCommon, noveltySurprise, unfamiliarity } from './familiarity.js';
 import { formatNumber, quote, times } from './format.js';
 import type { Policy } from './policy.js';
 import type { ActionFacts, Reason } from './types.js';
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+import { clamp } from './numbers.js';
 
 export function context(b: Baseline, f: ActionFacts, policy: Policy, out: Reason[]): void {
   for (const k of policy.context.keys) {

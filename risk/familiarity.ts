@@ -4,8 +4,7 @@
  */
 import { newValueProbability, type Categorical } from './baseline.js';
 import type { Policy } from './policy.js';
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+import { clamp } from './numbers.js';
 
 /** 1 for a value never seen, falling to 0 once it has been seen `probation` times. */
 export function unfamiliarity(count: number | undefined, policy: Policy): number {

@@ -33,9 +33,7 @@ import {
 import type { Policy } from './policy.js';
 import { sessionAfter } from './session.js';
 import type { ActionFacts } from './types.js';
-
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+import { clamp, round4 } from './numbers.js';
 
 /**
  * Learns one allowed or approved action. Pure: returns a new baseline and leaves `baseline` untouched

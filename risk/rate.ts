@@ -11,8 +11,7 @@ import { entry, requestsInWindow, usualBusiest, usualOperationPace, type Baselin
 import { formatNumber } from './format.js';
 import type { ActionFacts, Reason } from './types.js';
 import type { Policy } from './policy.js';
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+import { clamp } from './numbers.js';
 
 /** Points for `count` against `usual`: above `tolerance` × usual, up to `weight` at `doublings` doublings past it. */
 function pacePoints(count: number, usual: number, p: { tolerance: number; doublings: number; weight: number }): number {

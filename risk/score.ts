@@ -41,8 +41,8 @@ import type { Policy } from './policy.js';
 import { rate } from './rate.js';
 import { sessionCarry } from './session.js';
 import { volume } from './volume.js';
+import { clamp } from './numbers.js';
 
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const SIGNAL_ORDER: Signal[] = ['rule', 'novelty', 'volume', 'sequence', 'rate', 'context'];
 
 // -------------------------------------------------------------------------------------------- signals

@@ -7,8 +7,7 @@ import { approvedLevel, creepAfter, entry, observedUpper, usualRange, type Basel
 import { formatNumber, formatRatio } from './format.js';
 import type { ActionFacts, Reason } from './types.js';
 import type { Policy } from './policy.js';
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+import { clamp } from './numbers.js';
 
 function volumePoints(value: number, upper: number, policy: Policy): number {
   const excess = Math.log10((value + 1) / (upper + 1));
