@@ -4,6 +4,7 @@
  * string where a threshold belongs, a negative memory or a limit of a billion (the baseline lives in workflow state)
  * is refused with the field's path, before anything is stored.
  */
+import { cleanValue } from './format.js';
 import { DEFAULT_POLICY } from './policy.js';
 
 const DECISION_RULES = new Set(['REVIEW', 'DENY', 'OFF']);
@@ -71,7 +72,7 @@ const contextKeys: Check = (v, path) => {
     for (const required of ['key', 'label', 'weight']) if (!(required in item)) return `${at}.${required} is required`;
     for (const [k, value] of Object.entries(item)) {
       const check = Object.hasOwn(CONTEXT_KEY_FIELDS, k) ? CONTEXT_KEY_FIELDS[k]! : null;
-      if (!check) return `${at}.${k} is not a field of a context key`;
+      if (!check) return `${at}.${cleanValue(k)} is not a field of a context key`;
       const problem = check(value, `${at}.${k}`);
       if (problem) return problem;
     }
@@ -131,7 +132,8 @@ function checkAt(value: unknown, template: unknown, path: string): string | null
 function checkObject(value: unknown, template: Record<string, unknown>, path: string): string | null {
   if (!isObject(value)) return `${path || 'policy'} must be an object`;
   for (const [k, v] of Object.entries(value)) {
-    const at = path ? `${path}.${k}` : k;
+    // The key is the caller's: printable, one line and at most 64 characters in a message.
+    const at = path ? `${path}.${cleanValue(k)}` : cleanValue(k);
     if (!Object.hasOwn(template, k)) return `${at} is not a field of the risk policy`;
     const problem = checkAt(v, template[k], at);
     if (problem) return problem;

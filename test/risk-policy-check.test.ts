@@ -85,7 +85,12 @@ describe('a risk policy override', () => {
       'context.keys[0].weight must be at most 100',
     ],
     ['a time zone past UTC+14', { context: { utcOffsetMinutes: 900 } }, 'context.utcOffsetMinutes must be at most 840'],
-    ['a prototype key', JSON.parse('{"__proto__": {"x": 1}}'), '__proto__ is not a field of the risk policy'],
+    ['a prototype key', JSON.parse('{"__proto__": {"x": 1}}'), '(__proto__) is not a field of the risk policy'],
+    [
+      'a hostile key, named printably and cut short',
+      { volume: { ['evil\nkey' + 'x'.repeat(200)]: 1 } },
+      `volume.evil key${'x'.repeat(53)}... is not a field of the risk policy`,
+    ],
     ['an inherited name', { toString: 1 }, 'toString is not a field of the risk policy'],
   ])('refuses %s', (_what, override, problem) => {
     expect(policyOverrideProblem(override)).toBe(problem);
