@@ -3,8 +3,17 @@
  * operation it barely used, against the most it usually touches or moves in any request), and a slow rise
  * no single request gives away (`volume.creep`).
  */
-import { approvedLevel, creepAfter, entry, observedUpper, usualRange, type Baseline, type Dist } from './baseline.js';
-import { formatNumber, formatRatio } from './format.js';
+import {
+  approvedLevel,
+  creepAfter,
+  entry,
+  observedTail,
+  observedUpper,
+  usualRange,
+  type Baseline,
+  type Dist,
+} from './baseline.js';
+import { formatNumber, formatRatio, times } from './format.js';
 import type { ActionFacts, Reason } from './types.js';
 import type { Policy } from './policy.js';
 import { clamp } from './numbers.js';
@@ -65,6 +74,33 @@ function bar(d: Dist | undefined, upper: number, f: ActionFacts, policy: Policy)
   return { upper: raised, note: `; a person approved ${formatNumber(approved)} in the last ${hours} hours` };
 }
 
+/**
+ * The bar for an operation the agent has barely used (fewer than `minKeySamples` values): the most it usually moves
+ * on any operation × `newKey…Ratio` (or the first-money allowance), or — when that is lower — what its own few values
+ * allow (`volume.tail`), which is then the reason given (`own`: how many values, the most of them).
+ */
+function rarelyUsedBar(
+  b: Baseline,
+  d: Dist | undefined,
+  kind: 'volume' | 'amount',
+  f: ActionFacts,
+  policy: Policy,
+): { upper: number; own: { count: number; most: number } | null; most: { upper: number; key: string } | null } {
+  const V = policy.volume;
+  const floor = kind === 'volume' ? V.minAbsVolume : V.minAbsAmount;
+  const most = largestUsual(b, policy, kind);
+  const agentWide =
+    kind === 'volume'
+      ? Math.max(most ? most.upper : 0, floor) * V.newKeyVolumeRatio
+      : most
+        ? Math.max(most.upper, floor) * V.newKeyAmountRatio
+        : V.firstMoneyAllowance;
+  const tail = d ? observedTail(d, policy) : null;
+  const ownUpper = d && tail ? Math.max(Math.expm1(observedUpper(d, policy)!), floor) : Infinity;
+  const own = tail && ownUpper < agentWide ? { count: tail.count, most: Math.expm1(tail.logUpper) } : null;
+  return { upper: bar(d, Math.min(agentWide, ownUpper), f, policy).upper, own, most };
+}
+
 export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy, warm: boolean, out: Reason[]): void {
   const V = policy.volume;
   const stats = entry(b.stats, key);
@@ -83,19 +119,17 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
       });
     }
   } else {
-    const most = largestUsual(b, policy, 'volume');
-    const own = stats ? observedUpper(stats.vol, policy) : null;
-    let agentWide = Math.max(most ? most.upper : 0, V.minAbsVolume) * V.newKeyVolumeRatio;
-    if (own !== null) agentWide = Math.min(agentWide, Math.max(Math.expm1(own), V.minAbsVolume));
-    const { upper } = bar(stats?.vol, agentWide, f, policy);
+    const { upper, own, most } = rarelyUsedBar(b, stats?.vol, 'volume', f, policy);
     const pts = volumePoints(x, upper, policy);
     if (pts > 0) {
       out.push({
         signal: 'volume',
         contribution: pts,
-        detail: most
-          ? `Volume ${formatNumber(x)} records on ${key}, which this agent has rarely or never used, is ${formatRatio(x / Math.max(most.upper, 1))}× the most it usually touches in one request (${formatNumber(most.upper)}, on ${most.key}).`
-          : `Volume ${formatNumber(x)} records from an agent with no history yet (more than ${formatNumber(upper)} is unusual for a first request).`,
+        detail: own
+          ? `Volume ${formatNumber(x)} records on ${key}, which this agent has used only ${times(own.count)}, is ${formatRatio(x / Math.max(own.most, 1))}× the top of what it touched there (${formatNumber(own.most)}).`
+          : most
+            ? `Volume ${formatNumber(x)} records on ${key}, which this agent has rarely or never used, is ${formatRatio(x / Math.max(most.upper, 1))}× the most it usually touches in one request (${formatNumber(most.upper)}, on ${most.key}).`
+            : `Volume ${formatNumber(x)} records from an agent with no history yet (more than ${formatNumber(upper)} is unusual for a first request).`,
       });
     }
   }
@@ -116,19 +150,17 @@ export function volume(b: Baseline, f: ActionFacts, key: string, policy: Policy,
     }
     return;
   }
-  const most = largestUsual(b, policy, 'amount');
-  const ownAmt = stats?.amt ? observedUpper(stats.amt, policy) : null;
-  let allowance = most ? Math.max(most.upper, V.minAbsAmount) * V.newKeyAmountRatio : V.firstMoneyAllowance;
-  if (ownAmt !== null) allowance = Math.min(allowance, Math.max(Math.expm1(ownAmt), V.minAbsAmount));
-  const { upper } = bar(stats?.amt, allowance, f, policy);
+  const { upper, own, most } = rarelyUsedBar(b, stats?.amt, 'amount', f, policy);
   const pts = volumePoints(amount, upper, policy);
   if (pts > 0) {
     out.push({
       signal: 'volume',
       contribution: pts,
-      detail: most
-        ? `Amount ${formatNumber(amount)} on ${key}, where this agent has rarely or never moved money, is ${formatRatio(amount / Math.max(most.upper, 1))}× the largest amount it usually moves (${formatNumber(most.upper)}, on ${most.key}).`
-        : `Amount ${formatNumber(amount)} from an agent that has never moved money (a first amount above ${formatNumber(upper)} is unusual).`,
+      detail: own
+        ? `Amount ${formatNumber(amount)} on ${key}, where this agent has moved money only ${times(own.count)}, is ${formatRatio(amount / Math.max(own.most, 1))}× the top of what it moved there (${formatNumber(own.most)}).`
+        : most
+          ? `Amount ${formatNumber(amount)} on ${key}, where this agent has rarely or never moved money, is ${formatRatio(amount / Math.max(most.upper, 1))}× the largest amount it usually moves (${formatNumber(most.upper)}, on ${most.key}).`
+          : `Amount ${formatNumber(amount)} from an agent that has never moved money (a first amount above ${formatNumber(upper)} is unusual).`,
     });
   }
 }

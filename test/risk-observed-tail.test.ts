@@ -61,6 +61,10 @@ describe('an operation used only a few times', () => {
   it('is compared with its own few values, not only with the agent’s busiest operation', () => {
     expect(decision(b, exportReport(2_000), scoringPolicy(3, null))).toBe('ALLOW');
     expect(decision(b, exportReport(2_000))).toBe('REVIEW');
+    // And says so: measured against its own values, not the agent's 100,000-event searches.
+    expect(assess(b, exportReport(2_000), P).reasons[0]!.detail).toMatch(
+      /^Volume 2,000 records on reports:export_report, which this agent has used only 3 times, is [\d,]+× the top of what it touched there \([\d.]+\)\.$/,
+    );
     // A short history is given a wide margin: a few times its largest is still usual.
     expect(decision(b, exportReport(20))).toBe('ALLOW');
   });
