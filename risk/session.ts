@@ -11,11 +11,16 @@ import { formatNumber } from './format.js';
 import type { Policy } from './policy.js';
 import type { ActionFacts, Reason } from './types.js';
 
-/** The request's own context points, rounded like its reasons (before any carry). */
-export function contextPoints(b: Baseline, f: ActionFacts, policy: Policy): number {
+/** Points of some context reasons, each rounded as the score rounds it: what a mark records and a carry compares. */
+export function contextPointsOf(reasons: Reason[]): number {
+  return reasons.reduce((a, r) => a + Math.round(r.contribution), 0);
+}
+
+/** The request's own context points (before any carry). */
+function contextPoints(b: Baseline, f: ActionFacts, policy: Policy): number {
   const reasons: Reason[] = [];
   context(b, f, policy, reasons);
-  return reasons.reduce((a, r) => a + Math.round(r.contribution), 0);
+  return contextPointsOf(reasons);
 }
 
 /** The thread's suspect mark still in force at `at`, if any. */
