@@ -39,7 +39,7 @@ import { cleanValue, formatNumber, quote, times } from './format.js';
 import type { ActionFacts, AssessmentFlags, PeerStats, Reason, RiskAssessment, Signal } from './types.js';
 import type { Policy } from './policy.js';
 import { rate } from './rate.js';
-import { sessionCarry } from './session.js';
+import { contextPointsOf, sessionCarry } from './session.js';
 import { volume } from './volume.js';
 import { clamp } from './numbers.js';
 
@@ -235,12 +235,7 @@ export function assess(baseline: Baseline, facts: ActionFacts, policy: Policy, p
   const unusual: Reason[] = [];
   context(baseline, facts, policy, unusual);
   raw.push(...unusual);
-  const carried = sessionCarry(
-    baseline,
-    facts,
-    policy,
-    unusual.reduce((a, r) => a + Math.round(r.contribution), 0),
-  );
+  const carried = sessionCarry(baseline, facts, policy, contextPointsOf(unusual));
   if (carried) raw.push(carried);
 
   const factor = warm ? policy.warmup.signalFactor : 1;
