@@ -206,9 +206,11 @@ describe('continue-as-new', () => {
       expect((await handle.describe()).runId).not.toBe(firstRun);
       // The latest run still carries the directory's search attributes.
       // (Visibility is eventually consistent: the new run's row can lag the old run's close by a moment.)
+      // The new run's row can first show the status carried from the old run's search attributes (SUSPENDED when
+      // a resume reached the new run), until its own publish is indexed: wait for the row to settle on ACTIVE.
       const listed = await eventually(async () => {
         const rows = (await svc.agents.list({ ownerEmail: owner() }, 10, 0)).filter((a) => a.id === agent.id);
-        return rows.length > 0 ? rows : undefined;
+        return rows.length === 1 && rows[0]!.status === 'ACTIVE' ? rows : undefined;
       });
       expect(listed).toHaveLength(1);
       expect(listed[0]!.status).toBe('ACTIVE');
