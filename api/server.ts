@@ -42,6 +42,7 @@ import { createConsole } from './web/console.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
 import { GrantService } from './services/grants.js';
+import { RevocationBroadcast } from './services/revocation-broadcast.js';
 
 export interface ApiServer {
   url: string;
@@ -302,8 +303,11 @@ export async function startApiServer(
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  // From now on this process serves agents: learn of changes to their access from the revocation feed.
+  // From now on this process serves agents: learn of changes to their access from the revocation feed, and
+  // at once from the other API processes on the revocation broadcast.
   services.agentAccess.startAccessFeed();
+  const broadcast = new RevocationBroadcast(client, { taskQueue: config.temporal.taskQueue });
+  services.agentAccess.joinBroadcast(broadcast);
   const url = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${port}`;
   return {
     url,
@@ -317,6 +321,7 @@ export async function startApiServer(
       });
       await audit.close();
       await services.agentAccess.stopAccessFeed();
+      await broadcast.stop();
       await services.mcpUpstreams.close();
     },
   };

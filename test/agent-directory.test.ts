@@ -5,10 +5,11 @@
  * The Describe really goes to Temporal; the test only holds its answer back until the change is made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { AgentAccess } from '../api/services/agent-access.js';
 import { AgentCommands } from '../api/services/agent-commands.js';
 import { AgentDirectory } from '../api/services/agent-directory.js';
+import { RevocationBroadcast } from '../api/services/revocation-broadcast.js';
 import { PeerStatistics } from '../api/services/peer-stats.js';
 import { PeopleDirectory } from '../api/services/people-directory.js';
 import { ToolRegistry } from '../api/services/tool-registry.js';
@@ -17,6 +18,13 @@ import { registerTestAgent } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 import { AgentAccessChangedAt } from '../temporal/search-attributes.js';
 import { Commands, person } from '../services/commands.js';
+import {
+  announceRevocationSignal,
+  awaitRevocationsUpdate,
+  revocationBroadcastWorkflow,
+  revocationBroadcastWorkflowId,
+  type RevocationCursor,
+} from '../workflows/revocation-broadcast.js';
 
 let stack: Stack;
 let admin: string;
@@ -380,6 +388,138 @@ describe('the revocation feed', () => {
     } finally {
       await directory.access.stopAccessFeed();
     }
+  });
+});
+
+describe('the revocation broadcast', () => {
+  const human = () => person(`admin-${stack.tag}@example.com`, ['admin']);
+  /** A directory (views good for a minute, no feed) on the deployment's broadcast, or on a queue no worker polls. */
+  const onBroadcast = (taskQueue = stack.config.temporal.taskQueue, sessionCacheMs = 60_000) => {
+    const directory = directoryOn(stack.client, undefined, sessionCacheMs);
+    const broadcast = new RevocationBroadcast(stack.client, { taskQueue, waitMs: 5_000 });
+    directory.access.joinBroadcast(broadcast);
+    return { ...directory, broadcast };
+  };
+  const statusAt = async (directory: { access: AgentAccess }, agentId: string) =>
+    (await directory.access.session(agentId))?.status;
+
+  it("another process holds a contained agent suspended as soon as it is told, before its view expires and before the agent's workflow records it", async () => {
+    const agent = await newAgent('Contained elsewhere');
+    const deciding = onBroadcast();
+    const other = onBroadcast();
+    try {
+      await eventually(async () => other.broadcast.connected);
+      expect(await statusAt(other, agent.id)).toBe('ACTIVE'); // now cached for a minute
+      const at = Date.now();
+      await deciding.access.contained(agent.id, at);
+      const held = { status: 'SUSPENDED', revokedBefore: new Date(at).toISOString() };
+      expect(await deciding.access.session(agent.id)).toMatchObject(held);
+      // Nothing else could tell the other process: no feed, its view is good for a minute, and the agent's
+      // workflow has recorded nothing.
+      await eventually(async () => (await statusAt(other, agent.id)) === 'SUSPENDED');
+      expect(await other.access.session(agent.id)).toMatchObject(held);
+      expect((await other.access.signIn(agent.id)).signIn?.status).toBe('SUSPENDED');
+      expect((await stack.api.services.agents.get(agent.id)).status).toBe('ACTIVE');
+
+      // Its workflow records the containment (a logout after it, announced as a change): the hold gives way
+      // to the view, which says the same; once a person resumes the agent, both processes let it work again.
+      await deciding.commands.suspend(human(), agent.id, 'contained: recorded');
+      await eventually(async () => {
+        const session = await other.access.session(agent.id);
+        return session?.status === 'SUSPENDED' && Date.parse(session.revokedBefore!) > at;
+      });
+      await deciding.commands.resume(human(), agent.id, 'approved');
+      await eventually(async () => (await statusAt(other, agent.id)) === 'ACTIVE');
+      expect(await statusAt(deciding, agent.id)).toBe('ACTIVE');
+    } finally {
+      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
+    }
+  });
+
+  it('a change made through one process is re-read by the others as soon as it is announced', async () => {
+    const agent = await newAgent('Logged out elsewhere');
+    const deciding = onBroadcast();
+    const other = onBroadcast();
+    try {
+      await eventually(async () => other.broadcast.connected);
+      expect((await other.access.session(agent.id))?.revokedBefore).toBeNull();
+      const state = await deciding.commands.universalLogout(human(), agent.id, 'broadcast test: every token out');
+      await eventually(async () => (await other.access.session(agent.id))?.revokedBefore === state.revokedBefore);
+    } finally {
+      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
+    }
+  });
+
+  it("a notice that is not Warden's is dropped: nobody holds the agent", async () => {
+    const forged = await newAgent('Forged containment');
+    const genuine = await newAgent('Genuine containment');
+    const deciding = onBroadcast();
+    const other = onBroadcast();
+    const plain = new Client({ connection: stack.connection, namespace: stack.config.temporal.namespace });
+    try {
+      await eventually(async () => other.broadcast.connected);
+      expect(await statusAt(other, forged.id)).toBe('ACTIVE');
+      await plain.workflow
+        .getHandle(revocationBroadcastWorkflowId(stack.config.temporal.taskQueue))
+        .signal(announceRevocationSignal, { agentId: forged.id, kind: 'contained', at: new Date().toISOString() });
+      // A genuine notice sent after it arrives: the forged one, numbered before it, would have too.
+      await deciding.access.contained(genuine.id, Date.now());
+      await eventually(async () => (await statusAt(other, genuine.id)) === 'SUSPENDED');
+      expect(await statusAt(other, forged.id)).toBe('ACTIVE');
+    } finally {
+      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
+    }
+  });
+
+  it('with the broadcast down, a process still honours a change within its bound', async () => {
+    const agent = await newAgent('Logged out while the broadcast is down');
+    // Its broadcast is on a task queue no worker polls: it never hears anything.
+    const deaf = onBroadcast(`nobody-polls-${stack.tag}`, 1_000);
+    try {
+      expect((await deaf.access.session(agent.id))?.revokedBefore).toBeNull();
+      const state = await directoryOn(stack.client).commands.universalLogout(human(), agent.id, 'broadcast down');
+      await new Promise((r) => setTimeout(r, 1_050));
+      expect((await deaf.access.session(agent.id))?.revokedBefore).toBe(state.revokedBefore);
+      expect(deaf.broadcast.connected).toBe(false);
+    } finally {
+      await deaf.broadcast.stop();
+    }
+  });
+
+  it('keeps its numbering across continue-as-new, and tells a subscriber from another epoch or ahead of it that it has a gap', async () => {
+    const workflowId = `revocations-test-${stack.tag}`;
+    const handle = await stack.client.workflow.start(revocationBroadcastWorkflow, {
+      workflowId,
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [{ continueAsNewAfterEvents: 40 }],
+    });
+    const poll = (cursor: RevocationCursor | null, waitMs = 0) =>
+      handle.executeUpdate(awaitRevocationsUpdate, { args: [{ cursor, waitMs }] });
+    const first = await poll(null);
+    expect(first).toMatchObject({ cursor: { seq: 0 }, notices: [], gap: false });
+    const agent = await newAgent('Announced often');
+    const at = new Date().toISOString();
+    let cursor = first.cursor;
+    const seen: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await handle.signal(announceRevocationSignal, { agentId: agent.id, kind: 'changed', at });
+      if (i % 3 === 2) {
+        const batch = await poll(cursor, 5_000);
+        expect(batch.gap).toBe(false);
+        seen.push(...batch.notices.map((n) => n.seq));
+        cursor = batch.cursor;
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(cursor).toEqual({ epoch: first.cursor.epoch, seq: 30 });
+    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+    expect(await poll({ epoch: 'another', seq: 3 })).toMatchObject({ gap: true, notices: [], cursor });
+    expect(await poll({ epoch: cursor.epoch, seq: 31 })).toMatchObject({ gap: true, notices: [], cursor });
+    // Held open when nothing is new, answered when something is.
+    const held = poll(cursor, 20_000);
+    await handle.signal(announceRevocationSignal, { agentId: agent.id, kind: 'contained', at });
+    expect((await held).notices).toEqual([{ agentId: agent.id, kind: 'contained', at, seq: 31 }]);
+    await handle.terminate('test over');
   });
 });
 

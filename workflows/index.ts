@@ -6,3 +6,4 @@ export { toolWorkflow } from './tool/workflow.js';
 export { sensitiveActionWorkflow } from './action/workflow.js';
 export { auditTrailWorkflow } from './audit-trail.js';
 export { discoverySweepWorkflow } from './discovery-sweep.js';
+export { revocationBroadcastWorkflow } from './revocation-broadcast.js';

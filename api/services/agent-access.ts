@@ -2,7 +2,9 @@
  * What this API process knows of each agent's access — its status, revocation point, keys and allowed
  * tools — for token checks and request routing: read from the agent workflow's memo with
  * DescribeWorkflowExecution (answered by the server alone, no worker), kept at most a revocation bound
- * (`sessionCacheMs`), and re-read sooner when the revocation feed (visibility) reports a change.
+ * (`sessionCacheMs`), and re-read sooner when the revocation feed (visibility) or the revocation broadcast
+ * (another API process, at once) reports a change. A containment announced on the broadcast holds the
+ * agent suspended here until its own view shows it.
  */
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import {
@@ -17,6 +19,7 @@ import {
 import { notFound } from '../../domain/errors.js';
 import * as SA from '../../temporal/search-attributes.js';
 import { AccessFeed } from './access-feed.js';
+import type { RevocationBroadcast } from './revocation-broadcast.js';
 import { viaTemporal } from './temporal-errors.js';
 
 /** What token checks need to know about an agent, cached briefly per API process. */
@@ -74,6 +77,28 @@ function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription
  */
 export const FEED_CEILING_FACTOR = 10;
 
+/**
+ * How far apart the clocks of the action's and the agent's workflows may be when a view is taken to show a
+ * containment: its revocation point at most this much before the containment's instant.
+ */
+const CONTAINMENT_CLOCK_TOLERANCE_MS = 1_000;
+
+/**
+ * The view as it must be while a containment is known here but not yet in the view: suspended, every token
+ * up to the containment refused.
+ */
+function heldContained(entry: AccessEntry, revokedBeforeMs: number): AccessEntry {
+  const status: AgentStatus = 'SUSPENDED';
+  const revokedBefore = new Date(
+    Math.max(revokedBeforeMs, entry.session.revokedBefore ? Date.parse(entry.session.revokedBefore) : 0),
+  ).toISOString();
+  return {
+    session: { ...entry.session, status, revokedBefore },
+    view: { ...entry.view, status },
+    signIn: { ...entry.signIn, status },
+  };
+}
+
 interface CachedAccess {
   entry: AccessEntry | null;
   /** When the read that produced it started (this process's clock). */
@@ -85,6 +110,9 @@ interface CachedAccess {
 export class AgentAccess {
   private feed: AccessFeed | null = null;
   private feedCeilingMs = 0;
+  private broadcast: RevocationBroadcast | null = null;
+  /** Containments known here that the agent's view did not show yet: agent → tokens refused up to (ms). */
+  private readonly containments = new Map<string, number>();
 
   constructor(
     private readonly client: Client,
@@ -131,16 +159,29 @@ export class AgentAccess {
 
   private async access(agentId: string, fresh = false): Promise<{ entry: AccessEntry | null; cached: boolean }> {
     const hit = this.sessions.get(agentId);
-    if (!fresh && hit && this.isFresh(hit)) return { entry: hit.entry, cached: true };
+    if (!fresh && hit && this.isFresh(hit)) return { entry: this.withContainment(agentId, hit.entry), cached: true };
     // Requests of one agent that find its view expired together share one read (a fresh read — after a
     // change this process must see — never joins one that may have started before it).
-    if (fresh) return { entry: await this.readAccess(agentId), cached: false };
+    if (fresh) return { entry: this.withContainment(agentId, await this.readAccess(agentId)), cached: false };
     let reading = this.reading.get(agentId);
     if (!reading) {
       reading = this.readAccess(agentId).finally(() => this.reading.delete(agentId));
       this.reading.set(agentId, reading);
     }
-    return { entry: await reading, cached: false };
+    return { entry: this.withContainment(agentId, await reading), cached: false };
+  }
+
+  /** The view, held contained while a containment known here is not in it yet (and forgotten once it is). */
+  private withContainment(agentId: string, entry: AccessEntry | null): AccessEntry | null {
+    const revokedBeforeMs = this.containments.get(agentId);
+    if (revokedBeforeMs === undefined) return entry;
+    const shown = entry?.session.revokedBefore ? Date.parse(entry.session.revokedBefore) : -Infinity;
+    // No agent (nothing is accepted for it anyway), or its workflow has recorded the containment.
+    if (!entry || shown >= revokedBeforeMs - CONTAINMENT_CLOCK_TOLERANCE_MS) {
+      this.containments.delete(agentId);
+      return entry;
+    }
+    return heldContained(entry, revokedBeforeMs);
   }
 
   private readonly reading = new Map<string, Promise<AccessEntry | null>>();
@@ -176,13 +217,53 @@ export class AgentAccess {
         const hit = this.sessions.get(agentId);
         if (hit && (hit.changedAt === null || changedAt > hit.changedAt)) this.forget(agentId);
       },
-      onOverflow: () => {
-        for (const agentId of this.sessions.keys()) this.changed(agentId);
-        this.sessions.clear();
-      },
+      onOverflow: () => this.forgetAll(),
     });
     this.feed.start();
     return this.feed;
+  }
+
+  /**
+   * Joins the deployment's revocation broadcast: this process announces its containments and changes there,
+   * and takes every other process's at once (api/server.ts does; without it, changes made elsewhere reach
+   * this process within the revocation bound).
+   */
+  joinBroadcast(broadcast: RevocationBroadcast): void {
+    this.broadcast = broadcast;
+    broadcast.listen({
+      onNotice: ({ agentId, kind, at }) => {
+        if (kind === 'contained') this.holdContained(agentId, Date.parse(at));
+        else this.forget(agentId);
+      },
+      onGap: () => this.forgetAll(),
+    });
+  }
+
+  /**
+   * A decision here contained the agent as of `revokedBeforeMs` (its workflow records it right after): from
+   * now on this process, and every process the broadcast reaches, refuses its tokens issued up to then and
+   * holds it suspended until its view shows the containment. Awaited before the decision is answered.
+   */
+  async contained(agentId: string, revokedBeforeMs: number): Promise<void> {
+    this.holdContained(agentId, revokedBeforeMs);
+    await this.broadcast?.announce({ agentId, kind: 'contained', at: new Date(revokedBeforeMs).toISOString() });
+  }
+
+  /** A change this process made to the agent's access: known here at once, and told to the other processes. */
+  async madeChange(agentId: string, state: AgentState): Promise<void> {
+    this.remember(agentId, state);
+    await this.broadcast?.announce({ agentId, kind: 'changed', at: new Date().toISOString() });
+  }
+
+  private holdContained(agentId: string, revokedBeforeMs: number): void {
+    if (!isValidAgentId(agentId) || !Number.isFinite(revokedBeforeMs)) return;
+    this.containments.set(agentId, Math.max(revokedBeforeMs, this.containments.get(agentId) ?? 0));
+    this.forget(agentId);
+  }
+
+  private forgetAll(): void {
+    for (const agentId of this.sessions.keys()) this.changed(agentId);
+    this.sessions.clear();
   }
 
   async stopAccessFeed(): Promise<void> {

@@ -300,7 +300,7 @@ export class AgentCommands {
         ),
       `No agent with id "${agentId}".`,
     );
-    this.access.remember(agentId, state);
+    await this.access.madeChange(agentId, state);
     return state;
   }
 
@@ -335,7 +335,7 @@ export class AgentCommands {
         ),
       `No agent with id "${agentId}".`,
     );
-    this.access.remember(agentId, state);
+    await this.access.madeChange(agentId, state);
   }
 
   /** From the moment this returns, every token issued to the agent before is refused. */
@@ -346,7 +346,7 @@ export class AgentCommands {
       () => this.commands.send(this.handle(agentId).workflowId, universalLogoutUpdate, { reason }, by),
       `No agent with id "${agentId}".`,
     );
-    this.access.remember(agentId, state);
+    await this.access.madeChange(agentId, state);
     return state;
   }
 
@@ -376,7 +376,7 @@ export class AgentCommands {
       () => this.commands.send(this.handle(agentId).workflowId, setAllowedToolsUpdate, { tools: checked }, by),
       `No agent with id "${agentId}".`,
     );
-    this.access.remember(agentId, state); // this process knows at once; others within sessionCacheMs
+    await this.access.madeChange(agentId, state); // this process knows at once, the others when told
     return state;
   }
 
@@ -384,7 +384,7 @@ export class AgentCommands {
     const problems = validateReason(reason);
     if (problems.length) throw badInput(problems.join('; '));
     const state = await viaTemporal(call, `No agent with id "${agentId.slice(0, 64)}".`);
-    this.access.remember(agentId, state);
+    await this.access.madeChange(agentId, state);
     return state;
   }
 }

@@ -1,0 +1,172 @@
+/**
+ * The deployment's revocation broadcast, as one workflow (`warden-revocations:<task queue>`): how an API
+ * process that contained an agent, or changed its access, tells every other API process at once — instead
+ * of each learning it from visibility within its revocation bound.
+ *
+ *   an API process → announceRevocation (a Signal: agent, kind, instant) → numbered, kept
+ *   every API process ← awaitRevocations (an Update held open until a notice past its cursor arrives,
+ *                       or empty after a while: a long-poll) ← the notices past its cursor
+ *
+ * Only Warden's processes may announce (the locked codec: anything else is dropped, and said so). A notice
+ * only ever makes an API process stricter — refuse the agent's earlier tokens, read its view again — so a
+ * subscriber that misses one, or the broadcast being down, costs time (each process falls back to its
+ * bound), never a token accepted after its revocation was confirmed. The last notices are kept; a cursor
+ * older than them, or from another epoch (the workflow was started afresh), is told it has a gap.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineSignal,
+  defineUpdate,
+  setCurrentDetails,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { isValidAgentId } from '../domain/agents.js';
+import { ErrorCode } from '../domain/errors.js';
+import { isForeign } from '../temporal/payload-origin.js';
+import { reportRefusedSignal } from './trust.js';
+
+/** One broadcast per Warden deployment (namespace + task queue). */
+export const revocationBroadcastWorkflowId = (taskQueue: string) => `warden-revocations:${taskQueue}`;
+
+/**
+ * What changed: `contained` — every token the agent was issued up to `at` is dead, and the agent is
+ * suspended until its workflow shows the containment; `changed` — its access changed at `at` (suspended,
+ * logged out, a token revoked, tools changed): read its view again.
+ */
+export type RevocationKind = 'contained' | 'changed';
+export interface RevocationNotice {
+  agentId: string;
+  kind: RevocationKind;
+  /** ISO instant. */
+  at: string;
+}
+export interface NumberedNotice extends RevocationNotice {
+  seq: number;
+}
+
+export interface RevocationCursor {
+  epoch: string;
+  seq: number;
+}
+export interface AwaitRevocationsRequest {
+  /** Where the subscriber is; null on its first call (it gets the current cursor, no notices). */
+  cursor: RevocationCursor | null;
+  /** How long to hold the call open when nothing is new (capped at MAX_WAIT_MS). */
+  waitMs: number;
+}
+export interface RevocationBatch {
+  cursor: RevocationCursor;
+  notices: NumberedNotice[];
+  /** Notices were missed (the cursor is older than what is kept, or of another epoch): drop every view. */
+  gap: boolean;
+}
+
+export interface RevocationBroadcastArgs {
+  epoch?: string;
+  seq?: number;
+  kept?: NumberedNotice[];
+  /** Roll over after this many history events (tests set it low). */
+  continueAsNewAfterEvents?: number;
+}
+
+export const announceRevocationSignal = defineSignal<[RevocationNotice]>('announceRevocation');
+export const awaitRevocationsUpdate = defineUpdate<RevocationBatch, [AwaitRevocationsRequest]>('awaitRevocations');
+
+/** Notices kept for subscribers that fall behind: minutes of containments at any plausible rate. */
+export const KEPT_NOTICES = 1_000;
+export const MAX_WAIT_MS = 30_000;
+const HISTORY_EVENTS = 4_000;
+/** How far ahead of the workflow's clock a notice's instant may be (clock skew between processes). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+const KINDS: readonly RevocationKind[] = ['contained', 'changed'];
+
+function validNotice(n: RevocationNotice): boolean {
+  if (typeof n !== 'object' || n === null) return false;
+  const at = typeof n.at === 'string' ? Date.parse(n.at) : NaN;
+  return (
+    typeof n.agentId === 'string' &&
+    isValidAgentId(n.agentId) &&
+    KINDS.includes(n.kind) &&
+    Number.isFinite(at) &&
+    at <= Date.now() + FUTURE_TOLERANCE_MS
+  );
+}
+
+export async function revocationBroadcastWorkflow(args: RevocationBroadcastArgs): Promise<void> {
+  const epoch = args.epoch ?? uuid4();
+  let seq = args.seq ?? 0;
+  const kept: NumberedNotice[] = [...(args.kept ?? [])];
+  const cap = args.continueAsNewAfterEvents ?? HISTORY_EVENTS;
+  let rollingOver = false;
+
+  setHandler(announceRevocationSignal, (notice) => {
+    if (isForeign(notice) || !validNotice(notice)) {
+      reportRefusedSignal(
+        'announceRevocation',
+        `Refused: an announceRevocation signal ${isForeign(notice) ? "that is not Warden's" : 'that is malformed'} was dropped.`,
+        null,
+      );
+      return;
+    }
+    const { agentId, kind, at } = notice;
+    kept.push({ agentId, kind, at, seq: ++seq });
+    if (kept.length > KEPT_NOTICES) kept.splice(0, kept.length - KEPT_NOTICES);
+  });
+
+  const batchFor = (cursor: RevocationCursor | null): RevocationBatch => {
+    const now = { epoch, seq };
+    if (cursor === null) return { cursor: now, notices: [], gap: false };
+    if (cursor.epoch !== epoch || cursor.seq > seq) return { cursor: now, notices: [], gap: true };
+    const oldest = kept[0]?.seq ?? seq + 1;
+    const gap = cursor.seq < oldest - 1;
+    return { cursor: now, notices: kept.filter((n) => n.seq > cursor.seq), gap };
+  };
+
+  setHandler(
+    awaitRevocationsUpdate,
+    async ({ cursor, waitMs }) => {
+      const fresh = () => rollingOver || cursor === null || cursor.epoch !== epoch || seq !== cursor.seq;
+      await condition(fresh, Math.min(Math.max(0, waitMs), MAX_WAIT_MS));
+      return batchFor(cursor);
+    },
+    {
+      validator: (request) => {
+        const ok =
+          !isForeign(request) &&
+          typeof request === 'object' &&
+          request !== null &&
+          Number.isFinite(request.waitMs) &&
+          (request.cursor === null ||
+            (typeof request.cursor === 'object' &&
+              typeof request.cursor.epoch === 'string' &&
+              Number.isSafeInteger(request.cursor.seq)));
+        if (!ok)
+          throw ApplicationFailure.create({
+            type: ErrorCode.BAD_USER_INPUT,
+            message: "awaitRevocations takes Warden's own { cursor, waitMs }.",
+            nonRetryable: true,
+          });
+      },
+    },
+  );
+
+  // Nothing to do but keep the notices; roll over before the history grows long, answering every held call
+  // first (each subscriber calls again, and reaches the next run with the same epoch and numbering).
+  for (;;) {
+    setCurrentDetails(`${seq} notices announced · ${kept.length} kept · epoch ${epoch}`);
+    const before = seq;
+    await condition(
+      () => seq !== before || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= cap,
+    );
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= cap) break;
+  }
+  rollingOver = true;
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof revocationBroadcastWorkflow>({ ...args, epoch, seq, kept });
+}
