@@ -131,7 +131,10 @@ export interface ActionRecord {
   decision: ActionDecision | null;
   status: ActionStatus;
   risk: { score: number; reasons: RiskReason[] } | null;
-  /** True when the decision contained the agent (suspended, tokens revoked). */
+  /**
+   * True when the decision contains the agent: suspended, and every token it was issued up to the decision
+   * refused from the answer on (the agent's workflow records it right after the answer).
+   */
   contained: boolean;
   approval: ActionApproval | null;
   /**

@@ -501,13 +501,18 @@ describe('decisions', () => {
     const action = res.data.requestAction.action;
     expect(action).toMatchObject({ status: 'PENDING_APPROVAL', decision: 'REVIEW', contained: true, grant: null });
     expect(action.risk.reasons.map((r: any) => r.signal)).toContain('volume');
-    // Contained: suspended, and every earlier token is dead before the answer came back.
-    const agentState = await stack.gql<any>(
-      `query($id: ID!) { agent(id: $id) { status statusReason } }`,
-      { id: agent.id },
-      admin,
-    );
-    expect(agentState.data.agent.status).toBe('SUSPENDED');
+    // Contained: every earlier token is dead from the answer on, and the agent's workflow records the
+    // suspension right after.
+    expect((await stack.gql(`{ viewer { kind } }`, {}, before)).status).toBe(401);
+    const agentState = await eventually(async () => {
+      const r = await stack.gql<any>(
+        `query($id: ID!) { agent(id: $id) { status statusReason } }`,
+        { id: agent.id },
+        admin,
+      );
+      return r.data.agent.status === 'SUSPENDED' ? r : undefined;
+    });
+    expect(agentState.data.agent.statusReason).toContain(action.id);
     expect((await stack.gql(`{ viewer { kind } }`, {}, before)).status).toBe(401);
     // The security team heard about it; the owner sees it waiting.
     await eventually(async () =>

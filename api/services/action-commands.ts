@@ -191,8 +191,9 @@ export class ActionCommands {
       }
       throw err;
     }
-    // Containment revoked the agent's tokens in its workflow; this process must not trust its cache.
-    if (decided.contained) this.access.forget(agentId);
+    // A containment is answered before the agent's workflow records it (right after, durably): from here on
+    // this process and every process on the revocation broadcast refuse the agent's tokens up to the decision.
+    if (decided.contained) await this.access.contained(agentId, Date.parse(decided.decidedAt ?? '') || Date.now());
     failpoint('api.action-decided');
     return decided;
   }

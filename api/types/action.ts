@@ -81,6 +81,8 @@ export const ActionRequest = builder.objectRef<ActionSummary>('ActionRequest').i
     decision: t.field({ type: ActionDecision, nullable: true, resolve: (a) => a.decision }),
     status: t.field({ type: ActionStatus, resolve: (a) => a.status }),
     contained: t.boolean({
+      description:
+        'The decision contains the agent: it is suspended, and every token it was issued up to the decision is refused from this answer on.',
       resolve: (a) => a.contained,
     }),
     risk: t.field({ type: Risk, nullable: true, resolve: async (a, _args, ctx) => (await full(a, ctx)).risk }),

@@ -4,11 +4,12 @@
  *
  *   score → ALLOW (record the grant the API offered, bound to exactly this request; the API signs it)
  *         → DENY (with the reasons)
- *         → REVIEW: hold for people — and above the containment threshold, first suspend the agent,
- *           revoke its tokens and tell the security team. The approval route (the routing policy's rule,
- *           in the input) says who decides and how many must approve; undecided after each tier's delay, the
- *           next tier is notified and may decide too (a timer each); any decider's denial ends it; at the
- *           deadline the action is EXPIRED, which means denied. Approved → a grant for exactly this request.
+ *         → REVIEW: hold for people — and above the containment threshold, suspend the agent and revoke
+ *           its tokens (answered first: the API processes refuse them from the answer on) and tell the
+ *           security team. The approval route (the routing policy's rule, in the input) says who decides
+ *           and how many must approve; undecided after each tier's delay, the next tier is notified and may
+ *           decide too (a timer each); any decider's denial ends it; at the deadline the action is EXPIRED,
+ *           which means denied. Approved → a grant for exactly this request.
  *
  * Every step is recorded in the audit trail; the agent's baseline learns only from allowed or approved
  * actions (a signal to the agent's workflow, deduplicated there). No grant token is ever in this workflow's
@@ -19,6 +20,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
 } from '@temporalio/workflow';
@@ -58,6 +60,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
 
   // 1. Score and decide, in this workflow's code on what its input holds (the rules are pure functions).
   const assessment = assessAction(args.profile, entity.action, args.peers ?? undefined, scoringRevision());
+  let containAfterAnswer: { agentId: string; actionId: string; reason: string } | null = null;
   failpoints.reached('action.scoring');
   entity.action = {
     ...entity.action,
@@ -68,12 +71,16 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   if (assessment.decision === 'ALLOW') {
     entity.action = { ...entity.action, status: 'ALLOWED', recordedGrant: args.offeredGrant };
   } else {
-    // Containment completes before the caller hears back: every earlier token is dead by then. A hard rule
-    // (e.g. an amount ceiling) may deny and contain at once.
+    // A hard rule (e.g. an amount ceiling) may deny and contain at once. The caller hears of a containment
+    // as soon as it is decided — the API processes refuse every earlier token from then on, told by the one
+    // that asked (api/services/revocation-broadcast.ts) — and the agent's workflow records it right after.
     if (assessment.contain) {
       const { agentId, id: actionId, tool, operation } = entity.action;
       const why = assessment.decision === 'DENY' ? 'denied by policy' : `scored ${assessment.score}/100`;
-      await containAgent({ agentId, actionId, reason: `contained by Warden: ${tool}.${operation} ${why}` });
+      const containment = { agentId, actionId, reason: `contained by Warden: ${tool}.${operation} ${why}` };
+      // Histories recorded before contain-after-answer contained first, then answered.
+      if (patched('contain-after-answer')) containAfterAnswer = containment;
+      else await containAgent(containment);
       entity.action = { ...entity.action, contained: true };
     }
     entity.action =
@@ -98,6 +105,7 @@ export async function sensitiveActionWorkflow(input: SensitiveActionArgs): Promi
   const action = entity.action;
   entity.decided = true;
   entity.publish();
+  if (containAfterAnswer) await containAgent(containAfterAnswer);
   const learn = (audit = false) =>
     getExternalWorkflowHandle(agentWorkflowId(action.agentId)).signal(learnActionSignal, {
       actionId: action.id,
