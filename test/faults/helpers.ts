@@ -35,6 +35,8 @@ export interface FaultStack {
   apiProcess: Part | undefined;
   startWorker(...armed: FailpointName[]): Promise<Part>;
   startApi(...armed: FailpointName[]): Promise<Part>;
+  /** Another API process of the same deployment, listening on `port` (as a second backend of a load balancer). */
+  startOtherApi(port: number): Promise<Part>;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   gql<T = Record<string, any>>(
     query: string,
@@ -81,6 +83,11 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
       const part = await start('api', armed);
       // The development issuer's key is the API's (in the data folder); sign people's tokens with it.
       caller ??= await apiCaller(config, stack.api, createServices(client, config).people);
+      return part;
+    },
+    async startOtherApi(port) {
+      const part = launched.start('api-other', { entry: 'api/main.ts', env: { WARDEN_API_PORT: String(port) } });
+      await part.ready;
       return part;
     },
     token: (email, roles, ttl) => caller!.token(email, roles, ttl),
