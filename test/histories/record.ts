@@ -6,10 +6,10 @@
  * registration to decommissioning (routine work, credential rotation, suspension, transfer, logout, a
  * continue-as-new), sensitive actions allowed, approved after containment, denied, expired and hard-denied,
  * approved by a quorum after an escalation (a routing rule that only this path's amount matches), a person's
- * approvals delegated and taken back,
- * a discovery sweep with a claim and a dismissal, and the audit trail — and then each workflow's history is
- * written to test/fixtures/histories/<tag>.<workflow>.<path>.json: `{ workflowId, runId, history }`, the
- * history as `temporal workflow show --output json` prints it (a history from anywhere can be added so).
+ * approvals delegated and taken back, a discovery sweep with a claim and a dismissal, the revocation
+ * broadcast, and the audit trail — and then each workflow's history is written to
+ * test/fixtures/histories/<tag>.<workflow>.<path>.json: `{ workflowId, runId, history }`, the history as
+ * `temporal workflow show --output json` prints it (a history from anywhere can be added so).
  *
  * Record before a change that needs versioning (the tag names the version: `RECORD_TAG`, default the current
  * commit), keep the files, and `npm test` proves the changed workflows still replay them. The codec key
@@ -24,6 +24,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { person } from '../../services/commands.js';
 import { PROJECT_ROOT } from '../../config/config.js';
 import { generateKeySpec } from '../../vault/envelope.js';
+import { revocationBroadcastWorkflowId } from '../../workflows/revocation-broadcast.js';
 import { signingKeysWorkflowId, rotateSigningKeysUpdate } from '../../workflows/signing-keys.js';
 import { startStaticKeyApi } from '../helpers/http-servers.js';
 import { HISTORIES, HISTORIES_CODEC_KEYS, type RecordedHistory } from './fixtures.js';
@@ -395,6 +396,9 @@ it('records every workflow type through its paths', async () => {
     person(`admin-${t}@example.com`, ['admin']),
   );
   recorded.push({ name: 'signing-keys.rotated', workflowId: keysId });
+
+  // The revocation broadcast: the containment and the changes above announced, the API listening.
+  recorded.push({ name: 'revocations', workflowId: revocationBroadcastWorkflowId(stack.config.temporal.taskQueue) });
 
   // The held action expires, the agents' audit batches flush: then the audit trail has seen it all.
   await eventually(async () => {
