@@ -255,10 +255,13 @@ export class AgentAccess {
     await this.broadcast?.announce({ agentId, kind: 'changed', at: new Date().toISOString() });
   }
 
+  /**
+   * The cached view stays (held, it refuses what it must without a read); it is read again once a bound old,
+   * and the hold gives way when a read shows the containment.
+   */
   private holdContained(agentId: string, revokedBeforeMs: number): void {
     if (!isValidAgentId(agentId) || !Number.isFinite(revokedBeforeMs)) return;
     this.containments.set(agentId, Math.max(revokedBeforeMs, this.containments.get(agentId) ?? 0));
-    this.forget(agentId);
   }
 
   private forgetAll(): void {

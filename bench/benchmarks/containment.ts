@@ -1,9 +1,9 @@
 /**
  * Containment time: from sending the anomalous request (10,000 records where the agent's baseline has
  * single records) to the moment every earlier token of the agent is rejected — probed with a token issued
- * just before, on the API process that decided AND on a second API process (whose view of revocation may
- * be up to WARDEN_REVOCATION_CACHE old, 500 ms by default). The time for a sample is the later of the two
- * first rejections (each probe's answer time: an upper bound, probes ~5 ms apart).
+ * just before, on the API process that decided AND on a second API process, which hears of it on the
+ * revocation broadcast (without it, within WARDEN_REVOCATION_CACHE, 500 ms by default). The time for a sample
+ * is the later of the two first rejections (each probe's answer time: an upper bound, probes ~5 ms apart).
  * Baseline: Temporal's floor (b), Update-with-Start of a do-nothing workflow, one per sample.
  */
 import { gql } from '../lib/http.js';
@@ -112,9 +112,9 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
   const targets = [
     target(
       'containment p99 (every earlier token rejected, both API processes)',
-      '< 1000 ms',
+      '< 250 ms',
       total.p99,
-      1000,
+      250,
       'max',
       `${samples.length} samples: p99 is close to the maximum`,
     ),
@@ -124,7 +124,7 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
     machine: ctx.machine,
     method: {
       anomaly:
-        'read_customer with volume 10,000 by an agent whose baseline holds single-record reads: REVIEW above the containment threshold → suspended, every token revoked before the answer, approval opened',
+        "read_customer with volume 10,000 by an agent whose baseline holds single-record reads: REVIEW above the containment threshold → answered at once; the deciding API refuses every earlier token and announces it on the revocation broadcast before it answers, the agent's workflow records the suspension right after, approval opened",
       probe:
         '{ viewer { kind } } with an access token issued just before the request, on API process 1 (which decided) and API process 2, ~5 ms apart, until HTTP 401',
       sampleTime:
@@ -162,7 +162,7 @@ export async function containment(ctx: BenchContext): Promise<Target[]> {
       value: fmtMs(total.p99),
       baseline: `(b) ${fmtMs(floorB.p99)}`,
       ratio: fmtX(ratio(total.p99, floorB.p99)),
-      target: '< 1000 ms',
+      target: '< 250 ms',
     },
     {
       benchmark: 'containment',
