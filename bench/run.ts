@@ -160,12 +160,17 @@ function tag(benchmark: string, ts: Target[]) {
   return ts.map((t) => ({ ...t, benchmark }));
 }
 
-/** Weeks of routine work, compressed: single-record reads (sensitive path) and ticket updates (routine path). */
+/**
+ * Weeks of routine work, compressed: single-record reads (sensitive path) and ticket updates (routine path),
+ * in every order the benchmarks then use — reads back to back too, or the sequence signal rightly holds the
+ * second of two reads in a row from an agent that never made one.
+ */
 async function warmUp(warden: Warden, agent: BenchAgent, n: number): Promise<void> {
+  const cycle = ['read_customer', 'read_customer', 'update_ticket', 'read_customer', 'update_ticket', 'update_ticket'];
   for (let i = 0; i < n; i++) {
     const a = actionOf(
       await warden.request(agent, {
-        operation: i % 3 === 0 ? 'read_customer' : 'update_ticket',
+        operation: cycle[i % cycle.length]!,
         resourceId: `cust-${i % 17}`,
       }),
     );
