@@ -82,6 +82,8 @@ export const FEED_CEILING_FACTOR = 10;
  * containment: its revocation point at most this much before the containment's instant.
  */
 const CONTAINMENT_CLOCK_TOLERANCE_MS = 1_000;
+/** Containments held at most (each a few dozen bytes). */
+const MAX_HELD_CONTAINMENTS = 50_000;
 
 /**
  * The view as it must be while a containment is known here but not yet in the view: suspended, every token
@@ -261,7 +263,15 @@ export class AgentAccess {
    */
   private holdContained(agentId: string, revokedBeforeMs: number): void {
     if (!isValidAgentId(agentId) || !Number.isFinite(revokedBeforeMs)) return;
-    this.containments.set(agentId, Math.max(revokedBeforeMs, this.containments.get(agentId) ?? 0));
+    const held = this.containments.get(agentId);
+    this.containments.delete(agentId);
+    this.containments.set(agentId, Math.max(revokedBeforeMs, held ?? 0));
+    // Holds of agents this process never reads again are never released by a read: past the cap, the oldest
+    // go (an agent's workflow records its containment within moments of the decision).
+    for (const oldest of this.containments.keys()) {
+      if (this.containments.size <= MAX_HELD_CONTAINMENTS) break;
+      this.containments.delete(oldest);
+    }
   }
 
   private forgetAll(): void {
