@@ -111,9 +111,12 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   };
 
   log('starting the worker, the API and the floor worker (separate processes)');
+  // BENCH_CPU_PROF=<dir>: each part writes V8 CPU profiles there when it exits (one per thread).
+  const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : undefined;
   const [worker, api, floor] = [
-    launched.start('worker', { env: apiEnv }),
-    launched.start('api', { env: apiEnv }),
+    launched.start('worker', { env: apiEnv, ...(execArgv ? { execArgv } : {}) }),
+    launched.start('api', { env: apiEnv, ...(execArgv ? { execArgv } : {}) }),
     launched.start('floor', { entry: 'bench/floor/worker.ts', env: apiEnv }),
   ];
   const started = await Promise.allSettled([worker.ready, api.ready, floor.ready]);
