@@ -402,13 +402,22 @@ describe('the revocation broadcast', () => {
   };
   const statusAt = async (directory: { access: AgentAccess }, agentId: string) =>
     (await directory.access.session(agentId))?.status;
-
-  it("another process holds a contained agent suspended as soon as it is told, before its view expires and before the agent's workflow records it", async () => {
-    const agent = await newAgent('Contained elsewhere');
+  type OnBroadcast = ReturnType<typeof onBroadcast>;
+  /** Two processes on the deployment's broadcast, the other one listening already; both stop after. */
+  const twoProcesses = async (body: (deciding: OnBroadcast, other: OnBroadcast) => Promise<void>) => {
     const deciding = onBroadcast();
     const other = onBroadcast();
     try {
       await eventually(async () => other.broadcast.connected);
+      await body(deciding, other);
+    } finally {
+      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
+    }
+  };
+
+  it("another process holds a contained agent suspended as soon as it is told, before its view expires and before the agent's workflow records it", async () => {
+    const agent = await newAgent('Contained elsewhere');
+    await twoProcesses(async (deciding, other) => {
       expect(await statusAt(other, agent.id)).toBe('ACTIVE'); // now cached for a minute
       const at = Date.now();
       await deciding.access.contained(agent.id, at);
@@ -431,33 +440,23 @@ describe('the revocation broadcast', () => {
       await deciding.commands.resume(human(), agent.id, 'approved');
       await eventually(async () => (await statusAt(other, agent.id)) === 'ACTIVE');
       expect(await statusAt(deciding, agent.id)).toBe('ACTIVE');
-    } finally {
-      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
-    }
+    });
   });
 
   it('a change made through one process is re-read by the others as soon as it is announced', async () => {
     const agent = await newAgent('Logged out elsewhere');
-    const deciding = onBroadcast();
-    const other = onBroadcast();
-    try {
-      await eventually(async () => other.broadcast.connected);
+    await twoProcesses(async (deciding, other) => {
       expect((await other.access.session(agent.id))?.revokedBefore).toBeNull();
       const state = await deciding.commands.universalLogout(human(), agent.id, 'broadcast test: every token out');
       await eventually(async () => (await other.access.session(agent.id))?.revokedBefore === state.revokedBefore);
-    } finally {
-      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
-    }
+    });
   });
 
   it("a notice that is not Warden's is dropped: nobody holds the agent", async () => {
     const forged = await newAgent('Forged containment');
     const genuine = await newAgent('Genuine containment');
-    const deciding = onBroadcast();
-    const other = onBroadcast();
     const plain = new Client({ connection: stack.connection, namespace: stack.config.temporal.namespace });
-    try {
-      await eventually(async () => other.broadcast.connected);
+    await twoProcesses(async (deciding, other) => {
       expect(await statusAt(other, forged.id)).toBe('ACTIVE');
       await plain.workflow
         .getHandle(revocationBroadcastWorkflowId(stack.config.temporal.taskQueue))
@@ -466,9 +465,7 @@ describe('the revocation broadcast', () => {
       await deciding.access.contained(genuine.id, Date.now());
       await eventually(async () => (await statusAt(other, genuine.id)) === 'SUSPENDED');
       expect(await statusAt(other, forged.id)).toBe('ACTIVE');
-    } finally {
-      await Promise.all([deciding.broadcast.stop(), other.broadcast.stop()]);
-    }
+    });
   });
 
   it('with the broadcast down, a process still honours a change within its bound', async () => {
