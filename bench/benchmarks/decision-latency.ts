@@ -113,10 +113,10 @@ export async function decisionLatency(ctx: BenchContext) {
     },
   };
   const targets = [
-    target('LOW p50 / floor (a) p50', '≤ 1.5×', ratios.lowOverFloorUpdate.p50, 1.5, 'max'),
+    target('LOW p50 / floor (a) p50', '≤ 1.25×', ratios.lowOverFloorUpdate.p50, 1.25, 'max'),
     target('LOW p99 / floor (a) p99', '≤ 2×', ratios.lowOverFloorUpdate.p99, 2, 'max'),
     target('sensitive p50 / floor (b) p50', '≤ 1.5×', ratios.sensitiveOverFloorUpdateWithStart.p50, 1.5, 'max'),
-    target('sensitive p99 / floor (b) p99', '≤ 2×', ratios.sensitiveOverFloorUpdateWithStart.p99, 2, 'max'),
+    target('sensitive p99 / floor (b) p99', '≤ 1.5×', ratios.sensitiveOverFloorUpdateWithStart.p99, 1.5, 'max'),
   ];
   const file = writeResult('decision-latency', {
     benchmark: 'decision-latency',
@@ -152,7 +152,7 @@ export async function decisionLatency(ctx: BenchContext) {
       value: fmtMs(s.low.p50),
       baseline: `(a) ${fmtMs(s.floorUpdate.p50)}`,
       ratio: fmtX(ratios.lowOverFloorUpdate.p50),
-      target: '≤ 1.50×',
+      target: '≤ 1.25×',
     },
     {
       benchmark: 'decision-latency',
@@ -190,7 +190,7 @@ export async function decisionLatency(ctx: BenchContext) {
       value: fmtMs(s.sensitive.p99),
       baseline: `(b) ${fmtMs(s.floorUpdateWithStart.p99)}`,
       ratio: fmtX(ratios.sensitiveOverFloorUpdateWithStart.p99),
-      target: '≤ 2.00×',
+      target: '≤ 1.50×',
     },
     {
       benchmark: 'decision-latency',

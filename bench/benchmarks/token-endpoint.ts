@@ -184,9 +184,9 @@ export async function tokenEndpoint(ctx: BenchContext): Promise<Target[]> {
   const targets = [
     target(
       'Warden tokens/s ÷ oidc-provider tokens/s (at concurrency 32)',
-      '≥ 1×',
+      '≥ 1.2×',
       ratios[32]!.tokensPerSecond,
-      1,
+      1.2,
       'min',
       `best over 1/8/32 callers: ${bestRatio}×; oidc-provider's own rate is ${ratios[32]!.oidcProviderTokensPerSecondOverFloorUpdates}× Temporal's floor Update rate, Warden's ${ratios[32]!.wardenTokensPerSecondOverFloorUpdates}×`,
     ),
@@ -221,7 +221,7 @@ export async function tokenEndpoint(ctx: BenchContext): Promise<Target[]> {
       value: `${results.warden[c]!.perSecond}/s`,
       baseline: `oidc-provider ${results.oidcProvider[c]!.perSecond}/s`,
       ratio: fmtX(ratios[c]!.tokensPerSecond),
-      ...(c === 32 ? { target: '≥ 1.00×' } : {}),
+      ...(c === 32 ? { target: '≥ 1.20×' } : {}),
     });
   }
   ctx.summary.push(
