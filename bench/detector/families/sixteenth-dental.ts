@@ -7,6 +7,7 @@
  * coordinator's quiet seat.
  */
 import {
+  member,
   WEEKDAYS,
   hours,
   logn,
@@ -169,12 +170,7 @@ function assistant(agent: string, v: number): Seat {
 }
 
 function team(agent: string, v: number): Seat {
-  const p = (name: string, shift: [number, number], days = WEEKDAYS, from?: number) => ({
-    id: `${name}${v ? v + 1 : ''}@${DOMAIN}`,
-    shift,
-    days,
-    ...(from === undefined ? {} : { from }),
-  });
+  const p = member(DOMAIN, v);
   const people = [
     p('mere.walker', [7, 16]),
     p('hannah.li', [8, 17]),

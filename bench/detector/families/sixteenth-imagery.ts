@@ -6,6 +6,7 @@
  * vessel detector and is activated for flood mapping on 26–28 March; an export-control officer's quiet seat.
  */
 import {
+  member,
   WEEKDAYS,
   hours,
   logn,
@@ -154,12 +155,7 @@ function assistant(agent: string, v: number): Seat {
 }
 
 function team(agent: string, v: number): Seat {
-  const p = (name: string, shift: [number, number], days = WEEKDAYS, from?: number) => ({
-    id: `${name}${v ? v + 1 : ''}@${DOMAIN}`,
-    shift,
-    days,
-    ...(from === undefined ? {} : { from }),
-  });
+  const p = member(DOMAIN, v);
   const people = [
     p('aino.virtanen', [7, 15]),
     p('mikko.laine', [8, 16]),

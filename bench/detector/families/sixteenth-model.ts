@@ -130,6 +130,16 @@ export interface Seat {
 export const WEEKDAYS = [0, 1, 2, 3, 4];
 export const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 
+/** A team's member maker for copy `v` of a seat: `name2@domain` for the second copy, and so on. */
+export function member(domain: string, v: number) {
+  return (name: string, shift: [number, number], days = WEEKDAYS, from?: number): Person => ({
+    id: `${name}${v ? v + 1 : ''}@${domain}`,
+    shift,
+    days,
+    ...(from === undefined ? {} : { from }),
+  });
+}
+
 /** Integer log-normal volume with a median growing by `grow` a week. */
 export function logn(median: number, sigma: number, grow = 0, min = 1): Dist {
   return (r, day) => Math.max(min, Math.round(r.lognormal(median * Math.pow(1 + grow, day / 7), sigma)));

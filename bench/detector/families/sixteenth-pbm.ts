@@ -7,6 +7,7 @@
  */
 import type { Rng } from './sixteenth-rng.js';
 import {
+  member,
   WEEKDAYS,
   hours,
   logn,
@@ -171,12 +172,7 @@ function assistant(agent: string, v: number): Seat {
 }
 
 function team(agent: string, v: number): Seat {
-  const p = (name: string, shift: [number, number], days = WEEKDAYS, from?: number) => ({
-    id: `${name}${v ? v + 1 : ''}@${DOMAIN}`,
-    shift,
-    days,
-    ...(from === undefined ? {} : { from }),
-  });
+  const p = member(DOMAIN, v);
   const people = [
     p('luis.carrillo', [5, 13]),
     p('hannah.yazzie', [5, 13]),

@@ -6,6 +6,7 @@
  * centre's shared seat, busiest after the storm and the closure; a paratransit eligibility coordinator's quiet seat.
  */
 import {
+  member,
   WEEKDAYS,
   hours,
   logn,
@@ -204,12 +205,7 @@ function assistant(agent: string, v: number): Seat {
 }
 
 function team(agent: string, v: number): Seat {
-  const p = (name: string, shift: [number, number], days = WEEKDAYS, from?: number) => ({
-    id: `${name}${v ? v + 1 : ''}@${DOMAIN}`,
-    shift,
-    days,
-    ...(from === undefined ? {} : { from }),
-  });
+  const p = member(DOMAIN, v);
   const people = [
     p('sophie.tremblay', [7, 15]),
     p('marcus.osei', [7, 15]),
