@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateFourteenthFamily } from '../bench/detector/families/fourteenth.js';
 import type { TraceLine } from '../bench/detector/generate-traces.js';
-import { dayOf, median } from './helpers/trace-family.js';
+import { dayOf, median, normalLines, setOf } from './helpers/trace-family.js';
 import { itKeepsTheFamilyPromises, perDay, type FamilyPromises } from './helpers/trace-family-incidents.js';
 
 // What this family promises where the families differ (test/helpers/trace-family-incidents.ts).
@@ -29,11 +29,7 @@ const PROMISES: FamilyPromises = {
 
 describe('fourteenth trace family', () => {
   const lines = generateFourteenthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
-  const normal = lines.filter((l) => l.label === 'normal');
-  const of = (agent: string) => normal.filter((l) => l.agent === agent);
-  const during = (agent: string, from: number, to: number) =>
-    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
-  const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+  const { of, during } = normalLines(lines);
   const hour = (l: TraceLine) => l.time.slice(11, 13);
 
   itKeepsTheFamilyPromises(lines, PROMISES);

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSixteenthFamily } from '../bench/detector/families/sixteenth.js';
 import type { TraceLine } from '../bench/detector/generate-traces.js';
-import { T0, dayOf, median } from './helpers/trace-family.js';
+import { T0, dayOf, median, normalLines, setOf } from './helpers/trace-family.js';
 import { itKeepsTheFamilyPromises, perDay, type FamilyPromises } from './helpers/trace-family-incidents.js';
 
 // What this family promises where the families differ (test/helpers/trace-family-incidents.ts).
@@ -29,11 +29,7 @@ const PROMISES: FamilyPromises = {
 
 describe('sixteenth trace family', () => {
   const lines = generateSixteenthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
-  const normal = lines.filter((l) => l.label === 'normal');
-  const of = (agent: string) => normal.filter((l) => l.agent === agent);
-  const during = (agent: string, from: number, to: number) =>
-    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
-  const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+  const { of, during } = normalLines(lines);
   const hours = (agent: string, from: number, to: number) =>
     setOf(during(agent, from, to), (l) => l.time.slice(11, 13));
   /** Requests per local day, for a zone `offset` hours from UTC. */

@@ -9,8 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateThirteenthFamily } from '../bench/detector/families/thirteenth.js';
-import type { TraceLine } from '../bench/detector/generate-traces.js';
-import { dayOf, median } from './helpers/trace-family.js';
+import { dayOf, median, normalLines, setOf } from './helpers/trace-family.js';
 import { itKeepsTheFamilyPromises, perDay, type FamilyPromises } from './helpers/trace-family-incidents.js';
 
 // What this family promises where the families differ (test/helpers/trace-family-incidents.ts).
@@ -28,11 +27,7 @@ const PROMISES: FamilyPromises = {
 
 describe('thirteenth trace family', () => {
   const lines = generateThirteenthFamily({ seed: 1, agentsPerArchetype: 4, days: 42 });
-  const normal = lines.filter((l) => l.label === 'normal');
-  const of = (agent: string) => normal.filter((l) => l.agent === agent);
-  const during = (agent: string, from: number, to: number) =>
-    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
-  const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+  const { of, during } = normalLines(lines);
 
   itKeepsTheFamilyPromises(lines, PROMISES);
 

@@ -12,6 +12,16 @@ import { judgedKindOf } from '../../bench/detector/replay.js';
 export const T0 = Date.parse('2025-03-03T00:00:00Z');
 export const dayOf = (l: TraceLine) => Math.floor((Date.parse(l.time) - T0) / 86_400_000);
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const setOf = (ls: TraceLine[], f: (l: TraceLine) => string | undefined) => new Set(ls.map(f));
+
+/** A family's normal lines: an agent's, and an agent's within days [from, to). */
+export function normalLines(lines: TraceLine[]) {
+  const normal = lines.filter((l) => l.label === 'normal');
+  const of = (agent: string) => normal.filter((l) => l.agent === agent);
+  const during = (agent: string, from: number, to: number) =>
+    of(agent).filter((l) => dayOf(l) >= from && dayOf(l) < to);
+  return { of, during };
+}
 
 /** The lines of each incident, by incident id, in trace order. */
 export function incidentsOf(lines: TraceLine[]): Map<string, TraceLine[]> {
