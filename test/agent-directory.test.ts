@@ -4,8 +4,8 @@
  * the revocation feed keeps a view only while its polls of visibility vouch for it.
  * The Describe really goes to Temporal; the test only holds its answer back until the change is made.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { AgentAccess } from '../api/services/agent-access.js';
 import { AgentCommands } from '../api/services/agent-commands.js';
 import { AgentDirectory } from '../api/services/agent-directory.js';
@@ -480,6 +480,30 @@ describe('the revocation broadcast', () => {
       expect(deaf.broadcast.connected).toBe(false);
     } finally {
       await deaf.broadcast.stop();
+    }
+  });
+
+  it('an announcement Temporal cannot take is said, and the decision goes on: it holds here all the same', async () => {
+    const agent = await newAgent('Contained while Temporal is away');
+    const connection = await Connection.connect({ address: stack.config.temporal.address });
+    await connection.close();
+    const away = new Client({ connection, namespace: stack.config.temporal.namespace });
+    const broadcast = new RevocationBroadcast(away, { taskQueue: stack.config.temporal.taskQueue });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const at = new Date().toISOString();
+      expect(await broadcast.announce({ agentId: agent.id, kind: 'contained', at })).toBe(false);
+      expect(await broadcast.announce({ agentId: agent.id, kind: 'changed', at })).toBe(false);
+      // Said once, not at every announcement.
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('could not announce'))).toHaveLength(1);
+      // A process whose announcement fails still holds the agent itself.
+      const deciding = directoryOn(stack.client);
+      deciding.access.joinBroadcast(broadcast);
+      await deciding.access.contained(agent.id, Date.parse(at));
+      expect(await deciding.access.session(agent.id)).toMatchObject({ status: 'SUSPENDED', revokedBefore: at });
+    } finally {
+      warn.mockRestore();
+      await broadcast.stop();
     }
   });
 
