@@ -124,6 +124,7 @@ describe('devServerArgs', () => {
       WARDEN_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${CLI_TYPE_NAMES[key.type]}`),
     );
     expect(valuesOf('--search-attribute')).toContain('PersonRoles=KeywordList');
+    expect(valuesOf('--sqlite-pragma')).toEqual(['journal_mode=wal', 'synchronous=full']);
   });
 });
 
@@ -160,6 +161,8 @@ describe('startDevServer', () => {
       source: 'TEMPORAL_CLI',
     });
     expect(fs.existsSync(path.join(dir, 'temporal.db'))).toBe(true);
+    // SQLite writes ahead to a log (the pragma the server was given took): commits land in temporal.db-wal.
+    await eventually(async () => fs.existsSync(path.join(dir, 'temporal.db-wal')), 10_000);
 
     // Ask the server itself, through the real CLI, which attributes it knows.
     const { stdout } = await run(cli, [

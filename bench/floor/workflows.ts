@@ -60,3 +60,15 @@ export async function floorNoopWorkflow(): Promise<unknown> {
   await condition(() => done);
   return answered;
 }
+
+/**
+ * The floor of registering an agent: a workflow started with a memo and search attributes, whose first task
+ * starts an 18-hour timer (an agent's credential-rotation clock) and waits on it — nothing else.
+ */
+export async function floorTimerWorkflow(): Promise<void> {
+  let stop = false;
+  setHandler(floorStopSignal, () => {
+    stop = true;
+  });
+  await condition(() => stop, '18 hours');
+}
