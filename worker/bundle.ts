@@ -9,8 +9,18 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * Modules every workflow shares instead of loading its own copy (what they hold and why: the module's
+ * own comment). The SDK freezes them.
+ */
+export const SHARED_WORKFLOW_MODULES = [fileURLToPath(new URL('../workflows/shared-modules.ts', import.meta.url))];
+
 export async function buildWorkflowBundle(outFile: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: SHARED_WORKFLOW_MODULES,
+    logger: quietLogger,
+  });
   await fs.mkdir(path.dirname(outFile), { recursive: true });
   await fs.writeFile(outFile, code);
   return outFile;

@@ -9,7 +9,7 @@ import { dataConverterFor, vaultKeyRing } from '../vault/key-rings.js';
 import { failpoint } from '../temporal/failpoints.js';
 import type { FailpointSinks } from '../workflows/failpoints.js';
 import type { RefusalSinks } from '../workflows/trust.js';
-import { WORKFLOWS_PATH } from './bundle.js';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundle.js';
 
 /** Failpoints that workflow code reaches stop this process here (a no-op unless a fault test armed them). */
 const failpointSinks: InjectedSinks<FailpointSinks> = {
@@ -69,7 +69,7 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     taskQueue: o.config.temporal.taskQueue,
     ...(o.workflowBundlePath
       ? { workflowBundle: { codePath: o.workflowBundlePath } }
-      : { workflowsPath: WORKFLOWS_PATH }),
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     dataConverter: dataConverterFor(o.config),
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
     sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue) },

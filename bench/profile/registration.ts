@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { floorTimerWorkflow } from '../floor/workflows.js';
-import { cpuMeter, FLOOR_TASK_QUEUE, quiesce, type BenchStack } from '../lib/stack.js';
+import { cpuMeter, FLOOR_TASK_QUEUE, quiesce, rssMb, type BenchStack } from '../lib/stack.js';
 import { OWNER, CRM, Warden } from '../lib/warden.js';
 import { AgentName, AgentPlatform } from '../../temporal/search-attributes.js';
 import { withProfileStack } from './steps.js';
@@ -18,6 +18,8 @@ const CONCURRENCY = 32;
 
 async function timed(stack: BenchStack, start: (i: number) => Promise<string>) {
   await quiesce(stack);
+  const rss = () => ({ worker: rssMb(stack.parts.worker.pid) ?? NaN, floor: rssMb(stack.parts.floor.pid) ?? NaN });
+  const rssBefore = rss();
   const meter = cpuMeter(stack);
   const t = performance.now();
   let next = 0;
@@ -33,7 +35,18 @@ async function timed(stack: BenchStack, start: (i: number) => Promise<string>) {
     await new Promise((r) => setTimeout(r, 50));
   const seconds = (performance.now() - t) / 1000;
   await quiesce(stack, 10_000, 0.25);
-  return { perSecond: Math.round((N / seconds) * 10) / 10, answeredS, seconds, ...meter.since(N) };
+  const cpu = meter.since(N);
+  const rssAfter = rss();
+  // Resident memory each new workflow added to the worker that ran it (KiB), while it stays cached.
+  const kibPerWorkflow = (k: 'worker' | 'floor') => Math.round(((rssAfter[k] - rssBefore[k]) * 1024) / N);
+  return {
+    perSecond: Math.round((N / seconds) * 10) / 10,
+    answeredS: Math.round(answeredS * 10) / 10,
+    seconds: Math.round(seconds * 10) / 10,
+    ...cpu,
+    workerKiBPerWorkflow: kibPerWorkflow('worker'),
+    floorWorkerKiBPerWorkflow: kibPerWorkflow('floor'),
+  };
 }
 
 await withProfileStack(async (stack) => {
