@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 /**
  * The API's cached view of an agent (what token checks are made against) on the real server: a read of
  * the agent that was under way while this process changed the agent must never become the cached view;
@@ -480,6 +481,37 @@ describe('the revocation broadcast', () => {
       expect(deaf.broadcast.connected).toBe(false);
     } finally {
       await deaf.broadcast.stop();
+    }
+  });
+
+  it('listens for as long as it runs without keeping its past long-polls: no listener piles up on its stop signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    // The same client, counting the long-polls it is asked to make.
+    let polls = 0;
+    const counting = new Proxy(stack.client, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'withAbortSignal') polls++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const broadcast = new RevocationBroadcast(counting, { taskQueue: stack.config.temporal.taskQueue, waitMs: 50 });
+    const heard: string[] = [];
+    broadcast.listen({ onNotice: (n) => heard.push(n.agentId), onGap: () => {} });
+    try {
+      // Node warns past 10 listeners on one signal: a dozen long-polls and more.
+      await eventually(async () => polls >= 12, 20_000);
+      const stopSignal = (broadcast as unknown as { abort: AbortController }).abort.signal;
+      expect(getEventListeners(stopSignal, 'abort').length).toBeLessThanOrEqual(1);
+      const agent = await newAgent('Heard after many long-polls');
+      expect(await broadcast.announce({ agentId: agent.id, kind: 'changed', at: new Date().toISOString() })).toBe(true);
+      await eventually(async () => heard.includes(agent.id));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await broadcast.stop();
     }
   });
 

@@ -99,10 +99,17 @@ export class RevocationBroadcast {
     const maxBackoffMs = this.options.maxBackoffMs ?? 5_000;
     let failures = 0;
     while (!this.abort.signal.aborted) {
+      // A signal per call: the client adds an abort listener to the signal of every call it makes and never
+      // removes it, so one long-lived signal would keep every past long-poll (and its gRPC call) alive.
+      const call = new AbortController();
+      const stop = () => call.abort();
+      this.abort.signal.addEventListener('abort', stop, { once: true });
       try {
-        const batch = await this.client.withAbortSignal(this.abort.signal, () =>
-          handle.executeUpdate(awaitRevocationsUpdate, { args: [{ cursor: this.cursor, waitMs }] }),
-        );
+        const batch = await this.client
+          .withAbortSignal(call.signal, () =>
+            handle.executeUpdate(awaitRevocationsUpdate, { args: [{ cursor: this.cursor, waitMs }] }),
+          )
+          .finally(() => this.abort.signal.removeEventListener('abort', stop));
         if (this.abort.signal.aborted) return;
         if (this.failing) console.warn('api: revocation broadcast: listening again');
         this.failing = false;
