@@ -154,6 +154,13 @@ export interface WardenConfig {
   peopleSeedFile: string;
   /** Lets tests exercise continue-as-new without thousands of events; unset in normal use. */
   continueAsNewAfterEvents?: number;
+  worker: {
+    /**
+     * Workflows a worker keeps in memory between tasks (the SDK's maxCachedWorkflows). One that was
+     * evicted replays its history on its next task (what that costs: docs/operations.md).
+     */
+    cachedWorkflows: number;
+  };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -311,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       slackTeamId: env.WARDEN_SLACK_TEAM_ID || undefined,
     },
     dataDir,
+    worker: { cachedWorkflows: int(env, 'WARDEN_WORKER_CACHED_WORKFLOWS', 1000) },
     temporal: {
       address: env.TEMPORAL_ADDRESS || `${devIp}:${devPort}`,
       external: Boolean(env.TEMPORAL_ADDRESS),

@@ -71,6 +71,9 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
       ? { workflowBundle: { codePath: o.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     dataConverter: dataConverterFor(o.config),
+    // Bounded so memory is set by configuration, not by how many agents there are (the SDK's default
+    // grows with the heap limit: about 2,300 workflows, ~1 GB of cached agents, on a 4 GB heap).
+    maxCachedWorkflows: o.config.worker.cachedWorkflows,
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
     sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue) },
   });
