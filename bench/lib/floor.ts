@@ -5,14 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
 import {
   floorNoopWorkflow,
   floorPingUpdate,
   floorPingWithLocalActivitiesUpdate,
   floorStartUpdate,
   floorStopSignal,
+  floorTimerWorkflow,
   floorWaitWorkflow,
 } from '../floor/workflows.js';
+import { AgentName, AgentPlatform } from '../../temporal/search-attributes.js';
 import { FLOOR_TASK_QUEUE } from './stack.js';
 
 /** About the size of the ActionRecord Warden sends with each decision. */
@@ -48,6 +51,7 @@ export function actionLikePayload(i: number): Record<string, unknown> {
 
 export class Floor {
   readonly waiters: string[] = [];
+  readonly timers: string[] = [];
 
   constructor(private readonly client: Client) {}
 
@@ -83,6 +87,60 @@ export class Floor {
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
+  }
+
+  /**
+   * The floor of registering an agent: starts a workflow with an agent-sized memo and two search attributes
+   * that only waits on an 18-hour timer (floorTimerWorkflow). Returns its id; stopTimers() ends them all.
+   */
+  async startTimer(i: number): Promise<string> {
+    const workflowId = `bench-floor-timer-${i}-${randomUUID().slice(0, 8)}`;
+    await this.client.workflow.start(floorTimerWorkflow, {
+      workflowId,
+      taskQueue: FLOOR_TASK_QUEUE,
+      memo: { agent: actionLikePayload(i) },
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: AgentName, value: `Floor agent ${i}` },
+        { key: AgentPlatform, value: 'floor' },
+      ]),
+    });
+    this.timers.push(workflowId);
+    return workflowId;
+  }
+
+  /**
+   * Starts `n` timer workflows, `concurrency` at a time, and resolves when the last one has run its first
+   * task (at most `maxWaitMs` after the last start): what registering `n` agents costs Temporal at least.
+   */
+  async startTimers(n: number, concurrency = 32, maxWaitMs = 60_000): Promise<{ seconds: number; caughtUp: boolean }> {
+    const t = performance.now();
+    let next = 0;
+    let last = '';
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) last = await this.startTimer(next++);
+      }),
+    );
+    const deadline = Date.now() + maxWaitMs;
+    let caughtUp = false;
+    while (!caughtUp && Date.now() < deadline) {
+      caughtUp = ((await this.client.workflow.getHandle(last).describe()).historyLength ?? 0) >= 4;
+      if (!caughtUp) await new Promise((r) => setTimeout(r, 50));
+    }
+    return { seconds: (performance.now() - t) / 1000, caughtUp };
+  }
+
+  async stopTimers(): Promise<void> {
+    const ids = this.timers.splice(0);
+    for (let k = 0; k < ids.length; k += 32)
+      await Promise.all(
+        ids.slice(k, k + 32).map((id) =>
+          this.client.workflow
+            .getHandle(id)
+            .signal(floorStopSignal)
+            .catch(() => {}),
+        ),
+      );
   }
 
   async stopWaiters(): Promise<void> {

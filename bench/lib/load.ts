@@ -100,3 +100,14 @@ export async function timed(op: () => Promise<boolean>): Promise<number | null> 
   const elapsed = ms(t);
   return ok ? elapsed : null;
 }
+
+/** The promise's value, or a rejection after `ms` (the call itself is left to finish or fail alone). */
+export function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}

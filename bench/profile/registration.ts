@@ -5,12 +5,9 @@
  * is timed until the last workflow has run its first task, with the CPU every process used per workflow.
  * BENCH_PROFILE_AGENTS (default 400) per run.
  */
-import { randomUUID } from 'node:crypto';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { floorTimerWorkflow } from '../floor/workflows.js';
-import { cpuMeter, FLOOR_TASK_QUEUE, quiesce, rssMb, type BenchStack } from '../lib/stack.js';
+import { Floor } from '../lib/floor.js';
+import { cpuMeter, quiesce, rssMb, type BenchStack } from '../lib/stack.js';
 import { OWNER, CRM, Warden } from '../lib/warden.js';
-import { AgentName, AgentPlatform } from '../../temporal/search-attributes.js';
 import { withProfileStack } from './steps.js';
 
 const N = Number(process.env.BENCH_PROFILE_AGENTS ?? 400);
@@ -52,22 +49,10 @@ async function timed(stack: BenchStack, start: (i: number) => Promise<string>) {
 await withProfileStack(async (stack) => {
   const warden = new Warden(stack);
   await warden.setup();
-  const memo = { agent: { id: randomUUID(), name: 'Floor agent', description: '', padding: 'x'.repeat(600) } };
+  const floor = new Floor(stack.client);
   const rows: Record<string, unknown> = {};
   for (let round = 0; round < 2; round++) {
-    rows[`floor ${round + 1}`] = await timed(stack, async (i) => {
-      const workflowId = `bench-floor-timer-${round}-${i}-${randomUUID().slice(0, 8)}`;
-      await stack.client.workflow.start(floorTimerWorkflow, {
-        workflowId,
-        taskQueue: FLOOR_TASK_QUEUE,
-        memo,
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: AgentName, value: `Floor agent ${i}` },
-          { key: AgentPlatform, value: 'floor' },
-        ]),
-      });
-      return workflowId;
-    });
+    rows[`floor ${round + 1}`] = await timed(stack, (i) => floor.startTimer(i));
     rows[`registerAgent ${round + 1}`] = await timed(stack, async (i) => {
       const r = await warden.gql(
         `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { agent { id } } }`,
@@ -85,6 +70,7 @@ await withProfileStack(async (stack) => {
       return `agent:${r.data.registerAgent.agent.id}`;
     });
   }
+  await floor.stopTimers();
   console.log(`${N} workflows per run, ${CONCURRENCY} at a time; CPU ms per workflow by process:`);
   console.table(rows);
 });
