@@ -10,5 +10,7 @@ export interface RecordedHistory {
   workflowId: string;
   runId: string;
   /** As `temporal workflow show --output json` prints it. */
-  history: { events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] };
+  history: {
+    events: { eventType?: string; workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[];
+  };
 }
