@@ -124,6 +124,11 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     const registerSeconds = ms(t) / 1000;
     const registered = toRegister - Math.max(0, left);
     const reached = have + registered;
+    // No time left to register any at this size: the last size measured stands (its rate is not 0/s).
+    if (cutShort && registered === 0 && points.length > 0) {
+      ctx.log(`scale: the time budget allows no agent beyond ${reached}; the figures at ${reached} stand`);
+      break;
+    }
     if (cutShort)
       ctx.log(`scale: the time budget allows ${reached} agents, not ${size}; measuring there (the JSON says so)`);
     // Visibility is eventually consistent: wait until every agent is listed as running.
