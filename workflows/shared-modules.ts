@@ -7,7 +7,6 @@
  * per workflow. The SDK freezes what is shared, so a module that mutated its own exports would fail loudly.
  */
 import { p256 } from '@noble/curves/nist.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import '../audit/canonical-json.js';
 import '../domain/actions.js';
 import '../domain/agents.js';
@@ -26,7 +25,5 @@ import '../risk/revisions.js';
 import '../risk/score.js';
 import '../tokens/statements.js';
 
-// Naming the work keeps the bundler from dropping these two imports (their packages say they have no side
-// effects), and builds the curve's table now rather than inside the first workflow task that verifies.
+// Builds the curve's table now rather than inside the first workflow task that verifies.
 p256.Point.BASE.precompute(6, false);
-sha256(new Uint8Array(0));

@@ -8,7 +8,7 @@
 import { Floor } from '../lib/floor.js';
 import { closedLoop, within } from '../lib/load.js';
 import { fmtMs, fmtX, target, writeResult, type Target } from '../lib/report.js';
-import { cpuMeter, quiesce, rssMb, sqliteBytes } from '../lib/stack.js';
+import { cpuMeter, quiesce, rssMb, sqliteBytes, untilFirstTask } from '../lib/stack.js';
 import { ms, ratio, summarize } from '../lib/stats.js';
 import { OWNER, CRM } from '../lib/warden.js';
 import type { BenchContext } from './context.js';
@@ -111,15 +111,7 @@ export async function scale(ctx: BenchContext): Promise<Target[]> {
     // registerAgent answers once the agent's workflow is started; the worker runs its first task after.
     // Sustained means both: wait (bounded) until the last agent registered has had its first task.
     const tCatchUp = Date.now();
-    let caughtUp = lastId === null;
-    while (!caughtUp && Date.now() - tCatchUp < CATCH_UP_MAX_S * 1000) {
-      const d = await stack.client.workflow
-        .getHandle(`agent:${lastId}`)
-        .describe()
-        .catch(() => null);
-      caughtUp = (d?.historyLength ?? 0) >= 4;
-      if (!caughtUp) await sleep(250);
-    }
+    const caughtUp = lastId === null || (await untilFirstTask(stack.client, `agent:${lastId}`, CATCH_UP_MAX_S * 1000));
     const catchUpSeconds = Math.round((Date.now() - tCatchUp) / 100) / 10;
     const registerSeconds = ms(t) / 1000;
     const registered = toRegister - Math.max(0, left);

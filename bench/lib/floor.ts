@@ -16,7 +16,8 @@ import {
   floorWaitWorkflow,
 } from '../floor/workflows.js';
 import { AgentName, AgentPlatform } from '../../temporal/search-attributes.js';
-import { FLOOR_TASK_QUEUE } from './stack.js';
+import { inLanes } from './load.js';
+import { FLOOR_TASK_QUEUE, untilFirstTask } from './stack.js';
 
 /** About the size of the ActionRecord Warden sends with each decision. */
 export function actionLikePayload(i: number): Record<string, unknown> {
@@ -114,19 +115,8 @@ export class Floor {
    */
   async startTimers(n: number, concurrency = 32, maxWaitMs = 60_000): Promise<{ seconds: number; caughtUp: boolean }> {
     const t = performance.now();
-    let next = 0;
-    let last = '';
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < n) last = await this.startTimer(next++);
-      }),
-    );
-    const deadline = Date.now() + maxWaitMs;
-    let caughtUp = false;
-    while (!caughtUp && Date.now() < deadline) {
-      caughtUp = ((await this.client.workflow.getHandle(last).describe()).historyLength ?? 0) >= 4;
-      if (!caughtUp) await new Promise((r) => setTimeout(r, 50));
-    }
+    const last = await inLanes(n, concurrency, (i) => this.startTimer(i));
+    const caughtUp = last === undefined || (await untilFirstTask(this.client, last, maxWaitMs));
     return { seconds: (performance.now() - t) / 1000, caughtUp };
   }
 

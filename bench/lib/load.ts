@@ -4,6 +4,26 @@
  */
 import { ms, summarize, type LatencySummary } from './stats.js';
 
+/** Runs `op(0)` … `op(n - 1)`, `concurrency` at a time; resolves with the result of the last one started. */
+export async function inLanes<T>(
+  n: number,
+  concurrency: number,
+  op: (i: number) => Promise<T>,
+): Promise<T | undefined> {
+  let next = 0;
+  let last: T | undefined;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const result = await op(i);
+        if (i === n - 1) last = result;
+      }
+    }),
+  );
+  return last;
+}
+
 export interface LoopResult {
   concurrency: number;
   seconds: number;

@@ -233,6 +233,23 @@ export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'devServer'>) {
   };
 }
 
+/**
+ * Waits (at most `maxMs`) until the workflow has run its first task (its history has the task's completion),
+ * as a registration is sustained only once the worker has caught up. Returns whether it had.
+ */
+export async function untilFirstTask(client: Client, workflowId: string, maxMs: number): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const d = await client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch(() => null);
+    if ((d?.historyLength ?? 0) >= 4) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Bytes of a SQLite database with its WAL and shared-memory files. */
 export function sqliteBytes(dbFile: string): number {
   let total = 0;

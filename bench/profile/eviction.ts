@@ -3,10 +3,11 @@
  * WARDEN_WORKER_CACHED_WORKFLOWS workflows in memory (this profile sets 60 unless given); an agent's
  * routine decision is an Update on its workflow, and when that workflow was evicted the worker first
  * replays its history. Hot agents (8) are used every other call and stay cached; cold agents (one and a
- * half times the cache) take turns, so each was evicted since its last call. Every agent first gets the same history
- * (BENCH_PROFILE_HISTORY routine decisions each, default 10, made while it is cached); the table gives both
- * latencies and the history length that was replayed.
+ * half times the cache) take turns, so each was evicted since its last call. Every agent first gets the same
+ * history (BENCH_PROFILE_HISTORY routine decisions each, default 10, made while it is cached); the table
+ * gives both latencies and the history length that was replayed.
  */
+import { inLanes } from '../lib/load.js';
 import { cpuMeter, quiesce } from '../lib/stack.js';
 import { summarize } from '../lib/stats.js';
 import { actionOf, Warden, type BenchAgent } from '../lib/warden.js';
@@ -34,12 +35,9 @@ await withProfileStack(async (stack) => {
   console.log(`building a history of ${HISTORY} routine decisions on each of ${hot.length + cold.length} agents`);
   const all = [...hot, ...cold];
   // Eight lanes, each agent's decisions back to back (so it stays cached while its history grows).
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let a = next++; a < all.length; a = next++) for (let k = 0; k < HISTORY; k++) await decide(all[a]!);
-    }),
-  );
+  await inLanes(all.length, 8, async (a) => {
+    for (let k = 0; k < HISTORY; k++) await decide(all[a]!);
+  });
   // Tokens first, so the measured calls are decisions only.
   await Promise.all(all.map((a) => a.token()));
   const historyLength = (await stack.client.workflow.getHandle(`agent:${cold[0]!.id}`).describe()).historyLength;

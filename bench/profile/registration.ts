@@ -6,7 +6,8 @@
  * BENCH_PROFILE_AGENTS (default 400) per run.
  */
 import { Floor } from '../lib/floor.js';
-import { cpuMeter, quiesce, rssMb, type BenchStack } from '../lib/stack.js';
+import { inLanes } from '../lib/load.js';
+import { cpuMeter, quiesce, rssMb, untilFirstTask, type BenchStack } from '../lib/stack.js';
 import { OWNER, CRM, Warden } from '../lib/warden.js';
 import { withProfileStack } from './steps.js';
 
@@ -19,17 +20,10 @@ async function timed(stack: BenchStack, start: (i: number) => Promise<string>) {
   const rssBefore = rss();
   const meter = cpuMeter(stack);
   const t = performance.now();
-  let next = 0;
-  let last = '';
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < N) last = await start(next++);
-    }),
-  );
+  const last = await inLanes(N, CONCURRENCY, start);
   const answeredS = (performance.now() - t) / 1000;
-  // Until the last one's first workflow task has run.
-  while (((await stack.client.workflow.getHandle(last).describe()).historyLength ?? 0) < 4)
-    await new Promise((r) => setTimeout(r, 50));
+  if (last && !(await untilFirstTask(stack.client, last, 120_000)))
+    throw new Error(`${last} had not run its first task two minutes after it was started`);
   const seconds = (performance.now() - t) / 1000;
   await quiesce(stack, 10_000, 0.25);
   const cpu = meter.since(N);
