@@ -6,7 +6,7 @@
  *          └─ services                Temporal clients shared by the API and the worker
  *               └─ workflows          workflow code and the messages clients send it
  *                    └─ domain, risk, tokens, audit, discovery, vault
- *                         └─ temporal, config   plumbing
+ *                         └─ temporal, config, observability   plumbing
  *
  * console/ (the approvers' web app, bundled for browsers) stands apart: it imports only itself and npm packages.
  *
@@ -16,7 +16,7 @@
  * workflows import the *types* of their activities (proxyActivities<typeof activities>), nothing else.
  */
 const LIBRARIES = ['domain', 'risk', 'tokens', 'audit', 'discovery', 'vault'];
-const PLUMBING = ['temporal', 'config'];
+const PLUMBING = ['temporal', 'config', 'observability'];
 
 /** `from` may import its own folder and the folders named. */
 const may = (from, ...to) => ({
@@ -88,6 +88,7 @@ module.exports = {
     may('domain'),
     may('temporal', 'config'),
     may('config'),
+    may('observability', 'temporal', 'config'),
   ],
   allowedSeverity: 'error',
   options: {

@@ -16,6 +16,7 @@ import { bearerToken, sendJson } from './oauth/http.js';
 import { protectedResourceMetadataUrl } from './oauth/metadata.js';
 import type { ToolRegistry } from './services/tool-registry.js';
 import type { AuditLog } from './services/audit-log.js';
+import { gatewayCalls } from '../observability/metrics.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -57,7 +58,22 @@ export function createGateway(deps: {
   settings: CredentialSettings;
   audit: AuditLog;
 }) {
+  // Each call is counted once it is answered: refused by Warden, forwarded, or the upstream did not answer.
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
+    const call = { outcome: 'refused' as 'refused' | 'forwarded' | 'upstream_error' };
+    try {
+      return await handle(req, res, path, call);
+    } finally {
+      gatewayCalls.inc({ via: 'gateway', outcome: call.outcome });
+    }
+  };
+
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    call: { outcome: 'refused' | 'forwarded' | 'upstream_error' },
+  ) {
     const match = /^\/gateway\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(path);
     const tool = match ? await deps.tools.find(match[1]!) : null;
     if (!tool || tool.authMode !== 'VAULTED_SECRET' || !tool.upstreamUrl) {
@@ -207,8 +223,10 @@ export function createGateway(deps: {
         signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
       });
     } catch {
+      call.outcome = 'upstream_error';
       return sendJson(res, 502, { error: 'bad_gateway', message: `${tool.name} did not answer.` });
     }
+    call.outcome = 'forwarded';
     const out: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name) && name !== 'set-cookie' && name !== 'content-encoding') out[name] = value;
@@ -216,5 +234,5 @@ export function createGateway(deps: {
     res.writeHead(upstream.status, out);
     if (upstream.body) pipeline(Readable.fromWeb(upstream.body as never), res, (err) => err && res.destroy());
     else res.end();
-  };
+  }
 }

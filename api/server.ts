@@ -1,6 +1,7 @@
 /**
  * The API process's HTTP server: GraphQL at /graphql (graphql-yoga), the OAuth endpoints and discovery
- * documents, the gateway for VAULTED_SECRET tools, the codec server for the Temporal UI, and /healthz.
+ * documents, the gateway for VAULTED_SECRET tools, the codec server for the Temporal UI, /healthz and /readyz
+ * for load balancers, and /metrics for Prometheus.
  * Stateless but for a small audit spool in its data folder: any number of these can run against one Temporal cluster.
  */
 import path from 'node:path';
@@ -38,6 +39,9 @@ import { createRevocationEndpoint } from './oauth/revocation.js';
 import { createTokenEndpoint } from './oauth/token-endpoint.js';
 import { createClientAuthentication } from './oauth/client-authentication.js';
 import { schema } from './schema.js';
+import { createHealthEndpoints } from '../observability/health.js';
+import { apiReadiness } from './health.js';
+import { createMetricsEndpoint } from './metrics.js';
 import { createConsole } from './web/console.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
@@ -217,6 +221,8 @@ export async function startApiServer(
   const slack = createSlackInteractions(slackSettings(config), { ...services, audit });
 
   const consolePages = createConsole({ config, people: services.people, audit });
+  const health = createHealthEndpoints(apiReadiness(client, config.temporal.namespace, services.signingKeys));
+  const metrics = createMetricsEndpoint(client, audit);
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/console' || path.startsWith('/console/')) return consolePages(req, res, path);
@@ -266,7 +272,8 @@ export async function startApiServer(
           protectedResourceMetadata(settings, tool.mcp.endpoint, `${tool.name} (MCP, through Warden)`),
         );
     }
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (await health(res, path)) return;
+    if (path === '/metrics') return metrics.serve(res);
     return sendJson(res, 404, {
       error: 'not_found',
       message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.`,
@@ -319,6 +326,7 @@ export async function startApiServer(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      metrics.stop();
       await audit.close();
       await services.agentAccess.stopAccessFeed();
       await broadcast.stop();

@@ -160,6 +160,10 @@ export interface WardenConfig {
      * evicted replays its history on its next task (what that costs: docs/operations.md).
      */
     cachedWorkflows: number;
+    /** Where the worker serves /healthz, /readyz and /metrics (host:port); unset = not served. */
+    httpAddress?: string;
+    /** Where the Temporal SDK serves its own worker metrics for Prometheus (host:port); unset = not served. */
+    sdkMetricsAddress?: string;
   };
 }
 
@@ -169,6 +173,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** host:port to listen on when the port is set (the host defaults to loopback, as the API's does). */
+function listenAddress(env: NodeJS.ProcessEnv, portName: string, hostName: string): string | undefined {
+  if (!env[portName]) return undefined;
+  const port = int(env, portName, 0);
+  if (port > 65535) throw new Error(`${portName} must be a TCP port, got "${env[portName]}"`);
+  return `${env[hostName] || '127.0.0.1'}:${port}`;
 }
 
 /** Durations like 900, 15m, 1h, 24h, 2d, 500ms (a bare number is seconds). */
@@ -318,7 +330,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       slackTeamId: env.WARDEN_SLACK_TEAM_ID || undefined,
     },
     dataDir,
-    worker: { cachedWorkflows: int(env, 'WARDEN_WORKER_CACHED_WORKFLOWS', 1000) },
+    worker: {
+      cachedWorkflows: int(env, 'WARDEN_WORKER_CACHED_WORKFLOWS', 1000),
+      httpAddress: listenAddress(env, 'WARDEN_WORKER_HTTP_PORT', 'WARDEN_WORKER_HTTP_HOST'),
+      sdkMetricsAddress: listenAddress(env, 'WARDEN_WORKER_SDK_METRICS_PORT', 'WARDEN_WORKER_HTTP_HOST'),
+    },
     temporal: {
       address: env.TEMPORAL_ADDRESS || `${devIp}:${devPort}`,
       external: Boolean(env.TEMPORAL_ADDRESS),

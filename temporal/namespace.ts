@@ -6,7 +6,10 @@
 import type { Connection } from '@temporalio/client';
 import { CLI_TYPE_NAMES, INDEXED_VALUE_TYPES, WARDEN_SEARCH_ATTRIBUTES } from './search-attributes.js';
 
-export async function missingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function missingSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace: string,
+): Promise<string[]> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   return WARDEN_SEARCH_ATTRIBUTES.map((k) => k.name).filter((name) => !(customAttributes && name in customAttributes));
 }

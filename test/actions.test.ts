@@ -4,7 +4,7 @@
  * for a person, approvals and denials apply exactly once, deadlines expire, bad input changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionIdFor } from '../api/services/action-commands.js';
+import { actionIdFor } from '../api/services/action-ids.js';
 import type { ActionRecord } from '../domain/actions.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createPayloadCodec } from '../vault/payload-codec.js';

@@ -10,9 +10,22 @@ import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureDiscoverySchedule } from '../services/discovery-schedule.js';
 import { requireSearchAttributes } from '../temporal/namespace.js';
 import { createWardenWorker } from './worker.js';
+import { serveWorkerHttp } from './http.js';
 
 const config = loadConfig();
-Runtime.install({ logger: new DefaultLogger((process.env.WARDEN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN') });
+Runtime.install({
+  logger: new DefaultLogger((process.env.WARDEN_LOG_LEVEL as 'INFO' | undefined) ?? 'WARN'),
+  // The SDK's own worker metrics (task and activity latencies, slots, the sticky cache), for Prometheus.
+  ...(config.worker.sdkMetricsAddress
+    ? {
+        telemetryOptions: {
+          metrics: {
+            prometheus: { bindAddress: config.worker.sdkMetricsAddress, useSecondsForDurations: true },
+          },
+        },
+      }
+    : {}),
+});
 
 const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
 if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${bundle} does not exist`);
@@ -22,6 +35,9 @@ const { client, connection: clientConnection } = await connectClient(config.temp
 await requireSearchAttributes(clientConnection, config.temporal.namespace);
 const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
 await ensureDiscoverySchedule(client, config);
+const http = config.worker.httpAddress
+  ? await serveWorkerHttp(config.worker.httpAddress, worker, client, config.temporal.namespace)
+  : null;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
 console.log(
@@ -30,6 +46,7 @@ console.log(
 // The launcher may have gone meanwhile (it stops when another part fails to start).
 if (process.connected) process.send?.({ ready: 'worker' });
 await worker.run();
+await http?.close();
 await clientConnection.close();
 await connection.close();
 console.log('worker: stopped');

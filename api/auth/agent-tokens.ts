@@ -7,10 +7,21 @@ import type { JWK } from 'jose';
 import type { CredentialSettings } from '../../config/config.js';
 import { verifyAccessToken, type VerifiedAccessToken } from '../../tokens/access-tokens.js';
 import { TokenError } from '../../tokens/errors.js';
+import { tokensRefused } from '../../observability/metrics.js';
 import { verifyGrant, type VerifiedGrant } from '../../tokens/grants.js';
 import { inspectCompactJwt } from '../../tokens/verify.js';
 import type { AgentAccess } from '../services/agent-access.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
+
+/** A refused token is counted by kind and the reason's stable code (warden_tokens_refused_total). */
+async function counted<T>(kind: 'access' | 'grant', verify: () => Promise<T>): Promise<T> {
+  try {
+    return await verify();
+  } catch (err) {
+    if (err instanceof TokenError) tokensRefused.inc({ kind, code: err.code });
+    throw err;
+  }
+}
 
 export class AgentTokens {
   constructor(
@@ -43,24 +54,28 @@ export class AgentTokens {
 
   /** An access token for `audience`: Warden's API by default, or an MCP endpoint (RFC 8707). */
   async verifyAccess(token: string, audience = this.settings.apiAudience): Promise<VerifiedAccessToken> {
-    const verified = await verifyAccessToken(token, {
-      jwks: await this.jwks(token),
-      issuer: this.settings.issuer,
-      audience,
+    return counted('access', async () => {
+      const verified = await verifyAccessToken(token, {
+        jwks: await this.jwks(token),
+        issuer: this.settings.issuer,
+        audience,
+      });
+      await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
+      return verified;
     });
-    await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
-    return verified;
   }
 
   async verifyGrant(token: string, resource: string, operation?: string): Promise<VerifiedGrant> {
-    const verified = await verifyGrant(token, {
-      jwks: await this.jwks(token),
-      issuer: this.settings.issuer,
-      resource,
-      ...(operation ? { requiredOperation: operation } : {}),
+    return counted('grant', async () => {
+      const verified = await verifyGrant(token, {
+        jwks: await this.jwks(token),
+        issuer: this.settings.issuer,
+        resource,
+        ...(operation ? { requiredOperation: operation } : {}),
+      });
+      await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
+      return verified;
     });
-    await this.checkLive(verified.agentId, verified.issuedAt, verified.jti);
-    return verified;
   }
 
   /** Whether a compact JWT claims to be from Warden itself (unverified; only for routing). */

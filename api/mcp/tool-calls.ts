@@ -16,6 +16,7 @@ import type { DecidedAction } from '../services/action-directory.js';
 import type { Caller, McpEndpointDeps } from './caller.js';
 import { INVALID_PARAMS, refusal } from './errors.js';
 import { UpstreamError } from './upstream.js';
+import { gatewayCalls } from '../../observability/metrics.js';
 
 const DECISION_POLL_MS = 250;
 
@@ -36,8 +37,12 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
     } catch {
       throw new ProtocolError(INVALID_PARAMS, 'The arguments must be plain JSON.');
     }
-    const audited = (entry: Pick<McpCallInput, 'outcome' | 'message'> & Partial<McpCallInput>, action?: ActionRecord) =>
-      audit.record({
+    const audited = (
+      entry: Pick<McpCallInput, 'outcome' | 'message'> & Partial<McpCallInput>,
+      action?: ActionRecord,
+    ) => {
+      gatewayCalls.inc({ via: 'mcp', outcome: entry.outcome });
+      return audit.record({
         kind: 'mcp.call',
         agentId,
         actor: { kind: 'agent', id: agentId },
@@ -63,6 +68,7 @@ export function createToolCalls(deps: Pick<McpEndpointDeps, 'services' | 'audit'
           : {}),
         ...entry,
       });
+    };
     const refuse = async (error: ProtocolError, action?: ActionRecord): Promise<never> => {
       const data = error.data as { code?: string } | undefined;
       await audited(

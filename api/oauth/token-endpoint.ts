@@ -11,6 +11,7 @@ import type http from 'node:http';
 import type { CredentialSettings } from '../../config/config.js';
 import { ErrorCode, WardenError } from '../../domain/errors.js';
 import { failpoint } from '../../temporal/failpoints.js';
+import { tokenRequestsRefused, tokensIssued } from '../../observability/metrics.js';
 import { mintAccessToken } from '../../tokens/access-tokens.js';
 import { TokenError } from '../../tokens/errors.js';
 import type { AgentTokens } from '../auth/agent-tokens.js';
@@ -154,20 +155,31 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   }
 
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Counted by grant type; an unknown one is counted as "other", never by what the caller wrote.
+    let grantType = 'other';
     try {
       const form = await readForm(req);
-      const grantType = form.get('grant_type');
-      if (grantType === 'client_credentials') return sendJson(res, 200, await clientCredentials(form));
-      if (grantType === TOKEN_EXCHANGE) return sendJson(res, 200, await tokenExchange(form));
+      const asked = form.get('grant_type');
+      if (asked === 'client_credentials' || asked === TOKEN_EXCHANGE) {
+        grantType = asked === TOKEN_EXCHANGE ? 'token_exchange' : asked;
+        const body = asked === TOKEN_EXCHANGE ? await tokenExchange(form) : await clientCredentials(form);
+        tokensIssued.inc({ grant_type: grantType });
+        return sendJson(res, 200, body);
+      }
       throw new OAuthError(
         'unsupported_grant_type',
         'Warden supports client_credentials and token exchange (RFC 8693).',
       );
     } catch (err) {
+      const unavailable = err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE;
+      const refused = err instanceof OAuthError ? err.error : unavailable ? 'temporarily_unavailable' : 'server_error';
+      tokenRequestsRefused.inc({ grant_type: grantType, error: refused });
       if (err instanceof OAuthError)
         return sendOAuthError(res, err, err.status === 401 ? { 'www-authenticate': 'Bearer realm="warden"' } : {});
-      if (err instanceof WardenError && err.code === ErrorCode.UNAVAILABLE) {
-        return sendOAuthError(res, new OAuthError('temporarily_unavailable', err.message, 503), { 'retry-after': '1' });
+      if (unavailable) {
+        return sendOAuthError(res, new OAuthError('temporarily_unavailable', (err as WardenError).message, 503), {
+          'retry-after': '1',
+        });
       }
       console.error('oauth: token endpoint failed:', err);
       return sendOAuthError(res, new OAuthError('server_error', 'Unexpected error.', 500));

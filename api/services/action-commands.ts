@@ -5,7 +5,6 @@
  * on the agent's workflow. People approve or deny held actions with signed statements, and the API signs
  * the grants the workflows record.
  */
-import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -52,16 +51,9 @@ import { routeFor, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
 import type { PeerStats } from '../../risk/types.js';
 import { viaTemporal } from './temporal-errors.js';
+import { actionIdFor, isActionId } from './action-ids.js';
+import { timedDecision, type DecisionLabels } from './decision-metrics.js';
 import type { ToolRegistry } from './tool-registry.js';
-
-/** An action as lists show it (from visibility); the full record comes from the workflow. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The same agent and idempotency key always name the same action. */
-export function actionIdFor(agentId: string, idempotencyKey: string): string {
-  const h = createHash('sha256').update(`${agentId}\n${idempotencyKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** A person's decision on a held action, ready to send as a Temporal Update (the API's, the CLI's or the UI's). */
 export interface DecisionCommand {
@@ -90,10 +82,15 @@ export class ActionCommands {
    * Decides one request. `handOut: false` (the token exchange, which mints its own grant) skips signing the
    * grant of an action allowed outright now; it is still recorded, and signed whenever the action is read.
    */
-  async request(
+  request(agentId: string, input: ActionRequestInput, options: { handOut?: boolean } = {}): Promise<DecidedAction> {
+    return timedDecision((seen) => this.decideRequest(agentId, input, options, seen));
+  }
+
+  private async decideRequest(
     agentId: string,
     input: ActionRequestInput,
-    { handOut = true }: { handOut?: boolean } = {},
+    { handOut = true }: { handOut?: boolean },
+    seen: DecisionLabels,
   ): Promise<DecidedAction> {
     const problems = validateActionInput(input);
     if (problems.length) throw badInput(problems.join('; '));
@@ -108,6 +105,7 @@ export class ActionCommands {
     if (!tool) throw badInput(`No tool named "${input.tool.slice(0, 64)}".`);
     const operation = tool.operations.find((o) => o.name === input.operation);
     if (!operation) throw badInput(`The tool ${tool.name} has no operation "${input.operation.slice(0, 64)}".`);
+    seen.sensitivity = operation.sensitivity;
     const allows = (a: AgentView) =>
       a.allowedTools.some((t) => t.tool === tool.name && t.operations.includes(operation.name));
     failpoint('api.request-action');
@@ -156,6 +154,7 @@ export class ActionCommands {
     if (operation.sensitivity === 'LOW' && allows(agent)) {
       const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }, handOut);
       if (routine) {
+        seen.path = 'routine';
         failpoint('api.action-decided');
         return same(routine);
       }
@@ -331,7 +330,7 @@ export class ActionCommands {
 
   /** Who decides, as the directory holds them now, and the agent's owner now: what a decision is signed with. */
   private async decider(email: string, actionId: string, approve: boolean, comment: string) {
-    if (!UUID.test(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
+    if (!isActionId(actionId)) throw notFound(`No action with id "${actionId.slice(0, 64)}".`);
     if (!approve && !comment.trim()) throw badInput('a reason is required to deny');
     // Read from the server alone (no worker): a person can decide while workers restart; the Update waits.
     const workflowId = actionWorkflowId(actionId);

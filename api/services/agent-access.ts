@@ -21,6 +21,7 @@ import * as SA from '../../temporal/search-attributes.js';
 import { AccessFeed } from './access-feed.js';
 import type { RevocationBroadcast } from './revocation-broadcast.js';
 import { viaTemporal } from './temporal-errors.js';
+import { containmentSeconds } from '../../observability/metrics.js';
 
 /** What token checks need to know about an agent, cached briefly per API process. */
 export interface AgentSession {
@@ -234,7 +235,7 @@ export class AgentAccess {
     this.broadcast = broadcast;
     broadcast.listen({
       onNotice: ({ agentId, kind, at }) => {
-        if (kind === 'contained') this.holdContained(agentId, Date.parse(at));
+        if (kind === 'contained') this.holdContained(agentId, Date.parse(at), 'broadcast');
         else this.forget(agentId);
       },
       onGap: () => this.forgetAll(),
@@ -247,7 +248,7 @@ export class AgentAccess {
    * holds it suspended until its view shows the containment. Awaited before the decision is answered.
    */
   async contained(agentId: string, revokedBeforeMs: number): Promise<void> {
-    this.holdContained(agentId, revokedBeforeMs);
+    this.holdContained(agentId, revokedBeforeMs, 'decided');
     await this.broadcast?.announce({ agentId, kind: 'contained', at: new Date(revokedBeforeMs).toISOString() });
   }
 
@@ -261,9 +262,11 @@ export class AgentAccess {
    * The cached view stays (held, it refuses what it must without a read); it is read again once a bound old,
    * and the hold gives way when a read shows the containment.
    */
-  private holdContained(agentId: string, revokedBeforeMs: number): void {
+  private holdContained(agentId: string, revokedBeforeMs: number, via: 'decided' | 'broadcast'): void {
     if (!isValidAgentId(agentId) || !Number.isFinite(revokedBeforeMs)) return;
     const held = this.containments.get(agentId);
+    if (held === undefined || revokedBeforeMs > held)
+      containmentSeconds.observe({ via }, Math.max(0, Date.now() - revokedBeforeMs) / 1000);
     this.containments.delete(agentId);
     this.containments.set(agentId, Math.max(revokedBeforeMs, held ?? 0));
     // Holds of agents this process never reads again are never released by a read: past the cap, the oldest

@@ -57,6 +57,11 @@ export class AuditLog {
     this.spool.append({ id: `api/${randomUUID()}`, at: new Date().toISOString(), input });
   }
 
+  /** Records this process has spooled and not yet shipped (warden_audit_spool_records). */
+  get spooled(): number {
+    return this.spool.pending;
+  }
+
   /** Ships what is spooled (for a clean stop); what cannot be shipped waits for the next API process. */
   async close(timeoutMs = 5_000): Promise<void> {
     await this.spool.close(timeoutMs);

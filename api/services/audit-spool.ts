@@ -97,6 +97,11 @@ export class AuditSpool {
     fs.writeFileSync(`${this.file}.shipped`, '0');
   }
 
+  /** Records on disk here and not yet shipped. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   /** Appends a record; it is on disk when this returns, and shipped shortly after. */
   append(item: AuditItem): void {
     if (this.closed) throw new Error('audit spool is closed');

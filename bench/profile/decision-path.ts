@@ -14,7 +14,7 @@
  * Env: BENCH_PROFILE_SAMPLES (default 150).
  */
 import { randomUUID } from 'node:crypto';
-import { actionIdFor } from '../../api/services/action-commands.js';
+import { actionIdFor } from '../../api/services/action-ids.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import type { ActionRecord } from '../../domain/actions.js';
 import { decideRoutineActionUpdate, getAgentQuery } from '../../workflows/agent/messages.js';

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { actionIdFor } from '../../api/services/action-commands.js';
+import { actionIdFor } from '../../api/services/action-ids.js';
 import { actionWorkflowId, type ActionRecord, actionMemo } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { getAgentQuery, getDecisionContextQuery, getRiskProfileQuery } from '../../workflows/agent/messages.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { actionIdFor } from '../../api/services/action-commands.js';
+import { actionIdFor } from '../../api/services/action-ids.js';
 import { actionWorkflowId } from '../../domain/actions.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import type { TestAgent } from '../helpers/agents.js';

@@ -1,0 +1,107 @@
+/**
+ * The Prometheus metrics of one Warden process (prom-client), served at /metrics: what an operator graphs
+ * and alerts on. Metrics belong to the process, as Prometheus scrapes it, so they are defined once here;
+ * what only a running API can measure (approvals waiting, the audit spool) is read from sources it adds
+ * while it runs. docs/operations.md lists them with the questions they answer.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+// Process CPU, memory, event-loop lag and GC, under the names every Node.js dashboard expects.
+collectDefaultMetrics({ register: registry });
+
+/** Seconds: from a few milliseconds (a cached routine decision) to a held request's long wait. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1, 2.5, 5, 10];
+
+export const decisionSeconds = new Histogram({
+  name: 'warden_decision_duration_seconds',
+  help:
+    'An action request from its arrival at this API process to its decision. path: routine (one Update on the ' +
+    "agent's workflow) or workflow (the action's own workflow); outcome: ALLOW, HOLD, DENY, CONTAINED, or the " +
+    'error code the request was refused with.',
+  labelNames: ['path', 'sensitivity', 'outcome'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+export const containmentSeconds = new Histogram({
+  name: 'warden_containment_seconds',
+  help:
+    "From a containing decision to this process refusing the agent's earlier tokens. via: decided (this " +
+    'process decided it) or broadcast (another process announced it).',
+  labelNames: ['via'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+export const tokensIssued = new Counter({
+  name: 'warden_tokens_issued_total',
+  help: 'Tokens issued at /oauth/token, by grant type (client_credentials, token_exchange).',
+  labelNames: ['grant_type'] as const,
+  registers: [registry],
+});
+
+export const tokenRequestsRefused = new Counter({
+  name: 'warden_token_requests_refused_total',
+  help: 'Requests /oauth/token refused, by grant type and OAuth error code.',
+  labelNames: ['grant_type', 'error'] as const,
+  registers: [registry],
+});
+
+export const tokensRefused = new Counter({
+  name: 'warden_tokens_refused_total',
+  help: "Agents' access tokens and grants refused where they were presented, by kind and the reason's code.",
+  labelNames: ['kind', 'code'] as const,
+  registers: [registry],
+});
+
+export const gatewayCalls = new Counter({
+  name: 'warden_gateway_calls_total',
+  help:
+    'Calls through Warden to tools: gateway (VAULTED_SECRET HTTP tools) and mcp (tools/call on an MCP tool), by ' +
+    'outcome (forwarded, held, refused, upstream_error).',
+  labelNames: ['via', 'outcome'] as const,
+  registers: [registry],
+});
+
+type Source = () => Promise<number> | number;
+
+/**
+ * A gauge read from its sources at scrape time (each running API adds one): `sum` for what each process
+ * holds, `max` for what each reads of the whole deployment. NaN when a source cannot be read just now.
+ */
+function sourcedGauge(name: string, help: string, combine: 'sum' | 'max'): { add(source: Source): () => void } {
+  const sources = new Set<Source>();
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      const values = await Promise.all([...sources].map(async (read) => read()).map((v) => v.catch(() => NaN)));
+      this.set(combine === 'sum' ? values.reduce((a, v) => a + v, 0) : Math.max(0, ...values));
+    },
+  });
+  return {
+    add(source) {
+      sources.add(source);
+      return () => sources.delete(source);
+    },
+  };
+}
+
+export const approvalsPending = sourcedGauge(
+  'warden_approvals_pending',
+  'Held actions waiting for a person, deployment-wide (read from Temporal visibility, at most 15 s old).',
+  'max',
+);
+
+export const auditSpoolRecords = sourcedGauge(
+  'warden_audit_spool_records',
+  "Audit records this process has spooled and not yet shipped to the audit trail's workflow.",
+  'sum',
+);
+
+/** The text Prometheus scrapes, and its content type. */
+export async function exposition(): Promise<{ contentType: string; body: string }> {
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
