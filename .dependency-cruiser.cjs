@@ -72,6 +72,8 @@ module.exports = {
     { from: {}, to: { dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'core'] } },
     { from: { path: '^(test|bench|scripts|demo)/' }, to: {} },
     may('launcher', 'vault', ...PLUMBING),
+    // cluster/ (Warden on a real Temporal cluster on this machine) brings its processes up through the launcher.
+    may('cluster', 'launcher', 'vault', ...PLUMBING),
     // The approvers' console runs in browsers: its own modules and npm packages only (it talks to the API over HTTP).
     may('console'),
     may('api', 'services', 'workflows', ...LIBRARIES, ...PLUMBING),

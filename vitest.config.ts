@@ -11,8 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // The fault-injection suite runs on its own: `npm run test:faults` (vitest.faults.config.ts).
-    exclude: ['**/node_modules/**', 'test/faults/**'],
+    // The fault-injection suite and the cluster's run on their own: `npm run test:faults` and `test:cluster`.
+    exclude: ['**/node_modules/**', 'test/faults/**', 'test/cluster/**'],
     // One Temporal dev server per run (started here), workflows bundled once, test files in forked processes.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',

@@ -17,7 +17,7 @@ import { agentWorkflowId } from '../../domain/agents.js';
 import { getRiskProfileQuery, listRoutineActionsQuery } from '../../workflows/agent/messages.js';
 import { getActionQuery } from '../../workflows/action/messages.js';
 import { registerTestAgent, type TestAgent } from '../helpers/agents.js';
-import { apiCaller, eventually, testDeployment, type GraphQLResponse, type Stack } from '../helpers/stack.js';
+import { apiCaller, eventually, testDeployment, type GraphQLResponse } from '../helpers/stack.js';
 
 /** Polls wait this long at most: the machine may be busy, and a SIGKILLed worker's task times out first. */
 export const LONG = 90_000;
@@ -175,7 +175,10 @@ export interface World {
   agent(name: string, policy?: Record<string, unknown>): Promise<TestAgent>;
 }
 
-export async function buildWorld(stack: FaultStack): Promise<World> {
+/** What a world needs of a deployment: its API (a process, or a load balancer in front of several) and tokens. */
+export type WorldStack = Pick<FaultStack, 'tag' | 'config' | 'api' | 'token' | 'gql'>;
+
+export async function buildWorld(stack: WorldStack): Promise<World> {
   const admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
   const owner = `owner-${stack.tag}@example.com`;
   const person = await stack.gql(
@@ -216,7 +219,7 @@ export async function buildWorld(stack: FaultStack): Promise<World> {
     crm,
     bank,
     async agent(name, policy = ALLOW_AND_REVIEW_POLICY) {
-      const agent = await registerTestAgent(stack as unknown as Stack, admin, {
+      const agent = await registerTestAgent(stack, admin, {
         name,
         ownerEmail: owner,
         allowedTools: [{ tool: crm, operations: ['read_customer', 'update_ticket'] }],

@@ -16,7 +16,7 @@ export interface TestAgent {
 }
 
 export async function registerTestAgent(
-  stack: Pick<Stack, 'gql' | 'config' | 'api'>,
+  stack: Pick<Stack, 'gql' | 'config'> & { api: { url: string } },
   admin: string,
   o: { name: string; ownerEmail: string; platform?: string; allowedTools: { tool: string; operations: string[] }[] },
 ): Promise<TestAgent> {
