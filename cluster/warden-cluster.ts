@@ -140,9 +140,8 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       dataDir: o.toolsDataDir,
       temporalAddress: temporal.address,
       port: ports.ui,
-      // On the API's host name, so the UI and the codec endpoint are one site (the codec session cookie is sent).
-      urlHost: 'localhost',
-      codecEndpoint: `http://localhost:${ports.public}/codec`,
+      // The UI and Warden's public URL on one host name: one site, so the codec session cookie is sent.
+      codecEndpoint: `${url}/codec`,
       log,
     });
     started.push(ui);
