@@ -13,6 +13,10 @@
  *   BENCH_RESULTS_DIR      write the result files there instead of bench/results
  *   BENCH_BUDGET_SECONDS   the run's time budget (default 645): the scale benchmark registers fewer
  *                          agents rather than overrun it, and says so in its JSON
+ *   BENCH_CLUSTER=2x2      on a real Temporal cluster instead (bench/lib/cluster-stack.ts) with that many API
+ *                          processes and workers: decision latency, throughput and containment against the
+ *                          floor on the same cluster, written to bench/results/cluster/<shape>
+ *                          (`npm run bench:cluster` runs 1x1, then 2x2)
  */
 import fs from 'node:fs';
 import { containment } from './benchmarks/containment.js';
@@ -26,6 +30,7 @@ import { tokenEndpoint } from './benchmarks/token-endpoint.js';
 import { Floor } from './lib/floor.js';
 import { machineInfo, printTable, writeResult, type SummaryRow, type Target } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
+import { clusterShape, startClusterBenchStack } from './lib/cluster-stack.js';
 import { actionOf, Warden, type BenchAgent } from './lib/warden.js';
 import { writeReadme } from './readme.js';
 
@@ -42,15 +47,20 @@ const ALL = [
 type Name = (typeof ALL)[number];
 
 const quick = process.env.BENCH_QUICK === '1';
+const cluster = process.env.BENCH_CLUSTER ? clusterShape(process.env.BENCH_CLUSTER) : null;
+/** On a cluster: what a cluster changes (the in-process figures, tokens and scale are the dev server's run's). */
+const ON_A_CLUSTER = ['decision-latency', 'throughput', 'containment'];
 const only = new Set(
-  (process.env.BENCH_ONLY ?? ALL.join(','))
+  (process.env.BENCH_ONLY ?? (cluster ? ON_A_CLUSTER : ALL).join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
 );
 for (const n of only)
-  if (!(ALL as readonly string[]).includes(n))
-    throw new Error(`BENCH_ONLY: unknown benchmark "${n}" (known: ${ALL.join(', ')})`);
+  if (!(cluster ? ON_A_CLUSTER : (ALL as readonly string[])).includes(n))
+    throw new Error(
+      `BENCH_ONLY: unknown benchmark "${n}"${cluster ? ' on a cluster' : ''} (known: ${(cluster ? ON_A_CLUSTER : ALL).join(', ')})`,
+    );
 const wants = (n: Name) => only.has(n);
 /** What the MCP gateway benchmark needs of the budget (it runs last). */
 const MCP_RESERVE_MS = 75_000;
@@ -65,7 +75,7 @@ const machine = machineInfo();
 const summary: SummaryRow[] = [];
 const targets: (Target & { benchmark: string })[] = [];
 log(
-  `${quick ? 'QUICK run (small samples; figures not meaningful)' : 'full run'} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`,
+  `${quick ? 'QUICK run (small samples; figures not meaningful)' : 'full run'}${cluster ? ` on a Temporal cluster, ${cluster.apis} API + ${cluster.workers} worker processes,` : ''} on ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`,
 );
 
 let stack: BenchStack | undefined;
@@ -78,7 +88,7 @@ try {
 
   const needsStack = ALL.some((n) => n !== 'grant-verification' && n !== 'scoring' && wants(n));
   if (needsStack) {
-    stack = await startBenchStack(log);
+    stack = cluster ? await startClusterBenchStack(log, cluster) : await startBenchStack(log);
     const warden = new Warden(stack);
     await warden.setup();
     const floor = new Floor(stack.client);
@@ -150,9 +160,17 @@ for (const t of targets)
   console.log(
     `${t.met ? 'MET   ' : 'MISSED'} ${t.benchmark}: ${t.name} ${t.target} — ${t.value}${t.note ? ` (${t.note})` : ''}`,
   );
-writeResult('summary', { benchmark: 'summary', machine, quick, totalSeconds, table, targets });
+writeResult('summary', {
+  benchmark: 'summary',
+  machine,
+  quick,
+  ...(cluster ? { temporal: `cluster: ${cluster.apis} API + ${cluster.workers} worker processes` } : {}),
+  totalSeconds,
+  table,
+  targets,
+});
 // A full run into bench/results is the one bench/README.md shows.
-if (!quick && !process.env.BENCH_RESULTS_DIR && !process.env.BENCH_ONLY && exitCode === 0) writeReadme();
+if (!quick && !cluster && !process.env.BENCH_RESULTS_DIR && !process.env.BENCH_ONLY && exitCode === 0) writeReadme();
 log(`done in ${totalSeconds} s${quick ? ' (QUICK)' : ''}`);
 process.exit(exitCode);
 

@@ -18,10 +18,13 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 export async function containment(ctx: BenchContext): Promise<Target[]> {
   const { warden, floor, sizes, stack } = ctx;
-  const port = await freePort();
-  ctx.log('containment: starting a second API process (the revocation view of "another" API)');
-  await stack.startPart('api-2', 'api/main.ts', { ...stack.env, WARDEN_API_PORT: String(port) });
-  const api2 = `http://127.0.0.1:${port}/graphql`;
+  let api2 = stack.secondApiGraphqlUrl;
+  if (!api2) {
+    const port = await freePort();
+    ctx.log('containment: starting a second API process (the revocation view of "another" API)');
+    await stack.startPart('api-2', 'api/main.ts', { ...stack.env, WARDEN_API_PORT: String(port) });
+    api2 = `http://127.0.0.1:${port}/graphql`;
+  }
   const api1 = stack.graphqlUrl;
 
   const viewerStatus = async (url: string, token: string) =>

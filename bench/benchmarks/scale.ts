@@ -48,14 +48,17 @@ async function floorRegistrations(ctx: BenchContext) {
 
 export async function scale(ctx: BenchContext): Promise<Target[]> {
   const { warden, stack, sizes } = ctx;
+  // Measured on the embedded server, whose database is one file (a cluster's is not measured here).
+  const dbFile = stack.dbFile;
+  if (!dbFile) throw new Error('the scale benchmark runs on the embedded dev server');
   const countAgents = async () =>
     (await stack.client.workflow.count(`WorkflowType = 'agentLifecycleWorkflow' AND ExecutionStatus = 'Running'`))
       .count;
   const memory = () => ({
     workerRssMb: rssMb(stack.parts.worker.pid),
     apiRssMb: rssMb(stack.parts.api.pid),
-    temporalRssMb: rssMb(stack.devServer.pid),
-    temporalDbBytes: sqliteBytes(stack.dbFile),
+    temporalRssMb: rssMb(stack.devServer?.pid),
+    temporalDbBytes: sqliteBytes(dbFile),
   });
   const before = { agents: await countAgents(), ...memory() };
   const registrationFloor = await floorRegistrations(ctx);

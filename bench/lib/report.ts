@@ -71,7 +71,9 @@ export function target(
 /** Where result files go: bench/results, or BENCH_RESULTS_DIR (e.g. for a one-off run with another budget). */
 export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR
   ? path.resolve(process.env.BENCH_RESULTS_DIR)
-  : path.join(PROJECT_ROOT, 'bench', 'results');
+  : process.env.BENCH_CLUSTER
+    ? path.join(PROJECT_ROOT, 'bench', 'results', 'cluster', process.env.BENCH_CLUSTER)
+    : path.join(PROJECT_ROOT, 'bench', 'results');
 
 export function writeResult(name: string, document: Record<string, unknown>): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });

@@ -31,11 +31,17 @@ export interface BenchStack {
   env: NodeJS.ProcessEnv;
   apiUrl: string;
   graphqlUrl: string;
+  /** Another API process of the same deployment, when the stack runs one (a cluster's second). */
+  secondApiGraphqlUrl?: string;
   client: Client;
   connection: Connection;
-  devServer: DevServer;
+  /** The embedded dev server; undefined on a cluster (bench/lib/cluster-stack.ts). */
+  devServer: DevServer | undefined;
   parts: Record<'worker' | 'api' | 'floor', Part>;
-  dbFile: string;
+  /** Temporal's processes (the dev server; a cluster's services and its database), for CPU and memory. */
+  temporalPids(): number[];
+  /** The dev server's SQLite file; undefined on a cluster. */
+  dbFile: string | undefined;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   /** Warden's service layer in this process (over the stack's client): commands, the directory. */
   services: Services;
@@ -141,6 +147,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     client: launched.client,
     connection: launched.connection,
     devServer: launched.devServer!,
+    temporalPids: () => [launched.devServer!.pid].filter((p): p is number => p !== undefined),
     parts: { worker, api, floor },
     dbFile,
     token,
@@ -204,9 +211,10 @@ export function cpuMs(pid: number | undefined): number {
 }
 
 /** CPU use of the stack's processes: snapshot now, and what each used since the snapshot. */
-export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'devServer'>) {
+export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'temporalPids'>) {
+  const temporalPids = stack.temporalPids();
   const pids = {
-    temporal: stack.devServer.pid,
+    temporal: temporalPids[0],
     worker: stack.parts.worker.pid,
     api: stack.parts.api.pid,
     floorWorker: stack.parts.floor.pid,
@@ -219,7 +227,10 @@ export function cpuMeter(stack: Pick<BenchStack, 'parts' | 'devServer'>) {
   };
   const read = () =>
     Object.fromEntries(
-      Object.entries(pids).map(([k, pid]) => [k, k === 'loadGenerator' ? self() : cpuMs(pid)]),
+      Object.entries(pids).map(([k, pid]) => [
+        k,
+        k === 'loadGenerator' ? self() : k === 'temporal' ? temporalPids.reduce((t, p) => t + cpuMs(p), 0) : cpuMs(pid),
+      ]),
     ) as Record<keyof typeof pids, number>;
   const start = read();
   return {
@@ -269,12 +280,12 @@ export function sqliteBytes(dbFile: string): number {
  * `busyShare` of one core over a 250 ms window. Returns how long it waited.
  */
 export async function quiesce(
-  stack: Pick<BenchStack, 'devServer' | 'parts'>,
+  stack: Pick<BenchStack, 'temporalPids' | 'parts'>,
   maxMs = 4_000,
   busyShare = 0.15,
 ): Promise<number> {
   const start = performance.now();
-  const used = () => cpuMs(stack.devServer.pid) + cpuMs(stack.parts.worker.pid);
+  const used = () => stack.temporalPids().reduce((t, p) => t + cpuMs(p), 0) + cpuMs(stack.parts.worker.pid);
   while (performance.now() - start < maxMs) {
     const before = used();
     await new Promise((r) => setTimeout(r, 250));
