@@ -1,6 +1,6 @@
 /**
  * The figures in bench/README.md, written from the result files and nowhere else: the machine and date of
- * the run, its table, its targets met and missed, and the separate scale run. `npm run bench` rewrites them
+ * the run, its table, its targets met and missed, the separate scale run and the runs on a cluster. `npm run bench` rewrites them
  * after a full run; `npm run bench:readme` rewrites them from the files in bench/results; test/bench-readme
  * checks they match. Nothing in the README's prose repeats a figure.
  */
@@ -55,6 +55,15 @@ export function resultsSection(results = RESULTS): string {
   if (scale) {
     lines.push('', '### The scale run (`npm run bench:scale`)', '', machineLine(scale.machine, scale.totalSeconds));
     lines.push('', scale.table.trim());
+  }
+  for (const shape of ['1x1', '2x2']) {
+    const run = read<Summary & { temporal?: string }>(path.join(results, 'cluster', shape, 'summary.json'));
+    if (!run) continue;
+    lines.push(
+      '',
+      `### On a Temporal cluster, ${run.temporal?.replace(/^cluster: /, '') ?? shape} (\`npm run bench:cluster\`)`,
+    );
+    lines.push('', machineLine(run.machine, run.totalSeconds), '', run.table.trim());
   }
   lines.push('', END);
   return lines.join('\n');
