@@ -42,6 +42,7 @@ import { schema } from './schema.js';
 import { createHealthEndpoints } from '../observability/health.js';
 import { apiReadiness } from './health.js';
 import { createMetricsEndpoint } from './metrics.js';
+import { inRequestSpan } from '../observability/tracing.js';
 import { createConsole } from './web/console.js';
 import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
@@ -61,6 +62,14 @@ const documentRefused =
   (code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED') => (_ctx: unknown, err: GraphQLError) => {
     (err.extensions as Record<string, unknown>).code = code;
   };
+
+/** A request's route for its span's name: the endpoint, never an id or a tool's path in it. */
+const ROUTE =
+  /^\/(graphql|oauth\/[a-z]+|gateway|mcp|console|codec|\.well-known\/[a-z-]+|healthz|readyz|metrics|integrations\/[a-z]+)/;
+function routeName(url: string | undefined): string {
+  const m = ROUTE.exec((url ?? '/').split('?')[0]!);
+  return m ? `/${m[1]}` : 'other';
+}
 
 /** Introspection off in production, with GraphQL's own validation rule. */
 const disableIntrospection: Plugin = {
@@ -281,7 +290,10 @@ export async function startApiServer(
   };
 
   const server = http.createServer((req, res) => {
-    route(req, res).catch((err) => {
+    inRequestSpan(`${req.method} ${routeName(req.url)}`, req.headers, async (span) => {
+      await route(req, res);
+      span.setAttribute('http.response.status_code', res.statusCode);
+    }).catch((err) => {
       // Temporal unreachable (or no worker to answer a query): say so, and that nothing was done.
       const unavailable =
         err instanceof ServiceError ||

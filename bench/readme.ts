@@ -1,8 +1,8 @@
 /**
  * The figures in bench/README.md, written from the result files and nowhere else: the machine and date of
- * the run, its table, its targets met and missed, the separate scale run and the runs on a cluster. `npm run bench` rewrites them
- * after a full run; `npm run bench:readme` rewrites them from the files in bench/results; test/bench-readme
- * checks they match. Nothing in the README's prose repeats a figure.
+ * the run, its table, its targets met and missed, the separate scale run and the runs on a cluster.
+ * `npm run bench` rewrites them after a full run; `npm run bench:readme` rewrites them from the files in
+ * bench/results; test/bench-readme checks they match. Nothing in the README's prose repeats a figure.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { TemporalSettings } from '../config/config.js';
 
 interface TlsOptions {
@@ -26,17 +27,26 @@ async function tlsOptions(settings: TemporalSettings): Promise<TlsOptions | unde
   return tls;
 }
 
-/** A client; pass Warden's data converter (vault/key-rings.ts) so payloads are encrypted. */
+/**
+ * A client; pass Warden's data converter (vault/key-rings.ts) so payloads are encrypted. With `traced`,
+ * each call carries the active span's context in its Temporal headers (observability/tracing.ts).
+ */
 export async function connectClient(
   settings: TemporalSettings,
   dataConverter?: DataConverter,
+  { traced = false }: { traced?: boolean } = {},
 ): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     address: settings.address,
     tls: (await tlsOptions(settings)) ?? false,
     apiKey: settings.apiKey,
   });
-  const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+    ...(traced ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   return { client, connection };
 }
 

@@ -11,6 +11,7 @@ import { ensureDiscoverySchedule } from '../services/discovery-schedule.js';
 import { requireSearchAttributes } from '../temporal/namespace.js';
 import { createWardenWorker } from './worker.js';
 import { serveWorkerHttp } from './http.js';
+import { installTracing } from '../observability/tracing.js';
 
 const config = loadConfig();
 Runtime.install({
@@ -30,10 +31,13 @@ Runtime.install({
 const bundle = process.env.WARDEN_WORKFLOW_BUNDLE;
 if (bundle && !fs.existsSync(bundle)) throw new Error(`WARDEN_WORKFLOW_BUNDLE=${bundle} does not exist`);
 
+const tracing = installTracing('warden-worker');
 const connection = await connectWorker(config.temporal);
-const { client, connection: clientConnection } = await connectClient(config.temporal, dataConverterFor(config));
+const { client, connection: clientConnection } = await connectClient(config.temporal, dataConverterFor(config), {
+  traced: Boolean(tracing),
+});
 await requireSearchAttributes(clientConnection, config.temporal.namespace);
-const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle });
+const worker = await createWardenWorker({ config, connection, client, workflowBundlePath: bundle, tracing });
 await ensureDiscoverySchedule(client, config);
 const http = config.worker.httpAddress
   ? await serveWorkerHttp(config.worker.httpAddress, worker, client, config.temporal.namespace)
@@ -47,6 +51,7 @@ console.log(
 if (process.connected) process.send?.({ ready: 'worker' });
 await worker.run();
 await http?.close();
+await tracing?.shutdown();
 await clientConnection.close();
 await connection.close();
 console.log('worker: stopped');

@@ -1,7 +1,20 @@
 /** Builds the Warden worker: every workflow and activity on Warden's task queue. */
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  type OpenTelemetryWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import {
+  Worker,
+  type ActivityInboundCallsInterceptor,
+  type InjectedSink,
+  type InjectedSinks,
+  type NativeConnection,
+} from '@temporalio/worker';
 import { submitAudit } from '../services/audit-trail.js';
 import { createActivities } from '../activities/index.js';
 import type { WardenConfig } from '../config/config.js';
@@ -9,7 +22,8 @@ import { dataConverterFor, vaultKeyRing } from '../vault/key-rings.js';
 import { failpoint } from '../temporal/failpoints.js';
 import type { FailpointSinks } from '../workflows/failpoints.js';
 import type { RefusalSinks } from '../workflows/trust.js';
-import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundle.js';
+import { SHARED_WORKFLOW_MODULES, WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './bundle.js';
+import type { Tracing } from '../observability/tracing.js';
 
 /** Failpoints that workflow code reaches stop this process here (a no-op unless a fault test armed them). */
 const failpointSinks: InjectedSinks<FailpointSinks> = {
@@ -60,9 +74,47 @@ export interface WardenWorkerOptions {
   client: Client;
   /** Path of a prebuilt workflow bundle; without one the worker bundles the workflows itself. */
   workflowBundlePath?: string;
+  /** This process's traces (observability/tracing.ts), when a collector is configured. */
+  tracing?: Tracing | null;
+}
+
+/**
+ * Traces: activities continue the span context their workflow sent, and workflows' spans leave the
+ * sandbox through the `exporter` sink. Every bundle has the workflow side (workflows/tracing.ts), so the
+ * sink is always there: without a collector it drops what a traced message would make.
+ */
+/** Where Temporal's interceptors carry the span context (as workflows/tracing.ts). */
+const TRACE_HEADER = '_tracer-data';
+
+function tracingOptions(tracing: Tracing | null | undefined) {
+  if (!tracing)
+    return {
+      sinks: {
+        exporter: {
+          export: { fn: () => {}, callDuringReplay: false },
+        } satisfies InjectedSink<OpenTelemetryWorkflowExporter>,
+      },
+      activityInterceptors: [],
+    };
+  return {
+    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    activityInterceptors: [
+      (ctx: ActivityContext) => {
+        const traced = new OpenTelemetryActivityInboundInterceptor(ctx);
+        return {
+          // Only what its workflow scheduled under a span: the worker starts no trace of its own.
+          inbound: {
+            execute: (input, next) => (TRACE_HEADER in input.headers ? traced.execute(input, next) : next(input)),
+          } satisfies ActivityInboundCallsInterceptor,
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        };
+      },
+    ],
+  };
 }
 
 export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker> {
+  const traces = tracingOptions(o.tracing);
   return Worker.create({
     connection: o.connection,
     namespace: o.config.temporal.namespace,
@@ -70,11 +122,16 @@ export async function createWardenWorker(o: WardenWorkerOptions): Promise<Worker
     ...(o.workflowBundlePath
       ? { workflowBundle: { codePath: o.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
+    interceptors: {
+      // With a prebuilt bundle the workflow side is in it already (worker/bundle.ts).
+      ...(o.workflowBundlePath ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+      activity: traces.activityInterceptors,
+    },
     dataConverter: dataConverterFor(o.config),
     // Bounded so memory is set by configuration, not by how many agents there are (the SDK's default
     // grows with the heap limit: about 2,300 workflows, ~1 GB of cached agents, on a 4 GB heap).
     maxCachedWorkflows: o.config.worker.cachedWorkflows,
     activities: createActivities({ client: o.client, config: o.config, vault: vaultKeyRing(o.config) }),
-    sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue) },
+    sinks: { ...failpointSinks, ...refusalSinks(o.client, o.config.temporal.taskQueue), ...traces.sinks },
   });
 }

@@ -33,11 +33,15 @@ export interface SplitStack {
   stop(): Promise<void>;
 }
 
-export async function startSplitStack(options: { env?: Record<string, string> } = {}): Promise<SplitStack> {
+export async function startSplitStack(
+  options: { env?: Record<string, string>; traced?: boolean } = {},
+): Promise<SplitStack> {
   // The worker process gets exactly these settings (nothing Temporal- or Warden-related leaks in from the
   // environment), so it and the in-process API agree on task queue, keys, intervals and receivers.
   const { tag, env, config } = await testDeployment('split', options.env);
-  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config));
+  const { client, connection } = await connectClient(config.temporal, dataConverterFor(config), {
+    traced: options.traced ?? false,
+  });
   const api = await startApiServer(config, client);
   const { token, gql } = await apiCaller(config, api, api.services.people);
 
