@@ -60,9 +60,12 @@ export function createGateway(deps: {
 }) {
   // Each call is counted once it is answered: refused by Warden, forwarded, or the upstream did not answer.
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
-    const call = { outcome: 'refused' as 'refused' | 'forwarded' | 'upstream_error' };
+    const call = { outcome: 'refused' as 'refused' | 'forwarded' | 'upstream_error' | 'error' };
     try {
       return await handle(req, res, path, call);
+    } catch (err) {
+      call.outcome = 'error'; // Temporal unreachable, or a fault: answered by the server's error handler
+      throw err;
     } finally {
       gatewayCalls.inc({ via: 'gateway', outcome: call.outcome });
     }
@@ -72,7 +75,7 @@ export function createGateway(deps: {
     req: http.IncomingMessage,
     res: http.ServerResponse,
     path: string,
-    call: { outcome: 'refused' | 'forwarded' | 'upstream_error' },
+    call: { outcome: 'refused' | 'forwarded' | 'upstream_error' | 'error' },
   ) {
     const match = /^\/gateway\/([a-z0-9][a-z0-9-]{0,62})(\/.*)?$/.exec(path);
     const tool = match ? await deps.tools.find(match[1]!) : null;

@@ -10,6 +10,7 @@ import type { SigningKeys } from '../services/signing-keys.js';
 function signingKeysCheck(keys: SigningKeys): Check {
   return {
     name: 'signingKeys',
+    failure: 'the signing keys could not be read from their workflow',
     run: async () => {
       await keys.current();
     },

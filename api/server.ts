@@ -66,6 +66,7 @@ const documentRefused =
 /** A request's route for its span's name: the endpoint, never an id or a tool's path in it. */
 const ROUTE =
   /^\/(graphql|oauth\/[a-z]+|gateway|mcp|console|codec|\.well-known\/[a-z-]+|healthz|readyz|metrics|integrations\/[a-z]+)/;
+const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 function routeName(url: string | undefined): string {
   const m = ROUTE.exec((url ?? '/').split('?')[0]!);
   return m ? `/${m[1]}` : 'other';
@@ -290,10 +291,15 @@ export async function startApiServer(
   };
 
   const server = http.createServer((req, res) => {
-    inRequestSpan(`${req.method} ${routeName(req.url)}`, req.headers, async (span) => {
-      await route(req, res);
-      span.setAttribute('http.response.status_code', res.statusCode);
-    }).catch((err) => {
+    const name = routeName(req.url);
+    // Balancers' checks and scrapes (every second or so, on every process) are not worth a trace.
+    const served = UNTRACED_ROUTES.has(name)
+      ? route(req, res)
+      : inRequestSpan(`${req.method} ${name}`, req.headers, async (span) => {
+          await route(req, res);
+          span.setAttribute('http.response.status_code', res.statusCode);
+        });
+    served.catch((err) => {
       // Temporal unreachable (or no worker to answer a query): say so, and that nothing was done.
       const unavailable =
         err instanceof ServiceError ||

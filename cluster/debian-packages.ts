@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { runCommand, isExecutable } from './process.js';
 
-const isRoot = () => process.getuid?.() === 0;
+export const isRoot = () => process.getuid?.() === 0;
 
 /** Installs the packages with apt-get (one update, one install). */
 export async function aptInstall(packages: string[], log: (line: string) => void): Promise<void> {

@@ -78,11 +78,16 @@ export async function startLoadBalancer(o: LoadBalancerOptions): Promise<LoadBal
     graceMs: 5_000,
   });
   const url = `http://127.0.0.1:${o.port}`;
-  await waitUntil(
-    'HAProxy',
-    async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })).status !== 0,
-    15_000,
-    () => proc.death(),
-  );
+  try {
+    await waitUntil(
+      'HAProxy',
+      async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })).status !== 0,
+      15_000,
+      () => proc.death(),
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
   return { url, process: proc, stop: () => proc.stop() };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { aptInstall } from './debian-packages.js';
+import { aptInstall, isRoot } from './debian-packages.js';
 import {
   assertPortsFree,
   isExecutable,
@@ -55,8 +55,6 @@ function newestDebianBinDir(): string | undefined {
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], 'bin') : undefined;
 }
-
-const isRoot = () => process.getuid?.() === 0;
 
 export async function ensurePostgresInstalled(log: (line: string) => void = () => {}): Promise<string> {
   const found = newestDebianBinDir();

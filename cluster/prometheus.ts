@@ -68,12 +68,17 @@ export async function startPrometheus(o: PrometheusOptions): Promise<Prometheus>
     graceMs: 10_000,
   });
   const url = `http://127.0.0.1:${o.port}`;
-  await waitUntil(
-    'Prometheus',
-    async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok,
-    30_000,
-    () => proc.death(),
-  );
+  try {
+    await waitUntil(
+      'Prometheus',
+      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok,
+      30_000,
+      () => proc.death(),
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
   return {
     url,
     process: proc,

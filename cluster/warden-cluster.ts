@@ -57,6 +57,8 @@ export interface WardenClusterOptions {
   /** Where each Warden process's output goes (default: `<dir>/logs/<name>.log`). */
   output?: (name: string) => PartOptions['output'];
   onUnexpectedExit?: PartOptions['onUnexpectedExit'];
+  /** Aborted while starting: what was started is stopped, and the start rejects. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -117,22 +119,29 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
   ]);
   fs.mkdirSync(o.dir, { recursive: true });
   const started: { stop(): Promise<void> }[] = [];
+  // Last started, first stopped: Prometheus and the load balancer, Warden's processes, the UI, Temporal, PostgreSQL.
   const stopAll = async () => {
-    for (const part of started.reverse()) await part.stop().catch(() => {});
+    for (const part of [...started].reverse()) await part.stop().catch(() => {});
+  };
+  const step = <T extends { stop(): Promise<void> }>(part: T): T => {
+    started.push(part);
+    o.signal?.throwIfAborted();
+    return part;
   };
   try {
     log('PostgreSQL…');
-    const postgres = await startPostgres({ dir: path.join(o.dir, 'postgres'), port: ports.postgres, log });
-    started.push(postgres);
+    const postgres = step(await startPostgres({ dir: path.join(o.dir, 'postgres'), port: ports.postgres, log }));
     log('Temporal (frontend, history, matching, worker)…');
-    const temporal = await startTemporalCluster({
-      dir: path.join(o.dir, 'temporal'),
-      dataDir: o.toolsDataDir,
-      postgres,
-      ports: temporalPorts(ports.temporal),
-      log,
-    });
-    started.push(temporal);
+    const temporal = step(
+      await startTemporalCluster({
+        dir: path.join(o.dir, 'temporal'),
+        dataDir: o.toolsDataDir,
+        postgres,
+        ports: temporalPorts(ports.temporal),
+        onUnexpectedExit: (service, how) => log(`Temporal's ${service} service exited (${how})`),
+        log,
+      }),
+    );
     const url = `http://127.0.0.1:${ports.public}`;
     log('Temporal UI…');
     const ui = await startTemporalUi({
@@ -144,7 +153,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       codecEndpoint: `${url}/codec`,
       log,
     });
-    started.push(ui);
+    step(ui);
 
     const env: NodeJS.ProcessEnv = {
       ...neutralEnvironment(),
@@ -169,7 +178,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       ...(o.onUnexpectedExit ? { onUnexpectedExit: o.onUnexpectedExit } : {}),
       log,
     });
-    started.push(stack);
+    step(stack);
 
     const cluster = {} as WardenCluster;
     const startWorker = (i: number) =>
@@ -190,16 +199,12 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
     const apiParts = Array.from({ length: apis }, (_, i) => startApi(i));
     await Promise.all([...workerParts, ...apiParts].map((p) => p.ready));
     const apiUrl = (i: number) => `http://127.0.0.1:${apiPort(i)}`;
-    await Promise.all(
-      apiParts.map((p, i) =>
-        waitUntil(
-          `Warden ${p.name}`,
-          () => ready(apiUrl(i)),
-          60_000,
-          () => undefined,
-        ),
-      ),
-    );
+    const died = (part: Part) => () => (part.exited() ? `${part.name} exited; its log:\n${part.output()}` : undefined);
+    const workerUrl = (i: number) => `http://127.0.0.1:${workerPort(i)}`;
+    await Promise.all([
+      ...apiParts.map((p, i) => waitUntil(`Warden ${p.name}`, () => ready(apiUrl(i)), 60_000, died(p))),
+      ...workerParts.map((p, i) => waitUntil(`Warden ${p.name}`, () => ready(workerUrl(i)), 60_000, died(p))),
+    ]);
 
     const loadBalancer = await startLoadBalancer({
       dir: path.join(o.dir, 'haproxy'),
@@ -207,7 +212,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       backends: apiParts.map((p, i) => ({ name: p.name, port: apiPort(i) })),
       log,
     });
-    started.push(loadBalancer);
+    step(loadBalancer);
     await waitUntil(
       'the load balancer',
       () => ready(url),
@@ -229,7 +234,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       ],
       log,
     });
-    started.push(prometheus);
+    step(prometheus);
 
     Object.assign(cluster, {
       url,
@@ -250,12 +255,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
         const part = startApi(i);
         cluster.apis[i] = part;
         await part.ready;
-        await waitUntil(
-          `Warden ${part.name}`,
-          () => ready(apiUrl(i)),
-          60_000,
-          () => undefined,
-        );
+        await waitUntil(`Warden ${part.name}`, () => ready(apiUrl(i)), 60_000, died(part));
         return part;
       },
       async restartWorker(i: number) {
@@ -263,6 +263,7 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
         const part = startWorker(i);
         cluster.workers[i] = part;
         await part.ready;
+        await waitUntil(`Warden ${part.name}`, () => ready(workerUrl(i)), 60_000, died(part));
         return part;
       },
       stop: stopAll,

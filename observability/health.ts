@@ -10,13 +10,18 @@ import { missingSearchAttributes } from '../temporal/namespace.js';
 
 export interface Check {
   name: string;
+  /** What /readyz says when it fails: fixed words, never the error (addresses, internals) — that is logged. */
+  failure: string;
   run(): Promise<void>;
 }
+
+/** A failure whose message is safe to show as it is (it names what is missing, nothing internal). */
+export class ReadinessFailure extends Error {}
 
 export interface CheckResult {
   name: string;
   ok: boolean;
-  /** Why it failed (never a secret: a check's message names what is missing or unreachable). */
+  /** Why it failed, in words safe for anyone who can reach /readyz. */
   message?: string;
 }
 
@@ -24,14 +29,29 @@ const CHECK_DEADLINE_MS = 2_000;
 const GRPC_PERMISSION_DENIED = 7;
 const ANSWER_KEPT_MS = 1_000;
 
+/** The last failure logged per check, so a check failing every second is logged once, not every second. */
+const logged = new Map<string, string>();
+
 function withDeadline(check: Check): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_DEADLINE_MS} ms`)), CHECK_DEADLINE_MS);
+    timer = setTimeout(
+      () => reject(new ReadinessFailure(`no answer within ${CHECK_DEADLINE_MS} ms`)),
+      CHECK_DEADLINE_MS,
+    );
   });
   return Promise.race([check.run(), late])
-    .then((): CheckResult => ({ name: check.name, ok: true }))
-    .catch((err: unknown): CheckResult => ({ name: check.name, ok: false, message: (err as Error).message }))
+    .then((): CheckResult => {
+      if (logged.delete(check.name)) console.warn(`readiness: ${check.name} passes again`);
+      return { name: check.name, ok: true };
+    })
+    .catch((err: unknown): CheckResult => {
+      const why = (err as Error).message;
+      if (logged.get(check.name) !== why) console.warn(`readiness: ${check.name} fails: ${why}`);
+      logged.set(check.name, why);
+      const message = err instanceof ReadinessFailure ? why : `${check.failure}; the process's log says why`;
+      return { name: check.name, ok: false, message };
+    })
     .finally(() => clearTimeout(timer));
 }
 
@@ -49,6 +69,7 @@ export function readiness(checks: Check[]): () => Promise<CheckResult[]> {
 export function temporalCheck(client: Client, namespace: string): Check {
   return {
     name: 'temporal',
+    failure: 'Temporal does not answer for the namespace',
     run: async () => {
       await client.workflowService.describeNamespace({ namespace });
     },
@@ -59,6 +80,7 @@ export function temporalCheck(client: Client, namespace: string): Check {
 export function searchAttributesCheck(client: Client, namespace: string): Check {
   return {
     name: 'searchAttributes',
+    failure: "the namespace's search attributes could not be read",
     run: async () => {
       let missing: string[];
       try {
@@ -68,7 +90,7 @@ export function searchAttributesCheck(client: Client, namespace: string): Check 
         if ((err as { code?: number }).code === GRPC_PERMISSION_DENIED) return;
         throw err;
       }
-      if (missing.length) throw new Error(`namespace ${namespace} lacks ${missing.join(', ')}`);
+      if (missing.length) throw new ReadinessFailure(`namespace ${namespace} lacks ${missing.join(', ')}`);
     },
   };
 }

@@ -4,6 +4,7 @@
  * what only a running API can measure (approvals waiting, the audit spool) is read from sources it adds
  * while it runs. docs/operations.md lists them with the questions they answer.
  */
+import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
@@ -17,8 +18,8 @@ export const decisionSeconds = new Histogram({
   name: 'warden_decision_duration_seconds',
   help:
     'An action request from its arrival at this API process to its decision. path: routine (one Update on the ' +
-    "agent's workflow) or workflow (the action's own workflow); outcome: ALLOW, HOLD, DENY, CONTAINED, or the " +
-    'error code the request was refused with.',
+    "agent's workflow), workflow (the action's own workflow) or none (refused before either); outcome: ALLOW, " +
+    'REVIEW, DENY, CONTAINED, or the error code the request was refused with.',
   labelNames: ['path', 'sensitivity', 'outcome'] as const,
   buckets: LATENCY_BUCKETS,
   registers: [registry],
@@ -58,8 +59,8 @@ export const tokensRefused = new Counter({
 export const gatewayCalls = new Counter({
   name: 'warden_gateway_calls_total',
   help:
-    'Calls through Warden to tools: gateway (VAULTED_SECRET HTTP tools) and mcp (tools/call on an MCP tool), by ' +
-    'outcome (forwarded, held, refused, upstream_error).',
+    'Calls through Warden to tools: gateway (VAULTED_SECRET HTTP tools: forwarded, refused, upstream_error, error) ' +
+    'and mcp (tools/call on an MCP tool: forwarded, held, denied, refused, failed).',
   labelNames: ['via', 'outcome'] as const,
   registers: [registry],
 });
@@ -101,7 +102,8 @@ export const auditSpoolRecords = sourcedGauge(
   'sum',
 );
 
-/** The text Prometheus scrapes, and its content type. */
-export async function exposition(): Promise<{ contentType: string; body: string }> {
-  return { contentType: registry.contentType, body: await registry.metrics() };
+/** Answers a scrape: the text Prometheus reads. */
+export async function serveMetrics(res: ServerResponse): Promise<void> {
+  const body = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(body);
 }

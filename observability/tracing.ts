@@ -6,6 +6,7 @@
  * Temporal's OpenTelemetry interceptors. Without a collector nothing is set up and spans cost nothing.
  */
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -37,7 +38,9 @@ export function installTracing(service: string, env: NodeJS.ProcessEnv = process
   // The exporter reads the OTLP endpoint, headers and timeout from the standard variables itself.
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
-  provider.register(); // the global tracer, async-local context and the W3C trace-context propagator
+  // The global tracer and async-local context. W3C trace context only: a caller's baggage is not carried
+  // into Temporal headers (and histories), only the trace it asks to be part of.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   return (installed = { resource, spanProcessor, shutdown: () => provider.shutdown() });
 }
 

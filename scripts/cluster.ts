@@ -18,13 +18,18 @@ const say = (line: string) => console.log(`cluster: ${line}`);
 const dataDir = loadConfig().dataDir;
 const dir = path.resolve(process.env.WARDEN_CLUSTER_DIR ?? path.join(dataDir, 'cluster'));
 let cluster: WardenCluster | undefined;
+/** A stop asked for while starting: the start stops what it started, then rejects. */
+const starting = new AbortController();
+let start: Promise<WardenCluster> | undefined;
 let stopping = false;
 let stopped: Promise<void> | undefined;
 
 async function stopAll(code: number): Promise<never> {
   stopping = true;
+  starting.abort();
   stopped ??= (async () => {
     say('stopping…');
+    await start?.catch(() => {});
     await cluster?.stop();
     say('stopped');
   })();
@@ -39,16 +44,18 @@ try {
   const base = loadConfig({ ...process.env, WARDEN_DATA_DIR: path.join(dir, 'warden') });
   await ensureConsole(base.console.dir, say);
   const workflowBundle = await buildWorkflowBundle(path.join(dir, 'warden', 'workflow-bundle.js'));
-  cluster = await startWardenCluster({
+  start = startWardenCluster({
     dir,
     toolsDataDir: dataDir,
     workflowBundle,
+    signal: starting.signal,
     log: say,
     onUnexpectedExit: (part, how) => {
       if (stopping) return;
       console.error(`cluster: ${part.name} exited unexpectedly (${how}); see ${path.join(dir, 'logs')}`);
     },
   });
+  cluster = await start;
   const config = cluster.stack.config;
   const seeded = await seedPeople(createServices(cluster.stack.client, config).people, config.peopleSeedFile);
   if (seeded.length)

@@ -1,6 +1,7 @@
 /** One place that turns Warden's Temporal settings into SDK connection options, for clients and workers. */
 import fs from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
+import { trace } from '@opentelemetry/api';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -28,6 +29,23 @@ async function tlsOptions(settings: TemporalSettings): Promise<TlsOptions | unde
 }
 
 /**
+ * Temporal's client interceptor for calls made under a span (a request being served, a traced activity):
+ * background calls — the revocation long-poll, key reads, audit shipping — start no trace of their own.
+ */
+function tracedCallsOnly(otel: WorkflowClientInterceptor): WorkflowClientInterceptor {
+  return new Proxy(otel, {
+    get(target, method, receiver) {
+      const call: unknown = Reflect.get(target, method, receiver);
+      if (typeof call !== 'function') return call;
+      return (input: unknown, next: (input: unknown) => unknown) =>
+        trace.getActiveSpan()
+          ? (call as (this: unknown, i: unknown, n: typeof next) => unknown).call(target, input, next)
+          : next(input);
+    },
+  });
+}
+
+/**
  * A client; pass Warden's data converter (vault/key-rings.ts) so payloads are encrypted. With `traced`,
  * each call carries the active span's context in its Temporal headers (observability/tracing.ts).
  */
@@ -45,7 +63,7 @@ export async function connectClient(
     connection,
     namespace: settings.namespace,
     ...(dataConverter ? { dataConverter } : {}),
-    ...(traced ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+    ...(traced ? { interceptors: { workflow: [tracedCallsOnly(new OpenTelemetryWorkflowClientInterceptor())] } } : {}),
   });
   return { client, connection };
 }

@@ -6,7 +6,11 @@
  * worker untraced starts no trace there.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { actionIdFor } from '../api/services/action-ids.js';
+import { actionWorkflowId } from '../domain/actions.js';
+import { agentWorkflowId } from '../domain/agents.js';
 import { installTracing, type Tracing } from '../observability/tracing.js';
 import { connectClient } from '../temporal/connection.js';
 import { dataConverterFor } from '../vault/key-rings.js';
@@ -153,6 +157,23 @@ describe('traces', () => {
     expect(scheduled!.parentSpanId).toBe(run.spanId);
   });
 
+  it("traced histories replay on the same workflows: the agent's and the held action's", async () => {
+    const sink = { fn: () => {}, callDuringReplay: false };
+    const options = {
+      workflowBundle: { codePath: inject('workflowBundle') },
+      dataConverter: dataConverterFor(stack.config),
+      sinks: { failpoints: { reached: sink }, refusals: { refused: sink }, exporter: { export: sink } },
+    };
+    const actionId = actionIdFor(agent.id, 'traced-1');
+    for (const workflowId of [agentWorkflowId(agent.id), actionWorkflowId(actionId)]) {
+      const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+      // Traced: the span context is in the headers the workflow received.
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      expect(started?.header?.fields?.['_tracer-data'], workflowId).toBeTruthy();
+      await Worker.runReplayHistory(options, history, workflowId);
+    }
+  });
+
   it('are not made for work that arrives untraced: the worker starts no trace of its own', async () => {
     const { client, connection } = await connectClient(stack.config.temporal, dataConverterFor(stack.config));
     try {
@@ -172,5 +193,8 @@ describe('traces', () => {
     const worker = received.filter((s) => s.service === 'warden-worker');
     expect(worker.length).toBeGreaterThan(0);
     expect(worker.filter((s) => !s.parentSpanId)).toEqual([]);
+    // And the API's own background calls (the revocation long-poll, key reads, audit shipping) start none:
+    // every trace begins with a request the API served.
+    expect(received.filter((s) => !s.parentSpanId && !/^(GET|POST) \//.test(s.name))).toEqual([]);
   });
 });

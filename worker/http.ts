@@ -7,8 +7,8 @@
 import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createHealthEndpoints, readiness, temporalCheck } from '../observability/health.js';
-import { exposition } from '../observability/metrics.js';
+import { createHealthEndpoints, readiness, ReadinessFailure, temporalCheck } from '../observability/health.js';
+import { serveMetrics } from '../observability/metrics.js';
 
 export async function serveWorkerHttp(
   address: string,
@@ -20,8 +20,9 @@ export async function serveWorkerHttp(
     readiness([
       {
         name: 'polling',
+        failure: 'the worker is not polling',
         run: async () => {
-          if (worker.getState() !== 'RUNNING') throw new Error(`the worker is ${worker.getState()}`);
+          if (worker.getState() !== 'RUNNING') throw new ReadinessFailure(`the worker is ${worker.getState()}`);
         },
       },
       temporalCheck(client, namespace),
@@ -31,12 +32,11 @@ export async function serveWorkerHttp(
     const path = (req.url ?? '/').split('?')[0]!;
     (async () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { allow: 'GET' }).end();
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
       } else if (await health(res, path)) {
         // answered
       } else if (path === '/metrics') {
-        const { contentType, body } = await exposition();
-        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
+        await serveMetrics(res);
       } else {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
       }

@@ -8,6 +8,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
   type OpenTelemetryWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
+import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
 import {
   Worker,
   type ActivityInboundCallsInterceptor,
@@ -83,9 +84,6 @@ export interface WardenWorkerOptions {
  * sandbox through the `exporter` sink. Every bundle has the workflow side (workflows/tracing.ts), so the
  * sink is always there: without a collector it drops what a traced message would make.
  */
-/** Where Temporal's interceptors carry the span context (as workflows/tracing.ts). */
-const TRACE_HEADER = '_tracer-data';
-
 function tracingOptions(tracing: Tracing | null | undefined) {
   if (!tracing)
     return {

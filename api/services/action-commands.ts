@@ -152,13 +152,14 @@ export class ActionCommands {
       return decided;
     };
     if (operation.sensitivity === 'LOW' && allows(agent)) {
+      seen.path = 'routine';
       const routine = await this.decideRoutine({ ...actionOf(agent), workflowId: agentWorkflowId(agentId) }, handOut);
       if (routine) {
-        seen.path = 'routine';
         failpoint('api.action-decided');
         return same(routine);
       }
     }
+    seen.path = 'workflow';
     // Everything else is decided on the agent as it is now and on its baseline, both read in one query and
     // handed to the action's workflow, so its history holds what the decision was made on.
     // The platform's peer statistics (cached; only a platform's first decision here waits) come with it.

@@ -7,13 +7,14 @@ import { decisionSeconds } from '../../observability/metrics.js';
 import type { DecidedAction } from './action-directory.js';
 
 export interface DecisionLabels {
-  path: 'routine' | 'workflow';
+  /** none until the request is routed: refused on its input or the agent's status. */
+  path: 'none' | 'routine' | 'workflow';
   sensitivity: string;
 }
 
 export async function timedDecision(decide: (seen: DecisionLabels) => Promise<DecidedAction>): Promise<DecidedAction> {
   const started = performance.now();
-  const seen: DecisionLabels = { path: 'workflow', sensitivity: 'unknown' };
+  const seen: DecisionLabels = { path: 'none', sensitivity: 'unknown' };
   const observe = (outcome: string) =>
     decisionSeconds.observe({ ...seen, outcome }, (performance.now() - started) / 1000);
   try {
