@@ -12,7 +12,7 @@ import { startLoadBalancer, type LoadBalancer } from '../cluster/load-balancer.j
 import { startPrometheus, type Prometheus } from '../cluster/prometheus.js';
 import { freePort } from '../launcher/ports.js';
 import { listen, type TestServer } from './helpers/http-servers.js';
-import { registerTestAgent } from './helpers/agents.js';
+import { agentWithTool } from './helpers/agents.js';
 import { eventually, startStack, type Stack } from './helpers/stack.js';
 
 interface Backend {
@@ -131,30 +131,9 @@ describe('Prometheus scraping an API process', () => {
 
   it("reads a routine decision's latency histogram back from Prometheus", async () => {
     const admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
-    const tool = `crm-${stack.tag}`;
-    const registered = await stack.gql(
-      `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
-      {
-        t: {
-          name: tool,
-          resource: 'https://crm.example.com/api/',
-          authMode: 'WARDEN_JWT',
-          operations: [{ name: 'update_ticket', sensitivity: 'LOW' }],
-        },
-      },
-      admin,
-    );
-    expect(registered.errors).toBeUndefined();
-    const owner = `owner-${stack.tag}@example.com`;
-    await stack.gql(
-      `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
-      { i: { email: owner, displayName: 'Owner', roles: ['APPROVER'] } },
-      admin,
-    );
-    const agent = await registerTestAgent(stack, admin, {
+    const { agent, tool } = await agentWithTool(stack, admin, {
       name: `edge-${stack.tag}`,
-      ownerEmail: owner,
-      allowedTools: [{ tool, operations: ['update_ticket'] }],
+      operations: [{ name: 'update_ticket', sensitivity: 'LOW' }],
     });
     for (let i = 0; i < 3; i++) {
       const r = await agent.gql(

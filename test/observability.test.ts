@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { freePort } from '../launcher/ports.js';
 import { readiness, searchAttributesCheck, temporalCheck } from '../observability/health.js';
-import { registerTestAgent, type TestAgent } from './helpers/agents.js';
+import { agentWithTool, type TestAgent } from './helpers/agents.js';
 import { startSplitStack, type SplitStack } from './helpers/split-stack.js';
 import { eventually } from './helpers/stack.js';
 
@@ -144,33 +144,13 @@ describe('metrics', () => {
   beforeAll(async () => {
     if (!stack.worker) await stack.startWorker();
     admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
-    const owner = await stack.gql(
-      `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
-      { i: { email: `owner-${stack.tag}@example.com`, displayName: 'Owner', roles: ['APPROVER'] } },
-      admin,
-    );
-    expect(owner.errors).toBeUndefined();
-    const registered = await stack.gql(
-      `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
-      {
-        t: {
-          name: tool(),
-          resource: 'https://crm.example.com/api/',
-          authMode: 'WARDEN_JWT',
-          operations: [
-            { name: 'update_ticket', sensitivity: 'LOW' },
-            { name: 'export_all', sensitivity: 'HIGH' },
-          ],
-        },
-      },
-      admin,
-    );
-    expect(registered.errors).toBeUndefined();
-    agent = await registerTestAgent(stack, admin, {
+    ({ agent } = await agentWithTool(stack, admin, {
       name: `metrics-${stack.tag}`,
-      ownerEmail: `owner-${stack.tag}@example.com`,
-      allowedTools: [{ tool: tool(), operations: ['update_ticket', 'export_all'] }],
-    });
+      operations: [
+        { name: 'update_ticket', sensitivity: 'LOW' },
+        { name: 'export_all', sensitivity: 'HIGH' },
+      ],
+    }));
   });
 
   const REQUEST = `mutation($input: RequestActionInput!) { requestAction(input: $input) { action { status decision contained } } }`;

@@ -16,7 +16,7 @@ import { connectClient } from '../temporal/connection.js';
 import { dataConverterFor } from '../vault/key-rings.js';
 import { getSigningKeysQuery, signingKeysWorkflow, signingKeysWorkflowId } from '../workflows/signing-keys.js';
 import { listen, type TestServer } from './helpers/http-servers.js';
-import { registerTestAgent, type TestAgent } from './helpers/agents.js';
+import { agentWithTool, type TestAgent } from './helpers/agents.js';
 import { startSplitStack, type SplitStack } from './helpers/split-stack.js';
 import { eventually } from './helpers/stack.js';
 
@@ -62,29 +62,10 @@ beforeAll(async () => {
   stack = await startSplitStack({ env: otel, traced: true });
   await stack.startWorker();
   admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
-  await stack.gql(
-    `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
-    { i: { email: `owner-${stack.tag}@example.com`, displayName: 'Owner', roles: ['APPROVER'] } },
-    admin,
-  );
-  const registered = await stack.gql(
-    `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
-    {
-      t: {
-        name: tool(),
-        resource: 'https://crm.example.com/api/',
-        authMode: 'WARDEN_JWT',
-        operations: [{ name: 'export_all', sensitivity: 'HIGH' }],
-      },
-    },
-    admin,
-  );
-  expect(registered.errors).toBeUndefined();
-  agent = await registerTestAgent(stack, admin, {
+  ({ agent } = await agentWithTool(stack, admin, {
     name: `traced-${stack.tag}`,
-    ownerEmail: `owner-${stack.tag}@example.com`,
-    allowedTools: [{ tool: tool(), operations: ['export_all'] }],
-  });
+    operations: [{ name: 'export_all', sensitivity: 'HIGH' }],
+  }));
   // Every export is held for a person (never contained): the action's workflow audits it in an activity.
   const policy = await stack.gql(
     `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,

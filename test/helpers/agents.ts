@@ -71,3 +71,34 @@ export async function registerTestAgent(
     gql: async (query, variables) => stack.gql(query, variables, await token()),
   };
 }
+
+/**
+ * An agent of a known owner, allowed every operation of a WARDEN_JWT tool registered for it: the owner
+ * (`owner-<tag>@example.com`, an approver) and the tool (`crm-<tag>`) are made first.
+ */
+export async function agentWithTool(
+  stack: Pick<Stack, 'gql' | 'config' | 'tag'> & { api: { url: string } },
+  admin: string,
+  o: { name: string; operations: { name: string; sensitivity: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' }[] },
+): Promise<{ agent: TestAgent; tool: string; owner: string }> {
+  const owner = `owner-${stack.tag}@example.com`;
+  const tool = `crm-${stack.tag}`;
+  const person = await stack.gql(
+    `mutation($i: UpsertPersonInput!) { upsertPerson(input: $i) { person { email } } }`,
+    { i: { email: owner, displayName: 'Owner', roles: ['APPROVER'] } },
+    admin,
+  );
+  expect(person.errors).toBeUndefined();
+  const registered = await stack.gql(
+    `mutation($t: RegisterToolInput!) { registerTool(input: $t) { tool { name } } }`,
+    { t: { name: tool, resource: 'https://crm.example.com/api/', authMode: 'WARDEN_JWT', operations: o.operations } },
+    admin,
+  );
+  expect(registered.errors).toBeUndefined();
+  const agent = await registerTestAgent(stack, admin, {
+    name: o.name,
+    ownerEmail: owner,
+    allowedTools: [{ tool, operations: o.operations.map((op) => op.name) }],
+  });
+  return { agent, tool, owner };
+}
