@@ -194,16 +194,26 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
         entry: 'api/main.ts',
         env: { WARDEN_API_HOST: '127.0.0.1', WARDEN_API_PORT: String(apiPort(i)) },
       });
-    log(`${workers} Warden workers and ${apis} API processes…`);
-    const workerParts = Array.from({ length: workers }, (_, i) => startWorker(i));
-    const apiParts = Array.from({ length: apis }, (_, i) => startApi(i));
-    await Promise.all([...workerParts, ...apiParts].map((p) => p.ready));
     const apiUrl = (i: number) => `http://127.0.0.1:${apiPort(i)}`;
-    const died = (part: Part) => () => (part.exited() ? `${part.name} exited; its log:\n${part.output()}` : undefined);
     const workerUrl = (i: number) => `http://127.0.0.1:${workerPort(i)}`;
-    await Promise.all([
-      ...apiParts.map((p, i) => waitUntil(`Warden ${p.name}`, () => ready(apiUrl(i)), 60_000, died(p))),
-      ...workerParts.map((p, i) => waitUntil(`Warden ${p.name}`, () => ready(workerUrl(i)), 60_000, died(p))),
+    /** Starts process i of a kind and resolves once it says ready and its /readyz answers 200. */
+    const startReady = async (start: (i: number) => Part, url: (i: number) => string, i: number) => {
+      const part = start(i);
+      await part.ready;
+      const died = () => (part.exited() ? `${part.name} exited; its log:\n${part.output()}` : undefined);
+      await waitUntil(`Warden ${part.name}`, () => ready(url(i)), 60_000, died);
+      return part;
+    };
+    /** Stops process i of a kind if it runs, and puts a ready new one in its place. */
+    const restart = async (parts: Part[], start: (i: number) => Part, url: (i: number) => string, i: number) => {
+      if (!parts[i]!.exited()) await parts[i]!.stop();
+      parts[i] = await startReady(start, url, i);
+      return parts[i];
+    };
+    log(`${workers} Warden workers and ${apis} API processes…`);
+    const [workerParts, apiParts] = await Promise.all([
+      Promise.all(Array.from({ length: workers }, (_, i) => startReady(startWorker, workerUrl, i))),
+      Promise.all(Array.from({ length: apis }, (_, i) => startReady(startApi, apiUrl, i))),
     ]);
 
     const loadBalancer = await startLoadBalancer({
@@ -250,22 +260,8 @@ export async function startWardenCluster(o: WardenClusterOptions): Promise<Warde
       apis: apiParts,
       workers: workerParts,
       apiUrl,
-      async restartApi(i: number) {
-        if (!cluster.apis[i]!.exited()) await cluster.apis[i]!.stop();
-        const part = startApi(i);
-        cluster.apis[i] = part;
-        await part.ready;
-        await waitUntil(`Warden ${part.name}`, () => ready(apiUrl(i)), 60_000, died(part));
-        return part;
-      },
-      async restartWorker(i: number) {
-        if (!cluster.workers[i]!.exited()) await cluster.workers[i]!.stop();
-        const part = startWorker(i);
-        cluster.workers[i] = part;
-        await part.ready;
-        await waitUntil(`Warden ${part.name}`, () => ready(workerUrl(i)), 60_000, died(part));
-        return part;
-      },
+      restartApi: (i: number) => restart(apiParts, startApi, apiUrl, i),
+      restartWorker: (i: number) => restart(workerParts, startWorker, workerUrl, i),
       stop: stopAll,
     } satisfies WardenCluster);
     return cluster;

@@ -13,6 +13,7 @@ import { loadConfig, PROJECT_ROOT } from '../config/config.js';
 import { buildWorkflowBundle } from '../worker/bundle.js';
 import { ensureConsole } from './build-console.js';
 import { seedPeople } from './seed-people.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const say = (line: string) => console.log(`cluster: ${line}`);
 const dataDir = loadConfig().dataDir;
@@ -21,23 +22,12 @@ let cluster: WardenCluster | undefined;
 /** A stop asked for while starting: the start stops what it started, then rejects. */
 const starting = new AbortController();
 let start: Promise<WardenCluster> | undefined;
-let stopping = false;
-let stopped: Promise<void> | undefined;
-
-async function stopAll(code: number): Promise<never> {
-  stopping = true;
+const stopper = stopOnSignal(say, async () => {
   starting.abort();
-  stopped ??= (async () => {
-    say('stopping…');
-    await start?.catch(() => {});
-    await cluster?.stop();
-    say('stopped');
-  })();
-  await stopped;
-  process.exit(code);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+  await start?.catch(() => {});
+  await cluster?.stop();
+});
+const { stopAll } = stopper;
 
 try {
   const started = Date.now();
@@ -51,7 +41,7 @@ try {
     signal: starting.signal,
     log: say,
     onUnexpectedExit: (part, how) => {
-      if (stopping) return;
+      if (stopper.stopping) return;
       console.error(`cluster: ${part.name} exited unexpectedly (${how}); see ${path.join(dir, 'logs')}`);
     },
   });

@@ -11,26 +11,13 @@ import { loadConfig, PROJECT_ROOT } from '../config/config.js';
 import { launchStack, type LaunchedStack } from '../launcher/stack.js';
 import { seedPeople } from './seed-people.js';
 import { ensureConsole } from './build-console.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 const say = (line: string) => console.log(`warden: ${line}`);
 const config = loadConfig();
 let stack: LaunchedStack | undefined;
-let stopping = false;
-let stopped: Promise<void> | undefined;
-
-/** Stops everything once; every caller (a signal, a part that died, a failed start) waits for it to finish. */
-async function stopAll(code: number): Promise<never> {
-  stopping = true;
-  stopped ??= (async () => {
-    say('stopping…');
-    await stack?.stop();
-    say('stopped');
-  })();
-  await stopped;
-  process.exit(code);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+const stopper = stopOnSignal(say, async () => stack?.stop());
+const { stopAll } = stopper;
 
 try {
   if (config.temporal.external)
@@ -55,7 +42,7 @@ try {
         },
     output: () => 'inherit',
     onUnexpectedExit: (part, how) => {
-      if (stopping) return;
+      if (stopper.stopping) return;
       console.error(`warden: the ${part.name} exited unexpectedly (${how})`);
       void stopAll(1);
     },

@@ -35,10 +35,11 @@ import type { TestAgent } from '../helpers/agents.js';
 let cluster: WardenCluster;
 let stack: WorldStack;
 let world: World;
+let dir: string;
 const REVOCATION_CACHE_MS = 500;
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-cluster-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-cluster-'));
   fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user, and must reach its folder inside
   const sources = path.join(dir, 'discovery-sources.json');
   fs.writeFileSync(
@@ -73,6 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true }); // its database, logs and key rings
 });
 
 const viewer = async (url: string, token: string) =>
