@@ -48,6 +48,7 @@ import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
 import { GrantService } from './services/grants.js';
 import { RevocationBroadcast } from './services/revocation-broadcast.js';
+import { defaultPushUrl, REVOCATION_PUSH_PATH, RevocationPush } from './services/revocation-push.js';
 
 export interface ApiServer {
   url: string;
@@ -284,11 +285,20 @@ export async function startApiServer(
     }
     if (await health(res, path)) return;
     if (path === '/metrics') return metrics.serve(res);
+    if (path === REVOCATION_PUSH_PATH) return broadcast.receivePush(req, res);
     return sendJson(res, 404, {
       error: 'not_found',
       message: `Nothing at ${path.slice(0, 100)}. GraphQL is at /graphql.`,
     });
   };
+
+  // Announced containments go straight to the other API processes too (pushed to this one at pushUrl), and
+  // through the broadcast workflow to any process a push misses. Listening starts once this one serves.
+  let pushUrl = config.api.pushUrl;
+  const broadcast = new RevocationBroadcast(client, {
+    taskQueue: config.temporal.taskQueue,
+    push: new RevocationPush(services.signingKeys, () => pushUrl!),
+  });
 
   const server = http.createServer((req, res) => {
     const name = routeName(req.url);
@@ -328,10 +338,10 @@ export async function startApiServer(
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  pushUrl ??= defaultPushUrl(config.api.host, port);
   // From now on this process serves agents: learn of changes to their access from the revocation feed, and
   // at once from the other API processes on the revocation broadcast.
   services.agentAccess.startAccessFeed();
-  const broadcast = new RevocationBroadcast(client, { taskQueue: config.temporal.taskQueue });
   services.agentAccess.joinBroadcast(broadcast);
   const url = `http://${config.api.host === '0.0.0.0' ? 'localhost' : config.api.host}:${port}`;
   return {

@@ -147,6 +147,11 @@ export interface WardenConfig {
     host: string;
     port: number;
     publicUrl: string;
+    /**
+     * Where the other API processes push revocation notices to this one (its own address, not a load
+     * balancer's); unset = its listening address (the host name when it listens on every interface).
+     */
+    pushUrl: string | null;
     /** Web origins (the Temporal UI) allowed to call the codec server. */
     codecOrigins: string[];
   };
@@ -353,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       host: apiHost,
       port: apiPort,
       publicUrl,
+      pushUrl: env.WARDEN_API_PUSH_URL || null,
       codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [
         `http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,
         `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,

@@ -28,10 +28,24 @@ export const decisionSeconds = new Histogram({
 export const containmentSeconds = new Histogram({
   name: 'warden_containment_seconds',
   help:
-    "From a containing decision to this process refusing the agent's earlier tokens. via: decided (this " +
-    'process decided it) or broadcast (another process announced it).',
+    "From a containment (foreseen by the deciding process, or decided) to this process refusing the agent's " +
+    'earlier tokens. via: decided (this process decided or foresaw it), pushed (another process pushed it here) ' +
+    'or broadcast (another process announced it on the broadcast workflow).',
   labelNames: ['via'] as const,
   buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+export const revocationPushPeers = new Gauge({
+  name: 'warden_revocation_push_peers',
+  help: 'Other API processes this one pushes revocation notices to, as the revocation broadcast last named them.',
+  registers: [registry],
+});
+
+export const revocationPushes = new Counter({
+  name: 'warden_revocation_pushes_total',
+  help: 'Revocation notices pushed to another API process, by outcome (taken, failed: the broadcast delivers it).',
+  labelNames: ['outcome'] as const,
   registers: [registry],
 });
 

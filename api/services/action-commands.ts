@@ -7,7 +7,6 @@
  */
 import {
   WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -33,6 +32,7 @@ import * as SA from '../../temporal/search-attributes.js';
 import { agentWorkflowId } from '../../domain/agents.js';
 import { decideRoutineActionUpdate } from '../../workflows/agent/messages.js';
 import { type RiskProfile } from '../../risk/assess-action.js';
+import { decideForeseeingContainment } from './foreseen-containment.js';
 import {
   approveActionUpdate,
   claimCallUpdate,
@@ -172,28 +172,19 @@ export class ActionCommands {
     if (agent.status !== 'ACTIVE') throw forbidden(`Agent ${agent.id} is ${agent.status}: it cannot request actions.`);
     const action = actionOf(agent);
 
-    let decided: DecidedAction;
-    try {
-      decided = same(
-        (await this.withOfferedGrant(action, handOut, (offer) =>
-          this.decideInWorkflow(
-            action,
-            { profile: context.profile, peers: peers ?? null, offer },
-            tool.name,
-            operation,
-          ),
-        ))!,
-      );
-    } catch (err) {
-      // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return same(await this.handedOut(await this.directory.get(id), handOut));
-      }
-      throw err;
-    }
-    // A containment is answered before the agent's workflow records it (right after, durably): from here on
-    // this process and every process on the revocation broadcast refuse the agent's tokens up to the decision.
-    if (decided.contained) await this.access.contained(agentId, Date.parse(decided.decidedAt ?? '') || Date.now());
+    const scoredOn = { profile: context.profile, peers: peers ?? null };
+    const decided = same(
+      await decideForeseeingContainment(
+        this.access,
+        action,
+        scoredOn,
+        async () =>
+          (await this.withOfferedGrant(action, handOut, (offer) =>
+            this.decideInWorkflow(action, { ...scoredOn, offer }, tool.name, operation),
+          ))!,
+        async () => this.handedOut(await this.directory.get(id), handOut),
+      ),
+    );
     failpoint('api.action-decided');
     return decided;
   }

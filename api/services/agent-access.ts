@@ -22,6 +22,8 @@ import { AccessFeed } from './access-feed.js';
 import type { RevocationBroadcast } from './revocation-broadcast.js';
 import { viaTemporal } from './temporal-errors.js';
 import { containmentSeconds } from '../../observability/metrics.js';
+import { HeldContainments } from './held-containments.js';
+import type { RevocationNotice } from '../../workflows/revocation-broadcast.js';
 
 /** What token checks need to know about an agent, cached briefly per API process. */
 export interface AgentSession {
@@ -83,8 +85,6 @@ export const FEED_CEILING_FACTOR = 10;
  * containment: its revocation point at most this much before the containment's instant.
  */
 const CONTAINMENT_CLOCK_TOLERANCE_MS = 1_000;
-/** Containments held at most (each a few dozen bytes). */
-const MAX_HELD_CONTAINMENTS = 50_000;
 
 /**
  * The view as it must be while a containment is known here but not yet in the view: suspended, every token
@@ -114,8 +114,8 @@ export class AgentAccess {
   private feed: AccessFeed | null = null;
   private feedCeilingMs = 0;
   private broadcast: RevocationBroadcast | null = null;
-  /** Containments known here that the agent's view did not show yet: agent → tokens refused up to (ms). */
-  private readonly containments = new Map<string, number>();
+  /** Containments known here that the agent's view did not show yet. */
+  private readonly containments = new HeldContainments();
 
   constructor(
     private readonly client: Client,
@@ -176,12 +176,12 @@ export class AgentAccess {
 
   /** The view, held contained while a containment known here is not in it yet (and forgotten once it is). */
   private withContainment(agentId: string, entry: AccessEntry | null): AccessEntry | null {
-    const revokedBeforeMs = this.containments.get(agentId);
+    const revokedBeforeMs = this.containments.revokedBefore(agentId);
     if (revokedBeforeMs === undefined) return entry;
     const shown = entry?.session.revokedBefore ? Date.parse(entry.session.revokedBefore) : -Infinity;
     // No agent (nothing is accepted for it anyway), or its workflow has recorded the containment.
     if (!entry || shown >= revokedBeforeMs - CONTAINMENT_CLOCK_TOLERANCE_MS) {
-      this.containments.delete(agentId);
+      this.containments.release(agentId);
       return entry;
     }
     return heldContained(entry, revokedBeforeMs);
@@ -234,10 +234,7 @@ export class AgentAccess {
   joinBroadcast(broadcast: RevocationBroadcast): void {
     this.broadcast = broadcast;
     broadcast.listen({
-      onNotice: ({ agentId, kind, at }) => {
-        if (kind === 'contained') this.holdContained(agentId, Date.parse(at), 'broadcast');
-        else this.forget(agentId);
-      },
+      onNotice: (notice, via) => this.heard(notice, via),
       onGap: () => this.forgetAll(),
     });
   }
@@ -248,8 +245,26 @@ export class AgentAccess {
    * holds it suspended until its view shows the containment. Awaited before the decision is answered.
    */
   async contained(agentId: string, revokedBeforeMs: number): Promise<void> {
-    this.holdContained(agentId, revokedBeforeMs, 'decided');
-    await this.broadcast?.announce({ agentId, kind: 'contained', at: new Date(revokedBeforeMs).toISOString() });
+    const notice = { agentId, kind: 'contained', at: new Date(revokedBeforeMs).toISOString() } as const;
+    this.heard(notice, 'decided');
+    await this.broadcast?.announce(notice);
+  }
+
+  /**
+   * This process scored a request with its workflow's rules and they contain: the agent is held here at once,
+   * and on every other process as soon as the announcement reaches it, while the workflow decides.
+   */
+  async containing(agentId: string, at: number): Promise<void> {
+    const notice = { agentId, kind: 'containing', at: new Date(at).toISOString() } as const;
+    this.heard(notice, 'decided');
+    await this.broadcast?.announce(notice);
+  }
+
+  /** The workflow did not contain on what this process foresaw at `at`: that hold goes, here and everywhere. */
+  async notContained(agentId: string, at: number): Promise<void> {
+    const notice = { agentId, kind: 'cleared', at: new Date(at).toISOString() } as const;
+    this.heard(notice, 'decided');
+    await this.broadcast?.announce(notice);
   }
 
   /** A change this process made to the agent's access: known here at once, and told to the other processes. */
@@ -259,22 +274,18 @@ export class AgentAccess {
   }
 
   /**
-   * The cached view stays (held, it refuses what it must without a read); it is read again once a bound old,
-   * and the hold gives way when a read shows the containment.
+   * A notice, this process's own or another's. A containment leaves the cached view in place (held, it refuses
+   * what it must without a read); the view is read again once a bound old, and the hold gives way when a read
+   * shows the containment.
    */
-  private holdContained(agentId: string, revokedBeforeMs: number, via: 'decided' | 'broadcast'): void {
-    if (!isValidAgentId(agentId) || !Number.isFinite(revokedBeforeMs)) return;
-    const held = this.containments.get(agentId);
-    if (held === undefined || revokedBeforeMs > held)
-      containmentSeconds.observe({ via }, Math.max(0, Date.now() - revokedBeforeMs) / 1000);
-    this.containments.delete(agentId);
-    this.containments.set(agentId, Math.max(revokedBeforeMs, held ?? 0));
-    // Holds of agents this process never reads again are never released by a read: past the cap, the oldest
-    // go (an agent's workflow records its containment within moments of the decision).
-    for (const oldest of this.containments.keys()) {
-      if (this.containments.size <= MAX_HELD_CONTAINMENTS) break;
-      this.containments.delete(oldest);
-    }
+  private heard({ agentId, kind, at }: RevocationNotice, via: 'decided' | 'broadcast' | 'pushed'): void {
+    const atMs = Date.parse(at);
+    if (!isValidAgentId(agentId) || !Number.isFinite(atMs)) return;
+    if (kind === 'changed') return this.forget(agentId);
+    if (kind === 'cleared') return this.containments.cleared(agentId, atMs);
+    const news =
+      kind === 'contained' ? this.containments.decided(agentId, atMs) : this.containments.foreseen(agentId, atMs);
+    if (news) containmentSeconds.observe({ via }, Math.max(0, Date.now() - atMs) / 1000);
   }
 
   private forgetAll(): void {

@@ -8,19 +8,21 @@
  * announcement that fails is said, and the other processes honour the change within their bound.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type http from 'node:http';
+import type { RevocationPush } from './revocation-push.js';
 import {
   announceRevocationSignal,
   awaitRevocationsUpdate,
   revocationBroadcastWorkflow,
   revocationBroadcastWorkflowId,
-  type NumberedNotice,
   type RevocationBroadcastArgs,
   type RevocationCursor,
   type RevocationNotice,
 } from '../../workflows/revocation-broadcast.js';
 
 export interface RevocationListener {
-  onNotice(notice: NumberedNotice): void;
+  /** A notice, from the broadcast (numbered) or pushed by the process that announced it (ahead of the broadcast). */
+  onNotice(notice: RevocationNotice, via: 'broadcast' | 'pushed'): void;
   /** Notices were missed: every cached view must be read again. */
   onGap(): void;
 }
@@ -31,6 +33,8 @@ export interface RevocationBroadcastOptions {
   waitMs?: number;
   /** The longest pause between attempts while the broadcast cannot be reached. */
   maxBackoffMs?: number;
+  /** The fast lane: notices pushed straight to the other processes, and taken from them. */
+  push?: RevocationPush;
 }
 
 const START = {
@@ -60,8 +64,12 @@ export class RevocationBroadcast {
 
   private cursor: RevocationCursor | null = null;
 
-  /** Tells every API process, starting the broadcast if it does not run yet. Never throws: it only speeds up. */
+  /**
+   * Tells every API process — pushed to those known here at once, and through the broadcast, which it starts
+   * if it does not run yet. Never throws: it only speeds up.
+   */
   async announce(notice: RevocationNotice): Promise<boolean> {
+    void this.options.push?.push(notice);
     try {
       await this.client.workflow.signalWithStart(revocationBroadcastWorkflow, {
         ...START,
@@ -83,9 +91,22 @@ export class RevocationBroadcast {
     }
   }
 
+  private listener: RevocationListener | null = null;
+
   /** Starts listening (once). */
   listen(listener: RevocationListener): void {
+    this.listener ??= listener;
     this.listening ??= this.loop(listener);
+  }
+
+  /** Takes a notice another process pushed here (api/server.ts routes REVOCATION_PUSH_PATH to it). */
+  async receivePush(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { push } = this.options;
+    if (!push || !this.listener)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"not_found","message":"This process takes no pushed notices."}');
+    await push.receive(req, res, (notice) => this.listener?.onNotice(notice, 'pushed'));
   }
 
   async stop(): Promise<void> {
@@ -97,6 +118,7 @@ export class RevocationBroadcast {
     const handle = this.client.workflow.getHandle(this.workflowId);
     const waitMs = this.options.waitMs ?? 20_000;
     const maxBackoffMs = this.options.maxBackoffMs ?? 5_000;
+    const { push } = this.options;
     let failures = 0;
     while (!this.abort.signal.aborted) {
       // A signal per call: the client adds an abort listener to the signal of every call it makes and never
@@ -107,7 +129,9 @@ export class RevocationBroadcast {
       try {
         const batch = await this.client
           .withAbortSignal(call.signal, () =>
-            handle.executeUpdate(awaitRevocationsUpdate, { args: [{ cursor: this.cursor, waitMs }] }),
+            handle.executeUpdate(awaitRevocationsUpdate, {
+              args: [{ cursor: this.cursor, waitMs, ...(push ? { subscriber: push.subscriber } : {}) }],
+            }),
           )
           .finally(() => this.abort.signal.removeEventListener('abort', stop));
         if (this.abort.signal.aborted) return;
@@ -115,8 +139,9 @@ export class RevocationBroadcast {
         this.failing = false;
         failures = 0;
         // Reconnecting after a failure, the cursor fetches what was missed (or says it cannot: a gap).
+        push?.setPeers(batch.subscribers ?? []);
         if (batch.gap) listener.onGap();
-        for (const notice of batch.notices) listener.onNotice(notice);
+        for (const { agentId, kind, at } of batch.notices) listener.onNotice({ agentId, kind, at }, 'broadcast');
         this.cursor = batch.cursor;
       } catch (err) {
         if (this.abort.signal.aborted) return;

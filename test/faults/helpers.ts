@@ -36,7 +36,7 @@ export interface FaultStack {
   startWorker(...armed: FailpointName[]): Promise<Part>;
   startApi(...armed: FailpointName[]): Promise<Part>;
   /** Another API process of the same deployment, listening on `port` (as a second backend of a load balancer). */
-  startOtherApi(port: number): Promise<Part>;
+  startOtherApi(port: number, env?: Record<string, string>): Promise<Part>;
   token(email: string, roles: Role[], ttlSeconds?: number): Promise<string>;
   gql<T = Record<string, any>>(
     query: string,
@@ -85,8 +85,11 @@ export async function startFaultStack(options: { env?: Record<string, string> } 
       caller ??= await apiCaller(config, stack.api, createServices(client, config).people);
       return part;
     },
-    async startOtherApi(port) {
-      const part = launched.start('api-other', { entry: 'api/main.ts', env: { WARDEN_API_PORT: String(port) } });
+    async startOtherApi(port, env = {}) {
+      const part = launched.start('api-other', {
+        entry: 'api/main.ts',
+        env: { WARDEN_API_PORT: String(port), ...env },
+      });
       await part.ready;
       return part;
     },

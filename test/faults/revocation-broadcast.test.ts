@@ -1,14 +1,17 @@
 /**
  * Fault injection on the revocation broadcast's receiving end: two API processes of one deployment, each
- * holding an agent's view for ten minutes (WARDEN_REVOCATION_CACHE), so that only the broadcast can tell the
- * second one of a containment the first decided. The second is SIGKILLed and started again on its port (as
- * behind a load balancer): the new process listens again, and refuses the next contained agent's earlier
- * tokens as soon as the first has decided — nothing it had before the kill is needed.
+ * holding an agent's view for ten minutes (WARDEN_REVOCATION_CACHE), so that only a notice — pushed by the
+ * first, or through the broadcast workflow — can tell the second one of a containment the first decided.
+ * The second is SIGKILLed and started again on its port (as behind a load balancer): the new process listens
+ * again, the first pushes to it again, and it refuses the next contained agent's earlier tokens at once —
+ * nothing it had before the kill is needed. With the push lane down (the first cannot reach its push
+ * address), the broadcast still tells it at once.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../launcher/ports.js';
 import type { Part } from '../../launcher/part.js';
 import { eventually } from '../helpers/stack.js';
+import { awaitRevocationsUpdate, revocationBroadcastWorkflowId } from '../../workflows/revocation-broadcast.js';
 import {
   ALLOW_AND_REVIEW_POLICY,
   buildWorld,
@@ -43,6 +46,15 @@ const CONTAIN_ON_MEDIUM = {
   ...ALLOW_AND_REVIEW_POLICY,
   thresholds: { ...ALLOW_AND_REVIEW_POLICY.thresholds, MEDIUM: { review: 0, contain: 0 } },
 };
+
+/** A counter or gauge of a process's /metrics (0 when it has no sample yet). */
+const metric = async (port: number, name: string) => {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : 0;
+};
+const firstPort = () => Number(new URL(stack.api.url).port);
+const heardVia = (via: string) => metric(otherPort, `warden_containment_seconds_count{via="${via}"}`);
 
 const viewerStatus = async (port: number, token: string) =>
   (
@@ -89,8 +101,42 @@ describe('the revocation broadcast, with the receiving API process killed', () =
       await other.kill();
       expect(other.child.signalCode).toBe('SIGKILL');
       other = await stack.startOtherApi(otherPort);
+      // The first process learns of the new one from the broadcast, and pushes to it.
+      await eventually(async () => (await metric(firstPort(), 'warden_revocation_push_peers')) === 1, 20_000);
 
       await containedThroughTheFirst('Contained after the kill', `c2-${stack.tag}`);
+      expect(await heardVia('pushed')).toBeGreaterThanOrEqual(1);
+    },
+    FAULT_TEST_TIMEOUT,
+  );
+
+  it(
+    'with the push lane down, the broadcast still tells the other process at once',
+    async () => {
+      await other.kill();
+      // Started on another port, naming a push address nobody listens on: every push to it fails (and to
+      // the killed processes' addresses, which the broadcast still lists for a minute).
+      const deadUrl = `http://127.0.0.1:${await freePort()}/revocations/notices`;
+      otherPort = await freePort();
+      other = await stack.startOtherApi(otherPort, { WARDEN_API_PUSH_URL: deadUrl });
+      // The broadcast lists it; the first process knows every other address it lists.
+      const broadcast = stack.client.workflow.getHandle(revocationBroadcastWorkflowId(stack.config.temporal.taskQueue));
+      const listed = await eventually(async () => {
+        const { subscribers } = await broadcast.executeUpdate(awaitRevocationsUpdate, {
+          args: [{ cursor: null, waitMs: 0 }],
+        });
+        return subscribers.some((s) => s.pushUrl === deadUrl) ? subscribers : undefined;
+      }, 20_000);
+      const others = new Set(listed.map((s) => s.pushUrl).filter((u) => new URL(u).port !== String(firstPort())));
+      await eventually(async () => (await metric(firstPort(), 'warden_revocation_push_peers')) === others.size, 20_000);
+      const failedBefore = await metric(firstPort(), 'warden_revocation_pushes_total{outcome="failed"}');
+
+      await containedThroughTheFirst('Contained with the push lane down', `c3-${stack.tag}`);
+      expect(await heardVia('pushed')).toBe(0);
+      expect(await heardVia('broadcast')).toBeGreaterThanOrEqual(1);
+      expect(await metric(firstPort(), 'warden_revocation_pushes_total{outcome="failed"}')).toBeGreaterThan(
+        failedBefore,
+      );
     },
     FAULT_TEST_TIMEOUT,
   );

@@ -1,0 +1,314 @@
+/**
+ * Containment reaching every API process: the deciding process foresees a containment with the workflow's
+ * own rules and holds the agent from the request on, pushing it straight to the other processes (a signed
+ * notice) beside the broadcast workflow; the decision settles it. On the real server, with a second
+ * "process" in the test (its own access views, broadcast and push endpoint on a real HTTP server); a push
+ * from anyone but Warden is refused with a stable code and changes nothing.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, calculateJwkThumbprint } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentAccess } from '../api/services/agent-access.js';
+import { FORESEEN_HOLD_MS, HeldContainments } from '../api/services/held-containments.js';
+import { RevocationBroadcast } from '../api/services/revocation-broadcast.js';
+import {
+  REVOCATION_PUSH_AUDIENCE,
+  REVOCATION_PUSH_PATH,
+  REVOCATION_PUSH_TYP,
+  RevocationPush,
+} from '../api/services/revocation-push.js';
+import { signWardenJwt } from '../tokens/sign.js';
+import {
+  awaitRevocationsUpdate,
+  revocationBroadcastWorkflowId,
+  type RevocationNotice,
+} from '../workflows/revocation-broadcast.js';
+import { agentWithTool, registerTestAgent, type TestAgent } from './helpers/agents.js';
+import { eventually, startStack, type Stack } from './helpers/stack.js';
+
+let stack: Stack;
+let admin: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token(`admin-${stack.tag}@example.com`, ['admin']);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Another API process of the deployment, in this test: access views, the broadcast, and a push endpoint. */
+async function anotherProcess() {
+  const access = new AgentAccess(stack.client, 60_000); // views good for a minute: only a notice can change them
+  const heard: { notice: RevocationNotice; via: string }[] = [];
+  let broadcast: RevocationBroadcast | null = null;
+  const server = http.createServer((req, res) => void broadcast!.receivePush(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const pushUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${REVOCATION_PUSH_PATH}`;
+  const push = new RevocationPush(stack.api.services.signingKeys, () => pushUrl);
+  broadcast = new RevocationBroadcast(stack.client, {
+    taskQueue: stack.config.temporal.taskQueue,
+    waitMs: 5_000,
+    push,
+  });
+  access.joinBroadcast(broadcast);
+  // Every notice this process hears, and how (the access views hear them too, through the same listener).
+  const listener = (broadcast as unknown as { listener: { onNotice(n: RevocationNotice, via: string): void } })
+    .listener;
+  const onNotice = listener.onNotice.bind(listener);
+  listener.onNotice = (notice, via) => {
+    heard.push({ notice, via });
+    onNotice(notice, via);
+  };
+  await eventually(async () => broadcast!.connected);
+  return {
+    access,
+    heard,
+    pushUrl,
+    push,
+    status: async (agentId: string) => (await access.session(agentId))?.status,
+    stop: async () => {
+      await broadcast!.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Every MEDIUM request is held above the containment threshold. */
+const CONTAIN_ON_MEDIUM = { thresholds: { MEDIUM: { review: 0, contain: 0 } } };
+
+let registered: { tool: string; owner: string } | null = null;
+async function containableAgent(name: string): Promise<{ agent: TestAgent; tool: string }> {
+  let agent: TestAgent;
+  if (!registered) {
+    const made = await agentWithTool(stack, admin, {
+      name,
+      operations: [{ name: 'read_customer', sensitivity: 'MEDIUM' }],
+    });
+    ({ agent } = made);
+    registered = { tool: made.tool, owner: made.owner };
+  } else {
+    const { tool, owner: ownerEmail } = registered;
+    agent = await registerTestAgent(stack, admin, {
+      name,
+      ownerEmail,
+      allowedTools: [{ tool, operations: ['read_customer'] }],
+    });
+  }
+  const { tool } = registered;
+  const set = await stack.gql(
+    `mutation($id: ID!, $p: JSON) { setAgentRiskPolicy(input: { agentId: $id, policy: $p }) }`,
+    { id: agent.id, p: CONTAIN_ON_MEDIUM },
+    admin,
+  );
+  expect(set.errors).toBeUndefined();
+  return { agent, tool };
+}
+
+const requestAction = async (agent: TestAgent, tool: string, key: string) => {
+  const r = await agent.gql(
+    `mutation($i: RequestActionInput!) { requestAction(input: $i) { action { id status contained decidedAt } } }`,
+    { i: { tool, operation: 'read_customer', resourceId: 'cust-1', idempotencyKey: key } },
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data.requestAction.action as { id: string; status: string; contained: boolean; decidedAt: string };
+};
+
+describe('a containment decided through the API', () => {
+  it('reaches another process by push as soon as it is foreseen, then as decided; the broadcast delivers both too', async () => {
+    const other = await anotherProcess();
+    try {
+      const { agent, tool } = await containableAgent('Contained and pushed');
+      const before = await agent.token();
+      expect(await other.status(agent.id)).toBe('ACTIVE'); // cached for a minute from now
+      // The deciding API learns of this process from the broadcast (each long-poll names it).
+      await eventually(async () =>
+        (stack.api.services.agentAccess as unknown as { broadcast: { options: { push: RevocationPush } } }).broadcast
+          .options.push.peerCount > 0
+          ? true
+          : undefined,
+      );
+
+      const action = await requestAction(agent, tool, `pushed-${stack.tag}`);
+      expect(action).toMatchObject({ status: 'PENDING_APPROVAL', contained: true });
+      expect((await stack.gql(`{ viewer { kind } }`, {}, before)).status).toBe(401);
+      const mine = (via: string) =>
+        other.heard.filter((h) => h.notice.agentId === agent.id && h.via === via).map((h) => h.notice.kind);
+      // Pushed: what was foreseen, then the decision (the foreseen hold gives way to it, nothing is cleared).
+      await eventually(async () => mine('pushed').length >= 2);
+      expect(mine('pushed')).toEqual(['containing', 'contained']);
+      const decided = other.heard.find((h) => h.notice.agentId === agent.id && h.notice.kind === 'contained')!;
+      expect(decided.notice.at).toBe(action.decidedAt);
+      expect(await other.status(agent.id)).toBe('SUSPENDED');
+      expect((await other.access.session(agent.id))?.revokedBefore).toBe(action.decidedAt);
+      // The broadcast numbers and delivers the same notices, for any process a push misses.
+      await eventually(async () => mine('broadcast').length >= 2);
+      expect(mine('broadcast')).toEqual(['containing', 'contained']);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a foreseen containment its workflow did not decide is cleared on every process', async () => {
+    const other = await anotherProcess();
+    try {
+      const { agent } = await containableAgent('Foreseen not decided');
+      const deciding = stack.api.services.agentAccess;
+      expect(await other.status(agent.id)).toBe('ACTIVE');
+      await eventually(async () =>
+        (deciding as unknown as { broadcast: { options: { push: RevocationPush } } }).broadcast.options.push.peerCount >
+        0
+          ? true
+          : undefined,
+      );
+      const at = Date.now();
+      await deciding.containing(agent.id, at);
+      expect((await deciding.session(agent.id))?.status).toBe('SUSPENDED');
+      await eventually(async () => (await other.status(agent.id)) === 'SUSPENDED');
+      expect((await other.access.session(agent.id))?.revokedBefore).toBe(new Date(at).toISOString());
+
+      await deciding.notContained(agent.id, at);
+      expect((await deciding.session(agent.id))?.status).toBe('ACTIVE');
+      await eventually(async () => (await other.status(agent.id)) === 'ACTIVE');
+      // The broadcast delivers the foreseen notice again after the push cleared it: it stays cleared.
+      await eventually(async () =>
+        other.heard.some((h) => h.via === 'broadcast' && h.notice.agentId === agent.id && h.notice.kind === 'cleared'),
+      );
+      expect(await other.status(agent.id)).toBe('ACTIVE');
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('held containments', () => {
+  it('a foreseen hold lapses without its decision; a decision replaces it; a cleared one never comes back', () => {
+    const held = new HeldContainments();
+    const t = 1_000_000;
+    expect(held.foreseen('a1', t, t)).toBe(true);
+    expect(held.revokedBefore('a1', t + FORESEEN_HOLD_MS)).toBe(t);
+    expect(held.revokedBefore('a1', t + FORESEEN_HOLD_MS + 1)).toBeUndefined();
+
+    expect(held.foreseen('a2', t + 10)).toBe(true);
+    expect(held.decided('a2', t)).toBe(false); // not news: tokens up to t+10 were refused already
+    expect(held.revokedBefore('a2')).toBe(t);
+    held.cleared('a2', t + 10); // the decision settled it already: nothing to clear
+    expect(held.revokedBefore('a2', Date.now() + 10 * FORESEEN_HOLD_MS)).toBe(t); // decided: no lapse
+
+    held.foreseen('a3', t);
+    held.foreseen('a3', t + 5); // two requests foreseen at once: clearing one leaves the other
+    held.cleared('a3', t + 5);
+    expect(held.revokedBefore('a3', t)).toBe(t);
+    held.cleared('a3', t);
+    expect(held.revokedBefore('a3', t)).toBeUndefined();
+    expect(held.foreseen('a3', t, t)).toBe(false); // delivered again after it was cleared
+    expect(held.revokedBefore('a3', t)).toBeUndefined();
+  });
+});
+
+describe('the broadcast names its subscribers', () => {
+  const handle = () => stack.client.workflow.getHandle(revocationBroadcastWorkflowId(stack.config.temporal.taskQueue));
+  it('each long-poll names where it takes pushes; a malformed address is refused with a stable code', async () => {
+    const subscriber = { id: `sub-${stack.tag}`, pushUrl: `http://10.0.0.7:4101${REVOCATION_PUSH_PATH}` };
+    const batch = await handle().executeUpdate(awaitRevocationsUpdate, {
+      args: [{ cursor: null, waitMs: 0, subscriber }],
+    });
+    expect(batch.subscribers).toContainEqual(subscriber);
+    for (const pushUrl of ['file:///etc/passwd', 'http://a b/', `http://x/${'a'.repeat(300)}`, 42]) {
+      await expect(
+        handle().executeUpdate(awaitRevocationsUpdate, {
+          args: [{ cursor: null, waitMs: 0, subscriber: { id: 'x', pushUrl } as never }],
+        }),
+      ).rejects.toMatchObject({ cause: { type: 'BAD_USER_INPUT' } });
+    }
+  });
+});
+
+describe('a pushed notice', () => {
+  const push = (body: string, init: { method?: string; type?: string } = {}) =>
+    fetch(`${stack.api.url}${REVOCATION_PUSH_PATH}`, {
+      method: init.method ?? 'POST',
+      headers: { 'content-type': init.type ?? 'application/jwt' },
+      ...(init.method === 'GET' ? {} : { body }),
+    });
+  const claims = (agentId: string, over: Record<string, unknown> = {}) => {
+    const iat = Math.floor(Date.now() / 1000);
+    return {
+      iss: stack.config.credentials.issuer,
+      sub: agentId,
+      aud: REVOCATION_PUSH_AUDIENCE,
+      iat,
+      exp: iat + 30,
+      jti: crypto.randomUUID(),
+      notice: { kind: 'contained', at: new Date().toISOString() },
+      ...over,
+    };
+  };
+  const signed = async (c: Record<string, unknown>, typ = REVOCATION_PUSH_TYP) =>
+    signWardenJwt(await stack.api.services.signingKeys.current(), typ, c);
+
+  it('from anyone but Warden, or not as Warden pushes one, is refused with a stable code and changes nothing', async () => {
+    const { agent } = await containableAgent('Pushed at by strangers');
+    const before = await agent.token();
+    const id = agent.id;
+    const stranger = await generateKeyPair('ES256');
+    const strangerJwk = await exportJWK(stranger.publicKey);
+    const forged = await new SignJWT(claims(id))
+      .setProtectedHeader({ alg: 'ES256', typ: REVOCATION_PUSH_TYP, kid: await calculateJwkThumbprint(strangerJwk) })
+      .sign(stranger.privateKey);
+    const replayed = await signed(claims(agent.id, { notice: { kind: 'changed', at: new Date().toISOString() } }));
+    expect((await push(replayed)).status).toBe(204); // a change: the view is read again, nothing is held
+    const cases: [string, Promise<Response>, number, string][] = [
+      ['GET', push('', { method: 'GET' }), 405, 'method_not_allowed'],
+      ['not a JWT', push(await signed(claims(id)), { type: 'text/plain' }), 415, 'unsupported_media_type'],
+      ['too large', push('a'.repeat(9_000)), 413, 'too_large'],
+      ['malformed', push('not.a-token'), 401, 'token_malformed'],
+      ['a stranger’s key', push(forged), 401, 'token_signature'],
+      ['another typ', push(await signed(claims(id), 'at+jwt')), 401, 'token_type'],
+      [
+        'another audience',
+        push(await signed(claims(id, { aud: stack.config.credentials.apiAudience }))),
+        401,
+        'token_audience',
+      ],
+      ['another issuer', push(await signed(claims(id, { iss: 'https://elsewhere.example' }))), 401, 'token_issuer'],
+      ['expired', push(await signed(claims(id, { iat: 1_000, exp: 1_030 }))), 401, 'token_expired'],
+      [
+        'an hour long',
+        push(await signed(claims(id, { exp: Math.floor(Date.now() / 1000) + 3600 }))),
+        401,
+        'token_lifetime',
+      ],
+      [
+        'an unknown kind',
+        push(await signed(claims(id, { notice: { kind: 'released', at: new Date().toISOString() } }))),
+        400,
+        'bad_notice',
+      ],
+      ['no notice', push(await signed(claims(id, { notice: 'contained' }))), 400, 'bad_notice'],
+      ['not an agent', push(await signed(claims('../../etc'))), 400, 'bad_notice'],
+      [
+        'far ahead',
+        push(
+          await signed(
+            claims(id, { notice: { kind: 'contained', at: new Date(Date.now() + 3_600_000).toISOString() } }),
+          ),
+        ),
+        400,
+        'bad_notice',
+      ],
+      ['replayed', push(replayed), 409, 'replayed'],
+    ];
+    for (const [what, answer, status, error] of cases) {
+      const res = await answer;
+      const body = (await res.json()) as { error: string; message: string };
+      expect({ what, status: res.status, error: body.error }).toEqual({ what, status, error });
+      expect(body.message.length).toBeGreaterThan(10);
+    }
+    // Nothing was held: the agent's earlier token still works.
+    expect((await stack.gql(`{ viewer { kind } }`, {}, before)).status).toBe(200);
+    expect((await stack.api.services.agentAccess.session(id))?.status).toBe('ACTIVE');
+  });
+});
