@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRevocationPushUrl, MAX_PUSH_URL_LENGTH } from '../domain/revocation-push-url.js';
 
 /** One task queue serves every Warden workflow and activity of a deployment unless configured otherwise. */
 export const DEFAULT_TASK_QUEUE = 'warden';
@@ -223,6 +224,17 @@ function list(raw: string | undefined, fallback: string[]): string[] {
     .filter(Boolean);
 }
 
+/** WARDEN_API_PUSH_URL as the URL parser writes it (scheme and host in lower case), or null when unset. */
+function pushUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const href = URL.canParse(raw) ? new URL(raw).href : null;
+  if (!isRevocationPushUrl(href))
+    throw new Error(
+      `WARDEN_API_PUSH_URL must be this API process's own http(s) address for pushed revocation notices, e.g. http://api-1.internal:4000${'/revocations/notices'} (no query, at most ${MAX_PUSH_URL_LENGTH} characters), got "${raw.slice(0, 80)}"`,
+    );
+  return href;
+}
+
 /** A comma-separated list of web origins (scheme://host[:port], nothing after), each as the URL parser writes it. */
 function origins(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string[] {
   return list(env[name], fallback).map((raw) => {
@@ -358,7 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       host: apiHost,
       port: apiPort,
       publicUrl,
-      pushUrl: env.WARDEN_API_PUSH_URL || null,
+      pushUrl: pushUrl(env.WARDEN_API_PUSH_URL),
       codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [
         `http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,
         `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,

@@ -11,6 +11,11 @@ import { exportJWK, generateKeyPair, SignJWT, calculateJwkThumbprint } from 'jos
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentAccess } from '../api/services/agent-access.js';
 import { FORESEEN_HOLD_MS, HeldContainments } from '../api/services/held-containments.js';
+import { decideForeseeingContainment } from '../api/services/foreseen-containment.js';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { ActionRecord } from '../domain/actions.js';
+import { badInput, ErrorCode, WardenError } from '../domain/errors.js';
+import { emptyBaseline } from '../risk/baseline.js';
 import { RevocationBroadcast } from '../api/services/revocation-broadcast.js';
 import {
   REVOCATION_PUSH_AUDIENCE,
@@ -19,6 +24,7 @@ import {
   RevocationPush,
 } from '../api/services/revocation-push.js';
 import { signWardenJwt } from '../tokens/sign.js';
+import { loadConfig } from '../config/config.js';
 import {
   awaitRevocationsUpdate,
   revocationBroadcastWorkflowId,
@@ -138,14 +144,14 @@ describe('a containment decided through the API', () => {
         other.heard.filter((h) => h.notice.agentId === agent.id && h.via === via).map((h) => h.notice.kind);
       // Pushed: what was foreseen, then the decision (the foreseen hold gives way to it, nothing is cleared).
       await eventually(async () => mine('pushed').length >= 2);
-      expect(mine('pushed')).toEqual(['containing', 'contained']);
+      expect(mine('pushed').sort()).toEqual(['contained', 'containing']);
       const decided = other.heard.find((h) => h.notice.agentId === agent.id && h.notice.kind === 'contained')!;
       expect(decided.notice.at).toBe(action.decidedAt);
       expect(await other.status(agent.id)).toBe('SUSPENDED');
       expect((await other.access.session(agent.id))?.revokedBefore).toBe(action.decidedAt);
       // The broadcast numbers and delivers the same notices, for any process a push misses.
       await eventually(async () => mine('broadcast').length >= 2);
-      expect(mine('broadcast')).toEqual(['containing', 'contained']);
+      expect(mine('broadcast')).toEqual(['containing', 'contained']); // numbered: in the order announced
     } finally {
       await other.stop();
     }
@@ -172,7 +178,8 @@ describe('a containment decided through the API', () => {
       await deciding.notContained(agent.id, at);
       expect((await deciding.session(agent.id))?.status).toBe('ACTIVE');
       await eventually(async () => (await other.status(agent.id)) === 'ACTIVE');
-      // The broadcast delivers the foreseen notice again after the push cleared it: it stays cleared.
+      // Once the broadcast has delivered both notices too (the foreseen one again, possibly after the push
+      // cleared it: held-containments keeps it cleared), the agent is still free.
       await eventually(async () =>
         other.heard.some((h) => h.via === 'broadcast' && h.notice.agentId === agent.id && h.notice.kind === 'cleared'),
       );
@@ -186,16 +193,28 @@ describe('a containment decided through the API', () => {
 describe('held containments', () => {
   it('a foreseen hold lapses without its decision; a decision replaces it; a cleared one never comes back', () => {
     const held = new HeldContainments();
-    const t = 1_000_000;
+    const t = Date.now();
     expect(held.foreseen('a1', t, t)).toBe(true);
     expect(held.revokedBefore('a1', t + FORESEEN_HOLD_MS)).toBe(t);
     expect(held.revokedBefore('a1', t + FORESEEN_HOLD_MS + 1)).toBeUndefined();
 
-    expect(held.foreseen('a2', t + 10)).toBe(true);
+    expect(held.foreseen('a2', t + 10, t)).toBe(true);
     expect(held.decided('a2', t)).toBe(false); // not news: tokens up to t+10 were refused already
-    expect(held.revokedBefore('a2')).toBe(t);
-    held.cleared('a2', t + 10); // the decision settled it already: nothing to clear
-    expect(held.revokedBefore('a2', Date.now() + 10 * FORESEEN_HOLD_MS)).toBe(t); // decided: no lapse
+    expect(held.revokedBefore('a2', t)).toBe(t); // the decision settled what was foreseen just before it
+    held.cleared('a2', t + 10); // nothing left to clear
+    expect(held.revokedBefore('a2', t + 10 * FORESEEN_HOLD_MS)).toBe(t); // decided: no lapse
+    // Another request foreseen after that decision stays held when the decision is heard (again, late).
+    held.foreseen('a2', t + 5_000, t);
+    held.decided('a2', t);
+    expect(held.revokedBefore('a2', t)).toBe(t + 5_000);
+    // A view shows a decided hold within the clocks' tolerance, a foreseen one only exactly.
+    expect(held.releasedBy('a2', t + 4_999, t)).toBe(false);
+    expect(held.releasedBy('a2', t + 5_000, t)).toBe(true);
+    expect(held.revokedBefore('a2', t)).toBeUndefined();
+    held.decided('a4', t);
+    expect(held.releasedBy('a4', t - 999, t)).toBe(true);
+    held.foreseen('a5', t, t); // an earlier logout a moment before a foreseen containment does not release it
+    expect(held.releasedBy('a5', t - 1, t)).toBe(false);
 
     held.foreseen('a3', t);
     held.foreseen('a3', t + 5); // two requests foreseen at once: clearing one leaves the other
@@ -208,10 +227,89 @@ describe('held containments', () => {
   });
 });
 
+describe('deciding with a foreseen containment', () => {
+  const F = Date.parse('2026-12-08T00:00:00.000Z');
+  const D = '2026-12-08T00:00:00.150Z';
+  /** An access that records what it is told, in order. */
+  const recording = () => {
+    const calls: string[] = [];
+    const access = {
+      containing: async (_: string, at: number) => void calls.push(`containing ${at - F}`),
+      contained: async (_: string, at: number) => void calls.push(`contained ${at - F}`),
+      notContained: async (_: string, at: number) => void calls.push(`cleared ${at - F}`),
+    };
+    return { calls, access: access as unknown as AgentAccess };
+  };
+  const profile = (contain: number) => ({
+    baseline: emptyBaseline(),
+    policy: { thresholds: { MEDIUM: { review: 0, contain } } },
+  });
+  const action = {
+    id: 'a',
+    agentId: 'agt_foreseen',
+    tool: 'crm',
+    toolResource: 'https://crm.example/',
+    operation: 'read_customer',
+    sensitivity: 'MEDIUM',
+    allowedOutright: true,
+    volume: 1,
+    amount: 0,
+    context: {},
+    platform: 'custom',
+    requestedAt: new Date(F).toISOString(),
+  } as unknown as ActionRecord;
+  const outcome = (contained: boolean, decidedAt = D) => ({ ...action, contained, decidedAt });
+  const decideWith = async (contain: number, decide: () => Promise<ActionRecord>, recorded = decide) => {
+    const { calls, access } = recording();
+    const realNow = Date.now;
+    Date.now = () => F;
+    try {
+      const scoredOn = { profile: profile(contain) as never, peers: null };
+      const decided = await decideForeseeingContainment(access, action, scoredOn, decide, recorded).catch(
+        (err: Error) => err,
+      );
+      return { calls, decided };
+    } finally {
+      Date.now = realNow;
+    }
+  };
+
+  it('the decision settles what was foreseen: held as decided, or cleared', async () => {
+    expect((await decideWith(0, async () => outcome(true))).calls).toEqual(['containing 0', 'contained 150']);
+    expect((await decideWith(0, async () => outcome(false))).calls).toEqual(['containing 0', 'cleared 0']);
+    // Nothing foreseen (the rules do not contain): a containment is still held as decided.
+    expect((await decideWith(100, async () => outcome(true))).calls).toEqual(['contained 150']);
+    expect((await decideWith(100, async () => outcome(false))).calls).toEqual([]);
+    // A retry of a finished action: its recorded outcome settles it.
+    const finished = await decideWith(
+      0,
+      async () => {
+        throw new WorkflowExecutionAlreadyStartedError('started', 'action:a', 'sensitiveActionWorkflow');
+      },
+      async () => outcome(true, '2026-12-07T23:00:00.000Z'),
+    );
+    expect(finished.calls).toEqual(['containing 0', `contained ${-3_600_000}`]);
+  });
+
+  it('a stable refusal clears what was foreseen; anything else may have been decided, so the hold stands', async () => {
+    const refused = await decideWith(0, async () => {
+      throw badInput('no');
+    });
+    expect(refused).toMatchObject({ calls: ['containing 0', 'cleared 0'], decided: { code: 'BAD_USER_INPUT' } });
+    for (const err of [new WardenError(ErrorCode.UNAVAILABLE, 'away'), new Error('connection reset')]) {
+      const open = await decideWith(0, async () => {
+        throw err;
+      });
+      expect(open).toEqual({ calls: ['containing 0'], decided: err });
+    }
+  });
+});
+
 describe('the broadcast names its subscribers', () => {
   const handle = () => stack.client.workflow.getHandle(revocationBroadcastWorkflowId(stack.config.temporal.taskQueue));
   it('each long-poll names where it takes pushes; a malformed address is refused with a stable code', async () => {
-    const subscriber = { id: `sub-${stack.tag}`, pushUrl: `http://10.0.0.7:4101${REVOCATION_PUSH_PATH}` };
+    // Port 9 (discard) refuses at once: the API's pushes to it fail fast for the minute it stays listed.
+    const subscriber = { id: `sub-${stack.tag}`, pushUrl: `http://127.0.0.1:9${REVOCATION_PUSH_PATH}` };
     const batch = await handle().executeUpdate(awaitRevocationsUpdate, {
       args: [{ cursor: null, waitMs: 0, subscriber }],
     });
@@ -223,6 +321,18 @@ describe('the broadcast names its subscribers', () => {
         }),
       ).rejects.toMatchObject({ cause: { type: 'BAD_USER_INPUT' } });
     }
+  });
+});
+
+describe('WARDEN_API_PUSH_URL', () => {
+  it('is taken as the URL parser writes it, and refused at start when it is not an http(s) address with a path', () => {
+    const pushUrlOf = (value: string) => loadConfig({ WARDEN_API_PUSH_URL: value }).api.pushUrl;
+    expect(pushUrlOf('HTTP://API-1.Internal:4000/revocations/notices')).toBe(
+      'http://api-1.internal:4000/revocations/notices',
+    );
+    expect(loadConfig({}).api.pushUrl).toBeNull(); // its own listening address, when it listens
+    for (const bad of ['api-1:4000', 'ftp://api-1/x', 'http://api-1/x?y=1', `http://api-1/${'a'.repeat(300)}`])
+      expect(() => pushUrlOf(bad)).toThrow(/WARDEN_API_PUSH_URL must be/);
   });
 });
 

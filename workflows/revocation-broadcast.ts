@@ -30,6 +30,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { isValidAgentId } from '../domain/agents.js';
+import { isRevocationPushUrl } from '../domain/revocation-push-url.js';
 import { ErrorCode } from '../domain/errors.js';
 import { isForeign } from '../temporal/payload-origin.js';
 import { reportRefusedSignal } from './trust.js';
@@ -116,13 +117,7 @@ const KINDS: readonly RevocationKind[] = ['contained', 'containing', 'cleared', 
 function validSubscriber(s: unknown): s is RevocationSubscriber {
   if (typeof s !== 'object' || s === null) return false;
   const { id, pushUrl } = s as RevocationSubscriber;
-  return (
-    typeof id === 'string' &&
-    /^[A-Za-z0-9-]{1,64}$/.test(id) &&
-    typeof pushUrl === 'string' &&
-    pushUrl.length <= 300 &&
-    /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(pushUrl)
-  );
+  return typeof id === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(id) && isRevocationPushUrl(pushUrl);
 }
 
 /** A notice as Warden announces it: an agent, a kind, and an instant not ahead of this clock by more than a minute. */
@@ -149,8 +144,12 @@ export async function revocationBroadcastWorkflow(args: RevocationBroadcastArgs)
   let arrivals = 0;
   const seen = (subscriber: RevocationSubscriber | undefined) => {
     if (!subscriber) return;
+    current(); // the gone ones first: they hold no place
     const { id, pushUrl } = subscriber;
-    if (subscribers.get(id)?.pushUrl !== pushUrl) arrivals++;
+    // A new address wakes every held call, so each subscriber learns of it now; past the cap no one is woken
+    // (the oldest goes and would come back as new at once, waking all, again and again).
+    const known = subscribers.get(id);
+    if (known ? known.pushUrl !== pushUrl : subscribers.size < MAX_SUBSCRIBERS) arrivals++;
     subscribers.delete(id);
     subscribers.set(id, { id, pushUrl, seenAt: Date.now() });
     for (const [oldest] of subscribers) {

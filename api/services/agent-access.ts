@@ -81,12 +81,6 @@ function accessEntryFromMemo(agentId: string, info: WorkflowExecutionDescription
 export const FEED_CEILING_FACTOR = 10;
 
 /**
- * How far apart the clocks of the action's and the agent's workflows may be when a view is taken to show a
- * containment: its revocation point at most this much before the containment's instant.
- */
-const CONTAINMENT_CLOCK_TOLERANCE_MS = 1_000;
-
-/**
  * The view as it must be while a containment is known here but not yet in the view: suspended, every token
  * up to the containment refused.
  */
@@ -180,10 +174,11 @@ export class AgentAccess {
     if (revokedBeforeMs === undefined) return entry;
     const shown = entry?.session.revokedBefore ? Date.parse(entry.session.revokedBefore) : -Infinity;
     // No agent (nothing is accepted for it anyway), or its workflow has recorded the containment.
-    if (!entry || shown >= revokedBeforeMs - CONTAINMENT_CLOCK_TOLERANCE_MS) {
+    if (!entry) {
       this.containments.release(agentId);
       return entry;
     }
+    if (this.containments.releasedBy(agentId, shown)) return entry;
     return heldContained(entry, revokedBeforeMs);
   }
 

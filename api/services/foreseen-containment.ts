@@ -8,10 +8,18 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ActionRecord } from '../../domain/actions.js';
-import { ErrorCode } from '../../domain/errors.js';
+import { ErrorCode, WardenError } from '../../domain/errors.js';
 import { assessAction, type RiskProfile } from '../../risk/assess-action.js';
 import type { PeerStats } from '../../risk/types.js';
 import type { AgentAccess } from './agent-access.js';
+
+const REFUSALS = new Set<string>([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.CONFLICT,
+  ErrorCode.UNAUTHENTICATED,
+]);
 
 export async function decideForeseeingContainment<A extends ActionRecord>(
   access: AgentAccess,
@@ -23,7 +31,8 @@ export async function decideForeseeingContainment<A extends ActionRecord>(
 ): Promise<A> {
   const { agentId } = action;
   const foreseen = assessAction(scoredOn.profile, action, scoredOn.peers ?? undefined).contain ? Date.now() : null;
-  const announcing = foreseen === null ? null : access.containing(agentId, foreseen);
+  // Never rejects (announcing only speeds other processes up); the hold here is taken before it returns.
+  const announcing = foreseen === null ? null : access.containing(agentId, foreseen).catch(() => undefined);
   let decided: A;
   try {
     decided = await decide();
@@ -31,8 +40,10 @@ export async function decideForeseeingContainment<A extends ActionRecord>(
     // The action's workflow has already finished: a retry gets the recorded outcome, never a new decision.
     if (err instanceof WorkflowExecutionAlreadyStartedError) decided = await recorded();
     else {
-      // Refused for good, nothing will decide it; unavailable, the hold stands until the retry's decision.
-      if (foreseen !== null && (err as { code?: string }).code !== ErrorCode.UNAVAILABLE) {
+      // Refused for good (a stable refusal: nothing will decide it), the foreseen hold goes. Anything else —
+      // Temporal away, an answer lost — may have been decided all the same: the hold stands until the agent's
+      // view shows the containment, the retry's decision settles it, or it lapses.
+      if (foreseen !== null && err instanceof WardenError && REFUSALS.has(err.code)) {
         await announcing;
         await access.notContained(agentId, foreseen);
       }

@@ -9,6 +9,12 @@
  *   foresaw it died before the answer and the workflow has not recorded anything since).
  */
 
+/**
+ * How far apart the clocks of the processes involved (the deciding API, the action's and the agent's
+ * workflows) may be when a decided containment is taken to be shown by the agent's view, or to settle what
+ * was foreseen.
+ */
+export const CONTAINMENT_CLOCK_TOLERANCE_MS = 1_000;
 /** How long a foreseen containment holds without its decision: far longer than any decision takes. */
 export const FORESEEN_HOLD_MS = 120_000;
 /** Agents held at most (each a few dozen bytes): past it, the oldest holds go. */
@@ -26,11 +32,15 @@ export class HeldContainments {
   /** Foreseen containments already cleared: the broadcast may deliver one after a push cleared it. */
   private readonly clearedOnes = new Set<string>();
 
-  /** Holds a decided containment; every foreseen one of the agent is settled by it. True when it is news here. */
+  /**
+   * Holds a decided containment; the foreseen ones it settles (up to its instant, clocks apart) go, and any
+   * foreseen later (another request, not decided yet) stays. True when it is news here.
+   */
   decided(agentId: string, at: number): boolean {
     const before = this.revokedBefore(agentId);
     const held = this.held.get(agentId);
-    this.put(agentId, { decided: Math.max(at, held?.decided ?? -Infinity), foreseen: new Map() });
+    const later = [...(held?.foreseen ?? [])].filter(([f]) => f > at + CONTAINMENT_CLOCK_TOLERANCE_MS);
+    this.put(agentId, { decided: Math.max(at, held?.decided ?? -Infinity), foreseen: new Map(later) });
     return before === undefined || at > before;
   }
 
@@ -53,7 +63,22 @@ export class HeldContainments {
     if (held.decided === null && held.foreseen.size === 0) this.held.delete(agentId);
   }
 
-  /** The agent's view shows what was held: nothing more to hold. */
+  /**
+   * Whether a view that refuses the agent's tokens up to `shownMs` shows every hold: a decided one within
+   * the clocks' tolerance, a foreseen one exactly (its decision has not been heard here: a revocation point
+   * just before it, such as an earlier logout, is not it). If so, the holds go: the view does their work.
+   */
+  releasedBy(agentId: string, shownMs: number, now = Date.now()): boolean {
+    if (this.revokedBefore(agentId, now) === undefined) return true;
+    const held = this.held.get(agentId)!;
+    const shown =
+      (held.decided === null || shownMs >= held.decided - CONTAINMENT_CLOCK_TOLERANCE_MS) &&
+      [...held.foreseen.keys()].every((f) => shownMs >= f);
+    if (shown) this.held.delete(agentId);
+    return shown;
+  }
+
+  /** The agent is gone: nothing to hold. */
   release(agentId: string): void {
     this.held.delete(agentId);
   }

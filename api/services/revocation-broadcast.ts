@@ -69,7 +69,7 @@ export class RevocationBroadcast {
    * if it does not run yet. Never throws: it only speeds up.
    */
   async announce(notice: RevocationNotice): Promise<boolean> {
-    void this.options.push?.push(notice);
+    void this.options.push?.push(notice).catch(() => undefined); // it never rejects: this keeps it so
     try {
       await this.client.workflow.signalWithStart(revocationBroadcastWorkflow, {
         ...START,

@@ -97,6 +97,7 @@ export class RevocationPush {
           headers: { 'content-type': 'application/jwt' },
           body: token,
           signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+          redirect: 'error', // a notice goes to the address the broadcast named, nowhere else
         });
         await res.body?.cancel();
         if (res.status !== 204) throw new Error(`${pushUrl} answered ${res.status}`);
