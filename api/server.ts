@@ -48,7 +48,7 @@ import { AuditLog } from './services/audit-log.js';
 import { AssertionReplayCache } from './oauth/assertion-replay.js';
 import { GrantService } from './services/grants.js';
 import { RevocationBroadcast } from './services/revocation-broadcast.js';
-import { defaultPushUrl, REVOCATION_PUSH_PATH, RevocationPush } from './services/revocation-push.js';
+import { pushUrlOf, REVOCATION_PUSH_PATH, RevocationPush } from './services/revocation-push.js';
 
 export interface ApiServer {
   url: string;
@@ -294,7 +294,8 @@ export async function startApiServer(
 
   // Announced containments go straight to the other API processes too (pushed to this one at pushUrl), and
   // through the broadcast workflow to any process a push misses. Listening starts once this one serves.
-  let pushUrl = config.api.pushUrl;
+  // A configured address is checked now, before this process serves; its own is known once it listens.
+  let pushUrl = config.api.pushUrl === null ? null : pushUrlOf(config.api.pushUrl, config.api.host, config.api.port);
   const broadcast = new RevocationBroadcast(client, {
     taskQueue: config.temporal.taskQueue,
     push: new RevocationPush(services.signingKeys, () => pushUrl!),
@@ -338,7 +339,7 @@ export async function startApiServer(
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  pushUrl ??= defaultPushUrl(config.api.host, port);
+  pushUrl ??= pushUrlOf(null, config.api.host, port);
   // From now on this process serves agents: learn of changes to their access from the revocation feed, and
   // at once from the other API processes on the revocation broadcast.
   services.agentAccess.startAccessFeed();

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRevocationPushUrl, MAX_PUSH_URL_LENGTH } from '../domain/revocation-push-url.js';
 
 /** One task queue serves every Warden workflow and activity of a deployment unless configured otherwise. */
 export const DEFAULT_TASK_QUEUE = 'warden';
@@ -150,7 +149,8 @@ export interface WardenConfig {
     publicUrl: string;
     /**
      * Where the other API processes push revocation notices to this one (its own address, not a load
-     * balancer's); unset = its listening address (the host name when it listens on every interface).
+     * balancer's); unset = its listening address (the host name when it listens on every interface). Checked
+     * when the API starts (api/services/revocation-push.ts).
      */
     pushUrl: string | null;
     /** Web origins (the Temporal UI) allowed to call the codec server. */
@@ -222,17 +222,6 @@ function list(raw: string | undefined, fallback: string[]): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-/** WARDEN_API_PUSH_URL as the URL parser writes it (scheme and host in lower case), or null when unset. */
-function pushUrl(raw: string | undefined): string | null {
-  if (!raw) return null;
-  const href = URL.canParse(raw) ? new URL(raw).href : null;
-  if (!isRevocationPushUrl(href))
-    throw new Error(
-      `WARDEN_API_PUSH_URL must be this API process's own http(s) address for pushed revocation notices, e.g. http://api-1.internal:4000${'/revocations/notices'} (no query, at most ${MAX_PUSH_URL_LENGTH} characters), got "${raw.slice(0, 80)}"`,
-    );
-  return href;
 }
 
 /** A comma-separated list of web origins (scheme://host[:port], nothing after), each as the URL parser writes it. */
@@ -370,7 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
       host: apiHost,
       port: apiPort,
       publicUrl,
-      pushUrl: pushUrl(env.WARDEN_API_PUSH_URL),
+      pushUrl: env.WARDEN_API_PUSH_URL || null,
       codecOrigins: list(env.WARDEN_CODEC_CORS_ORIGINS, [
         `http://localhost:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,
         `http://127.0.0.1:${int(env, 'TEMPORAL_UI_PORT', devPort + 1000)}`,

@@ -22,7 +22,9 @@ import {
   REVOCATION_PUSH_PATH,
   REVOCATION_PUSH_TYP,
   RevocationPush,
+  pushUrlOf,
 } from '../api/services/revocation-push.js';
+import os from 'node:os';
 import { signWardenJwt } from '../tokens/sign.js';
 import { loadConfig } from '../config/config.js';
 import {
@@ -326,13 +328,18 @@ describe('the broadcast names its subscribers', () => {
 
 describe('WARDEN_API_PUSH_URL', () => {
   it('is taken as the URL parser writes it, and refused at start when it is not an http(s) address with a path', () => {
-    const pushUrlOf = (value: string) => loadConfig({ WARDEN_API_PUSH_URL: value }).api.pushUrl;
-    expect(pushUrlOf('HTTP://API-1.Internal:4000/revocations/notices')).toBe(
+    const configured = (value: string) => pushUrlOf(loadConfig({ WARDEN_API_PUSH_URL: value }).api.pushUrl, '', 0);
+    expect(configured('HTTP://API-1.Internal:4000/revocations/notices')).toBe(
       'http://api-1.internal:4000/revocations/notices',
     );
-    expect(loadConfig({}).api.pushUrl).toBeNull(); // its own listening address, when it listens
     for (const bad of ['api-1:4000', 'ftp://api-1/x', 'http://api-1/x?y=1', `http://api-1/${'a'.repeat(300)}`])
-      expect(() => pushUrlOf(bad)).toThrow(/WARDEN_API_PUSH_URL must be/);
+      expect(() => configured(bad)).toThrow(/WARDEN_API_PUSH_URL must be/);
+    // Unset: its own listening address (the host name when it listens on every interface).
+    expect(pushUrlOf(loadConfig({}).api.pushUrl, '127.0.0.1', 4101)).toBe(
+      `http://127.0.0.1:4101${REVOCATION_PUSH_PATH}`,
+    );
+    expect(pushUrlOf(null, '0.0.0.0', 4000)).toBe(`http://${os.hostname()}:4000${REVOCATION_PUSH_PATH}`);
+    expect(pushUrlOf(null, '::1', 4000)).toBe(`http://[::1]:4000${REVOCATION_PUSH_PATH}`);
   });
 });
 

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import os from 'node:os';
+import { isRevocationPushUrl, MAX_PUSH_URL_LENGTH } from '../../domain/revocation-push-url.js';
 import type { SigningKeys } from '../../services/signing-keys.js';
 import { isTokenError } from '../../tokens/errors.js';
 import { signWardenJwt } from '../../tokens/sign.js';
@@ -33,10 +34,21 @@ const PUSH_TIMEOUT_MS = 1_000;
 /** Notices taken, remembered for longer than a notice lives (at any plausible rate of containments). */
 const SEEN_JTIS = 10_000;
 
-/** Where this process takes pushes: WARDEN_API_PUSH_URL, or its own listening address. */
-export function defaultPushUrl(host: string, port: number): string {
-  const reachable = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
-  return `http://${reachable}:${port}${REVOCATION_PUSH_PATH}`;
+/**
+ * Where this process takes pushes: WARDEN_API_PUSH_URL as the URL parser writes it (scheme and host in lower
+ * case), or its own listening address. One the broadcast would refuse is refused here, when the API starts.
+ */
+export function pushUrlOf(configured: string | null, host: string, port: number): string {
+  if (configured === null) {
+    const reachable = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
+    return `http://${reachable}:${port}${REVOCATION_PUSH_PATH}`;
+  }
+  const href = URL.canParse(configured) ? new URL(configured).href : null;
+  if (!isRevocationPushUrl(href))
+    throw new Error(
+      `WARDEN_API_PUSH_URL must be this API process's own http(s) address for pushed revocation notices, e.g. http://api-1.internal:4000${REVOCATION_PUSH_PATH} (no query, at most ${MAX_PUSH_URL_LENGTH} characters), got "${configured.slice(0, 80)}"`,
+    );
+  return href;
 }
 
 export class RevocationPush {
