@@ -288,8 +288,12 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
 
   try {
     log(`starting Temporal ${TEMPORAL_SERVICES.join(', ')} (${server}); frontend on ${address}, logs in ${logs}`);
-    for (const s of TEMPORAL_SERVICES) await handles[s].launch();
+    // The frontend first, alone: each service writes the cluster's metadata on its first start, and on a
+    // fresh database four doing it at once can fail one of them ("failed to initialize current cluster
+    // metadata"); once the frontend answers, the metadata is there and the others only read it.
+    await handles.frontend.launch();
     await waitForFrontend(address, 120_000, died);
+    for (const s of TEMPORAL_SERVICES) await handles[s].launch();
     connection = await Connection.connect({ address });
     // The probes name the namespace: it must exist first.
     if (await ensureNamespace(connection, namespace, o.retentionDays ?? 3)) log(`registered namespace ${namespace}`);
