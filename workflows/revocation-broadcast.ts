@@ -11,10 +11,11 @@
  * each answer lists every subscriber heard from within a minute: an announcing process pushes its notice
  * straight to those, ahead of this workflow's answer, which still delivers it to any process a push missed.
  *
- * Only Warden's processes may announce or subscribe (the locked codec: anything else is dropped, and said so). A notice
- * only ever makes an API process stricter — refuse the agent's earlier tokens, read its view again — so a
- * subscriber that misses one, or the broadcast being down, costs time (each process falls back to its
- * bound), never a token accepted after its revocation was confirmed. The last notices are kept; a cursor
+ * Only Warden's processes may announce or subscribe (the locked codec: anything else is dropped, and said
+ * so). A notice only ever makes an API process stricter — refuse the agent's earlier tokens, read its view
+ * again — or undoes only what a notice foresaw (`cleared`), so a subscriber that misses one, or the
+ * broadcast being down, costs time (each process falls back to its bound), never a token accepted after its
+ * revocation was confirmed. The last notices are kept; a cursor
  * older than them, or from another epoch (the workflow was started afresh), is told it has a gap.
  */
 import {
