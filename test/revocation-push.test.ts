@@ -84,6 +84,13 @@ async function anotherProcess() {
   };
 }
 
+/** Until the stack's API knows of another process from the broadcast (each long-poll names its process). */
+const theApiPushesToOthers = () =>
+  eventually(async () => {
+    const access = stack.api.services.agentAccess as unknown as { broadcast: { options: { push: RevocationPush } } };
+    return access.broadcast.options.push.peerCount > 0;
+  });
+
 /** Every MEDIUM request is held above the containment threshold. */
 const CONTAIN_ON_MEDIUM = { thresholds: { MEDIUM: { review: 0, contain: 0 } } };
 
@@ -132,12 +139,7 @@ describe('a containment decided through the API', () => {
       const before = await agent.token();
       expect(await other.status(agent.id)).toBe('ACTIVE'); // cached for a minute from now
       // The deciding API learns of this process from the broadcast (each long-poll names it).
-      await eventually(async () =>
-        (stack.api.services.agentAccess as unknown as { broadcast: { options: { push: RevocationPush } } }).broadcast
-          .options.push.peerCount > 0
-          ? true
-          : undefined,
-      );
+      await theApiPushesToOthers();
 
       const action = await requestAction(agent, tool, `pushed-${stack.tag}`);
       expect(action).toMatchObject({ status: 'PENDING_APPROVAL', contained: true });
@@ -165,12 +167,7 @@ describe('a containment decided through the API', () => {
       const { agent } = await containableAgent('Foreseen not decided');
       const deciding = stack.api.services.agentAccess;
       expect(await other.status(agent.id)).toBe('ACTIVE');
-      await eventually(async () =>
-        (deciding as unknown as { broadcast: { options: { push: RevocationPush } } }).broadcast.options.push.peerCount >
-        0
-          ? true
-          : undefined,
-      );
+      await theApiPushesToOthers();
       const at = Date.now();
       await deciding.containing(agent.id, at);
       expect((await deciding.session(agent.id))?.status).toBe('SUSPENDED');
@@ -230,18 +227,7 @@ describe('held containments', () => {
 });
 
 describe('deciding with a foreseen containment', () => {
-  const F = Date.parse('2026-12-08T00:00:00.000Z');
   const D = '2026-12-08T00:00:00.150Z';
-  /** An access that records what it is told, in order. */
-  const recording = () => {
-    const calls: string[] = [];
-    const access = {
-      containing: async (_: string, at: number) => void calls.push(`containing ${at - F}`),
-      contained: async (_: string, at: number) => void calls.push(`contained ${at - F}`),
-      notContained: async (_: string, at: number) => void calls.push(`cleared ${at - F}`),
-    };
-    return { calls, access: access as unknown as AgentAccess };
-  };
   const profile = (contain: number) => ({
     baseline: emptyBaseline(),
     policy: { thresholds: { MEDIUM: { review: 0, contain } } },
@@ -258,29 +244,40 @@ describe('deciding with a foreseen containment', () => {
     amount: 0,
     context: {},
     platform: 'custom',
-    requestedAt: new Date(F).toISOString(),
+    requestedAt: '2026-12-08T00:00:00.000Z',
   } as unknown as ActionRecord;
   const outcome = (contained: boolean, decidedAt = D) => ({ ...action, contained, decidedAt });
+  /**
+   * Decides with an access that records what it is told, in order: `containing` (foreseen while the call
+   * ran), `cleared` naming that foreseen instant, `contained <instant>`.
+   */
   const decideWith = async (contain: number, decide: () => Promise<ActionRecord>, recorded = decide) => {
-    const { calls, access } = recording();
-    const realNow = Date.now;
-    Date.now = () => F;
-    try {
-      const scoredOn = { profile: profile(contain) as never, peers: null };
-      const decided = await decideForeseeingContainment(access, action, scoredOn, decide, recorded).catch(
-        (err: Error) => err,
-      );
-      return { calls, decided };
-    } finally {
-      Date.now = realNow;
-    }
+    const told: { kind: string; at: number }[] = [];
+    const tell = (kind: string) => async (_: string, at: number) => void told.push({ kind, at });
+    const access = { containing: tell('containing'), contained: tell('contained'), notContained: tell('cleared') };
+    const scoredOn = { profile: profile(contain) as never, peers: null };
+    const from = Date.now();
+    const decided = await decideForeseeingContainment(
+      access as unknown as AgentAccess,
+      action,
+      scoredOn,
+      decide,
+      recorded,
+    ).catch((err: Error) => err);
+    const to = Date.now();
+    const foreseen = told.find((t) => t.kind === 'containing')?.at;
+    if (foreseen !== undefined) expect(foreseen).toSatisfy((at: number) => at >= from && at <= to);
+    const calls = told.map(({ kind, at }) =>
+      kind === 'contained' ? `contained ${new Date(at).toISOString()}` : at === foreseen ? kind : `${kind} ${at}`,
+    );
+    return { calls, decided };
   };
 
   it('the decision settles what was foreseen: held as decided, or cleared', async () => {
-    expect((await decideWith(0, async () => outcome(true))).calls).toEqual(['containing 0', 'contained 150']);
-    expect((await decideWith(0, async () => outcome(false))).calls).toEqual(['containing 0', 'cleared 0']);
+    expect((await decideWith(0, async () => outcome(true))).calls).toEqual(['containing', `contained ${D}`]);
+    expect((await decideWith(0, async () => outcome(false))).calls).toEqual(['containing', 'cleared']);
     // Nothing foreseen (the rules do not contain): a containment is still held as decided.
-    expect((await decideWith(100, async () => outcome(true))).calls).toEqual(['contained 150']);
+    expect((await decideWith(100, async () => outcome(true))).calls).toEqual([`contained ${D}`]);
     expect((await decideWith(100, async () => outcome(false))).calls).toEqual([]);
     // A retry of a finished action: its recorded outcome settles it.
     const finished = await decideWith(
@@ -290,19 +287,19 @@ describe('deciding with a foreseen containment', () => {
       },
       async () => outcome(true, '2026-12-07T23:00:00.000Z'),
     );
-    expect(finished.calls).toEqual(['containing 0', `contained ${-3_600_000}`]);
+    expect(finished.calls).toEqual(['containing', 'contained 2026-12-07T23:00:00.000Z']);
   });
 
   it('a stable refusal clears what was foreseen; anything else may have been decided, so the hold stands', async () => {
     const refused = await decideWith(0, async () => {
       throw badInput('no');
     });
-    expect(refused).toMatchObject({ calls: ['containing 0', 'cleared 0'], decided: { code: 'BAD_USER_INPUT' } });
+    expect(refused).toMatchObject({ calls: ['containing', 'cleared'], decided: { code: 'BAD_USER_INPUT' } });
     for (const err of [new WardenError(ErrorCode.UNAVAILABLE, 'away'), new Error('connection reset')]) {
       const open = await decideWith(0, async () => {
         throw err;
       });
-      expect(open).toEqual({ calls: ['containing 0'], decided: err });
+      expect(open).toEqual({ calls: ['containing'], decided: err });
     }
   });
 });

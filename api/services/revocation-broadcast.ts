@@ -10,6 +10,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type http from 'node:http';
 import type { RevocationPush } from './revocation-push.js';
+import { sendJson } from '../oauth/http.js';
 import {
   announceRevocationSignal,
   awaitRevocationsUpdate,
@@ -103,9 +104,7 @@ export class RevocationBroadcast {
   async receivePush(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { push } = this.options;
     if (!push || !this.listener)
-      return void res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end('{"error":"not_found","message":"This process takes no pushed notices."}');
+      return sendJson(res, 404, { error: 'not_found', message: 'This process takes no pushed notices.' });
     await push.receive(req, res, (notice) => this.listener?.onNotice(notice, 'pushed'));
   }
 
